@@ -1,0 +1,100 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { ChainableCommander, Redis } from "ioredis";
+import { makeKeys, type Keys } from "./keys.js";
+import { RedisCommandError } from "./errors.js";
+
+/** Options shared by every engine entry point: an ioredis instance from outside and a namespace. */
+export interface ConnectionOptions {
+  redis: Redis;
+  /** Default `resque`; php's `PREFIX` and Ruby's namespace use the same value. */
+  namespace?: string;
+}
+
+const SCRIPT_NAMES = [
+  "reserve",
+  "fail-job",
+  "unregister-worker",
+  "heartbeat",
+  "remove-queued",
+  "enqueue",
+] as const;
+export type ScriptName = (typeof SCRIPT_NAMES)[number];
+
+let scriptCache: Map<ScriptName, string> | undefined;
+
+function luaDir(): string {
+  // Next.js bundles this module into .next/, where import.meta.url no longer points at the
+  // source tree; processes started from the project root find the scripts through cwd.
+  const candidates: string[] = [];
+  try {
+    candidates.push(path.join(path.dirname(fileURLToPath(import.meta.url)), "lua"));
+  } catch {
+    /* not a file: URL */
+  }
+  candidates.push(path.join(process.cwd(), "lib", "resque", "lua"));
+  for (const dir of candidates) {
+    try {
+      readFileSync(path.join(dir, "reserve.lua"));
+      return dir;
+    } catch {
+      /* try the next */
+    }
+  }
+  throw new Error(`Lua scripts not found (looked in ${candidates.join(", ")})`);
+}
+
+function loadScripts(): Map<ScriptName, string> {
+  if (!scriptCache) {
+    const dir = luaDir();
+    scriptCache = new Map(SCRIPT_NAMES.map((n) => [n, readFileSync(path.join(dir, `${n}.lua`), "utf8")]));
+  }
+  return scriptCache;
+}
+
+const DEFINED = Symbol.for("resque-admin.scriptsDefined");
+
+/**
+ * The engine's handle on Redis: the client, the key names of one namespace, and the Lua
+ * scripts registered with `defineCommand` (EVALSHA with automatic EVAL fallback).
+ */
+export class Connection {
+  readonly redis: Redis;
+  readonly keys: Keys;
+
+  constructor(opts: ConnectionOptions) {
+    this.redis = opts.redis;
+    this.keys = makeKeys(opts.namespace);
+    const r = this.redis as Redis & { [DEFINED]?: boolean };
+    if (!r[DEFINED]) {
+      for (const [name, lua] of loadScripts()) r.defineCommand("tsq_" + name.replace(/-/g, "_"), { lua });
+      r[DEFINED] = true;
+    }
+  }
+
+  /** Runs a registered script with a variable number of keys. */
+  run<T = unknown>(name: ScriptName, keys: string[], args: (string | number)[]): Promise<T> {
+    const fn = (this.redis as unknown as Record<string, (...a: unknown[]) => Promise<T>>)["tsq_" + name.replace(/-/g, "_")]!;
+    return fn.call(this.redis, keys.length, ...keys, ...args);
+  }
+
+  /** Queues a registered script on a pipeline or transaction. */
+  runOn(pipe: ChainableCommander, name: ScriptName, keys: string[], args: (string | number)[]): void {
+    const fn = (pipe as unknown as Record<string, (...a: unknown[]) => unknown>)["tsq_" + name.replace(/-/g, "_")]!;
+    fn.call(pipe, keys.length, ...keys, ...args);
+  }
+}
+
+/**
+ * Executes a MULTI or pipeline and throws when any command in it failed: ioredis reports
+ * per-command errors inside the result array rather than rejecting.
+ */
+export async function execAll(pipe: ChainableCommander): Promise<unknown[]> {
+  const res = await pipe.exec();
+  if (!res) throw new RedisCommandError("transaction aborted (a watched key changed)");
+  return res.map(([err, value]) => {
+    if (err) throw new RedisCommandError(err.message);
+    return value;
+  });
+}

@@ -1,0 +1,119 @@
+/**
+ * Job classes and the registry that maps Resque class names (php `Common\Job\SendEmailJob`,
+ * Ruby `Mailer::Send`, node `sendEmail`) to TypeScript classes.
+ */
+import { InvalidArgsError, UnknownJobClassError } from "./errors.js";
+
+/**
+ * The part of a zod schema the engine uses. Structural, so `lib/resque` does not depend on zod:
+ * any `z.object(...)` fits.
+ */
+export interface ArgsSchema<T = unknown> {
+  safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }> } };
+}
+
+/** What a running job knows about itself. */
+export interface JobContext {
+  queue: string;
+  className: string;
+  /** The whole `args` array as stored; `this.args` is its first element. */
+  argsArray: unknown[];
+  /** php-style job id when the payload has one. */
+  id?: string;
+  /** Exact stored payload string. */
+  raw: string;
+  workerId: string;
+}
+
+/**
+ * Base class for jobs, php-resque style: `perform()` reads `this.args` (= `args[0]`).
+ * Static members configure the class:
+ * - `names`: Resque class names it answers to; the first is written on enqueue.
+ * - `queue`: default queue.
+ * - `schema`: validates `args[0]` at enqueue and before perform, with readable messages.
+ * - `rerunOnDirtyExit`: true when running it twice is harmless, so a job interrupted by a
+ *   killed worker goes back to its queue instead of to `failed`.
+ */
+export abstract class BaseJob<A = Record<string, unknown>> {
+  static names: string[] = [];
+  static queue = "default";
+  static schema?: ArgsSchema;
+  static rerunOnDirtyExit = false;
+  /** Before-enqueue hook: return false (or throw) to veto. */
+  static beforeEnqueue?(args: unknown, queue: string): boolean | void | Promise<boolean | void>;
+
+  args: A;
+  readonly job: JobContext;
+
+  constructor(args: A, job: JobContext) {
+    this.args = args;
+    this.job = job;
+  }
+
+  abstract perform(): unknown | Promise<unknown>;
+  /** Throw `DontPerform` here to skip the job without failing it. */
+  beforePerform?(): void | Promise<void>;
+  afterPerform?(result: unknown): void | Promise<void>;
+  onFailure?(error: Error): void | Promise<void>;
+}
+
+export type JobClass = (abstract new (args: never, job: JobContext) => BaseJob<never>) & {
+  names: string[];
+  queue: string;
+  schema?: ArgsSchema;
+  rerunOnDirtyExit: boolean;
+  beforeEnqueue?(args: unknown, queue: string): boolean | void | Promise<boolean | void>;
+};
+
+type ConcreteJobClass = new (args: unknown, job: JobContext) => BaseJob<unknown>;
+
+/** Formats schema issues as one readable line: `to: Invalid email address; subject: Required`. */
+export function formatIssues(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>): string {
+  return issues.map((i) => (i.path.length ? `${i.path.map(String).join(".")}: ` : "") + i.message).join("; ");
+}
+
+export class JobRegistry {
+  private readonly byName = new Map<string, JobClass>();
+
+  constructor(classes: JobClass[] = []) {
+    for (const c of classes) this.register(c);
+  }
+
+  register(cls: JobClass, extraNames: string[] = []): this {
+    const names = [...cls.names, ...extraNames];
+    if (names.length === 0) throw new Error(`Job class ${cls.name} declares no Resque class name`);
+    for (const n of names) {
+      const prev = this.byName.get(n);
+      if (prev && prev !== cls) throw new Error(`Resque class name "${n}" is already registered to ${prev.name}`);
+      this.byName.set(n, cls);
+    }
+    return this;
+  }
+
+  get(name: string): JobClass | undefined {
+    return this.byName.get(name);
+  }
+
+  require(name: string): JobClass {
+    const c = this.byName.get(name);
+    if (!c) throw new UnknownJobClassError(name);
+    return c;
+  }
+
+  names(): string[] {
+    return [...this.byName.keys()];
+  }
+
+  /** Validates `args[0]` against the class's schema, returning the parsed value. */
+  static validate(cls: JobClass, className: string, args: unknown): unknown {
+    if (!cls.schema) return args;
+    const r = cls.schema.safeParse(args);
+    if (!r.success) throw new InvalidArgsError(className, formatIssues(r.error.issues));
+    return r.data;
+  }
+
+  /** Instantiates the job for a decoded payload. */
+  static instantiate(cls: JobClass, args: unknown, ctx: JobContext): BaseJob<unknown> {
+    return new (cls as unknown as ConcreteJobClass)(args, ctx);
+  }
+}

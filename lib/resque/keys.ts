@@ -1,0 +1,71 @@
+/**
+ * Every Redis key name the engine reads or writes, in one place (RESQUE-PROTOCOL.md §15).
+ * Keys are built explicitly as `ns + name`; ioredis `keyPrefix` is never used because SCAN
+ * patterns and returned key names are not rewritten by it.
+ */
+
+/** Normalises a namespace to exactly one trailing colon; `""` means no prefix (php allows it). */
+export function normalizeNamespace(ns: string | undefined): string {
+  const raw = ns ?? "resque";
+  if (raw === "") return "";
+  return raw.replace(/:+$/, "") + ":";
+}
+
+export type Keys = ReturnType<typeof makeKeys>;
+
+/** Key builder bound to one namespace. Names without the namespace are what Resque stores in sets. */
+export function makeKeys(namespace?: string) {
+  const ns = normalizeNamespace(namespace);
+  return {
+    ns,
+    queues: ns + "queues",
+    queue: (q: string) => ns + "queue:" + q,
+    workers: ns + "workers",
+    worker: (id: string) => ns + "worker:" + id,
+    workerStarted: (id: string) => ns + "worker:" + id + ":started",
+    heartbeat: ns + "workers:heartbeat",
+    /** node-resque's liveness key; `name` is `host:pid` (no queues). */
+    workerPing: (name: string) => ns + "worker:ping:" + name,
+    pruningLock: ns + "pruning_dead_workers_in_progress",
+    statProcessed: ns + "stat:processed",
+    statFailed: ns + "stat:failed",
+    statProcessedOf: (w: string) => ns + "stat:processed:" + w,
+    statFailedOf: (w: string) => ns + "stat:failed:" + w,
+    failed: ns + "failed",
+    failedQueues: ns + "failed_queues",
+    /** Ruby's multi-queue failure backend stores `<queue>_failed` lists at the top level. */
+    failedList: (name: string) => ns + name,
+    delayedSchedule: ns + "delayed_queue_schedule",
+    delayed: (ts: number | string) => ns + "delayed:" + ts,
+    timestamps: (rawItem: string) => ns + "timestamps:" + rawItem,
+    lastEnqueuedAt: ns + "delayed:last_enqueued_at",
+    persistentSchedules: ns + "persistent_schedules",
+    schedulesChanged: ns + "schedules_changed",
+    pauseAllWorkers: ns + "pause-all-workers",
+    pauseAll: ns + "pause:all",
+    pauseQueue: (q: string) => ns + "pause:queue:" + q,
+    jobStatus: (id: string) => ns + "job:" + id + ":status",
+    /*
+     * Keys only this implementation uses live under `tsq:` so that node-resque's
+     * `stats()` (SCAN stat:*) and dashboards that SCAN `queue:*` never see them.
+     */
+    /** LIST of wake-up tokens per queue: our own enqueues push one so idle workers BLPOP instead of polling. */
+    wake: (q: string) => ns + "tsq:wake:" + q,
+    /** Pub/sub channel for supervisor control messages (restart). */
+    control: ns + "tsq:control",
+    /** HASH supervisor id → JSON {host,pid,count,queues,beat} for the dashboard and `status`. */
+    supervisors: ns + "tsq:supervisors",
+  };
+}
+
+/** Worker id parts, tolerant of node-resque names with fewer colons (§5.1). */
+export function parseWorkerId(id: string): { host: string; pid: string; queues: string[] } {
+  const parts = id.split(":");
+  const host = parts[0] ?? "";
+  const pid = parts[1] ?? "";
+  const rest = parts.slice(2).join(":");
+  return { host, pid, queues: rest ? rest.split(",") : [] };
+}
+
+/** Queue names as Sidekiq's web accepts them: no whitespace or control characters, bounded length. */
+export const QUEUE_NAME = /^[^\s\x00-\x1f,*?!\[\]]{1,200}$/;

@@ -1,0 +1,148 @@
+/**
+ * Worker registration, heartbeats, unregistering with the in-flight job settled, and the
+ * dead-worker prune (RESQUE-PROTOCOL.md §5.4–§5.6).
+ */
+import { readFileSync } from "node:fs";
+import os from "node:os";
+import type { Connection } from "./connection.js";
+import { formatIsoSeconds, parseResqueDate } from "./dates.js";
+import { DirtyExitError, PruneDeadWorkerDirtyExitError, type ResqueError } from "./errors.js";
+import type { JobRegistry } from "./job.js";
+import { parseWorkerId } from "./keys.js";
+import { buildFailureRecord, payloadFromWorkerEntry } from "./failure.js";
+import { decodePayload } from "./payload.js";
+
+/** Ruby's prune threshold: a heartbeat older than 5 × 60 s means the worker is dead. */
+export const HEARTBEAT_DEAD_AFTER_SEC = 300;
+export const HEARTBEAT_INTERVAL_SEC = 60;
+
+export async function registerWorker(conn: Connection, id: string): Promise<void> {
+  const k = conn.keys;
+  await conn.redis.multi().sadd(k.workers, id).set(k.workerStarted(id), formatIsoSeconds()).hdel(k.heartbeat, id).exec();
+}
+
+/** Stamps the heartbeat of each id with Redis's clock; returns ids that had to be re-registered. */
+export async function beat(conn: Connection, ids: string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const k = conn.keys;
+  const out = await conn.run<string[]>("heartbeat", [k.workers, k.heartbeat], [k.ns, ...ids]);
+  return out.slice(1);
+}
+
+export type SettleMode = "fail" | "requeue";
+
+export interface UnregisterResult {
+  /** What happened to the in-flight job. */
+  job: "none" | "failed" | "requeued" | "changed";
+  className?: string;
+}
+
+/**
+ * Unregisters a worker the way Ruby does, settling its in-flight job first: a class that
+ * declares `rerunOnDirtyExit` goes back to the head of its queue, anything else becomes a
+ * dirty-exit failure record that keeps the raw payload. Atomic (one Lua call) and verified
+ * against the record read, so concurrent pruners settle a job once.
+ */
+export async function unregisterWorker(
+  conn: Connection,
+  id: string,
+  opts: { registry?: JobRegistry; error?: ResqueError; preferRequeue?: boolean } = {},
+): Promise<UnregisterResult> {
+  const k = conn.keys;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const current = (await conn.redis.get(k.worker(id))) ?? "";
+    let mode: "fail" | "requeue" | "none" = "none";
+    let arg = "";
+    let queue = "";
+    let className: string | undefined;
+    if (current) {
+      const entry = payloadFromWorkerEntry(current);
+      const payloadRaw = entry?.payloadRaw ?? current;
+      queue = entry?.queue ?? "";
+      const decoded = decodePayload(payloadRaw);
+      className = decoded.className;
+      const cls = className ? opts.registry?.get(className) : undefined;
+      if ((cls?.rerunOnDirtyExit || opts.preferRequeue) && queue && decoded.ok) {
+        mode = "requeue";
+        arg = payloadRaw;
+      } else {
+        mode = "fail";
+        const err = opts.error ?? new DirtyExitError(`Worker ${id} did not gracefully exit while processing ${className ?? "an unparseable payload"}`);
+        arg = buildFailureRecord({ payloadRaw, exception: err.name, error: err.message, backtrace: [], worker: id, queue });
+      }
+    }
+    const { host, pid } = parseWorkerId(id);
+    const [settled] = await conn.run<[number, number]>(
+      "unregister-worker",
+      [k.workers, k.worker(id), k.workerStarted(id), k.heartbeat, k.statProcessedOf(id), k.statFailedOf(id), k.failed, k.statFailed, k.queue(queue || "_"), k.queues, k.workerPing(`${host}:${pid}`)],
+      [id, current, mode, arg, queue],
+    );
+    if (settled === -1) continue; // the record changed between GET and the script: read again
+    return { job: settled === 1 ? (mode === "fail" ? "failed" : "requeued") : "none", className };
+  }
+  return { job: "changed" };
+}
+
+/** True when `pid` is a live process whose command line names resque (php's and Ruby's test). */
+export function isLocalResqueProcess(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ESRCH") return false;
+  }
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("resque");
+  } catch {
+    // No /proc (macOS): a live pid is the best evidence available.
+    return true;
+  }
+}
+
+export interface PruneReport {
+  pruned: { id: string; reason: "heartbeat" | "same-host"; job: UnregisterResult["job"] }[];
+}
+
+/**
+ * Ruby's start-up prune, guarded by its `pruning_dead_workers_in_progress` lock: workers whose
+ * heartbeat is older than 300 s (any host), and workers on this host whose pid is gone or is no
+ * longer a resque process. Their in-flight jobs are settled by `unregisterWorker`.
+ */
+export async function pruneDeadWorkers(conn: Connection, opts: { selfId: string; registry?: JobRegistry; hostname?: string; excludeIds?: Set<string> }): Promise<PruneReport> {
+  const k = conn.keys;
+  const report: PruneReport = { pruned: [] };
+  const locked = await conn.redis.set(k.pruningLock, opts.selfId, "EX", 60, "NX");
+  if (locked !== "OK") return report;
+  try {
+    const host = opts.hostname ?? os.hostname();
+    const [[, ids], [, beats], [, time]] = (await conn.redis.multi().smembers(k.workers).hgetall(k.heartbeat).time().exec()) as [
+      [unknown, string[]],
+      [unknown, Record<string, string>],
+      [unknown, [string, string]],
+    ];
+    const nowMs = Number(time[0]) * 1000;
+    const candidates = new Map<string, "heartbeat" | "same-host">();
+    for (const [id, value] of Object.entries(beats)) {
+      const ms = parseResqueDate(value).ms;
+      if (ms !== null && nowMs - ms > HEARTBEAT_DEAD_AFTER_SEC * 1000) candidates.set(id, "heartbeat");
+    }
+    for (const id of ids) {
+      if (id === opts.selfId || opts.excludeIds?.has(id) || candidates.has(id)) continue;
+      const p = parseWorkerId(id);
+      const pid = Number(p.pid);
+      if (p.host === host && Number.isInteger(pid) && pid > 0 && !isLocalResqueProcess(pid)) candidates.set(id, "same-host");
+    }
+    for (const [id, reason] of candidates) {
+      if (id === opts.selfId || opts.excludeIds?.has(id)) continue;
+      const error =
+        reason === "heartbeat"
+          ? new PruneDeadWorkerDirtyExitError(`Worker ${id} stopped sending heartbeats`)
+          : new DirtyExitError(`Worker ${id} is no longer running on ${host}`);
+      const r = await unregisterWorker(conn, id, { registry: opts.registry, error });
+      report.pruned.push({ id, reason, job: r.job });
+    }
+    return report;
+  } finally {
+    // Ruby lets the lock expire; releasing our own lock lets the next worker prune at once.
+    await conn.redis.eval("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", 1, k.pruningLock, opts.selfId);
+  }
+}

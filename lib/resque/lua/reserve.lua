@@ -1,0 +1,66 @@
+--[[
+  Finish the previous job (optional) and reserve the next one, atomically, in one round trip.
+  A job is always in exactly one place: its queue list, or this worker's `worker:<id>` key.
+
+  KEYS[1]  worker:<id>                    in-flight record of this worker
+  KEYS[2]  stat:processed
+  KEYS[3]  stat:processed:<id>
+  KEYS[4]  pause-all-workers              Ruby global pause ("true", trimmed, any case)
+  KEYS[5]  pause:all                      resque-pause global pause (any value)
+  KEYS[6..] pairs of queue:<q>, pause:queue:<q>, in priority order
+
+  ARGV[1]  "1" to finish the previous job (DEL worker key, INCR processed counters)
+  ARGV[2]  status key of the previous job ("" if none): set to complete when it exists
+  ARGV[3]  "1" to reserve a job after finishing
+  ARGV[4]  run_at (ISO 8601 UTC)
+  ARGV[5]  now, unix seconds (php status `updated`)
+  ARGV[6]  namespace, for the php `job:<id>:status` key of the reserved job
+  ARGV[7..] queue names, same order as the KEYS pairs
+
+  Returns: nil when nothing was reserved (paused: {"", "paused"}), else {queue, rawPayload}.
+  A payload that is not a JSON object is stored in the worker key as a JSON string, so the
+  record stays valid JSON for every reader; the worker then fails it with the raw string kept.
+]]
+if ARGV[1] == "1" then
+  redis.call("DEL", KEYS[1])
+  redis.call("INCR", KEYS[2])
+  redis.call("INCR", KEYS[3])
+  if ARGV[2] ~= "" and redis.call("EXISTS", ARGV[2]) == 1 then
+    redis.call("SET", ARGV[2], cjson.encode({status = 4, updated = tonumber(ARGV[5])}), "EX", 86400)
+  end
+end
+if ARGV[3] ~= "1" then return nil end
+
+local all = redis.call("GET", KEYS[4])
+if all and string.lower(string.gsub(all, "^%s*(.-)%s*$", "%1")) == "true" then return {"", "paused"} end
+if redis.call("EXISTS", KEYS[5]) == 1 then return {"", "paused"} end
+
+local n = (#KEYS - 5) / 2
+for i = 1, n do
+  local qkey = KEYS[5 + 2 * i - 1]
+  local pkey = KEYS[5 + 2 * i]
+  if redis.call("EXISTS", pkey) == 0 then
+    local payload = redis.call("LPOP", qkey)
+    if payload then
+      local q = ARGV[6 + i]
+      local ok, decoded = pcall(cjson.decode, payload)
+      local embedded = payload
+      if not ok or type(decoded) ~= "table" then
+        embedded = cjson.encode(payload)
+        decoded = nil
+      end
+      redis.call("SET", KEYS[1], '{"queue":' .. cjson.encode(q) .. ',"run_at":"' .. ARGV[4] .. '","payload":' .. embedded .. '}')
+      if decoded and type(decoded["id"]) == "string" then
+        local skey = ARGV[6] .. "job:" .. decoded["id"] .. ":status"
+        if redis.call("EXISTS", skey) == 1 then
+          local st = cjson.decode(redis.call("GET", skey))
+          st["status"] = 2
+          st["updated"] = tonumber(ARGV[5])
+          redis.call("SET", skey, cjson.encode(st))
+        end
+      end
+      return {q, payload}
+    end
+  end
+end
+return nil

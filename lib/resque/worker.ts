@@ -1,0 +1,323 @@
+/**
+ * The Resque worker: one worker id `host:pid:queues`, one job at a time.
+ *
+ * A job is always in exactly one place — its queue, this worker's `worker:<id>` record, or
+ * `failed` — because reserve (LPOP + SET) and finish (DEL + counters, or RPUSH failed) are each
+ * one Lua call; finishing a job and reserving the next share a single round trip. An idle worker
+ * blocks in BLPOP on the wake-up lists our own enqueues fill, so a job from this implementation
+ * starts within milliseconds, and the BLPOP timeout (`intervalSec`) polls for jobs pushed by
+ * php-resque, Ruby or node-resque, which leave no wake-up token.
+ */
+import { EventEmitter } from "node:events";
+import os from "node:os";
+import type { Redis } from "ioredis";
+import { Connection, type ConnectionOptions } from "./connection.js";
+import { formatIsoSeconds } from "./dates.js";
+import { DirtyExitError, DontPerform, InvalidPayloadError, ResqueError, type ErrorCode } from "./errors.js";
+import { backtraceOf, buildFailureRecord } from "./failure.js";
+import { JobRegistry, type BaseJob, type JobContext } from "./job.js";
+import { beat, HEARTBEAT_INTERVAL_SEC, pruneDeadWorkers, registerWorker, unregisterWorker } from "./lifecycle.js";
+import { decodePayload, type DecodedPayload } from "./payload.js";
+import { resolveQueues } from "./queue-match.js";
+
+export const VERSION = "1.0.0";
+
+export interface PerformHooks {
+  beforePerform?: (job: BaseJob<unknown>) => void | Promise<void>;
+  afterPerform?: (job: BaseJob<unknown>, result: unknown) => void | Promise<void>;
+  onFailure?: (error: Error, ctx: { job?: BaseJob<unknown>; payload: DecodedPayload; queue: string }) => void | Promise<void>;
+}
+
+export interface WorkerOptions extends ConnectionOptions {
+  /** Queue list in priority order: names, `*`, globs such as `mail_*`, and `!name` exclusions. */
+  queues: string[];
+  registry: JobRegistry;
+  /** Seconds between polls for jobs pushed by other implementations (and queue-list refreshes). */
+  intervalSec?: number;
+  /** Write our own heartbeat on a timer. A supervisor that beats for its children turns this off. */
+  heartbeat?: boolean;
+  hooks?: PerformHooks;
+  hostname?: string;
+  /** Keep the OS process title in Ruby's `resque-<ver>: …` form (php's and Ruby's prune look for it). */
+  setProcessTitle?: boolean;
+  /** Prune dead workers at start, like Ruby and php do. */
+  pruneOnStart?: boolean;
+}
+
+interface InFlight {
+  queue: string;
+  raw: string;
+  payload: DecodedPayload;
+  startedMs: number;
+}
+
+export interface WorkerEvents {
+  job: [queue: string, payload: DecodedPayload];
+  success: [queue: string, payload: DecodedPayload, result: unknown, durationMs: number];
+  failure: [queue: string, payload: DecodedPayload, error: Error];
+  error: [error: Error];
+  pruned: [report: Awaited<ReturnType<typeof pruneDeadWorkers>>];
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export class Worker extends EventEmitter<WorkerEvents> {
+  readonly id: string;
+  readonly conn: Connection;
+  private readonly opts: WorkerOptions;
+  private readonly intervalMs: number;
+  private blocker?: Redis;
+  private running = false;
+  private stopping: "graceful" | "now" | null = null;
+  private pausedBySignal = false;
+  private resumeWaiter?: () => void;
+  private current?: InFlight;
+  private loopDone?: Promise<void>;
+  private heartbeatTimer?: NodeJS.Timeout;
+  private queueCache: { at: number; names: string[] } = { at: 0, names: [] };
+
+  constructor(opts: WorkerOptions) {
+    super();
+    this.opts = opts;
+    this.conn = new Connection(opts);
+    this.intervalMs = Math.max(0.05, opts.intervalSec ?? 5) * 1000;
+    this.id = `${opts.hostname ?? os.hostname()}:${process.pid}:${opts.queues.join(",")}`;
+  }
+
+  /** The job in flight, for tests and the supervisor's dirty-exit bookkeeping. */
+  get working(): InFlight | undefined {
+    return this.current;
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    if (this.opts.pruneOnStart !== false) {
+      const report = await pruneDeadWorkers(this.conn, { selfId: this.id, registry: this.opts.registry, hostname: this.opts.hostname });
+      if (report.pruned.length) this.emit("pruned", report);
+    }
+    await registerWorker(this.conn, this.id);
+    if (this.opts.heartbeat !== false) {
+      await beat(this.conn, [this.id]);
+      this.heartbeatTimer = setInterval(() => {
+        beat(this.conn, [this.id]).catch((e) => this.emit("error", e as Error));
+      }, HEARTBEAT_INTERVAL_SEC * 1000);
+      this.heartbeatTimer.unref();
+    }
+    this.blocker = this.conn.redis.duplicate({ lazyConnect: false });
+    this.blocker.on("error", () => {}); // reconnects on its own; failures surface through the loop
+    this.title(`Waiting for ${this.opts.queues.join(",")}`);
+    this.loopDone = this.loop();
+  }
+
+  /**
+   * `graceful` (QUIT): finish the current job, then exit. `now` (TERM/INT): the job in flight is
+   * settled as a dirty exit (or requeued when its class is safe to re-run) and the worker exits.
+   */
+  async stop(mode: "graceful" | "now" = "graceful"): Promise<void> {
+    if (!this.running) return;
+    if (this.stopping !== "now") this.stopping = mode;
+    this.resumeWaiter?.();
+    this.blocker?.disconnect();
+    if (mode === "now" && this.current) {
+      // The job's promise may still settle later; `finishAborted` makes it a no-op then.
+      await this.unregister(new DirtyExitError(`Worker ${this.id} was stopped (TERM) while processing ${this.current.payload.className ?? "a job"}`));
+      return;
+    }
+    await this.loopDone;
+  }
+
+  /** USR2: reserve nothing until `resume()`; the job in flight finishes. */
+  pause(): void {
+    this.pausedBySignal = true;
+    this.title("Paused");
+  }
+
+  /** CONT */
+  resume(): void {
+    this.pausedBySignal = false;
+    this.resumeWaiter?.();
+  }
+
+  private title(state: string) {
+    if (this.opts.setProcessTitle) process.title = `resque-${VERSION}: ${state}`;
+  }
+
+  private async queueNames(): Promise<string[]> {
+    const now = Date.now();
+    const dynamic = this.opts.queues.some((q) => /[*?!\[]/.test(q));
+    if (!dynamic) return this.opts.queues;
+    if (now - this.queueCache.at >= this.intervalMs || this.queueCache.names.length === 0) {
+      const all = await this.conn.redis.smembers(this.conn.keys.queues);
+      this.queueCache = { at: now, names: resolveQueues(this.opts.queues, all) };
+    }
+    return this.queueCache.names;
+  }
+
+  private reserveCall(queues: string[], finish: InFlight | undefined, reserve: boolean): Promise<[string, string] | null> {
+    const k = this.conn.keys;
+    const keys = [k.worker(this.id), k.statProcessed, k.statProcessedOf(this.id), k.pauseAllWorkers, k.pauseAll];
+    if (reserve) for (const q of queues) keys.push(k.queue(q), k.pauseQueue(q));
+    const statusKey = finish?.payload.id ? k.jobStatus(finish.payload.id) : "";
+    return this.conn.run<[string, string] | null>("reserve", keys, [
+      finish ? "1" : "0",
+      statusKey,
+      reserve ? "1" : "0",
+      formatIsoSeconds(),
+      Math.floor(Date.now() / 1000),
+      k.ns,
+      ...(reserve ? queues : []),
+    ]);
+  }
+
+  private async loop(): Promise<void> {
+    let toFinish: InFlight | undefined;
+    let backoffMs = 0;
+    while (this.stopping === null) {
+      try {
+        if (this.pausedBySignal) {
+          if (toFinish) await this.reserveCall([], toFinish, false);
+          toFinish = undefined;
+          await new Promise<void>((r) => (this.resumeWaiter = r));
+          this.resumeWaiter = undefined;
+          this.title(`Waiting for ${this.opts.queues.join(",")}`);
+          continue;
+        }
+        const queues = await this.queueNames();
+        const got = await this.reserveCall(queues, toFinish, queues.length > 0);
+        toFinish = undefined;
+        backoffMs = 0;
+        if (!got || got[0] === "") {
+          await this.waitForWork(queues);
+          continue;
+        }
+        const [queue, raw] = got;
+        const inFlight: InFlight = { queue, raw, payload: decodePayload(raw), startedMs: Date.now() };
+        this.current = inFlight;
+        const ok = await this.perform(inFlight);
+        if (this.current !== inFlight) continue; // settled elsewhere (stop now)
+        this.current = undefined;
+        if (ok) toFinish = inFlight;
+      } catch (e) {
+        if (this.stopping) break;
+        this.emit("error", e as Error);
+        // Redis is unreachable or restarting: back off, keep the job record where it is.
+        backoffMs = Math.min(5000, backoffMs ? backoffMs * 2 : 100);
+        await sleep(backoffMs);
+        if (toFinish) {
+          try {
+            await this.reserveCall([], toFinish, false);
+            toFinish = undefined;
+          } catch {
+            /* retried on the next turn */
+          }
+        }
+      }
+    }
+    try {
+      if (toFinish) await this.reserveCall([], toFinish, false);
+    } catch (e) {
+      this.emit("error", e as Error);
+    }
+    await this.unregister();
+  }
+
+  private async waitForWork(queues: string[]): Promise<void> {
+    if (!this.blocker || this.stopping) return;
+    const k = this.conn.keys;
+    const timeoutSec = this.intervalMs / 1000;
+    if (queues.length === 0) {
+      await sleep(this.intervalMs);
+      return;
+    }
+    try {
+      await this.blocker.blpop(...queues.map((q) => k.wake(q)), timeoutSec);
+    } catch (e) {
+      if (this.stopping) return;
+      throw e;
+    }
+  }
+
+  /** Runs one job; returns true on success (finish deferred to the next reserve call). */
+  private async perform(f: InFlight): Promise<boolean> {
+    const p = f.payload;
+    let job: BaseJob<unknown> | undefined;
+    this.emit("job", f.queue, p);
+    this.title(`Processing ${f.queue} since ${Math.floor(f.startedMs / 1000)} [${p.className ?? "?"}]`);
+    try {
+      if (!p.ok) throw new InvalidPayloadError(`${p.error}: ${truncate(p.raw, 200)}`);
+      const cls = this.opts.registry.require(p.className!);
+      const args = p.argsArray[0];
+      JobRegistry.validate(cls, p.className!, args);
+      const ctx: JobContext = { queue: f.queue, className: p.className!, argsArray: p.argsArray, id: p.id, raw: f.raw, workerId: this.id };
+      job = JobRegistry.instantiate(cls, args, ctx);
+      try {
+        await this.opts.hooks?.beforePerform?.(job);
+        await job.beforePerform?.();
+      } catch (e) {
+        if (e instanceof DontPerform) return true;
+        throw e;
+      }
+      const result = await job.perform();
+      await job.afterPerform?.(result);
+      await this.opts.hooks?.afterPerform?.(job, result);
+      this.emit("success", f.queue, p, result, Date.now() - f.startedMs);
+      return true;
+    } catch (e) {
+      const err = e instanceof Error ? e : new Error(String(e));
+      if (this.current !== f) return false;
+      try {
+        await job?.onFailure?.(err);
+        await this.opts.hooks?.onFailure?.(err, { job, payload: p, queue: f.queue });
+      } catch (hookErr) {
+        this.emit("error", hookErr as Error);
+      }
+      await this.recordFailure(f, err);
+      this.emit("failure", f.queue, p, err);
+      return false;
+    } finally {
+      if (!this.stopping) this.title(`Waiting for ${this.opts.queues.join(",")}`);
+    }
+  }
+
+  private async recordFailure(f: InFlight, err: Error): Promise<void> {
+    const k = this.conn.keys;
+    const record = buildFailureRecord({
+      payloadRaw: f.raw,
+      exception: err.name || "Error",
+      error: err.message,
+      backtrace: backtraceOf(err),
+      worker: this.id,
+      queue: f.queue,
+    });
+    const statusKey = f.payload.id ? k.jobStatus(f.payload.id) : "";
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.conn.run("fail-job", [k.worker(this.id), k.failed, k.statFailed, k.statFailedOf(this.id), k.statProcessed, k.statProcessedOf(this.id)], [record, statusKey, Math.floor(Date.now() / 1000)]);
+        return;
+      } catch (e) {
+        // The record must not be lost: while Redis is away the job stays in worker:<id>.
+        if (this.stopping === "now" || attempt > 50) throw e;
+        await sleep(Math.min(5000, 100 * 2 ** Math.min(attempt, 6)));
+      }
+    }
+  }
+
+  private unregistered = false;
+
+  private async unregister(error?: ResqueError): Promise<void> {
+    if (this.unregistered) return;
+    this.unregistered = true;
+    this.current = undefined;
+    this.running = false;
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    this.blocker?.disconnect();
+    await unregisterWorker(this.conn, this.id, { registry: this.opts.registry, error });
+  }
+}
+
+function truncate(s: string, n: number): string {
+  return s.length > n ? s.slice(0, n) + "…" : s;
+}
+
+export type { ErrorCode };
