@@ -19,6 +19,8 @@ const SCRIPT_NAMES = [
   "heartbeat",
   "remove-queued",
   "enqueue",
+  "failed-act",
+  "key-info",
 ] as const;
 export type ScriptName = (typeof SCRIPT_NAMES)[number];
 

@@ -57,7 +57,9 @@ export abstract class BaseJob<A = Record<string, unknown>> {
   onFailure?(error: Error): void | Promise<void>;
 }
 
-export type JobClass = (abstract new (args: never, job: JobContext) => BaseJob<never>) & {
+// `any` in the constructor type lets subclasses narrow `args` (BaseJob<{to: string}>) and still register.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type JobClass = (abstract new (args: any, job: JobContext) => BaseJob<any>) & {
   names: string[];
   queue: string;
   schema?: ArgsSchema;

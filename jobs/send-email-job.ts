@@ -1,0 +1,26 @@
+import { z } from "zod";
+import { BaseJob } from "../lib/resque/index";
+import { sendMail } from "../lib/mail";
+
+const schema = z.looseObject({
+  to: z.union([z.email(), z.array(z.email()).min(1)]),
+  subject: z.string().min(1, "subject is required"),
+  body: z.string(),
+  html: z.string().optional(),
+});
+
+/**
+ * The seed's `Common\Job\SendEmailJob`: `{to, subject, body}` → one message. Sending twice is
+ * not harmless, so an interrupted send becomes a dirty-exit failure to retry by hand.
+ */
+export class SendEmailJob extends BaseJob<z.infer<typeof schema>> {
+  static names = ["Common\\Job\\SendEmailJob", "SendEmailJob"];
+  static queue = "default";
+  static schema = schema;
+
+  async perform() {
+    const { to, subject, body, html } = this.args;
+    const info = await sendMail({ to, subject, text: body, html });
+    return { messageId: info.messageId, outboxFile: info.outboxFile };
+  }
+}

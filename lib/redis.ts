@@ -1,0 +1,47 @@
+/**
+ * The Redis connection settings of this app, from the environment. The only module that reads
+ * `REDIS_URL` (and php-resque's `REDIS_BACKEND` / `REDIS_BACKEND_DB`) and the namespace variables.
+ */
+import { Redis, type RedisOptions } from "ioredis";
+
+export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
+
+/** `REDIS_URL`, else php's `REDIS_BACKEND` (`host:port` or a DSN) with `REDIS_BACKEND_DB`. */
+export function redisUrlFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.REDIS_URL) return env.REDIS_URL;
+  const backend = env.REDIS_BACKEND;
+  if (!backend) return DEFAULT_REDIS_URL;
+  const url = new URL(/^[a-z]+:\/\//i.test(backend) ? backend : `redis://${backend}`);
+  if (env.REDIS_BACKEND_DB) url.pathname = `/${Number(env.REDIS_BACKEND_DB)}`;
+  return url.toString();
+}
+
+/** `RESQUE_NAMESPACE`, else php's `PREFIX`, else `resque`. */
+export function namespaceFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+  return env.RESQUE_NAMESPACE ?? env.PREFIX ?? "resque";
+}
+
+/** A URL safe to print: the password is masked. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return url;
+  }
+}
+
+export function createRedis(url = redisUrlFromEnv(), opts: RedisOptions = {}): Redis {
+  return new Redis(url, { lazyConnect: true, ...opts });
+}
+
+const g = globalThis as unknown as { __resqueAdminRedis?: Redis };
+
+/**
+ * The web app's shared client, cached on globalThis so dev hot reload does not leak
+ * connections; lazy, so `next build` importing route modules does not connect.
+ */
+export function getRedis(): Redis {
+  return (g.__resqueAdminRedis ??= createRedis(redisUrlFromEnv(), { maxRetriesPerRequest: 2, connectTimeout: 3000 }));
+}

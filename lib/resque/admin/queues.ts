@@ -1,0 +1,129 @@
+/**
+ * Queue views and queue-level actions (RESQUE-PROTOCOL.md §3, §13): sizes, latency, paging
+ * through pending jobs, removing one job by its exact bytes, clearing, removing and pausing.
+ */
+import { execAll, type Connection } from "../connection.js";
+import { InvalidQueueNameError } from "../errors.js";
+import { QUEUE_NAME } from "../keys.js";
+import { decodePayload } from "../payload.js";
+import { normalizePage } from "./paging.js";
+import type { Page, PageOptions, PauseState, QueuedJob, QueueInfo } from "./types.js";
+
+/** Throws `InvalidQueueNameError` unless `name` is a queue name we are willing to build keys from. */
+export function assertQueueName(name: string): void {
+  if (typeof name !== "string" || !QUEUE_NAME.test(name)) throw new InvalidQueueNameError(String(name));
+}
+
+/** php's `dequeue` scratch lists are not queues (§3.2). */
+function isRealQueue(name: string): boolean {
+  return !name.includes(":temp:");
+}
+
+/** Registered queue names, sorted, without php's scratch names. O(queues), 1 round trip. */
+export async function listQueueNames(conn: Connection): Promise<string[]> {
+  const names = await conn.redis.smembers(conn.keys.queues);
+  return names.filter(isRealQueue).sort();
+}
+
+/**
+ * Every registered queue with its size, head-job latency and pause flag. An empty queue is still
+ * listed: its name stays in `queues` until removed (§3.1).
+ * O(queues) redis calls, 2 round trips.
+ */
+export async function listQueues(conn: Connection): Promise<QueueInfo[]> {
+  const k = conn.keys;
+  const names = await listQueueNames(conn);
+  const pipe = conn.redis.pipeline().time();
+  for (const q of names) pipe.llen(k.queue(q)).lindex(k.queue(q), 0).exists(k.pauseQueue(q));
+  const res = await execAll(pipe);
+  const [sec, usec] = res[0] as [string, string];
+  const nowMs = Number(sec) * 1000 + Math.floor(Number(usec) / 1000);
+  return names.map((name, i) => {
+    const size = res[1 + i * 3] as number;
+    const head = res[2 + i * 3] as string | null;
+    const paused = (res[3 + i * 3] as number) === 1;
+    const queuedMs = head === null ? undefined : decodePayload(head).queueTimeMs;
+    const latencySec = queuedMs === undefined || !Number.isFinite(queuedMs) ? null : Math.max(0, (nowMs - queuedMs) / 1000);
+    return { name, size, latencySec, paused };
+  });
+}
+
+/**
+ * One page of a queue from its head (index 0 runs next). LLEN and LRANGE share a MULTI so the
+ * total and the page agree. O(perPage), 1 round trip.
+ */
+export async function peekQueue(conn: Connection, queue: string, opts: PageOptions = {}): Promise<Page<QueuedJob>> {
+  assertQueueName(queue);
+  const { page, perPage, start, stop } = normalizePage(opts);
+  const key = conn.keys.queue(queue);
+  const [total, raws] = (await execAll(conn.redis.multi().llen(key).lrange(key, start, stop))) as [number, string[]];
+  return { page, perPage, total, items: raws.map((raw, i) => ({ index: start + i, raw, payload: decodePayload(raw) })) };
+}
+
+/**
+ * Removes one pending job by its exact stored string (LREM count 1, as Sidekiq's web does).
+ * False when a worker took it or someone else removed it first.
+ */
+export async function removeQueuedJob(conn: Connection, queue: string, raw: string): Promise<boolean> {
+  assertQueueName(queue);
+  const n = await conn.run<number>("remove-queued", [conn.keys.queue(queue)], [raw]);
+  return n > 0;
+}
+
+/** Deletes every pending job but keeps the queue registered (resque-web Rails' "clear"). Returns how many were dropped. */
+export async function clearQueue(conn: Connection, queue: string): Promise<number> {
+  assertQueueName(queue);
+  const key = conn.keys.queue(queue);
+  const [len] = (await execAll(conn.redis.multi().llen(key).del(key))) as [number, number];
+  return len;
+}
+
+/**
+ * Unregisters a queue and drops its jobs, pause flag and our wake-up tokens in one MULTI, so a
+ * worker cannot observe a registered queue without its list (Ruby's `remove_queue` + cleanup).
+ */
+export async function removeQueue(conn: Connection, queue: string): Promise<void> {
+  assertQueueName(queue);
+  const k = conn.keys;
+  await execAll(conn.redis.multi().srem(k.queues, queue).del(k.queue(queue)).del(k.pauseQueue(queue)).del(k.wake(queue)));
+}
+
+/** resque-pause's per-queue switch, honoured by Ruby with resque-pause and by our workers. */
+export async function pauseQueue(conn: Connection, queue: string): Promise<void> {
+  assertQueueName(queue);
+  await conn.redis.set(conn.keys.pauseQueue(queue), "true");
+}
+
+/** Clears resque-pause's per-queue switch. */
+export async function resumeQueue(conn: Connection, queue: string): Promise<void> {
+  assertQueueName(queue);
+  await conn.redis.del(conn.keys.pauseQueue(queue));
+}
+
+/** Ruby's global pause (`pause-all-workers=true`, resque ≥ 2.5); our workers honour it too. php and node-resque ignore it. */
+export async function pauseAllWorkers(conn: Connection): Promise<void> {
+  await conn.redis.set(conn.keys.pauseAllWorkers, "true");
+}
+
+/** Clears both global switches, Ruby's and resque-pause's, so "resume" always resumes. */
+export async function resumeAllWorkers(conn: Connection): Promise<void> {
+  await conn.redis.del(conn.keys.pauseAllWorkers, conn.keys.pauseAll);
+}
+
+/**
+ * Which pause switches are on. Ruby reads `pause-all-workers` trimmed and lower-cased, so a
+ * value like "false" does not pause; resque-pause's keys pause whatever their value.
+ * O(queues) redis calls, 2 round trips.
+ */
+export async function getPauseState(conn: Connection): Promise<PauseState> {
+  const k = conn.keys;
+  const names = await listQueueNames(conn);
+  const pipe = conn.redis.pipeline().get(k.pauseAllWorkers).exists(k.pauseAll);
+  for (const q of names) pipe.exists(k.pauseQueue(q));
+  const res = await execAll(pipe);
+  const rubyAll = typeof res[0] === "string" && (res[0] as string).trim().toLowerCase() === "true";
+  const pluginAll = res[1] === 1;
+  const queues = names.filter((_, i) => res[2 + i] === 1);
+  const source = rubyAll ? "pause-all-workers" : pluginAll ? "pause:all" : undefined;
+  return { all: rubyAll || pluginAll, ...(source ? { source } : {}), queues };
+}

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The one command that runs every test, unattended, on a fresh Debian machine with Node 20:
+# installs what is missing (redis-server, npm packages), builds the worker bundle, runs vitest,
+# and ends with the plain line "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+# shellcheck source=scripts/setup-lib.sh
+. scripts/setup-lib.sh
+export NEXT_TELEMETRY_DISABLED=1
+
+check_node
+command -v redis-server >/dev/null || apt_install redis-server
+npm_install
+build_workers
+
+report=.vitest-report.json
+rm -f "$report"
+npx vitest run --reporter=default --reporter=json --outputFile="$report" "$@"
+rc=$?
+if [ -f "$report" ]; then
+  node -e 'const r=require("./'"$report"'"); console.log(r.numPassedTests+" passed, "+(r.numFailedTests)+" failed"+(r.numPendingTests?", "+r.numPendingTests+" skipped":""))'
+else
+  echo "0 passed, 1 failed"
+  [ $rc -eq 0 ] && rc=1
+fi
+exit $rc

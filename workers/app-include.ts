@@ -1,0 +1,21 @@
+/**
+ * The registry a worker runs with: the app's jobs, plus job classes from the module named by
+ * `APP_INCLUDE` (php-resque's variable for the same purpose). That module's default export (or
+ * its `jobs` export) is an array of job classes.
+ */
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import type { JobClass, JobRegistry } from "../lib/resque/index";
+import { createRegistry } from "../jobs/index";
+
+export async function loadJobClasses(env: NodeJS.ProcessEnv = process.env): Promise<JobRegistry> {
+  const extra: JobClass[] = [];
+  if (env.APP_INCLUDE) {
+    const file = path.resolve(process.cwd(), env.APP_INCLUDE);
+    const mod = (await import(pathToFileURL(file).href)) as { default?: unknown; jobs?: unknown };
+    const list = mod.jobs ?? mod.default;
+    if (!Array.isArray(list)) throw new Error(`APP_INCLUDE ${env.APP_INCLUDE} must export an array of job classes (default or \`jobs\`)`);
+    extra.push(...(list as JobClass[]));
+  }
+  return createRegistry(extra);
+}

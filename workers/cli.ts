@@ -1,0 +1,204 @@
+/**
+ * `npm run queue -- <command>`: the TypeScript counterpart of
+ * `QUEUE_ENV=prod QUEUE_COUNT=1 php app/queue_resque.php [status|clear|restart]`.
+ * Errors are one readable line on stderr and a non-zero exit code.
+ */
+import { createInterface } from "node:readline/promises";
+import type { Redis } from "ioredis";
+import { Client, Connection } from "../lib/resque/index";
+import { createRedis, redactUrl } from "../lib/redis";
+import { loadJobClasses } from "./app-include";
+import { loadEnvFiles, readWorkerConfig, type WorkerConfig } from "./config";
+import { log } from "./log";
+import { Supervisor } from "./supervisor";
+import { printFailed, printStatus, retryCommand } from "./cli-admin";
+
+export class UsageError extends Error {}
+export class CliError extends Error {}
+
+const HELP = `Usage: npm run queue -- <command> [options]
+
+Commands:
+  work                         start QUEUE_COUNT worker processes under a supervisor (default)
+  status [--json]              queues with sizes, workers and what they are doing, failed count
+  clear [queue...] [--yes]     empty the named queues (all queues when none is named)
+  restart                      every supervisor on this Redis replaces its workers gracefully
+  enqueue <queue> <class> [json-args]
+                               enqueue one job, php style: args is one JSON value
+  failed [--json] [--page N] [--queue Q] [--class C] [--exception E] [--text T]
+                               list failed jobs, newest first
+  retry <id...> | --all [--keep]
+                               retry failed jobs (removed from the failed list unless --keep)
+  help                         this text
+
+Environment: REDIS_URL (or REDIS_BACKEND), RESQUE_NAMESPACE (or PREFIX), QUEUE, QUEUE_COUNT (or
+COUNT), INTERVAL, QUEUE_ENV (loads .env.<QUEUE_ENV>), APP_INCLUDE (extra job classes).`;
+
+export interface Parsed {
+  command: string;
+  positional: string[];
+  flags: Map<string, string | true>;
+}
+
+const VALUE_FLAGS = new Set(["page", "per-page", "queue", "class", "exception", "text"]);
+
+export function parseArgs(argv: string[]): Parsed {
+  const [first, ...rest] = argv;
+  const command = first && !first.startsWith("-") ? first : "work";
+  const args = first && !first.startsWith("-") ? rest : argv;
+  const positional: string[] = [];
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === "--") {
+      positional.push(...args.slice(i + 1));
+      break;
+    }
+    if (a.startsWith("--")) {
+      const [name, inline] = a.slice(2).split("=", 2) as [string, string | undefined];
+      if (VALUE_FLAGS.has(name)) {
+        const v = inline ?? args[++i];
+        if (v === undefined) throw new UsageError(`--${name} needs a value`);
+        flags.set(name, v);
+      } else flags.set(name, true);
+    } else if (a === "-y") flags.set("yes", true);
+    else positional.push(a);
+  }
+  return { command, positional, flags };
+}
+
+async function connect(cfg: WorkerConfig): Promise<Redis> {
+  const redis = createRedis(cfg.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 3000, retryStrategy: () => null });
+  redis.on("error", () => {});
+  try {
+    await redis.connect();
+  } catch (e) {
+    throw new CliError(`Cannot reach Redis at ${redactUrl(cfg.redisUrl)}: ${(e as Error).message || "connection refused"}`);
+  }
+  return redis;
+}
+
+async function confirm(question: string, flags: Parsed["flags"]): Promise<boolean> {
+  if (flags.has("yes")) return true;
+  if (!process.stdin.isTTY) throw new UsageError(`${question} Refusing without a terminal to ask on: add --yes`);
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  try {
+    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+async function work(cfg: WorkerConfig): Promise<void> {
+  const registry = await loadJobClasses();
+  const heartbeat = process.env.RESQUE_HEARTBEAT_INTERVAL ? Number(process.env.RESQUE_HEARTBEAT_INTERVAL) : undefined;
+  const sup = new Supervisor({ config: cfg, registry, heartbeatIntervalSec: heartbeat });
+  process.on("SIGTERM", () => void sup.stop("now"));
+  process.on("SIGINT", () => void sup.stop("now"));
+  process.on("SIGQUIT", () => void sup.stop("graceful"));
+  process.on("SIGHUP", () => sup.restart());
+  process.on("SIGUSR2", () => sup.relay("SIGUSR2"));
+  process.on("SIGCONT", () => sup.relay("SIGCONT"));
+  try {
+    await sup.start();
+  } catch (e) {
+    throw new CliError(`Cannot start workers on Redis ${redactUrl(cfg.redisUrl)}: ${(e as Error).message}`);
+  }
+}
+
+async function run(p: Parsed, cfg: WorkerConfig): Promise<number> {
+  if (p.command === "help" || p.flags.has("help")) {
+    console.log(HELP);
+    return 0;
+  }
+  if (p.command === "work") {
+    await work(cfg);
+    return 0;
+  }
+  const commands = new Set(["status", "clear", "restart", "enqueue", "failed", "retry"]);
+  if (!commands.has(p.command)) throw new UsageError(`Unknown command "${p.command}". Run \`npm run queue -- help\` for the list.`);
+  const redis = await connect(cfg);
+  const conn = new Connection({ redis, namespace: cfg.namespace });
+  try {
+    switch (p.command) {
+      case "status":
+        await printStatus(conn, p.flags.has("json"));
+        return 0;
+      case "failed":
+        await printFailed(conn, p.flags);
+        return 0;
+      case "retry":
+        return await retryCommand(conn, p.positional, p.flags);
+      case "restart": {
+        const n = await redis.publish(conn.keys.control, JSON.stringify({ cmd: "restart", at: Date.now() }));
+        console.log(n === 0 ? "No supervisor is listening on this Redis; nothing to restart." : `Restart sent to ${n} supervisor(s); their workers finish their current jobs first.`);
+        return 0;
+      }
+      case "clear": {
+        const named = p.positional;
+        const queues = named.length ? named : (await redis.smembers(conn.keys.queues)).sort();
+        if (queues.length === 0) {
+          console.log("There are no queues to clear.");
+          return 0;
+        }
+        const sizes = await Promise.all(queues.map((q) => redis.llen(conn.keys.queue(q))));
+        const total = sizes.reduce((a, b) => a + b, 0);
+        if (!(await confirm(`Clear ${total} job(s) from ${queues.length === 1 ? `queue ${queues[0]}` : `${queues.length} queues (${queues.join(", ")})`}?`, p.flags))) {
+          console.log("Nothing cleared.");
+          return 1;
+        }
+        const pipe = redis.multi();
+        for (const q of queues) pipe.del(conn.keys.queue(q));
+        await pipe.exec();
+        console.log(`Cleared ${total} job(s) from ${queues.join(", ")}.`);
+        return 0;
+      }
+      case "enqueue": {
+        const [queue, className, json] = p.positional;
+        if (!queue || !className) throw new UsageError("Usage: npm run queue -- enqueue <queue> <class> [json-args]");
+        let args: unknown = {};
+        if (json !== undefined) {
+          try {
+            args = JSON.parse(json);
+          } catch (e) {
+            throw new UsageError(`The args are not valid JSON (${(e as Error).message}): ${json}`);
+          }
+        }
+        const registry = await loadJobClasses();
+        const client = new Client({ redis, namespace: cfg.namespace, registry });
+        const job = await client.enqueue(queue, className, args);
+        console.log(`Enqueued ${className} on ${queue} (id ${job.id}).`);
+        if (!registry.get(className)) console.error(`Note: no TypeScript job class is registered as "${className}"; a php-resque, Ruby or node-resque worker must run it.`);
+        return 0;
+      }
+    }
+    return 0;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Entry point; returns the exit code. */
+export async function main(argv = process.argv.slice(2)): Promise<number> {
+  try {
+    loadEnvFiles();
+    const parsed = parseArgs(argv);
+    const cfg = readWorkerConfig();
+    return await run(parsed, cfg);
+  } catch (e) {
+    const err = e as Error;
+    const known = e instanceof UsageError || e instanceof CliError || (err as { code?: unknown }).code !== undefined;
+    process.stderr.write(`error: ${known ? err.message : `${err.name}: ${err.message}`}\n`);
+    return e instanceof UsageError ? 2 : 1;
+  }
+}
+
+if (process.argv[1] && /cli\.(ts|mjs|js)$/.test(process.argv[1])) {
+  main().then(
+    (code) => process.exit(code),
+    (e) => {
+      log(`fatal: ${(e as Error).message}`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,59 @@
+/**
+ * Worker settings from the environment, under the names php-resque, Ruby resque and the QSCMF
+ * wrapper use (`QUEUE`, `QUEUE_COUNT`/`COUNT`, `INTERVAL`, `PREFIX`, `REDIS_BACKEND`, `QUEUE_ENV`).
+ */
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { parseEnv } from "node:util";
+import { namespaceFromEnv, redisUrlFromEnv } from "../lib/redis";
+
+/**
+ * Loads `.env`, then `.env.<QUEUE_ENV>` (as `QUEUE_ENV=prod php app/queue_resque.php` picks its
+ * config), without overriding variables already set in the environment.
+ */
+export function loadEnvFiles(cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): string[] {
+  const loaded: string[] = [];
+  const files = [".env"];
+  if (env.QUEUE_ENV) files.unshift(`.env.${env.QUEUE_ENV}`); // the specific file wins over .env
+  for (const name of files) {
+    const file = path.join(cwd, name);
+    if (!existsSync(file)) {
+      if (name !== ".env") throw new Error(`QUEUE_ENV=${env.QUEUE_ENV} but ${name} does not exist in ${cwd}`);
+      continue;
+    }
+    const values = parseEnv(readFileSync(file, "utf8"));
+    for (const [k, v] of Object.entries(values)) if (env[k] === undefined) env[k] = v;
+    loaded.push(file);
+  }
+  return loaded;
+}
+
+export interface WorkerConfig {
+  redisUrl: string;
+  namespace: string;
+  queues: string[];
+  count: number;
+  intervalSec: number;
+}
+
+function positiveNumber(name: string, raw: string | undefined, fallback: number, integer: boolean): number {
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
+    throw new Error(`${name} must be a positive ${integer ? "whole number" : "number"}, got ${JSON.stringify(raw)}`);
+  }
+  return n;
+}
+
+export function readWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
+  const queueSpec = env.QUEUE ?? env.QUEUES ?? "*";
+  const queues = queueSpec.split(",").map((q) => q.trim()).filter(Boolean);
+  if (queues.length === 0) throw new Error("QUEUE is empty: name the queues to work, e.g. QUEUE=high,default or QUEUE=*");
+  return {
+    redisUrl: redisUrlFromEnv(env),
+    namespace: namespaceFromEnv(env),
+    queues,
+    count: positiveNumber("QUEUE_COUNT", env.QUEUE_COUNT ?? env.COUNT, 1, true),
+    intervalSec: positiveNumber("INTERVAL", env.INTERVAL, 5, false),
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * One worker process = one Resque worker id `host:pid:queues`. Started by the supervisor; the
+ * file name contains `resque-` and the process title reads `resque-<ver>: …` so php-resque's
+ * and Ruby resque's same-host prune recognise it as a live worker.
+ *
+ * Signals (php-resque/Ruby semantics): TERM/INT stop now (the job in flight becomes a dirty-exit
+ * failure, or goes back to its queue when its class is safe to re-run); QUIT finishes the current
+ * job, then exits; USR2 pauses; CONT resumes. If the supervisor dies, the worker finishes its job
+ * and exits.
+ */
+import { Worker } from "../lib/resque/index";
+import { createRedis } from "../lib/redis";
+import { loadJobClasses } from "./app-include";
+import { readWorkerConfig } from "./config";
+import { log } from "./log";
+
+async function main() {
+  const cfg = readWorkerConfig();
+  const registry = await loadJobClasses();
+  const redis = createRedis(cfg.redisUrl, { lazyConnect: false });
+  redis.on("error", () => {}); // ioredis reconnects; the worker loop reports and backs off
+  const supervised = process.env.RESQUE_SUPERVISED === "1" && typeof process.send === "function";
+  const worker = new Worker({
+    redis,
+    namespace: cfg.namespace,
+    registry,
+    queues: cfg.queues,
+    intervalSec: cfg.intervalSec,
+    heartbeat: !supervised,
+    setProcessTitle: true,
+  });
+  const verbose = !!(process.env.VERBOSE || process.env.LOGGING || process.env.VVERBOSE);
+  worker.on("failure", (q, p, err) => log(`worker ${process.pid}: ${p.className ?? "?"} on ${q} failed: ${err.name}: ${err.message}`));
+  worker.on("error", (err) => log(`worker ${process.pid}: ${err.message}`));
+  worker.on("pruned", (r) => r.pruned.forEach((p) => log(`worker ${process.pid}: pruned dead worker ${p.id} (${p.reason}; job ${p.job})`)));
+  if (verbose) worker.on("success", (q, p, _r, ms) => log(`worker ${process.pid}: ${p.className} on ${q} done in ${ms} ms`));
+
+  let exiting = false;
+  const stop = async (mode: "graceful" | "now") => {
+    if (exiting && mode === "graceful") return;
+    exiting = true;
+    if (supervised) process.send!({ type: "stopping", id: worker.id });
+    try {
+      await worker.stop(mode);
+    } finally {
+      redis.disconnect();
+      process.exit(0);
+    }
+  };
+  process.on("SIGTERM", () => void stop("now"));
+  process.on("SIGINT", () => void stop("now"));
+  process.on("SIGQUIT", () => void stop("graceful"));
+  process.on("SIGUSR2", () => worker.pause());
+  process.on("SIGCONT", () => worker.resume());
+  process.on("disconnect", () => void stop("graceful"));
+
+  await worker.start();
+  if (supervised) process.send!({ type: "ready", id: worker.id });
+  log(`worker ${worker.id} started`);
+}
+
+main().catch((e) => {
+  log(`worker ${process.pid} could not start: ${(e as Error).message}`);
+  process.exit(1);
+});

@@ -1,0 +1,221 @@
+/**
+ * The worker supervisor (`npm run queue -- work`): starts `QUEUE_COUNT` worker processes,
+ * respawns any that die, relays signals, beats their heartbeats, and replaces them gracefully
+ * when `npm run queue -- restart` is published on Redis.
+ *
+ * When a worker process dies without unregistering (SIGKILL, OOM, a crash), the supervisor sees
+ * the exit at once and settles its in-flight job — a dirty-exit failure, or back onto its queue
+ * for classes that are safe to re-run — so nothing waits for a heartbeat to expire.
+ */
+import { fork, type ChildProcess } from "node:child_process";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Redis } from "ioredis";
+import { beat, Connection, DirtyExitError, HEARTBEAT_INTERVAL_SEC, unregisterWorker, type JobRegistry } from "../lib/resque/index";
+import { createRedis } from "../lib/redis";
+import type { WorkerConfig } from "./config";
+import { log } from "./log";
+
+interface Child {
+  proc: ChildProcess;
+  id: string;
+  startedAt: number;
+  ready: boolean;
+  /** Asked to leave (restart or shutdown): do not respawn when it exits. */
+  retiring: boolean;
+}
+
+export interface SupervisorOptions {
+  config: WorkerConfig;
+  registry: JobRegistry;
+  heartbeatIntervalSec?: number;
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const fromSource = import.meta.url.endsWith(".ts");
+
+/** The worker entry next to this module: the bundle in production, the .ts file under tsx. */
+function workerEntry(): { file: string; execArgv: string[] } {
+  return fromSource
+    ? { file: path.join(here, "resque-worker.ts"), execArgv: ["--import", "tsx"] }
+    : { file: path.join(here, "resque-worker.mjs"), execArgv: [] };
+}
+
+export class Supervisor {
+  private readonly cfg: WorkerConfig;
+  private readonly registry: JobRegistry;
+  private readonly redis: Redis;
+  private readonly conn: Connection;
+  private subscriber?: Redis;
+  private readonly children = new Set<Child>();
+  private stopping: "graceful" | "now" | null = null;
+  private beatTimer?: NodeJS.Timeout;
+  private readonly beatMs: number;
+  private crashes = 0;
+  private done!: Promise<void>;
+  private resolveDone!: () => void;
+  readonly id = `${os.hostname()}:${process.pid}`;
+
+  constructor(opts: SupervisorOptions) {
+    this.cfg = opts.config;
+    this.registry = opts.registry;
+    this.redis = createRedis(this.cfg.redisUrl, { lazyConnect: false });
+    this.redis.on("error", () => {}); // reconnects by itself; failed calls are logged where made
+    this.conn = new Connection({ redis: this.redis, namespace: this.cfg.namespace });
+    this.beatMs = (opts.heartbeatIntervalSec ?? HEARTBEAT_INTERVAL_SEC) * 1000;
+    this.done = new Promise((r) => (this.resolveDone = r));
+  }
+
+  /** Starts the workers and returns a promise that settles when the supervisor has stopped. */
+  async start(): Promise<void> {
+    await this.redis.ping();
+    for (let i = 0; i < this.cfg.count; i++) this.spawn();
+    this.beatTimer = setInterval(() => void this.beat(), this.beatMs);
+    await this.listenForControl();
+    await this.record();
+    log(`supervisor ${this.id}: ${this.cfg.count} worker(s) on ${this.cfg.queues.join(",")} (namespace ${this.conn.keys.ns || "(none)"})`);
+    return this.done;
+  }
+
+  private spawn(): Child {
+    const { file, execArgv } = workerEntry();
+    const proc = fork(file, ["resque-worker"], {
+      execArgv,
+      // Own process group: a terminal's Ctrl-C reaches the supervisor, which decides for them.
+      detached: true,
+      env: { ...process.env, RESQUE_SUPERVISED: "1" },
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
+    const child: Child = { proc, id: this.workerId(proc.pid!), startedAt: Date.now(), ready: false, retiring: false };
+    this.children.add(child);
+    proc.on("message", (m: { type?: string; id?: string }) => {
+      if (m.type === "ready") {
+        child.ready = true;
+        if (m.id) child.id = m.id;
+        void this.beat();
+      } else if (m.type === "stopping") child.ready = false;
+    });
+    proc.on("exit", (code, signal) => void this.onExit(child, code, signal));
+    return child;
+  }
+
+  private workerId(pid: number): string {
+    return `${os.hostname()}:${pid}:${this.cfg.queues.join(",")}`;
+  }
+
+  private async onExit(child: Child, code: number | null, signal: NodeJS.Signals | null) {
+    this.children.delete(child);
+    const clean = code === 0 && !signal;
+    try {
+      // A clean exit unregistered itself; this settles whatever a dirty one left behind.
+      const r = await unregisterWorker(this.conn, child.id, {
+        registry: this.registry,
+        error: new DirtyExitError(`Worker process ${child.proc.pid} exited (${signal ?? `code ${code}`}) while processing a job`),
+      });
+      if (r.job !== "none") log(`supervisor: worker ${child.proc.pid} died with ${r.className ?? "a job"} in flight: ${r.job}`);
+    } catch (e) {
+      log(`supervisor: could not settle worker ${child.id}: ${(e as Error).message}`);
+    }
+    if (!clean && !child.retiring && !this.stopping) log(`supervisor: worker ${child.proc.pid} exited (${signal ?? `code ${code}`}), starting a new one`);
+    if (!this.stopping && !child.retiring) {
+      const livedMs = Date.now() - child.startedAt;
+      this.crashes = livedMs < 5000 ? this.crashes + 1 : 0;
+      // A worker that dies at start (bad config, Redis down) is retried with a growing delay.
+      const delay = this.crashes > 1 ? Math.min(30_000, 250 * 2 ** (this.crashes - 2)) : 0;
+      setTimeout(() => {
+        if (!this.stopping) this.spawn();
+      }, delay);
+    }
+    if (this.stopping && this.children.size === 0) await this.finish();
+  }
+
+  private async beat() {
+    const ids = [...this.children].filter((c) => c.ready).map((c) => c.id);
+    try {
+      const again = await beat(this.conn, ids);
+      for (const id of again) log(`supervisor: worker ${id} had been removed from the registry by another pruner; re-registered`);
+      await this.record();
+    } catch (e) {
+      log(`supervisor: heartbeat failed: ${(e as Error).message}`);
+    }
+  }
+
+  /** The supervisor's own entry, for `status` and the dashboard. */
+  private async record() {
+    const entry = {
+      host: os.hostname(),
+      pid: process.pid,
+      queues: this.cfg.queues,
+      count: this.cfg.count,
+      workers: [...this.children].map((c) => c.proc.pid),
+      beatAt: new Date().toISOString(),
+    };
+    await this.redis.hset(this.conn.keys.supervisors, this.id, JSON.stringify(entry));
+  }
+
+  private async listenForControl() {
+    this.subscriber = this.redis.duplicate();
+    this.subscriber.on("error", () => {});
+    this.subscriber.on("message", (_channel, message: string) => {
+      let cmd: { cmd?: string } = {};
+      try {
+        cmd = JSON.parse(message) as { cmd?: string };
+      } catch {
+        return;
+      }
+      if (cmd.cmd === "restart") this.restart();
+    });
+    await this.subscriber.subscribe(this.conn.keys.control);
+  }
+
+  /** New workers start at once; the old ones finish their current job (QUIT) and leave. */
+  restart() {
+    if (this.stopping) return;
+    const old = [...this.children].filter((c) => !c.retiring);
+    log(`supervisor ${this.id}: restarting ${old.length} worker(s)`);
+    for (const c of old) {
+      c.retiring = true;
+      this.spawn();
+      c.proc.kill("SIGQUIT");
+    }
+  }
+
+  /** Relays USR2 (pause) and CONT (resume) to every worker. */
+  relay(signal: NodeJS.Signals) {
+    for (const c of this.children) c.proc.kill(signal);
+  }
+
+  /** QUIT: workers finish their jobs. TERM/INT: workers stop now, jobs in flight settled as dirty exits. */
+  async stop(mode: "graceful" | "now") {
+    if (this.stopping === "now" || this.stopping === mode) return this.done;
+    this.stopping = mode;
+    log(`supervisor ${this.id}: stopping (${mode === "now" ? "now" : "after current jobs"})`);
+    if (this.children.size === 0) await this.finish();
+    for (const c of this.children) {
+      c.retiring = true;
+      c.proc.kill(mode === "now" ? "SIGTERM" : "SIGQUIT");
+    }
+    if (mode === "now") {
+      // A worker stuck in a synchronous job cannot run its TERM handler: kill it; onExit settles its job.
+      setTimeout(() => this.children.forEach((c) => c.proc.kill("SIGKILL")), 10_000).unref();
+    }
+    return this.done;
+  }
+
+  private finished = false;
+  private async finish() {
+    if (this.finished) return;
+    this.finished = true;
+    if (this.beatTimer) clearInterval(this.beatTimer);
+    try {
+      await this.redis.hdel(this.conn.keys.supervisors, this.id);
+    } catch {
+      /* Redis away: the entry's beatAt goes stale and shows as such */
+    }
+    this.subscriber?.disconnect();
+    this.redis.disconnect();
+    log(`supervisor ${this.id}: stopped`);
+    this.resolveDone();
+  }
+}
