@@ -39,7 +39,7 @@ async function main() {
   const stop = async (mode: "graceful" | "now") => {
     if (exiting && mode === "graceful") return;
     exiting = true;
-    if (supervised) process.send!({ type: "stopping", id: worker.id });
+    if (supervised && process.connected) process.send!({ type: "stopping", id: worker.id });
     try {
       await worker.stop(mode);
     } finally {
@@ -55,7 +55,7 @@ async function main() {
   process.on("disconnect", () => void stop("graceful"));
 
   await worker.start();
-  if (supervised) process.send!({ type: "ready", id: worker.id });
+  if (supervised && process.connected) process.send!({ type: "ready", id: worker.id });
   log(`worker ${worker.id} started`);
 }
 

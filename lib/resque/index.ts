@@ -15,3 +15,4 @@ export * from "./client.js";
 export * from "./lifecycle.js";
 export * from "./queue-match.js";
 export * from "./worker.js";
+export * from "./admin/index.js";

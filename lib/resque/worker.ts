@@ -14,7 +14,7 @@ import type { Redis } from "ioredis";
 import { Connection, type ConnectionOptions } from "./connection.js";
 import { formatIsoSeconds } from "./dates.js";
 import { DirtyExitError, DontPerform, InvalidPayloadError, ResqueError, type ErrorCode } from "./errors.js";
-import { backtraceOf, buildFailureRecord } from "./failure.js";
+import { backtraceOf, buildFailureRecord, payloadFromWorkerEntry } from "./failure.js";
 import { JobRegistry, type BaseJob, type JobContext } from "./job.js";
 import { beat, HEARTBEAT_INTERVAL_SEC, pruneDeadWorkers, registerWorker, unregisterWorker } from "./lifecycle.js";
 import { decodePayload, type DecodedPayload } from "./payload.js";
@@ -47,6 +47,8 @@ export interface WorkerOptions extends ConnectionOptions {
 interface InFlight {
   queue: string;
   raw: string;
+  /** Exact `worker:<id>` value; finishing compares against it (see reserve.lua). */
+  entry: string;
   payload: DecodedPayload;
   startedMs: number;
 }
@@ -96,6 +98,9 @@ export class Worker extends EventEmitter<WorkerEvents> {
       const report = await pruneDeadWorkers(this.conn, { selfId: this.id, registry: this.opts.registry, hostname: this.opts.hostname });
       if (report.pruned.length) this.emit("pruned", report);
     }
+    // An entry under our own id is a leftover of a dead process that had the same pid
+    // (containers reuse pids): settle it as a dirty exit before taking new work.
+    await unregisterWorker(this.conn, this.id, { registry: this.opts.registry });
     await registerWorker(this.conn, this.id);
     if (this.opts.heartbeat !== false) {
       await beat(this.conn, [this.id]);
@@ -154,20 +159,34 @@ export class Worker extends EventEmitter<WorkerEvents> {
     return this.queueCache.names;
   }
 
-  private reserveCall(queues: string[], finish: InFlight | undefined, reserve: boolean): Promise<[string, string] | null> {
+  private reserveCall(queues: string[], finish: InFlight | undefined, reserve: boolean): Promise<[string, string, string, string?] | null> {
     const k = this.conn.keys;
     const keys = [k.worker(this.id), k.statProcessed, k.statProcessedOf(this.id), k.pauseAllWorkers, k.pauseAll];
-    if (reserve) for (const q of queues) keys.push(k.queue(q), k.pauseQueue(q));
+    const queueArgs: string[] = [];
+    if (reserve) {
+      for (const q of queues) {
+        keys.push(k.queue(q), k.pauseQueue(q));
+        queueArgs.push(q, JSON.stringify(q));
+      }
+    }
     const statusKey = finish?.payload.id ? k.jobStatus(finish.payload.id) : "";
-    return this.conn.run<[string, string] | null>("reserve", keys, [
-      finish ? "1" : "0",
-      statusKey,
-      reserve ? "1" : "0",
-      formatIsoSeconds(),
-      Math.floor(Date.now() / 1000),
-      k.ns,
-      ...(reserve ? queues : []),
-    ]);
+    this.runAt = formatIsoSeconds();
+    return this.conn.run("reserve", keys, [finish?.entry ?? "", statusKey, reserve ? "1" : "0", this.runAt, Math.floor(Date.now() / 1000), k.ns, ...queueArgs]);
+  }
+
+  private runAt = "";
+
+  /** Turns a reserve reply into the in-flight job, rebuilding the exact entry the script stored. */
+  private inFlightFrom(got: [string, string, string, string?]): InFlight | undefined {
+    const [queue, raw, flag, entry] = got;
+    if (flag === "r") {
+      // Our own entry from a call whose reply was lost: run that job.
+      const e = payloadFromWorkerEntry(raw);
+      if (!e) return undefined;
+      return { queue: e.queue ?? "", raw: e.payloadRaw, entry: raw, payload: decodePayload(e.payloadRaw), startedMs: Date.now() };
+    }
+    const built = flag === "s" ? entry! : '{"queue":' + JSON.stringify(queue) + ',"run_at":"' + this.runAt + '","payload":' + raw + "}";
+    return { queue, raw, entry: built, payload: decodePayload(raw), startedMs: Date.now() };
   }
 
   private async loop(): Promise<void> {
@@ -187,12 +206,17 @@ export class Worker extends EventEmitter<WorkerEvents> {
         const got = await this.reserveCall(queues, toFinish, queues.length > 0);
         toFinish = undefined;
         backoffMs = 0;
-        if (!got || got[0] === "") {
+        if (!got || (got[0] === "" && got[2] !== "r")) {
           await this.waitForWork(queues);
           continue;
         }
-        const [queue, raw] = got;
-        const inFlight: InFlight = { queue, raw, payload: decodePayload(raw), startedMs: Date.now() };
+        const inFlight = this.inFlightFrom(got);
+        if (!inFlight) {
+          // Not an entry we could have written: settle it as a dirty exit and carry on.
+          await unregisterWorker(this.conn, this.id, { registry: this.opts.registry });
+          await registerWorker(this.conn, this.id);
+          continue;
+        }
         this.current = inFlight;
         const ok = await this.perform(inFlight);
         if (this.current !== inFlight) continue; // settled elsewhere (stop now)
@@ -293,7 +317,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     const statusKey = f.payload.id ? k.jobStatus(f.payload.id) : "";
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.conn.run("fail-job", [k.worker(this.id), k.failed, k.statFailed, k.statFailedOf(this.id), k.statProcessed, k.statProcessedOf(this.id)], [record, statusKey, Math.floor(Date.now() / 1000)]);
+        await this.conn.run("fail-job", [k.worker(this.id), k.failed, k.statFailed, k.statFailedOf(this.id), k.statProcessed, k.statProcessedOf(this.id)], [record, statusKey, Math.floor(Date.now() / 1000), f.entry]);
         return;
       } catch (e) {
         // The record must not be lost: while Redis is away the job stays in worker:<id>.

@@ -1,16 +1,20 @@
 --[[
   Record the failure of the job this worker is running, atomically with releasing it.
   Processed is counted for failures too (Ruby and php semantics, RESQUE-PROTOCOL.md §6).
+  Applies only while `worker:<id>` still holds the entry of that job, so a resent call (lost
+  reply) cannot record the failure twice.
 
   KEYS[1] worker:<id>   KEYS[2] failed   KEYS[3] stat:failed   KEYS[4] stat:failed:<id>
   KEYS[5] stat:processed   KEYS[6] stat:processed:<id>
   ARGV[1] failure record (JSON, built around the raw payload)
   ARGV[2] status key ("" if none): set to failed when it exists
   ARGV[3] now (unix seconds)
-  Returns the new length of the failed list.
+  ARGV[4] the in-flight entry of the failed job
+  Returns 1 when recorded, 0 when the entry was no longer there.
 ]]
+if redis.call("GET", KEYS[1]) ~= ARGV[4] then return 0 end
 redis.call("DEL", KEYS[1])
-local len = redis.call("RPUSH", KEYS[2], ARGV[1])
+redis.call("RPUSH", KEYS[2], ARGV[1])
 redis.call("INCR", KEYS[3])
 redis.call("INCR", KEYS[4])
 redis.call("INCR", KEYS[5])
@@ -18,4 +22,4 @@ redis.call("INCR", KEYS[6])
 if ARGV[2] ~= "" and redis.call("EXISTS", ARGV[2]) == 1 then
   redis.call("SET", ARGV[2], cjson.encode({status = 3, updated = tonumber(ARGV[3])}), "EX", 86400)
 end
-return len
+return 1

@@ -2,6 +2,10 @@
   Finish the previous job (optional) and reserve the next one, atomically, in one round trip.
   A job is always in exactly one place: its queue list, or this worker's `worker:<id>` key.
 
+  Safe to resend after a lost reply (ioredis resends unanswered commands on reconnect): the
+  finish only applies while `worker:<id>` still holds the entry being finished, and a reserve
+  that finds an entry already there returns it instead of taking another job.
+
   KEYS[1]  worker:<id>                    in-flight record of this worker
   KEYS[2]  stat:processed
   KEYS[3]  stat:processed:<id>
@@ -9,19 +13,20 @@
   KEYS[5]  pause:all                      resque-pause global pause (any value)
   KEYS[6..] pairs of queue:<q>, pause:queue:<q>, in priority order
 
-  ARGV[1]  "1" to finish the previous job (DEL worker key, INCR processed counters)
-  ARGV[2]  status key of the previous job ("" if none): set to complete when it exists
+  ARGV[1]  in-flight entry to finish ("" = nothing to finish): DEL it, INCR processed counters
+  ARGV[2]  status key of the finished job ("" if none): set to complete when it exists
   ARGV[3]  "1" to reserve a job after finishing
   ARGV[4]  run_at (ISO 8601 UTC)
   ARGV[5]  now, unix seconds (php status `updated`)
   ARGV[6]  namespace, for the php `job:<id>:status` key of the reserved job
-  ARGV[7..] queue names, same order as the KEYS pairs
+  ARGV[7..] pairs of queue name, queue name JSON-encoded by the caller, same order as KEYS
 
-  Returns: nil when nothing was reserved (paused: {"", "paused"}), else {queue, rawPayload}.
-  A payload that is not a JSON object is stored in the worker key as a JSON string, so the
-  record stays valid JSON for every reader; the worker then fails it with the raw string kept.
+  Returns nil when nothing was reserved, {"", "paused"} when paused, {queue, raw, flag} when a
+  job was reserved: flag "s" when the payload is not a JSON object (stored in the entry as a
+  JSON string so the entry stays valid JSON for every reader; the entry is returned 4th), "r"
+  when an entry left by a previous call was returned as `raw` (the caller parses it), else "".
 ]]
-if ARGV[1] == "1" then
+if ARGV[1] ~= "" and redis.call("GET", KEYS[1]) == ARGV[1] then
   redis.call("DEL", KEYS[1])
   redis.call("INCR", KEYS[2])
   redis.call("INCR", KEYS[3])
@@ -30,6 +35,9 @@ if ARGV[1] == "1" then
   end
 end
 if ARGV[3] ~= "1" then return nil end
+
+local existing = redis.call("GET", KEYS[1])
+if existing then return {"", existing, "r"} end
 
 local all = redis.call("GET", KEYS[4])
 if all and string.lower(string.gsub(all, "^%s*(.-)%s*$", "%1")) == "true" then return {"", "paused"} end
@@ -42,14 +50,18 @@ for i = 1, n do
   if redis.call("EXISTS", pkey) == 0 then
     local payload = redis.call("LPOP", qkey)
     if payload then
-      local q = ARGV[6 + i]
+      local q = ARGV[6 + 2 * i - 1]
+      local qjson = ARGV[6 + 2 * i]
       local ok, decoded = pcall(cjson.decode, payload)
       local embedded = payload
-      if not ok or type(decoded) ~= "table" then
+      local flag = ""
+      if not ok or type(decoded) ~= "table" or string.sub(payload, 1, 1) ~= "{" then
         embedded = cjson.encode(payload)
         decoded = nil
+        flag = "s"
       end
-      redis.call("SET", KEYS[1], '{"queue":' .. cjson.encode(q) .. ',"run_at":"' .. ARGV[4] .. '","payload":' .. embedded .. '}')
+      local entry = '{"queue":' .. qjson .. ',"run_at":"' .. ARGV[4] .. '","payload":' .. embedded .. '}'
+      redis.call("SET", KEYS[1], entry)
       if decoded and type(decoded["id"]) == "string" then
         local skey = ARGV[6] .. "job:" .. decoded["id"] .. ":status"
         if redis.call("EXISTS", skey) == 1 then
@@ -59,7 +71,8 @@ for i = 1, n do
           redis.call("SET", skey, cjson.encode(st))
         end
       end
-      return {q, payload}
+      if flag == "s" then return {q, payload, flag, entry} end
+      return {q, payload, flag}
     end
   end
 end

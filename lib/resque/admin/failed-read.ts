@@ -1,0 +1,210 @@
+/**
+ * Reading failure lists (RESQUE-PROTOCOL.md §7.1–§7.3): pages newest first, filtered scans in
+ * bounded chunks, grouping, lookup by id. Records are read as bytes so the id digest matches
+ * Lua's `redis.sha1hex` whatever the encoding.
+ */
+import { execAll, type Connection } from "../connection.js";
+import {
+  assertFailedListName,
+  compileFilter,
+  decodeFailedRecord,
+  DIGEST_HEX,
+  isEmptyFilter,
+  parseFailedId,
+  sha1Hex,
+} from "./failed-record.js";
+import { normalizePage } from "./paging.js";
+import type { FailedFilter, FailedGroup, FailedJob, FailedListInfo, Page, PageOptions } from "./types.js";
+
+/** Records per LRANGE while scanning; a few chunks share one round trip. */
+export const SCAN_CHUNK = 1000;
+const CHUNKS_PER_TRIP = 4;
+
+/** One stored record as read: position, exact bytes, and those bytes decoded as UTF-8. */
+export interface StoredRecord {
+  index: number;
+  bytes: Buffer;
+  raw: string;
+}
+
+/** Redis key of a failure list, after checking the name. */
+export function failedListKey(conn: Connection, list = "failed"): string {
+  assertFailedListName(list);
+  return conn.keys.failedList(list);
+}
+
+/**
+ * Visits records of a list in chunks, newest (highest index) first by default, from a length
+ * snapshot. `visit` returns false to stop early. Records appended meanwhile are not visited;
+ * records removed meanwhile may shift others, which is why every mutation re-verifies in Lua.
+ * O(n) over the visited range, ⌈n / 4000⌉ round trips.
+ */
+export async function scanRecords(
+  conn: Connection,
+  key: string,
+  visit: (chunk: StoredRecord[]) => boolean | void | Promise<boolean | void>,
+  opts: { order?: "desc" | "asc"; from?: number; to?: number } = {},
+): Promise<void> {
+  const len = await conn.redis.llen(key);
+  if (len === 0) return;
+  const lo = Math.max(0, opts.from ?? 0);
+  const hi = Math.min(len - 1, opts.to ?? len - 1);
+  if (hi < lo) return;
+  const desc = (opts.order ?? "desc") === "desc";
+  const ranges: [number, number][] = [];
+  if (desc) for (let top = hi; top >= lo; top -= SCAN_CHUNK) ranges.push([Math.max(lo, top - SCAN_CHUNK + 1), top]);
+  else for (let bottom = lo; bottom <= hi; bottom += SCAN_CHUNK) ranges.push([bottom, Math.min(hi, bottom + SCAN_CHUNK - 1)]);
+  for (let r = 0; r < ranges.length; r += CHUNKS_PER_TRIP) {
+    const batch = ranges.slice(r, r + CHUNKS_PER_TRIP);
+    const pipe = conn.redis.pipeline();
+    for (const [a, b] of batch) pipe.lrangeBuffer(key, a, b);
+    const res = (await execAll(pipe)) as Buffer[][];
+    for (let c = 0; c < batch.length; c++) {
+      const start = batch[c]![0];
+      const recs = res[c]!.map((bytes, i) => ({ index: start + i, bytes, raw: bytes.toString("utf8") }));
+      if (desc) recs.reverse();
+      if ((await visit(recs)) === false) return;
+    }
+  }
+}
+
+function toJob(rec: StoredRecord, list: string): FailedJob {
+  return decodeFailedRecord(rec.raw, rec.index, sha1Hex(rec.bytes), list);
+}
+
+/**
+ * One page of a failure list, newest first. Unfiltered: LLEN + one LRANGE with a negative range
+ * in a MULTI, O(perPage), 1 round trip. Filtered: a full chunked scan (to count matches),
+ * O(list length), ⌈n / 4000⌉ round trips; records failing a cheap substring test skip JSON.parse.
+ */
+export async function listFailed(
+  conn: Connection,
+  opts: PageOptions & { filter?: FailedFilter; list?: string } = {},
+): Promise<Page<FailedJob>> {
+  const list = opts.list ?? "failed";
+  const key = failedListKey(conn, list);
+  const { page, perPage, start, stop } = normalizePage(opts);
+  if (isEmptyFilter(opts.filter)) {
+    const [total, raws] = (await execAll(conn.redis.multi().llen(key).lrangeBuffer(key, -(stop + 1), -(start + 1)))) as [number, Buffer[]];
+    const first = Math.max(0, total - (stop + 1));
+    const items = raws.map((bytes, i) => toJob({ index: first + i, bytes, raw: bytes.toString("utf8") }, list)).reverse();
+    return { page, perPage, total, items };
+  }
+  const match = compileFilter(opts.filter);
+  let total = 0;
+  const items: FailedJob[] = [];
+  await scanRecords(conn, key, (chunk) => {
+    for (const rec of chunk) {
+      if (!match(rec.raw)) continue;
+      if (total >= start && total <= stop) items.push(toJob(rec, list));
+      total++;
+    }
+  });
+  return { page, perPage, total, items };
+}
+
+/**
+ * Finds records by digest after their indexes shifted (records before them were removed).
+ * Removals only move records towards the head, so it scans down from the highest expected
+ * index first and only then the part above. Bounded by `maxScan` records.
+ * Returns, per wanted entry (same order), the record found or undefined.
+ */
+export async function locateRecords(
+  conn: Connection,
+  key: string,
+  wanted: { index: number; digest: string }[],
+  opts: { maxScan?: number; claimed?: Set<number> } = {},
+): Promise<(StoredRecord | undefined)[]> {
+  if (wanted.length === 0) return [];
+  const maxScan = opts.maxScan ?? 100_000;
+  const need = new Map<string, number>();
+  for (const w of wanted) need.set(w.digest, (need.get(w.digest) ?? 0) + 1);
+  const candidates = new Map<string, StoredRecord[]>();
+  let missing = wanted.length;
+  let scanned = 0;
+  const visit = (chunk: StoredRecord[]) => {
+    for (const rec of chunk) {
+      const d = sha1Hex(rec.bytes).slice(0, DIGEST_HEX);
+      const n = need.get(d);
+      if (!n || opts.claimed?.has(rec.index)) continue;
+      const list = candidates.get(d) ?? [];
+      list.push(rec);
+      candidates.set(d, list);
+      if (list.length <= n) missing--;
+    }
+    scanned += chunk.length;
+    return missing > 0 && scanned < maxScan;
+  };
+  const top = Math.max(...wanted.map((w) => w.index));
+  await scanRecords(conn, key, visit, { order: "desc", to: top });
+  if (missing > 0 && scanned < maxScan) await scanRecords(conn, key, visit, { order: "asc", from: top + 1 });
+  // Assign duplicates (byte-identical records) to the nearest candidate at or below each expected index.
+  const taken = new Set<number>();
+  const order = wanted.map((w, i) => i).sort((a, b) => wanted[b]!.index - wanted[a]!.index);
+  const out: (StoredRecord | undefined)[] = new Array(wanted.length);
+  for (const i of order) {
+    const w = wanted[i]!;
+    const c = (candidates.get(w.digest) ?? []).filter((r) => !taken.has(r.index));
+    const below = c.filter((r) => r.index <= w.index).sort((a, b) => b.index - a.index)[0];
+    const pick = below ?? c.sort((a, b) => Math.abs(a.index - w.index) - Math.abs(b.index - w.index))[0];
+    if (pick) {
+      taken.add(pick.index);
+      out[i] = pick;
+    }
+  }
+  return out;
+}
+
+/**
+ * One record by id, following it if earlier records were removed; null when it is gone or
+ * changed (a changed record has a new digest, hence a new id). O(1), 1 round trip when the
+ * index still matches; a bounded scan otherwise.
+ */
+export async function getFailed(conn: Connection, id: string, opts: { list?: string } = {}): Promise<FailedJob | null> {
+  const list = opts.list ?? "failed";
+  const key = failedListKey(conn, list);
+  const parsed = parseFailedId(id);
+  if (!parsed) return null;
+  const bytes = await conn.redis.lindexBuffer(key, parsed.index);
+  if (bytes && sha1Hex(bytes).startsWith(parsed.digest)) return toJob({ index: parsed.index, bytes, raw: bytes.toString("utf8") }, list);
+  const [found] = await locateRecords(conn, key, [parsed]);
+  return found ? toJob(found, list) : null;
+}
+
+/**
+ * Failure counts by (class, exception), largest first, with the newest record of each group
+ * as a sample. O(list length), ⌈n / 4000⌉ round trips.
+ */
+export async function groupFailed(conn: Connection, filter?: FailedFilter, opts: { list?: string } = {}): Promise<FailedGroup[]> {
+  const list = opts.list ?? "failed";
+  const key = failedListKey(conn, list);
+  const match = compileFilter(filter);
+  const groups = new Map<string, FailedGroup>();
+  await scanRecords(conn, key, (chunk) => {
+    for (const rec of chunk) {
+      if (!match(rec.raw)) continue;
+      // Decoding with a dummy digest; the real one is computed for the group's sample only.
+      const job = decodeFailedRecord(rec.raw, rec.index, "", list);
+      const className = job.payload.displayClass ?? job.payload.className ?? "";
+      const g = `${className}\u0000${job.exception}`;
+      const hit = groups.get(g);
+      if (hit) hit.count++;
+      else groups.set(g, { className, exception: job.exception, count: 1, sampleId: toJob(rec, list).id });
+    }
+  });
+  return [...groups.values()].sort((a, b) => b.count - a.count || a.className.localeCompare(b.className) || a.exception.localeCompare(b.exception));
+}
+
+/**
+ * `failed` plus Ruby's multi-queue lists named in `failed_queues` (opt-in backend), with sizes.
+ * O(lists) redis calls, 2 round trips.
+ */
+export async function listFailedLists(conn: Connection): Promise<FailedListInfo[]> {
+  const k = conn.keys;
+  const extra = (await conn.redis.smembers(k.failedQueues)).filter((n) => n !== "failed" && /_failed$/.test(n)).sort();
+  const names = ["failed", ...extra];
+  const pipe = conn.redis.pipeline();
+  for (const n of names) pipe.llen(k.failedList(n));
+  const sizes = (await execAll(pipe)) as number[];
+  return names.map((name, i) => ({ name, size: sizes[i]! }));
+}

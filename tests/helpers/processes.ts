@@ -1,0 +1,57 @@
+/**
+ * Runs the real worker bundle (`dist/workers/cli.mjs`) as tests' child processes, and ends only
+ * the processes a test started, by pid.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import path from "node:path";
+
+export const ROOT = path.resolve(import.meta.dirname, "..", "..");
+export const CLI = path.join(ROOT, "dist", "workers", "cli.mjs");
+export const TEST_JOBS = path.join(ROOT, "tests", "helpers", "test-jobs.mjs");
+
+export function cliEnv(redisUrl: string, namespace: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, REDIS_URL: redisUrl, RESQUE_NAMESPACE: namespace, APP_INCLUDE: TEST_JOBS, INTERVAL: "1", ...extra };
+  delete env.QUEUE_ENV;
+  delete env.PREFIX;
+  return env;
+}
+
+/** Runs a CLI command to completion. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv, input?: string) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, env, input, encoding: "utf8", timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export interface Running {
+  proc: ChildProcess;
+  output: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  kill(signal?: NodeJS.Signals): void;
+}
+
+/** Starts a long-running CLI command (the supervisor). */
+export function startCli(args: string[], env: NodeJS.ProcessEnv): Running {
+  const proc = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  proc.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+  proc.stderr!.on("data", (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.on("exit", (code, signal) => resolve({ code, signal })));
+  return {
+    proc,
+    output: () => out,
+    exited,
+    kill(signal = "SIGTERM") {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
+    },
+  };
+}
+
+/** Live pids among `pids` (for checking that worker children are gone). */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,59 @@
+// Job classes for tests that run real worker processes (loaded through APP_INCLUDE, as php's
+// workers load application code). Plain JS so the bundled worker runs them without a TS loader.
+// Each job records what happened in Redis under the worker's namespace.
+import { Redis } from "ioredis";
+
+let redis;
+const r = () => {
+  if (!redis) {
+    redis = new Redis(process.env.REDIS_URL, { maxRetriesPerRequest: null });
+    redis.on("error", () => {}); // reconnects by itself; tests restart Redis on purpose
+  }
+  return redis;
+};
+const ns = () => (process.env.RESQUE_NAMESPACE ?? "resque") + ":test:";
+const sleep = (ms) => new Promise((res) => setTimeout(res, ms));
+
+class Base {
+  static queue = "default";
+  static rerunOnDirtyExit = false;
+  constructor(args, job) {
+    this.args = args;
+    this.job = job;
+  }
+}
+
+/** Records `started`, waits `ms`, records `done` (sets keyed by args.n). */
+export class RecordJob extends Base {
+  static names = ["RecordJob"];
+  async perform() {
+    await r().sadd(ns() + "started", String(this.args.n));
+    if (this.args.ms) await sleep(this.args.ms);
+    await r().sadd(ns() + "done", String(this.args.n));
+    await r().incr(ns() + "runs:" + this.args.n);
+  }
+}
+
+/** Same, but safe to run twice: a killed worker's job goes back to its queue. */
+export class RerunnableJob extends RecordJob {
+  static names = ["RerunnableJob"];
+  static rerunOnDirtyExit = true;
+}
+
+export class FailJob extends Base {
+  static names = ["FailJob"];
+  perform() {
+    throw new Error(`failing on purpose: ${this.args.why ?? "test"}`);
+  }
+}
+
+/** Blocks the event loop: only SIGKILL stops it. */
+export class SpinJob extends Base {
+  static names = ["SpinJob"];
+  perform() {
+    const end = Date.now() + (this.args.ms ?? 1000);
+    while (Date.now() < end);
+  }
+}
+
+export default [RecordJob, RerunnableJob, FailJob, SpinJob];
