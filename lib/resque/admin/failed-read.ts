@@ -135,7 +135,7 @@ export async function locateRecords(
     scanned += chunk.length;
     return missing > 0 && scanned < maxScan;
   };
-  const top = Math.max(...wanted.map((w) => w.index));
+  const top = wanted.reduce((m, w) => Math.max(m, w.index), 0);
   await scanRecords(conn, key, visit, { order: "desc", to: top });
   if (missing > 0 && scanned < maxScan) await scanRecords(conn, key, visit, { order: "asc", from: top + 1 });
   // Assign duplicates (byte-identical records) to the nearest candidate at or below each expected index.

@@ -18,7 +18,8 @@ export async function scanKeys(
   conn: Connection,
   opts: { cursor?: string; match?: string; count?: number; type?: string } = {},
 ): Promise<ScanKeysResult> {
-  const match = opts.match ?? conn.keys.ns + "*";
+  // A namespace may itself contain glob characters (`resque[1]`); MATCH must take them literally.
+  const match = opts.match ?? conn.keys.ns.replace(/[*?[\]\\]/g, "\\$&") + "*";
   const count = Math.min(10_000, Math.max(1, Math.floor(opts.count ?? 100)));
   const cursor = opts.cursor ?? "0";
   const [next, keys] = opts.type

@@ -3,7 +3,9 @@
  */
 import type { PageOptions } from "./types.js";
 
+/** resque-web's page size. */
 export const DEFAULT_PER_PAGE = 25;
+/** Caps one LRANGE/ZRANGE so a crafted `perPage` cannot pull a whole list. */
 export const MAX_PER_PAGE = 1000;
 
 /**

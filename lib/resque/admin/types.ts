@@ -104,16 +104,19 @@ export interface SkippedId {
   reason: string;
 }
 
+/** Outcome of a retry, bull-board `retryAll` style: how many went out and what was left alone. */
 export interface RetryResult {
   retried: number;
   skipped: SkippedId[];
 }
 
+/** Outcome of a removal. */
 export interface RemoveResult {
   removed: number;
   skipped: SkippedId[];
 }
 
+/** `unknown` when the worker writes no liveness signal at all (php-resque). */
 export type Liveness = "alive" | "dead" | "unknown";
 
 /** A registered worker, read liberally from any implementation's keys. */
@@ -163,6 +166,7 @@ export interface KeySummary {
   ttl: number;
 }
 
+/** One SCAN step of the key browser. */
 export interface ScanKeysResult {
   /** "0" when the scan is complete. */
   cursor: string;
