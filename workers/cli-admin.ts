@@ -1,3 +1,95 @@
-export async function printStatus(..._a: unknown[]) { throw new Error("not yet"); }
-export async function printFailed(..._a: unknown[]) { throw new Error("not yet"); }
-export async function retryCommand(..._a: unknown[]): Promise<number> { throw new Error("not yet"); }
+/**
+ * The CLI's read and retry commands: thin printers over the admin API in lib/resque.
+ */
+import { getStats, listFailed, listQueues, listWorkers, retryAllFailed, retryFailed, type Connection, type FailedFilter } from "../lib/resque/index";
+
+import { UsageError } from "./cli-errors";
+
+type Flags = Map<string, string | true>;
+
+const ago = (ms: number | null | undefined) => {
+  if (ms == null) return "?";
+  const s = Math.max(0, Math.round((Date.now() - ms) / 1000));
+  return s < 120 ? `${s}s ago` : s < 7200 ? `${Math.round(s / 60)}m ago` : `${Math.round(s / 3600)}h ago`;
+};
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
+  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd()).join("\n");
+}
+
+/** `status [--json]`: queues with sizes, workers with what they are doing, failed count. */
+export async function printStatus(conn: Connection, json: boolean): Promise<void> {
+  const [stats, queues, workers] = await Promise.all([getStats(conn), listQueues(conn), listWorkers(conn)]);
+  if (json) {
+    console.log(JSON.stringify({ stats, queues, workers }, null, 2));
+    return;
+  }
+  console.log(`processed ${stats.processed} · failed ${stats.failedListLength} in the failed list (${stats.failed} ever) · pending ${stats.pending} · workers ${stats.workers} (${stats.working} working)`);
+  console.log("");
+  if (queues.length === 0) console.log("No queues.");
+  else
+    console.log(
+      table([
+        ["QUEUE", "SIZE", "LATENCY", "STATE"],
+        ...queues.map((q) => [q.name, String(q.size), q.latencySec == null ? "-" : `${q.latencySec.toFixed(1)}s`, q.paused ? "paused" : ""]),
+      ]),
+    );
+  console.log("");
+  if (workers.length === 0) console.log("No workers.");
+  else
+    console.log(
+      table([
+        ["WORKER", "LIVENESS", "DOING", "PROCESSED", "FAILED"],
+        ...workers.map((w) => [
+          w.id,
+          w.liveness,
+          w.job ? `${w.job.payload.displayClass ?? "?"} on ${w.job.queue} since ${ago(w.job.runAt.ms)}` : "idle",
+          String(w.processed),
+          String(w.failed),
+        ]),
+      ]),
+    );
+}
+
+function filterFrom(flags: Flags): FailedFilter {
+  const f: FailedFilter = {};
+  for (const k of ["queue", "class", "exception", "text"] as const) {
+    const v = flags.get(k);
+    if (typeof v === "string") f[k] = v;
+  }
+  return f;
+}
+
+/** `failed [--json] [--page N] [filters]`: newest first. */
+export async function printFailed(conn: Connection, flags: Flags): Promise<void> {
+  const page = Number(flags.get("page") ?? 1);
+  const perPage = Number(flags.get("per-page") ?? 20);
+  const result = await listFailed(conn, { page, perPage, filter: filterFrom(flags) });
+  if (flags.has("json")) {
+    console.log(JSON.stringify(result, null, 2));
+    return;
+  }
+  if (result.total === 0) {
+    console.log("No failed jobs.");
+    return;
+  }
+  const first = (result.page - 1) * result.perPage + 1;
+  console.log(`Failed jobs ${first}–${first + result.items.length - 1} of ${result.total} (newest first)\n`);
+  console.log(
+    table([
+      ["ID", "WHEN", "QUEUE", "CLASS", "ERROR"],
+      ...result.items.map((f) => [f.id, ago(f.failedAt.ms), f.queue, f.payload.displayClass ?? "?", `${f.exception}: ${f.error}`.slice(0, 80)]),
+    ]),
+  );
+}
+
+/** `retry <id…> | --all [--keep]`: exit code 1 when some ids were skipped. */
+export async function retryCommand(conn: Connection, ids: string[], flags: Flags): Promise<number> {
+  const remove = !flags.has("keep");
+  if (!flags.has("all") && ids.length === 0) throw new UsageError("Name the failed job ids to retry (see `failed`), or use --all");
+  const r = flags.has("all") ? await retryAllFailed(conn, filterFrom(flags), { remove }) : await retryFailed(conn, ids, { remove });
+  console.log(`${r.retried} job(s) retried${remove ? " and removed from the failed list" : ""}${r.skipped.length ? `, ${r.skipped.length} skipped` : ""}.`);
+  for (const s of r.skipped) console.log(`  skipped ${s.id}: ${s.reason}`);
+  return r.skipped.length ? 1 : 0;
+}

@@ -12,9 +12,8 @@ import { loadEnvFiles, readWorkerConfig, type WorkerConfig } from "./config";
 import { log } from "./log";
 import { Supervisor } from "./supervisor";
 import { printFailed, printStatus, retryCommand } from "./cli-admin";
+import { CliError, UsageError } from "./cli-errors";
 
-export class UsageError extends Error {}
-export class CliError extends Error {}
 
 const HELP = `Usage: npm run queue -- <command> [options]
 
@@ -187,8 +186,10 @@ export async function main(argv = process.argv.slice(2)): Promise<number> {
     return await run(parsed, cfg);
   } catch (e) {
     const err = e as Error;
-    const known = e instanceof UsageError || e instanceof CliError || (err as { code?: unknown }).code !== undefined;
-    process.stderr.write(`error: ${known ? err.message : `${err.name}: ${err.message}`}\n`);
+    // A programming error keeps its class name so a bug report says what broke; the rest are
+    // messages meant for the person at the terminal.
+    const bug = err instanceof TypeError || err instanceof ReferenceError || err instanceof RangeError;
+    process.stderr.write(`error: ${bug ? `${err.name}: ${err.message}` : err.message}\n`);
     return e instanceof UsageError ? 2 : 1;
   }
 }

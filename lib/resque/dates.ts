@@ -35,8 +35,12 @@ function offsetFromHHMM(sign: string, hh: string, mm: string): number {
   return sign === "-" ? -m : m;
 }
 
+/** NaN for impossible fields (month 13, 31 February), which Date.UTC would silently roll over. */
 function wallToMs(y: string, mo: string, d: string, h: string, mi: string, s: string, offsetMin: number): number {
-  return Date.UTC(+y, +mo - 1, +d, +h, +mi, +s) - offsetMin * 60_000;
+  const t = Date.UTC(+y, +mo - 1, +d, +h, +mi, +s);
+  const back = new Date(t);
+  if (back.getUTCMonth() !== +mo - 1 || back.getUTCDate() !== +d || +h > 23 || +mi > 59 || +s > 60) return NaN;
+  return t - offsetMin * 60_000;
 }
 
 const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
@@ -48,6 +52,11 @@ const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "
  * ambiguous (CST is both US Central and China), so they are read as UTC with `zoneKnown=false`.
  */
 export function parseResqueDate(input: unknown): ParsedDate {
+  const r = parseUnchecked(input);
+  return r.ms !== null && Number.isNaN(r.ms) ? { ms: null, zoneKnown: false, raw: r.raw } : r;
+}
+
+function parseUnchecked(input: unknown): ParsedDate {
   const raw = input == null ? "" : String(input).trim();
   const fail: ParsedDate = { ms: null, zoneKnown: false, raw };
   if (!raw) return fail;
