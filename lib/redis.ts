@@ -3,6 +3,7 @@
  * `REDIS_URL` (and php-resque's `REDIS_BACKEND` / `REDIS_BACKEND_DB`) and the namespace variables.
  */
 import { Redis, type RedisOptions } from "ioredis";
+import { Connection } from "./resque/index";
 
 export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
 
@@ -44,4 +45,9 @@ const g = globalThis as unknown as { __resqueAdminRedis?: Redis };
  */
 export function getRedis(): Redis {
   return (g.__resqueAdminRedis ??= createRedis(redisUrlFromEnv(), { maxRetriesPerRequest: 2, connectTimeout: 3000 }));
+}
+
+/** The web app's engine handle on the configured namespace. */
+export function getConnection(): Connection {
+  return new Connection({ redis: getRedis(), namespace: namespaceFromEnv() });
 }

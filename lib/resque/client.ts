@@ -2,11 +2,11 @@
  * Enqueueing (RESQUE-PROTOCOL.md §3–§4): php-compatible payloads, one Lua call per queue,
  * and a whole batch in one pipelined round trip.
  */
-import { Connection, execAll, type ConnectionOptions } from "./connection.js";
-import { EnqueueVetoedError, InvalidQueueNameError } from "./errors.js";
-import { JobRegistry, type JobClass } from "./job.js";
-import { QUEUE_NAME } from "./keys.js";
-import { encodePayload, newJobId } from "./payload.js";
+import { Connection, execAll, type ConnectionOptions } from "./connection";
+import { EnqueueVetoedError, InvalidQueueNameError } from "./errors";
+import { JobRegistry, type JobClass } from "./job";
+import { QUEUE_NAME } from "./keys";
+import { encodePayload, newJobId } from "./payload";
 
 /** Global before-enqueue hook: return false (or throw) to veto. */
 export type BeforeEnqueueHook = (job: { queue: string; className: string; args: unknown }) => boolean | void | Promise<boolean | void>;

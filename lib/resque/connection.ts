@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ChainableCommander, Redis } from "ioredis";
-import { makeKeys, type Keys } from "./keys.js";
-import { RedisCommandError } from "./errors.js";
+import { makeKeys, type Keys } from "./keys";
+import { RedisCommandError } from "./errors";
 
 /** Options shared by every engine entry point: an ioredis instance from outside and a namespace. */
 export interface ConnectionOptions {

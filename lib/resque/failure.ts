@@ -2,8 +2,8 @@
  * Failure records in Ruby's field order (RESQUE-PROTOCOL.md §7.1, §7.4), built around the
  * stored payload bytes so a retry pushes back exactly what was queued.
  */
-import { formatFailedAt } from "./dates.js";
-import { rawField, tryParse } from "./raw-json.js";
+import { formatFailedAt } from "./dates";
+import { rawField, tryParse } from "./raw-json";
 
 /** Embeds a payload: its raw text when it is a JSON object, else the raw text as a JSON string. */
 export function embedPayload(payloadRaw: string): string {

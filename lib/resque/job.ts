@@ -2,7 +2,7 @@
  * Job classes and the registry that maps Resque class names (php `Common\Job\SendEmailJob`,
  * Ruby `Mailer::Send`, node `sendEmail`) to TypeScript classes.
  */
-import { InvalidArgsError, UnknownJobClassError } from "./errors.js";
+import { InvalidArgsError, UnknownJobClassError } from "./errors";
 
 /**
  * The part of a zod schema the engine uses. Structural, so `lib/resque` does not depend on zod:

@@ -4,13 +4,13 @@
  */
 import { readFileSync } from "node:fs";
 import os from "node:os";
-import type { Connection } from "./connection.js";
-import { formatIsoSeconds, parseResqueDate } from "./dates.js";
-import { DirtyExitError, PruneDeadWorkerDirtyExitError, type ResqueError } from "./errors.js";
-import type { JobRegistry } from "./job.js";
-import { parseWorkerId } from "./keys.js";
-import { buildFailureRecord, payloadFromWorkerEntry } from "./failure.js";
-import { decodePayload } from "./payload.js";
+import type { Connection } from "./connection";
+import { formatIsoSeconds, parseResqueDate } from "./dates";
+import { DirtyExitError, PruneDeadWorkerDirtyExitError, type ResqueError } from "./errors";
+import type { JobRegistry } from "./job";
+import { parseWorkerId } from "./keys";
+import { buildFailureRecord, payloadFromWorkerEntry } from "./failure";
+import { decodePayload } from "./payload";
 
 /** Ruby's prune threshold: a heartbeat older than 5 × 60 s means the worker is dead. */
 export const HEARTBEAT_DEAD_AFTER_SEC = 300;

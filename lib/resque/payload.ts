@@ -3,8 +3,8 @@
  * php-resque, Ruby resque and node-resque write.
  */
 import { randomBytes } from "node:crypto";
-import { parseResqueDate } from "./dates.js";
-import { rawField, replaceRawField, tryParse } from "./raw-json.js";
+import { parseResqueDate } from "./dates";
+import { rawField, replaceRawField, tryParse } from "./raw-json";
 
 /** 32 lowercase hex characters, like php-resque's `md5(uniqid())` ids. */
 export function newJobId(): string {

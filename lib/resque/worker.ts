@@ -11,14 +11,14 @@
 import { EventEmitter } from "node:events";
 import os from "node:os";
 import type { Redis } from "ioredis";
-import { Connection, type ConnectionOptions } from "./connection.js";
-import { formatIsoSeconds } from "./dates.js";
-import { DirtyExitError, DontPerform, InvalidPayloadError, ResqueError, type ErrorCode } from "./errors.js";
-import { backtraceOf, buildFailureRecord, payloadFromWorkerEntry } from "./failure.js";
-import { JobRegistry, type BaseJob, type JobContext } from "./job.js";
-import { beat, HEARTBEAT_INTERVAL_SEC, pruneDeadWorkers, registerWorker, unregisterWorker } from "./lifecycle.js";
-import { decodePayload, type DecodedPayload } from "./payload.js";
-import { resolveQueues } from "./queue-match.js";
+import { Connection, type ConnectionOptions } from "./connection";
+import { formatIsoSeconds } from "./dates";
+import { DirtyExitError, DontPerform, InvalidPayloadError, ResqueError, type ErrorCode } from "./errors";
+import { backtraceOf, buildFailureRecord, payloadFromWorkerEntry } from "./failure";
+import { JobRegistry, type BaseJob, type JobContext } from "./job";
+import { beat, HEARTBEAT_INTERVAL_SEC, pruneDeadWorkers, registerWorker, unregisterWorker } from "./lifecycle";
+import { decodePayload, type DecodedPayload } from "./payload";
+import { resolveQueues } from "./queue-match";
 
 export const VERSION = "1.0.0";
 

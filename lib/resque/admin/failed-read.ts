@@ -3,7 +3,7 @@
  * bounded chunks, grouping, lookup by id. Records are read as bytes so the id digest matches
  * Lua's `redis.sha1hex` whatever the encoding.
  */
-import { execAll, type Connection } from "../connection.js";
+import { execAll, type Connection } from "../connection";
 import {
   assertFailedListName,
   compileFilter,
@@ -12,9 +12,9 @@ import {
   isEmptyFilter,
   parseFailedId,
   sha1Hex,
-} from "./failed-record.js";
-import { normalizePage } from "./paging.js";
-import type { FailedFilter, FailedGroup, FailedJob, FailedListInfo, Page, PageOptions } from "./types.js";
+} from "./failed-record";
+import { normalizePage } from "./paging";
+import type { FailedFilter, FailedGroup, FailedJob, FailedListInfo, Page, PageOptions } from "./types";
 
 /** Records per LRANGE while scanning; a few chunks share one round trip. */
 export const SCAN_CHUNK = 1000;

@@ -3,11 +3,11 @@
  * implementation's record shape, filters, and the exact bytes a retry pushes back.
  */
 import { createHash } from "node:crypto";
-import { parseResqueDate } from "../dates.js";
-import { ErrorCode, ResqueError } from "../errors.js";
-import { decodePayload, payloadForRequeue, type DecodedPayload } from "../payload.js";
-import { rawField, tryParse } from "../raw-json.js";
-import type { FailedFilter, FailedJob } from "./types.js";
+import { parseResqueDate } from "../dates";
+import { ErrorCode, ResqueError } from "../errors";
+import { decodePayload, payloadForRequeue, type DecodedPayload } from "../payload";
+import { rawField, tryParse } from "../raw-json";
+import type { FailedFilter, FailedJob } from "./types";
 
 /** Length of the digest part of a failed-job id (64 bits of sha1: collisions within one list are not a concern). */
 export const DIGEST_HEX = 16;

@@ -5,13 +5,13 @@
  * resque/resque#1172 and in node-resque's LREM of a re-encoded record).
  */
 import { randomUUID } from "node:crypto";
-import { execAll, type Connection } from "../connection.js";
-import { formatFailedAt } from "../dates.js";
-import { appendRawField, rawField, replaceRawField } from "../raw-json.js";
-import { compileFilter, formatFailedId, isEmptyFilter, parseFailedId, requeueTarget, sha1Hex } from "./failed-record.js";
-import { failedListKey, locateRecords, scanRecords, type StoredRecord } from "./failed-read.js";
-import { chunk } from "./paging.js";
-import type { FailedFilter, RemoveResult, RetryResult, SkippedId } from "./types.js";
+import { execAll, type Connection } from "../connection";
+import { formatFailedAt } from "../dates";
+import { appendRawField, rawField, replaceRawField } from "../raw-json";
+import { compileFilter, formatFailedId, isEmptyFilter, parseFailedId, requeueTarget, sha1Hex } from "./failed-record";
+import { failedListKey, locateRecords, scanRecords, type StoredRecord } from "./failed-read";
+import { chunk } from "./paging";
+import type { FailedFilter, RemoveResult, RetryResult, SkippedId } from "./types";
 
 /** Items per Lua call: keeps ARGV bounded and the server responsive. */
 const ITEMS_PER_CALL = 500;

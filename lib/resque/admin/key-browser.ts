@@ -2,9 +2,9 @@
  * A raw key browser for diagnosing interop problems: SCAN with COUNT for discovery (never
  * KEYS) and typed, paginated reads of one key.
  */
-import { execAll, type Connection } from "../connection.js";
-import { normalizePage } from "./paging.js";
-import type { KeySummary, KeyValue, PageOptions, ScanKeysResult } from "./types.js";
+import { execAll, type Connection } from "../connection";
+import { normalizePage } from "./paging";
+import type { KeySummary, KeyValue, PageOptions, ScanKeysResult } from "./types";
 
 /** Strings are shown up to this many bytes; a job payload is far smaller, a cache blob may not be. */
 export const MAX_STRING_BYTES = 64 * 1024;

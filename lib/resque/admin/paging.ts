@@ -1,7 +1,7 @@
 /**
  * Page arithmetic shared by the queue, failure and key views (Sidekiq `paginator.rb` style).
  */
-import type { PageOptions } from "./types.js";
+import type { PageOptions } from "./types";
 
 /** resque-web's page size. */
 export const DEFAULT_PER_PAGE = 25;

@@ -2,12 +2,12 @@
  * Queue views and queue-level actions (RESQUE-PROTOCOL.md §3, §13): sizes, latency, paging
  * through pending jobs, removing one job by its exact bytes, clearing, removing and pausing.
  */
-import { execAll, type Connection } from "../connection.js";
-import { InvalidQueueNameError } from "../errors.js";
-import { QUEUE_NAME } from "../keys.js";
-import { decodePayload } from "../payload.js";
-import { normalizePage } from "./paging.js";
-import type { Page, PageOptions, PauseState, QueuedJob, QueueInfo } from "./types.js";
+import { execAll, type Connection } from "../connection";
+import { InvalidQueueNameError } from "../errors";
+import { QUEUE_NAME } from "../keys";
+import { decodePayload } from "../payload";
+import { normalizePage } from "./paging";
+import type { Page, PageOptions, PauseState, QueuedJob, QueueInfo } from "./types";
 
 /** Throws `InvalidQueueNameError` unless `name` is a queue name we are willing to build keys from. */
 export function assertQueueName(name: string): void {

@@ -1,8 +1,8 @@
 /**
  * The Redis server panel: `INFO` parsed into sections.
  */
-import type { Connection } from "../connection.js";
-import type { RedisInfo } from "./types.js";
+import type { Connection } from "../connection";
+import type { RedisInfo } from "./types";
 
 /** Parses `INFO` text (`# Section` headers, `key:value` lines) into section → field → value. */
 export function parseRedisInfo(text: string): RedisInfo {

@@ -1,8 +1,8 @@
 /**
  * Overview numbers (RESQUE-PROTOCOL.md §6), Sidekiq `Stats#fetch_stats_fast!` style.
  */
-import { execAll, type Connection } from "../connection.js";
-import type { ResqueStats } from "./types.js";
+import { execAll, type Connection } from "../connection";
+import type { ResqueStats } from "./types";
 
 const count = (v: unknown): number => {
   const n = Number(v ?? 0);

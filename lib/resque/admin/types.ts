@@ -2,8 +2,8 @@
  * View models returned by the admin API. The UI imports these with `import type` only, so this
  * file holds no runtime code and pulls in nothing but other type declarations.
  */
-import type { ParsedDate } from "../dates.js";
-import type { DecodedPayload } from "../payload.js";
+import type { ParsedDate } from "../dates";
+import type { DecodedPayload } from "../payload";
 
 /** Page request, Sidekiq paginator style: `page` is 1-based and clamped to ≥ 1. */
 export interface PageOptions {

@@ -2,14 +2,14 @@
  * Worker views (RESQUE-PROTOCOL.md §5): every registered id, what it is running, its counters
  * and whether it still looks alive — read liberally from Ruby, php and node-resque keys.
  */
-import { execAll, type Connection } from "../connection.js";
-import { parseResqueDate, type ParsedDate } from "../dates.js";
-import { payloadFromWorkerEntry } from "../failure.js";
-import { parseWorkerId } from "../keys.js";
-import { HEARTBEAT_DEAD_AFTER_SEC, unregisterWorker, type UnregisterResult } from "../lifecycle.js";
-import { decodePayload } from "../payload.js";
-import { tryParse } from "../raw-json.js";
-import type { Liveness, WorkerInfo } from "./types.js";
+import { execAll, type Connection } from "../connection";
+import { parseResqueDate, type ParsedDate } from "../dates";
+import { payloadFromWorkerEntry } from "../failure";
+import { parseWorkerId } from "../keys";
+import { HEARTBEAT_DEAD_AFTER_SEC, unregisterWorker, type UnregisterResult } from "../lifecycle";
+import { decodePayload } from "../payload";
+import { tryParse } from "../raw-json";
+import type { Liveness, WorkerInfo } from "./types";
 
 /** node-resque's worker name: the id without its queue list (`host:pid`, or fewer parts). */
 export function workerName(id: string): string {
