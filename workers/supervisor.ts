@@ -111,6 +111,7 @@ export class Supervisor {
       // A clean exit unregistered itself; this settles whatever a dirty one left behind.
       const r = await unregisterWorker(this.conn, child.id, {
         registry: this.registry,
+        keepPing: true,
         error: new DirtyExitError(`Worker process ${child.proc.pid} exited (${signal ?? `code ${code}`}) while processing a job`),
       });
       if (r.job !== "none") log(`supervisor: worker ${child.proc.pid} died with ${r.className ?? "a job"} in flight: ${r.job}`);

@@ -45,6 +45,21 @@ export function makeKeys(namespace?: string) {
     pauseAll: ns + "pause:all",
     pauseQueue: (q: string) => ns + "pause:queue:" + q,
     jobStatus: (id: string) => ns + "job:" + id + ":status",
+    /**
+     * resque-scheduler's master lock. RS builds `<namespace name>:resque_scheduler_master_lock` and
+     * sends it through the namespaced client, so the raw key carries the namespace twice
+     * (`resque:resque:resque_scheduler_master_lock`, confirmed by the Ruby fixture). Sharing it
+     * means a TS scheduler and a Ruby one never both fire the same recurring entry.
+     */
+    schedulerMasterLock: ns + (ns ? ns.slice(0, -1) + ":" : "") + "resque_scheduler_master_lock",
+    /** node-resque ≥ 7's leader lock (shown on the dashboard; not taken by us). */
+    nodeSchedulerLeaderLock: ns + "resque_scheduler_leader_lock",
+    /** LIST: a token our delayed enqueues push so the leader scheduler wakes before its tick. */
+    schedulerWake: ns + "tsq:scheduler:wake",
+    /** HASH scheduler id → JSON {host,pid,role,leader,beatAt,lastTickAt,lastMoved} for health. */
+    schedulers: ns + "tsq:schedulers",
+    /** Counter of failed attempts that were rescheduled by a retry policy instead of failing. */
+    statRetried: ns + "tsq:stat:retried",
     /*
      * Keys only this implementation uses live under `tsq:` so that node-resque's
      * `stats()` (SCAN stat:*) and dashboards that SCAN `queue:*` never see them.
@@ -55,6 +70,10 @@ export function makeKeys(namespace?: string) {
     control: ns + "tsq:control",
     /** HASH supervisor id → JSON {host,pid,count,queues,beat} for the dashboard and `status`. */
     supervisors: ns + "tsq:supervisors",
+    /** resque-scheduler ≤ 4.1's HASH of every schedule (name → JSON config); read-only legacy source. */
+    legacySchedules: ns + "schedules",
+    /** HASH schedule name → epoch ms of the last slot our scheduler fired (or initialised) for it. */
+    scheduleLastSlot: ns + "tsq:schedule:last",
   };
 }
 
@@ -65,6 +84,12 @@ export function parseWorkerId(id: string): { host: string; pid: string; queues: 
   const pid = parts[1] ?? "";
   const rest = parts.slice(2).join(":");
   return { host, pid, queues: rest ? rest.split(",") : [] };
+}
+
+/** node-resque's worker name: the id without its queue list (`host:pid`, or fewer parts). */
+export function workerName(id: string): string {
+  const { host, pid } = parseWorkerId(id);
+  return pid ? `${host}:${pid}` : host;
 }
 
 /** Queue names as Sidekiq's web accepts them: no whitespace or control characters, bounded length. */

@@ -8,9 +8,10 @@ import type { Connection } from "./connection";
 import { formatIsoSeconds, parseResqueDate } from "./dates";
 import { DirtyExitError, PruneDeadWorkerDirtyExitError, type ResqueError } from "./errors";
 import type { JobRegistry } from "./job";
-import { parseWorkerId } from "./keys";
+import { parseWorkerId, workerName } from "./keys";
 import { buildFailureRecord, payloadFromWorkerEntry } from "./failure";
 import { decodePayload } from "./payload";
+import { tryParse } from "./raw-json";
 
 /** Ruby's prune threshold: a heartbeat older than 5 × 60 s means the worker is dead. */
 export const HEARTBEAT_DEAD_AFTER_SEC = 300;
@@ -46,7 +47,7 @@ export interface UnregisterResult {
 export async function unregisterWorker(
   conn: Connection,
   id: string,
-  opts: { registry?: JobRegistry; error?: ResqueError; preferRequeue?: boolean } = {},
+  opts: { registry?: JobRegistry; error?: ResqueError; preferRequeue?: boolean; keepPing?: boolean } = {},
 ): Promise<UnregisterResult> {
   const k = conn.keys;
   for (let attempt = 0; attempt < 5; attempt++) {
@@ -71,11 +72,10 @@ export async function unregisterWorker(
         arg = buildFailureRecord({ payloadRaw, exception: err.name, error: err.message, backtrace: [], worker: id, queue });
       }
     }
-    const { host, pid } = parseWorkerId(id);
     const [settled] = await conn.run<[number, number]>(
       "unregister-worker",
-      [k.workers, k.worker(id), k.workerStarted(id), k.heartbeat, k.statProcessedOf(id), k.statFailedOf(id), k.failed, k.statFailed, k.queue(queue || "_"), k.queues, k.workerPing(`${host}:${pid}`)],
-      [id, current, mode, arg, queue],
+      [k.workers, k.worker(id), k.workerStarted(id), k.heartbeat, k.statProcessedOf(id), k.statFailedOf(id), k.failed, k.statFailed, k.queue(queue || "_"), k.queues, k.workerPing(workerName(id))],
+      [id, current, mode, arg, queue, opts.keepPing ? "keep" : ""],
     );
     if (settled === -1) continue; // the record changed between GET and the script: read again
     return { job: settled === 1 ? (mode === "fail" ? "failed" : "requeued") : "none", className };
@@ -83,18 +83,22 @@ export async function unregisterWorker(
   return { job: "changed" };
 }
 
-/** True when `pid` is a live process whose command line names resque (php's and Ruby's test). */
-export function isLocalResqueProcess(pid: number): boolean {
+/**
+ * What this host says about a worker's pid: `gone` (no such process), `resque` (a live process
+ * whose command line names resque — php's and Ruby's test), or `other` (alive, but some other
+ * program: a reused pid, or a worker that does not title itself, such as node-resque's).
+ */
+export function localProcessState(pid: number): "gone" | "resque" | "other" {
   try {
     process.kill(pid, 0);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ESRCH") return false;
+    if ((e as NodeJS.ErrnoException).code === "ESRCH") return "gone";
   }
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("resque");
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("resque") ? "resque" : "other";
   } catch {
     // No /proc (macOS): a live pid is the best evidence available.
-    return true;
+    return "resque";
   }
 }
 
@@ -120,17 +124,28 @@ export async function pruneDeadWorkers(conn: Connection, opts: { selfId: string;
       [unknown, [string, string]],
     ];
     const nowMs = Number(time[0]) * 1000;
+    const fresh = (ms: number | null) => ms !== null && nowMs - ms <= HEARTBEAT_DEAD_AFTER_SEC * 1000;
     const candidates = new Map<string, "heartbeat" | "same-host">();
     for (const [id, value] of Object.entries(beats)) {
       const ms = parseResqueDate(value).ms;
-      if (ms !== null && nowMs - ms > HEARTBEAT_DEAD_AFTER_SEC * 1000) candidates.set(id, "heartbeat");
+      if (ms !== null && !fresh(ms)) candidates.set(id, "heartbeat");
     }
-    for (const id of ids) {
-      if (id === opts.selfId || opts.excludeIds?.has(id) || candidates.has(id)) continue;
+    const local = ids.filter((id) => {
+      if (id === opts.selfId || opts.excludeIds?.has(id) || candidates.has(id) || fresh(parseResqueDate(beats[id]).ms)) return false;
       const p = parseWorkerId(id);
-      const pid = Number(p.pid);
-      if (p.host === host && Number.isInteger(pid) && pid > 0 && !isLocalResqueProcess(pid)) candidates.set(id, "same-host");
-    }
+      return p.host === host && Number.isInteger(Number(p.pid)) && Number(p.pid) > 0;
+    });
+    // node-resque workers keep a ping instead of a heartbeat and do not title their process.
+    const pings = local.length ? await conn.redis.mget(...local.map((id) => k.workerPing(workerName(id)))) : [];
+    local.forEach((id, i) => {
+      const ping = pings[i];
+      const pingMs = ping ? parseResqueDate((tryParse(ping) as { time?: unknown } | undefined)?.time).ms : null;
+      if (fresh(pingMs)) return; // alive by its own account, whatever its command line says
+      const state = localProcessState(Number(parseWorkerId(id).pid));
+      // A live pid that is not a resque process is a reused pid — unless the worker is a
+      // node-resque one (it has a ping key), which never names resque on its command line.
+      if (state === "gone" || (state === "other" && !ping)) candidates.set(id, "same-host");
+    });
     for (const [id, reason] of candidates) {
       if (id === opts.selfId || opts.excludeIds?.has(id)) continue;
       const error =

@@ -100,7 +100,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     }
     // An entry under our own id is a leftover of a dead process that had the same pid
     // (containers reuse pids): settle it as a dirty exit before taking new work.
-    await unregisterWorker(this.conn, this.id, { registry: this.opts.registry });
+    await unregisterWorker(this.conn, this.id, { registry: this.opts.registry, keepPing: true });
     await registerWorker(this.conn, this.id);
     if (this.opts.heartbeat !== false) {
       await beat(this.conn, [this.id]);
@@ -213,7 +213,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
         const inFlight = this.inFlightFrom(got);
         if (!inFlight) {
           // Not an entry we could have written: settle it as a dirty exit and carry on.
-          await unregisterWorker(this.conn, this.id, { registry: this.opts.registry });
+          await unregisterWorker(this.conn, this.id, { registry: this.opts.registry, keepPing: true });
           await registerWorker(this.conn, this.id);
           continue;
         }
@@ -336,7 +336,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.running = false;
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     this.blocker?.disconnect();
-    await unregisterWorker(this.conn, this.id, { registry: this.opts.registry, error });
+    await unregisterWorker(this.conn, this.id, { registry: this.opts.registry, error, keepPing: true });
   }
 }
 

@@ -163,4 +163,28 @@ describe("dead-worker prune at start", () => {
     await w.stop();
     redis.disconnect();
   });
+
+  it("never prunes a live node-resque worker (fresh ping, no resque in its command line), but does prune a reused pid", async () => {
+    const redis = new Redis(inject("redisUrl"));
+    const namespace = testNamespace("prune-node");
+    const conn = new Connection({ redis, namespace });
+    const k = conn.keys;
+    // This test process is alive and its command line does not name resque, like node-resque's.
+    const nodeWorker = `${os.hostname()}:${process.pid}:slowq`;
+    const reusedPid = `${os.hostname()}:${process.pid}:php_queue`;
+    await redis
+      .multi()
+      .sadd(k.workers, nodeWorker)
+      .set(k.worker(nodeWorker), '{"run_at":"Sun Nov 29 2026 01:42:56 GMT+0000 (Coordinated Universal Time)","queue":"slowq","payload":{"class":"slowJob","args":{}}}')
+      .set(k.workerPing(`${os.hostname()}:${process.pid}`), JSON.stringify({ time: Math.floor(Date.now() / 1000), name: `${os.hostname()}:${process.pid}`, queues: "slowq" }))
+      .exec();
+    let report = await pruneDeadWorkers(conn, { selfId: "me:1:x" });
+    expect(report.pruned).toEqual([]);
+    expect(await redis.llen(k.failed)).toBe(0);
+    // Without a ping, a live pid that is not a resque process is someone else's: the worker is gone.
+    await redis.multi().del(k.workerPing(`${os.hostname()}:${process.pid}`)).srem(k.workers, nodeWorker).del(k.worker(nodeWorker)).sadd(k.workers, reusedPid).exec();
+    report = await pruneDeadWorkers(conn, { selfId: "me:1:x" });
+    expect(report.pruned.map((p) => p.id)).toEqual([reusedPid]);
+    redis.disconnect();
+  });
 });

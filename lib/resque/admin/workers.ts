@@ -5,17 +5,12 @@
 import { execAll, type Connection } from "../connection";
 import { parseResqueDate, type ParsedDate } from "../dates";
 import { payloadFromWorkerEntry } from "../failure";
-import { parseWorkerId } from "../keys";
+import { parseWorkerId, workerName } from "../keys";
 import { HEARTBEAT_DEAD_AFTER_SEC, unregisterWorker, type UnregisterResult } from "../lifecycle";
 import { decodePayload } from "../payload";
 import { tryParse } from "../raw-json";
 import type { Liveness, WorkerInfo } from "./types";
 
-/** node-resque's worker name: the id without its queue list (`host:pid`, or fewer parts). */
-export function workerName(id: string): string {
-  const { host, pid } = parseWorkerId(id);
-  return pid ? `${host}:${pid}` : host;
-}
 
 /**
  * Alive when the newest signal is at most 300 s old by the Redis clock (Ruby's prune

@@ -11,6 +11,8 @@
   ARGV[1] worker id   ARGV[2] in-flight value the caller read ("" = none expected)
   ARGV[3] "fail" | "requeue" | "none"   ARGV[4] failure record or raw payload to requeue
   ARGV[5] queue name (for SADD queues on requeue)
+  ARGV[6] "keep" to leave node-resque's ping key alone (unregistering one of our own workers: a
+          node-resque worker in the same process shares the `host:pid` name)
   Returns {settled, removed}: settled = 1 when the job was failed/requeued, -1 when the
   in-flight record changed since it was read (nothing done), 0 when there was none.
 ]]
@@ -27,6 +29,7 @@ elseif current and ARGV[3] == "requeue" then
   settled = 1
 end
 local removed = redis.call("SREM", KEYS[1], ARGV[1])
-redis.call("DEL", KEYS[2], KEYS[3], KEYS[5], KEYS[6], KEYS[11])
+redis.call("DEL", KEYS[2], KEYS[3], KEYS[5], KEYS[6])
+if ARGV[6] ~= "keep" then redis.call("DEL", KEYS[11]) end
 redis.call("HDEL", KEYS[4], ARGV[1])
 return {settled, removed}
