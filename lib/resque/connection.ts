@@ -21,6 +21,8 @@ const SCRIPT_NAMES = [
   "enqueue",
   "failed-act",
   "key-info",
+  "schedule-fire",
+  "schedule-save",
 ] as const;
 export type ScriptName = (typeof SCRIPT_NAMES)[number];
 

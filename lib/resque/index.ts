@@ -16,3 +16,4 @@ export * from "./lifecycle";
 export * from "./queue-match";
 export * from "./worker";
 export * from "./admin/index";
+export * from "./schedules";
