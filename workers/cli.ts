@@ -11,6 +11,8 @@ import { loadJobClasses } from "./app-include";
 import { loadEnvFiles, readWorkerConfig, type WorkerConfig } from "./config";
 import { log } from "./log";
 import { Supervisor } from "./supervisor";
+import { enqueueLater, printDelayed, scheduleCommand, SCHEDULE_VALUE_FLAGS } from "./cli-schedule";
+import { runScheduler } from "./scheduler-process";
 import { printFailed, printStatus, retryCommand } from "./cli-admin";
 import { CliError, UsageError } from "./cli-errors";
 
@@ -22,8 +24,17 @@ Commands:
   status [--json]              queues with sizes, workers and what they are doing, failed count
   clear [queue...] [--yes]     empty the named queues (all queues when none is named)
   restart                      every supervisor on this Redis replaces its workers gracefully
+  scheduler                    run only the scheduler (delayed jobs, recurring schedules)
   enqueue <queue> <class> [json-args]
                                enqueue one job, php style: args is one JSON value
+  enqueue-in <seconds> <queue> <class> [json-args]
+  enqueue-at <iso-date|epoch> <queue> <class> [json-args]
+                               schedule one job (a time in the past enqueues it now)
+  delayed [--json]             delayed jobs by time, earliest first
+  schedule list|add|rm|enable|disable|run [name] [options]
+                               recurring schedules; add takes --class C (--cron "0 3 * * *"
+                               [--tz Asia/Shanghai] | --every 10m) [--queue q] [--args json]
+                               [--description text] [--disabled] [--replace]
   failed [--json] [--page N] [--queue Q] [--class C] [--exception E] [--text T]
                                list failed jobs, newest first
   retry <id...> | --all [--keep]
@@ -31,7 +42,8 @@ Commands:
   help                         this text
 
 Environment: REDIS_URL (or REDIS_BACKEND), RESQUE_NAMESPACE (or PREFIX), QUEUE, QUEUE_COUNT (or
-COUNT), INTERVAL, QUEUE_ENV (loads .env.<QUEUE_ENV>), APP_INCLUDE (extra job classes).`;
+COUNT), INTERVAL, QUEUE_ENV (loads .env.<QUEUE_ENV>), APP_INCLUDE (extra job classes),
+SCHEDULER=0 (work without the scheduler), LOCK_TIMEOUT (scheduler leader lock, seconds).`;
 
 export interface Parsed {
   command: string;
@@ -39,7 +51,7 @@ export interface Parsed {
   flags: Map<string, string | true>;
 }
 
-const VALUE_FLAGS = new Set(["page", "per-page", "queue", "class", "exception", "text"]);
+const VALUE_FLAGS = new Set(["page", "per-page", "queue", "class", "exception", "text", ...SCHEDULE_VALUE_FLAGS]);
 
 export function parseArgs(argv: string[]): Parsed {
   const [first, ...rest] = argv;
@@ -114,7 +126,11 @@ async function run(p: Parsed, cfg: WorkerConfig): Promise<number> {
     await work(cfg);
     return 0;
   }
-  const commands = new Set(["status", "clear", "restart", "enqueue", "failed", "retry"]);
+  if (p.command === "scheduler") {
+    await runScheduler(cfg, await loadJobClasses());
+    return 0;
+  }
+  const commands = new Set(["status", "clear", "restart", "enqueue", "failed", "retry", "enqueue-in", "enqueue-at", "delayed", "schedule"]);
   if (!commands.has(p.command)) throw new UsageError(`Unknown command "${p.command}". Run \`npm run queue -- help\` for the list.`);
   const redis = await connect(cfg);
   const conn = new Connection({ redis, namespace: cfg.namespace });
@@ -128,6 +144,15 @@ async function run(p: Parsed, cfg: WorkerConfig): Promise<number> {
         return 0;
       case "retry":
         return await retryCommand(conn, p.positional, p.flags);
+      case "enqueue-in":
+      case "enqueue-at": {
+        const registry = await loadJobClasses();
+        return await enqueueLater(new Client({ redis, namespace: cfg.namespace, registry }), p.command, p.positional, registry);
+      }
+      case "delayed":
+        return await printDelayed(conn, p.flags);
+      case "schedule":
+        return await scheduleCommand(conn, await loadJobClasses(), p.positional, p.flags);
       case "restart": {
         const n = await redis.publish(conn.keys.control, JSON.stringify({ cmd: "restart", at: Date.now() }));
         console.log(n === 0 ? "No supervisor is listening on this Redis; nothing to restart." : `Restart sent to ${n} supervisor(s); their workers finish their current jobs first.`);

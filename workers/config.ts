@@ -34,6 +34,10 @@ export interface WorkerConfig {
   queues: string[];
   count: number;
   intervalSec: number;
+  /** Run the scheduler inside `work` (default); `SCHEDULER=0` leaves it to a separate process. */
+  scheduler: boolean;
+  /** Scheduler leader lock lifetime (resque-scheduler's LOCK_TIMEOUT), seconds. */
+  lockTimeoutSec: number;
 }
 
 function positiveNumber(name: string, raw: string | undefined, fallback: number, integer: boolean): number {
@@ -55,5 +59,7 @@ export function readWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     queues,
     count: positiveNumber("QUEUE_COUNT", env.QUEUE_COUNT ?? env.COUNT, 1, true),
     intervalSec: positiveNumber("INTERVAL", env.INTERVAL, 5, false),
+    scheduler: !/^(0|false|no|off)$/i.test(env.SCHEDULER ?? ""),
+    lockTimeoutSec: positiveNumber("LOCK_TIMEOUT", env.LOCK_TIMEOUT, 30, false),
   };
 }

@@ -16,6 +16,7 @@ import { beat, Connection, DirtyExitError, HEARTBEAT_INTERVAL_SEC, unregisterWor
 import { createRedis } from "../lib/redis";
 import type { WorkerConfig } from "./config";
 import { log } from "./log";
+import { startScheduler } from "./scheduler-process";
 
 interface Child {
   proc: ChildProcess;
@@ -53,6 +54,7 @@ export class Supervisor {
   private beatTimer?: NodeJS.Timeout;
   private readonly beatMs: number;
   private crashes = 0;
+  private scheduler?: { stop: () => Promise<void> };
   private done!: Promise<void>;
   private resolveDone!: () => void;
   readonly id = `${os.hostname()}:${process.pid}`;
@@ -70,6 +72,7 @@ export class Supervisor {
   /** Starts the workers and returns a promise that settles when the supervisor has stopped. */
   async start(): Promise<void> {
     await this.redis.ping();
+    if (this.cfg.scheduler) this.scheduler = await startScheduler(this.cfg, this.registry);
     for (let i = 0; i < this.cfg.count; i++) this.spawn();
     this.beatTimer = setInterval(() => void this.beat(), this.beatMs);
     await this.listenForControl();
@@ -208,6 +211,7 @@ export class Supervisor {
   private async finish() {
     if (this.finished) return;
     this.finished = true;
+    await this.scheduler?.stop().catch((e: Error) => log(`supervisor: scheduler stop failed: ${e.message}`));
     if (this.beatTimer) clearInterval(this.beatTimer);
     try {
       await this.redis.hdel(this.conn.keys.supervisors, this.id);

@@ -6,6 +6,7 @@ import { Connection, execAll, type ConnectionOptions } from "./connection";
 import { EnqueueVetoedError, InvalidQueueNameError } from "./errors";
 import { JobRegistry, type JobClass } from "./job";
 import { QUEUE_NAME } from "./keys";
+import { encodeDelayedItem, toTimestamp } from "./delayed";
 import { encodePayload, newJobId } from "./payload";
 
 /** Global before-enqueue hook: return false (or throw) to veto. */
@@ -34,6 +35,9 @@ export interface EnqueuedJob {
   queue: string;
   className: string;
   payload: string;
+  /** Set when the job was scheduled instead of queued: the whole-second timestamp. */
+  at?: number;
+  argsArray: unknown[];
 }
 
 export class Client {
@@ -77,11 +81,56 @@ export class Client {
     for (const [queue, payloads] of byQueue) {
       // Lua's argument stack is bounded; 5,000 payloads per call stays far below it.
       for (let i = 0; i < payloads.length; i += 5000) {
-        this.conn.runOn(pipe, "enqueue", [k.queues, k.queue(queue), k.wake(queue)], [queue, ...payloads.slice(i, i + 5000)]);
+        this.conn.runOn(pipe, "enqueue", [k.queues, k.queue(queue), k.wake(queue)], [queue, k.ns, ...payloads.slice(i, i + 5000)]);
       }
     }
     await execAll(pipe);
     return prepared;
+  }
+
+  /**
+   * Schedules a job for `at` (a Date or epoch seconds), resque-scheduler style: the item, its
+   * `timestamps:` reverse index and the schedule entry in one MULTI. A time that is not in the
+   * future enqueues at once, as RS does. Validation and before-enqueue hooks run now.
+   */
+  async enqueueAt(at: Date | number, queue: string, cls: string | JobClass, args: unknown = {}): Promise<EnqueuedJob> {
+    const ts = toTimestamp(at);
+    if (ts <= Date.now() / 1000) return this.enqueue(queue, cls, args);
+    return this.schedule(ts, await this.prepare({ queue, class: cls, args }));
+  }
+
+  /** Schedules a job `delaySec` seconds from now. */
+  enqueueIn(delaySec: number, queue: string, cls: string | JobClass, args: unknown = {}): Promise<EnqueuedJob> {
+    if (!Number.isFinite(delaySec)) throw new RangeError(`delay must be a number of seconds, got ${delaySec}`);
+    return this.enqueueAt(Date.now() / 1000 + delaySec, queue, cls, args);
+  }
+
+  /** Schedules an already-validated job (used for retries of a failed attempt too). */
+  async schedule(ts: number, job: EnqueuedJob): Promise<EnqueuedJob> {
+    const k = this.conn.keys;
+    const item = encodeDelayedItem(job.className, job.argsArray, job.queue);
+    await execAll(
+      this.conn.redis
+        .multi()
+        .rpush(k.delayed(ts), item)
+        .sadd(k.timestamps(item), "delayed:" + ts)
+        .zadd(k.delayedSchedule, ts, String(ts))
+        // Wakes the leader scheduler so an item due before its next tick is not late.
+        .rpush(k.schedulerWake, "1")
+        .ltrim(k.schedulerWake, -1, -1),
+    );
+    return { ...job, at: ts, payload: item };
+  }
+
+  /**
+   * resque-scheduler's `remove_delayed`: removes every scheduled copy of the job with exactly
+   * these class, queue and args (as this client encodes them). Returns how many were removed.
+   */
+  async removeDelayed(queue: string, cls: string | JobClass, args: unknown = {}): Promise<number> {
+    const className = typeof cls === "string" ? cls : cls.names[0]!;
+    const item = encodeDelayedItem(className, [args], queue);
+    const k = this.conn.keys;
+    return this.conn.run<number>("delayed-remove-match", [k.timestamps(item), k.delayedSchedule], [k.ns, item]);
   }
 
   private async prepare(spec: EnqueueSpec): Promise<EnqueuedJob> {
@@ -103,6 +152,6 @@ export class Client {
     }
     if (known?.beforeEnqueue && (await known.beforeEnqueue(hookArg, queue)) === false) throw new EnqueueVetoedError(className);
     const id = this.strictRuby ? undefined : newJobId();
-    return { id, queue, className, payload: encodePayload(className, argsArray, { id, strictRuby: this.strictRuby }) };
+    return { id, queue, className, argsArray, payload: encodePayload(className, argsArray, { id, strictRuby: this.strictRuby }) };
   }
 }

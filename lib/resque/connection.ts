@@ -21,6 +21,11 @@ const SCRIPT_NAMES = [
   "enqueue",
   "failed-act",
   "key-info",
+  "delayed-promote",
+  "delayed-item",
+  "delayed-remove-match",
+  "retry-job",
+  "scheduler-lock",
   "schedule-fire",
   "schedule-save",
 ] as const;
@@ -52,7 +57,9 @@ function luaDir(): string {
 function loadScripts(): Map<ScriptName, string> {
   if (!scriptCache) {
     const dir = luaDir();
-    scriptCache = new Map(SCRIPT_NAMES.map((n) => [n, readFileSync(path.join(dir, `${n}.lua`), "utf8")]));
+    // _lib.lua's shared functions are prepended to every script (Redis scripts cannot import).
+    const lib = readFileSync(path.join(dir, "_lib.lua"), "utf8");
+    scriptCache = new Map(SCRIPT_NAMES.map((n) => [n, lib + "\n" + readFileSync(path.join(dir, `${n}.lua`), "utf8")]));
   }
   return scriptCache;
 }

@@ -80,6 +80,17 @@ export class RedisCommandError extends ResqueError {
   }
 }
 
+/**
+ * Throw (or subclass) from `perform()` for a failure that retrying cannot fix — a refused
+ * address, a deleted record: the job goes straight to `failed` whatever its retry policy.
+ */
+export class DoNotRetryError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "DoNotRetry";
+  }
+}
+
 /** Thrown from a before-perform hook to skip the job without failing it (php-resque's DontPerform). */
 export class DontPerform extends Error {
   constructor(reason = "skipped by a before-perform hook") {

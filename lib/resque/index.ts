@@ -17,3 +17,5 @@ export * from "./queue-match";
 export * from "./worker";
 export * from "./admin/index";
 export * from "./schedules";
+export * from "./delayed";
+export * from "./scheduler";

@@ -15,7 +15,9 @@ import { Connection, type ConnectionOptions } from "./connection";
 import { formatIsoSeconds } from "./dates";
 import { DirtyExitError, DontPerform, InvalidPayloadError, ResqueError, type ErrorCode } from "./errors";
 import { backtraceOf, buildFailureRecord, payloadFromWorkerEntry } from "./failure";
-import { JobRegistry, type BaseJob, type JobContext } from "./job";
+import { Client } from "./client";
+import { encodeDelayedItem } from "./delayed";
+import { backoffDelaySec, isRetryable, JobRegistry, type BaseJob, type JobClass, type JobContext } from "./job";
 import { beat, HEARTBEAT_INTERVAL_SEC, pruneDeadWorkers, registerWorker, unregisterWorker } from "./lifecycle";
 import { decodePayload, type DecodedPayload } from "./payload";
 import { resolveQueues } from "./queue-match";
@@ -57,6 +59,8 @@ export interface WorkerEvents {
   job: [queue: string, payload: DecodedPayload];
   success: [queue: string, payload: DecodedPayload, result: unknown, durationMs: number];
   failure: [queue: string, payload: DecodedPayload, error: Error];
+  /** A failed attempt was rescheduled: `attempt` is the number of the next try (1 = first retry). */
+  retry: [queue: string, payload: DecodedPayload, error: Error, attempt: number, atSec: number];
   error: [error: Error];
   pruned: [report: Awaited<ReturnType<typeof pruneDeadWorkers>>];
 }
@@ -77,11 +81,13 @@ export class Worker extends EventEmitter<WorkerEvents> {
   private loopDone?: Promise<void>;
   private heartbeatTimer?: NodeJS.Timeout;
   private queueCache: { at: number; names: string[] } = { at: 0, names: [] };
+  private readonly client: Client;
 
   constructor(opts: WorkerOptions) {
     super();
     this.opts = opts;
     this.conn = new Connection(opts);
+    this.client = new Client({ redis: opts.redis, namespace: opts.namespace, registry: opts.registry });
     this.intervalMs = Math.max(0.05, opts.intervalSec ?? 5) * 1000;
     this.id = `${opts.hostname ?? os.hostname()}:${process.pid}:${opts.queues.join(",")}`;
   }
@@ -150,8 +156,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
 
   private async queueNames(): Promise<string[]> {
     const now = Date.now();
-    const dynamic = this.opts.queues.some((q) => /[*?!\[]/.test(q));
-    if (!dynamic) return this.opts.queues;
+    if (!this.dynamicQueues) return this.opts.queues;
     if (now - this.queueCache.at >= this.intervalMs || this.queueCache.names.length === 0) {
       const all = await this.conn.redis.smembers(this.conn.keys.queues);
       this.queueCache = { at: now, names: resolveQueues(this.opts.queues, all) };
@@ -246,16 +251,27 @@ export class Worker extends EventEmitter<WorkerEvents> {
     await this.unregister();
   }
 
+  private get dynamicQueues(): boolean {
+    return this.opts.queues.some((q) => /[*?!\[]/.test(q));
+  }
+
+  /**
+   * Blocks until our enqueue path leaves a wake-up token on one of our queues (or, for `*` and
+   * glob workers, on `tsq:wake:*`, which marks a queue created since the list was read), or until
+   * the poll interval passes.
+   */
   private async waitForWork(queues: string[]): Promise<void> {
     if (!this.blocker || this.stopping) return;
     const k = this.conn.keys;
-    const timeoutSec = this.intervalMs / 1000;
-    if (queues.length === 0) {
+    const keys = queues.map((q) => k.wake(q));
+    if (this.dynamicQueues) keys.push(k.wake("*"));
+    if (keys.length === 0) {
       await sleep(this.intervalMs);
       return;
     }
     try {
-      await this.blocker.blpop(...queues.map((q) => k.wake(q)), timeoutSec);
+      const got = await this.blocker.blpop(...keys, this.intervalMs / 1000);
+      if (got && got[0] === k.wake("*")) this.queueCache.at = 0;
     } catch (e) {
       if (this.stopping) return;
       throw e;
@@ -266,14 +282,15 @@ export class Worker extends EventEmitter<WorkerEvents> {
   private async perform(f: InFlight): Promise<boolean> {
     const p = f.payload;
     let job: BaseJob<unknown> | undefined;
+    let cls: JobClass | undefined;
     this.emit("job", f.queue, p);
     this.title(`Processing ${f.queue} since ${Math.floor(f.startedMs / 1000)} [${p.className ?? "?"}]`);
     try {
       if (!p.ok) throw new InvalidPayloadError(`${p.error}: ${truncate(p.raw, 200)}`);
-      const cls = this.opts.registry.require(p.className!);
+      cls = this.opts.registry.require(p.className!);
       const args = p.argsArray[0];
       JobRegistry.validate(cls, p.className!, args);
-      const ctx: JobContext = { queue: f.queue, className: p.className!, argsArray: p.argsArray, id: p.id, raw: f.raw, workerId: this.id };
+      const ctx: JobContext = { queue: f.queue, className: p.className!, argsArray: p.argsArray, id: p.id, raw: f.raw, workerId: this.id, resque: this.client };
       job = JobRegistry.instantiate(cls, args, ctx);
       try {
         await this.opts.hooks?.beforePerform?.(job);
@@ -290,6 +307,11 @@ export class Worker extends EventEmitter<WorkerEvents> {
     } catch (e) {
       const err = e instanceof Error ? e : new Error(String(e));
       if (this.current !== f) return false;
+      const retry = cls ? retryPlan(cls, p, err) : undefined;
+      if (retry && (await this.scheduleRetry(f, retry))) {
+        this.emit("retry", f.queue, p, err, retry.attempt, retry.ts);
+        return false;
+      }
       try {
         await job?.onFailure?.(err);
         await this.opts.hooks?.onFailure?.(err, { job, payload: p, queue: f.queue });
@@ -302,6 +324,18 @@ export class Worker extends EventEmitter<WorkerEvents> {
     } finally {
       if (!this.stopping) this.title(`Waiting for ${this.opts.queues.join(",")}`);
     }
+  }
+
+  /** Moves a failed attempt to the delayed queue (one Lua call); false when the entry was gone. */
+  private async scheduleRetry(f: InFlight, plan: RetryPlanned): Promise<boolean> {
+    const k = this.conn.keys;
+    const item = encodeDelayedItem(f.payload.className!, plan.argsArray, f.queue);
+    const done = await this.conn.run<number>(
+      "retry-job",
+      [k.worker(this.id), k.statProcessed, k.statProcessedOf(this.id), k.delayed(plan.ts), k.timestamps(item), k.delayedSchedule, k.statRetried, k.schedulerWake],
+      [f.entry, item, plan.ts],
+    );
+    return done === 1;
   }
 
   private async recordFailure(f: InFlight, err: Error): Promise<void> {
@@ -338,6 +372,29 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.blocker?.disconnect();
     await unregisterWorker(this.conn, this.id, { registry: this.opts.registry, error, keepPing: true });
   }
+}
+
+interface RetryPlanned {
+  attempt: number;
+  ts: number;
+  argsArray: unknown[];
+}
+
+/**
+ * The next attempt of a failed job, when its class has a retry policy, the error is retryable and
+ * attempts remain. The attempt count lives in `args[0]._attempt` (the seed's convention, so php
+ * jobs counting that way interoperate); jobs with positional args have nowhere to keep it.
+ */
+export function retryPlan(cls: JobClass, p: DecodedPayload, err: unknown, nowMs = Date.now()): RetryPlanned | undefined {
+  const policy = cls.retry;
+  if (!policy || policy.attempts <= 1 || !isRetryable(err)) return undefined;
+  const first = p.argsArray[0];
+  if (p.argsArray.length !== 1 || typeof first !== "object" || first === null || Array.isArray(first)) return undefined;
+  const done = (first as { _attempt?: unknown })._attempt;
+  const attempt = typeof done === "number" && Number.isInteger(done) && done >= 0 ? done : 0;
+  if (attempt + 1 >= policy.attempts) return undefined;
+  const ts = Math.ceil((nowMs + backoffDelaySec(policy.backoff, attempt) * 1000) / 1000);
+  return { attempt: attempt + 1, ts, argsArray: [{ ...(first as object), _attempt: attempt + 1 }] };
 }
 
 function truncate(s: string, n: number): string {

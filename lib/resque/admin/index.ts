@@ -13,3 +13,4 @@ export * from "./workers";
 export * from "./stats";
 export * from "./redis-info";
 export * from "./key-browser";
+export * from "./delayed";

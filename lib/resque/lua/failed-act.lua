@@ -29,12 +29,8 @@ for i = 1, n do
   local current = redis.call("LINDEX", KEYS[1], index)
   if current and redis.sha1hex(current) == ARGV[base + 2] then
     if mode ~= "remove" then
-      local qkey = KEYS[2 + (i - 1) * 2 + 1]
-      local wkey = KEYS[2 + (i - 1) * 2 + 2]
-      redis.call("SADD", KEYS[2], ARGV[base + 3])
-      redis.call("RPUSH", qkey, ARGV[base + 4])
-      -- Same capped wake-up token as enqueue.lua, so our idle workers start at once.
-      if redis.call("LLEN", wkey) < 64 then redis.call("RPUSH", wkey, "1") end
+      -- KEYS[2] is <ns>queues: the namespace is its prefix (push_jobs is in _lib.lua).
+      push_jobs(string.sub(KEYS[2], 1, -7), ARGV[base + 3], { ARGV[base + 4] })
     end
     if mode == "retry-keep" then
       redis.call("LSET", KEYS[1], index, ARGV[base + 5])

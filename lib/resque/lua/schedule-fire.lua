@@ -7,7 +7,7 @@
   * no last slot yet (new entry, re-enabled entry): record this slot and do not fire, so creating
     an entry never fires at once;
   * last slot >= this slot: already fired (or initialised) by someone else;
-  * otherwise enqueue exactly like enqueue.lua (SADD queues, RPUSH, capped wake token), move the
+  * otherwise enqueue with push_jobs (_lib.lua) like every other enqueue path, move the
     last slot, and write resque-scheduler's last_enqueued_at for the dashboard.
   Several missed slots therefore fire once: the caller passes only the latest slot.
 
@@ -26,9 +26,8 @@ if not last then
   return 0
 end
 if tonumber(last) >= slot then return -1 end
-redis.call("SADD", KEYS[2], ARGV[3])
-redis.call("RPUSH", KEYS[3], ARGV[4])
-if redis.call("LLEN", KEYS[4]) < 64 then redis.call("RPUSH", KEYS[4], "1") end
+-- KEYS[2] is <ns>queues: the namespace is its prefix (push_jobs is in _lib.lua).
+push_jobs(string.sub(KEYS[2], 1, -7), ARGV[3], { ARGV[4] })
 redis.call("HSET", KEYS[1], ARGV[1], ARGV[2])
 redis.call("HSET", KEYS[5], ARGV[1], ARGV[5])
 return 1

@@ -1,0 +1,21 @@
+--[[
+  Reschedule a failed attempt through the delayed queue instead of recording a failure, atomically
+  with releasing the worker's in-flight entry (only while that entry is still the job's).
+
+  KEYS[1] worker:<id>   KEYS[2] stat:processed   KEYS[3] stat:processed:<id>
+  KEYS[4] delayed:<ts>   KEYS[5] timestamps:<item>   KEYS[6] delayed_queue_schedule
+  KEYS[7] tsq:stat:retried   KEYS[8] tsq:scheduler:wake
+  ARGV[1] in-flight entry   ARGV[2] delayed item   ARGV[3] ts
+  Returns 1 when rescheduled, 0 when the entry was no longer there.
+]]
+if redis.call("GET", KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call("DEL", KEYS[1])
+redis.call("INCR", KEYS[2])
+redis.call("INCR", KEYS[3])
+redis.call("RPUSH", KEYS[4], ARGV[2])
+redis.call("SADD", KEYS[5], "delayed:" .. ARGV[3])
+redis.call("ZADD", KEYS[6], ARGV[3], ARGV[3])
+redis.call("INCR", KEYS[7])
+redis.call("RPUSH", KEYS[8], "1")
+redis.call("LTRIM", KEYS[8], -1, -1)
+return 1

@@ -1,0 +1,168 @@
+/**
+ * The scheduler: moves due delayed items to their queues and fires recurring schedules.
+ *
+ * Several may run at once (one per host is usual). A leader lock on resque-scheduler's own key
+ * (RESQUE-PROTOCOL.md §9) makes one of them the leader; the others are standbys that check the
+ * lock every tick and take over within the lock's lifetime when the leader dies (at once when it
+ * stops cleanly and releases it). Each scheduler records its heartbeat, last tick and the leader
+ * it sees under `tsq:schedulers` for the dashboard's health card.
+ */
+import { EventEmitter } from "node:events";
+import os from "node:os";
+import type { Redis } from "ioredis";
+import { Connection, type ConnectionOptions } from "./connection";
+import { promoteDueItems, secondsUntilNextDelayed } from "./delayed";
+import type { JobRegistry } from "./job";
+import { fireDueSchedules, type FiredSchedule } from "./schedules";
+
+export interface SchedulerOptions extends ConnectionOptions {
+  registry?: JobRegistry;
+  /** Seconds between ticks when nothing is due sooner (default 1). */
+  tickSec?: number;
+  /** Leader lock lifetime in seconds (resque-scheduler's LOCK_TIMEOUT; default 30). */
+  lockTimeoutSec?: number;
+  /** Items per Lua call when moving due delayed items (RS's DELAYED_REQUEUE_BATCH_SIZE). */
+  batchSize?: number;
+  /** Distinguishes several schedulers in one process (tests); default `host:pid`. */
+  id?: string;
+}
+
+export interface SchedulerEvents {
+  leader: [];
+  standby: [leader: string | null];
+  moved: [count: number];
+  fired: [fired: FiredSchedule[]];
+  error: [error: Error];
+}
+
+/** One scheduler's record under `tsq:schedulers`. */
+export interface SchedulerRecord {
+  id: string;
+  host: string;
+  pid: number;
+  role: "leader" | "standby";
+  beatAt: string;
+  lastTickAt: string;
+  /** Items moved and schedules fired by this scheduler since it started. */
+  moved: number;
+  fired: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export class Scheduler extends EventEmitter<SchedulerEvents> {
+  readonly id: string;
+  readonly conn: Connection;
+  private readonly opts: SchedulerOptions;
+  private readonly tickMs: number;
+  private readonly lockMs: number;
+  private blocker?: Redis;
+  private running = false;
+  private leader = false;
+  private loopDone?: Promise<void>;
+  private wakeSleep?: () => void;
+  private totals = { moved: 0, fired: 0 };
+
+  constructor(opts: SchedulerOptions) {
+    super();
+    this.opts = opts;
+    this.conn = new Connection(opts);
+    this.id = opts.id ?? `${os.hostname()}:${process.pid}`;
+    this.tickMs = (opts.tickSec ?? 1) * 1000;
+    this.lockMs = (opts.lockTimeoutSec ?? 30) * 1000;
+  }
+
+  get isLeader(): boolean {
+    return this.leader;
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    this.blocker = this.conn.redis.duplicate();
+    this.blocker.on("error", () => {});
+    this.loopDone = this.loop();
+  }
+
+  /** Stops after the current tick and gives up the lock, so a standby takes over at once. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.wakeSleep?.();
+    this.blocker?.disconnect();
+    await this.loopDone;
+    const k = this.conn.keys;
+    try {
+      await this.conn.run("scheduler-lock", [k.schedulerMasterLock], [this.id, this.lockMs, "release"]);
+      await this.conn.redis.hdel(k.schedulers, this.id);
+    } catch (e) {
+      this.emit("error", e as Error);
+    }
+    this.leader = false;
+  }
+
+  /** One tick: take or renew the lock; as leader, move due items and fire schedules. */
+  async tick(nowMs = Date.now()): Promise<void> {
+    const k = this.conn.keys;
+    const held = (await this.conn.run<number>("scheduler-lock", [k.schedulerMasterLock], [this.id, this.lockMs, ""])) === 1;
+    if (held !== this.leader) {
+      this.leader = held;
+      if (held) this.emit("leader");
+      else this.emit("standby", await this.conn.redis.get(k.schedulerMasterLock));
+    }
+    if (held) {
+      const moved = await promoteDueItems(this.conn, { batchSize: this.opts.batchSize });
+      if (moved) {
+        this.totals.moved += moved;
+        this.emit("moved", moved);
+      }
+      const { fired } = await fireDueSchedules(this.conn, { nowMs, registry: this.opts.registry });
+      if (fired.length) {
+        this.totals.fired += fired.length;
+        this.emit("fired", fired);
+      }
+    }
+    const now = new Date().toISOString();
+    const record: SchedulerRecord = { id: this.id, host: os.hostname(), pid: process.pid, role: held ? "leader" : "standby", beatAt: now, lastTickAt: now, ...this.totals };
+    await this.conn.redis.hset(k.schedulers, this.id, JSON.stringify(record));
+  }
+
+  private async loop(): Promise<void> {
+    let backoffMs = 0;
+    while (this.running) {
+      try {
+        await this.tick();
+        backoffMs = 0;
+        await this.waitForNextTick();
+      } catch (e) {
+        if (!this.running) break;
+        this.emit("error", e as Error);
+        backoffMs = Math.min(5000, backoffMs ? backoffMs * 2 : 200);
+        await sleep(backoffMs);
+      }
+    }
+  }
+
+  /**
+   * The leader waits on the wake-up list our delayed enqueues push to, for at most the time until
+   * the earliest scheduled item (so it is moved the moment it is due) or one tick; standbys sleep.
+   */
+  private async waitForNextTick(): Promise<void> {
+    if (!this.running) return;
+    if (!this.leader || !this.blocker) {
+      await new Promise<void>((r) => {
+        this.wakeSleep = r;
+        setTimeout(r, this.tickMs);
+      });
+      return;
+    }
+    const untilDue = await secondsUntilNextDelayed(this.conn);
+    const waitSec = untilDue === null ? this.tickMs / 1000 : Math.min(this.tickMs / 1000, Math.max(0, untilDue));
+    if (waitSec < 0.01) return;
+    try {
+      await this.blocker.blpop(this.conn.keys.schedulerWake, waitSec);
+    } catch (e) {
+      if (this.running) throw e;
+    }
+  }
+}

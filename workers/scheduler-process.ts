@@ -1,0 +1,36 @@
+/**
+ * Runs a Scheduler with logging, for `npm run queue -- scheduler` (alone, until a signal) and
+ * inside the supervisor of `work`.
+ */
+import { Scheduler, type JobRegistry } from "../lib/resque/index";
+import { createRedis } from "../lib/redis";
+import type { WorkerConfig } from "./config";
+import { log } from "./log";
+
+export async function startScheduler(cfg: WorkerConfig, registry: JobRegistry): Promise<{ scheduler: Scheduler; stop: () => Promise<void> }> {
+  const redis = createRedis(cfg.redisUrl, { lazyConnect: false });
+  redis.on("error", () => {});
+  const scheduler = new Scheduler({ redis, namespace: cfg.namespace, registry, lockTimeoutSec: cfg.lockTimeoutSec });
+  scheduler.on("leader", () => log(`scheduler ${scheduler.id}: leader`));
+  scheduler.on("standby", (leader) => log(`scheduler ${scheduler.id}: standby (leader ${leader ?? "none"})`));
+  scheduler.on("fired", (fired) => fired.forEach((f) => log(`scheduler: schedule ${f.name} enqueued ${f.class} on ${f.queue}`)));
+  scheduler.on("error", (e) => log(`scheduler ${scheduler.id}: ${e.message}`));
+  await redis.ping();
+  await scheduler.start();
+  return {
+    scheduler,
+    stop: async () => {
+      await scheduler.stop();
+      redis.disconnect();
+    },
+  };
+}
+
+/** `npm run queue -- scheduler`: runs until TERM/INT/QUIT, then releases the leader lock. */
+export async function runScheduler(cfg: WorkerConfig, registry: JobRegistry): Promise<void> {
+  const { stop } = await startScheduler(cfg, registry);
+  await new Promise<void>((resolve) => {
+    for (const sig of ["SIGTERM", "SIGINT", "SIGQUIT"] as const) process.once(sig, resolve);
+  });
+  await stop();
+}
