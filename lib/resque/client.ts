@@ -100,7 +100,7 @@ export class Client {
   }
 
   /** Schedules a job `delaySec` seconds from now. */
-  enqueueIn(delaySec: number, queue: string, cls: string | JobClass, args: unknown = {}): Promise<EnqueuedJob> {
+  async enqueueIn(delaySec: number, queue: string, cls: string | JobClass, args: unknown = {}): Promise<EnqueuedJob> {
     if (!Number.isFinite(delaySec)) throw new RangeError(`delay must be a number of seconds, got ${delaySec}`);
     return this.enqueueAt(Date.now() / 1000 + delaySec, queue, cls, args);
   }
