@@ -1,0 +1,42 @@
+/**
+ * Child entry point: one Resque worker of ours (lib/resque), run as production runs it —
+ * bundled by esbuild, started with plain `node`, cwd = project root (for lib/resque/lua).
+ * argv: <redis port>
+ */
+import { Redis } from "ioredis";
+import { BaseJob, JobRegistry, Worker } from "../../lib/resque/index.js";
+import { hostWorker, reportPickup } from "../lib/child.js";
+import { QUEUE, type JobArgs } from "../lib/common.js";
+
+const port = Number(process.argv[2]);
+
+class NoopJob extends BaseJob<JobArgs> {
+  static names = ["NoopJob"];
+  perform() {
+    reportPickup(this.args);
+  }
+}
+
+hostWorker({
+  async start(namespace, onDone) {
+    const redis = new Redis({ host: "127.0.0.1", port, maxRetriesPerRequest: null });
+    const worker = new Worker({
+      redis,
+      namespace,
+      registry: new JobRegistry([NoopJob]),
+      queues: [QUEUE],
+      intervalSec: 5,
+      pruneOnStart: false,
+    });
+    worker.on("success", onDone);
+    worker.on("failure", (_q, _p, e) => console.error("[ours worker] job failed:", e));
+    worker.on("error", (e) => console.error("[ours worker] error:", e));
+    await worker.start();
+    return {
+      async stop() {
+        await worker.stop();
+        await redis.quit();
+      },
+    };
+  },
+});
