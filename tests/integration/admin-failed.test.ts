@@ -11,7 +11,7 @@ import {
   sha1Hex,
 } from "@/lib/resque";
 import { testNamespace, testRedis } from "../helpers/ns";
-import { loadEntries, loadRuby, makeConn, seedRaw } from "./admin-seed";
+import { loadEntries, loadRuby, makeConn, seedRaw } from "../helpers/fixtures";
 
 const php = loadEntries("php-resque");
 const node = loadEntries("node-resque");

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { getKeyValue, getRedisInfo, scanKeys } from "@/lib/resque";
 import { testNamespace, testRedis } from "../helpers/ns";
-import { loadEntries, loadRuby, makeConn, nsKey, seed } from "./admin-seed";
+import { loadEntries, loadRuby, makeConn, nsKey, seed } from "../helpers/fixtures";
 
 const php = loadEntries("php-resque");
 const rb = loadRuby();

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { getStats, listFailed, listQueues, listWorkers, peekQueue, pruneWorker, rawField, retryFailed } from "@/lib/resque";
 import { testNamespace, testRedis } from "../helpers/ns";
-import { loadEntries, makeConn, nsKey, redisNowMs, seed, seedRaw } from "./admin-seed";
+import { loadEntries, makeConn, nsKey, redisNowMs, seed, seedRaw } from "../helpers/fixtures";
 
 const node = loadEntries("node-resque");
 const redis = testRedis();

@@ -14,7 +14,7 @@ import {
   sha1Hex,
 } from "@/lib/resque";
 import { testNamespace, testRedis } from "../helpers/ns";
-import { loadEntries, makeConn, nsKey, redisNowMs, seed } from "./admin-seed";
+import { loadEntries, makeConn, nsKey, redisNowMs, seed } from "../helpers/fixtures";
 
 const php = loadEntries("php-resque");
 const redis = testRedis();

@@ -12,7 +12,7 @@ import {
   resumeQueue,
 } from "@/lib/resque";
 import { testNamespace, testRedis } from "../helpers/ns";
-import { loadEntries, makeConn, seed } from "./admin-seed";
+import { loadEntries, makeConn, seed } from "../helpers/fixtures";
 
 const php = loadEntries("php-resque");
 const node = loadEntries("node-resque");

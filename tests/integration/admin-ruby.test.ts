@@ -12,7 +12,7 @@ import {
   retryFailed,
 } from "@/lib/resque";
 import { testNamespace, testRedis } from "../helpers/ns";
-import { loadRuby, makeConn, nsKey, redisNowMs, seedRaw } from "./admin-seed";
+import { loadRuby, makeConn, nsKey, redisNowMs, seedRaw } from "../helpers/fixtures";
 
 const rb = loadRuby();
 const redis = testRedis();

@@ -1,7 +1,4 @@
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Redis } from "ioredis";
 import {
   BaseJob,
   Client,
@@ -19,16 +16,8 @@ import {
   Scheduler,
   Worker,
 } from "@/lib/resque";
+import { loadEntries, loadRuby, seedRaw, type FixtureEntry } from "../helpers/fixtures";
 import { testNamespace, testRedis, waitFor } from "../helpers/ns";
-
-interface Fixture {
-  key: string;
-  type: string;
-  raw: string;
-  score?: number;
-}
-const FIX = path.join(import.meta.dirname, "..", "fixtures");
-const load = (f: string) => JSON.parse(readFileSync(path.join(FIX, f), "utf8")) as Record<string, unknown>;
 
 const cleanups: (() => Promise<unknown> | void)[] = [];
 afterEach(async () => {
@@ -43,31 +32,17 @@ function setup(label: string) {
   return { redis, namespace, conn, k: conn.keys, key: (s: string) => `${namespace}:${s}` };
 }
 
-/** Seeds fixture records byte for byte, moving them from `resque:` into the test namespace. */
-async function seed(redis: Redis, namespace: string, fixtures: Fixture[]) {
-  const pipe = redis.pipeline();
-  for (const f of fixtures) {
-    const key = namespace + ":" + f.key.slice("resque:".length);
-    if (f.type === "list") pipe.rpush(key, f.raw);
-    else if (f.type === "set") pipe.sadd(key, f.raw);
-    else if (f.type === "zset") pipe.zadd(key, f.score!, f.raw);
-    else pipe.set(key, f.raw);
-  }
-  await pipe.exec();
-}
-
-function delayedFixtures(): { fixtures: Fixture[]; items: { ts: number; raw: string; source: string }[] } {
-  const fixtures: Fixture[] = [];
+function delayedFixtures(): { fixtures: FixtureEntry[]; items: { ts: number; raw: string; source: string }[] } {
+  const fixtures: FixtureEntry[] = [];
   const items: { ts: number; raw: string; source: string }[] = [];
-  for (const [file, prefix] of [["php-resque.json", "php"], ["node-resque.json", "node"]] as const) {
-    for (const [name, v] of Object.entries(load(file))) {
+  for (const [file, prefix] of [["php-resque", "php"], ["node-resque", "node"]] as const) {
+    for (const [name, f] of Object.entries(loadEntries(file))) {
       if (name === "_source" || !/delayed|timestamps/.test(name)) continue;
-      const f = v as Fixture;
       fixtures.push(f);
       if (f.type === "list") items.push({ ts: Number(f.key.split(":").pop()), raw: f.raw, source: `${prefix}:${name}` });
     }
   }
-  const ruby = load("ruby-resque.json") as Record<string, string>;
+  const ruby = loadRuby();
   const ts = Number(ruby.delayed_schedule_score);
   const listKey = ruby.delayed_list_key!;
   for (const name of ["delayed_item", "delayed_item_duplicate", "delayed_item_unicode", "delayed_item_positional_args", "delayed_item_foreign_class"]) {
@@ -89,7 +64,7 @@ describe("delayed jobs: wire format", () => {
     expect(job.at).toBe(at);
     expect(await redis.lrange(key(`delayed:${at}`), 0, -1)).toEqual([item]);
     expect(await redis.smembers(key(`timestamps:${item}`))).toEqual([`delayed:${at}`]);
-    expect(await redis.zrange(key("delayed_queue_schedule"), 0, -1, "WITHSCORES")).toEqual([String(at), String(at)]);
+    expect(await redis.zrange(key("delayed_queue_schedule"), "0", "-1", "WITHSCORES")).toEqual([String(at), String(at)]);
     expect(await redis.exists(key("queue:mail"))).toBe(0);
     // A second copy at another time, then remove_delayed semantics.
     await client.enqueueIn(7200, "mail", "Common\\Job\\SendEmailJob", { to: "a/b@example.com", name: "Zoë" });
@@ -118,7 +93,7 @@ describe("delayed jobs: wire format", () => {
   it("lists, promotes and deletes php-resque-scheduler, node-resque and resque-scheduler items by their stored bytes", async () => {
     const { redis, namespace, conn, key } = setup("dlfix");
     const { fixtures, items } = delayedFixtures();
-    await seed(redis, namespace, fixtures);
+    for (const f of fixtures) await seedRaw(redis, namespace, f);
     const stamps = [...new Set(items.map((i) => i.ts))].sort();
     const page = await listDelayedTimestamps(conn, { perPage: 100 });
     expect(page.total).toBe(stamps.length);

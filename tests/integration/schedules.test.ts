@@ -16,7 +16,7 @@ import {
   type ScheduleInput,
 } from "@/lib/resque";
 import { testNamespace, testRedis } from "../helpers/ns";
-import { loadRuby } from "./admin-seed";
+import { loadRuby } from "../helpers/fixtures";
 
 const rb = loadRuby();
 const redis = testRedis();
