@@ -58,8 +58,11 @@ export class Client {
    * Throws `InvalidArgsError` (nothing stored) when a registered class's schema rejects the args.
    */
   async enqueue(queue: string, cls: string | JobClass, args: unknown = {}): Promise<EnqueuedJob> {
-    const [job] = await this.enqueueMany([{ queue, class: cls, args }]);
-    return job!;
+    const job = await this.prepare({ queue, class: cls, args });
+    const k = this.conn.keys;
+    // One EVALSHA, no pipeline object: this is the hot path of a server action enqueueing one job.
+    await this.conn.run("enqueue", [k.queues, k.queue(job.queue), k.wake(job.queue)], [job.queue, k.ns, job.payload]);
+    return job;
   }
 
   /**

@@ -6,9 +6,20 @@ import { randomBytes } from "node:crypto";
 import { parseResqueDate } from "./dates";
 import { rawField, replaceRawField, tryParse } from "./raw-json";
 
-/** 32 lowercase hex characters, like php-resque's `md5(uniqid())` ids. */
+let idPool = Buffer.alloc(0);
+let idOffset = 0;
+
+/**
+ * 32 lowercase hex characters, like php-resque's `md5(uniqid())` ids. Random bytes are drawn
+ * 4 KiB at a time: one `randomBytes` call per id was half the CPU of a bulk enqueue.
+ */
 export function newJobId(): string {
-  return randomBytes(16).toString("hex");
+  if (idOffset + 16 > idPool.length) {
+    idPool = randomBytes(4096);
+    idOffset = 0;
+  }
+  idOffset += 16;
+  return idPool.toString("hex", idOffset - 16, idOffset);
 }
 
 /** Wire shape of a queued payload as we write it (php-compatible superset). */

@@ -166,17 +166,38 @@ export class Worker extends EventEmitter<WorkerEvents> {
 
   private reserveCall(queues: string[], finish: InFlight | undefined, reserve: boolean): Promise<[string, string, string, string?] | null> {
     const k = this.conn.keys;
-    const keys = [k.worker(this.id), k.statProcessed, k.statProcessedOf(this.id), k.pauseAllWorkers, k.pauseAll];
-    const queueArgs: string[] = [];
-    if (reserve) {
+    const { keys, args } = reserve ? this.reserveArgs(queues) : this.finishOnlyArgs;
+    const statusKey = finish?.payload.id ? k.jobStatus(finish.payload.id) : "";
+    const nowMs = Date.now();
+    // run_at has whole seconds: format it once per second, not once per job.
+    if (nowMs - this.runAtMs >= 1000 || nowMs < this.runAtMs) {
+      this.runAtMs = nowMs - (nowMs % 1000);
+      this.runAt = formatIsoSeconds(new Date(this.runAtMs));
+    }
+    return this.conn.run("reserve", keys, [finish?.entry ?? "", statusKey, reserve ? "1" : "0", this.runAt, Math.floor(nowMs / 1000), k.ns, ...args]);
+  }
+
+  private runAtMs = 0;
+  private reserveCache?: { queues: string[]; keys: string[]; args: string[] };
+
+  private get finishOnlyArgs(): { keys: string[]; args: string[] } {
+    const k = this.conn.keys;
+    return { keys: [k.worker(this.id), k.statProcessed, k.statProcessedOf(this.id), k.pauseAllWorkers, k.pauseAll], args: [] };
+  }
+
+  /** KEYS and queue ARGV for a queue list, rebuilt only when the list changes. */
+  private reserveArgs(queues: string[]): { keys: string[]; args: string[] } {
+    if (this.reserveCache?.queues !== queues) {
+      const k = this.conn.keys;
+      const { keys } = this.finishOnlyArgs;
+      const args: string[] = [];
       for (const q of queues) {
         keys.push(k.queue(q), k.pauseQueue(q));
-        queueArgs.push(q, JSON.stringify(q));
+        args.push(q, JSON.stringify(q));
       }
+      this.reserveCache = { queues, keys, args };
     }
-    const statusKey = finish?.payload.id ? k.jobStatus(finish.payload.id) : "";
-    this.runAt = formatIsoSeconds();
-    return this.conn.run("reserve", keys, [finish?.entry ?? "", statusKey, reserve ? "1" : "0", this.runAt, Math.floor(Date.now() / 1000), k.ns, ...queueArgs]);
+    return this.reserveCache;
   }
 
   private runAt = "";

@@ -26,8 +26,10 @@
   JSON string so the entry stays valid JSON for every reader; the entry is returned 4th), "r"
   when an entry left by a previous call was returned as `raw` (the caller parses it), else "".
 ]]
-if ARGV[1] ~= "" and redis.call("GET", KEYS[1]) == ARGV[1] then
+local existing = redis.call("GET", KEYS[1])
+if ARGV[1] ~= "" and existing == ARGV[1] then
   redis.call("DEL", KEYS[1])
+  existing = false
   redis.call("INCR", KEYS[2])
   redis.call("INCR", KEYS[3])
   if ARGV[2] ~= "" and redis.call("EXISTS", ARGV[2]) == 1 then
@@ -35,13 +37,12 @@ if ARGV[1] ~= "" and redis.call("GET", KEYS[1]) == ARGV[1] then
   end
 end
 if ARGV[3] ~= "1" then return nil end
-
-local existing = redis.call("GET", KEYS[1])
 if existing then return {"", existing, "r"} end
 
-local all = redis.call("GET", KEYS[4])
+local pause = redis.call("MGET", KEYS[4], KEYS[5])
+local all = pause[1]
 if all and string.lower(string.gsub(all, "^%s*(.-)%s*$", "%1")) == "true" then return {"", "paused"} end
-if redis.call("EXISTS", KEYS[5]) == 1 then return {"", "paused"} end
+if pause[2] then return {"", "paused"} end
 
 local n = (#KEYS - 5) / 2
 for i = 1, n do
