@@ -157,10 +157,14 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
       return;
     }
     const untilDue = await secondsUntilNextDelayed(this.conn);
-    const waitSec = untilDue === null ? this.tickMs / 1000 : Math.min(this.tickMs / 1000, Math.max(0, untilDue));
-    if (waitSec < 0.01) return;
+    if (untilDue !== null && untilDue * 1000 < this.tickMs) {
+      // Redis checks blocking timeouts only every 100 ms (hz 10): for an item due within the
+      // tick, a local timer is what makes it move on time.
+      if (untilDue > 0) await sleep(untilDue * 1000 + 1);
+      return;
+    }
     try {
-      await this.blocker.blpop(this.conn.keys.schedulerWake, waitSec);
+      await this.blocker.blpop(this.conn.keys.schedulerWake, this.tickMs / 1000);
     } catch (e) {
       if (this.running) throw e;
     }
