@@ -19,3 +19,4 @@ export * from "./admin/index";
 export * from "./schedules";
 export * from "./delayed";
 export * from "./scheduler";
+export * from "./retry";

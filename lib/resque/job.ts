@@ -3,7 +3,8 @@
  * Ruby `Mailer::Send`, node `sendEmail`) to TypeScript classes.
  */
 import type { Client } from "./client";
-import { DoNotRetryError, ErrorCode, InvalidArgsError, ResqueError, UnknownJobClassError } from "./errors";
+import { InvalidArgsError, UnknownJobClassError } from "./errors";
+import type { RetryPolicy } from "./retry";
 
 /**
  * The part of a zod schema the engine uses. Structural, so `lib/resque` does not depend on zod:
@@ -26,37 +27,6 @@ export interface JobContext {
   workerId: string;
   /** A client on the worker's Redis and namespace, for jobs that enqueue follow-ups. */
   resque: Client;
-}
-
-/**
- * Delay before the next attempt: fixed seconds, a list per attempt (the last repeats), or
- * exponential `baseSec × factor^attempt`, capped at `maxSec`, with ± `jitter` (a fraction) so
- * many jobs failing together do not come back together.
- */
-export type Backoff = number | number[] | { exponential: number; baseSec?: number; maxSec?: number; jitter?: number };
-
-export interface RetryPolicy {
-  /** Total tries, the first included: `attempts: 3` = one run plus up to two retries. */
-  attempts: number;
-  backoff?: Backoff;
-}
-
-/** Seconds to wait after failed attempt number `attempt` (0 = the first run). */
-export function backoffDelaySec(backoff: Backoff | undefined, attempt: number, random = Math.random): number {
-  if (backoff === undefined) return 0;
-  if (typeof backoff === "number") return Math.max(0, backoff);
-  if (Array.isArray(backoff)) return Math.max(0, backoff[Math.min(attempt, backoff.length - 1)] ?? 0);
-  const base = (backoff.baseSec ?? 1) * backoff.exponential ** attempt;
-  const capped = Math.min(backoff.maxSec ?? 3600, base);
-  const jitter = backoff.jitter ?? 0;
-  return Math.max(0, capped * (1 + jitter * (2 * random() - 1)));
-}
-
-/** False for failures a retry cannot fix: bad payloads, unknown classes, invalid args, DoNotRetry. */
-export function isRetryable(err: unknown): boolean {
-  if (err instanceof DoNotRetryError || (err as { name?: unknown })?.name === "DoNotRetry") return false;
-  if (err instanceof ResqueError) return ![ErrorCode.InvalidArgs, ErrorCode.InvalidPayload, ErrorCode.UnknownJobClass].includes(err.code);
-  return true;
 }
 
 /**

@@ -17,7 +17,8 @@ import { DirtyExitError, DontPerform, InvalidPayloadError, ResqueError, type Err
 import { backtraceOf, buildFailureRecord, payloadFromWorkerEntry } from "./failure";
 import { Client } from "./client";
 import { encodeDelayedItem } from "./delayed";
-import { backoffDelaySec, isRetryable, JobRegistry, type BaseJob, type JobClass, type JobContext } from "./job";
+import { JobRegistry, type BaseJob, type JobClass, type JobContext } from "./job";
+import { retryPlan, type RetryPlanned } from "./retry";
 import { beat, HEARTBEAT_INTERVAL_SEC, pruneDeadWorkers, registerWorker, unregisterWorker } from "./lifecycle";
 import { decodePayload, type DecodedPayload } from "./payload";
 import { resolveQueues } from "./queue-match";
@@ -393,29 +394,6 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.blocker?.disconnect();
     await unregisterWorker(this.conn, this.id, { registry: this.opts.registry, error, keepPing: true });
   }
-}
-
-interface RetryPlanned {
-  attempt: number;
-  ts: number;
-  argsArray: unknown[];
-}
-
-/**
- * The next attempt of a failed job, when its class has a retry policy, the error is retryable and
- * attempts remain. The attempt count lives in `args[0]._attempt` (the seed's convention, so php
- * jobs counting that way interoperate); jobs with positional args have nowhere to keep it.
- */
-export function retryPlan(cls: JobClass, p: DecodedPayload, err: unknown, nowMs = Date.now()): RetryPlanned | undefined {
-  const policy = cls.retry;
-  if (!policy || policy.attempts <= 1 || !isRetryable(err)) return undefined;
-  const first = p.argsArray[0];
-  if (p.argsArray.length !== 1 || typeof first !== "object" || first === null || Array.isArray(first)) return undefined;
-  const done = (first as { _attempt?: unknown })._attempt;
-  const attempt = typeof done === "number" && Number.isInteger(done) && done >= 0 ? done : 0;
-  if (attempt + 1 >= policy.attempts) return undefined;
-  const ts = Math.ceil((nowMs + backoffDelaySec(policy.backoff, attempt) * 1000) / 1000);
-  return { attempt: attempt + 1, ts, argsArray: [{ ...(first as object), _attempt: attempt + 1 }] };
 }
 
 function truncate(s: string, n: number): string {
