@@ -67,7 +67,8 @@ export async function printDelayed(conn: Connection, flags: Flags): Promise<numb
   const page = Number(flags.get("page") ?? 1);
   const [counts, list] = await Promise.all([countDelayed(conn), listDelayedTimestamps(conn, { page, perPage: 50 })]);
   if (flags.has("json")) {
-    console.log(JSON.stringify({ ...counts, ...list }, null, 2));
+    // `total` is the number of jobs (as in the text output); the page's own total is `timestamps`.
+    console.log(JSON.stringify({ ...list, ...counts }, null, 2));
     return 0;
   }
   if (counts.total === 0) {

@@ -6,7 +6,7 @@ import { Connection, execAll, type ConnectionOptions } from "./connection";
 import { EnqueueVetoedError, InvalidQueueNameError } from "./errors";
 import { JobRegistry, type JobClass } from "./job";
 import { QUEUE_NAME } from "./keys";
-import { encodeDelayedItem, toTimestamp } from "./delayed";
+import { dueTimestamp, encodeDelayedItem, toEpochSeconds } from "./delayed";
 import { encodePayload, newJobId } from "./payload";
 
 /** Global before-enqueue hook: return false (or throw) to veto. */
@@ -94,12 +94,12 @@ export class Client {
   /**
    * Schedules a job for `at` (a Date or epoch seconds), resque-scheduler style: the item, its
    * `timestamps:` reverse index and the schedule entry in one MULTI. A time that is not in the
-   * future enqueues at once, as RS does. Validation and before-enqueue hooks run now.
+   * future enqueues at once, as RS does; a future one is rounded up to the whole second, so the
+   * job never runs early. Validation and before-enqueue hooks run now.
    */
   async enqueueAt(at: Date | number, queue: string, cls: string | JobClass, args: unknown = {}): Promise<EnqueuedJob> {
-    const ts = toTimestamp(at);
-    if (ts <= Date.now() / 1000) return this.enqueue(queue, cls, args);
-    return this.schedule(ts, await this.prepare({ queue, class: cls, args }));
+    if (toEpochSeconds(at) <= Date.now() / 1000) return this.enqueue(queue, cls, args);
+    return this.schedule(dueTimestamp(at), await this.prepare({ queue, class: cls, args }));
   }
 
   /** Schedules a job `delaySec` seconds from now. */

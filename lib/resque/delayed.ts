@@ -16,11 +16,25 @@ export function encodeDelayedItem(className: string, argsArray: unknown[], queue
   return '{"class":' + JSON.stringify(className) + ',"args":' + JSON.stringify(argsArray) + ',"queue":' + JSON.stringify(queue) + "}";
 }
 
-/** Whole seconds, as RS (`to_i`) and php write them; a Date or epoch seconds in. */
-export function toTimestamp(at: Date | number): number {
+/** Epoch seconds (fractional) of a Date or a number of epoch seconds. */
+export function toEpochSeconds(at: Date | number): number {
   const sec = at instanceof Date ? at.getTime() / 1000 : at;
   if (!Number.isFinite(sec)) throw new RangeError(`not a time: ${String(at)}`);
-  return Math.floor(sec);
+  return sec;
+}
+
+/** Whole seconds, as RS (`to_i`) and php write them: for addressing stored timestamps. */
+export function toTimestamp(at: Date | number): number {
+  return Math.floor(toEpochSeconds(at));
+}
+
+/**
+ * The timestamp to schedule a job due at `at`: rounded up, so a job never runs before the time
+ * asked for (RS truncates, which runs `enqueue_in(2)` after as little as 1 s). Still whole
+ * seconds, the layout every reader expects.
+ */
+export function dueTimestamp(at: Date | number): number {
+  return Math.ceil(toEpochSeconds(at));
 }
 
 /** What moving one stored item to its queue means: the queue and the payload bytes, or why not. */

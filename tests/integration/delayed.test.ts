@@ -59,7 +59,8 @@ describe("delayed jobs: wire format", () => {
     const { redis, namespace, key } = setup("dl");
     const client = new Client({ redis, namespace });
     const at = Math.floor(Date.now() / 1000) + 3600;
-    const job = await client.enqueueAt(at + 0.9, "mail", "Common\\Job\\SendEmailJob", { to: "a/b@example.com", name: "Zoë" });
+    // 0.1 s before a whole second: stored at that second (rounded up, never early).
+    const job = await client.enqueueAt(at - 0.1, "mail", "Common\\Job\\SendEmailJob", { to: "a/b@example.com", name: "Zoë" });
     const item = '{"class":"Common\\\\Job\\\\SendEmailJob","args":[{"to":"a/b@example.com","name":"Zoë"}],"queue":"mail"}';
     expect(job.at).toBe(at);
     expect(await redis.lrange(key(`delayed:${at}`), 0, -1)).toEqual([item]);
