@@ -71,7 +71,12 @@ export class Client {
    */
   async enqueueMany(specs: EnqueueSpec[]): Promise<EnqueuedJob[]> {
     const prepared: EnqueuedJob[] = [];
-    for (const spec of specs) prepared.push(await this.prepare(spec));
+    // Without hooks there is nothing to await: 100,000 awaited no-ops cost as much as the encoding.
+    const sync = this.hooks.length === 0;
+    for (const spec of specs) {
+      const built = sync ? this.build(spec) : undefined;
+      prepared.push(built && !built.known?.beforeEnqueue ? built.job : await this.prepare(spec));
+    }
     const byQueue = new Map<string, string[]>();
     for (const j of prepared) {
       const list = byQueue.get(j.queue);
@@ -137,6 +142,16 @@ export class Client {
   }
 
   private async prepare(spec: EnqueueSpec): Promise<EnqueuedJob> {
+    const { job, known, hookArg } = this.build(spec);
+    for (const hook of this.hooks) {
+      if ((await hook({ queue: job.queue, className: job.className, args: hookArg })) === false) throw new EnqueueVetoedError(job.className);
+    }
+    if (known?.beforeEnqueue && (await known.beforeEnqueue(hookArg, job.queue)) === false) throw new EnqueueVetoedError(job.className);
+    return job;
+  }
+
+  /** Validates and encodes one job; the synchronous part of `prepare`. */
+  private build(spec: EnqueueSpec): { job: EnqueuedJob; known?: JobClass; hookArg: unknown } {
     const known = typeof spec.class === "string" ? this.registry?.get(spec.class) : spec.class;
     const className = typeof spec.class === "string" ? spec.class : spec.class.names[0]!;
     const queue = spec.queue ?? known?.queue ?? "default";
@@ -149,12 +164,8 @@ export class Client {
       if (known) JobRegistry.validate(known, className, value);
       argsArray = [value];
     }
-    const hookArg = spec.argsArray ?? argsArray[0];
-    for (const hook of this.hooks) {
-      if ((await hook({ queue, className, args: hookArg })) === false) throw new EnqueueVetoedError(className);
-    }
-    if (known?.beforeEnqueue && (await known.beforeEnqueue(hookArg, queue)) === false) throw new EnqueueVetoedError(className);
     const id = this.strictRuby ? undefined : newJobId();
-    return { id, queue, className, argsArray, payload: encodePayload(className, argsArray, { id, strictRuby: this.strictRuby }) };
+    const job = { id, queue, className, argsArray, payload: encodePayload(className, argsArray, { id, strictRuby: this.strictRuby }) };
+    return { job, known, hookArg: spec.argsArray ?? argsArray[0] };
   }
 }
