@@ -3,7 +3,7 @@
  */
 import { getStats, listFailed, listQueues, listWorkers, retryAllFailed, retryFailed, type Connection, type FailedFilter } from "../lib/resque/index";
 
-import { UsageError } from "./cli-errors";
+import { UsageError } from "./cli-common";
 
 type Flags = Map<string, string | true>;
 

@@ -2,6 +2,7 @@
  * The CLI's delayed-job and recurring-schedule commands: thin printers over lib/resque.
  */
 import {
+  clearDelayed,
   countDelayed,
   deleteSchedule,
   listDelayedTimestamps,
@@ -14,7 +15,7 @@ import {
   type EnqueuedJob,
   type JobRegistry,
 } from "../lib/resque/index";
-import { UsageError } from "./cli-errors";
+import { confirm, UsageError } from "./cli-common";
 
 type Flags = Map<string, string | true>;
 
@@ -62,8 +63,22 @@ export async function enqueueLater(client: Client, command: "enqueue-in" | "enqu
   return 0;
 }
 
-/** `delayed [--json]`: the schedule of delayed items, earliest first. */
-export async function printDelayed(conn: Connection, flags: Flags): Promise<number> {
+/** `delayed [--json]`: the schedule of delayed items, earliest first; `delayed clear [--yes]` empties it. */
+export async function printDelayed(conn: Connection, flags: Flags, positional: string[] = []): Promise<number> {
+  if (positional[0] === "clear") {
+    const { total } = await countDelayed(conn);
+    if (total === 0) {
+      console.log("There are no delayed jobs to clear.");
+      return 0;
+    }
+    if (!(await confirm(`Delete all ${total} delayed job(s)?`, flags))) {
+      console.log("Nothing cleared.");
+      return 1;
+    }
+    console.log(`Deleted ${await clearDelayed(conn)} delayed job(s).`);
+    return 0;
+  }
+  if (positional.length) throw new UsageError(`Unknown delayed command "${positional[0]}": use \`delayed\` or \`delayed clear\`.`);
   const page = Number(flags.get("page") ?? 1);
   const [counts, list] = await Promise.all([countDelayed(conn), listDelayedTimestamps(conn, { page, perPage: 50 })]);
   if (flags.has("json")) {

@@ -3,7 +3,6 @@
  * `QUEUE_ENV=prod QUEUE_COUNT=1 php app/queue_resque.php [status|clear|restart]`.
  * Errors are one readable line on stderr and a non-zero exit code.
  */
-import { createInterface } from "node:readline/promises";
 import type { Redis } from "ioredis";
 import { Client, Connection } from "../lib/resque/index";
 import { createRedis, redactUrl } from "../lib/redis";
@@ -14,7 +13,7 @@ import { Supervisor } from "./supervisor";
 import { enqueueLater, printDelayed, scheduleCommand, SCHEDULE_VALUE_FLAGS } from "./cli-schedule";
 import { runScheduler } from "./scheduler-process";
 import { printFailed, printStatus, retryCommand } from "./cli-admin";
-import { CliError, UsageError } from "./cli-errors";
+import { CliError, confirm, UsageError } from "./cli-common";
 
 
 const HELP = `Usage: npm run queue -- <command> [options]
@@ -31,6 +30,7 @@ Commands:
   enqueue-at <iso-date|epoch> <queue> <class> [json-args]
                                schedule one job (a time in the past enqueues it now)
   delayed [--json]             delayed jobs by time, earliest first
+  delayed clear [--yes]        delete every delayed job (asks first)
   schedule list|add|rm|enable|disable|run [name] [options]
                                recurring schedules; add takes --class C (--cron "0 3 * * *"
                                [--tz Asia/Shanghai] | --every 10m) [--queue q] [--args json]
@@ -89,17 +89,6 @@ async function connect(cfg: WorkerConfig): Promise<Redis> {
   return redis;
 }
 
-async function confirm(question: string, flags: Parsed["flags"]): Promise<boolean> {
-  if (flags.has("yes")) return true;
-  if (!process.stdin.isTTY) throw new UsageError(`${question} Refusing without a terminal to ask on: add --yes`);
-  const rl = createInterface({ input: process.stdin, output: process.stdout });
-  try {
-    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
-  } finally {
-    rl.close();
-  }
-}
-
 async function work(cfg: WorkerConfig): Promise<void> {
   const registry = await loadJobClasses();
   const heartbeat = process.env.RESQUE_HEARTBEAT_INTERVAL ? Number(process.env.RESQUE_HEARTBEAT_INTERVAL) : undefined;
@@ -150,7 +139,7 @@ async function run(p: Parsed, cfg: WorkerConfig): Promise<number> {
         return await enqueueLater(new Client({ redis, namespace: cfg.namespace, registry }), p.command, p.positional, registry);
       }
       case "delayed":
-        return await printDelayed(conn, p.flags);
+        return await printDelayed(conn, p.flags, p.positional);
       case "schedule":
         return await scheduleCommand(conn, await loadJobClasses(), p.positional, p.flags);
       case "restart": {

@@ -224,6 +224,20 @@ describe("CLI: delayed jobs", () => {
     expect(json.timestamps).toBe(3);
     expect(json.total, "`total` in delayed --json (4 jobs at 3 timestamps)").toBe(4);
   }, 60_000);
+
+  it("delayed clear asks, refuses without a terminal, and deletes everything with --yes", async () => {
+    const c = ctx("delayedclear");
+    await seedDelayed(c);
+    const refused = runCli(["delayed", "clear"], c.env);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe("error: Delete all 4 delayed job(s)? Refusing without a terminal to ask on: add --yes\n");
+    expect(await c.redis.zcard(c.k.delayedSchedule)).toBe(3);
+    const cleared = runCli(["delayed", "clear", "--yes"], c.env);
+    expect(cleared.stdout).toBe("Deleted 4 delayed job(s).\n");
+    expect(await c.redis.exists(c.k.delayedSchedule)).toBe(0);
+    expect(runCli(["delayed", "clear", "--yes"], c.env).stdout).toBe("There are no delayed jobs to clear.\n");
+    expect(runCli(["delayed", "frob"], c.env).code).toBe(2);
+  }, 60_000);
 });
 
 describe("CLI: recurring schedules", () => {
