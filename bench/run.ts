@@ -356,50 +356,33 @@ async function expectQueued(system: System, n: number, what: string, ns = NS_BEN
 
 // ---------------------------------------------------------------- scenarios
 
-async function scenarioEnqueueOne(producers: Map<System, Child>): Promise<void> {
+/** Enqueue scenarios: `one` (sequential awaits) and `bulk` (BATCH jobs per call). */
+async function scenarioEnqueue(producers: Map<System, Child>, kind: "one" | "bulk"): Promise<void> {
+  const name = kind === "one" ? "enqueue-one" : "enqueue-bulk";
+  const n = kind === "one" ? N.one : N.bulk;
+  const warm = kind === "one" ? WARM.one : WARM.bulk;
   const runs = new Runs();
   for (let rep = 1; rep <= REPS; rep++) {
     for (const s of SYSTEMS_ON) {
       const p = producers.get(s)!;
       await admin.flushall();
-      await p.request("one", { ns: NS_WARM, n: WARM.one });
+      await p.request(kind, { ns: NS_WARM, n: warm, batch: BATCH });
       await admin.flushall();
       const cpu = new CpuMeter(p.pid, redisPid);
-      const { ms } = (await p.request("one", { ns: NS_BENCH, n: N.one })) as Reply & { ms: number };
-      const c = cpu.perJob(N.one);
-      await expectQueued(s, N.one, "enqueue-one");
-      const rate = N.one / (ms / 1000);
-      runs.add("enqueue-one", s, "jobs/s", rate);
-      runs.addCpu("enqueue-one", s, c);
-      log(`enqueue-one rep ${rep} ${s}: ${Math.round(rate)} jobs/s (CPU/job: client ${c.client.toFixed(1)} µs, redis ${c.redis.toFixed(1)} µs)`);
-    }
-  }
-  runs.flush(() => ({ n: N.one }));
-}
-
-async function scenarioEnqueueBulk(producers: Map<System, Child>): Promise<void> {
-  const runs = new Runs();
-  for (let rep = 1; rep <= REPS; rep++) {
-    for (const s of SYSTEMS_ON) {
-      const p = producers.get(s)!;
-      await admin.flushall();
-      await p.request("bulk", { ns: NS_WARM, n: WARM.bulk, batch: BATCH });
-      await admin.flushall();
-      const cpu = new CpuMeter(p.pid, redisPid);
-      const { ms } = (await p.request("bulk", { ns: NS_BENCH, n: N.bulk, batch: BATCH })) as Reply & { ms: number };
-      const c = cpu.perJob(N.bulk);
-      await expectQueued(s, N.bulk, "enqueue-bulk");
-      const rate = N.bulk / (ms / 1000);
-      runs.add("enqueue-bulk", s, "jobs/s", rate);
-      runs.addCpu("enqueue-bulk", s, c);
-      log(`enqueue-bulk rep ${rep} ${s}: ${Math.round(rate)} jobs/s (CPU/job: client ${c.client.toFixed(1)} µs, redis ${c.redis.toFixed(1)} µs)`);
+      const { ms } = (await p.request(kind, { ns: NS_BENCH, n, batch: BATCH })) as Reply & { ms: number };
+      const c = cpu.perJob(n);
+      await expectQueued(s, n, name);
+      const rate = n / (ms / 1000);
+      runs.add(name, s, "jobs/s", rate);
+      runs.addCpu(name, s, c);
+      log(`${name} rep ${rep} ${s}: ${Math.round(rate)} jobs/s (CPU/job: client ${c.client.toFixed(1)} µs, redis ${c.redis.toFixed(1)} µs)`);
     }
   }
   runs.flush((sc, s) => {
-    if (sc !== "enqueue-bulk") return { n: N.bulk };
+    if (sc !== "enqueue-bulk") return { n };
     const note =
       s === "ours" ? `enqueueMany, ${BATCH} per call` : s === "bullmq" ? `addBulk, ${BATCH} per call` : `no bulk API: ${BATCH} concurrent queue.enqueue calls per batch`;
-    return { n: N.bulk, note };
+    return { n, note };
   });
 }
 
@@ -668,8 +651,8 @@ async function main(): Promise<void> {
     const producers = new Map<System, Child>();
     for (const s of SYSTEMS_ON) producers.set(s, await startChild("producers", s, server.port));
 
-    if (SCENARIOS_ON.includes("enqueue-one")) await scenarioEnqueueOne(producers);
-    if (SCENARIOS_ON.includes("enqueue-bulk")) await scenarioEnqueueBulk(producers);
+    if (SCENARIOS_ON.includes("enqueue-one")) await scenarioEnqueue(producers, "one");
+    if (SCENARIOS_ON.includes("enqueue-bulk")) await scenarioEnqueue(producers, "bulk");
     if (SCENARIOS_ON.includes("drain")) await scenarioDrain(producers, server.port);
     if (SCENARIOS_ON.includes("latency")) await scenarioLatency(producers, server.port);
     if (SCENARIOS_ON.includes("redis-benchmark")) await scenarioRedisBenchmark(server.port);
