@@ -13,7 +13,7 @@ import os from "node:os";
 import type { Redis } from "ioredis";
 import { Connection, type ConnectionOptions } from "./connection";
 import { formatIsoSeconds } from "./dates";
-import { DirtyExitError, DontPerform, InvalidPayloadError, ResqueError, type ErrorCode } from "./errors";
+import { DirtyExitError, DontPerform, InvalidPayloadError, type ResqueError } from "./errors";
 import { backtraceOf, buildFailureRecord, payloadFromWorkerEntry } from "./failure";
 import { Client } from "./client";
 import { encodeDelayedItem } from "./delayed";
@@ -93,11 +93,6 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.id = `${opts.hostname ?? os.hostname()}:${process.pid}:${opts.queues.join(",")}`;
   }
 
-  /** The job in flight, for tests and the supervisor's dirty-exit bookkeeping. */
-  get working(): InFlight | undefined {
-    return this.current;
-  }
-
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
@@ -132,7 +127,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.resumeWaiter?.();
     this.blocker?.disconnect();
     if (mode === "now" && this.current) {
-      // The job's promise may still settle later; `finishAborted` makes it a no-op then.
+      // The job may still settle later; perform() sees it is no longer `current` and writes nothing.
       await this.unregister(new DirtyExitError(`Worker ${this.id} was stopped (TERM) while processing ${this.current.payload.className ?? "a job"}`));
       return;
     }
@@ -400,4 +395,3 @@ function truncate(s: string, n: number): string {
   return s.length > n ? s.slice(0, n) + "…" : s;
 }
 
-export type { ErrorCode };
