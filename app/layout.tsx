@@ -1,4 +1,11 @@
 import type { Metadata } from "next";
+import Script from "next/script";
+import { setLocaleAction } from "./actions";
+import { getTranslator } from "./locale";
+import { LanguageSwitch } from "@/components/language-switch";
+import { Nav } from "@/components/nav";
+import { Providers } from "@/components/providers";
+import { THEME_SCRIPT, ThemeToggle } from "@/components/theme-toggle";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -6,14 +13,37 @@ export const metadata: Metadata = {
   description: "Resque dashboard and job runner",
 };
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  const { locale, t } = await getTranslator();
+  const nav = [
+    { href: "/", label: t("nav.overview") },
+    { href: "/working", label: t("nav.working") },
+    { href: "/failed", label: t("nav.failed") },
+    { href: "/queues", label: t("nav.queues") },
+    { href: "/workers", label: t("nav.workers") },
+    { href: "/delayed", label: t("nav.delayed") },
+    { href: "/schedules", label: t("nav.schedules") },
+    { href: "/stats", label: t("nav.stats") },
+  ];
   return (
-    <html lang="en">
+    <html lang={locale} suppressHydrationWarning>
+      <head>
+        <Script id="theme" strategy="beforeInteractive">
+          {THEME_SCRIPT}
+        </Script>
+      </head>
       <body className="min-h-screen bg-white text-zinc-900 antialiased dark:bg-zinc-950 dark:text-zinc-100">
-        <header className="border-b border-zinc-200 px-6 py-3 dark:border-zinc-800">
-          <span className="font-semibold">Resque Admin</span>
-        </header>
-        <main className="mx-auto max-w-6xl px-6 py-6">{children}</main>
+        <Providers>
+          <header className="flex flex-wrap items-center gap-4 border-b border-zinc-200 px-6 py-3 dark:border-zinc-800">
+            <span className="font-semibold">{t("app.title")}</span>
+            <Nav items={nav} label={t("nav.main")} />
+            <div className="ml-auto flex items-center gap-2">
+              <LanguageSwitch current={locale} label={t("lang.switch")} action={setLocaleAction} />
+              <ThemeToggle label={t("theme.toggle")} />
+            </div>
+          </header>
+          <main className="mx-auto max-w-6xl px-6 py-6">{children}</main>
+        </Providers>
       </body>
     </html>
   );

@@ -1,0 +1,4 @@
+/** One key factory for every react-query query, so a mutation can invalidate exactly what it changes. */
+export const queryKeys = {
+  status: () => ["status"] as const,
+};
