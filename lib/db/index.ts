@@ -1,0 +1,15 @@
+/**
+ * `lib/db`: the project's data layer — SQLite (better-sqlite3 12) under kysely, versioned
+ * migrations, and one repository module per table group. Loads in plain Node (workers, CLI)
+ * and in Next server code; never imports next/*, react or server-only.
+ *
+ *   const db = await getDb();           // opened from DATABASE_URL, migrated once per process
+ *   await listAdmins(db);
+ */
+export * from "./types";
+export * from "./errors";
+export * from "./client";
+export * from "./migrate";
+export * from "./admins";
+export * from "./audit";
+export * from "./settings";

@@ -1,0 +1,10 @@
+/**
+ * Every migration, in order. Add a file `NNN-name.ts` and append it here; `migrate()` checks
+ * that versions are unique and ascending.
+ */
+import { migration001Auth } from "./001-auth";
+import type { Migration } from "./types";
+
+export type { Migration } from "./types";
+
+export const migrations: readonly Migration[] = [migration001Auth];

@@ -1,0 +1,92 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { listAudit, listAuditActions, migrate, openDb, recordAudit, type Db } from "@/lib/db";
+
+let dir: string;
+let db: Db;
+
+beforeEach(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), "db-audit-"));
+  db = openDb(path.join(dir, "app.db"));
+  await migrate(db);
+});
+afterEach(async () => {
+  await db.destroy();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const ann = { id: 1, email: "ann@example.com" };
+const bob = { id: 2, email: "bob@example.com" };
+
+describe("audit log", () => {
+  it("records who did what to which items, when, and with what result", async () => {
+    const entry = await recordAudit(db, {
+      actor: ann,
+      action: "failed.retry",
+      target: "failed",
+      items: ["0-abc", "1-def", 42],
+      result: "partial",
+      detail: "retried 2, skipped 1",
+      ip: "127.0.0.1",
+      now: () => 1_700_000_000_123,
+    });
+    expect(entry).toEqual({
+      id: expect.any(Number),
+      atMs: 1_700_000_000_123,
+      actorId: 1,
+      actorEmail: "ann@example.com",
+      action: "failed.retry",
+      target: "failed",
+      items: ["0-abc", "1-def", 42],
+      result: "partial",
+      detail: "retried 2, skipped 1",
+      ip: "127.0.0.1",
+    });
+    const raw = await db.selectFrom("audit_log").select("items").executeTakeFirstOrThrow();
+    expect(raw.items).toBe('["0-abc","1-def",42]');
+
+    const system = await recordAudit(db, { actor: null, action: "queue.clear", result: "ok" });
+    expect(system).toMatchObject({ actorId: null, actorEmail: null, target: null, items: null, detail: null, ip: null });
+  });
+
+  it("lists newest first, paginated, with the total, and filters by action and actor", async () => {
+    for (let i = 0; i < 7; i++) {
+      await recordAudit(db, {
+        actor: i % 2 ? bob : ann,
+        action: i < 4 ? "queue.clear" : "failed.remove",
+        target: `q${i}`,
+        result: "ok",
+        now: () => 1000 + i,
+      });
+    }
+    // Same timestamp: the later insert still comes first.
+    await recordAudit(db, { actor: ann, action: "queue.clear", target: "q7", result: "ok", now: () => 1006 });
+
+    const p1 = await listAudit(db, { page: 1, perPage: 3 });
+    expect(p1.total).toBe(8);
+    expect([p1.page, p1.perPage]).toEqual([1, 3]);
+    expect(p1.items.map((e) => e.target)).toEqual(["q7", "q6", "q5"]);
+    const p3 = await listAudit(db, { page: 3, perPage: 3 });
+    expect(p3.items.map((e) => e.target)).toEqual(["q1", "q0"]);
+    expect((await listAudit(db, { page: 9, perPage: 3 })).items).toEqual([]);
+
+    const clears = await listAudit(db, { action: "queue.clear", perPage: 10 });
+    expect([clears.total, clears.items.map((e) => e.target)]).toEqual([5, ["q7", "q3", "q2", "q1", "q0"]]);
+    const bobs = await listAudit(db, { actor: "BOB@example.com" });
+    expect([bobs.total, bobs.items.map((e) => e.target)]).toEqual([3, ["q5", "q3", "q1"]]);
+    const both = await listAudit(db, { actor: "bob@example.com", action: "failed.remove" });
+    expect(both.items.map((e) => e.target)).toEqual(["q5"]);
+
+    expect(await listAuditActions(db)).toEqual(["failed.remove", "queue.clear"]);
+  });
+
+  it("clamps a bad page and page size instead of failing", async () => {
+    await recordAudit(db, { actor: ann, action: "x", result: "ok" });
+    const res = await listAudit(db, { page: -3, perPage: 100_000 });
+    expect([res.page, res.perPage, res.total, res.items.length]).toEqual([1, 200, 1, 1]);
+    const nan = await listAudit(db, { page: Number.NaN, perPage: 0 });
+    expect([nan.page, nan.perPage]).toEqual([1, 1]);
+  });
+});

@@ -1,0 +1,158 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { sql, type Kysely } from "kysely";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { listAppliedMigrations, migrate, openDb, type Db } from "@/lib/db";
+import { migrations, type Migration } from "@/lib/db/migrations/index";
+
+const ROOT = path.resolve(import.meta.dirname, "..", "..");
+let dir: string;
+let file: string;
+const open: Db[] = [];
+
+function db(): Db {
+  const d = openDb(file);
+  open.push(d);
+  return d;
+}
+
+async function tables(d: Db): Promise<string[]> {
+  const res = await sql<{ name: string }>`select name from sqlite_master
+    where type = 'table' and name not like 'sqlite_%' order by name`.execute(d);
+  return res.rows.map((r) => r.name);
+}
+
+/** A migration that holds the write lock for a while, to make concurrent runs overlap. */
+function slowMigration(version: number, ms: number): Migration {
+  return {
+    version,
+    name: "slow",
+    async up(k: Kysely<any>) {
+      await k.schema.createTable("slow_marker").addColumn("id", "integer", (c) => c.primaryKey()).execute();
+      await new Promise((r) => setTimeout(r, ms));
+      await k.insertInto("slow_marker").values({ id: 1 }).execute();
+    },
+  };
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), "db-migrate-"));
+  file = path.join(dir, "app.db");
+});
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((d) => d.destroy()));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("migrate", () => {
+  it("applies every migration once, records it, and a second run applies nothing", async () => {
+    const d = db();
+    const first = await migrate(d, { now: () => 1_700_000_000_000 });
+    expect(first.applied).toEqual(["001-auth"]);
+    expect(await tables(d)).toEqual(["admins", "audit_log", "schema_migrations", "sessions", "settings", "sign_in_attempts"]);
+    expect(await listAppliedMigrations(d)).toEqual([{ version: 1, name: "auth", appliedAtMs: 1_700_000_000_000 }]);
+
+    expect((await migrate(d)).applied).toEqual([]);
+    // A fresh connection (a restart) sees the same and applies nothing either.
+    expect((await migrate(db())).applied).toEqual([]);
+    expect((await listAppliedMigrations(d)).length).toBe(1);
+  });
+
+  it("applies only the migrations added since the last run", async () => {
+    const d = db();
+    await migrate(d);
+    const res = await migrate(d, { migrations: [...migrations, slowMigration(2, 0)] });
+    expect(res.applied).toEqual(["002-slow"]);
+    expect((await listAppliedMigrations(d)).map((m) => m.version)).toEqual([1, 2]);
+  });
+
+  it("rolls a failing migration back whole and records nothing for it", async () => {
+    const d = db();
+    const broken: Migration = {
+      version: 2,
+      name: "broken",
+      async up(k) {
+        await k.schema.createTable("half_done").addColumn("id", "integer").execute();
+        throw new Error("boom");
+      },
+    };
+    await expect(migrate(d, { migrations: [...migrations, broken] })).rejects.toThrow(
+      /migration 002-broken failed: boom/,
+    );
+    expect(await tables(d)).not.toContain("half_done");
+    expect((await listAppliedMigrations(d)).map((m) => m.version)).toEqual([1]);
+    // The connection is usable afterwards (no transaction left open).
+    expect((await migrate(d)).applied).toEqual([]);
+  });
+
+  it("refuses a list whose versions are not ascending", async () => {
+    await expect(migrate(db(), { migrations: [slowMigration(2, 0), ...migrations] })).rejects.toThrow(
+      /out of order/,
+    );
+  });
+
+  it("two openers migrating the same file at once end with one application", async () => {
+    const list = [...migrations, slowMigration(2, 200)];
+    const started = Date.now();
+    const [a, b] = await Promise.all([migrate(db(), { migrations: list }), migrate(db(), { migrations: list })]);
+    // The in-process queue lets the second wait without blocking the thread in SQLite's busy
+    // handler (which would stall for busy_timeout, 5 s, since the lock holder shares the thread).
+    expect(Date.now() - started).toBeLessThan(4000);
+    expect([...a.applied, ...b.applied].sort()).toEqual(["001-auth", "002-slow"]);
+    // Whichever went second waited for the first, then found everything applied.
+    expect([a.applied.length, b.applied.length].sort()).toEqual([0, 2]);
+    const d = db();
+    expect((await listAppliedMigrations(d)).map((m) => m.version)).toEqual([1, 2]);
+    expect(await d.selectFrom("slow_marker" as any).selectAll().execute()).toEqual([{ id: 1 }]);
+  });
+
+  it("two processes migrating the same file at once end with one application", async () => {
+    // 001 is already applied, so both children start with a read-only check; each waits for
+    // the same instant, then migrates with a 002 that holds the write lock for 300 ms. Without
+    // BEGIN IMMEDIATE both would see 002 missing and both run it.
+    const seed = db();
+    await migrate(seed);
+    const child = path.join(dir, "child.mjs");
+    const lib = (p: string) => JSON.stringify(pathToFileURL(path.join(ROOT, p)).href);
+    writeFileSync(
+      child,
+      `import { openDb, migrate } from ${lib("lib/db/index.ts")};
+import { migrations } from ${lib("lib/db/migrations/index.ts")};
+const [file, startAt] = [process.argv[2], Number(process.argv[3])];
+const slow = { version: 2, name: "slow", async up(k) {
+  await k.schema.createTable("slow_marker").addColumn("id", "integer", (c) => c.primaryKey()).execute();
+  await new Promise((r) => setTimeout(r, 300));
+  await k.insertInto("slow_marker").values({ id: 1 }).execute();
+} };
+const db = openDb(file);
+await new Promise((r) => setTimeout(r, Math.max(0, startAt - Date.now())));
+const res = await migrate(db, { migrations: [...migrations, slow] });
+await db.destroy();
+console.log(JSON.stringify(res));
+`,
+    );
+    const startAt = Date.now() + 2500;
+    const run = () =>
+      new Promise<{ applied: string[] }>((resolve, reject) => {
+        const p = spawn(process.execPath, ["--import", "tsx", child, file, String(startAt)], {
+          cwd: ROOT,
+          stdio: ["ignore", "pipe", "pipe"],
+        });
+        let out = "";
+        let err = "";
+        p.stdout.on("data", (d: Buffer) => (out += d.toString()));
+        p.stderr.on("data", (d: Buffer) => (err += d.toString()));
+        p.on("exit", (code) =>
+          code === 0 ? resolve(JSON.parse(out.trim().split("\n").pop()!)) : reject(new Error(`child exited ${code}: ${err}`)),
+        );
+      });
+    const [a, b] = await Promise.all([run(), run()]);
+    expect([...a.applied, ...b.applied]).toEqual(["002-slow"]);
+    const d = db();
+    expect((await listAppliedMigrations(d)).map((m) => m.version)).toEqual([1, 2]);
+    expect(await d.selectFrom("slow_marker" as any).selectAll().execute()).toEqual([{ id: 1 }]);
+  });
+});
