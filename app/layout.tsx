@@ -2,6 +2,8 @@ import type { Metadata } from "next";
 import Script from "next/script";
 import { setLocaleAction } from "./actions";
 import { getTranslator } from "./locale";
+import { getSession } from "./auth";
+import { signOutAction } from "./sign-in/actions";
 import { LanguageSwitch } from "@/components/language-switch";
 import { Nav } from "@/components/nav";
 import { Providers } from "@/components/providers";
@@ -14,7 +16,7 @@ export const metadata: Metadata = {
 };
 
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
-  const { locale, t } = await getTranslator();
+  const [{ locale, t }, session] = await Promise.all([getTranslator(), getSession()]);
   const nav = [
     { href: "/", label: t("nav.overview") },
     { href: "/working", label: t("nav.working") },
@@ -36,10 +38,20 @@ export default async function RootLayout({ children }: { children: React.ReactNo
         <Providers>
           <header className="flex flex-wrap items-center gap-4 border-b border-zinc-200 px-6 py-3 dark:border-zinc-800">
             <span className="font-semibold">{t("app.title")}</span>
-            <Nav items={nav} label={t("nav.main")} />
+            {session && <Nav items={nav} label={t("nav.main")} />}
             <div className="ml-auto flex items-center gap-2">
               <LanguageSwitch current={locale} label={t("lang.switch")} action={setLocaleAction} />
               <ThemeToggle label={t("theme.toggle")} />
+              {session && (
+                <form action={signOutAction} className="flex items-center gap-2 text-sm">
+                  <span className="text-zinc-500" title={t(`role.${session.admin.role}`)}>
+                    {session.admin.email}
+                  </span>
+                  <button type="submit" className="rounded px-2 py-1 hover:bg-zinc-100 dark:hover:bg-zinc-800">
+                    {t("signOut")}
+                  </button>
+                </form>
+              )}
             </div>
           </header>
           <main className="mx-auto max-w-6xl px-6 py-6">{children}</main>

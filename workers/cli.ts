@@ -9,6 +9,8 @@ import { createRedis, redactUrl } from "../lib/redis";
 import { loadJobClasses } from "./app-include";
 import { loadEnvFiles, readWorkerConfig, type WorkerConfig } from "./config";
 import { log } from "./log";
+import { describeFirstAdmin, ensureFirstAdmin } from "../lib/auth/index";
+import { migrate, openDb } from "../lib/db/index";
 import { Supervisor } from "./supervisor";
 import { enqueueLater, printDelayed, scheduleCommand, SCHEDULE_VALUE_FLAGS } from "./cli-schedule";
 import { runScheduler } from "./scheduler-process";
@@ -24,6 +26,8 @@ Commands:
   clear [queue...] [--yes]     empty the named queues (all queues when none is named)
   restart                      every supervisor on this Redis replaces its workers gracefully
   scheduler                    run only the scheduler (delayed jobs, recurring schedules)
+  setup                        migrate the database and create the first admin (ADMIN_EMAIL /
+                               ADMIN_PASSWORD, or a generated password printed once)
   enqueue <queue> <class> [json-args]
                                enqueue one job, php style: args is one JSON value
   enqueue-in <seconds> <queue> <class> [json-args]
@@ -113,6 +117,17 @@ async function run(p: Parsed, cfg: WorkerConfig): Promise<number> {
   }
   if (p.command === "work") {
     await work(cfg);
+    return 0;
+  }
+  if (p.command === "setup") {
+    const db = openDb();
+    try {
+      const { applied } = await migrate(db);
+      console.log(applied.length ? `Database migrated: ${applied.join(", ")}.` : "Database is up to date.");
+      for (const line of describeFirstAdmin(await ensureFirstAdmin(db))) console.log(line);
+    } finally {
+      await db.destroy();
+    }
     return 0;
   }
   if (p.command === "scheduler") {

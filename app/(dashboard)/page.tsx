@@ -1,10 +1,12 @@
 import { Overview } from "@/components/resque/overview";
-import { getTranslator } from "./locale";
-import { readStatus } from "./status-data";
+import { requirePageSession } from "../auth";
+import { getTranslator } from "../locale";
+import { readStatus } from "../status-data";
 
 export const dynamic = "force-dynamic";
 
 export default async function OverviewPage() {
+  await requirePageSession();
   const { locale, t } = await getTranslator();
   try {
     return <Overview initial={await readStatus()} locale={locale} />;

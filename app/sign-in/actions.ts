@@ -1,0 +1,42 @@
+"use server";
+
+import { cookies, headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { destroySession, SESSION_COOKIE_NAME, sessionCookieOptions, signIn } from "@/lib/auth";
+import { getDb, recordAudit } from "@/lib/db";
+import { clientIp } from "../auth";
+import { getTranslator } from "../locale";
+
+export interface SignInState {
+  message?: string;
+  email?: string;
+}
+
+const secureRequest = async () => (await headers()).get("x-forwarded-proto") === "https" || process.env.COOKIE_SECURE === "1";
+
+/** Throttled sign-in; the same message for an unknown email and a wrong password. */
+export async function signInAction(_prev: SignInState, form: FormData): Promise<SignInState> {
+  const { t } = await getTranslator();
+  const email = String(form.get("email") ?? "").trim();
+  const password = String(form.get("password") ?? "");
+  if (!email || !password) return { message: t("signIn.missing"), email };
+  const db = await getDb();
+  const ip = await clientIp();
+  const res = await signIn(db, { email, password, ip, userAgent: (await headers()).get("user-agent") ?? undefined });
+  if (!res.ok) {
+    const message =
+      res.code === "throttled" ? t("signIn.throttled", { min: Math.max(1, Math.ceil((res.retryAfterSec ?? 60) / 60)) }) : res.code === "invalid_credentials" ? t("signIn.wrong") : res.error;
+    return { message, email };
+  }
+  (await cookies()).set(SESSION_COOKIE_NAME, res.token, sessionCookieOptions(await secureRequest()));
+  await recordAudit(db, { actor: { id: res.admin.id, email: res.admin.email }, action: "auth.sign-in", result: "ok", ip });
+  redirect("/");
+}
+
+export async function signOutAction(): Promise<void> {
+  const jar = await cookies();
+  const token = jar.get(SESSION_COOKIE_NAME)?.value;
+  if (token) await destroySession(await getDb(), token);
+  jar.delete(SESSION_COOKIE_NAME);
+  redirect("/sign-in");
+}
