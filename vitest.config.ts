@@ -6,7 +6,7 @@ export default defineConfig({
   test: {
     environment: "node",
     include: ["tests/**/*.test.ts"],
-    globalSetup: ["tests/setup/redis.ts"],
+    globalSetup: ["tests/setup/redis.ts", "tests/setup/next-build.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Files share one redis-server but each uses its own namespace; two at a time keeps a

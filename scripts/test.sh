@@ -10,6 +10,8 @@ export NEXT_TELEMETRY_DISABLED=1
 
 check_node
 command -v redis-server >/dev/null || apt_install redis-server
+# e2e tests drive Debian's chromium (no Playwright download); Noto CJK renders zh-CN screenshots.
+apt_install chromium fonts-liberation fonts-noto-cjk
 npm_install
 build_workers
 

@@ -1,0 +1,102 @@
+/**
+ * Headless Debian chromium for end-to-end tests, driven by playwright-core (no Playwright
+ * browser download). Each call gets a fresh profile folder, removed on close().
+ */
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+
+const ROOT = path.resolve(import.meta.dirname, "..", "..");
+/** Full-page PNGs land here (gitignored), one per screenshot() name. */
+export const SCREENSHOT_DIR = path.join(ROOT, "tests", ".artifacts", "screenshots");
+
+export interface OpenBrowserOptions {
+  /** Sets navigator.language, Accept-Language and Intl defaults. Default en-US. */
+  locale?: "en-US" | "zh-CN" | (string & {});
+  /** prefers-color-scheme as the page sees it. Default light. */
+  colorScheme?: "light" | "dark" | "no-preference";
+  viewport?: { width: number; height: number };
+  timezoneId?: string;
+}
+
+export interface OpenedBrowser {
+  context: BrowserContext;
+  page: Page;
+  /** Saves a full-page PNG as tests/.artifacts/screenshots/<name>.png and returns its path. */
+  screenshot(name: string): Promise<string>;
+  /**
+   * Uncaught page errors and console.error messages (with the resource URL, so a failed load
+   * names what failed) seen so far, for "no client errors" checks.
+   */
+  errors(): string[];
+  /** Forgets the errors seen so far (call at the start of a test that checks errors()). */
+  clearErrors(): void;
+  close(): Promise<void>;
+}
+
+// Playwright rejects --user-data-dir here (launchPersistentContext takes the folder instead).
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  // Containers often give /dev/shm 64 MB, which crashes tabs rendering long pages.
+  "--disable-dev-shm-usage",
+];
+
+export async function openBrowser(opts: OpenBrowserOptions = {}): Promise<OpenedBrowser> {
+  const profile = mkdtempSync(path.join(os.tmpdir(), "resque-admin-pw-"));
+  const locale = opts.locale ?? "en-US";
+  let context: BrowserContext;
+  try {
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      headless: true,
+      args: [...ARGS, `--lang=${locale}`],
+      locale,
+      colorScheme: opts.colorScheme ?? "light",
+      viewport: opts.viewport ?? { width: 1280, height: 800 },
+      timezoneId: opts.timezoneId,
+      timeout: 120_000,
+    });
+  } catch (e) {
+    rmSync(profile, { recursive: true, force: true });
+    throw e;
+  }
+  // Generous on a loaded 2-core CI machine; locator assertions still finish as soon as they hold.
+  context.setDefaultTimeout(30_000);
+  context.setDefaultNavigationTimeout(60_000);
+  const page = context.pages()[0] ?? (await context.newPage());
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(`console.error: ${m.text()}${m.location().url ? ` (${m.location().url})` : ""}`);
+  });
+  let closed = false;
+  return {
+    context,
+    page,
+    async screenshot(name: string) {
+      mkdirSync(SCREENSHOT_DIR, { recursive: true });
+      const file = path.join(SCREENSHOT_DIR, `${name.replace(/[^\w.-]+/g, "-")}.png`);
+      await page.screenshot({ path: file, fullPage: true, animations: "disabled" });
+      return file;
+    },
+    errors: () => [...errors],
+    clearErrors: () => void errors.splice(0),
+    async close() {
+      if (closed) return;
+      closed = true;
+      try {
+        await context.close();
+      } finally {
+        rmSync(profile, { recursive: true, force: true });
+      }
+    },
+  };
+}

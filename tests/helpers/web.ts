@@ -1,0 +1,278 @@
+/**
+ * Runs the production web app (`next start` on the build tests/setup/next-build.ts made) for
+ * end-to-end tests, on a free loopback port, in its own process group, and stops only that
+ * group by its pid. Each server gets its own SQLite file with one admin account, and a
+ * read-only API token, so tests can sign in (signIn) or call JSON routes (getJson).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { Page } from "playwright-core";
+import { addAdmin } from "@/lib/auth";
+import { migrate, openDb, type Role } from "@/lib/db";
+import { freePort } from "./redis-server";
+
+const ROOT = path.resolve(import.meta.dirname, "..", "..");
+const NEXT_BIN = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
+const MAX_OUTPUT = 1 << 20;
+/**
+ * Preloaded into `next start`: exit when stdin (a pipe from the test process) reaches EOF, which
+ * happens when the test process dies without calling stop() (a SIGKILLed vitest worker). An
+ * orphaned next-server was seen spinning a core at 90% with its output pipe gone.
+ */
+const EXIT_WITH_PARENT =
+  "data:text/javascript," + encodeURIComponent(`process.stdin.on("end",()=>process.exit(0)).on("error",()=>process.exit(0)).resume();`);
+
+export interface StartWebOptions {
+  redisUrl: string;
+  namespace: string;
+  /** Extra or overriding environment (an `undefined` value removes a variable). */
+  env?: Record<string, string | undefined>;
+  /** How long to wait for the first HTTP answer; `next start` takes 1-3 s, longer on a loaded machine. */
+  readyTimeoutMs?: number;
+  /**
+   * The account written to the server's database before it starts (default: role admin,
+   * `admin@e2e.test`, a random password). `false` starts with no account (first-run flows).
+   */
+  account?: Partial<Account> | false;
+}
+
+export interface Account {
+  email: string;
+  password: string;
+  role: Role;
+}
+
+export interface WebServer {
+  /** `http://127.0.0.1:<port>`, no trailing slash. */
+  url: string;
+  port: number;
+  /** Pid of `next start`, which is also its process group id. */
+  pid: number;
+  /** The server's SQLite file (`DATABASE_URL`), in a temp folder removed by stop(). */
+  databasePath: string;
+  /** The account seeded before start; null with `account: false`. */
+  account: Account | null;
+  /** `API_TOKEN` of this server: `Authorization: Bearer <token>` reads JSON routes without a session. */
+  apiToken: string;
+  /** Everything the server printed so far (stdout and stderr interleaved). */
+  output(): string;
+  /** SIGTERM to the process group, SIGKILL after a grace period; resolves once it is gone. */
+  stop(): Promise<void>;
+}
+
+/** Groups still running, killed if the test process exits without calling stop(). */
+const running = new Set<number>();
+let exitHookInstalled = false;
+function installExitHook() {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once("exit", () => {
+    for (const pid of running) killGroup(pid, "SIGKILL");
+  });
+}
+
+function killGroup(pid: number, signal: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(-pid, signal);
+    return true;
+  } catch {
+    return false; // ESRCH: the group is already gone
+  }
+}
+
+/** True while any process of the group is alive; a pgid is not reused while its group exists. */
+function groupAlive(pid: number): boolean {
+  return killGroup(pid, 0);
+}
+
+const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
+  if (child.exitCode !== null || child.signalCode !== null) return true;
+  return new Promise((resolve) => {
+    const t = setTimeout(() => resolve(false), ms);
+    child.once("exit", () => {
+      clearTimeout(t);
+      resolve(true);
+    });
+  });
+}
+
+function launch(port: number, opts: StartWebOptions, databasePath: string, apiToken: string) {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    // vitest sets NODE_ENV=test; the server must run as it does in production.
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    REDIS_URL: opts.redisUrl,
+    RESQUE_NAMESPACE: opts.namespace,
+    DATABASE_URL: databasePath,
+    API_TOKEN: apiToken,
+    PORT: String(port),
+  };
+  // lib/redis.ts falls back to php's variables, and secure cookies would not be sent over
+  // http://127.0.0.1: never let the developer's shell leak in.
+  delete env.REDIS_BACKEND;
+  delete env.REDIS_BACKEND_DB;
+  delete env.PREFIX;
+  delete env.COOKIE_SECURE;
+  delete env.TRUST_PROXY;
+  for (const [k, v] of Object.entries(opts.env ?? {})) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
+  }
+  const child = spawn(process.execPath, ["--import", EXIT_WITH_PARENT, NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"], {
+    cwd: ROOT,
+    env,
+    detached: true, // own process group, so stop() reaches anything it forks
+    stdio: ["pipe", "pipe", "pipe"], // stdin stays open until this process exits: see EXIT_WITH_PARENT
+  });
+  let out = "";
+  const append = (d: Buffer) => {
+    if (out.length < MAX_OUTPUT) out += d.toString();
+  };
+  child.stdout!.on("data", append);
+  child.stderr!.on("data", append);
+  return { child, output: () => out };
+}
+
+/** Polls until the server answers any HTTP request (a 404 page counts), or it exits, or the deadline passes. */
+async function waitUntilAnswering(url: string, child: ChildProcess, timeoutMs: number): Promise<"ready" | "exited" | "timeout"> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) return "exited";
+    try {
+      // Next's static-file handler answers this with a plain 404, without rendering the app
+      // (so a layout that reads Redis or the database cannot slow the probe down).
+      const res = await fetch(`${url}/_next/static/__e2e-ready`, { signal: AbortSignal.timeout(5_000), redirect: "manual" });
+      await res.arrayBuffer();
+      return "ready";
+    } catch {
+      // not listening yet
+    }
+    await delay(100);
+  }
+  return "timeout";
+}
+
+/**
+ * Starts `next start` against `redisUrl`/`namespace` and resolves once it answers HTTP.
+ * Requires a build (`.next/BUILD_ID`); vitest's globalSetup makes one when e2e files run.
+ */
+export async function startWeb(opts: StartWebOptions): Promise<WebServer> {
+  if (!existsSync(path.join(ROOT, ".next", "BUILD_ID"))) {
+    throw new Error("no .next build: run the e2e files through vitest (tests/setup/next-build.ts builds), or `npx next build`");
+  }
+  installExitHook();
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "resque-admin-web-"));
+  const databasePath = path.join(dataDir, "app.db");
+  const apiToken = randomBytes(24).toString("hex");
+  let account: Account | null;
+  try {
+    account = opts.account === false ? null : await seedAccount(databasePath, opts.account);
+  } catch (e) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw e;
+  }
+  const readyTimeoutMs = opts.readyTimeoutMs ?? 120_000;
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const { child, output } = launch(port, opts, databasePath, apiToken);
+    const pid = child.pid!;
+    running.add(pid);
+    const stop = async () => {
+      if (groupAlive(pid)) {
+        killGroup(pid, "SIGTERM");
+        if (!(await waitForExit(child, 10_000))) killGroup(pid, "SIGKILL");
+        await waitForExit(child, 10_000);
+        // Leader gone but a forked child left behind: the group still exists, so it is still ours.
+        if (groupAlive(pid)) killGroup(pid, "SIGKILL");
+      }
+      running.delete(pid);
+    };
+    const state = await waitUntilAnswering(url, child, readyTimeoutMs);
+    if (state === "ready") {
+      return {
+        url,
+        port,
+        pid,
+        databasePath,
+        account,
+        apiToken,
+        output,
+        async stop() {
+          await stop();
+          rmSync(dataDir, { recursive: true, force: true });
+        },
+      };
+    }
+    await stop();
+    // Another process took the port between freePort() and listen(): try a new one.
+    if (state === "exited" && /EADDRINUSE/.test(output()) && attempt < 4) continue;
+    rmSync(dataDir, { recursive: true, force: true });
+    throw new Error(
+      state === "exited"
+        ? `next start exited (code ${child.exitCode}, signal ${child.signalCode}) before answering:\n${output()}`
+        : `next start did not answer on ${url} within ${readyTimeoutMs} ms:\n${output()}`,
+    );
+  }
+}
+
+/** Migrates a fresh database file and adds one account (argon2 hashing: about 0.1 s). */
+async function seedAccount(databasePath: string, given: Partial<Account> = {}): Promise<Account> {
+  const account: Account = {
+    email: given.email ?? "admin@e2e.test",
+    password: given.password ?? randomBytes(12).toString("base64url"),
+    role: given.role ?? "admin",
+  };
+  const db = openDb(databasePath);
+  try {
+    await migrate(db);
+    await addAdmin(db, account);
+  } finally {
+    await db.destroy();
+  }
+  return account;
+}
+
+/**
+ * Signs `page` in through the real sign-in form (selectors by field name, so any UI language
+ * works) and waits until the app has left /sign-in. Cookies are per browser context: sign in
+ * once per openBrowser().
+ */
+export async function signIn(page: Page, web: WebServer, account: Account | null = web.account): Promise<void> {
+  if (!account) throw new Error("this server was started with account: false; pass an account to sign in with");
+  await page.goto(`${web.url}/sign-in`);
+  // The header holds other forms (language switch), so scope to the one with the password field.
+  const form = page.locator("form", { has: page.locator('input[name="password"]') });
+  await form.locator('input[name="email"]').fill(account.email);
+  await form.locator('input[name="password"]').fill(account.password);
+  await form.locator('button[type="submit"]').click();
+  try {
+    await page.waitForURL((u) => u.pathname !== "/sign-in", { timeout: 60_000 });
+  } catch (e) {
+    const message = await page.locator("#sign-in-message").textContent().catch(() => null);
+    throw new Error(`sign-in as ${account.email} did not leave /sign-in${message ? `: ${message.trim()}` : ""}`, { cause: e });
+  }
+}
+
+/** GET a JSON route with this server's API token; returns the status and the parsed body. */
+export async function getJson<T = unknown>(web: WebServer, route: string): Promise<{ status: number; contentType: string | null; body: T }> {
+  const res = await fetch(`${web.url}${route}`, {
+    headers: { authorization: `Bearer ${web.apiToken}` },
+    // Generous: with Redis down, this app's routes take up to ~15 s to answer 503.
+    signal: AbortSignal.timeout(60_000),
+  });
+  const text = await res.text();
+  let body: T;
+  try {
+    body = JSON.parse(text) as T;
+  } catch {
+    throw new Error(`${route} answered ${res.status} with non-JSON: ${text.slice(0, 500)}`);
+  }
+  return { status: res.status, contentType: res.headers.get("content-type"), body };
+}
