@@ -49,8 +49,27 @@ const ARGS = [
   "--disable-dev-shm-usage",
 ];
 
+/** Profile folders not closed yet, removed if the test process exits without close(). */
+const profiles = new Set<string>();
+let exitHookInstalled = false;
+function installExitHook() {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once("exit", () => {
+    for (const dir of profiles) {
+      try {
+        rmSync(dir, { recursive: true, force: true });
+      } catch {
+        // chromium may still be writing while it is being killed: best effort
+      }
+    }
+  });
+}
+
 export async function openBrowser(opts: OpenBrowserOptions = {}): Promise<OpenedBrowser> {
+  installExitHook();
   const profile = mkdtempSync(path.join(os.tmpdir(), "resque-admin-pw-"));
+  profiles.add(profile);
   const locale = opts.locale ?? "en-US";
   let context: BrowserContext;
   try {
@@ -66,6 +85,7 @@ export async function openBrowser(opts: OpenBrowserOptions = {}): Promise<Opened
     });
   } catch (e) {
     rmSync(profile, { recursive: true, force: true });
+    profiles.delete(profile);
     throw e;
   }
   // Generous on a loaded 2-core CI machine; locator assertions still finish as soon as they hold.
@@ -96,6 +116,7 @@ export async function openBrowser(opts: OpenBrowserOptions = {}): Promise<Opened
         await context.close();
       } finally {
         rmSync(profile, { recursive: true, force: true });
+        profiles.delete(profile);
       }
     },
   };

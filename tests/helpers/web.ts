@@ -63,14 +63,21 @@ export interface WebServer {
   stop(): Promise<void>;
 }
 
-/** Groups still running, killed if the test process exits without calling stop(). */
-const running = new Set<number>();
+/** Groups still running (pid → temp folder): killed and removed if the test process exits without stop(). */
+const running = new Map<number, string>();
 let exitHookInstalled = false;
 function installExitHook() {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.once("exit", () => {
-    for (const pid of running) killGroup(pid, "SIGKILL");
+    for (const [pid, dir] of running) {
+      killGroup(pid, "SIGKILL");
+      try {
+        rmSync(dir, { recursive: true, force: true });
+      } catch {
+        // best effort while exiting
+      }
+    }
   });
 }
 
@@ -183,7 +190,7 @@ export async function startWeb(opts: StartWebOptions): Promise<WebServer> {
     const url = `http://127.0.0.1:${port}`;
     const { child, output } = launch(port, opts, databasePath, apiToken);
     const pid = child.pid!;
-    running.add(pid);
+    running.set(pid, dataDir);
     const stop = async () => {
       if (groupAlive(pid)) {
         killGroup(pid, "SIGTERM");
