@@ -1,4 +1,5 @@
 import { Overview } from "@/components/resque/overview";
+import { redactUrl, redisUrlFromEnv } from "@/lib/redis";
 import { requirePageSession } from "../auth";
 import { getTranslator } from "../locale";
 import { readStatus } from "../status-data";
@@ -12,9 +13,13 @@ export default async function OverviewPage() {
     return <Overview initial={await readStatus()} locale={locale} />;
   } catch (e) {
     return (
-      <p role="alert" className="rounded border border-red-300 bg-red-50 p-4 text-red-800 dark:border-red-800 dark:bg-red-950 dark:text-red-200">
-        {t("redis.down", { error: (e as Error).message })}
-      </p>
+      <div role="alert" className="space-y-2 rounded border border-red-300 bg-red-50 p-4 text-red-800 dark:border-red-800 dark:bg-red-950 dark:text-red-200">
+        <p>{t("redis.down", { url: redactUrl(redisUrlFromEnv()) })}</p>
+        <details className="text-sm opacity-80">
+          <summary>{t("redis.details")}</summary>
+          <p className="font-mono">{(e as Error).message}</p>
+        </details>
+      </div>
     );
   }
 }
