@@ -96,6 +96,9 @@ export class Worker extends EventEmitter<WorkerEvents> {
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
+    // Titled before registering: php's and Ruby's same-host prune must never see our id without
+    // a live "resque-" process behind it.
+    this.title("Starting");
     if (this.opts.pruneOnStart !== false) {
       const report = await pruneDeadWorkers(this.conn, { selfId: this.id, registry: this.opts.registry, hostname: this.opts.hostname });
       if (report.pruned.length) this.emit("pruned", report);

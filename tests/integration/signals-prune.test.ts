@@ -30,7 +30,8 @@ describe("worker processes and signals", () => {
   it("registers as host:pid:queues with a title php's and Ruby's prune recognise, and a heartbeat", async () => {
     const { redis, id, pid, sup, key } = await startSupervisor("alpha,beta");
     expect(id).toBe(`${os.hostname()}:${pid}:alpha,beta`);
-    expect(title(pid)).toMatch(/^resque-\d+\.\d+\.\d+: Waiting for alpha,beta/);
+    expect(title(pid)).toMatch(/^resque-\d+\.\d+\.\d+: (Starting|Waiting for alpha,beta)/);
+    await waitFor("waiting title", () => /^resque-\d+\.\d+\.\d+: Waiting for alpha,beta/.test(title(pid)));
     expect(title(pid)).toMatch(/resque-\d/); // Ruby's regex; php greps for "resque"
     const beat = await waitFor("heartbeat", () => redis.hget(key("workers:heartbeat"), id));
     expect(beat).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+00:00$/);
