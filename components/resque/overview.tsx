@@ -22,7 +22,7 @@ async function fetchStatus(): Promise<StatusData> {
 function Stat({ label, value }: { label: string; value: number }) {
   return (
     <div className="rounded border border-zinc-200 px-4 py-3 dark:border-zinc-800">
-      <div className="text-xs uppercase tracking-wide text-zinc-500">{label}</div>
+      <div className="text-xs tracking-wide text-zinc-500">{label}</div>
       <div className="text-2xl font-semibold tabular-nums" data-stat={label}>
         {value.toLocaleString("en")}
       </div>
