@@ -1,21 +1,14 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { describeFirstAdmin, ensureFirstAdmin, signIn, WeakPasswordError } from "@/lib/auth";
-import { countAdmins, createAdmin, listAdmins, migrate, openDb, type Db } from "@/lib/db";
+import { countAdmins, createAdmin, listAdmins, openDb, type Db } from "@/lib/db";
+import { useTempDb } from "../helpers/db";
 
-let dir: string;
+const tmp = useTempDb("auth-first-admin");
 let db: Db;
 
 beforeEach(async () => {
-  dir = mkdtempSync(path.join(os.tmpdir(), "auth-first-admin-"));
-  db = openDb(path.join(dir, "app.db"));
-  await migrate(db);
-});
-afterEach(async () => {
-  await db.destroy();
-  rmSync(dir, { recursive: true, force: true });
+  db = tmp.db;
 });
 
 describe("ensureFirstAdmin", () => {
@@ -61,7 +54,7 @@ describe("ensureFirstAdmin", () => {
   });
 
   it("creates one admin when two processes start at once", async () => {
-    const other = openDb(path.join(dir, "app.db"));
+    const other = openDb(path.join(tmp.dir, "app.db"));
     try {
       const [a, b] = await Promise.all([ensureFirstAdmin(db, {}), ensureFirstAdmin(other, {})]);
       expect([a.created, b.created].sort()).toEqual([false, true]);

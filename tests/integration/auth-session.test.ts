@@ -1,7 +1,5 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import {
   BadSecretError,
   createSession,
@@ -15,9 +13,10 @@ import {
   SESSION_IDLE_TTL_MS,
   sessionCookieOptions,
 } from "@/lib/auth";
-import { createAdmin, deleteAdmin, getSetting, migrate, openDb, setAdminRole, type Db } from "@/lib/db";
+import { createAdmin, deleteAdmin, getSetting, openDb, setAdminRole, type Db } from "@/lib/db";
+import { useTempDb } from "../helpers/db";
 
-let dir: string;
+const tmp = useTempDb("auth-session");
 let db: Db;
 let adminId: number;
 let now: number;
@@ -25,15 +24,9 @@ const clock = () => now;
 const env = {}; // no AUTH_SECRET: the generated, stored one
 
 beforeEach(async () => {
-  dir = mkdtempSync(path.join(os.tmpdir(), "auth-session-"));
-  db = openDb(path.join(dir, "app.db"));
-  await migrate(db);
+  db = tmp.db;
   now = 1_700_000_000_000;
   adminId = (await createAdmin(db, { email: "ann@example.com", passwordHash: "h", role: "admin" })).id;
-});
-afterEach(async () => {
-  await db.destroy();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 const HOUR = 60 * 60 * 1000;
@@ -162,7 +155,7 @@ describe("session secret", () => {
     expect(stored).toMatch(/^[A-Za-z0-9_-]{43}$/);
 
     await db.destroy();
-    db = openDb(path.join(dir, "app.db")); // a restart: new connection, empty caches
+    db = openDb(path.join(tmp.dir, "app.db")); // a restart: new connection, empty caches
     expect(await getSessionSecret(db, env)).toBe(stored);
     expect((await readSession(db, token, { now: clock, env }))?.admin.email).toBe("ann@example.com");
   });

@@ -1,11 +1,9 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { addAdmin, changePassword, readSession, signIn, SIGN_IN_FAILED_MESSAGE, type SignInOptions } from "@/lib/auth";
-import { findAdminById, migrate, openDb, type Db } from "@/lib/db";
+import { findAdminById, type Db } from "@/lib/db";
+import { useTempDb } from "../helpers/db";
 
-let dir: string;
+const tmp = useTempDb("auth-sign-in");
 let db: Db;
 let now: number;
 let opts: SignInOptions;
@@ -13,17 +11,11 @@ const MIN = 60 * 1000;
 const PASSWORD = "correct horse battery";
 
 beforeEach(async () => {
-  dir = mkdtempSync(path.join(os.tmpdir(), "auth-sign-in-"));
-  db = openDb(path.join(dir, "app.db"));
-  await migrate(db);
+  db = tmp.db;
   now = 1_700_000_000_000;
   opts = { now: () => now, env: {} };
   await addAdmin(db, { email: "ann@example.com", password: PASSWORD, role: "admin" });
   await addAdmin(db, { email: "vic@example.com", password: PASSWORD, role: "viewer" });
-});
-afterEach(async () => {
-  await db.destroy();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 const attempt = (email: string, password: string, ip = "203.0.113.5") =>

@@ -1,34 +1,13 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import {
-  countAdmins,
-  createAdmin,
-  createAdminIfNone,
-  DataError,
-  deleteAdmin,
-  findAdminByEmail,
-  findAdminById,
-  listAdmins,
-  migrate,
-  openDb,
-  setAdminRole,
-  type Db,
-} from "@/lib/db";
+import { beforeEach, describe, expect, it } from "vitest";
+import { countAdmins, createAdmin, createAdminIfNone, DataError, deleteAdmin, findAdminByEmail, findAdminById, listAdmins, setAdminRole, type Db } from "@/lib/db";
+import { useTempDb } from "../helpers/db";
 
-let dir: string;
+const tmp = useTempDb("db-admins");
 let db: Db;
 const HASH = "$argon2id$not-a-real-hash";
 
 beforeEach(async () => {
-  dir = mkdtempSync(path.join(os.tmpdir(), "db-admins-"));
-  db = openDb(path.join(dir, "app.db"));
-  await migrate(db);
-});
-afterEach(async () => {
-  await db.destroy();
-  rmSync(dir, { recursive: true, force: true });
+  db = tmp.db;
 });
 
 async function dataError(p: Promise<unknown>): Promise<DataError> {

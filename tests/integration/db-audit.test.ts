@@ -1,20 +1,12 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { listAudit, listAuditActions, migrate, openDb, recordAudit, type Db } from "@/lib/db";
+import { beforeEach, describe, expect, it } from "vitest";
+import { listAudit, listAuditActions, recordAudit, type Db } from "@/lib/db";
+import { useTempDb } from "../helpers/db";
 
-let dir: string;
+const tmp = useTempDb("db-audit");
 let db: Db;
 
 beforeEach(async () => {
-  dir = mkdtempSync(path.join(os.tmpdir(), "db-audit-"));
-  db = openDb(path.join(dir, "app.db"));
-  await migrate(db);
-});
-afterEach(async () => {
-  await db.destroy();
-  rmSync(dir, { recursive: true, force: true });
+  db = tmp.db;
 });
 
 const ann = { id: 1, email: "ann@example.com" };
