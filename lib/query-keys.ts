@@ -1,4 +1,5 @@
 /** One key factory for every react-query query, so a mutation can invalidate exactly what it changes. */
 export const queryKeys = {
   status: () => ["status"] as const,
+  queues: () => ["queues"] as const,
 };

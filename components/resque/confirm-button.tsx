@@ -1,0 +1,85 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
+import { translator, type Locale } from "@/lib/i18n";
+
+/** What every server action answers: whether it happened, and a sentence saying what happened. */
+export interface ActionResult {
+  ok: boolean;
+  message: string;
+}
+
+const base = "rounded border px-2 py-0.5 text-sm disabled:opacity-50";
+const plain = `${base} border-zinc-300 hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800`;
+const red = `${base} border-red-600 bg-red-600 text-white hover:bg-red-700 dark:border-red-500 dark:bg-red-700 dark:hover:bg-red-600`;
+const redOutline = `${base} border-red-400 text-red-700 hover:bg-red-50 dark:border-red-800 dark:text-red-300 dark:hover:bg-red-950`;
+
+/**
+ * A button that runs a server action and says what happened. With `question`, the first click
+ * only asks (inline, no browser dialog) and a second, red button confirms.
+ */
+export function ConfirmButton({
+  locale,
+  label,
+  action,
+  question,
+  danger = false,
+  redirectTo,
+  onDone,
+}: {
+  locale: Locale;
+  label: string;
+  action: () => Promise<ActionResult>;
+  question?: string;
+  danger?: boolean;
+  /** Where to go after a successful action (e.g. the list, after removing the page's queue). */
+  redirectTo?: string;
+  onDone?: (r: ActionResult) => void;
+}) {
+  const t = translator(locale);
+  const router = useRouter();
+  const [asking, setAsking] = useState(false);
+  const [result, setResult] = useState<ActionResult | null>(null);
+  const [pending, startTransition] = useTransition();
+
+  const run = () =>
+    startTransition(async () => {
+      setAsking(false);
+      let r: ActionResult;
+      try {
+        r = await action();
+      } catch (e) {
+        r = { ok: false, message: t("action.failed", { error: (e as Error).message }) };
+      }
+      setResult(r);
+      onDone?.(r);
+      if (r.ok && redirectTo) router.push(redirectTo);
+      else router.refresh();
+    });
+
+  return (
+    <span className="inline-flex flex-wrap items-center gap-2">
+      {asking ? (
+        <span role="group" aria-label={question} className="inline-flex flex-wrap items-center gap-2 rounded border border-amber-300 bg-amber-50 px-2 py-1 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">
+          <span>{question}</span>
+          <button type="button" className={danger ? red : plain} onClick={run} disabled={pending} autoFocus>
+            {t("confirm.yes")}
+          </button>
+          <button type="button" className={plain} onClick={() => setAsking(false)}>
+            {t("confirm.cancel")}
+          </button>
+        </span>
+      ) : (
+        <button type="button" className={danger ? redOutline : plain} disabled={pending} onClick={() => (question ? (setResult(null), setAsking(true)) : run())}>
+          {label}
+        </button>
+      )}
+      {result && (
+        <span role="status" aria-live="polite" className={`text-sm ${result.ok ? "text-green-700 dark:text-green-400" : "text-red-700 dark:text-red-400"}`}>
+          {result.message}
+        </span>
+      )}
+    </span>
+  );
+}

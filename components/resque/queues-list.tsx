@@ -1,0 +1,115 @@
+"use client";
+
+import Link from "next/link";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import type { PauseState, QueueInfo } from "@/lib/resque/admin/types";
+import { translator, type Locale } from "@/lib/i18n";
+import { queryKeys } from "@/lib/query-keys";
+import { ConfirmButton, type ActionResult } from "./confirm-button";
+import { LiveControl, useLiveSettings } from "./live-control";
+
+export interface QueuesData {
+  queues: QueueInfo[];
+  /** Queues no registered worker listens on (after expanding `*` and globs). */
+  noWorker: string[];
+  pause: PauseState;
+}
+
+export interface QueuesActions {
+  pause: (queue: string) => Promise<ActionResult>;
+  resume: (queue: string) => Promise<ActionResult>;
+  pauseAll: () => Promise<ActionResult>;
+  resumeAll: () => Promise<ActionResult>;
+}
+
+async function fetchQueues(): Promise<QueuesData> {
+  const res = await fetch("/api/queues", { cache: "no-store", signal: AbortSignal.timeout(5000) });
+  const body = (await res.json()) as QueuesData & { error?: string };
+  if (!res.ok) throw new Error(body.error ?? `HTTP ${res.status}`);
+  return body;
+}
+
+const th = "py-1 pr-4 font-normal";
+const td = "py-1 pr-4 align-middle";
+
+/** The Queues page: drawn from the server's first read, then refreshed by polling /api/queues. */
+export function QueuesList({ initial, locale, actions }: { initial: QueuesData; locale: Locale; actions: QueuesActions }) {
+  const t = translator(locale);
+  const settings = useLiveSettings();
+  const client = useQueryClient();
+  const q = useQuery({
+    queryKey: queryKeys.queues(),
+    queryFn: fetchQueues,
+    initialData: initial,
+    initialDataUpdatedAt: Date.now(),
+    refetchInterval: settings.live ? settings.intervalSec * 1000 : false,
+  });
+  const refetch = () => void client.invalidateQueries({ queryKey: queryKeys.queues() });
+  const { queues, noWorker, pause } = q.data;
+  const orphan = new Set(noWorker);
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <h1 className="text-xl font-semibold">{t("queues.title")}</h1>
+        <div className="flex flex-wrap items-center gap-2">
+          {pause.all ? (
+            <ConfirmButton locale={locale} label={t("queues.resumeAll")} action={actions.resumeAll} onDone={refetch} />
+          ) : (
+            <ConfirmButton locale={locale} label={t("queues.pauseAll")} action={actions.pauseAll} onDone={refetch} danger />
+          )}
+        </div>
+      </div>
+      <LiveControl locale={locale} {...settings} updatedAt={q.dataUpdatedAt} failed={q.isError} />
+      {pause.all && (
+        <p role="note" className="rounded border border-amber-300 bg-amber-50 px-3 py-2 text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">
+          {t("queues.allPaused", { source: pause.source ?? "" })}
+        </p>
+      )}
+      {queues.length === 0 ? (
+        <p className="text-zinc-500">{t("queues.empty", { command: "npm run queue -- enqueue default SendEmailJob '{…}'" })}</p>
+      ) : (
+        <table className="w-full text-sm">
+          <thead className="text-left text-zinc-500">
+            <tr>
+              <th className={th}>{t("queues.name")}</th>
+              <th className={th}>{t("queues.size")}</th>
+              <th className={th}>{t("queues.latency")}</th>
+              <th className={th}>{t("queues.state")}</th>
+              <th className={th}>{t("queues.actions")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {queues.map((row) => (
+              <tr key={row.name} data-queue={row.name} className="border-t border-zinc-100 dark:border-zinc-900">
+                <td className={`${td} font-mono`}>
+                  <Link href={`/queues/${encodeURIComponent(row.name)}`} className="text-blue-700 underline-offset-2 hover:underline dark:text-blue-400">
+                    {row.name}
+                  </Link>
+                </td>
+                <td className={`${td} tabular-nums`}>
+                  {row.size.toLocaleString("en")}
+                  {orphan.has(row.name) && (
+                    <span title={t("queues.noWorkerHint")} className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-900 dark:bg-amber-900 dark:text-amber-100">
+                      ⚠ {t("queues.noWorker")}
+                    </span>
+                  )}
+                </td>
+                <td className={`${td} tabular-nums`}>{row.latencySec == null ? "–" : `${row.latencySec.toFixed(1)} s`}</td>
+                <td className={td}>
+                  {row.paused && <span className="rounded bg-amber-200 px-1.5 py-0.5 text-xs font-medium text-amber-950 dark:bg-amber-800 dark:text-amber-50">{t("queues.paused")}</span>}
+                </td>
+                <td className={td}>
+                  {row.paused ? (
+                    <ConfirmButton locale={locale} label={t("queues.resume")} action={() => actions.resume(row.name)} onDone={refetch} />
+                  ) : (
+                    <ConfirmButton locale={locale} label={t("queues.pause")} action={() => actions.pause(row.name)} onDone={refetch} />
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}

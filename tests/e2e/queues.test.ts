@@ -1,0 +1,259 @@
+/**
+ * The Queues pages (/queues, /queues/[name]) and GET /api/queues against the production build:
+ * seeded through lib/resque, hostile args shown as text, remove one job, clear and remove a queue
+ * through their confirmations, pause/resume, pagination in the URL, and a viewer whose clicks on
+ * the same buttons are refused by the server actions with Redis left unchanged.
+ */
+import type { Page } from "playwright-core";
+import type { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { Client, Connection, JobRegistry } from "@/lib/resque";
+import { openBrowser, type OpenedBrowser } from "../helpers/browser";
+import { testNamespace, testRedis, waitFor } from "../helpers/ns";
+import { getJson, signIn, startWeb, type WebServer } from "../helpers/web";
+
+const SCRIPT = "<script>alert(1)</script>";
+const IMG = "<img src=x onerror=alert(1)>";
+
+function clientErrors(b: OpenedBrowser): string[] {
+  return b.errors().filter((e) => !/status of 404 .*\((\S+\/favicon\.ico|\S+\?_rsc=\S+)\)$/.test(e));
+}
+
+/** Cell texts of the body rows of the page's first table. */
+async function tableRows(page: Page): Promise<string[][]> {
+  const rows = await page.locator("main table tbody tr").all();
+  return Promise.all(rows.map(async (r) => (await r.locator("td").allInnerTexts()).map((t) => t.trim())));
+}
+
+describe("queues pages", () => {
+  const redisUrl = inject("redisUrl");
+  const namespace = testNamespace("e2e-queues");
+  let redis: Redis;
+  let conn: Connection;
+  let web: WebServer;
+  let viewerWeb: WebServer;
+  let browser: OpenedBrowser;
+  const dialogs: string[] = [];
+
+  beforeAll(async () => {
+    redis = testRedis();
+    conn = new Connection({ redis, namespace });
+    const [w, v, b] = await Promise.allSettled([
+      startWeb({ redisUrl, namespace }),
+      startWeb({ redisUrl, namespace, account: { role: "viewer", email: "viewer@e2e.test" } }),
+      openBrowser({ colorScheme: "light" }),
+    ]);
+    if (w.status === "fulfilled") web = w.value;
+    if (v.status === "fulfilled") viewerWeb = v.value;
+    if (b.status === "fulfilled") browser = b.value;
+    for (const r of [w, v, b]) if (r.status === "rejected") throw r.reason;
+    browser.page.on("dialog", (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+
+    const client = new Client({ redis, namespace, registry: new JobRegistry([]) });
+    await client.enqueue("mail", "SendReceipt", { note: SCRIPT });
+    await client.enqueue("mail", "SendReceipt", { note: IMG });
+    await client.enqueue("mail", "SendReceipt", { order: 3, long: "x".repeat(200) });
+    for (let i = 1; i <= 25; i++) await client.enqueue("reports", "BuildReport", { n: i });
+    for (let i = 1; i <= 4; i++) await client.enqueue("trash", "Noise", { n: i });
+    await signIn(browser.page, web);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await Promise.all([web?.stop(), viewerWeb?.stop()]);
+    if (redis) {
+      const keys = await redis.keys(`${namespace}:*`);
+      if (keys.length) await redis.del(...keys);
+      redis.disconnect();
+    }
+  });
+
+  it("lists queues with size, a no-worker warning, links, and the same data at /api/queues", async () => {
+    const { page } = browser;
+    browser.clearErrors();
+    const res = await page.goto(`${web.url}/queues`);
+    expect(res?.status()).toBe(200);
+    await page.getByRole("link", { name: "mail", exact: true }).waitFor();
+    const rows = await tableRows(page);
+    expect(rows.map((r) => [r[0], r[1]])).toEqual([
+      ["mail", "3⚠ no worker"],
+      ["reports", "25⚠ no worker"],
+      ["trash", "4⚠ no worker"],
+    ]);
+    expect(rows[0]![2]).toMatch(/^\d+\.\d s$/);
+    await browser.screenshot("queues-list-light");
+    expect(clientErrors(browser)).toEqual([]);
+
+    const api = await getJson<{ queues: { name: string; size: number; paused: boolean }[]; noWorker: string[]; pause: { all: boolean } }>(web, "/api/queues");
+    expect(api.status).toBe(200);
+    expect(api.body.queues.map((q) => [q.name, q.size, q.paused])).toEqual([
+      ["mail", 3, false],
+      ["reports", 25, false],
+      ["trash", 4, false],
+    ]);
+    expect(api.body.noWorker).toEqual(["mail", "reports", "trash"]);
+    expect(api.body.pause.all).toBe(false);
+  });
+
+  it("shows hostile args as text, never as markup, and removes one job after confirming", async () => {
+    const { page } = browser;
+    browser.clearErrors();
+    await page.goto(`${web.url}/queues`);
+    await page.getByRole("link", { name: "mail", exact: true }).click();
+    await page.waitForURL((u) => u.pathname === "/queues/mail");
+    await page.getByText("Showing 1–3 of 3").first().waitFor();
+    const main = await page.locator("main").innerText();
+    expect(main).toContain(`[{"note":"${SCRIPT}"}]`);
+    expect(main).toContain(`[{"note":"${IMG}"}]`);
+    expect(await page.locator("main img, main script").count()).toBe(0);
+    expect(await page.locator('img[src="x"], [onerror]').count()).toBe(0);
+    // The long args are cut, and open in place.
+    const details = page.locator("main details");
+    expect(await details.count()).toBe(1);
+    await details.locator("summary").click();
+    expect(await details.locator("pre").innerText()).toContain("x".repeat(200));
+    expect(await page.getByText("SendReceipt").count()).toBe(3);
+    await browser.screenshot("queue-mail-light");
+
+    const headRaw = (await redis.lrange(`${namespace}:queue:mail`, 0, 0))[0]!;
+    const headId = (JSON.parse(headRaw) as { id: string }).id;
+    const row = page.locator(`tr[data-job-id="${headId}"]`);
+    await row.getByRole("button", { name: "Remove" }).click();
+    await row.getByText("Remove this SendReceipt job from mail?").waitFor();
+    await browser.screenshot("queue-mail-confirm-remove-light");
+    await row.getByRole("button", { name: "Yes, do it" }).click();
+    await waitFor("the job removed", async () => (await redis.llen(`${namespace}:queue:mail`)) === 2);
+    expect(await redis.lrange(`${namespace}:queue:mail`, 0, -1)).not.toContain(headRaw);
+    await page.getByText("Showing 1–2 of 2").first().waitFor();
+    expect(await page.locator(`tr[data-job-id="${headId}"]`).count()).toBe(0);
+    expect(dialogs).toEqual([]);
+    expect(clientErrors(browser)).toEqual([]);
+  });
+
+  it("pages through a queue with the page in the URL, 20/50/100 per page, pager top and bottom", async () => {
+    const { page } = browser;
+    await page.goto(`${web.url}/queues/reports`);
+    expect(await page.getByText("Showing 1–20 of 25").count()).toBe(2);
+    expect((await tableRows(page)).length).toBe(20);
+    await page.getByRole("link", { name: "Next →" }).first().click();
+    await page.waitForURL((u) => u.searchParams.get("page") === "2");
+    await page.getByText("Showing 21–25 of 25").first().waitFor();
+    expect((await tableRows(page)).map((r) => r[0])).toEqual(["21", "22", "23", "24", "25"]);
+    await page.getByRole("link", { name: "50", exact: true }).first().click();
+    await page.waitForURL((u) => u.searchParams.get("per") === "50");
+    await page.getByText("Showing 1–25 of 25").first().waitFor();
+    const nf = await page.goto(`${web.url}/queues/nope`);
+    expect(nf?.status()).toBe(404);
+    const bad = await page.goto(`${web.url}/queues/${encodeURIComponent("a b*")}`);
+    expect(bad?.status()).toBe(404);
+  });
+
+  it("clears a queue and removes it, each through a confirmation naming the count and the queue", async () => {
+    const { page } = browser;
+    await page.goto(`${web.url}/queues/trash`);
+    await page.getByRole("button", { name: "Clear queue" }).click();
+    const question = page.getByText("Delete all 4 jobs from trash? The queue stays registered.");
+    await question.waitFor();
+    expect(await redis.llen(`${namespace}:queue:trash`)).toBe(4); // asking changes nothing
+    await page.getByRole("button", { name: "Yes, do it" }).click();
+    await page.getByText("Cleared 4 jobs from trash.").waitFor();
+    expect(await redis.llen(`${namespace}:queue:trash`)).toBe(0);
+    expect(await redis.sismember(`${namespace}:queues`, "trash")).toBe(1);
+    await page.getByText("This queue is empty.").waitFor();
+
+    await page.getByRole("button", { name: "Remove queue" }).click();
+    await page.getByText("Remove the queue trash and its 0 jobs?").waitFor();
+    await page.getByRole("button", { name: "Yes, do it" }).click();
+    await page.waitForURL((u) => u.pathname === "/queues");
+    await waitFor("trash unregistered", async () => (await redis.sismember(`${namespace}:queues`, "trash")) === 0);
+    await page.getByRole("link", { name: "mail", exact: true }).waitFor();
+    expect(await page.getByRole("link", { name: "trash", exact: true }).count()).toBe(0);
+  });
+
+  it("pauses a queue from the list (badge), shows the banner on its page, and resumes it there", async () => {
+    const { page } = browser;
+    const pauseKey = conn.keys.pauseQueue("mail");
+    await page.goto(`${web.url}/queues`);
+    const row = page.locator('tr[data-queue="mail"]');
+    await row.getByRole("button", { name: "Pause" }).click();
+    await waitFor("mail paused", async () => (await redis.exists(pauseKey)) === 1);
+    await row.getByText("Paused", { exact: true }).waitFor();
+    await row.getByRole("button", { name: "Resume" }).waitFor();
+    await browser.screenshot("queues-list-paused-light");
+
+    await page.goto(`${web.url}/queues/mail`);
+    const banner = page.locator('[data-banner="paused"]');
+    await banner.getByText("This queue is paused").waitFor();
+    await browser.screenshot("queue-mail-paused-light");
+    await banner.getByRole("button", { name: "Resume" }).click();
+    await waitFor("mail resumed", async () => (await redis.exists(pauseKey)) === 0);
+    await page.locator('[data-banner="paused"]').waitFor({ state: "detached" });
+
+    await page.goto(`${web.url}/queues`);
+    await page.getByRole("button", { name: "Pause all workers" }).click();
+    await waitFor("all paused", async () => (await redis.get(conn.keys.pauseAllWorkers)) === "true");
+    await page.getByRole("button", { name: "Resume all workers" }).click();
+    await waitFor("all resumed", async () => (await redis.exists(conn.keys.pauseAllWorkers)) === 0);
+    expect(dialogs).toEqual([]);
+  });
+
+  it("lets a viewer see the pages, but refuses every action and changes nothing in Redis", async () => {
+    const viewer = await openBrowser({ colorScheme: "light" });
+    try {
+      await signIn(viewer.page, viewerWeb);
+      const { page } = viewer;
+      const snapshot = async () => ({
+        mail: await redis.lrange(`${namespace}:queue:mail`, 0, -1),
+        reports: await redis.llen(`${namespace}:queue:reports`),
+        queues: (await redis.smembers(`${namespace}:queues`)).sort(),
+        paused: await redis.exists(conn.keys.pauseQueue("mail")),
+        all: await redis.exists(conn.keys.pauseAllWorkers),
+      });
+      const before = await snapshot();
+
+      await page.goto(`${viewerWeb.url}/queues`);
+      const row = page.locator('tr[data-queue="mail"]');
+      await row.getByRole("button", { name: "Pause" }).click();
+      await row.getByText("Refused: your account is read-only.").waitFor();
+      await page.getByRole("button", { name: "Pause all workers" }).click();
+      await page.getByText("Refused: your account is read-only.").nth(1).waitFor();
+
+      await page.goto(`${viewerWeb.url}/queues/mail`);
+      await page.locator("main tbody tr").first().getByRole("button", { name: "Remove" }).click();
+      await page.getByRole("button", { name: "Yes, do it" }).click();
+      await page.getByText("Refused: your account is read-only.").waitFor();
+
+      await page.goto(`${viewerWeb.url}/queues/reports`);
+      await page.getByRole("button", { name: "Clear queue" }).click();
+      await page.getByRole("button", { name: "Yes, do it" }).click();
+      await page.getByText("Refused: your account is read-only.").waitFor();
+      await viewer.screenshot("queue-reports-viewer-refused-light");
+
+      expect(await snapshot()).toEqual(before);
+      expect(clientErrors(viewer)).toEqual([]);
+    } finally {
+      await viewer.close();
+    }
+  });
+
+  it("renders the list and a queue in dark mode in a zh-CN browser", async () => {
+    const dark = await openBrowser({ colorScheme: "dark", locale: "zh-CN" });
+    try {
+      await signIn(dark.page, web);
+      await dark.page.goto(`${web.url}/queues`);
+      await dark.page.getByRole("link", { name: "mail", exact: true }).waitFor();
+      await dark.page.getByText("无 Worker").first().waitFor();
+      await dark.screenshot("queues-list-dark-zh-CN");
+      await dark.page.goto(`${web.url}/queues/mail`);
+      await dark.page.getByText("第 1–2 条，共 2 条").first().waitFor();
+      expect(await dark.page.locator("main").innerText()).toContain(IMG);
+      await dark.screenshot("queue-mail-dark-zh-CN");
+      expect(clientErrors(dark)).toEqual([]);
+    } finally {
+      await dark.close();
+    }
+  });
+});
