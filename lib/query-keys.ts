@@ -2,4 +2,5 @@
 export const queryKeys = {
   status: () => ["status"] as const,
   queues: () => ["queues"] as const,
+  workers: () => ["workers"] as const,
 };

@@ -43,9 +43,9 @@ export function ConfirmButton({
   const [result, setResult] = useState<ActionResult | null>(null);
   const [pending, startTransition] = useTransition();
 
-  const run = () =>
+  const run = () => {
+    setAsking(false);
     startTransition(async () => {
-      setAsking(false);
       let r: ActionResult;
       try {
         r = await action();
@@ -57,6 +57,7 @@ export function ConfirmButton({
       if (r.ok && redirectTo) router.push(redirectTo);
       else router.refresh();
     });
+  };
 
   return (
     <span className="inline-flex flex-wrap items-center gap-2">

@@ -2,12 +2,13 @@
  * The Queues pages (/queues, /queues/[name]) and GET /api/queues against the production build:
  * seeded through lib/resque, hostile args shown as text, remove one job, clear and remove a queue
  * through their confirmations, pause/resume, pagination in the URL, and a viewer whose clicks on
- * the same buttons are refused by the server actions with Redis left unchanged.
+ * the same buttons are refused by the server actions with Redis left unchanged. Also /workers:
+ * grouped by host, liveness badges, and pruning a dead worker whose job becomes a failure.
  */
 import type { Page } from "playwright-core";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { Client, Connection, JobRegistry } from "@/lib/resque";
+import { beat, Client, Connection, JobRegistry, registerWorker } from "@/lib/resque";
 import { openBrowser, type OpenedBrowser } from "../helpers/browser";
 import { testNamespace, testRedis, waitFor } from "../helpers/ns";
 import { getJson, signIn, startWeb, type WebServer } from "../helpers/web";
@@ -251,6 +252,58 @@ describe("queues pages", () => {
       await dark.page.getByText("第 1–2 条，共 2 条").first().waitFor();
       expect(await dark.page.locator("main").innerText()).toContain(IMG);
       await dark.screenshot("queue-mail-dark-zh-CN");
+      expect(clientErrors(dark)).toEqual([]);
+    } finally {
+      await dark.close();
+    }
+  });
+
+  it("lists workers by host with liveness, and prunes a dead one (its job becomes a dirty-exit failure)", async () => {
+    const alive = "web-1:100:mail";
+    const dead = "batch-2:4242:reports,mail";
+    await registerWorker(conn, alive);
+    await beat(conn, [alive]);
+    await registerWorker(conn, dead);
+    await redis.hset(conn.keys.heartbeat, dead, "2020-01-01T00:00:00+00:00");
+    const payload = JSON.stringify({ class: "BuildReport", args: [{ note: SCRIPT }], id: "inflight1" });
+    await redis.set(conn.keys.worker(dead), JSON.stringify({ queue: "reports", run_at: "2020-01-01T00:00:05Z", payload: JSON.parse(payload) }));
+
+    const { page } = browser;
+    browser.clearErrors();
+    await page.goto(`${web.url}/workers`);
+    await page.getByRole("heading", { name: "Host web-1" }).waitFor();
+    await page.getByRole("heading", { name: "Host batch-2" }).waitFor();
+    const deadRow = page.locator(`tr[data-worker="${dead}"]`);
+    const aliveRow = page.locator(`tr[data-worker="${alive}"]`);
+    expect((await aliveRow.locator("td").nth(1).innerText()).trim()).toBe("Alive");
+    expect((await deadRow.locator("td").nth(1).innerText()).trim()).toBe("Dead");
+    expect(await deadRow.innerText()).toContain("BuildReport on reports");
+    expect(await aliveRow.getByRole("button", { name: "Prune" }).count()).toBe(0);
+    await browser.screenshot("workers-light");
+
+    // The no-worker warning is gone for mail and reports now that workers listen on them.
+    const api = await getJson<{ noWorker: string[] }>(web, "/api/queues");
+    expect(api.body.noWorker).toEqual([]);
+
+    await deadRow.getByRole("button", { name: "Prune" }).click();
+    await deadRow.getByText(`Prune the dead worker ${dead}?`).waitFor();
+    await deadRow.getByRole("button", { name: "Yes, do it" }).click();
+    await waitFor("dead worker unregistered", async () => (await redis.sismember(conn.keys.workers, dead)) === 0);
+    await waitFor("dirty-exit failure", async () => (await redis.llen(`${namespace}:failed`)) === 1);
+    const failure = JSON.parse((await redis.lindex(`${namespace}:failed`, 0))!) as { exception: string; queue: string; payload: { id: string } };
+    expect(failure).toMatchObject({ queue: "reports", payload: { id: "inflight1" } });
+    expect(failure.exception).toMatch(/DirtyExit/);
+    await page.locator(`tr[data-worker="${dead}"]`).waitFor({ state: "detached" });
+    expect(await redis.sismember(conn.keys.workers, alive)).toBe(1);
+    expect(dialogs).toEqual([]);
+    expect(clientErrors(browser)).toEqual([]);
+
+    const dark = await openBrowser({ colorScheme: "dark", locale: "zh-CN" });
+    try {
+      await signIn(dark.page, web);
+      await dark.page.goto(`${web.url}/workers`);
+      await dark.page.getByText("在线").first().waitFor();
+      await dark.screenshot("workers-dark-zh-CN");
       expect(clientErrors(dark)).toEqual([]);
     } finally {
       await dark.close();

@@ -1,0 +1,118 @@
+"use client";
+
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import type { Liveness, ResqueStats, WorkerInfo } from "@/lib/resque/admin/types";
+import { formatAgo, translator, type Locale, type Translate } from "@/lib/i18n";
+import { queryKeys } from "@/lib/query-keys";
+import { ConfirmButton, type ActionResult } from "./confirm-button";
+import { LiveControl, useLiveSettings } from "./live-control";
+
+export interface WorkersData {
+  workers: WorkerInfo[];
+  /** Redis server clock at the read, so ages do not depend on the browser's clock. */
+  redisTimeMs: number;
+}
+
+async function fetchWorkers(): Promise<WorkersData> {
+  const res = await fetch("/api/status", { cache: "no-store", signal: AbortSignal.timeout(5000) });
+  const body = (await res.json()) as { workers: WorkerInfo[]; stats: ResqueStats; error?: string };
+  if (!res.ok) throw new Error(body.error ?? `HTTP ${res.status}`);
+  return { workers: body.workers, redisTimeMs: body.stats.redisTimeMs };
+}
+
+const BADGE: Record<Liveness, string> = {
+  alive: "bg-green-100 text-green-900 dark:bg-green-900 dark:text-green-100",
+  dead: "bg-red-100 text-red-900 dark:bg-red-900 dark:text-red-100",
+  unknown: "bg-zinc-200 text-zinc-800 dark:bg-zinc-700 dark:text-zinc-100",
+};
+
+/** "3 min ago · 2026-11-29 04:42:07 UTC", or the raw string when it could not be read. */
+function when(t: Translate, d: { ms: number | null; raw: string } | undefined, nowMs: number): string {
+  if (!d) return "–";
+  if (d.ms === null) return d.raw || "–";
+  return `${formatAgo(t, nowMs - d.ms)} · ${new Date(d.ms).toISOString().slice(0, 19).replace("T", " ")} UTC`;
+}
+
+const th = "py-1 pr-4 font-normal";
+const td = "py-1 pr-4 align-top";
+
+/** Registered workers grouped by host, refreshed by polling /api/status. */
+export function WorkersList({ initial, locale, prune }: { initial: WorkersData; locale: Locale; prune: (id: string) => Promise<ActionResult> }) {
+  const t = translator(locale);
+  const settings = useLiveSettings();
+  const client = useQueryClient();
+  const q = useQuery({
+    queryKey: queryKeys.workers(),
+    queryFn: fetchWorkers,
+    initialData: initial,
+    initialDataUpdatedAt: Date.now(),
+    refetchInterval: settings.live ? settings.intervalSec * 1000 : false,
+  });
+  const refetch = () => {
+    void client.invalidateQueries({ queryKey: queryKeys.workers() });
+    void client.invalidateQueries({ queryKey: queryKeys.status() });
+  };
+  const { workers, redisTimeMs } = q.data;
+  const hosts = new Map<string, WorkerInfo[]>();
+  for (const w of workers) hosts.set(w.host, [...(hosts.get(w.host) ?? []), w]);
+  return (
+    <div className="space-y-6">
+      <h1 className="text-xl font-semibold">{t("workers.title")}</h1>
+      <LiveControl locale={locale} {...settings} updatedAt={q.dataUpdatedAt} failed={q.isError} />
+      {workers.length === 0 ? (
+        <p className="text-zinc-500">{t("workers.empty", { command: "npm run queue -- work" })}</p>
+      ) : (
+        [...hosts.entries()].map(([host, list]) => (
+          <section key={host}>
+            <h2 className="mb-2 font-semibold">{t("workers.host", { host })}</h2>
+            <table className="w-full text-sm">
+              <thead className="text-left text-zinc-500">
+                <tr>
+                  <th className={th}>{t("workers.id")}</th>
+                  <th className={th}>{t("workers.liveness")}</th>
+                  <th className={th}>{t("workers.queues")}</th>
+                  <th className={th}>{t("workers.doing")}</th>
+                  <th className={th}>{t("workers.started")}</th>
+                  <th className={th}>{t("workers.heartbeat")}</th>
+                  <th className={th}>{t("workers.processed")}</th>
+                  <th className={th}>{t("workers.failed")}</th>
+                  <th className={th}></th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.map((w) => (
+                  <tr key={w.id} data-worker={w.id} className="border-t border-zinc-100 dark:border-zinc-900">
+                    <td className={`${td} break-all font-mono`}>{w.id}</td>
+                    <td className={td}>
+                      <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${BADGE[w.liveness]}`}>{t(`liveness.${w.liveness}`)}</span>
+                    </td>
+                    <td className={`${td} font-mono`}>{w.queues.join(", ")}</td>
+                    <td className={td}>
+                      {w.job ? (
+                        <>
+                          <div className="font-mono">{t("workers.on", { job: w.job.payload.displayClass ?? "?", queue: w.job.queue })}</div>
+                          <div className="text-xs text-zinc-500">{t("workers.since", { time: when(t, w.job.runAt, redisTimeMs) })}</div>
+                        </>
+                      ) : (
+                        t("workers.idle")
+                      )}
+                    </td>
+                    <td className={`${td} text-xs`}>{when(t, w.started, redisTimeMs)}</td>
+                    <td className={`${td} text-xs`}>{when(t, w.heartbeat, redisTimeMs)}</td>
+                    <td className={`${td} tabular-nums`}>{w.processed.toLocaleString("en")}</td>
+                    <td className={`${td} tabular-nums`}>{w.failed.toLocaleString("en")}</td>
+                    <td className={td}>
+                      {w.liveness === "dead" && (
+                        <ConfirmButton locale={locale} label={t("workers.prune")} question={t("workers.pruneConfirm", { id: w.id })} action={() => prune(w.id)} onDone={refetch} danger />
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </section>
+        ))
+      )}
+    </div>
+  );
+}
