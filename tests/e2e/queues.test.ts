@@ -217,8 +217,22 @@ describe("queues pages", () => {
 
       await page.goto(`${viewerWeb.url}/queues`);
       const row = page.locator('tr[data-queue="mail"]');
+      const actionPost = page.waitForRequest((r) => r.method() === "POST" && r.headers()["next-action"] !== undefined);
       await row.getByRole("button", { name: "Pause" }).click();
       await row.getByText("Refused: your account is read-only.").waitFor();
+
+      // Replayed directly, not through the UI: the same action id with other arguments.
+      const captured = await actionPost;
+      expect(captured.postData()).toBe('["mail"]');
+      const replay = await page.evaluate(
+        async ({ headers, url }) => {
+          const res = await fetch(url, { method: "POST", headers, body: '["reports"]' });
+          return { status: res.status, text: await res.text() };
+        },
+        { headers: { "next-action": captured.headers()["next-action"]!, "content-type": "text/plain;charset=UTF-8", accept: "text/x-component" }, url: captured.url() },
+      );
+      expect(replay.text).toContain("Refused: your account is read-only.");
+      expect(await redis.exists(conn.keys.pauseQueue("reports"))).toBe(0);
       await page.getByRole("button", { name: "Pause all workers" }).click();
       await page.getByText("Refused: your account is read-only.").nth(1).waitFor();
 
