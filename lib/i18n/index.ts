@@ -49,5 +49,6 @@ export function formatAgo(t: Translate, ms: number): string {
   if (s < 2) return t("time.justNow");
   if (s < 120) return t("time.secondsAgo", { n: s });
   if (s < 7200) return t("time.minutesAgo", { n: Math.round(s / 60) });
-  return t("time.hoursAgo", { n: Math.round(s / 3600) });
+  if (s < 172_800) return t("time.hoursAgo", { n: Math.round(s / 3600) });
+  return t("time.daysAgo", { n: Math.round(s / 86_400) });
 }

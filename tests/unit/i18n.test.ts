@@ -16,5 +16,7 @@ describe("i18n", () => {
     expect(Object.keys(messages["zh-CN"]).sort()).toEqual(Object.keys(messages.en).sort());
     expect(formatAgo(translator("zh-CN"), 5_000)).toBe("5 秒前");
     expect(formatAgo(translator("en"), 600_000)).toBe("10 min ago");
+    expect(formatAgo(translator("en"), 30 * 3_600_000)).toBe("30 h ago");
+    expect(formatAgo(translator("zh-CN"), 2_000 * 86_400_000)).toBe("2000 天前");
   });
 });
