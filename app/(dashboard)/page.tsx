@@ -1,8 +1,8 @@
 import { Overview } from "@/components/resque/overview";
-import { redactUrl, redisUrlFromEnv } from "@/lib/redis";
 import { requirePageSession } from "../auth";
 import { getTranslator } from "../locale";
 import { readStatus } from "../status-data";
+import { RedisDown } from "../redis-down";
 
 export const dynamic = "force-dynamic";
 
@@ -12,14 +12,6 @@ export default async function OverviewPage() {
   try {
     return <Overview initial={await readStatus()} locale={locale} />;
   } catch (e) {
-    return (
-      <div role="alert" className="space-y-2 rounded border border-red-300 bg-red-50 p-4 text-red-800 dark:border-red-800 dark:bg-red-950 dark:text-red-200">
-        <p>{t("redis.down", { url: redactUrl(redisUrlFromEnv()) })}</p>
-        <details className="text-sm opacity-80">
-          <summary>{t("redis.details")}</summary>
-          <p className="font-mono">{(e as Error).message}</p>
-        </details>
-      </div>
-    );
+    return <RedisDown t={t} error={e} />;
   }
 }

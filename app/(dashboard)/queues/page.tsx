@@ -1,9 +1,9 @@
 import { QueuesList } from "@/components/resque/queues-list";
-import { redactUrl, redisUrlFromEnv } from "@/lib/redis";
 import { requirePageSession } from "../../auth";
 import { getTranslator } from "../../locale";
 import { pauseAllWorkersAction, pauseQueueAction, resumeAllWorkersAction, resumeQueueAction } from "./actions";
 import { readQueues } from "./data";
+import { RedisDown } from "../../redis-down";
 
 export const dynamic = "force-dynamic";
 
@@ -14,15 +14,7 @@ export default async function QueuesPage() {
   try {
     initial = await readQueues();
   } catch (e) {
-    return (
-      <div role="alert" className="space-y-2 rounded border border-red-300 bg-red-50 p-4 text-red-800 dark:border-red-800 dark:bg-red-950 dark:text-red-200">
-        <p>{t("redis.down", { url: redactUrl(redisUrlFromEnv()) })}</p>
-        <details className="text-sm opacity-80">
-          <summary>{t("redis.details")}</summary>
-          <p className="font-mono">{(e as Error).message}</p>
-        </details>
-      </div>
-    );
+    return <RedisDown t={t} error={e} />;
   }
   return (
     <QueuesList

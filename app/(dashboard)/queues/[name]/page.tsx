@@ -1,10 +1,11 @@
 import { notFound } from "next/navigation";
 import { QueueJobs } from "@/components/resque/queues-jobs";
-import { getConnection, redactUrl, redisUrlFromEnv } from "@/lib/redis";
+import { getConnection } from "@/lib/redis";
 import { getPauseState, InvalidQueueNameError, listQueueNames, peekQueue, assertQueueName } from "@/lib/resque/index";
 import { requirePageSession } from "../../../auth";
 import { getTranslator } from "../../../locale";
 import { clearQueueAction, removeQueueAction, removeQueuedJobAction, resumeQueueAction } from "../actions";
+import { RedisDown } from "../../../redis-down";
 
 export const dynamic = "force-dynamic";
 
@@ -41,15 +42,7 @@ export default async function QueuePage({ params, searchParams }: { params: Prom
       data = { jobs, paused: pause.queues.includes(name) };
     }
   } catch (e) {
-    return (
-      <div role="alert" className="space-y-2 rounded border border-red-300 bg-red-50 p-4 text-red-800 dark:border-red-800 dark:bg-red-950 dark:text-red-200">
-        <p>{t("redis.down", { url: redactUrl(redisUrlFromEnv()) })}</p>
-        <details className="text-sm opacity-80">
-          <summary>{t("redis.details")}</summary>
-          <p className="font-mono">{(e as Error).message}</p>
-        </details>
-      </div>
-    );
+    return <RedisDown t={t} error={e} />;
   }
   if (!data) notFound();
   return (
