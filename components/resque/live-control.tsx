@@ -1,5 +1,6 @@
 "use client";
 
+import { useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { formatAgo, translator, type Locale } from "@/lib/i18n";
 
@@ -47,4 +48,31 @@ export function LiveControl({ locale, live, setLive, intervalSec, setIntervalSec
       </label>
     </div>
   );
+}
+
+/** GET a JSON route the way every live panel does: no cache, a 5 s timeout, the server's message on error. */
+async function fetchJson<T>(url: string): Promise<T> {
+  const res = await fetch(url, { cache: "no-store", signal: AbortSignal.timeout(5000) });
+  const body = (await res.json()) as T & { error?: string };
+  if (!res.ok) throw new Error(body.error ?? `HTTP ${res.status}`);
+  return body;
+}
+
+/**
+ * A live panel's data: seeded by the server's first read, then polled from `url` at the interval
+ * the live switch sets (`select` maps the route's JSON to what the panel shows).
+ */
+export function useLivePoll<R extends object, T extends object = R>(queryKey: readonly unknown[], url: string, initial: T, select?: (raw: R) => T) {
+  const settings = useLiveSettings();
+  const query = useQuery<T, Error, T>({
+    queryKey,
+    queryFn: async () => {
+      const raw = await fetchJson<R>(url);
+      return select ? select(raw) : (raw as unknown as T);
+    },
+    initialData: initial,
+    initialDataUpdatedAt: Date.now(),
+    refetchInterval: settings.live ? settings.intervalSec * 1000 : false,
+  });
+  return { query, settings };
 }

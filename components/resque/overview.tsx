@@ -1,22 +1,14 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
 import type { QueueInfo, ResqueStats, WorkerInfo } from "@/lib/resque/admin/types";
 import { translator, type Locale } from "@/lib/i18n";
 import { queryKeys } from "@/lib/query-keys";
-import { LiveControl, useLiveSettings } from "./live-control";
+import { LiveControl, useLivePoll } from "./live-control";
 
 export interface StatusData {
   stats: ResqueStats;
   queues: QueueInfo[];
   workers: WorkerInfo[];
-}
-
-async function fetchStatus(): Promise<StatusData> {
-  const res = await fetch("/api/status", { cache: "no-store", signal: AbortSignal.timeout(5000) });
-  const body = (await res.json()) as StatusData & { error?: string };
-  if (!res.ok) throw new Error(body.error ?? `HTTP ${res.status}`);
-  return body;
 }
 
 function Stat({ label, value }: { label: string; value: number }) {
@@ -36,14 +28,7 @@ const td = "py-1 pr-4";
 /** The overview, drawn from the server's first fetch, then refreshed by polling /api/status. */
 export function Overview({ initial, locale }: { initial: StatusData; locale: Locale }) {
   const t = translator(locale);
-  const settings = useLiveSettings();
-  const q = useQuery({
-    queryKey: queryKeys.status(),
-    queryFn: fetchStatus,
-    initialData: initial,
-    initialDataUpdatedAt: Date.now(),
-    refetchInterval: settings.live ? settings.intervalSec * 1000 : false,
-  });
+  const { query: q, settings } = useLivePoll<StatusData>(queryKeys.status(), "/api/status", initial);
   const { stats, queues, workers } = q.data;
   return (
     <div className="space-y-8">

@@ -1,12 +1,12 @@
 "use client";
 
 import Link from "next/link";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import type { PauseState, QueueInfo } from "@/lib/resque/admin/types";
 import { translator, type Locale } from "@/lib/i18n";
 import { queryKeys } from "@/lib/query-keys";
 import { ConfirmButton, type ActionResult } from "./confirm-button";
-import { LiveControl, useLiveSettings } from "./live-control";
+import { LiveControl, useLivePoll } from "./live-control";
 
 export interface QueuesData {
   queues: QueueInfo[];
@@ -22,28 +22,14 @@ export interface QueuesActions {
   resumeAll: () => Promise<ActionResult>;
 }
 
-async function fetchQueues(): Promise<QueuesData> {
-  const res = await fetch("/api/queues", { cache: "no-store", signal: AbortSignal.timeout(5000) });
-  const body = (await res.json()) as QueuesData & { error?: string };
-  if (!res.ok) throw new Error(body.error ?? `HTTP ${res.status}`);
-  return body;
-}
-
 const th = "py-1 pr-4 font-normal";
 const td = "py-1 pr-4 align-middle";
 
 /** The Queues page: drawn from the server's first read, then refreshed by polling /api/queues. */
 export function QueuesList({ initial, locale, actions }: { initial: QueuesData; locale: Locale; actions: QueuesActions }) {
   const t = translator(locale);
-  const settings = useLiveSettings();
   const client = useQueryClient();
-  const q = useQuery({
-    queryKey: queryKeys.queues(),
-    queryFn: fetchQueues,
-    initialData: initial,
-    initialDataUpdatedAt: Date.now(),
-    refetchInterval: settings.live ? settings.intervalSec * 1000 : false,
-  });
+  const { query: q, settings } = useLivePoll<QueuesData>(queryKeys.queues(), "/api/queues", initial);
   const refetch = () => void client.invalidateQueries({ queryKey: queryKeys.queues() });
   const { queues, noWorker, pause } = q.data;
   const orphan = new Set(noWorker);

@@ -1,23 +1,16 @@
 "use client";
 
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQueryClient } from "@tanstack/react-query";
 import type { Liveness, ResqueStats, WorkerInfo } from "@/lib/resque/admin/types";
 import { formatAgo, translator, type Locale, type Translate } from "@/lib/i18n";
 import { queryKeys } from "@/lib/query-keys";
 import { ConfirmButton, type ActionResult } from "./confirm-button";
-import { LiveControl, useLiveSettings } from "./live-control";
+import { LiveControl, useLivePoll } from "./live-control";
 
 export interface WorkersData {
   workers: WorkerInfo[];
   /** Redis server clock at the read, so ages do not depend on the browser's clock. */
   redisTimeMs: number;
-}
-
-async function fetchWorkers(): Promise<WorkersData> {
-  const res = await fetch("/api/status", { cache: "no-store", signal: AbortSignal.timeout(5000) });
-  const body = (await res.json()) as { workers: WorkerInfo[]; stats: ResqueStats; error?: string };
-  if (!res.ok) throw new Error(body.error ?? `HTTP ${res.status}`);
-  return { workers: body.workers, redisTimeMs: body.stats.redisTimeMs };
 }
 
 const BADGE: Record<Liveness, string> = {
@@ -39,15 +32,11 @@ const td = "py-1 pr-4 align-top";
 /** Registered workers grouped by host, refreshed by polling /api/status. */
 export function WorkersList({ initial, locale, prune }: { initial: WorkersData; locale: Locale; prune: (id: string) => Promise<ActionResult> }) {
   const t = translator(locale);
-  const settings = useLiveSettings();
   const client = useQueryClient();
-  const q = useQuery({
-    queryKey: queryKeys.workers(),
-    queryFn: fetchWorkers,
-    initialData: initial,
-    initialDataUpdatedAt: Date.now(),
-    refetchInterval: settings.live ? settings.intervalSec * 1000 : false,
-  });
+  const { query: q, settings } = useLivePoll<{ workers: WorkerInfo[]; stats: ResqueStats }, WorkersData>(queryKeys.workers(), "/api/status", initial, (body) => ({
+    workers: body.workers,
+    redisTimeMs: body.stats.redisTimeMs,
+  }));
   const refetch = () => {
     void client.invalidateQueries({ queryKey: queryKeys.workers() });
     void client.invalidateQueries({ queryKey: queryKeys.status() });
