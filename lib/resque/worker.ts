@@ -83,6 +83,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
   private heartbeatTimer?: NodeJS.Timeout;
   private queueCache: { at: number; names: string[] } = { at: 0, names: [] };
   private readonly client: Client;
+  /** `*`, globs or exclusions: the queue list is read from `queues` and can change. */
+  private readonly dynamicQueues: boolean;
 
   constructor(opts: WorkerOptions) {
     super();
@@ -90,6 +92,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.conn = new Connection(opts);
     this.client = new Client({ redis: opts.redis, namespace: opts.namespace, registry: opts.registry });
     this.intervalMs = Math.max(0.05, opts.intervalSec ?? 5) * 1000;
+    this.dynamicQueues = opts.queues.some((q) => /[*?!\[]/.test(q));
     this.id = `${opts.hostname ?? os.hostname()}:${process.pid}:${opts.queues.join(",")}`;
   }
 
@@ -269,10 +272,6 @@ export class Worker extends EventEmitter<WorkerEvents> {
       this.emit("error", e as Error);
     }
     await this.unregister();
-  }
-
-  private get dynamicQueues(): boolean {
-    return this.opts.queues.some((q) => /[*?!\[]/.test(q));
   }
 
   /**

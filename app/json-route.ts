@@ -1,0 +1,17 @@
+import { guardRoute } from "./auth";
+
+/**
+ * A read-only JSON route for polling and monitoring: a session or the API token, then `read()`;
+ * Redis being away is a 503 with a message, not a stack trace.
+ */
+export function readOnlyJsonRoute(read: () => Promise<unknown>) {
+  return async function GET(req: Request): Promise<Response> {
+    const refused = await guardRoute(req);
+    if (refused) return refused;
+    try {
+      return Response.json(await read());
+    } catch (e) {
+      return Response.json({ error: `Redis is unreachable: ${(e as Error).message}` }, { status: 503 });
+    }
+  };
+}
