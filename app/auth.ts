@@ -34,19 +34,6 @@ export async function requireActionSession(perm: Permission): Promise<SignedIn> 
 }
 
 /**
- * For server actions that answer with a message instead of throwing: the session when it may
- * write, else null (anonymous, or a viewer) for the action to answer "refused".
- */
-export async function writeSessionOrNull(): Promise<SignedIn | null> {
-  try {
-    return await requireActionSession("write");
-  } catch (e) {
-    if (e instanceof AuthError) return null;
-    throw e;
-  }
-}
-
-/**
  * For JSON routes: a session, or the read-only monitoring token (`API_TOKEN`, sent as
  * `Authorization: Bearer …`). Returns a Response to send when refused.
  */

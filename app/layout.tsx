@@ -1,8 +1,10 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import Script from "next/script";
 import { setLocaleAction } from "./actions";
 import { getTranslator } from "./locale";
 import { getSession } from "./auth";
+import { can } from "@/lib/auth";
 import { signOutAction } from "./sign-in/actions";
 import { LanguageSwitch } from "@/components/language-switch";
 import { Nav } from "@/components/nav";
@@ -35,7 +37,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
         </Script>
       </head>
       <body className="min-h-screen bg-white text-zinc-900 antialiased dark:bg-zinc-950 dark:text-zinc-100">
-        <Providers>
+        <Providers canWrite={!!session && can(session.admin.role, "write")}>
           <header className="flex flex-wrap items-center gap-4 border-b border-zinc-200 px-6 py-3 dark:border-zinc-800">
             <span className="font-semibold">{t("app.title")}</span>
             {session && <Nav items={nav} label={t("nav.main")} />}
@@ -44,6 +46,12 @@ export default async function RootLayout({ children }: { children: React.ReactNo
               <ThemeToggle label={t("theme.toggle")} />
               {session && (
                 <form action={signOutAction} className="flex items-center gap-2 text-sm">
+                  <Link href="/audit" className="rounded px-2 py-1 text-zinc-600 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800">
+                    {t("nav.audit")}
+                  </Link>
+                  <Link href="/accounts" className="rounded px-2 py-1 text-zinc-600 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800">
+                    {t("nav.accounts")}
+                  </Link>
                   <span className="text-zinc-500" title={t(`role.${session.admin.role}`)}>
                     {session.admin.email}
                   </span>

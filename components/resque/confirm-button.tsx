@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { translator, type Locale } from "@/lib/i18n";
+import { useCanWrite } from "../providers";
 
 /** What every server action answers: whether it happened, and a sentence saying what happened. */
 export interface ActionResult {
@@ -42,6 +43,7 @@ export function ConfirmButton({
   const [asking, setAsking] = useState(false);
   const [result, setResult] = useState<ActionResult | null>(null);
   const [pending, startTransition] = useTransition();
+  const canWrite = useCanWrite();
 
   const run = () => {
     setAsking(false);
@@ -72,7 +74,12 @@ export function ConfirmButton({
           </button>
         </span>
       ) : (
-        <button type="button" className={danger ? redOutline : plain} disabled={pending} onClick={() => (question ? (setResult(null), setAsking(true)) : run())}>
+        <button
+          type="button"
+          className={danger ? redOutline : plain}
+          disabled={pending || !canWrite}
+          title={canWrite ? undefined : t("action.readOnly")}
+          onClick={() => (question ? (setResult(null), setAsking(true)) : run())}>
           {label}
         </button>
       )}

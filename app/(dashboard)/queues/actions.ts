@@ -1,7 +1,5 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
-import { getDb, recordAudit, type AuditInput } from "@/lib/db";
 import { getConnection } from "@/lib/redis";
 import {
   assertQueueName,
@@ -14,49 +12,35 @@ import {
   resumeQueue,
   type Connection,
 } from "@/lib/resque/index";
+import type { Translate } from "@/lib/i18n";
 import type { ActionResult } from "@/components/resque/confirm-button";
-import { clientIp, writeSessionOrNull } from "../../auth";
-import { getTranslator } from "../../locale";
+import { auditedAction } from "../../action";
 
-type T = Awaited<ReturnType<typeof getTranslator>>["t"];
-
-/**
- * The shared shape of every queue action, Sidekiq-route style: check the session (a viewer is
- * refused, also when the action is replayed directly), validate the queue name, make one engine
- * call, write the audit entry, revalidate, and answer with a message for the UI.
- */
-async function queueAction(
+/** Every queue action: the audited-action shape plus a valid queue name and one engine call. */
+function queueAction(
   action: string,
   queue: string | null,
   items: string[] | undefined,
-  perform: (conn: Connection, t: T) => Promise<ActionResult>,
+  perform: (conn: Connection, t: Translate) => Promise<ActionResult>,
+  validInput = true,
 ): Promise<ActionResult> {
-  const { t } = await getTranslator();
-  const session = await writeSessionOrNull();
-  if (!session) return { ok: false, message: t("action.refused") };
-  if (queue !== null) {
-    try {
-      assertQueueName(queue);
-    } catch {
-      return { ok: false, message: t("action.invalidQueue") };
-    }
-  }
-  const actor = { id: session.admin.id, email: session.admin.email };
-  let result: ActionResult;
-  try {
-    result = await perform(getConnection(), t);
-  } catch (e) {
-    const error = (e as Error).message;
-    await recordAuditSafe({ actor, action, target: queue ?? undefined, items, result: "error", detail: error });
-    return { ok: false, message: t("action.failed", { error }) };
-  }
-  await recordAuditSafe({ actor, action, target: queue ?? undefined, items, result: result.ok ? "ok" : "error", detail: result.message });
-  revalidatePath("/queues", "layout");
-  return result;
-}
-
-async function recordAuditSafe(entry: AuditInput): Promise<void> {
-  await recordAudit(await getDb(), { ...entry, ip: await clientIp() });
+  return auditedAction({
+    action,
+    target: queue,
+    items,
+    validate: (t) => {
+      if (!validInput) return t("action.failed", { error: "bad job" });
+      if (queue === null) return null;
+      try {
+        assertQueueName(queue);
+        return null;
+      } catch {
+        return t("action.invalidQueue");
+      }
+    },
+    perform: (t) => perform(getConnection(), t),
+    revalidate: ["/queues"],
+  });
 }
 
 export async function pauseQueueAction(queue: string): Promise<ActionResult> {
@@ -89,14 +73,11 @@ export async function resumeAllWorkersAction(): Promise<ActionResult> {
 
 /** Removes one pending job by its exact stored bytes (never a re-serialized copy). */
 export async function removeQueuedJobAction(queue: string, raw: string): Promise<ActionResult> {
-  if (typeof raw !== "string" || raw.length === 0 || raw.length > 1 << 20) {
-    const { t } = await getTranslator();
-    return { ok: false, message: t("action.failed", { error: "bad job" }) };
-  }
-  return queueAction("queue.remove_job", queue, [raw.slice(0, 500)], async (conn, t) => {
+  const valid = typeof raw === "string" && raw.length > 0 && raw.length <= 1 << 20;
+  return queueAction("queue.remove_job", queue, valid ? [raw.slice(0, 500)] : undefined, async (conn, t) => {
     const removed = await removeQueuedJob(conn, queue, raw);
     return removed ? { ok: true, message: t("action.removedJob", { queue }) } : { ok: false, message: t("action.jobGone", { queue }) };
-  });
+  }, valid);
 }
 
 export async function clearQueueAction(queue: string): Promise<ActionResult> {
