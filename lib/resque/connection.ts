@@ -28,6 +28,7 @@ const SCRIPT_NAMES = [
   "scheduler-lock",
   "schedule-fire",
   "schedule-save",
+  "history-sample",
 ] as const;
 export type ScriptName = (typeof SCRIPT_NAMES)[number];
 

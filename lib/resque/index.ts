@@ -20,3 +20,4 @@ export * from "./schedules";
 export * from "./delayed";
 export * from "./scheduler";
 export * from "./retry";
+export * from "./history";

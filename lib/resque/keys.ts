@@ -74,6 +74,8 @@ export function makeKeys(namespace?: string) {
     legacySchedules: ns + "schedules",
     /** HASH schedule name → epoch ms of the last slot our scheduler fired (or initialised) for it. */
     scheduleLastSlot: ns + "tsq:schedule:last",
+    /** HASH "<hour start, unix s>:first|last" → "<processed> <failed>": samples of the shared counters (history.ts). */
+    historyHour: ns + "tsq:history:hour",
   };
 }
 

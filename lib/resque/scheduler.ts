@@ -5,13 +5,16 @@
  * (RESQUE-PROTOCOL.md §9) makes one of them the leader; the others are standbys that check the
  * lock every tick and take over within the lock's lifetime when the leader dies (at once when it
  * stops cleanly and releases it). Each scheduler records its heartbeat, last tick and the leader
- * it sees under `tsq:schedulers` for the dashboard's health card.
+ * it sees under `tsq:schedulers` for the dashboard's health card. The leader also samples the shared
+ * counters into the processed/failed history (history.ts): one process cluster-wide, whichever
+ * Resque implementation's workers run the jobs.
  */
 import { EventEmitter } from "node:events";
 import os from "node:os";
 import type { Redis } from "ioredis";
 import { Connection, type ConnectionOptions } from "./connection";
 import { promoteDueItems, secondsUntilNextDelayed } from "./delayed";
+import { HISTORY_SAMPLE_MS, sampleHistory } from "./history";
 import type { JobRegistry } from "./job";
 import { fireDueSchedules, type FiredSchedule } from "./schedules";
 
@@ -62,6 +65,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
   private loopDone?: Promise<void>;
   private wakeSleep?: () => void;
   private totals = { moved: 0, fired: 0 };
+  private historySampledAtMs = -Infinity;
 
   constructor(opts: SchedulerOptions) {
     super();
@@ -120,6 +124,10 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
       if (fired.length) {
         this.totals.fired += fired.length;
         this.emit("fired", fired);
+      }
+      if (nowMs - this.historySampledAtMs >= HISTORY_SAMPLE_MS) {
+        await sampleHistory(this.conn);
+        this.historySampledAtMs = nowMs;
       }
     }
     const now = new Date().toISOString();
