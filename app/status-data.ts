@@ -1,10 +1,55 @@
-import { getStats, listQueues, listWorkers } from "@/lib/resque/index";
+import { getHourlyHistory, getSchedulerHealth, getStats, listQueues, listWorkers, listWorking, normalizePage, rollUpDays, validTimeZone } from "@/lib/resque/index";
 import { getConnection } from "@/lib/redis";
+import type { HistoryData } from "@/components/resque/chart-history";
 import type { StatusData } from "@/components/resque/overview";
+import type { WorkersData } from "@/components/resque/workers-list";
+import type { WorkingData } from "@/components/resque/working-list";
 
-/** What the overview and /api/status show: one read of stats, queues and workers. */
+/** What the overview and /api/status show: one read of stats, queues, workers and the scheduler's health. */
 export async function readStatus(): Promise<StatusData> {
   const conn = getConnection();
-  const [stats, queues, workers] = await Promise.all([getStats(conn), listQueues(conn), listWorkers(conn)]);
-  return { stats, queues, workers };
+  const [stats, queues, workers, scheduler] = await Promise.all([getStats(conn), listQueues(conn), listWorkers(conn), getSchedulerHealth(conn)]);
+  return { stats, queues, workers, scheduler };
+}
+
+async function redisNowMs(): Promise<number> {
+  const [sec, usec] = await getConnection().redis.time();
+  return Number(sec) * 1000 + Math.floor(Number(usec) / 1000);
+}
+
+/** The Workers page and /api/workers: every registered worker, with the Redis clock to age their dates by. */
+export async function readWorkers(): Promise<WorkersData> {
+  const [workers, redisTimeMs] = await Promise.all([listWorkers(getConnection()), redisNowMs()]);
+  return { workers, redisTimeMs };
+}
+
+/** Page sizes offered by every paged list. */
+export const PER_PAGE_CHOICES = [20, 50, 100];
+
+/** `page` and `per` from a query string, clamped to a page ≥ 1 and one of PER_PAGE_CHOICES. */
+export function pagingFrom(get: (name: string) => string | null | undefined): { page: number; perPage: number } {
+  const per = Number(get("per"));
+  const page = Math.floor(Number(get("page")));
+  return { page: Number.isFinite(page) && page >= 1 ? page : 1, perPage: PER_PAGE_CHOICES.includes(per) ? per : PER_PAGE_CHOICES[0]! };
+}
+
+/**
+ * The Working page and /api/working: one page of the jobs being worked now, longest-running first.
+ * Costs what listWorkers costs (O(workers), 2 round trips): the page is cut from the worker set,
+ * which is as large as the deployment, not as the data.
+ */
+export async function readWorking(opts: { page: number; perPage: number }): Promise<WorkingData> {
+  const [all, redisTimeMs] = await Promise.all([listWorking(getConnection()), redisNowMs()]);
+  const { page, perPage, start } = normalizePage(opts);
+  return { working: { page, perPage, total: all.length, items: all.slice(start, start + perPage) }, redisTimeMs };
+}
+
+/** Hours read for the history chart: 30 whole days in any zone, plus today. */
+const HISTORY_HOURS = 31 * 24;
+
+/** The overview's history chart and /api/history: the last 48 hours, and the last 30 days in `timeZone`. */
+export async function readHistory(timeZone: string | null): Promise<HistoryData> {
+  const tz = validTimeZone(timeZone);
+  const hourly = await getHourlyHistory(getConnection(), { hours: HISTORY_HOURS });
+  return { timeZone: tz, hours: hourly.slice(-48), days: rollUpDays(hourly, tz, 30) };
 }

@@ -3,4 +3,9 @@ export const queryKeys = {
   status: () => ["status"] as const,
   queues: () => ["queues"] as const,
   workers: () => ["workers"] as const,
+  working: (page: number, perPage: number) => ["working", page, perPage] as const,
+  history: (timeZone: string) => ["history", timeZone] as const,
+  stats: () => ["stats"] as const,
+  keys: (query: object) => ["keys", query] as const,
+  keyValue: (query: object) => ["key-value", query] as const,
 };

@@ -1,7 +1,7 @@
 import { Overview } from "@/components/resque/overview";
 import { requirePageSession } from "../auth";
 import { getTranslator } from "../locale";
-import { readStatus } from "../status-data";
+import { readHistory, readStatus } from "../status-data";
 import { RedisDown } from "../redis-down";
 
 export const dynamic = "force-dynamic";
@@ -10,7 +10,8 @@ export default async function OverviewPage() {
   await requirePageSession();
   const { locale, t } = await getTranslator();
   try {
-    return <Overview initial={await readStatus()} locale={locale} />;
+    const [initial, initialHistory] = await Promise.all([readStatus(), readHistory(null)]);
+    return <Overview initial={initial} initialHistory={initialHistory} locale={locale} />;
   } catch (e) {
     return <RedisDown t={t} error={e} />;
   }

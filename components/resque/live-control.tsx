@@ -51,7 +51,7 @@ export function LiveControl({ locale, live, setLive, intervalSec, setIntervalSec
 }
 
 /** GET a JSON route the way every live panel does: no cache, a 5 s timeout, the server's message on error. */
-async function fetchJson<T>(url: string): Promise<T> {
+export async function fetchJson<T>(url: string): Promise<T> {
   const res = await fetch(url, { cache: "no-store", signal: AbortSignal.timeout(5000) });
   const body = (await res.json()) as T & { error?: string };
   if (!res.ok) throw new Error(body.error ?? `HTTP ${res.status}`);

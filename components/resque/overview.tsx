@@ -1,14 +1,76 @@
 "use client";
 
+import type { SchedulerHealth } from "@/lib/resque/admin/delayed";
 import type { QueueInfo, ResqueStats, WorkerInfo } from "@/lib/resque/admin/types";
-import { translator, type Locale } from "@/lib/i18n";
+import { translator, type Locale, type Translate } from "@/lib/i18n";
 import { queryKeys } from "@/lib/query-keys";
+import { HistoryChart, type HistoryData } from "./chart-history";
+import { RealtimeChart } from "./chart-realtime";
 import { LiveControl, useLivePoll } from "./live-control";
+import { when } from "./workers-list";
 
 export interface StatusData {
   stats: ResqueStats;
   queues: QueueInfo[];
   workers: WorkerInfo[];
+  scheduler: SchedulerHealth;
+}
+
+/** A leader whose last tick is older than this is shown as stalled (it ticks every second). */
+const STALLED_AFTER_MS = 30_000;
+
+/** The scheduler health card: who leads, when it last ticked, what is overdue — and a warning when nobody schedules. */
+function SchedulerCard({ t, health, nowMs }: { t: Translate; health: SchedulerHealth; nowMs: number }) {
+  const record = health.schedulers.find((s) => s.id === health.leader);
+  const tickMs = record ? Date.parse(record.lastTickAt) : NaN;
+  const standbys = health.schedulers.filter((s) => s.role === "standby" && s.id !== health.leader).length;
+  const state = !health.leader && !health.nodeLeader ? "none" : Number.isFinite(tickMs) && nowMs - tickMs > STALLED_AFTER_MS ? "stalled" : "ok";
+  const warn = "rounded border border-amber-300 bg-amber-50 px-3 py-2 text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100";
+  const dt = "text-zinc-500";
+  return (
+    <section className="space-y-2 rounded border border-zinc-200 p-3 text-sm dark:border-zinc-800" data-scheduler-state={state}>
+      <h2 className="font-semibold">{t("stats.scheduler.title")}</h2>
+      {state === "none" && (
+        <p role="note" className={warn}>
+          ⚠ {t("stats.scheduler.none", { command: "npm run queue -- scheduler" })}
+        </p>
+      )}
+      {state === "stalled" && (
+        <p role="note" className={warn}>
+          ⚠ {t("stats.scheduler.stalled", { id: health.leader ?? "", ago: when(t, { ms: tickMs, raw: "" }, nowMs) })}
+        </p>
+      )}
+      <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1">
+        <dt className={dt}>{t("stats.scheduler.leader")}</dt>
+        <dd className="break-all font-mono" data-scheduler-leader={health.leader ?? ""}>{health.leader ?? t("stats.scheduler.noLeader")}</dd>
+        {health.leader && (
+          <>
+            <dt className={dt}>{t("stats.scheduler.lastTick")}</dt>
+            <dd>{Number.isFinite(tickMs) ? when(t, { ms: tickMs, raw: "" }, nowMs) : t("stats.scheduler.tickUnknown")}</dd>
+          </>
+        )}
+        {health.nodeLeader && (
+          <>
+            <dt className={dt}>{t("stats.scheduler.nodeLeader")}</dt>
+            <dd className="break-all font-mono">{health.nodeLeader}</dd>
+          </>
+        )}
+        <dt className={dt}>{t("stats.scheduler.standbys")}</dt>
+        <dd className="tabular-nums">{standbys}</dd>
+        <dt className={dt}>{t("stats.scheduler.overdue")}</dt>
+        <dd data-scheduler-overdue={health.overdue}>
+          {health.overdue === 0 ? (
+            "0"
+          ) : (
+            <>
+              <span className="rounded bg-amber-100 px-1.5 py-0.5 tabular-nums text-amber-900 dark:bg-amber-900 dark:text-amber-100">{health.overdue.toLocaleString("en")}</span>{" "}
+              {health.oldestOverdue !== null && t("stats.scheduler.oldestDue", { when: when(t, { ms: health.oldestOverdue * 1000, raw: "" }, nowMs) })}
+            </>
+          )}
+        </dd>
+      </dl>
+    </section>
+  );
 }
 
 function Stat({ label, value }: { label: string; value: number }) {
@@ -26,10 +88,10 @@ const th = "py-1 pr-4 font-normal";
 const td = "py-1 pr-4";
 
 /** The overview, drawn from the server's first fetch, then refreshed by polling /api/status. */
-export function Overview({ initial, locale }: { initial: StatusData; locale: Locale }) {
+export function Overview({ initial, initialHistory, locale }: { initial: StatusData; initialHistory: HistoryData; locale: Locale }) {
   const t = translator(locale);
   const { query: q, settings } = useLivePoll<StatusData>(queryKeys.status(), "/api/status", initial);
-  const { stats, queues, workers } = q.data;
+  const { stats, queues, workers, scheduler } = q.data;
   return (
     <div className="space-y-8">
       <LiveControl locale={locale} {...settings} updatedAt={q.dataUpdatedAt} failed={q.isError} />
@@ -40,6 +102,11 @@ export function Overview({ initial, locale }: { initial: StatusData; locale: Loc
         <Stat label={t("stat.workers")} value={stats.workers} />
         <Stat label={t("stat.working")} value={stats.working} />
       </section>
+      <section className="grid gap-3 lg:grid-cols-2">
+        <RealtimeChart locale={locale} sample={{ atMs: stats.redisTimeMs, processed: stats.processed, failed: stats.failed }} />
+        <HistoryChart locale={locale} initial={initialHistory} live={settings.live} />
+      </section>
+      <SchedulerCard t={t} health={scheduler} nowMs={stats.redisTimeMs} />
       <section>
         <h2 className="mb-2 font-semibold">{t("queues.title")}</h2>
         {queues.length === 0 ? (

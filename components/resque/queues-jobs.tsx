@@ -1,5 +1,6 @@
 import Link from "next/link";
 import type { Page, QueuedJob } from "@/lib/resque/admin/types";
+import type { DecodedPayload } from "@/lib/resque/payload";
 import { translator, type Locale, type Translate } from "@/lib/i18n";
 import { ConfirmButton, type ActionResult } from "./confirm-button";
 
@@ -15,12 +16,12 @@ const td = "py-1 pr-4 align-top";
 const ARGS_PREVIEW = 80;
 
 /** Args as JSON text, never HTML: a `<script>` in the args is shown, not run. */
-function argsText(job: QueuedJob): string {
-  if (!job.payload.ok) return job.raw;
+export function argsText(payload: DecodedPayload): string {
+  if (!payload.ok) return payload.raw;
   try {
-    return JSON.stringify(job.payload.argsArray) ?? "";
+    return JSON.stringify(payload.argsArray) ?? "";
   } catch {
-    return job.raw;
+    return payload.raw;
   }
 }
 
@@ -30,11 +31,12 @@ function formatTime(ms: number | undefined): string {
   return `${d.toISOString().slice(0, 19).replace("T", " ")} UTC`;
 }
 
-function Pager({ t, queue, page, perPage, total, choices }: { t: Translate; queue: string; page: number; perPage: number; total: number; choices: number[] }) {
+/** "Showing x–y of n", previous/next and the page sizes, each a link to `href(page, perPage)`. */
+export function Pager({ t, page, perPage, total, choices, href: hrefOf }: { t: Translate; page: number; perPage: number; total: number; choices: number[]; href: (page: number, perPage: number) => string }) {
   const pages = Math.max(1, Math.ceil(total / perPage));
   const from = total === 0 ? 0 : (page - 1) * perPage + 1;
   const to = Math.min(total, page * perPage);
-  const href = (p: number, per = perPage) => `/queues/${encodeURIComponent(queue)}?page=${p}&per=${per}`;
+  const href = (p: number, per = perPage) => hrefOf(p, per);
   const link = "rounded border border-zinc-300 px-2 py-0.5 dark:border-zinc-700";
   const off = `${link} opacity-40`;
   return (
@@ -75,7 +77,7 @@ export function QueueJobs({
 }) {
   const t = translator(locale);
   const count = jobs.total.toLocaleString("en");
-  const pager = <Pager t={t} queue={queue} page={jobs.page} perPage={jobs.perPage} total={jobs.total} choices={perPageChoices} />;
+  const pager = <Pager t={t} page={jobs.page} perPage={jobs.perPage} total={jobs.total} choices={perPageChoices} href={(p, per) => `/queues/${encodeURIComponent(queue)}?page=${p}&per=${per}`} />;
   return (
     <div className="space-y-4">
       <p className="text-sm">
@@ -115,7 +117,7 @@ export function QueueJobs({
             </thead>
             <tbody>
               {jobs.items.map((job) => {
-                const args = argsText(job);
+                const args = argsText(job.payload);
                 const cls = job.payload.displayClass ?? job.payload.className ?? "?";
                 return (
                   <tr key={`${job.index}-${job.payload.id ?? ""}`} data-job-id={job.payload.id} className="border-t border-zinc-100 dark:border-zinc-900">

@@ -1,7 +1,7 @@
 "use client";
 
 import { useQueryClient } from "@tanstack/react-query";
-import type { Liveness, ResqueStats, WorkerInfo } from "@/lib/resque/admin/types";
+import type { Liveness, WorkerInfo } from "@/lib/resque/admin/types";
 import { formatAgo, translator, type Locale, type Translate } from "@/lib/i18n";
 import { queryKeys } from "@/lib/query-keys";
 import { ConfirmButton, type ActionResult } from "./confirm-button";
@@ -20,7 +20,7 @@ const BADGE: Record<Liveness, string> = {
 };
 
 /** "3 min ago · 2026-11-29 04:42:07 UTC", or the raw string when it could not be read. */
-function when(t: Translate, d: { ms: number | null; raw: string } | undefined, nowMs: number): string {
+export function when(t: Translate, d: { ms: number | null; raw: string } | undefined, nowMs: number): string {
   if (!d) return "–";
   if (d.ms === null) return d.raw || "–";
   return `${formatAgo(t, nowMs - d.ms)} · ${new Date(d.ms).toISOString().slice(0, 19).replace("T", " ")} UTC`;
@@ -29,14 +29,11 @@ function when(t: Translate, d: { ms: number | null; raw: string } | undefined, n
 const th = "py-1 pr-4 font-normal";
 const td = "py-1 pr-4 align-top";
 
-/** Registered workers grouped by host, refreshed by polling /api/status. */
+/** Registered workers grouped by host, refreshed by polling /api/workers. */
 export function WorkersList({ initial, locale, prune }: { initial: WorkersData; locale: Locale; prune: (id: string) => Promise<ActionResult> }) {
   const t = translator(locale);
   const client = useQueryClient();
-  const { query: q, settings } = useLivePoll<{ workers: WorkerInfo[]; stats: ResqueStats }, WorkersData>(queryKeys.workers(), "/api/status", initial, (body) => ({
-    workers: body.workers,
-    redisTimeMs: body.stats.redisTimeMs,
-  }));
+  const { query: q, settings } = useLivePoll<WorkersData>(queryKeys.workers(), "/api/workers", initial);
   const refetch = () => {
     void client.invalidateQueries({ queryKey: queryKeys.workers() });
     void client.invalidateQueries({ queryKey: queryKeys.status() });

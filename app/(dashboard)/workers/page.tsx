@@ -1,7 +1,7 @@
 import { WorkersList } from "@/components/resque/workers-list";
 import { requirePageSession } from "../../auth";
 import { getTranslator } from "../../locale";
-import { readStatus } from "../../status-data";
+import { readWorkers } from "../../status-data";
 import { pruneWorkerAction } from "./actions";
 import { RedisDown } from "../../redis-down";
 
@@ -12,8 +12,7 @@ export default async function WorkersPage() {
   const { locale, t } = await getTranslator();
   let initial;
   try {
-    const s = await readStatus();
-    initial = { workers: s.workers, redisTimeMs: s.stats.redisTimeMs };
+    initial = await readWorkers();
   } catch (e) {
     return <RedisDown t={t} error={e} />;
   }

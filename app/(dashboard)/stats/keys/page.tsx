@@ -1,0 +1,28 @@
+import { KeysBrowser } from "@/components/resque/keys-browser";
+import { StatsTabs } from "@/components/resque/stats-panel";
+import { requirePageSession } from "../../../auth";
+import { getTranslator } from "../../../locale";
+import { RedisDown } from "../../../redis-down";
+import { PER_PAGE_CHOICES } from "../../../status-data";
+import { keysQueryFrom, readKeys } from "../data";
+
+export const dynamic = "force-dynamic";
+
+export default async function KeysPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  await requirePageSession();
+  const { locale, t } = await getTranslator();
+  const sp = await searchParams;
+  let initial;
+  try {
+    initial = await readKeys(keysQueryFrom((n) => [sp[n]].flat()[0]));
+  } catch (e) {
+    return <RedisDown t={t} error={e} />;
+  }
+  return (
+    <div className="space-y-4">
+      <StatsTabs locale={locale} current="keys" />
+      <h1 className="text-xl font-semibold">{t("stats.keys.title")}</h1>
+      <KeysBrowser initial={initial} locale={locale} perPageChoices={PER_PAGE_CHOICES} />
+    </div>
+  );
+}

@@ -1,0 +1,156 @@
+"use client";
+
+import Link from "next/link";
+import type { KeySummary } from "@/lib/resque/admin/types";
+import { translator, type Locale, type Translate } from "@/lib/i18n";
+import { queryKeys } from "@/lib/query-keys";
+import { LiveControl, useLivePoll } from "./live-control";
+
+export interface KeysQuery {
+  match: string;
+  /** A Redis type to filter on (SCAN … TYPE), or "" for every type. */
+  type: string;
+  /** SCAN cursor this page starts at ("0" = the beginning). */
+  cursor: string;
+  perPage: number;
+}
+
+export interface KeysData {
+  query: KeysQuery;
+  /** `<namespace>:*`, the pattern a blank match stands for. */
+  defaultMatch: string;
+  /** Where the next page starts; "0" when the scan is complete. */
+  nextCursor: string;
+  keys: KeySummary[];
+}
+
+const TYPES = ["string", "list", "set", "zset", "hash", "stream"];
+const link = "rounded border border-zinc-300 px-2 py-0.5 dark:border-zinc-700";
+const th = "py-1 pr-4 font-normal";
+const td = "py-1 pr-4 align-top";
+
+function keysParams(q: Partial<KeysQuery>): string {
+  const p = new URLSearchParams();
+  if (q.match) p.set("match", q.match);
+  if (q.type) p.set("type", q.type);
+  if (q.perPage) p.set("per", String(q.perPage));
+  if (q.cursor && q.cursor !== "0") p.set("cursor", q.cursor);
+  return p.toString();
+}
+
+const keysHref = (q: Partial<KeysQuery>) => `/stats/keys?${keysParams(q)}`;
+
+/** The link to one key's page. */
+export function keyHref(key: string, extra: Record<string, string | number> = {}): string {
+  const p = new URLSearchParams({ key });
+  for (const [k, v] of Object.entries(extra)) p.set(k, String(v));
+  return `/stats/key?${p}`;
+}
+
+/** A SCAN-style pager: back to the start, or on from the cursor Redis gave — SCAN has no "previous". */
+export function CursorPager({ t, first, next, count }: { t: Translate; first: string | null; next: string | null; count: string }) {
+  return (
+    <nav aria-label={t("stats.keys.pages")} className="flex flex-wrap items-center gap-3 text-sm text-zinc-600 dark:text-zinc-400">
+      <span data-showing>{count}</span>
+      {first ? <Link className={link} href={first}>⇤ {t("stats.keys.first")}</Link> : null}
+      {next ? (
+        <Link className={link} href={next} data-next>
+          {t("queue.next")} →
+        </Link>
+      ) : (
+        <span data-scan-complete>{t("stats.keys.complete")}</span>
+      )}
+    </nav>
+  );
+}
+
+function sizeText(t: Translate, k: KeySummary): string {
+  if (k.size < 0) return "–";
+  return k.type === "string" ? t("stats.keys.bytes", { n: k.size.toLocaleString("en") }) : t("stats.keys.items", { n: k.size.toLocaleString("en") });
+}
+
+export function ttlText(t: Translate, ttl: number): string {
+  return ttl >= 0 ? t("stats.keys.ttlSec", { n: ttl.toLocaleString("en") }) : t("stats.keys.noTtl");
+}
+
+/** The key browser: a SCAN page of keys matching a pattern, with the cursor in the URL; refreshed by polling /api/keys. */
+export function KeysBrowser({ initial, locale, perPageChoices }: { initial: KeysData; locale: Locale; perPageChoices: number[] }) {
+  const t = translator(locale);
+  const query = initial.query;
+  const { query: q, settings } = useLivePoll<KeysData>(queryKeys.keys(query), `/api/keys?${keysParams(query)}`, initial);
+  const { keys, nextCursor, defaultMatch } = q.data;
+  const pager = (
+    <CursorPager
+      t={t}
+      count={t("stats.keys.found", { n: keys.length })}
+      first={query.cursor !== "0" ? keysHref({ ...query, cursor: "0" }) : null}
+      next={nextCursor !== "0" ? keysHref({ ...query, cursor: nextCursor }) : null}
+    />
+  );
+  return (
+    <div className="space-y-4">
+      <LiveControl locale={locale} {...settings} updatedAt={q.dataUpdatedAt} failed={q.isError} />
+      <form method="get" action="/stats/keys" className="flex flex-wrap items-end gap-3 text-sm" role="search">
+        <label className="flex flex-col gap-1">
+          <span className="text-zinc-500">{t("stats.keys.match")}</span>
+          <input name="match" defaultValue={query.match} placeholder={defaultMatch} className="w-80 rounded border border-zinc-300 bg-transparent px-2 py-1 font-mono dark:border-zinc-700" />
+        </label>
+        <label className="flex flex-col gap-1">
+          <span className="text-zinc-500">{t("stats.keys.type")}</span>
+          <select name="type" defaultValue={query.type} className="rounded border border-zinc-300 bg-transparent px-2 py-1 dark:border-zinc-700">
+            <option value="">{t("stats.keys.anyType")}</option>
+            {TYPES.map((ty) => (
+              <option key={ty} value={ty}>
+                {ty}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="flex flex-col gap-1">
+          <span className="text-zinc-500">{t("queue.perPage")}</span>
+          <select name="per" defaultValue={String(query.perPage)} className="rounded border border-zinc-300 bg-transparent px-2 py-1 dark:border-zinc-700">
+            {perPageChoices.map((n) => (
+              <option key={n} value={n}>
+                {n}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit" className={link}>
+          {t("stats.keys.scan")}
+        </button>
+      </form>
+      <p className="text-xs text-zinc-500">{t("stats.keys.hint")}</p>
+      {pager}
+      {keys.length === 0 ? (
+        <p className="text-zinc-500" data-empty>{nextCursor === "0" ? t("stats.keys.none") : t("stats.keys.noneYet")}</p>
+      ) : (
+        <table className="w-full table-fixed text-sm">
+          <thead className="text-left text-zinc-500">
+            <tr>
+              <th className={th}>{t("stats.keys.key")}</th>
+              <th className={`${th} w-24`}>{t("stats.keys.type")}</th>
+              <th className={`${th} w-32`}>{t("stats.keys.size")}</th>
+              <th className={`${th} w-32`}>{t("stats.keys.ttl")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {keys.map((k) => (
+              <tr key={k.key} data-key={k.key} className="border-t border-zinc-100 dark:border-zinc-900">
+                <td className={`${td} break-all font-mono`}>
+                  <Link href={keyHref(k.key)} className="text-blue-700 underline-offset-2 hover:underline dark:text-blue-400">
+                    {k.key}
+                  </Link>
+                </td>
+                <td className={`${td} font-mono`}>{k.type}</td>
+                <td className={`${td} tabular-nums`}>{sizeText(t, k)}</td>
+                <td className={`${td} tabular-nums`}>{ttlText(t, k.ttl)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {keys.length > 0 && pager}
+    </div>
+  );
+}
