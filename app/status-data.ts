@@ -40,7 +40,9 @@ export function pagingFrom(get: (name: string) => string | null | undefined): { 
  */
 export async function readWorking(opts: { page: number; perPage: number }): Promise<WorkingData> {
   const [all, redisTimeMs] = await Promise.all([listWorking(getConnection()), redisNowMs()]);
-  const { page, perPage, start } = normalizePage(opts);
+  const { perPage } = normalizePage(opts);
+  // A page past the end (the list shrank since the link was drawn) shows the last page instead.
+  const { page, start } = normalizePage({ perPage, page: Math.min(opts.page, Math.max(1, Math.ceil(all.length / perPage))) });
   return { working: { page, perPage, total: all.length, items: all.slice(start, start + perPage) }, redisTimeMs };
 }
 

@@ -56,4 +56,23 @@ export class SpinJob extends Base {
   }
 }
 
-export default [RecordJob, RerunnableJob, FailJob, SpinJob];
+/**
+ * Holds its worker until the test pushes to `test:release:<n>`: a job that is "being worked" for
+ * exactly as long as a test needs. A blocking pop on a connection of its own, so nothing polls.
+ */
+export class BlockJob extends Base {
+  static names = ["BlockJob"];
+  async perform() {
+    await r().sadd(ns() + "started", String(this.args.n));
+    const conn = new Redis(process.env.REDIS_URL, { maxRetriesPerRequest: null });
+    conn.on("error", () => {});
+    try {
+      await conn.blpop(ns() + "release:" + this.args.n, 0);
+    } finally {
+      conn.disconnect();
+    }
+    await r().sadd(ns() + "done", String(this.args.n));
+  }
+}
+
+export default [RecordJob, RerunnableJob, FailJob, SpinJob, BlockJob];
