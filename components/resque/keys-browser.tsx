@@ -66,7 +66,8 @@ export function CursorPager({ t, first, next, count }: { t: Translate; first: st
 
 function sizeText(t: Translate, k: KeySummary): string {
   if (k.size < 0) return "–";
-  return k.type === "string" ? t("stats.keys.bytes", { n: k.size.toLocaleString("en") }) : t("stats.keys.items", { n: k.size.toLocaleString("en") });
+  if (k.type === "string") return k.size === 1 ? t("stats.keys.oneByte") : t("stats.keys.bytes", { n: k.size.toLocaleString("en") });
+  return k.size === 1 ? t("stats.keys.oneItem") : t("stats.keys.items", { n: k.size.toLocaleString("en") });
 }
 
 export function ttlText(t: Translate, ttl: number): string {

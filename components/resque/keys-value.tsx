@@ -32,13 +32,14 @@ function Text({ value }: { value: string }) {
   return <pre className={pre}>{value}</pre>;
 }
 
-function Rows({ head, rows }: { head: string[]; rows: { key: string; cells: React.ReactNode[] }[] }) {
+/** A table of values; `firstWidth` sizes the first column (a short index or score, or a hash field). */
+function Rows({ head, rows, firstWidth = "w-1/3" }: { head: string[]; rows: { key: string; cells: React.ReactNode[] }[]; firstWidth?: string }) {
   return (
     <table className="w-full table-fixed text-sm">
       <thead className="text-left text-zinc-500">
         <tr>
           {head.map((h, i) => (
-            <th key={h} className={`${th} ${i === 0 && head.length > 1 ? "w-1/4" : ""}`}>
+            <th key={h} className={`${th} ${i === 0 && head.length > 1 ? firstWidth : ""}`}>
               {h}
             </th>
           ))}
@@ -90,7 +91,7 @@ function Body({ t, v, q, maxStringBytes, choices }: { t: Translate; v: KeyValue;
       return (
         <>
           {pager}
-          <Rows head={v.type === "list" ? [t("stats.key.index"), t("stats.key.value")] : [t("stats.key.score"), t("stats.key.member")]} rows={rows} />
+          <Rows head={v.type === "list" ? [t("stats.key.index"), t("stats.key.value")] : [t("stats.key.score"), t("stats.key.member")]} rows={rows} firstWidth={v.type === "list" ? "w-20" : "w-40"} />
           {v.items.length > 0 && pager}
         </>
       );
@@ -113,7 +114,7 @@ function Body({ t, v, q, maxStringBytes, choices }: { t: Translate; v: KeyValue;
       return (
         <>
           {cursorPager(v.nextCursor, t("stats.key.entries", { n: v.total.toLocaleString("en") }))}
-          <Rows head={[t("stats.key.id"), t("stats.key.value")]} rows={v.items.map((e) => ({ key: e.id, cells: [<span key="i" className="font-mono">{e.id}</span>, <Text key="v" value={e.fields.map(([f, x]) => `${f} = ${x}`).join("\n")} />] }))} />
+          <Rows firstWidth="w-56" head={[t("stats.key.id"), t("stats.key.value")]} rows={v.items.map((e) => ({ key: e.id, cells: [<span key="i" className="font-mono">{e.id}</span>, <Text key="v" value={e.fields.map(([f, x]) => `${f} = ${x}`).join("\n")} />] }))} />
         </>
       );
   }

@@ -6,9 +6,10 @@
 import type { Page } from "playwright-core";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { BaseJob, Client, Connection, getStats, JobRegistry, listQueues, listWorkers, Worker } from "@/lib/resque";
+import { BaseJob, Client, Connection, getStats, JobRegistry, listQueues, listWorkers, makeKeys, Worker } from "@/lib/resque";
 import { openBrowser, type OpenedBrowser } from "../helpers/browser";
 import { testNamespace, testRedis, waitFor } from "../helpers/ns";
+import { cliEnv, startCli, type Running } from "../helpers/processes";
 import { freePort } from "../helpers/redis-server";
 import { getJson, signIn, startWeb, type WebServer } from "../helpers/web";
 
@@ -216,5 +217,116 @@ describe("overview page", () => {
     expect((await alert.textContent())?.trim()).toMatch(/^Can't reach Redis at redis:\/\/127\.0\.0\.1:\d+.*check that Redis is running\./);
     expectNoStackTrace(await page.locator("body").innerText());
     await browser.screenshot("overview-redis-down-light");
+  });
+});
+
+describe("overview charts and scheduler health", () => {
+  const redisUrl = inject("redisUrl");
+  const namespace = testNamespace("e2e-charts");
+  const keys = makeKeys(namespace);
+  let redis: Redis;
+  let web: WebServer;
+  let browser: OpenedBrowser;
+  const processes: Running[] = [];
+
+  beforeAll(async () => {
+    redis = testRedis();
+    // A zone other than the server's, so the history chart's browser-side re-read is exercised.
+    const [w, b] = await Promise.allSettled([startWeb({ redisUrl, namespace }), openBrowser({ colorScheme: "light", timezoneId: "Asia/Shanghai" })]);
+    if (w.status === "fulfilled") web = w.value;
+    if (b.status === "fulfilled") browser = b.value;
+    for (const r of [w, b]) if (r.status === "rejected") throw r.reason;
+    await signIn(browser.page, web);
+  });
+
+  afterAll(async () => {
+    for (const p of processes) p.kill("SIGTERM");
+    await Promise.all(processes.map((p) => p.exited));
+    await browser?.close();
+    await web?.stop();
+    if (redis) {
+      const found = await redis.keys(`${namespace}:*`);
+      if (found.length) await redis.del(...found);
+      redis.disconnect();
+    }
+  });
+
+  it("warns that no scheduler runs, counts the overdue delayed job, and draws both charts empty", async () => {
+    const ts = Math.floor(Date.now() / 1000) - 120;
+    const raw = JSON.stringify({ class: "RecordJob", args: [{ n: 99 }], queue: "fast" });
+    await redis.multi().zadd(keys.delayedSchedule, ts, String(ts)).rpush(keys.delayed(ts), raw).sadd(keys.timestamps(raw), `delayed:${ts}`).exec();
+
+    const { page } = browser;
+    browser.clearErrors();
+    await page.goto(web.url);
+    const card = page.locator("[data-scheduler-state]");
+    expect(await card.getAttribute("data-scheduler-state")).toBe("none");
+    expect(await card.getByRole("note").textContent()).toMatch(/No scheduler is running/);
+    expect(await card.locator("[data-scheduler-overdue]").getAttribute("data-scheduler-overdue")).toBe("1");
+    for (const chart of ["realtime", "history"]) expect(await page.locator(`figure[data-chart="${chart}"] svg[role="img"]`).count()).toBe(1);
+    expect(await page.locator("[data-history-text]").textContent()).toMatch(/^No history yet/);
+    await browser.screenshot("overview-no-scheduler-light");
+    expect(clientErrors(browser)).toEqual([]);
+  });
+
+  it("shows the leader once a scheduler process runs, and both charts move as a real worker processes jobs", { timeout: 180_000 }, async () => {
+    const { page } = browser;
+    browser.clearErrors();
+    processes.push(startCli(["scheduler"], cliEnv(redisUrl, namespace)));
+    const leader = await waitFor("a scheduler leader", () => redis.get(keys.schedulerMasterLock), 60_000);
+    // The page's poll shows it without a reload; the leader has moved the overdue item to its queue.
+    await page.locator(`[data-scheduler-leader="${leader}"]`).waitFor();
+    await page.locator('[data-scheduler-state="ok"] [data-scheduler-overdue="0"]').waitFor();
+    expect(await page.locator("[data-scheduler-state] [role=note]").count()).toBe(0);
+    await waitFor("the first history sample", async () => (await redis.hlen(`${namespace}:tsq:history:hour`)) > 0);
+
+    processes.push(startCli(["work"], cliEnv(redisUrl, namespace, { QUEUE: "fast", SCHEDULER: "0" })));
+    const client = new Client({ redis, namespace, registry: new JobRegistry([]) });
+    // 100 ms each: about 3 s of work, so at least one poll lands while jobs are being processed.
+    for (let n = 1; n <= 30; n++) await client.enqueue("fast", "RecordJob", { n, ms: 100 });
+    await page.waitForFunction(() => Number(document.querySelector('[data-chart="realtime"]')?.getAttribute("data-rate-processed")) > 0, undefined, { timeout: 60_000 });
+    expect(await page.locator("[data-rate-text]").textContent()).toMatch(/^Now: \d+(\.\d)? processed\/s · \d+(\.\d)? failed\/s$/);
+    expect(await page.locator('figure[data-chart="realtime"] polyline').count()).toBe(2);
+    await waitFor("31 jobs processed", async () => (await redis.get(keys.statProcessed)) === "31", 60_000);
+
+    // History: a reload draws it from the server (UTC), then the browser re-reads it in its own zone.
+    await waitFor(
+      "the history chart to count the 31 jobs",
+      async () => {
+        await page.reload();
+        await page.getByText("Times in Asia/Shanghai").waitFor();
+        return (await page.locator('figure[data-chart="history"]').getAttribute("data-total-processed")) === "31";
+      },
+      90_000,
+      1000,
+    );
+    expect(await page.locator("[data-history-text]").textContent()).toBe("Last 48 h: 31 processed · 0 failed");
+    expect(await page.locator('figure[data-chart="history"] g[data-bucket]').count()).toBe(48);
+    await page.getByRole("button", { name: "By day (30 d)" }).click();
+    await page.locator('figure[data-chart="history"][data-unit="days"]').waitFor();
+    expect(await page.locator('figure[data-chart="history"] g[data-bucket]').count()).toBe(30);
+    expect(await page.locator("[data-history-text]").textContent()).toBe("Last 30 days: 31 processed · 0 failed");
+    await browser.screenshot("overview-charts-light");
+    expect(clientErrors(browser)).toEqual([]);
+
+    const api = await getJson<{ timeZone: string; hours: { processed: number | null }[]; days: unknown[] }>(web, "/api/history?tz=Asia/Shanghai");
+    expect(api.status).toBe(200);
+    expect([api.body.timeZone, api.body.hours.length, api.body.days.length]).toEqual(["Asia/Shanghai", 48, 30]);
+    expect(api.body.hours.reduce((s, h) => s + (h.processed ?? 0), 0)).toBe(31);
+    expect((await getJson<{ timeZone: string }>(web, "/api/history?tz=No/Such_Zone")).body.timeZone).toBe("UTC");
+  });
+
+  it("renders the charts and the scheduler card in dark mode in a zh-CN browser", async () => {
+    const dark = await openBrowser({ colorScheme: "dark", locale: "zh-CN" });
+    try {
+      await signIn(dark.page, web);
+      await dark.page.goto(web.url);
+      await dark.page.locator('[data-scheduler-state="ok"]').waitFor();
+      await dark.page.getByText("最近 48 小时：已处理 31 · 失败 0").waitFor();
+      await dark.screenshot("overview-charts-dark-zh-CN");
+      expect(clientErrors(dark)).toEqual([]);
+    } finally {
+      await dark.close();
+    }
   });
 });
