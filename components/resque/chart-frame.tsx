@@ -37,7 +37,8 @@ export function ChartFrame({ label, yMax, xLabels, children }: { label: string; 
         );
       })}
       {xLabels.map((l) => (
-        <text key={`${l.x}-${l.text}`} x={l.x} y={H - 6} textAnchor="middle" fontSize="11" fill="currentColor">
+        // Labels at either end are anchored inward, so they are not cut off by the edge of the SVG.
+        <text key={`${l.x}-${l.text}`} x={l.x} y={H - 6} textAnchor={l.x > PLOT.right - 24 ? "end" : l.x < PLOT.left + 24 ? "start" : "middle"} fontSize="11" fill="currentColor">
           {l.text}
         </text>
       ))}

@@ -287,6 +287,7 @@ describe("overview charts and scheduler health", () => {
     await page.waitForFunction(() => Number(document.querySelector('[data-chart="realtime"]')?.getAttribute("data-rate-processed")) > 0, undefined, { timeout: 60_000 });
     expect(await page.locator("[data-rate-text]").textContent()).toMatch(/^Now: \d+(\.\d)? processed\/s · \d+(\.\d)? failed\/s$/);
     expect(await page.locator('figure[data-chart="realtime"] polyline').count()).toBe(2);
+    await browser.screenshot("overview-realtime-light");
     await waitFor("31 jobs processed", async () => (await redis.get(keys.statProcessed)) === "31", 60_000);
 
     // History: a reload draws it from the server (UTC), then the browser re-reads it in its own zone.
