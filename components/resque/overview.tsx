@@ -42,7 +42,7 @@ function SchedulerCard({ t, health, nowMs }: { t: Translate; health: SchedulerHe
       )}
       <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1">
         <dt className={dt}>{t("stats.scheduler.leader")}</dt>
-        <dd className="break-all font-mono" data-scheduler-leader={health.leader ?? ""}>{health.leader ?? t("stats.scheduler.noLeader")}</dd>
+        <dd className={health.leader ? "break-all font-mono" : ""} data-scheduler-leader={health.leader ?? ""}>{health.leader ?? t("stats.scheduler.noLeader")}</dd>
         {health.leader && (
           <>
             <dt className={dt}>{t("stats.scheduler.lastTick")}</dt>
