@@ -4,11 +4,12 @@ import { useRouter } from "next/navigation";
 import { useId, useState, useTransition } from "react";
 import type { Admin } from "@/lib/db/admins";
 import type { Role } from "@/lib/db/types";
-import { formatWhen, translator, type Locale, type Translate } from "@/lib/i18n";
+import { translator, type Locale, type Translate } from "@/lib/i18n";
 import type { AccountResult, PasswordInput } from "@/app/(dashboard)/accounts/actions";
 import { useCanWrite } from "./providers";
 import { ConfirmButton } from "./resque/confirm-button";
 import { Pager } from "./resque/pager";
+import { When } from "./when";
 
 export interface AccountsActions {
   add: (input: { email: string; role: string } & PasswordInput) => Promise<AccountResult>;
@@ -245,15 +246,15 @@ export function AccountsList({
             const other: Role = a.role === "admin" ? "viewer" : "admin";
             return (
               <tr key={a.id} data-account={a.email} className="border-t border-zinc-100 dark:border-zinc-900">
-                <td className={`${td} break-all font-mono`}>
+                <td className={`${td} whitespace-nowrap font-mono`}>
                   {a.email}
                   {a.id === meId && <span className="ml-2 rounded bg-green-100 px-1.5 py-0.5 font-sans text-xs text-green-900 dark:bg-green-900 dark:text-green-100">{t("accounts.you")}</span>}
                 </td>
                 <td className={td}>
                   <span data-role={a.role} className={`whitespace-nowrap rounded px-1.5 py-0.5 text-xs font-medium ${ROLE_BADGE[a.role]}`}>{t(`role.${a.role}`)}</span>
                 </td>
-                <td className={`${td} tabular-nums`}>{formatWhen(t, a.createdAtMs, nowMs)}</td>
-                <td className={`${td} tabular-nums`}>{a.lastSignInAtMs === null ? t("accounts.never") : formatWhen(t, a.lastSignInAtMs, nowMs)}</td>
+                <td className={`${td} whitespace-nowrap`}><When t={t} ms={a.createdAtMs} nowMs={nowMs} /></td>
+                <td className={`${td} whitespace-nowrap`}>{a.lastSignInAtMs === null ? t("accounts.never") : <When t={t} ms={a.lastSignInAtMs} nowMs={nowMs} />}</td>
                 <td className={td}>
                   <div className="flex flex-wrap items-start gap-2">
                     <ConfirmButton

@@ -1,7 +1,8 @@
 import Link from "next/link";
 import type { AuditEntry, AuditPage } from "@/lib/db/audit";
-import { formatWhen, translator, type Locale, type MessageKey, type Translate } from "@/lib/i18n";
+import { translator, type Locale, type MessageKey, type Translate } from "@/lib/i18n";
 import { Pager } from "./resque/pager";
+import { When } from "./when";
 
 export interface AuditFilters {
   action: string;
@@ -10,7 +11,7 @@ export interface AuditFilters {
 
 const th = "py-1 pr-3 font-normal";
 const td = "py-1.5 pr-3 align-top";
-const input = "rounded border border-zinc-300 bg-transparent px-2 py-1 dark:border-zinc-700";
+const input = "h-8 rounded border border-zinc-300 bg-transparent px-2 dark:border-zinc-700";
 const ITEMS_SHOWN = 3;
 const TEXT_PREVIEW = 120;
 const RESULTS = ["ok", "partial", "error", "denied"] as const;
@@ -90,7 +91,7 @@ export function AuditLog({ locale, log, actions, filters, perPageChoices, nowMs 
           <span className="block text-zinc-600 dark:text-zinc-400">{t("audit.who")}</span>
           <input name="actor" type="text" defaultValue={filters.actor} placeholder={t("audit.actorPlaceholder")} className={`${input} w-64`} />
         </label>
-        <button type="submit" className="rounded bg-zinc-900 px-3 py-1 text-white dark:bg-zinc-100 dark:text-zinc-900">{t("audit.filter")}</button>
+        <button type="submit" className="h-8 rounded bg-zinc-900 px-3 text-white dark:bg-zinc-100 dark:text-zinc-900">{t("audit.filter")}</button>
         {filtered && <Link href={`/audit?per=${log.perPage}`} className="py-1 text-blue-700 hover:underline dark:text-blue-400">{t("audit.clearFilters")}</Link>}
       </form>
       {log.total === 0 ? (
@@ -102,10 +103,10 @@ export function AuditLog({ locale, log, actions, filters, perPageChoices, nowMs 
             <thead className="text-left text-zinc-500">
               <tr>
                 <th className={`${th} w-40`}>{t("audit.when")}</th>
-                <th className={`${th} w-44`}>{t("audit.who")}</th>
-                <th className={`${th} w-36`}>{t("audit.action")}</th>
-                <th className={`${th} w-36`}>{t("audit.target")}</th>
-                <th className={th}>{t("audit.items")}</th>
+                <th className={`${th} w-40`}>{t("audit.who")}</th>
+                <th className={`${th} w-32`}>{t("audit.action")}</th>
+                <th className={`${th} w-24`}>{t("audit.target")}</th>
+                <th className={`${th} w-44`}>{t("audit.items")}</th>
                 <th className={`${th} w-20`}>{t("audit.result")}</th>
                 <th className={th}>{t("audit.detail")}</th>
                 <th className={`${th} w-24`}>{t("audit.ip")}</th>
@@ -114,7 +115,7 @@ export function AuditLog({ locale, log, actions, filters, perPageChoices, nowMs 
             <tbody>
               {log.items.map((e) => (
                 <tr key={e.id} data-audit-id={e.id} className="border-t border-zinc-100 dark:border-zinc-900">
-                  <td className={`${td} tabular-nums text-xs`}>{formatWhen(t, e.atMs, nowMs).split(" · ").map((part, i) => <span key={i} className={i ? "block text-zinc-500" : "block"}>{part}</span>)}</td>
+                  <td className={td}><When t={t} ms={e.atMs} nowMs={nowMs} /></td>
                   <td className={`${td} break-all`}>
                     {e.actorEmail ? <Link href={filterHref({ actor: e.actorEmail })} className="hover:underline">{e.actorEmail}</Link> : <span className="italic text-zinc-500">{who(t, e)}</span>}
                   </td>
