@@ -21,7 +21,7 @@ export interface AccountsActions {
 const th = "py-1 pr-4 font-normal";
 const td = "py-1.5 pr-4 align-top";
 const input = "rounded border border-zinc-300 bg-transparent px-2 py-1 disabled:opacity-50 aria-[invalid=true]:border-red-500 dark:border-zinc-700 dark:aria-[invalid=true]:border-red-500";
-const button = "rounded border border-zinc-300 px-2 py-1 text-sm hover:bg-zinc-100 disabled:opacity-50 dark:border-zinc-700 dark:hover:bg-zinc-800";
+const button = "rounded border border-zinc-300 px-2 py-0.5 text-sm hover:bg-zinc-100 disabled:opacity-50 dark:border-zinc-700 dark:hover:bg-zinc-800";
 const primary = "rounded bg-zinc-900 px-3 py-1 text-sm text-white disabled:opacity-50 dark:bg-zinc-100 dark:text-zinc-900";
 const ROLE_BADGE: Record<Role, string> = {
   admin: "bg-blue-100 text-blue-900 dark:bg-blue-900 dark:text-blue-100",
@@ -111,6 +111,7 @@ function AddAccountForm({ t, minLength, add, onDone }: { t: Translate; minLength
   return (
     <section aria-labelledby={`${id}-title`} className="space-y-3 rounded border border-zinc-200 p-4 dark:border-zinc-800">
       <h2 id={`${id}-title`} className="font-semibold">{t("accounts.add")}</h2>
+      {!canWrite && <p className="text-sm text-zinc-500">{t("action.readOnly")}.</p>}
       <form onSubmit={submit} className="flex flex-wrap items-start gap-4" noValidate>
         <div className="space-y-1">
           <label className="block space-y-1">
