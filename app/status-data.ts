@@ -23,16 +23,6 @@ export async function readWorkers(): Promise<WorkersData> {
   return { workers, redisTimeMs };
 }
 
-/** Page sizes offered by every paged list. */
-export const PER_PAGE_CHOICES = [20, 50, 100];
-
-/** `page` and `per` from a query string, clamped to a page ≥ 1 and one of PER_PAGE_CHOICES. */
-export function pagingFrom(get: (name: string) => string | null | undefined): { page: number; perPage: number } {
-  const per = Number(get("per"));
-  const page = Math.floor(Number(get("page")));
-  return { page: Number.isFinite(page) && page >= 1 ? page : 1, perPage: PER_PAGE_CHOICES.includes(per) ? per : PER_PAGE_CHOICES[0]! };
-}
-
 /**
  * The Working page and /api/working: one page of the jobs being worked now, longest-running first.
  * Costs what listWorkers costs (O(workers), 2 round trips): the page is cut from the worker set,

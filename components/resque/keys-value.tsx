@@ -6,7 +6,7 @@ import { translator, type Locale, type Translate } from "@/lib/i18n";
 import { queryKeys } from "@/lib/query-keys";
 import { CursorPager, keyHref, ttlText } from "./keys-browser";
 import { LiveControl, useLivePoll } from "./live-control";
-import { Pager } from "./queues-jobs";
+import { Pager } from "./pager";
 
 export interface KeyValueQuery {
   key: string;
@@ -61,7 +61,6 @@ function Rows({ head, rows, firstWidth = "w-1/3" }: { head: string[]; rows: { ke
 }
 
 function Body({ t, v, q, maxStringBytes, choices }: { t: Translate; v: KeyValue; q: KeyValueQuery; maxStringBytes: number; choices: number[] }) {
-  const pageHref = (page: number, per: number) => keyHref(v.key, { page, per });
   const cursorPager = (next: string, count: string) => (
     <CursorPager t={t} count={count} first={q.cursor !== "0" ? keyHref(v.key, { per: q.perPage }) : null} next={next !== "0" ? keyHref(v.key, { per: q.perPage, cursor: next }) : null} />
   );
@@ -83,7 +82,7 @@ function Body({ t, v, q, maxStringBytes, choices }: { t: Translate; v: KeyValue;
       );
     case "list":
     case "zset": {
-      const pager = <Pager t={t} page={v.page} perPage={v.perPage} total={v.total} choices={choices} href={pageHref} />;
+      const pager = <Pager t={t} path="/stats/key" params={{ key: v.key }} page={v.page} perPage={v.perPage} total={v.total} choices={choices} />;
       const rows =
         v.type === "list"
           ? v.items.map((it) => ({ key: String(it.index), cells: [<span key="i" className="tabular-nums">{it.index}</span>, <Text key="v" value={it.value} />] }))

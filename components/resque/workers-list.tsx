@@ -2,7 +2,7 @@
 
 import { useQueryClient } from "@tanstack/react-query";
 import type { Liveness, WorkerInfo } from "@/lib/resque/admin/types";
-import { formatAgo, translator, type Locale, type Translate } from "@/lib/i18n";
+import { formatWhen, translator, type Locale, type Translate } from "@/lib/i18n";
 import { queryKeys } from "@/lib/query-keys";
 import { ConfirmButton, type ActionResult } from "./confirm-button";
 import { LiveControl, useLivePoll } from "./live-control";
@@ -23,7 +23,7 @@ const BADGE: Record<Liveness, string> = {
 export function when(t: Translate, d: { ms: number | null; raw: string } | undefined, nowMs: number): string {
   if (!d) return "–";
   if (d.ms === null) return d.raw || "–";
-  return `${formatAgo(t, nowMs - d.ms)} · ${new Date(d.ms).toISOString().slice(0, 19).replace("T", " ")} UTC`;
+  return formatWhen(t, d.ms, nowMs);
 }
 
 const th = "py-1 pr-4 font-normal";

@@ -4,7 +4,8 @@ import type { Page, WorkerInfo } from "@/lib/resque/admin/types";
 import { translator, type Locale } from "@/lib/i18n";
 import { queryKeys } from "@/lib/query-keys";
 import { LiveControl, useLivePoll } from "./live-control";
-import { argsText, Pager } from "./queues-jobs";
+import { argsText } from "./queues-jobs";
+import { Pager } from "./pager";
 import { when } from "./workers-list";
 
 export interface WorkingData {
@@ -24,7 +25,7 @@ export function WorkingList({ initial, locale, perPageChoices }: { initial: Work
   const { page, perPage } = initial.working;
   const { query: q, settings } = useLivePoll<WorkingData>(queryKeys.working(page, perPage), `/api/working?page=${page}&per=${perPage}`, initial);
   const { working, redisTimeMs } = q.data;
-  const pager = <Pager t={t} page={working.page} perPage={working.perPage} total={working.total} choices={perPageChoices} href={(p, per) => `/working?page=${p}&per=${per}`} />;
+  const pager = <Pager t={t} page={working.page} perPage={working.perPage} total={working.total} choices={perPageChoices} path="/working" />;
   return (
     <div className="space-y-4">
       <h1 className="text-xl font-semibold">{t("stats.working.title")}</h1>

@@ -142,6 +142,23 @@ export async function listAdmins(db: Db): Promise<Admin[]> {
   return rows.map(toAdmin);
 }
 
+/**
+ * One page of accounts by email, with the total for the pager (two indexed queries). `page` and
+ * `perPage` are clamped to at least 1; `perPage` to at most 200.
+ */
+export async function listAdminsPage(
+  db: Db,
+  opts: { page?: number; perPage?: number } = {},
+): Promise<{ page: number; perPage: number; total: number; items: Admin[] }> {
+  const perPage = Math.min(200, Math.max(1, Math.trunc(opts.perPage ?? 50) || 1));
+  const page = Math.max(1, Math.trunc(opts.page ?? 1) || 1);
+  const [total, rows] = await Promise.all([
+    countAdmins(db),
+    db.selectFrom("admins").selectAll().orderBy("email").limit(perPage).offset((page - 1) * perPage).execute(),
+  ]);
+  return { page, perPage, total, items: rows.map(toAdmin) };
+}
+
 /** How many accounts, or how many with one role. */
 export async function countAdmins(db: Db, role?: Role): Promise<number> {
   let q = db.selectFrom("admins").select((eb) => eb.fn.countAll<number>().as("n"));

@@ -60,7 +60,8 @@ export async function recordAudit(db: Db, input: AuditInput): Promise<AuditEntry
       actor_id: input.actor?.id ?? null,
       actor_email: input.actor?.email ?? null,
       action: input.action,
-      target: input.target ?? null,
+      // Coerced: callers pass what a (possibly forged) request sent, and SQLite binds only scalars.
+      target: input.target == null ? null : textOf(input.target).slice(0, MAX_DETAIL_LENGTH),
       items: input.items ? JSON.stringify(input.items) : null,
       result: input.result,
       detail: input.detail == null ? null : String(input.detail).slice(0, MAX_DETAIL_LENGTH),
@@ -127,6 +128,10 @@ function parseItems(text: string | null): (string | number)[] | null {
   } catch {
     return [text];
   }
+}
+
+function textOf(v: unknown): string {
+  return typeof v === "string" ? v : (JSON.stringify(v) ?? String(v));
 }
 
 function clampInt(n: number, min: number, max: number): number {

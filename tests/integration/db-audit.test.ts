@@ -81,4 +81,10 @@ describe("audit log", () => {
     const nan = await listAudit(db, { page: Number.NaN, perPage: 0 });
     expect([nan.page, nan.perPage]).toEqual([1, 1]);
   });
+
+  it("records a forged request's non-string target and items as text instead of failing the refusal", async () => {
+    const forged = { junk: "<script>" } as unknown as string;
+    const entry = await recordAudit(db, { actor: null, action: "queue.remove", target: forged, items: [forged], result: "denied", detail: "not signed in" });
+    expect(entry).toMatchObject({ target: '{"junk":"<script>"}', items: [{ junk: "<script>" }], result: "denied" });
+  });
 });

@@ -2,7 +2,8 @@ import { WorkingList } from "@/components/resque/working-list";
 import { requirePageSession } from "../../auth";
 import { getTranslator } from "../../locale";
 import { RedisDown } from "../../redis-down";
-import { pagingFrom, PER_PAGE_CHOICES, readWorking } from "../../status-data";
+import { readWorking } from "../../status-data";
+import { one, pagingFrom, PER_PAGE_CHOICES } from "../../page-params";
 
 export const dynamic = "force-dynamic";
 
@@ -10,7 +11,7 @@ export default async function WorkingPage({ searchParams }: { searchParams: Prom
   await requirePageSession();
   const { locale, t } = await getTranslator();
   const sp = await searchParams;
-  const paging = pagingFrom((n) => [sp[n]].flat()[0]);
+  const paging = pagingFrom((n) => one(sp[n]));
   let initial;
   try {
     initial = await readWorking(paging);

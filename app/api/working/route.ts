@@ -1,5 +1,6 @@
 import { readOnlyJsonRoute } from "../../json-route";
-import { pagingFrom, readWorking } from "../../status-data";
+import { readWorking } from "../../status-data";
+import { pagingFrom } from "../../page-params";
 
 export const dynamic = "force-dynamic";
 

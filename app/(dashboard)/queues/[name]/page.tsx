@@ -6,16 +6,11 @@ import { requirePageSession } from "../../../auth";
 import { getTranslator } from "../../../locale";
 import { clearQueueAction, removeQueueAction, removeQueuedJobAction, resumeQueueAction } from "../actions";
 import { RedisDown } from "../../../redis-down";
+import { pageParams, type SearchParams } from "../../../page-params";
 
 export const dynamic = "force-dynamic";
 
-const PER_PAGE = [20, 50, 100];
-
-function one(v: string | string[] | undefined): string | undefined {
-  return Array.isArray(v) ? v[0] : v;
-}
-
-export default async function QueuePage({ params, searchParams }: { params: Promise<{ name: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function QueuePage({ params, searchParams }: { params: Promise<{ name: string }>; searchParams: Promise<SearchParams> }) {
   await requirePageSession();
   const { locale, t } = await getTranslator();
   const { name: encoded } = await params;
@@ -27,11 +22,7 @@ export default async function QueuePage({ params, searchParams }: { params: Prom
     if (e instanceof InvalidQueueNameError || e instanceof URIError) notFound();
     throw e;
   }
-  const sp = await searchParams;
-  const perPageAsked = Number(one(sp.per));
-  const perPage = PER_PAGE.includes(perPageAsked) ? perPageAsked : 20;
-  const pageAsked = Math.floor(Number(one(sp.page)));
-  const page = Number.isFinite(pageAsked) && pageAsked >= 1 ? pageAsked : 1;
+  const { page, perPage, choices } = pageParams(await searchParams);
 
   let data;
   try {
@@ -51,7 +42,7 @@ export default async function QueuePage({ params, searchParams }: { params: Prom
       queue={name}
       paused={data.paused}
       jobs={data.jobs}
-      perPageChoices={PER_PAGE}
+      perPageChoices={choices}
       actions={{
         resume: resumeQueueAction.bind(null, name),
         clear: clearQueueAction.bind(null, name),

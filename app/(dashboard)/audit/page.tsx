@@ -1,0 +1,22 @@
+import { AuditLog } from "@/components/audit-log";
+import { getDb, listAudit, listAuditActions } from "@/lib/db";
+import { requirePageSession } from "../../auth";
+import { getTranslator } from "../../locale";
+import { one, pageParams, type SearchParams } from "../../page-params";
+
+export const dynamic = "force-dynamic";
+
+/** Readable by every signed-in account, viewers included: seeing who did what changes nothing. */
+export default async function AuditPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  await requirePageSession();
+  const { locale } = await getTranslator();
+  const sp = await searchParams;
+  const { page, perPage, choices } = pageParams(sp);
+  const filters = { action: (one(sp.action) ?? "").trim().slice(0, 200), actor: (one(sp.actor) ?? "").trim().slice(0, 300) };
+  const db = await getDb();
+  const [log, actions] = await Promise.all([
+    listAudit(db, { page, perPage, action: filters.action || undefined, actor: filters.actor || undefined }),
+    listAuditActions(db),
+  ]);
+  return <AuditLog locale={locale} log={log} actions={actions} filters={filters} perPageChoices={choices} nowMs={Date.now()} />;
+}
