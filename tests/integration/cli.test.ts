@@ -93,7 +93,8 @@ describe("queue CLI", () => {
     const sup = startCli(["work"], { ...env, QUEUE: "st" });
     started.push(sup);
     const id = await waitFor("worker", async () => (await redis.smembers(key("workers")))[0], 60_000);
-    runCli(["enqueue", "st", "RecordJob", '{"n":"slow","ms":20000}'], env);
+    // Held until released, so "in flight" holds however slowly a loaded machine runs the CLI.
+    runCli(["enqueue", "st", "BlockJob", '{"n":"slow"}'], env);
     runCli(["enqueue", "other", "RecordJob", '{"n":1}'], env);
     runCli(["enqueue", "st", "FailJob", "{}"], env);
     await waitFor("job in flight", async () => (await redis.sismember(key("test:started"), "slow")) === 1);
@@ -102,11 +103,13 @@ describe("queue CLI", () => {
     expect(text.stdout).toMatch(/processed 0 · failed 0 in the failed list/);
     expect(text.stdout).toMatch(/^other\s+1\s+\d+\.\ds/m);
     expect(text.stdout).toContain(id);
-    expect(text.stdout).toMatch(/RecordJob on st since \d+s ago/);
+    expect(text.stdout).toMatch(/BlockJob on st since \d+s ago/);
     const json = JSON.parse(runCli(["status", "--json"], env).stdout);
     expect(json.stats.working).toBe(1);
-    expect(json.workers[0].job.payload.className).toBe("RecordJob");
+    expect(json.workers[0].job.payload.className).toBe("BlockJob");
     expect(json.queues.map((q: { name: string }) => q.name).sort()).toEqual(["other", "st"]);
+    await redis.rpush(key("test:release:slow"), "go");
+    await waitFor("released job done", async () => (await redis.sismember(key("test:done"), "slow")) === 1, 60_000);
     sup.kill("SIGTERM");
     await sup.exited;
     redis.disconnect();
