@@ -2,14 +2,16 @@ import { guardRoute } from "./auth";
 
 /**
  * A read-only JSON route for polling and monitoring: a session or the API token, then `read()`;
- * Redis being away is a 503 with a message, not a stack trace.
+ * Redis being away is a 503 with a message, not a stack trace. `read` gets the request (for its
+ * query string) and may answer a Response of its own, e.g. a 404 for a malformed path segment.
  */
-export function readOnlyJsonRoute(read: () => Promise<unknown>) {
+export function readOnlyJsonRoute(read: (req: Request) => Promise<unknown>) {
   return async function GET(req: Request): Promise<Response> {
     const refused = await guardRoute(req);
     if (refused) return refused;
     try {
-      return Response.json(await read());
+      const body = await read(req);
+      return body instanceof Response ? body : Response.json(body);
     } catch (e) {
       return Response.json({ error: `Redis is unreachable: ${(e as Error).message}` }, { status: 503 });
     }

@@ -15,7 +15,7 @@ const td = "py-1 pr-4 align-top";
 const ARGS_PREVIEW = 80;
 
 /** Args as JSON text, never HTML: a `<script>` in the args is shown, not run. */
-function argsText(job: QueuedJob): string {
+export function argsText(job: Pick<QueuedJob, "raw" | "payload">): string {
   if (!job.payload.ok) return job.raw;
   try {
     return JSON.stringify(job.payload.argsArray) ?? "";
@@ -24,17 +24,31 @@ function argsText(job: QueuedJob): string {
   }
 }
 
-function formatTime(ms: number | undefined): string {
+/** "2026-11-29 10:42:07 UTC", or "–" when unknown. */
+export function formatTime(ms: number | undefined): string {
   if (ms === undefined || !Number.isFinite(ms)) return "–";
   const d = new Date(ms);
   return `${d.toISOString().slice(0, 19).replace("T", " ")} UTC`;
 }
 
-function Pager({ t, queue, page, perPage, total, choices }: { t: Translate; queue: string; page: number; perPage: number; total: number; choices: number[] }) {
+/** Args cut to one line; long ones open in place. */
+export function ArgsPreview({ text }: { text: string }) {
+  return text.length <= ARGS_PREVIEW ? (
+    <span className="break-all" data-args>{text}</span>
+  ) : (
+    <details>
+      <summary className="cursor-pointer break-all" data-args>{text.slice(0, ARGS_PREVIEW)}…</summary>
+      <pre className="mt-1 max-h-96 overflow-auto whitespace-pre-wrap break-all rounded bg-zinc-50 p-2 dark:bg-zinc-900">{text}</pre>
+    </details>
+  );
+}
+
+/** "Showing x–y of n", previous/next and 20/50/100 per page, as links that put the page in the URL of `base`. */
+export function Pager({ t, base, page, perPage, total, choices }: { t: Translate; base: string; page: number; perPage: number; total: number; choices: number[] }) {
   const pages = Math.max(1, Math.ceil(total / perPage));
   const from = total === 0 ? 0 : (page - 1) * perPage + 1;
   const to = Math.min(total, page * perPage);
-  const href = (p: number, per = perPage) => `/queues/${encodeURIComponent(queue)}?page=${p}&per=${per}`;
+  const href = (p: number, per = perPage) => `${base}?page=${p}&per=${per}`;
   const link = "rounded border border-zinc-300 px-2 py-0.5 dark:border-zinc-700";
   const off = `${link} opacity-40`;
   return (
@@ -75,7 +89,7 @@ export function QueueJobs({
 }) {
   const t = translator(locale);
   const count = jobs.total.toLocaleString("en");
-  const pager = <Pager t={t} queue={queue} page={jobs.page} perPage={jobs.perPage} total={jobs.total} choices={perPageChoices} />;
+  const pager = <Pager t={t} base={`/queues/${encodeURIComponent(queue)}`} page={jobs.page} perPage={jobs.perPage} total={jobs.total} choices={perPageChoices} />;
   return (
     <div className="space-y-4">
       <p className="text-sm">
@@ -122,14 +136,7 @@ export function QueueJobs({
                     <td className={`${td} tabular-nums text-zinc-500`}>{job.index + 1}</td>
                     <td className={`${td} break-all font-mono`}>{cls}</td>
                     <td className={`${td} font-mono`}>
-                      {args.length <= ARGS_PREVIEW ? (
-                        <span className="break-all" data-args>{args}</span>
-                      ) : (
-                        <details>
-                          <summary className="cursor-pointer break-all" data-args>{args.slice(0, ARGS_PREVIEW)}…</summary>
-                          <pre className="mt-1 max-h-96 overflow-auto whitespace-pre-wrap break-all rounded bg-zinc-50 p-2 dark:bg-zinc-900">{args}</pre>
-                        </details>
-                      )}
+                      <ArgsPreview text={args} />
                     </td>
                     <td className={`${td} tabular-nums`}>{formatTime(job.payload.queueTimeMs)}</td>
                     <td className={`${td} break-all font-mono text-xs`}>{job.payload.id ?? "–"}</td>
