@@ -37,8 +37,11 @@ function Reschedule({ locale, timestamp, onReschedule, onDone }: { locale: Local
   const canWrite = useCanWrite();
   const [when, setWhen] = useState(() => utcInputValue(timestamp * 1000));
   return (
-    <span className="inline-flex flex-wrap items-center gap-2">
-      <input type="datetime-local" step={1} value={when} onChange={(e) => setWhen(e.target.value)} aria-label={t("delayed.rescheduleTo")} title={t("delayed.rescheduleTo")} disabled={!canWrite} className={input} />
+    <span className="inline-flex items-center gap-2">
+      <label className="inline-flex items-center gap-1 text-xs text-zinc-500">
+        <input type="datetime-local" step={1} value={when} onChange={(e) => setWhen(e.target.value)} aria-label={t("delayed.rescheduleTo")} title={t("delayed.rescheduleTo")} disabled={!canWrite} className={input} />
+        UTC
+      </label>
       <ConfirmButton locale={locale} label={t("delayed.reschedule")} action={() => onReschedule(when)} onDone={onDone} quiet />
     </span>
   );
@@ -79,10 +82,10 @@ export function DelayedItems({ initial, locale, perPageChoices, actions }: { ini
             <thead className="text-left text-zinc-500">
               <tr>
                 <th className={`${th} w-10`}>#</th>
-                <th className={`${th} w-48`}>{t("queue.class")}</th>
+                <th className={`${th} w-40`}>{t("queue.class")}</th>
                 <th className={`${th} w-28`}>{t("queues.name")}</th>
                 <th className={th}>{t("queue.args")}</th>
-                <th className={`${th} w-[21rem]`}>{t("delayed.actions")}</th>
+                <th className={`${th} w-[25rem]`}>{t("delayed.actions")}</th>
               </tr>
             </thead>
             <tbody>

@@ -26,9 +26,10 @@ const td = "py-1 pr-4 align-top";
 
 /** The last action's answer, kept above the table because the row it came from may be gone. */
 export function ActionFlash({ result }: { result: ActionResult | null }) {
+  if (!result) return null;
   return (
-    <p role="status" aria-live="polite" data-flash className={`min-h-5 text-sm ${result?.ok ? "text-green-700 dark:text-green-400" : "text-red-700 dark:text-red-400"}`}>
-      {result?.message}
+    <p role="status" aria-live="polite" data-flash className={`text-sm ${result.ok ? "text-green-700 dark:text-green-400" : "text-red-700 dark:text-red-400"}`}>
+      {result.message}
     </p>
   );
 }

@@ -2,8 +2,10 @@
 
 import Link from "next/link";
 import { useState, useTransition } from "react";
+import { useQueryClient } from "@tanstack/react-query";
 import type { ScheduleField } from "@/lib/resque/schedules-parse";
 import { translator, type Locale, type MessageKey } from "@/lib/i18n";
+import { queryKeys } from "@/lib/query-keys";
 import { useCanWrite } from "../providers";
 import type { ActionResult } from "./confirm-button";
 import { describeCron } from "./schedules-cron";
@@ -65,6 +67,7 @@ function Field({ id, label, hint, error, children }: { id: string; label: string
 export function ScheduleFormView({ locale, mode, initial, save }: { locale: Locale; mode: "create" | "edit"; initial?: ScheduleForm; save: (form: ScheduleForm) => Promise<ScheduleFormResult> }) {
   const t = translator(locale);
   const canWrite = useCanWrite();
+  const client = useQueryClient();
   const [v, setV] = useState(initial ?? EMPTY);
   const [result, setResult] = useState<ScheduleFormResult | null>(null);
   const [pending, startTransition] = useTransition();
@@ -84,6 +87,8 @@ export function ScheduleFormView({ locale, mode, initial, save }: { locale: Loca
     startTransition(async () => {
       let r: ScheduleFormResult | undefined;
       try {
+        // The list we return to must draw the server's fresh read, not what it polled before.
+        client.removeQueries({ queryKey: queryKeys.schedules() });
         r = await save(v);
       } catch (err) {
         r = { ok: false, message: t("action.failed", { error: (err as Error).message }) };

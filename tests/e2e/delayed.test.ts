@@ -39,7 +39,7 @@ describe("delayed pages", () => {
   /** What Redis holds, read without the engine: timestamp → items. */
   async function schedule(): Promise<Map<number, string[]>> {
     const out = new Map<number, string[]>();
-    for (const ts of await redis.zrange(key("delayed_queue_schedule"), 0, -1)) out.set(Number(ts), await redis.lrange(key(`delayed:${ts}`), 0, -1));
+    for (const ts of await redis.zrange(key("delayed_queue_schedule"), "0", "-1")) out.set(Number(ts), await redis.lrange(key(`delayed:${ts}`), 0, -1));
     return out;
   }
 
@@ -210,7 +210,7 @@ describe("delayed pages", () => {
       [[hourTs + 0.5, raws.move, "2027-01-01T00:00"], "Invalid timestamp"],
       [[hourTs, "", "2027-01-01T00:00"], "Invalid job"],
       [[hourTs, 42, "2027-01-01T00:00"], "Invalid job"],
-      [[hourTs, raws.move.replace("move", "mvoe"), "2027-01-01T00:00"], "it was already enqueued or removed"],
+      [[hourTs, raws.move!.replace("move", "mvoe"), "2027-01-01T00:00"], "it was already enqueued or removed"],
     ] as const) {
       const replay = await replayAction(page, web.url, reschedule, [...args]);
       expect(replay.text, JSON.stringify(args).slice(0, 100)).toContain(answer);
