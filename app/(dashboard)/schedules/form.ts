@@ -14,7 +14,7 @@ export function checkScheduleForm(form: unknown, t: Translate): { input: Schedul
   const f = (typeof form === "object" && form !== null ? form : {}) as Partial<Record<keyof ScheduleForm, unknown>>;
   const text = (v: unknown, max = MAX_TEXT) => (typeof v === "string" && v.length <= max ? v.trim() : null);
   const fields: Array<[ScheduleFormField, unknown, number?]> = [["name", f.name, 200], ["class", f.className], ["cron", f.cron], ["timezone", f.timezone], ["every", f.every], ["queue", f.queue], ["description", f.description], ["args", f.args, MAX_ARGS]];
-  for (const [field, v, max] of fields) if (text(v, max) === null) return { field, message: t("schedules.form.tooLong") };
+  for (const [field, v, max] of fields) if (text(v, max) === null) return { field, message: t(typeof v === "string" ? "schedules.form.tooLong" : "schedules.form.required") };
   const name = text(f.name)!;
   const className = text(f.className)!;
   if (!name) return { field: "name", message: t("schedules.form.required") };
