@@ -2,14 +2,17 @@ import { guardRoute } from "./auth";
 
 /**
  * A read-only JSON route for polling and monitoring: a session or the API token, then `read()`
- * (given the request's query string); Redis being away is a 503 with a message, not a stack trace.
+ * with the request's query string (and the request, for its path); Redis being away is a 503 with
+ * a message, not a stack trace. `read` may answer a Response of its own, e.g. a 404 for a
+ * malformed path segment.
  */
-export function readOnlyJsonRoute(read: (query: URLSearchParams) => Promise<unknown>) {
+export function readOnlyJsonRoute(read: (query: URLSearchParams, req: Request) => Promise<unknown>) {
   return async function GET(req: Request): Promise<Response> {
     const refused = await guardRoute(req);
     if (refused) return refused;
     try {
-      return Response.json(await read(new URL(req.url).searchParams));
+      const body = await read(new URL(req.url).searchParams, req);
+      return body instanceof Response ? body : Response.json(body);
     } catch (e) {
       return Response.json({ error: `Redis is unreachable: ${(e as Error).message}` }, { status: 503 });
     }

@@ -8,4 +8,10 @@ export const queryKeys = {
   stats: () => ["stats"] as const,
   keys: (query: object) => ["keys", query] as const,
   keyValue: (query: object) => ["key-value", query] as const,
+  /** Every delayed view: the timestamp list and each timestamp's items, per page. */
+  delayed: () => ["delayed"] as const,
+  delayedList: (page: number, perPage: number) => ["delayed", "list", page, perPage] as const,
+  delayedItems: (timestamp: number, page: number, perPage: number) => ["delayed", "items", timestamp, page, perPage] as const,
+  schedules: () => ["schedules"] as const,
+  schedulesList: (page: number, perPage: number) => ["schedules", "list", page, perPage] as const,
 };

@@ -28,6 +28,7 @@ export function ConfirmButton({
   danger = false,
   redirectTo,
   onDone,
+  quiet = false,
 }: {
   locale: Locale;
   label: string;
@@ -37,6 +38,8 @@ export function ConfirmButton({
   /** Where to go after a successful action (e.g. the list, after removing the page's queue). */
   redirectTo?: string;
   onDone?: (r: ActionResult) => void;
+  /** The caller shows the answer itself (in `onDone`), e.g. because this button's row goes away. */
+  quiet?: boolean;
 }) {
   const t = translator(locale);
   const router = useRouter();
@@ -83,7 +86,7 @@ export function ConfirmButton({
           {label}
         </button>
       )}
-      {result && (
+      {result && !quiet && (
         <span role="status" aria-live="polite" className={`text-sm ${result.ok ? "text-green-700 dark:text-green-400" : "text-red-700 dark:text-red-400"}`}>
           {result.message}
         </span>

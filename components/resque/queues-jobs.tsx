@@ -26,10 +26,23 @@ export function argsText(payload: DecodedPayload): string {
   }
 }
 
-function formatTime(ms: number | undefined): string {
+/** "2026-11-29 10:42:07 UTC", or "–" when unknown. */
+export function formatTime(ms: number | undefined): string {
   if (ms === undefined || !Number.isFinite(ms)) return "–";
   const d = new Date(ms);
   return `${d.toISOString().slice(0, 19).replace("T", " ")} UTC`;
+}
+
+/** Args cut to one line; long ones open in place. */
+export function ArgsPreview({ text }: { text: string }) {
+  return text.length <= ARGS_PREVIEW ? (
+    <span className="break-all" data-args>{text}</span>
+  ) : (
+    <details>
+      <summary className="cursor-pointer break-all" data-args>{text.slice(0, ARGS_PREVIEW)}…</summary>
+      <pre className="mt-1 max-h-96 overflow-auto whitespace-pre-wrap break-all rounded bg-zinc-50 p-2 dark:bg-zinc-900">{text}</pre>
+    </details>
+  );
 }
 
 /** One queue: pause banner, destructive queue actions, and a page of its pending jobs. */
@@ -97,14 +110,7 @@ export function QueueJobs({
                     <td className={`${td} tabular-nums text-zinc-500`}>{job.index + 1}</td>
                     <td className={`${td} break-all font-mono`}>{cls}</td>
                     <td className={`${td} font-mono`}>
-                      {args.length <= ARGS_PREVIEW ? (
-                        <span className="break-all" data-args>{args}</span>
-                      ) : (
-                        <details>
-                          <summary className="cursor-pointer break-all" data-args>{args.slice(0, ARGS_PREVIEW)}…</summary>
-                          <pre className="mt-1 max-h-96 overflow-auto whitespace-pre-wrap break-all rounded bg-zinc-50 p-2 dark:bg-zinc-900">{args}</pre>
-                        </details>
-                      )}
+                      <ArgsPreview text={args} />
                     </td>
                     <td className={`${td} tabular-nums`}>{formatTime(job.payload.queueTimeMs)}</td>
                     <td className={`${td} break-all font-mono text-xs`}>{job.payload.id ?? "–"}</td>

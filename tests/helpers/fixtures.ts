@@ -62,3 +62,29 @@ export async function redisNowMs(redis: Redis): Promise<number> {
   const [s, us] = await redis.time();
   return Number(s) * 1000 + Math.floor(Number(us) / 1000);
 }
+
+/**
+ * Every delayed item of the php, node and Ruby fixture files (with their schedule and reverse-index
+ * entries) as seedable entries, and the items with their timestamp and source.
+ */
+export function delayedFixtures(): { fixtures: FixtureEntry[]; items: { ts: number; raw: string; source: string }[] } {
+  const fixtures: FixtureEntry[] = [];
+  const items: { ts: number; raw: string; source: string }[] = [];
+  for (const [file, prefix] of [["php-resque", "php"], ["node-resque", "node"]] as const) {
+    for (const [name, f] of Object.entries(loadEntries(file))) {
+      if (name === "_source" || !/delayed|timestamps/.test(name)) continue;
+      fixtures.push(f);
+      if (f.type === "list") items.push({ ts: Number(f.key.split(":").pop()), raw: f.raw, source: `${prefix}:${name}` });
+    }
+  }
+  const ruby = loadRuby();
+  const ts = Number(ruby.delayed_schedule_score);
+  const listKey = ruby.delayed_list_key!;
+  for (const name of ["delayed_item", "delayed_item_duplicate", "delayed_item_unicode", "delayed_item_positional_args", "delayed_item_foreign_class"]) {
+    fixtures.push({ key: listKey, type: "list", raw: ruby[name]! });
+    items.push({ ts, raw: ruby[name]!, source: `ruby:${name}` });
+  }
+  fixtures.push({ key: ruby.delayed_schedule_key!, type: "zset", raw: ruby.delayed_schedule_member!, score: ts });
+  fixtures.push({ key: ruby.delayed_timestamps_key!, type: "set", raw: ruby.delayed_timestamps_member! });
+  return { fixtures, items };
+}

@@ -16,7 +16,7 @@ import {
   Scheduler,
   Worker,
 } from "@/lib/resque";
-import { loadEntries, loadRuby, seedRaw, type FixtureEntry } from "../helpers/fixtures";
+import { delayedFixtures, seedRaw } from "../helpers/fixtures";
 import { testNamespace, testRedis, waitFor } from "../helpers/ns";
 
 const cleanups: (() => Promise<unknown> | void)[] = [];
@@ -30,28 +30,6 @@ function setup(label: string) {
   const conn = new Connection({ redis, namespace });
   cleanups.push(() => redis.disconnect());
   return { redis, namespace, conn, k: conn.keys, key: (s: string) => `${namespace}:${s}` };
-}
-
-function delayedFixtures(): { fixtures: FixtureEntry[]; items: { ts: number; raw: string; source: string }[] } {
-  const fixtures: FixtureEntry[] = [];
-  const items: { ts: number; raw: string; source: string }[] = [];
-  for (const [file, prefix] of [["php-resque", "php"], ["node-resque", "node"]] as const) {
-    for (const [name, f] of Object.entries(loadEntries(file))) {
-      if (name === "_source" || !/delayed|timestamps/.test(name)) continue;
-      fixtures.push(f);
-      if (f.type === "list") items.push({ ts: Number(f.key.split(":").pop()), raw: f.raw, source: `${prefix}:${name}` });
-    }
-  }
-  const ruby = loadRuby();
-  const ts = Number(ruby.delayed_schedule_score);
-  const listKey = ruby.delayed_list_key!;
-  for (const name of ["delayed_item", "delayed_item_duplicate", "delayed_item_unicode", "delayed_item_positional_args", "delayed_item_foreign_class"]) {
-    fixtures.push({ key: listKey, type: "list", raw: ruby[name]! });
-    items.push({ ts, raw: ruby[name]!, source: `ruby:${name}` });
-  }
-  fixtures.push({ key: ruby.delayed_schedule_key!, type: "zset", raw: ruby.delayed_schedule_member!, score: ts });
-  fixtures.push({ key: ruby.delayed_timestamps_key!, type: "set", raw: ruby.delayed_timestamps_member! });
-  return { fixtures, items };
 }
 
 describe("delayed jobs: wire format", () => {

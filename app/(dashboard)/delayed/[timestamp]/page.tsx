@@ -1,0 +1,40 @@
+import { notFound } from "next/navigation";
+import { DelayedItems } from "@/components/resque/delayed-items";
+import { requirePageSession } from "../../../auth";
+import { getTranslator } from "../../../locale";
+import { RedisDown } from "../../../redis-down";
+import { enqueueDelayedNowAction, removeDelayedAction, rescheduleDelayedAction } from "../actions";
+import { parseTimestamp, readDelayedItems } from "../data";
+import { PER_PAGE_CHOICES, pagingFrom } from "../../../page-params";
+
+export const dynamic = "force-dynamic";
+
+/**
+ * The jobs due at one timestamp. A timestamp with no jobs left is not a 404: after "enqueue now"
+ * on its last job the page says the jobs were enqueued or removed.
+ */
+export default async function DelayedTimestampPage({ params, searchParams }: { params: Promise<{ timestamp: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  await requirePageSession();
+  const { locale, t } = await getTranslator();
+  const timestamp = parseTimestamp((await params).timestamp);
+  if (timestamp === null) notFound();
+  const sp = await searchParams;
+  let initial;
+  try {
+    initial = await readDelayedItems(timestamp, pagingFrom((k) => [sp[k]].flat()[0]));
+  } catch (e) {
+    return <RedisDown t={t} error={e} />;
+  }
+  return (
+    <DelayedItems
+      initial={initial}
+      locale={locale}
+      perPageChoices={PER_PAGE_CHOICES}
+      actions={{
+        enqueueNow: enqueueDelayedNowAction.bind(null, timestamp),
+        remove: removeDelayedAction.bind(null, timestamp),
+        reschedule: rescheduleDelayedAction.bind(null, timestamp),
+      }}
+    />
+  );
+}

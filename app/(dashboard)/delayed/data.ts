@@ -1,0 +1,50 @@
+import { countDelayed, getSchedulerHealth, listDelayedItems, listDelayedTimestamps, type PageOptions } from "@/lib/resque/index";
+import { getConnection } from "@/lib/redis";
+import type { DelayedListData } from "@/components/resque/delayed-list";
+import type { DelayedItemsData } from "@/components/resque/delayed-items";
+
+/** 9999-12-31 23:59:59 UTC: anything later is a typo, not a plan. */
+export const MAX_TIMESTAMP = 253_402_300_799;
+
+/** Whole unix seconds as stored in `delayed_queue_schedule`, or null. */
+export function isTimestamp(ts: unknown): ts is number {
+  return typeof ts === "number" && Number.isInteger(ts) && ts >= 0 && ts <= MAX_TIMESTAMP;
+}
+
+/** A URL segment that is a timestamp ("1795920176"), or null. */
+export function parseTimestamp(segment: string): number | null {
+  const ts = /^\d{1,12}$/.test(segment) ? Number(segment) : NaN;
+  return isTimestamp(ts) ? ts : null;
+}
+
+/**
+ * A datetime-local value read as UTC ("2026-11-29T10:42" or with seconds) → unix seconds, or
+ * null when it is not a real date (Feb 30 included) or out of range.
+ */
+export function parseUtcInput(text: unknown): number | null {
+  const m = typeof text === "string" ? /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?$/.exec(text.trim()) : null;
+  if (!m) return null;
+  const [y, mo, d, h, mi, s] = m.slice(1).map((v) => Number(v ?? 0)) as [number, number, number, number, number, number];
+  const ms = Date.UTC(y, mo - 1, d, h, mi, s);
+  const back = new Date(ms);
+  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) return null;
+  const ts = ms / 1000;
+  return isTimestamp(ts) ? ts : null;
+}
+
+/**
+ * The Delayed page and GET /api/delayed: totals, one page of timestamps, the scheduler's lock holder.
+ * Cost: countDelayed's one Lua call (O(timestamps) inside Redis) + 2 round trips for the page +
+ * the scheduler-health pipeline.
+ */
+export async function readDelayed(opts: PageOptions): Promise<DelayedListData> {
+  const conn = getConnection();
+  const nowMs = Date.now();
+  const [counts, page, health] = await Promise.all([countDelayed(conn, nowMs / 1000), listDelayedTimestamps(conn, opts), getSchedulerHealth(conn, nowMs / 1000)]);
+  return { counts, page, leader: health.leader ?? health.nodeLeader, nowMs };
+}
+
+/** One timestamp's items, a page at a time. Cost: 1 round trip. */
+export async function readDelayedItems(timestamp: number, opts: PageOptions): Promise<DelayedItemsData> {
+  return { timestamp, items: await listDelayedItems(getConnection(), timestamp, opts), nowMs: Date.now() };
+}

@@ -1,0 +1,21 @@
+import Link from "next/link";
+import { ScheduleFormView } from "@/components/resque/schedules-form";
+import { requirePageSession } from "../../../auth";
+import { getTranslator } from "../../../locale";
+import { saveScheduleAction } from "../actions";
+
+export const dynamic = "force-dynamic";
+
+export default async function NewSchedulePage() {
+  await requirePageSession();
+  const { locale, t } = await getTranslator();
+  return (
+    <div className="space-y-4">
+      <p className="text-sm">
+        <Link href="/schedules" className="text-blue-700 hover:underline dark:text-blue-400">← {t("schedules.form.back")}</Link>
+      </p>
+      <h1 className="text-xl font-semibold">{t("schedules.form.newTitle")}</h1>
+      <ScheduleFormView locale={locale} mode="create" save={saveScheduleAction.bind(null, "create")} />
+    </div>
+  );
+}

@@ -1,0 +1,34 @@
+import { SchedulesList } from "@/components/resque/schedules-list";
+import { requirePageSession } from "../../auth";
+import { getTranslator } from "../../locale";
+import { RedisDown } from "../../redis-down";
+import { PER_PAGE_CHOICES, pagingFrom } from "../../page-params";
+import { deleteScheduleAction, runScheduleNowAction, setScheduleEnabledAction } from "./actions";
+import { readSchedules } from "./data";
+
+export const dynamic = "force-dynamic";
+
+export default async function SchedulesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  await requirePageSession();
+  const { locale, t } = await getTranslator();
+  const sp = await searchParams;
+  const one = (k: string) => [sp[k]].flat()[0];
+  let initial;
+  try {
+    initial = await readSchedules(pagingFrom(one));
+  } catch (e) {
+    return <RedisDown t={t} error={e} />;
+  }
+  // "Saved" only for a schedule that is there: the URL alone must not make the page claim it.
+  const savedName = one("saved");
+  const saved = savedName && initial.schedules.items.some((s) => s.name === savedName) ? savedName : null;
+  return (
+    <SchedulesList
+      initial={initial}
+      locale={locale}
+      perPageChoices={PER_PAGE_CHOICES}
+      saved={saved}
+      actions={{ run: runScheduleNowAction, setEnabled: setScheduleEnabledAction, remove: deleteScheduleAction }}
+    />
+  );
+}

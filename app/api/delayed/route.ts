@@ -1,0 +1,13 @@
+import { readOnlyJsonRoute } from "../../json-route";
+import { readDelayed } from "../../(dashboard)/delayed/data";
+import { pagingFrom } from "../../page-params";
+
+export const dynamic = "force-dynamic";
+
+/**
+ * Delayed jobs as JSON, polled by the Delayed page (`?page=&per=`): totals, one page of
+ * timestamps with counts and first item, the scheduler lock holder. See docs/api/delayed.md.
+ */
+export const GET = readOnlyJsonRoute((q) => {
+  return readDelayed(pagingFrom((k) => q.get(k)));
+});

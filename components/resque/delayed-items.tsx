@@ -1,0 +1,130 @@
+"use client";
+
+import Link from "next/link";
+import { useState } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import type { Page } from "@/lib/resque/admin/types";
+import type { DelayedItem } from "@/lib/resque/admin/delayed";
+import { translator, type Locale } from "@/lib/i18n";
+import { queryKeys } from "@/lib/query-keys";
+import { useCanWrite } from "../providers";
+import { ConfirmButton, type ActionResult } from "./confirm-button";
+import { LiveControl, useLivePoll } from "./live-control";
+import { ArgsPreview, argsText, formatTime } from "./queues-jobs";
+import { Pager } from "./pager";
+import { formatWhen, utcInputValue } from "./delayed-time";
+import { ActionFlash, OverdueBadge } from "./delayed-list";
+
+export interface DelayedItemsData {
+  timestamp: number;
+  items: Page<DelayedItem>;
+  nowMs: number;
+}
+
+/** The item actions, already bound to the page's timestamp; each takes the item's stored bytes. */
+export interface DelayedItemActions {
+  enqueueNow: (raw: string) => Promise<ActionResult>;
+  remove: (raw: string) => Promise<ActionResult>;
+  reschedule: (raw: string, when: string) => Promise<ActionResult>;
+}
+
+const th = "py-1 pr-4 font-normal";
+const td = "py-1 pr-4 align-top";
+const input = "rounded border border-zinc-300 bg-transparent px-1 py-0.5 text-sm dark:border-zinc-700 dark:[color-scheme:dark]";
+
+/** A UTC date-time field and its button; the server validates the value (a past time means due now). */
+function Reschedule({ locale, timestamp, onReschedule, onDone }: { locale: Locale; timestamp: number; onReschedule: (when: string) => Promise<ActionResult>; onDone: (r: ActionResult) => void }) {
+  const t = translator(locale);
+  const canWrite = useCanWrite();
+  const [when, setWhen] = useState(() => utcInputValue(timestamp * 1000));
+  return (
+    <span className="inline-flex items-center gap-2">
+      <label className="inline-flex items-center gap-1 text-xs text-zinc-500">
+        <input type="datetime-local" step={1} value={when} onChange={(e) => setWhen(e.target.value)} aria-label={t("delayed.rescheduleTo")} title={t("delayed.rescheduleTo")} disabled={!canWrite} className={input} />
+        UTC
+      </label>
+      <ConfirmButton locale={locale} label={t("delayed.reschedule")} action={() => onReschedule(when)} onDone={onDone} quiet />
+    </span>
+  );
+}
+
+/** The jobs due at one timestamp, a page at a time, each with enqueue-now, delete and reschedule; polls /api/delayed/[ts]. */
+export function DelayedItems({ initial, locale, perPageChoices, actions }: { initial: DelayedItemsData; locale: Locale; perPageChoices: number[]; actions: DelayedItemActions }) {
+  const t = translator(locale);
+  const client = useQueryClient();
+  const { timestamp } = initial;
+  const { page: pageNo, perPage } = initial.items;
+  const { query: q, settings } = useLivePoll<DelayedItemsData>(queryKeys.delayedItems(timestamp, pageNo, perPage), `/api/delayed/${timestamp}?page=${pageNo}&per=${perPage}`, initial);
+  const [flash, setFlash] = useState<ActionResult | null>(null);
+  const done = (r: ActionResult) => {
+    setFlash(r);
+    void client.invalidateQueries({ queryKey: queryKeys.delayed() });
+  };
+  const { items, nowMs } = q.data;
+  const ms = timestamp * 1000;
+  const pager = <Pager t={t} path={`/delayed/${timestamp}`} page={items.page} perPage={items.perPage} total={items.total} choices={perPageChoices} />;
+  return (
+    <div className="space-y-4">
+      <p className="text-sm">
+        <Link href="/delayed" className="text-blue-700 hover:underline dark:text-blue-400">← {t("delayed.back")}</Link>
+      </p>
+      <h1 className="text-xl font-semibold">
+        {t("delayed.dueAt", { when: formatWhen(t, ms, nowMs) })}
+        {ms <= nowMs && <OverdueBadge label={t("delayed.overdue")} />}
+      </h1>
+      <LiveControl locale={locale} {...settings} updatedAt={q.dataUpdatedAt} failed={q.isError} />
+      <ActionFlash result={flash} />
+      {items.total === 0 ? (
+        <p className="text-zinc-500">{t("delayed.itemsEmpty")}</p>
+      ) : (
+        <>
+          {pager}
+          <table className="w-full table-fixed text-sm">
+            <thead className="text-left text-zinc-500">
+              <tr>
+                <th className={`${th} w-10`}>#</th>
+                <th className={`${th} w-40`}>{t("queue.class")}</th>
+                <th className={`${th} w-28`}>{t("queues.name")}</th>
+                <th className={th}>{t("queue.args")}</th>
+                <th className={`${th} w-[25rem]`}>{t("delayed.actions")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.items.map((item) => {
+                const cls = item.payload.displayClass ?? "?";
+                return (
+                  <tr key={`${item.index}:${item.raw}`} data-item={item.index} className="border-t border-zinc-100 dark:border-zinc-900">
+                    <td className={`${td} tabular-nums text-zinc-500`}>{item.index + 1}</td>
+                    <td className={`${td} break-all font-mono`}>{cls}</td>
+                    <td className={`${td} break-all font-mono`}>{item.queue ?? t("delayed.noQueue")}</td>
+                    <td className={`${td} font-mono`}>
+                      <ArgsPreview text={argsText(item.payload)} />
+                    </td>
+                    <td className={td}>
+                      <div className="flex flex-col items-start gap-1.5">
+                        <span className="flex flex-wrap gap-2">
+                          <ConfirmButton locale={locale} label={t("delayed.enqueueNow")} action={() => actions.enqueueNow(item.raw)} onDone={done} quiet />
+                          <ConfirmButton
+                            locale={locale}
+                            label={t("delayed.delete")}
+                            question={t("delayed.deleteConfirm", { class: cls, time: formatTime(ms) })}
+                            action={() => actions.remove(item.raw)}
+                            onDone={done}
+                            quiet
+                            danger
+                          />
+                        </span>
+                        <Reschedule locale={locale} timestamp={timestamp} onReschedule={(when) => actions.reschedule(item.raw, when)} onDone={done} />
+                      </div>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+          {pager}
+        </>
+      )}
+    </div>
+  );
+}
