@@ -3,4 +3,6 @@ export const queryKeys = {
   status: () => ["status"] as const,
   queues: () => ["queues"] as const,
   workers: () => ["workers"] as const,
+  /** `failed()` matches every failed-page query (list and groups, any filter) for invalidation. */
+  failed: (...parts: string[]) => ["failed", ...parts] as const,
 };

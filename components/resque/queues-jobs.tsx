@@ -1,7 +1,8 @@
 import Link from "next/link";
 import type { Page, QueuedJob } from "@/lib/resque/admin/types";
-import { translator, type Locale, type Translate } from "@/lib/i18n";
+import { translator, type Locale } from "@/lib/i18n";
 import { ConfirmButton, type ActionResult } from "./confirm-button";
+import { Pager } from "./pager";
 
 export interface QueueJobsActions {
   resume: () => Promise<ActionResult>;
@@ -30,33 +31,6 @@ function formatTime(ms: number | undefined): string {
   return `${d.toISOString().slice(0, 19).replace("T", " ")} UTC`;
 }
 
-function Pager({ t, queue, page, perPage, total, choices }: { t: Translate; queue: string; page: number; perPage: number; total: number; choices: number[] }) {
-  const pages = Math.max(1, Math.ceil(total / perPage));
-  const from = total === 0 ? 0 : (page - 1) * perPage + 1;
-  const to = Math.min(total, page * perPage);
-  const href = (p: number, per = perPage) => `/queues/${encodeURIComponent(queue)}?page=${p}&per=${per}`;
-  const link = "rounded border border-zinc-300 px-2 py-0.5 dark:border-zinc-700";
-  const off = `${link} opacity-40`;
-  return (
-    <nav aria-label={t("queue.pageOf", { page, pages })} className="flex flex-wrap items-center gap-3 text-sm text-zinc-600 dark:text-zinc-400">
-      <span data-showing>{t("queue.showing", { from: from.toLocaleString("en"), to: to.toLocaleString("en"), total: total.toLocaleString("en") })}</span>
-      {page > 1 ? <Link className={link} href={href(page - 1)}>← {t("queue.prev")}</Link> : <span className={off}>← {t("queue.prev")}</span>}
-      <span>{t("queue.pageOf", { page, pages })}</span>
-      {page < pages ? <Link className={link} href={href(page + 1)}>{t("queue.next")} →</Link> : <span className={off}>{t("queue.next")} →</span>}
-      <span className="flex items-center gap-1">
-        {t("queue.perPage")}
-        {choices.map((n) =>
-          n === perPage ? (
-            <span key={n} aria-current="true" className="rounded bg-zinc-200 px-1.5 dark:bg-zinc-800">{n}</span>
-          ) : (
-            <Link key={n} className="px-1.5 underline-offset-2 hover:underline" href={href(1, n)}>{n}</Link>
-          ),
-        )}
-      </span>
-    </nav>
-  );
-}
-
 /** One queue: pause banner, destructive queue actions, and a page of its pending jobs. */
 export function QueueJobs({
   locale,
@@ -75,7 +49,8 @@ export function QueueJobs({
 }) {
   const t = translator(locale);
   const count = jobs.total.toLocaleString("en");
-  const pager = <Pager t={t} queue={queue} page={jobs.page} perPage={jobs.perPage} total={jobs.total} choices={perPageChoices} />;
+  const href = (p: number, per: number) => `/queues/${encodeURIComponent(queue)}?page=${p}&per=${per}`;
+  const pager = <Pager t={t} page={jobs.page} perPage={jobs.perPage} total={jobs.total} choices={perPageChoices} href={href} />;
   return (
     <div className="space-y-4">
       <p className="text-sm">
