@@ -3,9 +3,8 @@
 import Link from "next/link";
 import { useState } from "react";
 import { translator, type Locale, type Translate } from "@/lib/i18n";
-import { formatWhen } from "@/lib/format";
 import { ConfirmButton, type ActionResult } from "./confirm-button";
-import { argsText, Backtrace, FailedBadges, jobClass, link, RetryButton } from "./failed-parts";
+import { argsText, Backtrace, FailedBadges, failedWhen, jobClass, link, RetryButton } from "./failed-parts";
 import type { FailedActions, FailedDetailData } from "./failed-list";
 
 function Field({ label, children, mono = false }: { label: string; children: React.ReactNode; mono?: boolean }) {
@@ -55,7 +54,7 @@ export function FailedDetail({ data, locale, actions }: { data: FailedDetailData
       <div className="flex flex-wrap items-start justify-between gap-3">
         <div className="space-y-1">
           <h1 className="break-all font-mono text-xl font-semibold">{cls}</h1>
-          <FailedBadges t={t} job={job} nowMs={redisTimeMs} />
+          <FailedBadges t={t} job={job} nowMs={redisTimeMs} showFailed />
         </div>
         <div className="flex flex-wrap items-center gap-3">
           <RetryButton locale={locale} t={t} label={t("failed.retry")} question={t("failed.confirm.retryOne", { class: cls, queue: job.queue })} run={(keep) => actions.retry([job.id], { list, keep })} onDone={setLast} />
@@ -70,12 +69,12 @@ export function FailedDetail({ data, locale, actions }: { data: FailedDetailData
         <Field label={t("failed.col.queue")} mono>{job.queue || "–"}</Field>
         <Field label={t("failed.col.worker")} mono>{job.worker || "–"}</Field>
         <Field label={t("failed.col.failedAt")}>
-          {formatWhen(t, job.failedAt, redisTimeMs)}
+          {failedWhen(t, job.failedAt, redisTimeMs)}
           {job.failedAt.raw && <span className="ml-2 font-mono text-xs text-zinc-500">{job.failedAt.raw}</span>}
         </Field>
         {job.retriedAt && (
           <Field label={t("failed.detail.retriedAt")}>
-            {formatWhen(t, job.retriedAt, redisTimeMs)}
+            {failedWhen(t, job.retriedAt, redisTimeMs)}
             <span className="ml-2 font-mono text-xs text-zinc-500">{job.retriedAt.raw}</span>
           </Field>
         )}

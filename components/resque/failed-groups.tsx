@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { translator, type Locale } from "@/lib/i18n";
 import { queryKeys } from "@/lib/query-keys";
+import { plural } from "@/lib/format";
 import { LiveControl, useLivePoll } from "./live-control";
 import { failedSearch, isFiltered, type FailedQuery } from "./failed-query";
 import { FailedHeader, link } from "./failed-parts";
@@ -45,7 +46,7 @@ export function FailedGroups({ initial, query, locale }: { initial: FailedGroups
                 <td className={`${td} text-right tabular-nums`}>{g.count.toLocaleString("en")}</td>
                 <td className={`${td} whitespace-nowrap`}>
                   <Link href={listOf(g.className, g.exception)} className={link}>
-                    {t("failed.groups.show", { count: g.count.toLocaleString("en") })}
+                    {plural(t, { one: "failed.groups.show.one", other: "failed.groups.show.other" }, g.count)}
                   </Link>
                   <span className="px-2 text-zinc-400">·</span>
                   <Link href={`/failed/${g.sampleId}${query.list === "failed" ? "" : `?list=${encodeURIComponent(data.list)}`}`} className={link}>

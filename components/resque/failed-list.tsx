@@ -5,13 +5,13 @@ import { useQueryClient } from "@tanstack/react-query";
 import { Fragment, useState } from "react";
 import type { FailedFilter, FailedGroup, FailedJob, FailedListInfo, Page, ResqueStats } from "@/lib/resque/admin/types";
 import { translator, type Locale, type Translate } from "@/lib/i18n";
-import { formatWhen, plural } from "@/lib/format";
+import { plural } from "@/lib/format";
 import { queryKeys } from "@/lib/query-keys";
 import { ConfirmButton, type ActionResult } from "./confirm-button";
 import { LiveControl, useLivePoll } from "./live-control";
 import { Pager } from "./pager";
 import { FAILED_PER_PAGE, failedSearch, isFiltered, type FailedQuery } from "./failed-query";
-import { argsText, Backtrace, bulkQuestion, FailedBadges, FailedHeader, jobClass, link, RetryButton } from "./failed-parts";
+import { argsText, Backtrace, bulkQuestion, FailedBadges, FailedHeader, failedWhen, jobClass, KeepRecord, link, RetryButton, retryQuestion } from "./failed-parts";
 
 /** GET /api/failed: a page of failures plus what the page around it shows. */
 export interface FailedListData extends Page<FailedJob> {
@@ -82,6 +82,8 @@ export function FailedList({ initial, query, locale, actions }: { initial: Faile
   };
   // Keeps the bar (and the answer in it) after an action emptied the list.
   const [acted, setActed] = useState(false);
+  // One switch for the bar's two retry buttons: whether a retry keeps the failure records.
+  const [keep, setKeep] = useState(false);
   const afterBulk = () => {
     setActed(true);
     setRowResult(null);
@@ -105,12 +107,11 @@ export function FailedList({ initial, query, locale, actions }: { initial: Faile
           <span className="tabular-nums text-zinc-600 dark:text-zinc-400" data-selected={selected.length}>
             {plural(t, { one: "failed.selected.one", other: "failed.selected.other" }, selected.length)}
           </span>
-          <RetryButton
+          <ConfirmButton
             locale={locale}
-            t={t}
             label={t("failed.retrySelected")}
-            question={plural(t, { one: "failed.confirm.retrySelected.one", other: "failed.confirm.retrySelected.other" }, selected.length)}
-            run={(keep) => actions.retry(selected, { ...opts, keep })}
+            question={retryQuestion(t, plural(t, { one: "failed.confirm.retrySelected.one", other: "failed.confirm.retrySelected.other" }, selected.length), keep)}
+            action={() => actions.retry(selected, { ...opts, keep })}
             onDone={afterBulk}
             disabled={selected.length === 0}
           />
@@ -124,12 +125,11 @@ export function FailedList({ initial, query, locale, actions }: { initial: Faile
             danger
           />
           <span className="ml-auto inline-flex flex-wrap items-center gap-x-4 gap-y-2">
-            <RetryButton
+            <ConfirmButton
               locale={locale}
-              t={t}
               label={plural(t, filtered ? { one: "failed.retryMatching.one", other: "failed.retryMatching.other" } : { one: "failed.retryAll.one", other: "failed.retryAll.other" }, data.total)}
-              question={bulkQuestion(t, "retry", data.total, data.filter)}
-              run={(keep) => actions.retryAll(data.filter, { ...opts, keep })}
+              question={retryQuestion(t, bulkQuestion(t, "retry", data.total, data.filter), keep)}
+              action={() => actions.retryAll(data.filter, { ...opts, keep })}
               onDone={afterBulk}
               disabled={data.total === 0}
             />
@@ -154,6 +154,7 @@ export function FailedList({ initial, query, locale, actions }: { initial: Faile
                 danger
               />
             )}
+            <KeepRecord t={t} keep={keep} setKeep={setKeep} />
           </span>
         </div>
       )}
@@ -178,8 +179,8 @@ export function FailedList({ initial, query, locale, actions }: { initial: Faile
                 <th className={`${th} w-44`}>{t("failed.col.class")}</th>
                 <th className={th}>{t("failed.col.error")}</th>
                 <th className={`${th} w-28`}>{t("failed.col.queue")}</th>
-                <th className={`${th} w-36`}>{t("failed.col.worker")}</th>
-                <th className={`${th} w-44`}>{t("failed.col.failedAt")}</th>
+                <th className={`${th} w-40`}>{t("failed.col.worker")}</th>
+                <th className={`${th} w-40`}>{t("failed.col.failedAt")}</th>
                 <th className={`${th} w-20`}></th>
               </tr>
             </thead>
@@ -244,7 +245,7 @@ function FailedRow({
         <td className={`${td} break-all font-mono`}>{job.queue || "–"}</td>
         <td className={`${td} break-all font-mono text-xs`}>{job.worker || "–"}</td>
         <td className={`${td} text-xs`} title={job.failedAt.raw}>
-          {formatWhen(t, job.failedAt, nowMs)}
+          {failedWhen(t, job.failedAt, nowMs)}
         </td>
         <td className={`${td} text-right`}>
           <button type="button" aria-expanded={open} onClick={() => setOpen(!open)} className="whitespace-nowrap text-blue-700 hover:underline dark:text-blue-400">

@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { FailedFilter, FailedJob, FailedListInfo, ResqueStats } from "@/lib/resque/admin/types";
 import type { Translate } from "@/lib/i18n";
+import type { ParsedDate } from "@/lib/resque/dates";
 import { formatWhen, plural } from "@/lib/format";
 import { useCanWrite } from "../providers";
 import { ConfirmButton, type ActionResult } from "./confirm-button";
@@ -33,13 +34,22 @@ export function argsText(job: FailedJob, indent?: number): string {
   }
 }
 
-/** State badges: every row is a failure; retried and attempt marks say more. */
-export function FailedBadges({ t, job, nowMs }: { t: Translate; job: FailedJob; nowMs: number }) {
+/**
+ * When it failed, as formatWhen says it; a stamp whose zone we cannot tell (Ruby's local `CST`
+ * is US Central or China) is shown as written rather than converted wrongly.
+ */
+export function failedWhen(t: Translate, d: ParsedDate | undefined, nowMs: number): string {
+  if (d && d.ms !== null && !d.zoneKnown) return t("failed.zoneUnknown", { raw: d.raw });
+  return formatWhen(t, d, nowMs);
+}
+
+/** State badges: retried and attempt marks (and, where the page is not all failures anyway, "failed"). */
+export function FailedBadges({ t, job, nowMs, showFailed = false }: { t: Translate; job: FailedJob; nowMs: number; showFailed?: boolean }) {
   return (
     <span className="inline-flex flex-wrap gap-1">
-      <span className={`${badge} bg-red-100 text-red-900 dark:bg-red-900 dark:text-red-100`}>{t("failed.badge.failed")}</span>
+      {showFailed && <span className={`${badge} bg-red-100 text-red-900 dark:bg-red-900 dark:text-red-100`}>{t("failed.badge.failed")}</span>}
       {job.retriedAt && (
-        <span data-badge="retried" title={t("failed.retriedAt", { time: formatWhen(t, job.retriedAt, nowMs) })} className={`${badge} bg-sky-100 text-sky-900 dark:bg-sky-900 dark:text-sky-100`}>
+        <span data-badge="retried" title={t("failed.retriedAt", { time: failedWhen(t, job.retriedAt, nowMs) })} className={`${badge} bg-sky-100 text-sky-900 dark:bg-sky-900 dark:text-sky-100`}>
           {t("failed.badge.retried")}
         </span>
       )}
@@ -65,7 +75,23 @@ export function Backtrace({ t, frames }: { t: Translate; frames: string[] }) {
   );
 }
 
-/** A retry button with its own "keep the failure record" switch (off: the record goes, as users usually want). */
+/** The "keep the failure record after retrying" switch (off: the record goes, as users usually want). */
+export function KeepRecord({ t, keep, setKeep, disabled = false }: { t: Translate; keep: boolean; setKeep: (v: boolean) => void; disabled?: boolean }) {
+  const canWrite = useCanWrite();
+  return (
+    <label className="inline-flex items-center gap-1 text-xs text-zinc-600 dark:text-zinc-400">
+      <input type="checkbox" checked={keep} disabled={!canWrite || disabled} onChange={(e) => setKeep(e.target.checked)} />
+      {t("failed.keepRecord")}
+    </label>
+  );
+}
+
+/** The question, plus what happens to the records when they are kept. */
+export function retryQuestion(t: Translate, question: string, keep: boolean): string {
+  return keep ? `${question} ${t("failed.confirm.keepNote")}` : question;
+}
+
+/** A single failure's retry button with its own keep switch. */
 export function RetryButton({
   locale,
   t,
@@ -73,7 +99,6 @@ export function RetryButton({
   question,
   run,
   onDone,
-  disabled,
 }: {
   locale: Locale;
   t: Translate;
@@ -81,17 +106,12 @@ export function RetryButton({
   question: string;
   run: (keep: boolean) => Promise<ActionResult>;
   onDone?: (r: ActionResult) => void;
-  disabled?: boolean;
 }) {
   const [keep, setKeep] = useState(false);
-  const canWrite = useCanWrite();
   return (
     <span className="inline-flex flex-wrap items-center gap-x-3 gap-y-1">
-      <ConfirmButton locale={locale} label={label} question={question} action={() => run(keep)} onDone={onDone} disabled={disabled} />
-      <label className="inline-flex items-center gap-1 text-xs text-zinc-600 dark:text-zinc-400">
-        <input type="checkbox" checked={keep} disabled={!canWrite || disabled} onChange={(e) => setKeep(e.target.checked)} />
-        {t("failed.keepRecord")}
-      </label>
+      <ConfirmButton locale={locale} label={label} question={retryQuestion(t, question, keep)} action={() => run(keep)} onDone={onDone} />
+      <KeepRecord t={t} keep={keep} setKeep={setKeep} />
     </span>
   );
 }
@@ -162,7 +182,7 @@ export function FailedHeader({ t, query, lists, stats, total }: { t: Translate; 
   const field = (name: string, label: string, value: string | undefined, placeholder?: string) => (
     <label className="flex flex-col gap-0.5 text-xs text-zinc-500">
       {label}
-      <input name={name} defaultValue={value ?? ""} placeholder={placeholder} maxLength={200} className={`${inputCls} w-40 text-zinc-900 dark:text-zinc-100`} />
+      <input name={name} defaultValue={value ?? ""} placeholder={placeholder} maxLength={200} className={`${inputCls} ${placeholder ? "w-64" : "w-40"} text-zinc-900 dark:text-zinc-100`} />
     </label>
   );
   return (
