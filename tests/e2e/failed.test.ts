@@ -445,6 +445,43 @@ describe("failed pages", () => {
     expect(await redis.lrange(failedKey, 0, -1)).toEqual(before);
   });
 
+  it("lets a viewer read the pages but refuses every failed-list action, changing nothing", async () => {
+    const viewerWeb = await startWeb({ redisUrl, namespace, account: { role: "viewer", email: "viewer@e2e.test" } });
+    const viewer = await openBrowser({ colorScheme: "light" });
+    try {
+      await reset();
+      await seedFailure("email", "SendEmail", { n: 1 });
+      const before = await redis.lrange(failedKey, 0, -1);
+      const id = (await listFailed(conn)).items[0]!.id;
+      await signIn(viewer.page, viewerWeb);
+      const { page } = viewer;
+      await page.goto(`${viewerWeb.url}/failed`);
+      await page.locator(`tr[data-failed-id="${id}"] input[type="checkbox"]`).check();
+      const bulk = page.locator("[data-bulk]");
+      for (const name of ["Retry selected", "Remove selected", "Retry the 1 failure", "Clear all"]) expect(await bulk.getByRole("button", { name }).isDisabled(), name).toBe(true);
+      await page.goto(`${viewerWeb.url}/failed/${id}`);
+      expect(await page.getByRole("button", { name: "Retry", exact: true }).isDisabled()).toBe(true);
+      expect(await page.getByRole("button", { name: "Remove" }).isDisabled()).toBe(true);
+      for (const [name, args] of [
+        ["retryFailedAction", [[id]]],
+        ["removeFailedAction", [[id]]],
+        ["retryAllFailedAction", [{}]],
+        ["removeAllFailedAction", [{ queue: "email" }]],
+        ["clearFailedAction", [{}]],
+        ["clearRetriedFailedAction", [{}]],
+      ] as const) {
+        const replay = await replayAction(page, viewerWeb.url, serverAction(ACTIONS, name), [...args]);
+        expect(replay.text, name).toContain("Refused: your account is read-only.");
+      }
+      expect(await redis.lrange(failedKey, 0, -1)).toEqual(before);
+      expect(await redis.exists(`${namespace}:queue:email`)).toBe(0);
+      expect(clientErrors(viewer)).toEqual([]);
+    } finally {
+      await viewer.close();
+      await viewerWeb.stop();
+    }
+  });
+
   it("renders the list, the grouped view and a failure in dark mode in a zh-CN browser", async () => {
     await reset();
     await seedForeign();
