@@ -16,9 +16,9 @@ function Field({ label, children, mono = false }: { label: string; children: Rea
   );
 }
 
-function Back({ t }: { t: Translate }) {
+function Back({ t, list }: { t: Translate; list: string }) {
   return (
-    <Link href="/failed" className={link}>
+    <Link href={list === "failed" ? "/failed" : `/failed?list=${encodeURIComponent(list)}`} className={link}>
       ← {t("failed.detail.back")}
     </Link>
   );
@@ -39,7 +39,7 @@ export function FailedDetail({ data, locale, actions }: { data: FailedDetailData
         <h1 className="text-xl font-semibold">{t("failed.detail.goneTitle")}</h1>
         <p className="text-zinc-600 dark:text-zinc-400">{t("failed.detail.gone")}</p>
         <p>
-          <Back t={t} />
+          <Back t={t} list={list} />
         </p>
       </div>
     );
@@ -49,7 +49,7 @@ export function FailedDetail({ data, locale, actions }: { data: FailedDetailData
   return (
     <div className="space-y-5">
       <p className="text-sm">
-        <Back t={t} />
+        <Back t={t} list={list} />
       </p>
       <div className="flex flex-wrap items-start justify-between gap-3">
         <div className="space-y-1">

@@ -401,6 +401,38 @@ describe("failed pages", () => {
     await page.getByText("Showing 1–25 of 25").first().waitFor();
   });
 
+  it("offers Ruby's multi-queue failure lists in a picker only when there is more than one, and acts on the one picked", async () => {
+    await reset();
+    await seedFailure("email", "SendEmail", { n: 1 });
+    const { page } = browser;
+    await page.goto(`${web.url}/failed`);
+    await page.getByText("Showing 1–1 of 1").first().waitFor();
+    expect(await page.getByLabel("Failure list").count()).toBe(0);
+
+    const record = buildFailureRecord({ payloadRaw: encodePayload("BuildReport", [{ n: 9 }]), exception: "Error", error: "in the multi-queue list", backtrace: [], worker: "h:1:reports", queue: "reports" });
+    await redis.sadd(`${namespace}:failed_queues`, "reports_failed");
+    await redis.rpush(`${namespace}:reports_failed`, record);
+    await page.reload();
+    await page.getByLabel("Failure list").selectOption("reports_failed");
+    await page.waitForURL((u) => u.searchParams.get("list") === "reports_failed");
+    const row = page.locator("main tr[data-failed-id]");
+    await row.getByText("in the multi-queue list").waitFor();
+    expect(await row.count()).toBe(1);
+    const api = await getJson<{ list: string; total: number; lists: { name: string; size: number }[] }>(web, "/api/failed?list=reports_failed");
+    expect(api.body).toMatchObject({ list: "reports_failed", total: 1, lists: [{ name: "failed", size: 1 }, { name: "reports_failed", size: 1 }] });
+    expect((await getJson<{ list: string }>(web, "/api/failed?list=queue:email")).body.list).toBe("failed");
+
+    const bulk = page.locator("[data-bulk]");
+    await bulk.getByRole("button", { name: "Retry the 1 failure" }).click();
+    await bulk.getByRole("button", { name: "Yes, do it" }).click();
+    await bulk.getByText("1 job retried.").waitFor();
+    const queued = await redis.lrange(`${namespace}:queue:reports`, 0, -1);
+    expect(queued.map((p) => JSON.parse(p) as unknown)).toEqual([expect.objectContaining({ class: "BuildReport", args: [{ n: 9 }] })]);
+    expect(await redis.llen(`${namespace}:reports_failed`)).toBe(0);
+    expect(await redis.llen(failedKey)).toBe(1); // the other list is untouched
+    await redis.del(`${namespace}:failed_queues`);
+  });
+
   it("renders hostile args, messages and backtraces as text in the list, its details and the detail page", async () => {
     await reset();
     const raw = await seedFailure("hostile", "Evil", { note: SCRIPT, img: IMG }, `boom ${SCRIPT} ${IMG}`, `Bad${IMG}`);
