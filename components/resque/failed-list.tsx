@@ -52,7 +52,7 @@ const td = "py-1.5 pr-3 align-top";
 const MESSAGE_PREVIEW = 120;
 
 /** After any change: the list, the groups and the overview counters are stale. */
-export function useFailedInvalidate() {
+function useFailedInvalidate() {
   const client = useQueryClient();
   return () => {
     void client.invalidateQueries({ queryKey: queryKeys.failed() });
