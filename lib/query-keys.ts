@@ -14,4 +14,6 @@ export const queryKeys = {
   delayedItems: (timestamp: number, page: number, perPage: number) => ["delayed", "items", timestamp, page, perPage] as const,
   schedules: () => ["schedules"] as const,
   schedulesList: (page: number, perPage: number) => ["schedules", "list", page, perPage] as const,
+  /** `failed()` matches every failed-page query (list and groups, any filter) for invalidation. */
+  failed: (...parts: string[]) => ["failed", ...parts] as const,
 };

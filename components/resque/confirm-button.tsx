@@ -26,6 +26,7 @@ export function ConfirmButton({
   action,
   question,
   danger = false,
+  disabled = false,
   redirectTo,
   onDone,
   quiet = false,
@@ -35,6 +36,8 @@ export function ConfirmButton({
   action: () => Promise<ActionResult>;
   question?: string;
   danger?: boolean;
+  /** Nothing to act on yet (an empty selection); viewers get a disabled button regardless. */
+  disabled?: boolean;
   /** Where to go after a successful action (e.g. the list, after removing the page's queue). */
   redirectTo?: string;
   onDone?: (r: ActionResult) => void;
@@ -80,7 +83,7 @@ export function ConfirmButton({
         <button
           type="button"
           className={danger ? redOutline : plain}
-          disabled={pending || !canWrite}
+          disabled={pending || disabled || !canWrite}
           title={canWrite ? undefined : t("action.readOnly")}
           onClick={() => (question ? (setResult(null), setAsking(true)) : run())}>
           {label}

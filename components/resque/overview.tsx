@@ -7,7 +7,7 @@ import { queryKeys } from "@/lib/query-keys";
 import { HistoryChart, type HistoryData } from "./chart-history";
 import { RealtimeChart } from "./chart-realtime";
 import { LiveControl, useLivePoll } from "./live-control";
-import { when } from "./workers-list";
+import { formatStamp as when } from "@/lib/format";
 
 export interface StatusData {
   stats: ResqueStats;

@@ -2,7 +2,8 @@
 
 import { useQueryClient } from "@tanstack/react-query";
 import type { Liveness, WorkerInfo } from "@/lib/resque/admin/types";
-import { formatWhen, translator, type Locale, type Translate } from "@/lib/i18n";
+import { translator, type Locale } from "@/lib/i18n";
+import { formatStamp as when } from "@/lib/format";
 import { queryKeys } from "@/lib/query-keys";
 import { ConfirmButton, type ActionResult } from "./confirm-button";
 import { LiveControl, useLivePoll } from "./live-control";
@@ -18,13 +19,6 @@ const BADGE: Record<Liveness, string> = {
   dead: "bg-red-100 text-red-900 dark:bg-red-900 dark:text-red-100",
   unknown: "bg-zinc-200 text-zinc-800 dark:bg-zinc-700 dark:text-zinc-100",
 };
-
-/** "3 min ago · 2026-11-29 04:42:07 UTC", or the raw string when it could not be read. */
-export function when(t: Translate, d: { ms: number | null; raw: string } | undefined, nowMs: number): string {
-  if (!d) return "–";
-  if (d.ms === null) return d.raw || "–";
-  return formatWhen(t, d.ms, nowMs);
-}
 
 const th = "py-1 pr-4 font-normal";
 const td = "py-1 pr-4 align-top";

@@ -6,7 +6,7 @@ import { queryKeys } from "@/lib/query-keys";
 import { LiveControl, useLivePoll } from "./live-control";
 import { argsText } from "./queues-jobs";
 import { Pager } from "./pager";
-import { when } from "./workers-list";
+import { formatStamp as when } from "@/lib/format";
 
 export interface WorkingData {
   /** Workers that are running a job, longest-running first. */

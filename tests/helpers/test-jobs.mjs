@@ -47,6 +47,15 @@ export class FailJob extends Base {
   }
 }
 
+/** Fails until the flag `test:flag:<args.flag>` is set in Redis, then records `done` (a job someone fixed and retries). */
+export class FlakyJob extends Base {
+  static names = ["FlakyJob"];
+  async perform() {
+    if (!(await r().exists(ns() + "flag:" + this.args.flag))) throw new Error(`flag ${this.args.flag} is not set yet`);
+    await r().sadd(ns() + "done", String(this.args.flag));
+  }
+}
+
 /** Blocks the event loop: only SIGKILL stops it. */
 export class SpinJob extends Base {
   static names = ["SpinJob"];
@@ -75,4 +84,4 @@ export class BlockJob extends Base {
   }
 }
 
-export default [RecordJob, RerunnableJob, FailJob, SpinJob, BlockJob];
+export default [RecordJob, RerunnableJob, FailJob, FlakyJob, SpinJob, BlockJob];

@@ -4,7 +4,7 @@ import { getTranslator } from "../../locale";
 import { RedisDown } from "../../redis-down";
 import { clearDelayedAction } from "./actions";
 import { readDelayed } from "./data";
-import { PER_PAGE_CHOICES, pagingFrom } from "../../page-params";
+import { PER_PAGE_CHOICES, pagingFrom } from "@/lib/page-params";
 
 export const dynamic = "force-dynamic";
 

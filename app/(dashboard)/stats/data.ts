@@ -3,7 +3,7 @@ import { getConnection } from "@/lib/redis";
 import type { KeysData, KeysQuery } from "@/components/resque/keys-browser";
 import type { KeyValueData, KeyValueQuery } from "@/components/resque/keys-value";
 import type { StatsData } from "@/components/resque/stats-panel";
-import { pagingFrom } from "../../page-params";
+import { pagingFrom } from "@/lib/page-params";
 
 /** The Stats page and /api/stats: Resque's counters and INFO (its default sections), parsed. 2 round trips in parallel. */
 export async function readStatsData(): Promise<StatsData> {

@@ -1,6 +1,6 @@
 import { readOnlyJsonRoute } from "../../json-route";
 import { readDelayed } from "../../(dashboard)/delayed/data";
-import { pagingFrom } from "../../page-params";
+import { pagingFrom } from "@/lib/page-params";
 
 export const dynamic = "force-dynamic";
 

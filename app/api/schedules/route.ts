@@ -1,5 +1,5 @@
 import { readOnlyJsonRoute } from "../../json-route";
-import { pagingFrom } from "../../page-params";
+import { pagingFrom } from "@/lib/page-params";
 import { readSchedules } from "../../(dashboard)/schedules/data";
 
 export const dynamic = "force-dynamic";

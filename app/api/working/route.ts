@@ -1,6 +1,6 @@
 import { readOnlyJsonRoute } from "../../json-route";
 import { readWorking } from "../../status-data";
-import { pagingFrom } from "../../page-params";
+import { pagingFrom } from "@/lib/page-params";
 
 export const dynamic = "force-dynamic";
 

@@ -6,7 +6,7 @@ import { requirePageSession } from "../../../auth";
 import { getTranslator } from "../../../locale";
 import { clearQueueAction, removeQueueAction, removeQueuedJobAction, resumeQueueAction } from "../actions";
 import { RedisDown } from "../../../redis-down";
-import { pageParams, type SearchParams } from "../../../page-params";
+import { pageParams, type SearchParams } from "@/lib/page-params";
 
 export const dynamic = "force-dynamic";
 

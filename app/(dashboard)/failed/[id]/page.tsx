@@ -1,0 +1,23 @@
+import { FailedDetail } from "@/components/resque/failed-detail";
+import { fromSearchParams, parseFailedQuery } from "@/components/resque/failed-query";
+import { requirePageSession } from "../../../auth";
+import { getTranslator } from "../../../locale";
+import { RedisDown } from "../../../redis-down";
+import { removeFailedAction, retryFailedAction } from "../actions";
+import { readFailedOne } from "../data";
+
+export const dynamic = "force-dynamic";
+
+/** One failure at its own URL; a gone one (retried, removed, or a made-up id) says so and links back. */
+export default async function FailedJobPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  await requirePageSession();
+  const { locale, t } = await getTranslator();
+  const [{ id }, sp] = await Promise.all([params, searchParams]);
+  let data;
+  try {
+    data = await readFailedOne(id, parseFailedQuery(fromSearchParams(sp)).list);
+  } catch (e) {
+    return <RedisDown t={t} error={e} />;
+  }
+  return <FailedDetail data={data} locale={locale} actions={{ retry: retryFailedAction, remove: removeFailedAction }} />;
+}

@@ -1,0 +1,44 @@
+import { getFailed, getStats, groupFailed, listFailed, listFailedLists, type Connection } from "@/lib/resque/index";
+import { getConnection } from "@/lib/redis";
+import { parseFailedQuery, type FailedQuery } from "@/components/resque/failed-query";
+import type { FailedDetailData, FailedGroupsData, FailedListData } from "@/components/resque/failed-list";
+
+/**
+ * The lists to offer and the one to show: an unknown name falls back to `failed`, so a URL can
+ * never address a key that is not a failure list. 2 round trips.
+ */
+async function pickList(conn: Connection, asked: string) {
+  const lists = await listFailedLists(conn);
+  return { lists, list: lists.some((l) => l.name === asked) ? asked : "failed" };
+}
+
+/**
+ * A page of failures plus the counters the page shows. Unfiltered: a bounded number of round
+ * trips; filtered: the engine's chunked scan of the list (⌈n / 4000⌉ round trips).
+ */
+export async function readFailedList(q: FailedQuery): Promise<FailedListData> {
+  const conn = getConnection();
+  const [{ lists, list }, stats] = await Promise.all([pickList(conn, q.list), getStats(conn)]);
+  const page = await listFailed(conn, { page: q.page, perPage: q.perPage, filter: q.filter, list });
+  return { ...page, list, lists, filter: q.filter, stats };
+}
+
+/** Counts by class and exception (one chunked scan of the list), with the counters. */
+export async function readFailedGroups(q: FailedQuery): Promise<FailedGroupsData> {
+  const conn = getConnection();
+  const [{ lists, list }, stats] = await Promise.all([pickList(conn, q.list), getStats(conn)]);
+  const groups = await groupFailed(conn, q.filter, { list });
+  return { groups, total: groups.reduce((s, g) => s + g.count, 0), list, lists, filter: q.filter, stats };
+}
+
+/** One failure by id (followed if earlier records were removed), or null when it is gone. */
+export async function readFailedOne(id: string, askedList: string): Promise<FailedDetailData> {
+  const conn = getConnection();
+  const [{ list }, stats] = await Promise.all([pickList(conn, askedList), getStats(conn)]);
+  return { job: await getFailed(conn, id, { list }), list, redisTimeMs: stats.redisTimeMs };
+}
+
+/** The query of a JSON request, parsed like the page's. */
+export function queryOf(sp: URLSearchParams): FailedQuery {
+  return parseFailedQuery((name) => sp.get(name));
+}

@@ -1,0 +1,280 @@
+"use client";
+
+import Link from "next/link";
+import { useQueryClient } from "@tanstack/react-query";
+import { Fragment, useState } from "react";
+import type { FailedFilter, FailedGroup, FailedJob, FailedListInfo, Page, ResqueStats } from "@/lib/resque/admin/types";
+import { translator, type Locale, type Translate } from "@/lib/i18n";
+import { plural } from "@/lib/format";
+import { queryKeys } from "@/lib/query-keys";
+import { ConfirmButton, type ActionResult } from "./confirm-button";
+import { LiveControl, useLivePoll } from "./live-control";
+import { Pager } from "./pager";
+import { FAILED_PER_PAGE, failedSearch, isFiltered, type FailedQuery } from "./failed-query";
+import { argsText, Backtrace, bulkQuestion, FailedBadges, FailedHeader, failedWhen, jobClass, KeepRecord, link, RetryButton, retryQuestion } from "./failed-parts";
+
+/** GET /api/failed: a page of failures plus what the page around it shows. */
+export interface FailedListData extends Page<FailedJob> {
+  list: string;
+  lists: FailedListInfo[];
+  filter: FailedFilter;
+  stats: ResqueStats;
+}
+
+/** GET /api/failed/groups. */
+export interface FailedGroupsData {
+  groups: FailedGroup[];
+  total: number;
+  list: string;
+  lists: FailedListInfo[];
+  filter: FailedFilter;
+  stats: ResqueStats;
+}
+
+/** The detail page's read: the failure, or null when it is gone. */
+export interface FailedDetailData {
+  job: FailedJob | null;
+  list: string;
+  redisTimeMs: number;
+}
+
+/** The server actions of app/(dashboard)/failed/actions.ts, passed down by the page. */
+export interface FailedActions {
+  retry: (ids: string[], opts: { list?: string; keep?: boolean }) => Promise<ActionResult>;
+  remove: (ids: string[], opts: { list?: string }) => Promise<ActionResult>;
+  retryAll: (filter: FailedFilter, opts: { list?: string; keep?: boolean }) => Promise<ActionResult>;
+  removeAll: (filter: FailedFilter, opts: { list?: string }) => Promise<ActionResult>;
+  clear: (opts: { list?: string }) => Promise<ActionResult>;
+}
+
+const th = "py-1 pr-3 font-normal";
+const td = "py-1.5 pr-3 align-top";
+const MESSAGE_PREVIEW = 120;
+
+/** After any change: the list, the groups and the overview counters are stale. */
+function useFailedInvalidate() {
+  const client = useQueryClient();
+  return () => {
+    void client.invalidateQueries({ queryKey: queryKeys.failed() });
+    void client.invalidateQueries({ queryKey: queryKeys.status() });
+  };
+}
+
+/** The Failed page's list view: drawn from the server's first read, then polled at /api/failed with the same query. */
+export function FailedList({ initial, query, locale, actions }: { initial: FailedListData; query: FailedQuery; locale: Locale; actions: FailedActions }) {
+  const t = translator(locale);
+  const search = failedSearch(query);
+  const { query: q, settings } = useLivePoll<FailedListData>(queryKeys.failed("list", search), `/api/failed${search}`, initial);
+  const refetch = useFailedInvalidate();
+  const data = q.data;
+  const [picked, setPicked] = useState<Set<string>>(() => new Set());
+  // What you see is what you act on: a selected row that left the page is no longer selected.
+  const visible = new Set(data.items.map((j) => j.id));
+  const selected = [...picked].filter((id) => visible.has(id));
+  const toggle = (id: string, on: boolean) => setPicked((s) => (on ? new Set(s).add(id) : new Set([...s].filter((x) => x !== id))));
+  const allOn = data.items.length > 0 && data.items.every((j) => picked.has(j.id));
+  const opts = { list: data.list };
+  // A row's own buttons leave with the row once it is retried or removed, so its answer is said here.
+  const [rowResult, setRowResult] = useState<ActionResult | null>(null);
+  const afterRow = (r: ActionResult) => {
+    setRowResult(r);
+    refetch();
+  };
+  // Keeps the bar (and the answer in it) after an action emptied the list.
+  const [acted, setActed] = useState(false);
+  // One switch for the bar's two retry buttons: whether a retry keeps the failure records.
+  const [keep, setKeep] = useState(false);
+  const afterBulk = () => {
+    setActed(true);
+    setRowResult(null);
+    setPicked(new Set());
+    refetch();
+  };
+  const filtered = isFiltered(data.filter);
+  const pager = <Pager t={t} page={data.page} perPage={data.perPage} total={data.total} choices={FAILED_PER_PAGE} href={(page, perPage) => `/failed${failedSearch(query, { page, perPage })}`} />;
+
+  return (
+    <div className="space-y-4">
+      <FailedHeader t={t} query={query} lists={data.lists} stats={data.stats} total={data.total} />
+      <LiveControl locale={locale} {...settings} updatedAt={q.dataUpdatedAt} failed={q.isError} />
+      {rowResult && (
+        <p role="status" data-row-result className={`text-sm ${rowResult.ok ? "text-green-700 dark:text-green-400" : "text-red-700 dark:text-red-400"}`}>
+          {rowResult.message}
+        </p>
+      )}
+      {(data.total > 0 || acted) && (
+        <div data-bulk className="flex flex-wrap items-center gap-x-4 gap-y-2 rounded border border-zinc-200 px-3 py-2 text-sm dark:border-zinc-800">
+          <span className="tabular-nums text-zinc-600 dark:text-zinc-400" data-selected={selected.length}>
+            {plural(t, { one: "failed.selected.one", other: "failed.selected.other" }, selected.length)}
+          </span>
+          <ConfirmButton
+            locale={locale}
+            label={t("failed.retrySelected")}
+            question={retryQuestion(t, plural(t, { one: "failed.confirm.retrySelected.one", other: "failed.confirm.retrySelected.other" }, selected.length), keep)}
+            action={() => actions.retry(selected, { ...opts, keep })}
+            onDone={afterBulk}
+            disabled={selected.length === 0}
+          />
+          <ConfirmButton
+            locale={locale}
+            label={t("failed.removeSelected")}
+            question={plural(t, { one: "failed.confirm.removeSelected.one", other: "failed.confirm.removeSelected.other" }, selected.length)}
+            action={() => actions.remove(selected, opts)}
+            onDone={afterBulk}
+            disabled={selected.length === 0}
+            danger
+          />
+          <span className="ml-auto inline-flex flex-wrap items-center gap-x-4 gap-y-2">
+            <ConfirmButton
+              locale={locale}
+              label={plural(t, filtered ? { one: "failed.retryMatching.one", other: "failed.retryMatching.other" } : { one: "failed.retryAll.one", other: "failed.retryAll.other" }, data.total)}
+              question={retryQuestion(t, bulkQuestion(t, "retry", data.total, data.filter), keep)}
+              action={() => actions.retryAll(data.filter, { ...opts, keep })}
+              onDone={afterBulk}
+              disabled={data.total === 0}
+            />
+            {filtered ? (
+              <ConfirmButton
+                locale={locale}
+                label={plural(t, { one: "failed.removeMatching.one", other: "failed.removeMatching.other" }, data.total)}
+                question={bulkQuestion(t, "remove", data.total, data.filter)}
+                action={() => actions.removeAll(data.filter, opts)}
+                onDone={afterBulk}
+                disabled={data.total === 0}
+                danger
+              />
+            ) : (
+              <ConfirmButton
+                locale={locale}
+                label={t("failed.clearAll")}
+                question={plural(t, { one: "failed.confirm.clear.one", other: "failed.confirm.clear.other" }, data.total, { list: data.list })}
+                action={() => actions.clear(opts)}
+                onDone={afterBulk}
+                disabled={data.total === 0}
+                danger
+              />
+            )}
+            <KeepRecord t={t} keep={keep} setKeep={setKeep} />
+          </span>
+        </div>
+      )}
+      {data.total === 0 ? (
+        <p className="text-zinc-500" data-empty>
+          {filtered ? t("failed.emptyFiltered") : t("failed.empty")}
+        </p>
+      ) : (
+        <>
+          {pager}
+          <table className="w-full table-fixed text-sm">
+            <thead className="text-left text-zinc-500">
+              <tr>
+                <th className={`${th} w-8`}>
+                  <input
+                    type="checkbox"
+                    aria-label={t("failed.selectPage")}
+                    checked={allOn}
+                    onChange={(e) => setPicked(e.target.checked ? new Set(data.items.map((j) => j.id)) : new Set())}
+                  />
+                </th>
+                <th className={`${th} w-44`}>{t("failed.col.class")}</th>
+                <th className={th}>{t("failed.col.error")}</th>
+                <th className={`${th} w-28`}>{t("failed.col.queue")}</th>
+                <th className={`${th} w-40`}>{t("failed.col.worker")}</th>
+                <th className={`${th} w-40`}>{t("failed.col.failedAt")}</th>
+                <th className={`${th} w-20`}></th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.items.map((job) => (
+                <FailedRow key={job.id} t={t} locale={locale} job={job} nowMs={data.stats.redisTimeMs} list={data.list} picked={picked.has(job.id)} onPick={(on) => toggle(job.id, on)} actions={actions} onDone={afterRow} />
+              ))}
+            </tbody>
+          </table>
+          {pager}
+        </>
+      )}
+    </div>
+  );
+}
+
+/** One failure: a summary row, and below it, on demand, the backtrace, args and per-row actions. */
+function FailedRow({
+  t,
+  locale,
+  job,
+  nowMs,
+  list,
+  picked,
+  onPick,
+  actions,
+  onDone,
+}: {
+  t: Translate;
+  locale: Locale;
+  job: FailedJob;
+  nowMs: number;
+  list: string;
+  picked: boolean;
+  onPick: (on: boolean) => void;
+  actions: FailedActions;
+  onDone: (r: ActionResult) => void;
+}) {
+  const [open, setOpen] = useState(false);
+  const cls = jobClass(job);
+  const message = job.parseError ?? job.error;
+  const detailHref = `/failed/${job.id}${list === "failed" ? "" : `?list=${encodeURIComponent(list)}`}`;
+  const opts = { list };
+  return (
+    <Fragment>
+      <tr data-failed-id={job.id} className="border-t border-zinc-100 dark:border-zinc-900">
+        <td className={td}>
+          <input type="checkbox" aria-label={t("failed.selectRow", { class: cls })} checked={picked} onChange={(e) => onPick(e.target.checked)} />
+        </td>
+        <td className={`${td} break-all font-mono`}>
+          <div>{cls}</div>
+          <div className="mt-1">
+            <FailedBadges t={t} job={job} nowMs={nowMs} />
+          </div>
+        </td>
+        <td className={`${td} break-words`}>
+          <div className="font-mono text-red-800 dark:text-red-300">{job.exception || "–"}</div>
+          <div data-message title={message.length > MESSAGE_PREVIEW ? message.slice(0, 2000) : undefined}>
+            {message.length > MESSAGE_PREVIEW ? `${message.slice(0, MESSAGE_PREVIEW)}…` : message}
+          </div>
+        </td>
+        <td className={`${td} break-all font-mono`}>{job.queue || "–"}</td>
+        <td className={`${td} break-all font-mono text-xs`}>{job.worker || "–"}</td>
+        <td className={`${td} text-xs`} title={job.failedAt.raw}>
+          {failedWhen(t, job.failedAt, nowMs)}
+        </td>
+        <td className={`${td} text-right`}>
+          <button type="button" aria-expanded={open} onClick={() => setOpen(!open)} className="whitespace-nowrap text-blue-700 hover:underline dark:text-blue-400">
+            {open ? `▾ ${t("failed.hide")}` : `▸ ${t("failed.more")}`}
+          </button>
+        </td>
+      </tr>
+      {open && (
+        <tr data-failed-details={job.id}>
+          <td></td>
+          <td colSpan={6} className="space-y-3 pb-4 pr-3">
+            <div className="flex flex-wrap items-center gap-3 text-sm">
+              <Link href={detailHref} className={link}>
+                {t("failed.open")}
+              </Link>
+              <RetryButton locale={locale} t={t} label={t("failed.retry")} question={t("failed.confirm.retryOne", { class: cls, queue: job.queue })} run={(keep) => actions.retry([job.id], { ...opts, keep })} onDone={onDone} />
+              <ConfirmButton locale={locale} label={t("failed.remove")} question={t("failed.confirm.removeOne", { class: cls })} action={() => actions.remove([job.id], opts)} onDone={onDone} danger />
+            </div>
+            <div>
+              <h3 className="mb-1 text-xs text-zinc-500">{t("failed.backtrace")}</h3>
+              <Backtrace t={t} frames={job.backtrace} />
+            </div>
+            <div>
+              <h3 className="mb-1 text-xs text-zinc-500">{t("failed.args")}</h3>
+              <pre data-args className="max-h-64 overflow-auto whitespace-pre-wrap break-all rounded bg-zinc-50 p-2 font-mono text-xs dark:bg-zinc-900">{argsText(job, 2)}</pre>
+            </div>
+          </td>
+        </tr>
+      )}
+    </Fragment>
+  );
+}
