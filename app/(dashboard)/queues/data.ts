@@ -1,6 +1,10 @@
-import { getPauseState, listQueues, listWorkers, resolveQueues } from "@/lib/resque/index";
+import { assertQueueName, getPauseState, InvalidQueueNameError, listQueueNames, listQueues, listWorkers, peekQueue, resolveQueues } from "@/lib/resque/index";
 import { getConnection } from "@/lib/redis";
 import type { QueuesData } from "@/components/resque/queues-list";
+import type { QueueJobsData } from "@/components/resque/queues-jobs";
+
+/** The queue page's page sizes; anything else asked for falls back to the first. */
+export const QUEUE_PER_PAGE = [20, 50, 100];
 
 /** What the Queues page and GET /api/queues show: queues, which have no worker, and the pause switches. */
 export async function readQueues(): Promise<QueuesData> {
@@ -9,4 +13,28 @@ export async function readQueues(): Promise<QueuesData> {
   const names = queues.map((q) => q.name);
   const watched = new Set(workers.flatMap((w) => resolveQueues(w.queues, names)));
   return { queues, noWorker: names.filter((n) => !watched.has(n)), pause };
+}
+
+/** `?page=` as a page number ≥ 1 (garbage → 1), and a page size out of QUEUE_PER_PAGE (garbage → 20). */
+export function queuePageParams(page: string | null | undefined, perPage: string | null | undefined): { page: number; perPage: number } {
+  const asked = Math.floor(Number(page));
+  const per = Number(perPage);
+  return { page: Number.isFinite(asked) && asked >= 1 ? asked : 1, perPage: QUEUE_PER_PAGE.includes(per) ? per : QUEUE_PER_PAGE[0]! };
+}
+
+/**
+ * What a queue's page and GET /api/queues/[name] show: one page of pending jobs and the pause
+ * flag. Null when the name is not a registered queue (both answer 404). O(queues + perPage).
+ */
+export async function readQueueJobs(name: string, paging: { page: number; perPage: number }): Promise<QueueJobsData | null> {
+  try {
+    assertQueueName(name);
+  } catch (e) {
+    if (e instanceof InvalidQueueNameError) return null;
+    throw e;
+  }
+  const conn = getConnection();
+  if (!(await listQueueNames(conn)).includes(name)) return null;
+  const [jobs, pause] = await Promise.all([peekQueue(conn, name, paging), getPauseState(conn)]);
+  return { queue: name, paused: pause.queues.includes(name), jobs };
 }
