@@ -78,6 +78,8 @@ const ROUTES: RouteSpec[] = [
   { label: "/api/status", path: () => "/api/status" },
   { label: "/api/queues", path: () => "/api/queues" },
   { label: "/api/queues/<big>?page=1", path: (d) => `/api/queues/${d.bigQueue}?page=1&perPage=20` },
+  // The middle is a list's worst case: Redis walks to an index from the nearer end.
+  { label: "/api/queues/<big>?page=<middle>", path: (d) => `/api/queues/${d.bigQueue}?page=${Math.ceil(lastPage(d.bigQueueSize, 20) / 2)}&perPage=20` },
   { label: "/api/queues/<big>?page=<last>", path: (d) => `/api/queues/${d.bigQueue}?page=${lastPage(d.bigQueueSize, 20)}&perPage=20` },
   { label: "/api/workers", path: () => "/api/workers" },
   { label: "/api/failed?page=1&perPage=20", path: () => "/api/failed?page=1&perPage=20" },
