@@ -6,11 +6,11 @@
  * the same buttons are refused by the server actions with Redis left unchanged. Also /workers:
  * grouped by host, liveness badges, and pruning a dead worker whose job becomes a failure.
  */
-import type { Page } from "playwright-core";
+import type { Frame, Page } from "playwright-core";
 import type { Redis } from "ioredis";
 import { replayAction, serverAction } from "../helpers/actions";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { beat, Client, Connection, JobRegistry, registerWorker } from "@/lib/resque";
+import { beat, Client, Connection, JobRegistry, registerWorker, removeQueue } from "@/lib/resque";
 import { openBrowser, type OpenedBrowser } from "../helpers/browser";
 import { testNamespace, testRedis, waitFor } from "../helpers/ns";
 import { getJson, signIn, startWeb, type WebServer } from "../helpers/web";
@@ -163,13 +163,27 @@ describe("queues pages", () => {
     expect(p2.body.jobs.items.map((j) => JSON.parse(j.raw).args[0].n)).toEqual([21, 22, 23, 24, 25]);
     expect(p2.body.jobs.items[0]!.payload.className).toBe("BuildReport");
     // Page sizes are the page's choices; anything else falls back to 20, garbage pages to 1.
-    const odd = await getJson<QueueJson>(web, "/api/queues/reports?page=abc&perPage=7");
-    expect(odd.body.jobs).toMatchObject({ page: 1, perPage: 20 });
-    expect(odd.body.jobs.items.length).toBe(20);
+    const fallback = await getJson<QueueJson>(web, "/api/queues/reports?page=abc&perPage=7");
+    expect(fallback.body.jobs).toMatchObject({ page: 1, perPage: 20 });
+    expect(fallback.body.jobs.items.length).toBe(20);
     const missing = await getJson<{ error: string }>(web, "/api/queues/nope");
     expect(missing.status).toBe(404);
     expect(missing.body.error).toContain("nope");
     expect((await getJson(web, `/api/queues/${encodeURIComponent("a b*")}`)).status).toBe(404);
+
+    // Names are URL-encoded in links and polls; the route and the page read them decoded once.
+    const odd = "报表:月%41";
+    await new Client({ redis, namespace, registry: new JobRegistry([]) }).enqueue(odd, "BuildReport", { n: 1 });
+    try {
+      const cjk = await getJson<QueueJson>(web, `/api/queues/${encodeURIComponent(odd)}`);
+      expect(cjk.status).toBe(200);
+      expect(cjk.body).toMatchObject({ queue: odd, jobs: { total: 1 } });
+      const res = await browser.page.goto(`${web.url}/queues/${encodeURIComponent(odd)}`);
+      expect(res?.status()).toBe(200);
+      await browser.page.getByText("Showing 1–1 of 1").first().waitFor();
+    } finally {
+      await removeQueue(conn, odd);
+    }
   });
 
   it("updates a queue's page live, without a reload, when a job is pushed and when one is taken", async () => {
@@ -181,9 +195,10 @@ describe("queues pages", () => {
     // A full reload or navigation would drop this marker.
     await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
     let navigations = 0;
-    page.on("framenavigated", (f) => {
+    const onNavigated = (f: Frame) => {
       if (f === page.mainFrame()) navigations++;
-    });
+    };
+    page.on("framenavigated", onNavigated);
     const client = new Client({ redis, namespace, registry: new JobRegistry([]) });
     await client.enqueue("reports", "BuildReport", { n: 26, note: SCRIPT });
     await page.getByText("Showing 21–26 of 26").first().waitFor();
@@ -196,6 +211,7 @@ describe("queues pages", () => {
     await page.getByText("Showing 21–25 of 25").first().waitFor();
     expect((await tableRows(page)).map((r) => r[2])).toEqual([22, 23, 24, 25].map((n) => `[{"n":${n}}]`).concat(`[{"n":26,"note":"${SCRIPT}"}]`));
     expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+    page.off("framenavigated", onNavigated);
     expect(navigations).toBe(0);
     expect(new URL(page.url()).searchParams.get("page")).toBe("2");
 
