@@ -212,6 +212,9 @@ function startLoad(web: WebServer, paths: string[]): Promise<{ child: ChildProce
   });
 }
 
+/** Child processes still running (the load process, the workers), stopped by pid on a signal too. */
+const children = new Set<{ stop(): Promise<void> }>();
+
 async function stopWorkers(w: Running): Promise<void> {
   w.kill("SIGTERM");
   const gone = await Promise.race([w.exited.then(() => true), sleep(30_000).then(() => false)]);
@@ -230,7 +233,15 @@ async function scenarioLoad(web: WebServer, server: RedisServer, redis: Redis, c
   const paths = ["/api/status", `/api/queues/${dataset.drainQueue}?page=1&perPage=20`];
   log(`load: ${LOAD.clients} clients polling ${paths.join(" + ")} every ${LOAD.periodMs} ms; ${fmtInt(LOAD.drainJobs)} jobs to drain`);
   const load = await startLoad(web, paths);
+  const loadChild = {
+    stop: async () => {
+      if (load.child.exitCode === null) load.child.kill("SIGTERM");
+    },
+  };
+  children.add(loadChild);
   let workers: Running | undefined;
+  const workersChild = { stop: () => (workers ? stopWorkers(workers) : Promise.resolve()) };
+  children.add(workersChild);
   try {
     await sleep(LOAD.warmSec * 1000);
     load.reset();
@@ -254,8 +265,10 @@ async function scenarioLoad(web: WebServer, server: RedisServer, redis: Redis, c
     const workerFailures = (await redis.llen(conn.keys.failed)) - failedBefore;
     return { result, paths, drainJobs: LOAD.drainJobs, drainSeconds: (endAt - firstAt!) / 1000, drainFromSpawnSeconds: (endAt - spawnedAt) / 1000, workerFailures };
   } finally {
-    if (load.child.exitCode === null) load.child.kill("SIGTERM");
-    if (workers) await stopWorkers(workers);
+    for (const c of [loadChild, workersChild]) {
+      children.delete(c);
+      await c.stop();
+    }
   }
 }
 
@@ -385,6 +398,7 @@ async function main(): Promise<void> {
   let web: WebServer | undefined;
   let redis: Redis | undefined;
   const cleanup = async () => {
+    for (const c of children) await c.stop();
     redis?.disconnect();
     await web?.stop();
     await server?.stop();
