@@ -20,16 +20,17 @@ interface Config {
 export interface LoadResult {
   /** Per path: latency of every completed 2xx request, ms. */
   ms: Record<string, number[]>;
-  /** Requests that were not 2xx or did not complete, with what happened (first 20 kept). */
+  /** Requests that were not 2xx or did not complete. */
   failures: number;
-  failureSamples: string[];
+  /** The same, counted by path and what happened ("HTTP 503", "The operation was aborted due to timeout"). */
+  failureKinds: Record<string, number>;
   requests: number;
   seconds: number;
 }
 
 if (!process.send) throw new Error("bench/dashboard-load.ts is started by bench/dashboard.ts (IPC channel missing)");
 const cfg = JSON.parse(process.argv[2] ?? "{}") as Config;
-const result: LoadResult = { ms: Object.fromEntries(cfg.paths.map((p) => [p, []])), failures: 0, failureSamples: [], requests: 0, seconds: 0 };
+const result: LoadResult = { ms: Object.fromEntries(cfg.paths.map((p) => [p, []])), failures: 0, failureKinds: {}, requests: 0, seconds: 0 };
 let stopping = false;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -39,12 +40,14 @@ async function client(i: number): Promise<void> {
     const t0 = performance.now();
     await Promise.all(
       cfg.paths.map(async (p) => {
-        const r = await timedGet(cfg.url + p, cfg.token, { timeoutMs: 10_000 });
+        // The dashboard's own polls give up after 5 s (components/resque/live-control.tsx).
+        const r = await timedGet(cfg.url + p, cfg.token, { timeoutMs: 5_000 });
         result.requests++;
         if (r.status >= 200 && r.status < 300) result.ms[p]!.push(r.ms);
         else {
           result.failures++;
-          if (result.failureSamples.length < 20) result.failureSamples.push(`${p}: ${r.error ?? `HTTP ${r.status}`}`);
+          const kind = `${p}: ${r.error ?? `HTTP ${r.status}`}`;
+          result.failureKinds[kind] = (result.failureKinds[kind] ?? 0) + 1;
         }
       }),
     );
@@ -59,7 +62,7 @@ process.on("message", (m) => {
     // The warm-up is over: count from here (first connections and JIT are not the steady state).
     for (const p of cfg.paths) result.ms[p] = [];
     result.failures = 0;
-    result.failureSamples = [];
+    result.failureKinds = {};
     result.requests = 0;
     countedFrom = performance.now();
     return;

@@ -323,7 +323,7 @@ function commandBreakdown(run: SizeRun): string[] {
 function loadTable(run: LoadRun): string[] {
   const all = summarize(Object.values(run.result.ms).flat());
   const lines = [
-    `${LOAD.clients} clients, each GETting ${run.paths.map((p) => `\`${p}\``).join(" and ")} once a second, while two worker processes drain ${fmtInt(run.drainJobs)} no-op jobs.`,
+    `${LOAD.clients} clients, each GETting ${run.paths.map((p) => `\`${p}\``).join(" and ")} once a second (a request not answered within 5 s fails, as the dashboard's polls do), while two worker processes drain ${fmtInt(run.drainJobs)} no-op jobs.`,
     "",
     "| what | value | target | met |",
     "| --- | ---: | ---: | --- |",
@@ -340,7 +340,8 @@ function loadTable(run: LoadRun): string[] {
     `| drain time, from spawning \`work\` | ${run.drainFromSpawnSeconds.toFixed(1)} s | | |`,
     `| jobs that failed in the workers | ${run.workerFailures} | 0 | ${run.workerFailures === 0 ? "met" : "**not met**"} |`,
   );
-  if (run.result.failureSamples.length) lines.push("", "First failures: " + run.result.failureSamples.map((f) => `\`${f}\``).join(", "));
+  const kinds = Object.entries(run.result.failureKinds);
+  if (kinds.length) lines.push("", "Failed requests: " + kinds.map(([k, n]) => `${n} × \`${k}\``).join(", ") + ".");
   return lines;
 }
 
