@@ -32,6 +32,8 @@ if (!process.send) throw new Error("bench/dashboard-load.ts is started by bench/
 const cfg = JSON.parse(process.argv[2] ?? "{}") as Config;
 const result: LoadResult = { ms: Object.fromEntries(cfg.paths.map((p) => [p, []])), failures: 0, failureKinds: {}, requests: 0, seconds: 0 };
 let stopping = false;
+let inFlight = 0;
+const REQUEST_TIMEOUT_MS = 5_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function client(i: number): Promise<void> {
@@ -41,7 +43,9 @@ async function client(i: number): Promise<void> {
     await Promise.all(
       cfg.paths.map(async (p) => {
         // The dashboard's own polls give up after 5 s (components/resque/live-control.tsx).
-        const r = await timedGet(cfg.url + p, cfg.token, { timeoutMs: 5_000 });
+        inFlight++;
+        const r = await timedGet(cfg.url + p, cfg.token, { timeoutMs: REQUEST_TIMEOUT_MS });
+        inFlight--;
         result.requests++;
         if (r.status >= 200 && r.status < 300) result.ms[p]!.push(r.ms);
         else {
@@ -69,10 +73,24 @@ process.on("message", (m) => {
   }
   if (m !== "stop" || stopping) return;
   stopping = true;
-  // In-flight polls finish and count; no new ones start.
-  void Promise.all(running).then(() => {
+  // In-flight polls finish and count; no new ones start. One that has not settled a second
+  // after its own timeout is counted as failed rather than holding the report back.
+  let replied = false;
+  const reply = () => {
+    if (replied) return;
+    replied = true;
     result.seconds = (performance.now() - countedFrom) / 1000;
+    if (inFlight > 0) {
+      result.failures += inFlight;
+      result.requests += inFlight;
+      result.failureKinds["still pending at the end"] = inFlight;
+    }
     process.send!(result, () => process.exit(0));
+  };
+  const late = setTimeout(reply, REQUEST_TIMEOUT_MS + 1000);
+  void Promise.all(running).then(() => {
+    clearTimeout(late);
+    reply();
   });
 });
 process.on("disconnect", () => process.exit(0));

@@ -214,7 +214,11 @@ function startLoad(web: WebServer, paths: string[]): Promise<{ child: ChildProce
         reset: () => child.send("reset"),
         stop: () =>
           new Promise<LoadResult>((res, rej) => {
-            child.once("message", (m) => res(m as LoadResult));
+            const timer = setTimeout(() => rej(new Error("the load process did not report within 30 s of stop")), 30_000);
+            child.once("message", (m) => {
+              clearTimeout(timer);
+              res(m as LoadResult);
+            });
             child.once("exit", (code) => rej(new Error(`load process exited (code ${code}) without results`)));
             child.send("stop");
           }),

@@ -41,11 +41,18 @@ export interface TimedResponse {
  */
 export async function timedGet(url: string, token: string, opts: { timeoutMs?: number; keepBody?: boolean } = {}): Promise<TimedResponse> {
   const t0 = performance.now();
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  // A timer holding its own controller, not AbortSignal.timeout(): under load a poll was seen
+  // never settling with no socket open, which a signal nobody references any more would explain.
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
   try {
-    const res = await fetch(url, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(opts.timeoutMs ?? 30_000), redirect: "manual" });
+    const res = await fetch(url, { headers: { authorization: `Bearer ${token}` }, signal: abort.signal, redirect: "manual" });
     const body = await res.text();
     return { ms: performance.now() - t0, status: res.status, contentType: res.headers.get("content-type"), ...(opts.keepBody ? { body } : {}) };
   } catch (e) {
     return { ms: performance.now() - t0, status: 0, contentType: null, error: (e as Error).message };
+  } finally {
+    clearTimeout(timer);
   }
 }
