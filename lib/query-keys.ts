@@ -2,6 +2,8 @@
 export const queryKeys = {
   status: () => ["status"] as const,
   queues: () => ["queues"] as const,
+  /** Without page arguments: every page of that queue (what a queue action invalidates). */
+  queue: (name: string, page?: number, perPage?: number) => (page === undefined ? (["queue", name] as const) : (["queue", name, page, perPage] as const)),
   workers: () => ["workers"] as const,
   working: (page: number, perPage: number) => ["working", page, perPage] as const,
   history: (timeZone: string) => ["history", timeZone] as const,

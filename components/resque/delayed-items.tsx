@@ -10,7 +10,7 @@ import { queryKeys } from "@/lib/query-keys";
 import { useCanWrite } from "../providers";
 import { ConfirmButton, type ActionResult } from "./confirm-button";
 import { LiveControl, useLivePoll } from "./live-control";
-import { ArgsPreview, argsText, formatTime } from "./queues-jobs";
+import { ArgsPreview, argsText, formatTime } from "./job-text";
 import { Pager } from "./pager";
 import { formatWhen, utcInputValue } from "./delayed-time";
 import { ActionFlash, OverdueBadge } from "./delayed-list";

@@ -9,7 +9,7 @@ import { translator, type Locale } from "@/lib/i18n";
 import { queryKeys } from "@/lib/query-keys";
 import { ConfirmButton, type ActionResult } from "./confirm-button";
 import { LiveControl, useLivePoll } from "./live-control";
-import { formatTime } from "./queues-jobs";
+import { formatTime } from "./job-text";
 import { Pager } from "./pager";
 import { formatRelative } from "./delayed-time";
 

@@ -1,9 +1,21 @@
+"use client";
+
 import Link from "next/link";
+import { useQueryClient } from "@tanstack/react-query";
 import type { Page, QueuedJob } from "@/lib/resque/admin/types";
-import type { DecodedPayload } from "@/lib/resque/payload";
 import { translator, type Locale } from "@/lib/i18n";
+import { queryKeys } from "@/lib/query-keys";
 import { ConfirmButton, type ActionResult } from "./confirm-button";
+import { ArgsPreview, argsText, formatTime } from "./job-text";
+import { LiveControl, useLivePoll } from "./live-control";
 import { Pager } from "./pager";
+
+/** What the queue page draws and GET /api/queues/[name] answers. */
+export interface QueueJobsData {
+  queue: string;
+  paused: boolean;
+  jobs: Page<QueuedJob>;
+}
 
 export interface QueueJobsActions {
   resume: () => Promise<ActionResult>;
@@ -14,54 +26,36 @@ export interface QueueJobsActions {
 
 const th = "py-1 pr-4 font-normal";
 const td = "py-1 pr-4 align-top";
-const ARGS_PREVIEW = 80;
 
-/** Args as JSON text, never HTML: a `<script>` in the args is shown, not run. */
-export function argsText(payload: DecodedPayload): string {
-  if (!payload.ok) return payload.raw;
-  try {
-    return JSON.stringify(payload.argsArray) ?? "";
-  } catch {
-    return payload.raw;
-  }
+
+/**
+ * Row keys that survive polling: a worker taking the head job shifts every index, and a row
+ * keyed by index would lose an open confirmation to its neighbour. The job id, unless two rows
+ * share one (a job pushed twice), then the position.
+ */
+function rowKeys(items: QueuedJob[]): string[] {
+  const seen = new Map<string, number>();
+  for (const j of items) if (j.payload.id) seen.set(j.payload.id, (seen.get(j.payload.id) ?? 0) + 1);
+  return items.map((j) => (j.payload.id && seen.get(j.payload.id) === 1 ? `id-${j.payload.id}` : `at-${j.index}`));
 }
 
-/** "2026-11-29 10:42:07 UTC", or "–" when unknown. */
-export function formatTime(ms: number | undefined): string {
-  if (ms === undefined || !Number.isFinite(ms)) return "–";
-  const d = new Date(ms);
-  return `${d.toISOString().slice(0, 19).replace("T", " ")} UTC`;
-}
 
-/** Args cut to one line; long ones open in place. */
-export function ArgsPreview({ text }: { text: string }) {
-  return text.length <= ARGS_PREVIEW ? (
-    <span className="break-all" data-args>{text}</span>
-  ) : (
-    <details>
-      <summary className="cursor-pointer break-all" data-args>{text.slice(0, ARGS_PREVIEW)}…</summary>
-      <pre className="mt-1 max-h-96 overflow-auto whitespace-pre-wrap break-all rounded bg-zinc-50 p-2 dark:bg-zinc-900">{text}</pre>
-    </details>
-  );
-}
 
-/** One queue: pause banner, destructive queue actions, and a page of its pending jobs. */
-export function QueueJobs({
-  locale,
-  queue,
-  paused,
-  jobs,
-  perPageChoices,
-  actions,
-}: {
-  locale: Locale;
-  queue: string;
-  paused: boolean;
-  jobs: Page<QueuedJob>;
-  perPageChoices: number[];
-  actions: QueueJobsActions;
-}) {
+/**
+ * One queue: pause banner, destructive queue actions, and a page of its pending jobs, drawn from
+ * the server's first read, then refreshed by polling /api/queues/[name] for the same page.
+ */
+export function QueueJobs({ locale, initial, perPageChoices, actions }: { locale: Locale; initial: QueueJobsData; perPageChoices: number[]; actions: QueueJobsActions }) {
   const t = translator(locale);
+  const client = useQueryClient();
+  const { queue } = initial;
+  const { page, perPage } = initial.jobs;
+  const url = `/api/queues/${encodeURIComponent(queue)}?page=${page}&perPage=${perPage}`;
+  const { query: q, settings } = useLivePoll<QueueJobsData>(queryKeys.queue(queue, page, perPage), url, initial);
+  // The action's router.refresh() redraws the server part, but polled data only changes on a refetch.
+  const refetch = () => void client.invalidateQueries({ queryKey: queryKeys.queue(queue) });
+  const { paused, jobs } = q.data;
+  const keys = rowKeys(jobs.items);
   const count = jobs.total.toLocaleString("en");
   const pager = <Pager t={t} path={`/queues/${encodeURIComponent(queue)}`} page={jobs.page} perPage={jobs.perPage} total={jobs.total} choices={perPageChoices} />;
   return (
@@ -75,14 +69,15 @@ export function QueueJobs({
           {paused && <span className="ml-2 rounded bg-amber-200 px-1.5 py-0.5 align-middle font-sans text-xs font-medium text-amber-950 dark:bg-amber-800 dark:text-amber-50">{t("queues.paused")}</span>}
         </h1>
         <div className="flex flex-wrap items-center gap-2">
-          <ConfirmButton locale={locale} label={t("queue.clear")} question={t("queue.clearConfirm", { count, queue })} action={actions.clear} danger />
+          <ConfirmButton locale={locale} label={t("queue.clear")} question={t("queue.clearConfirm", { count, queue })} action={actions.clear} onDone={refetch} danger />
           <ConfirmButton locale={locale} label={t("queue.removeQueue")} question={t("queue.removeQueueConfirm", { count, queue })} action={actions.removeQueue} redirectTo="/queues" danger />
         </div>
       </div>
+      <LiveControl locale={locale} {...settings} updatedAt={q.dataUpdatedAt} failed={q.isError} />
       {paused && (
         <div role="note" data-banner="paused" className="flex flex-wrap items-center gap-3 rounded border border-amber-300 bg-amber-50 px-3 py-2 text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">
           <span>{t("queue.pausedBanner")}</span>
-          <ConfirmButton locale={locale} label={t("queues.resume")} action={actions.resume} />
+          <ConfirmButton locale={locale} label={t("queues.resume")} action={actions.resume} onDone={refetch} />
         </div>
       )}
       {jobs.total === 0 ? (
@@ -102,11 +97,11 @@ export function QueueJobs({
               </tr>
             </thead>
             <tbody>
-              {jobs.items.map((job) => {
+              {jobs.items.map((job, i) => {
                 const args = argsText(job.payload);
                 const cls = job.payload.displayClass ?? job.payload.className ?? "?";
                 return (
-                  <tr key={`${job.index}-${job.payload.id ?? ""}`} data-job-id={job.payload.id} className="border-t border-zinc-100 dark:border-zinc-900">
+                  <tr key={keys[i]} data-job-id={job.payload.id} className="border-t border-zinc-100 dark:border-zinc-900">
                     <td className={`${td} tabular-nums text-zinc-500`}>{job.index + 1}</td>
                     <td className={`${td} break-all font-mono`}>{cls}</td>
                     <td className={`${td} font-mono`}>
@@ -120,6 +115,7 @@ export function QueueJobs({
                         label={t("queue.remove")}
                         question={t("queue.removeConfirm", { class: cls, queue })}
                         action={actions.removeJob.bind(null, job.raw)}
+                        onDone={refetch}
                         danger
                       />
                     </td>

@@ -10,7 +10,7 @@ import { queryKeys } from "@/lib/query-keys";
 import { useCanWrite } from "../providers";
 import { ConfirmButton, type ActionResult } from "./confirm-button";
 import { LiveControl, useLivePoll } from "./live-control";
-import { ArgsPreview, formatTime } from "./queues-jobs";
+import { ArgsPreview, formatTime } from "./job-text";
 import { Pager } from "./pager";
 import { ActionFlash } from "./delayed-list";
 import { formatInZone, formatRelative } from "./delayed-time";

@@ -4,7 +4,7 @@ import type { Page, WorkerInfo } from "@/lib/resque/admin/types";
 import { translator, type Locale } from "@/lib/i18n";
 import { queryKeys } from "@/lib/query-keys";
 import { LiveControl, useLivePoll } from "./live-control";
-import { argsText } from "./queues-jobs";
+import { argsText } from "./job-text";
 import { Pager } from "./pager";
 import { formatStamp as when } from "@/lib/format";
 

@@ -1,15 +1,16 @@
 /**
  * The Queues pages (/queues, /queues/[name]) and GET /api/queues against the production build:
  * seeded through lib/resque, hostile args shown as text, remove one job, clear and remove a queue
- * through their confirmations, pause/resume, pagination in the URL, and a viewer whose clicks on
+ * through their confirmations, pause/resume, pagination in the URL, a queue's page following
+ * Redis live (GET /api/queues/[name] polled, no reload), and a viewer whose clicks on
  * the same buttons are refused by the server actions with Redis left unchanged. Also /workers:
  * grouped by host, liveness badges, and pruning a dead worker whose job becomes a failure.
  */
-import type { Page } from "playwright-core";
+import type { Frame, Page } from "playwright-core";
 import type { Redis } from "ioredis";
 import { replayAction, serverAction } from "../helpers/actions";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { beat, Client, Connection, JobRegistry, registerWorker } from "@/lib/resque";
+import { beat, Client, Connection, JobRegistry, registerWorker, removeQueue } from "@/lib/resque";
 import { openBrowser, type OpenedBrowser } from "../helpers/browser";
 import { testNamespace, testRedis, waitFor } from "../helpers/ns";
 import { getJson, signIn, startWeb, type WebServer } from "../helpers/web";
@@ -151,6 +152,72 @@ describe("queues pages", () => {
     expect(nf?.status()).toBe(404);
     const bad = await page.goto(`${web.url}/queues/${encodeURIComponent("a b*")}`);
     expect(bad?.status()).toBe(404);
+  });
+
+  it("answers GET /api/queues/[name] with one page of a queue, and 404 for a queue that does not exist", async () => {
+    type QueueJson = { queue: string; paused: boolean; jobs: { page: number; perPage: number; total: number; items: { index: number; raw: string; payload: { className: string } }[] } };
+    const p2 = await getJson<QueueJson>(web, "/api/queues/reports?page=2&perPage=20");
+    expect(p2.status).toBe(200);
+    expect(p2.body).toMatchObject({ queue: "reports", paused: false, jobs: { page: 2, perPage: 20, total: 25 } });
+    expect(p2.body.jobs.items.map((j) => j.index)).toEqual([20, 21, 22, 23, 24]);
+    expect(p2.body.jobs.items.map((j) => JSON.parse(j.raw).args[0].n)).toEqual([21, 22, 23, 24, 25]);
+    expect(p2.body.jobs.items[0]!.payload.className).toBe("BuildReport");
+    // Page sizes are the page's choices; anything else falls back to 20, garbage pages to 1.
+    const fallback = await getJson<QueueJson>(web, "/api/queues/reports?page=abc&perPage=7");
+    expect(fallback.body.jobs).toMatchObject({ page: 1, perPage: 20 });
+    expect(fallback.body.jobs.items.length).toBe(20);
+    const missing = await getJson<{ error: string }>(web, "/api/queues/nope");
+    expect(missing.status).toBe(404);
+    expect(missing.body.error).toContain("nope");
+    expect((await getJson(web, `/api/queues/${encodeURIComponent("a b*")}`)).status).toBe(404);
+
+    // Names are URL-encoded in links and polls; the route and the page read them decoded once.
+    const odd = "报表:月%41";
+    await new Client({ redis, namespace, registry: new JobRegistry([]) }).enqueue(odd, "BuildReport", { n: 1 });
+    try {
+      const cjk = await getJson<QueueJson>(web, `/api/queues/${encodeURIComponent(odd)}`);
+      expect(cjk.status).toBe(200);
+      expect(cjk.body).toMatchObject({ queue: odd, jobs: { total: 1 } });
+      const res = await browser.page.goto(`${web.url}/queues/${encodeURIComponent(odd)}`);
+      expect(res?.status()).toBe(200);
+      await browser.page.getByText("Showing 1–1 of 1").first().waitFor();
+    } finally {
+      await removeQueue(conn, odd);
+    }
+  });
+
+  it("updates a queue's page live, without a reload, when a job is pushed and when one is taken", async () => {
+    const { page } = browser;
+    browser.clearErrors();
+    await page.goto(`${web.url}/queues/reports?page=2&per=20`);
+    await page.getByText("Showing 21–25 of 25").first().waitFor();
+    await page.getByText(/^Updated /).waitFor();
+    // A full reload or navigation would drop this marker.
+    await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
+    let navigations = 0;
+    const onNavigated = (f: Frame) => {
+      if (f === page.mainFrame()) navigations++;
+    };
+    page.on("framenavigated", onNavigated);
+    const client = new Client({ redis, namespace, registry: new JobRegistry([]) });
+    await client.enqueue("reports", "BuildReport", { n: 26, note: SCRIPT });
+    await page.getByText("Showing 21–26 of 26").first().waitFor();
+    const pushed = (await tableRows(page)).map((r) => [r[0], r[2]]);
+    expect(pushed.at(-1)).toEqual(["26", `[{"n":26,"note":"${SCRIPT}"}]`]);
+    await browser.screenshot("queue-reports-live-light");
+
+    // A worker takes the head job: everything moves up one, and the page follows.
+    const head = await redis.lpop(`${namespace}:queue:reports`);
+    await page.getByText("Showing 21–25 of 25").first().waitFor();
+    expect((await tableRows(page)).map((r) => r[2])).toEqual([22, 23, 24, 25].map((n) => `[{"n":${n}}]`).concat(`[{"n":26,"note":"${SCRIPT}"}]`));
+    expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+    page.off("framenavigated", onNavigated);
+    expect(navigations).toBe(0);
+    expect(new URL(page.url()).searchParams.get("page")).toBe("2");
+
+    // Put the queue back as the tests below expect it: 25 jobs, n = 1..25.
+    await redis.multi().rpop(`${namespace}:queue:reports`).lpush(`${namespace}:queue:reports`, head!).exec();
+    expect(clientErrors(browser)).toEqual([]);
   });
 
   it("clears a queue and removes it, each through a confirmation naming the count and the queue", async () => {

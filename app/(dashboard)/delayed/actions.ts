@@ -4,7 +4,7 @@ import { getConnection } from "@/lib/redis";
 import { clearDelayed, decodePayload, enqueueDelayedItemNow, queuedFormOf, removeDelayedItem, rescheduleDelayedItem, StaleItemError } from "@/lib/resque/index";
 import type { Translate } from "@/lib/i18n";
 import type { ActionResult } from "@/components/resque/confirm-button";
-import { formatTime } from "@/components/resque/queues-jobs";
+import { formatTime } from "@/components/resque/job-text";
 import { auditedAction } from "../../action";
 import { isTimestamp, parseUtcInput } from "./data";
 

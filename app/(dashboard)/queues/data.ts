@@ -1,6 +1,7 @@
-import { getPauseState, listQueues, listWorkers, resolveQueues } from "@/lib/resque/index";
+import { assertQueueName, getPauseState, InvalidQueueNameError, listQueueNames, listQueues, listWorkers, peekQueue, resolveQueues } from "@/lib/resque/index";
 import { getConnection } from "@/lib/redis";
 import type { QueuesData } from "@/components/resque/queues-list";
+import type { QueueJobsData } from "@/components/resque/queues-jobs";
 
 /** What the Queues page and GET /api/queues show: queues, which have no worker, and the pause switches. */
 export async function readQueues(): Promise<QueuesData> {
@@ -9,4 +10,21 @@ export async function readQueues(): Promise<QueuesData> {
   const names = queues.map((q) => q.name);
   const watched = new Set(workers.flatMap((w) => resolveQueues(w.queues, names)));
   return { queues, noWorker: names.filter((n) => !watched.has(n)), pause };
+}
+
+/**
+ * What a queue's page and GET /api/queues/[name] show: one page of pending jobs and the pause
+ * flag. Null when the name is not a registered queue (both answer 404). O(queues + perPage).
+ */
+export async function readQueueJobs(name: string, paging: { page: number; perPage: number }): Promise<QueueJobsData | null> {
+  try {
+    assertQueueName(name);
+  } catch (e) {
+    if (e instanceof InvalidQueueNameError) return null;
+    throw e;
+  }
+  const conn = getConnection();
+  if (!(await listQueueNames(conn)).includes(name)) return null;
+  const [jobs, pause] = await Promise.all([peekQueue(conn, name, paging), getPauseState(conn)]);
+  return { queue: name, paused: pause.queues.includes(name), jobs };
 }

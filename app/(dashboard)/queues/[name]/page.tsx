@@ -1,12 +1,11 @@
 import { notFound } from "next/navigation";
 import { QueueJobs } from "@/components/resque/queues-jobs";
-import { getConnection } from "@/lib/redis";
-import { getPauseState, InvalidQueueNameError, listQueueNames, peekQueue, assertQueueName } from "@/lib/resque/index";
 import { requirePageSession } from "../../../auth";
 import { getTranslator } from "../../../locale";
 import { clearQueueAction, removeQueueAction, removeQueuedJobAction, resumeQueueAction } from "../actions";
+import { readQueueJobs } from "../data";
 import { RedisDown } from "../../../redis-down";
-import { pageParams, type SearchParams } from "@/lib/page-params";
+import { one, pagingFrom, PER_PAGE_CHOICES, type SearchParams } from "@/lib/page-params";
 
 export const dynamic = "force-dynamic";
 
@@ -17,32 +16,23 @@ export default async function QueuePage({ params, searchParams }: { params: Prom
   let name: string;
   try {
     name = decodeURIComponent(encoded);
-    assertQueueName(name);
   } catch (e) {
-    if (e instanceof InvalidQueueNameError || e instanceof URIError) notFound();
+    if (e instanceof URIError) notFound();
     throw e;
   }
-  const { page, perPage, choices } = pageParams(await searchParams);
-
-  let data;
+  const sp = await searchParams;
+  let initial;
   try {
-    const conn = getConnection();
-    const names = await listQueueNames(conn);
-    if (names.includes(name)) {
-      const [jobs, pause] = await Promise.all([peekQueue(conn, name, { page, perPage }), getPauseState(conn)]);
-      data = { jobs, paused: pause.queues.includes(name) };
-    }
+    initial = await readQueueJobs(name, pagingFrom((n) => one(sp[n])));
   } catch (e) {
     return <RedisDown t={t} error={e} />;
   }
-  if (!data) notFound();
+  if (!initial) notFound();
   return (
     <QueueJobs
       locale={locale}
-      queue={name}
-      paused={data.paused}
-      jobs={data.jobs}
-      perPageChoices={choices}
+      initial={initial}
+      perPageChoices={PER_PAGE_CHOICES}
       actions={{
         resume: resumeQueueAction.bind(null, name),
         clear: clearQueueAction.bind(null, name),
