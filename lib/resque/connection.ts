@@ -29,6 +29,7 @@ const SCRIPT_NAMES = [
   "schedule-fire",
   "schedule-save",
   "history-sample",
+  "failed-grep",
 ] as const;
 export type ScriptName = (typeof SCRIPT_NAMES)[number];
 
@@ -91,9 +92,9 @@ export class Connection {
     return fn.call(this.redis, keys.length, ...keys, ...args);
   }
 
-  /** Queues a registered script on a pipeline or transaction. */
-  runOn(pipe: ChainableCommander, name: ScriptName, keys: string[], args: (string | number)[]): void {
-    const fn = (pipe as unknown as Record<string, (...a: unknown[]) => unknown>)["tsq_" + name.replace(/-/g, "_")]!;
+  /** Queues a registered script on a pipeline or transaction; `buffers` for replies as raw bytes. */
+  runOn(pipe: ChainableCommander, name: ScriptName, keys: string[], args: (string | number)[], opts: { buffers?: boolean } = {}): void {
+    const fn = (pipe as unknown as Record<string, (...a: unknown[]) => unknown>)["tsq_" + name.replace(/-/g, "_") + (opts.buffers ? "Buffer" : "")]!;
     fn.call(pipe, keys.length, ...keys, ...args);
   }
 }

@@ -9,7 +9,9 @@ import {
   compileFilter,
   decodeFailedRecord,
   DIGEST_HEX,
+  grepNeedles,
   isEmptyFilter,
+  type GrepGroup,
   parseFailedId,
   sha1Hex,
 } from "./failed-record";
@@ -19,6 +21,12 @@ import type { FailedFilter, FailedGroup, FailedJob, FailedListInfo, Page, PageOp
 /** Records per LRANGE while scanning; a few chunks share one round trip. */
 export const SCAN_CHUNK = 1000;
 const CHUNKS_PER_TRIP = 4;
+/**
+ * Records per in-Redis grep call: a few ms of Redis time each, so other clients are not held up.
+ * Measured on 100k php records of 1.4 KB: 1000 scans the list in 0.34 s, 5000 in 1.26 s (Lua's
+ * collector grows with the LRANGE table).
+ */
+const GREP_CHUNK = 1000;
 
 /** One stored record as read: position, exact bytes, and those bytes decoded as UTF-8. */
 export interface StoredRecord {
@@ -43,7 +51,7 @@ export async function scanRecords(
   conn: Connection,
   key: string,
   visit: (chunk: StoredRecord[]) => boolean | void | Promise<boolean | void>,
-  opts: { order?: "desc" | "asc"; from?: number; to?: number } = {},
+  opts: { order?: "desc" | "asc"; from?: number; to?: number; grep?: GrepGroup[] | null } = {},
 ): Promise<void> {
   const len = await conn.redis.llen(key);
   if (len === 0) return;
@@ -51,17 +59,32 @@ export async function scanRecords(
   const hi = Math.min(len - 1, opts.to ?? len - 1);
   if (hi < lo) return;
   const desc = (opts.order ?? "desc") === "desc";
+  const grep = opts.grep?.length ? opts.grep : null;
+  const grepArgs = grep?.flatMap((g) => [g.ci ? "1" : "0", g.alts.length, ...g.alts]);
+  const size = grep ? GREP_CHUNK : SCAN_CHUNK;
   const ranges: [number, number][] = [];
-  if (desc) for (let top = hi; top >= lo; top -= SCAN_CHUNK) ranges.push([Math.max(lo, top - SCAN_CHUNK + 1), top]);
-  else for (let bottom = lo; bottom <= hi; bottom += SCAN_CHUNK) ranges.push([bottom, Math.min(hi, bottom + SCAN_CHUNK - 1)]);
+  if (desc) for (let top = hi; top >= lo; top -= size) ranges.push([Math.max(lo, top - size + 1), top]);
+  else for (let bottom = lo; bottom <= hi; bottom += size) ranges.push([bottom, Math.min(hi, bottom + size - 1)]);
   for (let r = 0; r < ranges.length; r += CHUNKS_PER_TRIP) {
     const batch = ranges.slice(r, r + CHUNKS_PER_TRIP);
     const pipe = conn.redis.pipeline();
-    for (const [a, b] of batch) pipe.lrangeBuffer(key, a, b);
-    const res = (await execAll(pipe)) as Buffer[][];
+    for (const [a, b] of batch) {
+      if (grepArgs) conn.runOn(pipe, "failed-grep", [key], [a, b, ...grepArgs], { buffers: true });
+      else pipe.lrangeBuffer(key, a, b);
+    }
+    const res = (await execAll(pipe)) as (Buffer | number)[][];
     for (let c = 0; c < batch.length; c++) {
       const start = batch[c]![0];
-      const recs = res[c]!.map((bytes, i) => ({ index: start + i, bytes, raw: bytes.toString("utf8") }));
+      const recs: StoredRecord[] = [];
+      const reply = res[c]!;
+      if (grepArgs) {
+        for (let i = 0; i < reply.length; i += 2) {
+          const bytes = reply[i + 1] as Buffer;
+          recs.push({ index: Number(reply[i]), bytes, raw: bytes.toString("utf8") });
+        }
+      } else {
+        reply.forEach((bytes, i) => recs.push({ index: start + i, bytes: bytes as Buffer, raw: (bytes as Buffer).toString("utf8") }));
+      }
       if (desc) recs.reverse();
       if ((await visit(recs)) === false) return;
     }
@@ -93,13 +116,18 @@ export async function listFailed(
   const match = compileFilter(opts.filter);
   let total = 0;
   const items: FailedJob[] = [];
-  await scanRecords(conn, key, (chunk) => {
-    for (const rec of chunk) {
-      if (!match(rec.raw)) continue;
-      if (total >= start && total <= stop) items.push(toJob(rec, list));
-      total++;
-    }
-  });
+  await scanRecords(
+    conn,
+    key,
+    (chunk) => {
+      for (const rec of chunk) {
+        if (!match(rec.raw)) continue;
+        if (total >= start && total <= stop) items.push(toJob(rec, list));
+        total++;
+      }
+    },
+    { grep: grepNeedles(opts.filter) },
+  );
   return { page, perPage, total, items };
 }
 
@@ -191,7 +219,7 @@ export async function groupFailed(conn: Connection, filter?: FailedFilter, opts:
       if (hit) hit.count++;
       else groups.set(g, { className, exception: job.exception, count: 1, sampleId: toJob(rec, list).id });
     }
-  });
+  }, { grep: grepNeedles(filter) });
   return [...groups.values()].sort((a, b) => b.count - a.count || a.className.localeCompare(b.className) || a.exception.localeCompare(b.exception));
 }
 

@@ -142,6 +142,44 @@ export function compileFilter(f?: FailedFilter): (raw: string) => boolean {
   };
 }
 
+/** One filter field as substrings for the in-Redis first pass: any alternative may match. */
+export interface GrepGroup {
+  /** Search the ASCII-lowercased record (the free-text field). */
+  ci: boolean;
+  alts: string[];
+}
+
+/** Printable ASCII that no JSON encoder we know escapes, apart from `"`, `\` and `/`. */
+const GREP_SAFE = /^[\x20-\x7e]+$/;
+/** Characters some encoders write as \uXXXX (Rails escapes `<>&`; php may escape `'`). */
+const GREP_VARIES = /[<>&']/;
+const GREP_TEXT = /^[A-Za-z0-9 _.:,;!?#$%()*+=@^`|~{}[\]-]+$/;
+
+/**
+ * The filter as needles the stored bytes must contain, or null when a value could be encoded in
+ * ways we cannot enumerate (non-ASCII, `<`, ...): then the client scans everything. Every record
+ * compileFilter accepts contains one alternative of each group, so the first pass only drops
+ * records that could never match; the exact check still runs on what it returns.
+ */
+export function grepNeedles(f?: FailedFilter): GrepGroup[] | null {
+  if (isEmptyFilter(f)) return null;
+  const groups: GrepGroup[] = [];
+  for (const v of [f!.queue, f!.class, f!.exception]) {
+    if (!v) continue;
+    if (!GREP_SAFE.test(v) || GREP_VARIES.test(v)) return null;
+    const escaped = JSON.stringify(v).slice(1, -1);
+    // php's json_encode writes "/" as "\/"; one encoder is consistent within a record.
+    groups.push({ ci: false, alts: escaped.includes("/") ? [escaped, escaped.replace(/\//g, "\\/")] : [escaped] });
+  }
+  if (f!.text) {
+    // Free text is matched against the decoded record, structure included; needles are exact
+    // only for characters that are never escaped and never structure.
+    if (!GREP_TEXT.test(f!.text)) return null;
+    groups.push({ ci: true, alts: [f!.text.toLowerCase()] });
+  }
+  return groups;
+}
+
 /**
  * What a retry pushes onto which queue: the record's payload bytes (php's `id` and escaping
  * kept, `queue_time` refreshed only when present), or a reason it cannot be retried.

@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { execAll, type Connection } from "../connection";
 import { formatFailedAt } from "../dates";
 import { appendRawField, rawField, replaceRawField } from "../raw-json";
-import { compileFilter, formatFailedId, isEmptyFilter, parseFailedId, requeueTarget, sha1Hex } from "./failed-record";
+import { compileFilter, formatFailedId, grepNeedles, isEmptyFilter, parseFailedId, requeueTarget, sha1Hex, type GrepGroup } from "./failed-record";
 import { failedListKey, locateRecords, scanRecords, type StoredRecord } from "./failed-read";
 import { chunk } from "./paging";
 import type { FailedFilter, RemoveResult, RetryResult, SkippedId } from "./types";
@@ -151,7 +151,13 @@ export async function removeFailed(conn: Connection, ids: string[], opts: { list
  * removals never shift the records still to be visited, and memory stays at one chunk.
  * O(list length), about 2 round trips per 1000 records.
  */
-async function actOnMatches(conn: Connection, mode: Mode, match: (raw: string) => boolean, opts: { list?: string }): Promise<{ done: number; skipped: SkippedId[] }> {
+async function actOnMatches(
+  conn: Connection,
+  mode: Mode,
+  match: (raw: string) => boolean,
+  opts: { list?: string },
+  grep: GrepGroup[] | null = null,
+): Promise<{ done: number; skipped: SkippedId[] }> {
   const key = failedListKey(conn, opts.list);
   const now = new Date();
   const skipped: SkippedId[] = [];
@@ -176,20 +182,20 @@ async function actOnMatches(conn: Connection, mode: Mode, match: (raw: string) =
       done += again.done;
       skipped.push(...again.skipped);
     }
-  });
+  }, { grep });
   return { done, skipped };
 }
 
 /** Retries every failure matching `filter` (all of them when empty); same semantics as `retryFailed`. */
 export async function retryAllFailed(conn: Connection, filter?: FailedFilter, opts: { remove?: boolean; list?: string } = {}): Promise<RetryResult> {
-  const r = await actOnMatches(conn, opts.remove === false ? "retry-keep" : "retry", compileFilter(filter), opts);
+  const r = await actOnMatches(conn, opts.remove === false ? "retry-keep" : "retry", compileFilter(filter), opts, grepNeedles(filter));
   return { retried: r.done, skipped: r.skipped };
 }
 
 /** Removes every failure matching `filter`; an empty filter clears the list. */
 export async function removeAllFailed(conn: Connection, filter?: FailedFilter, opts: { list?: string } = {}): Promise<RemoveResult> {
   if (isEmptyFilter(filter)) return { removed: await clearFailed(conn, opts), skipped: [] };
-  const r = await actOnMatches(conn, "remove", compileFilter(filter), opts);
+  const r = await actOnMatches(conn, "remove", compileFilter(filter), opts, grepNeedles(filter));
   return { removed: r.done, skipped: r.skipped };
 }
 
