@@ -4,6 +4,7 @@ import type { Translate } from "@/lib/i18n";
 import type { ActionResult } from "@/components/resque/confirm-button";
 import { clientIp, getSession } from "./auth";
 import { getTranslator } from "./locale";
+import { forgetSharedReads } from "./json-route";
 import { can } from "@/lib/auth";
 
 export interface AuditedAction {
@@ -44,10 +45,12 @@ export async function auditedAction(a: AuditedAction): Promise<ActionResult> {
   try {
     result = await a.perform(t);
   } catch (e) {
+    forgetSharedReads();
     const error = (e as Error).message;
     await audit("error", error);
     return { ok: false, message: t("action.failed", { error }) };
   }
+  forgetSharedReads();
   await audit(result.partial ? "partial" : result.ok ? "ok" : "error", result.message);
   for (const p of a.revalidate ?? []) revalidatePath(p, "layout");
   return { ok: result.ok, message: result.message };

@@ -1,18 +1,45 @@
 import { guardRoute } from "./auth";
 
 /**
+ * How long one read of a route is shared. Fifty open dashboards polling the same overview once a
+ * second cost one Redis read per window instead of fifty; every mutation through the dashboard
+ * drops the shared answers (forgetSharedReads), so a page never shows its own change late.
+ */
+const SHARE_MS = Number(process.env.JSON_SHARE_MS ?? 500);
+const shared = new Map<string, { at: number; body: Promise<unknown> }>();
+
+/** Called after every dashboard mutation. */
+export function forgetSharedReads(): void {
+  shared.clear();
+}
+
+/**
  * A read-only JSON route for polling and monitoring: a session or the API token, then `read()`
  * with the request's query string, the request and the route context (dynamic segments); Redis
  * being away is a 503 with a message, not a stack trace. `read` may answer a Response of its own,
- * e.g. a 404 for a malformed or vanished item.
+ * e.g. a 404 for a malformed or vanished item. Concurrent and near-simultaneous GETs of the same
+ * URL share one read (see SHARE_MS); the access check still runs for each request.
  */
 export function readOnlyJsonRoute<C = unknown>(read: (query: URLSearchParams, req: Request, ctx: C) => Promise<unknown>) {
   return async function GET(req: Request, ctx: C): Promise<Response> {
     const refused = await guardRoute(req);
     if (refused) return refused;
+    const url = new URL(req.url);
+    const key = url.pathname + url.search;
+    const now = Date.now();
+    let hit = shared.get(key);
+    if (!hit || now - hit.at > SHARE_MS) {
+      hit = { at: now, body: read(url.searchParams, req, ctx) };
+      if (SHARE_MS > 0) {
+        if (shared.size > 1000) shared.clear(); // bounded: a crawler's distinct URLs cannot grow it
+        shared.set(key, hit);
+        // A failed read is not shared: the next poll tries Redis again.
+        hit.body.catch(() => shared.get(key) === hit && shared.delete(key));
+      }
+    }
     try {
-      const body = await read(new URL(req.url).searchParams, req, ctx);
-      return body instanceof Response ? body : Response.json(body);
+      const body = await hit.body;
+      return body instanceof Response ? body.clone() : Response.json(body);
     } catch (e) {
       return Response.json({ error: `Redis is unreachable: ${(e as Error).message}` }, { status: 503 });
     }
