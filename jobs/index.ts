@@ -3,9 +3,13 @@
  * php-resque producer's `Common\Job\SendEmailJob` runs here unchanged.
  */
 import { JobRegistry, type JobClass } from "../lib/resque/index";
+import { BatchExportJob } from "./batch-export-job";
+import { NotifyJob } from "./notify-job";
+import { ReliableJob } from "./reliable-job";
 import { SendEmailJob } from "./send-email-job";
+import { SendNotificationJob } from "./send-notification-job";
 
-export const jobClasses: JobClass[] = [SendEmailJob];
+export const jobClasses: JobClass[] = [SendEmailJob, SendNotificationJob, BatchExportJob, NotifyJob, ReliableJob];
 
 export function createRegistry(extra: JobClass[] = []): JobRegistry {
   return new JobRegistry([...jobClasses, ...extra]);

@@ -113,6 +113,12 @@ export async function getExport(db: Db, id: number): Promise<ExportRecord | null
   return row ? toRecord(row) : null;
 }
 
+/** The record a job created for itself (a producer that sent no export_id), so a re-run reuses it. */
+export async function findExportByJobId(db: Db, jobId: string): Promise<ExportRecord | null> {
+  const row = await db.selectFrom("exports").selectAll().where("job_id", "=", jobId).orderBy("id").executeTakeFirst();
+  return row ? toRecord(row) : null;
+}
+
 /** Newest first; `adminId` narrows to one admin's exports. Two indexed queries. */
 export async function listExports(db: Db, opts: { page?: number; perPage?: number; adminId?: number } = {}): Promise<ExportPage> {
   const perPage = Math.min(100, Math.max(1, Math.trunc(Number(opts.perPage ?? 20)) || 20));
