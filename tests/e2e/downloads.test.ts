@@ -49,7 +49,7 @@ describe("export downloads", () => {
   const url = (name: string) => `${web.url}/uploads/export/${name}`;
 
   it("refuses an anonymous request for a real export, and the read-only API token too", async () => {
-    for (const headers of [{}, { authorization: `Bearer ${web.apiToken}` }]) {
+    for (const headers of [{}, { authorization: `Bearer ${web.apiToken}` }] as Record<string, string>[]) {
       const res = await fetch(url(exp.file), { headers, redirect: "manual" });
       expect(res.status).toBe(401);
       const body = await res.text();
