@@ -19,6 +19,7 @@ import {
   seedDemo,
   updateProduct,
   type Db,
+  type Invalid,
   type Product,
 } from "@/lib/db";
 import { useTempDb } from "../helpers/db";
@@ -178,7 +179,7 @@ describe("validation: malformed input gets a message per field and changes nothi
     for (const [label, run, field, message] of cases) {
       const r = await run();
       expect(r.ok, label).toBe(false);
-      const errors = (r as { fieldErrors: Record<string, { key: string }> }).fieldErrors;
+      const errors = (r as Invalid).fieldErrors;
       expect(Object.keys(errors), label).toContain(field);
       expect(describeInvalid(errors), label).toMatch(message);
     }
