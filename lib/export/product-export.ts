@@ -40,7 +40,7 @@ export interface ProductExportOptions {
   dir?: string;
   /** Progress is written every this many rows (and at the end). */
   progressEvery?: number;
-  /** Rows per papaparse call and per write. */
+  /** Rows per papaparse call and per write (default 500). */
   chunkRows?: number;
   now?: () => Date;
 }
@@ -69,7 +69,16 @@ export async function databaseFileOf(db: Db): Promise<string> {
  * only place it could otherwise appear. This cut papaparse's share of the CSV work to a quarter.
  */
 const SEP = "\u001f";
-const SEP_ALL = /\u001f/g;
+
+/**
+ * The chunk's CSV as UTF-8, separators turned into commas on the bytes (0x1F never occurs inside
+ * a multi-byte UTF-8 sequence): a byte loop costs a tenth of a regex replace on the string.
+ */
+function csvBytes(rows: unknown[][]): Buffer {
+  const buf = Buffer.from(csvLines(rows), "utf8");
+  for (let i = 0; i < buf.length; i++) if (buf[i] === 0x1f) buf[i] = 0x2c;
+  return buf;
+}
 
 type SqlRow = [id: number, name: string, priceCents: number, mid: string, createdMs: number, updatedMs: number];
 
@@ -114,7 +123,9 @@ export async function runProductExport(opts: ProductExportOptions): Promise<Prod
   const dir = opts.dir ?? exportDir();
   const tmpDir = exportTmpDir(dir);
   const progressEvery = Math.max(1, opts.progressEvery ?? 10_000);
-  const chunkRows = Math.max(1, opts.chunkRows ?? 2_000);
+  // 500 rows ≈ 50 KB of text: small enough to stay out of V8's large-object space, whose
+  // strings only a full GC frees (with 2,000-row chunks peak RSS grew with the row count).
+  const chunkRows = Math.max(1, opts.chunkRows ?? 500);
   await mkdir(dir, { recursive: true });
   await mkdir(tmpDir, { recursive: true });
   await removeLeftovers(tmpDir, opts.exportId);
@@ -134,11 +145,10 @@ export async function runProductExport(opts: ProductExportOptions): Promise<Prod
     out = createWriteStream(tmp, { flush: true });
     const failed = new Promise<never>((_, reject) => out!.once("error", reject));
     failed.catch(() => undefined);
-    const write = async (text: string) => {
-      if (!out!.write(text)) await Promise.race([once(out!, "drain"), failed]);
+    const write = async (data: string | Buffer) => {
+      if (!out!.write(data)) await Promise.race([once(out!, "drain"), failed]);
     };
     await write(BOM + csvLines([PRODUCT_CSV_HEADER]));
-    const lines = (rows: unknown[][]) => csvLines(rows).replace(SEP_ALL, ",");
 
     let written = 0;
     let chunk: unknown[][] = [];
@@ -146,7 +156,7 @@ export async function runProductExport(opts: ProductExportOptions): Promise<Prod
     for (const row of stmt.iterate(...rowsQuery.parameters) as IterableIterator<SqlRow>) {
       chunk.push(toCsvRow(row));
       if (chunk.length < chunkRows) continue;
-      await write(lines(chunk));
+      await write(csvBytes(chunk));
       const before = written;
       written += chunk.length;
       chunk = [];
@@ -155,7 +165,7 @@ export async function runProductExport(opts: ProductExportOptions): Promise<Prod
       }
     }
     if (chunk.length) {
-      await write(lines(chunk));
+      await write(csvBytes(chunk));
       written += chunk.length;
     }
     out.end();
