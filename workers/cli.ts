@@ -31,7 +31,7 @@ Commands:
                                ADMIN_PASSWORD, or a generated password printed once) and seed
                                the demo products and users once (DEMO_SEED=0 skips it)
   exports prune [--days N]     remove CSV exports (files and records) older than
-                               EXPORT_RETENTION_DAYS (7); \`work\` also does it every hour
+                               EXPORT_RETENTION_DAYS (7); \`work\` also does it hourly
   enqueue <queue> <class> [json-args]
                                enqueue one job, php style: args is one JSON value
   enqueue-in <seconds> <queue> <class> [json-args]

@@ -1,7 +1,8 @@
 /**
- * Export retention on the worker side: the supervisor's process prunes expired CSV exports at
- * start and every hour (no extra process: the folder is local to the host whose workers write
- * it), and `npm run queue -- exports prune [--days N]` does it on demand.
+ * Export retention on the worker side: the supervisor's process prunes expired CSV exports every
+ * hour (no extra process), and `npm run queue -- exports prune [--days N]` does it on demand.
+ * The first prune waits 10 minutes: better-sqlite3 waits for a busy database synchronously, and
+ * a supervisor must not stall while it starts its workers.
  */
 import { getDb, closeDb } from "../lib/db/index";
 import { exportDir, pruneExports, retentionDaysFromEnv } from "../lib/export/index";
@@ -9,6 +10,7 @@ import { UsageError } from "./cli-common";
 import { log } from "./log";
 
 const EVERY_MS = 3_600_000;
+const FIRST_AFTER_MS = 600_000;
 
 export function startExportRetention(): { stop: () => Promise<void> } {
   let running: Promise<unknown> = Promise.resolve();
@@ -22,11 +24,15 @@ export function startExportRetention(): { stop: () => Promise<void> } {
       }
     })();
   };
-  prune();
-  const timer = setInterval(prune, EVERY_MS);
+  let timer: NodeJS.Timeout = setTimeout(() => {
+    prune();
+    timer = setInterval(prune, EVERY_MS);
+    timer.unref();
+  }, FIRST_AFTER_MS);
   timer.unref();
   return {
     stop: async () => {
+      clearTimeout(timer);
       clearInterval(timer);
       await running;
       await closeDb();
