@@ -1,19 +1,6 @@
 import { z } from "zod";
 import { BaseJob, DoNotRetryError } from "../lib/resque/index";
-import {
-  createExport,
-  describeInvalid,
-  exportDownloadUrl,
-  failExport,
-  findExportByJobId,
-  finishExport,
-  getDb,
-  getExport,
-  parseProductFilter,
-  type ExportRecord,
-  type ExportSelection,
-} from "../lib/db/index";
-import { runProductExport } from "../lib/export/index";
+import type { ExportRecord, ExportSelection } from "../lib/db/index";
 import { jobKey, phpId } from "./job-args";
 import { NotifyJob } from "./notify-job";
 
@@ -48,6 +35,8 @@ export class BatchExportJob extends BaseJob<z.input<typeof schema>> {
 
   async perform() {
     const args = schema.parse(this.args);
+    const { exportDownloadUrl, failExport, finishExport, getDb } = await import("../lib/db/index");
+    const { runProductExport } = await import("../lib/export/index");
     const db = await getDb();
     const key = jobKey(this.job);
     const record = await this.record(args, key);
@@ -79,6 +68,7 @@ export class BatchExportJob extends BaseJob<z.input<typeof schema>> {
 
   /** The export's record: the one named by export_id, the one an earlier run of this job made, or a new one. */
   private async record(args: z.output<typeof schema>, key: string): Promise<ExportRecord> {
+    const { createExport, describeInvalid, findExportByJobId, getDb, getExport, parseProductFilter } = await import("../lib/db/index");
     const db = await getDb();
     if (args.export_id !== undefined) {
       const found = await getExport(db, args.export_id);

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { BaseJob, DoNotRetryError } from "../lib/resque/index";
-import { createNotification, findAdminById, getDb, MAX_MESSAGE_LENGTH } from "../lib/db/index";
+import { MAX_MESSAGE_LENGTH } from "../lib/db/notifications";
 import { downloadUrl, jobKey, phpId } from "./job-args";
 
 const schema = z.looseObject({
@@ -22,6 +22,7 @@ export class NotifyJob extends BaseJob<z.input<typeof schema>> {
 
   async perform() {
     const args = schema.parse(this.args);
+    const { createNotification, findAdminById, getDb } = await import("../lib/db/index");
     const db = await getDb();
     if (!(await findAdminById(db, args.user_id))) throw new DoNotRetryError(`There is no dashboard account with id ${args.user_id}`);
     const { created, notification } = await createNotification(db, {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { BaseJob, DoNotRetryError } from "../lib/resque/index";
-import { createNotification, getDb, getUser, MAX_MESSAGE_LENGTH } from "../lib/db/index";
+import { MAX_MESSAGE_LENGTH } from "../lib/db/notifications";
 import { downloadUrl, jobKey, phpId } from "./job-args";
 
 const schema = z.looseObject({
@@ -22,6 +22,7 @@ export class SendNotificationJob extends BaseJob<z.input<typeof schema>> {
 
   async perform() {
     const args = schema.parse(this.args);
+    const { createNotification, getDb, getUser } = await import("../lib/db/index");
     const db = await getDb();
     if (!(await getUser(db, args.user_id))) throw new DoNotRetryError(`There is no user with id ${args.user_id}`);
     const { created, notification } = await createNotification(db, {
