@@ -430,10 +430,18 @@ async function main(): Promise<void> {
     redis = new Redis(server.url);
     redisVersion = /redis_version:(\S+)/.exec(await redis.info("server"))?.[1] ?? "?";
     const conn = new Connection({ redis, namespace: NAMESPACE });
-    web = await startWeb({ redisUrl: server.url, namespace: NAMESPACE });
-    log(`next start on ${web.url} (pid ${web.pid}), redis on ${server.url}`);
-    if (SCENARIOS_ON.includes("dashboard-routes")) routes = await scenarioRoutes(web, redis, conn);
+    if (SCENARIOS_ON.includes("dashboard-routes")) {
+      // Every timed GET must be a real read: the routes' shared-read window is off here.
+      web = await startWeb({ redisUrl: server.url, namespace: NAMESPACE, env: { JSON_SHARE_MS: "0" } });
+      log(`next start on ${web.url} (pid ${web.pid}, shared reads off), redis on ${server.url}`);
+      routes = await scenarioRoutes(web, redis, conn);
+      await web.stop();
+      web = undefined;
+    }
     if (SCENARIOS_ON.includes("dashboard-load")) {
+      // As deployed: concurrent polls of one URL share a read.
+      web = await startWeb({ redisUrl: server.url, namespace: NAMESPACE });
+      log(`next start on ${web.url} (pid ${web.pid}), redis on ${server.url}`);
       loadRun = await scenarioLoad(web, server, redis, conn);
       const all = summarize(Object.values(loadRun.result.ms).flat());
       emit({ scenario: "dashboard-load", clients: LOAD.clients, requests: loadRun.result.requests, failures: loadRun.result.failures, ...all, unit: "ms", drainJobs: loadRun.drainJobs, drainSeconds: loadRun.drainSeconds });

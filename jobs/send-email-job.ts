@@ -12,11 +12,17 @@ const schema = z.looseObject({
 /**
  * The seed's `Common\Job\SendEmailJob`: `{to, subject, body}` → one message. Sending twice is
  * not harmless, so an interrupted send becomes a dirty-exit failure to retry by hand.
+ *
+ * An SMTP refusal fails the attempt with the server's reply as the message; the built-in retry
+ * policy (the recommended form of the seed's "Job with Retry") tries again after about 1, 3, 9
+ * and 27 s — a greylisting or "try again later" server usually accepts by then — and the fifth
+ * failure is recorded in `failed` with that reply.
  */
 export class SendEmailJob extends BaseJob<z.infer<typeof schema>> {
   static names = ["Common\\Job\\SendEmailJob", "SendEmailJob"];
   static queue = "default";
   static schema = schema;
+  static retry = { attempts: 5, backoff: { exponential: 3, baseSec: 1, maxSec: 600, jitter: 0.1 } };
 
   async perform() {
     const { to, subject, body, html } = this.args;

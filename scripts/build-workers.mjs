@@ -36,6 +36,10 @@ export async function buildWorkers() {
     outdir: tmp,
     outExtension: { ".js": ".mjs" },
     bundle: true,
+    // The jobs' import() of lib/db and lib/export become chunks loaded on first use. Chunks stay
+    // beside the entries: lib/resque finds its Lua scripts next to the module that loads them.
+    splitting: true,
+    chunkNames: "[name]-[hash]",
     platform: "node",
     format: "esm",
     target: "node20",

@@ -10,7 +10,8 @@ import { loadJobClasses } from "./app-include";
 import { loadEnvFiles, readWorkerConfig, type WorkerConfig } from "./config";
 import { log } from "./log";
 import { describeFirstAdmin, ensureFirstAdmin } from "../lib/auth/index";
-import { migrate, openDb } from "../lib/db/index";
+import { migrate, openDb, seedDemo } from "../lib/db/index";
+import { pruneExportsCommand, startExportRetention } from "./export-retention";
 import { Supervisor } from "./supervisor";
 import { enqueueLater, printDelayed, scheduleCommand, SCHEDULE_VALUE_FLAGS } from "./cli-schedule";
 import { runScheduler } from "./scheduler-process";
@@ -26,8 +27,11 @@ Commands:
   clear [queue...] [--yes]     empty the named queues (all queues when none is named)
   restart                      every supervisor on this Redis replaces its workers gracefully
   scheduler                    run only the scheduler (delayed jobs, recurring schedules)
-  setup                        migrate the database and create the first admin (ADMIN_EMAIL /
-                               ADMIN_PASSWORD, or a generated password printed once)
+  setup                        migrate the database, create the first admin (ADMIN_EMAIL /
+                               ADMIN_PASSWORD, or a generated password printed once) and seed
+                               the demo products and users once (DEMO_SEED=0 skips it)
+  exports prune [--days N]     remove CSV exports (files and records) older than
+                               EXPORT_RETENTION_DAYS (7); \`work\` also does it hourly
   enqueue <queue> <class> [json-args]
                                enqueue one job, php style: args is one JSON value
   enqueue-in <seconds> <queue> <class> [json-args]
@@ -47,7 +51,8 @@ Commands:
 
 Environment: REDIS_URL (or REDIS_BACKEND), RESQUE_NAMESPACE (or PREFIX), QUEUE, QUEUE_COUNT (or
 COUNT), INTERVAL, QUEUE_ENV (loads .env.<QUEUE_ENV>), APP_INCLUDE (extra job classes),
-SCHEDULER=0 (work without the scheduler), LOCK_TIMEOUT (scheduler leader lock, seconds).`;
+SCHEDULER=0 (work without the scheduler), LOCK_TIMEOUT (scheduler leader lock, seconds),
+DATABASE_URL, EXPORT_DIR (data/uploads/export), EXPORT_RETENTION_DAYS (7).`;
 
 export interface Parsed {
   command: string;
@@ -55,7 +60,7 @@ export interface Parsed {
   flags: Map<string, string | true>;
 }
 
-const VALUE_FLAGS = new Set(["page", "per-page", "queue", "class", "exception", "text", ...SCHEDULE_VALUE_FLAGS]);
+const VALUE_FLAGS = new Set(["days", "page", "per-page", "queue", "class", "exception", "text", ...SCHEDULE_VALUE_FLAGS]);
 
 export function parseArgs(argv: string[]): Parsed {
   const [first, ...rest] = argv;
@@ -97,6 +102,7 @@ async function work(cfg: WorkerConfig): Promise<void> {
   const registry = await loadJobClasses();
   const heartbeat = process.env.RESQUE_HEARTBEAT_INTERVAL ? Number(process.env.RESQUE_HEARTBEAT_INTERVAL) : undefined;
   const sup = new Supervisor({ config: cfg, registry, heartbeatIntervalSec: heartbeat });
+  const retention = startExportRetention();
   process.on("SIGTERM", () => void sup.stop("now"));
   process.on("SIGINT", () => void sup.stop("now"));
   process.on("SIGQUIT", () => void sup.stop("graceful"));
@@ -107,6 +113,8 @@ async function work(cfg: WorkerConfig): Promise<void> {
     await sup.start();
   } catch (e) {
     throw new CliError(`Cannot start workers on Redis ${redactUrl(cfg.redisUrl)}: ${(e as Error).message}`);
+  } finally {
+    await retention.stop();
   }
 }
 
@@ -125,10 +133,17 @@ async function run(p: Parsed, cfg: WorkerConfig): Promise<number> {
       const { applied } = await migrate(db);
       console.log(applied.length ? `Database migrated: ${applied.join(", ")}.` : "Database is up to date.");
       for (const line of describeFirstAdmin(await ensureFirstAdmin(db))) console.log(line);
+      if (!/^(0|false|no|off)$/i.test(process.env.DEMO_SEED ?? "")) {
+        const seeded = await seedDemo(db);
+        if (seeded.seeded) console.log(`Demo data seeded: ${seeded.products} products, ${seeded.users} users.`);
+      }
     } finally {
       await db.destroy();
     }
     return 0;
+  }
+  if (p.command === "exports") {
+    return pruneExportsCommand(p.positional, p.flags);
   }
   if (p.command === "scheduler") {
     await runScheduler(cfg, await loadJobClasses());

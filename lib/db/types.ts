@@ -7,6 +7,7 @@
  * Booleans are INTEGER 0/1 (better-sqlite3 cannot bind JS booleans).
  */
 import type { ColumnType, Generated, Insertable, Kysely, Selectable, Updateable } from "kysely";
+import type { ExportsTable, NotificationsTable, ProductsTable, UsersTable } from "./demo-types";
 
 /** A column the database fills in when an insert leaves it out, and that updates may not change. */
 type CreatedAt = ColumnType<number, number | undefined, never>;
@@ -77,6 +78,10 @@ export interface Database {
   sign_in_attempts: SignInAttemptsTable;
   audit_log: AuditLogTable;
   settings: SettingsTable;
+  products: ProductsTable;
+  users: UsersTable;
+  notifications: NotificationsTable;
+  exports: ExportsTable;
 }
 
 /**

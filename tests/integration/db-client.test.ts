@@ -4,6 +4,7 @@ import path from "node:path";
 import { sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { closeDb, getDb, listAppliedMigrations, openDb } from "@/lib/db";
+import { migrations } from "@/lib/db/migrations/index";
 
 let dir: string;
 const savedUrl = process.env.DATABASE_URL;
@@ -55,13 +56,13 @@ describe("getDb", () => {
     const [a, b] = await Promise.all([getDb(), getDb()]);
     expect(a).toBe(b);
     expect(existsSync(file)).toBe(true);
-    expect((await listAppliedMigrations(a)).map((m) => m.name)).toEqual(["auth"]);
+    expect((await listAppliedMigrations(a)).map((m) => m.name)).toEqual(migrations.map((m) => m.name));
     expect(await a.selectFrom("admins").select("id").execute()).toEqual([]);
 
     await closeDb();
     const c = await getDb();
     expect(c).not.toBe(a);
-    expect((await listAppliedMigrations(c)).length).toBe(1);
+    expect((await listAppliedMigrations(c)).length).toBe(migrations.length);
   });
 
   it("does not cache a failed open", async () => {
@@ -69,6 +70,6 @@ describe("getDb", () => {
     await expect(getDb()).rejects.toThrow(/not supported yet/);
     process.env.DATABASE_URL = `file:${path.join(dir, "ok.db")}`;
     const db = await getDb();
-    expect((await listAppliedMigrations(db)).length).toBe(1);
+    expect((await listAppliedMigrations(db)).length).toBe(migrations.length);
   });
 });

@@ -5,10 +5,14 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { sql, type Kysely } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { listAppliedMigrations, migrate, openDb, type Db } from "@/lib/db";
+import { listAppliedMigrations, migrate, migrationLabel, openDb, type Db } from "@/lib/db";
 import { migrations, type Migration } from "@/lib/db/migrations/index";
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
+/** The version a test migration takes: after every real one, so new real migrations need no edit here. */
+const NEXT = migrations.at(-1)!.version + 1;
+const VERSIONS = migrations.map((m) => m.version);
+const nextLabel = (name: string) => migrationLabel({ version: NEXT, name });
 let dir: string;
 let file: string;
 const open: Db[] = [];
@@ -51,28 +55,28 @@ describe("migrate", () => {
   it("applies every migration once, records it, and a second run applies nothing", async () => {
     const d = db();
     const first = await migrate(d, { now: () => 1_700_000_000_000 });
-    expect(first.applied).toEqual(["001-auth"]);
-    expect(await tables(d)).toEqual(["admins", "audit_log", "schema_migrations", "sessions", "settings", "sign_in_attempts"]);
-    expect(await listAppliedMigrations(d)).toEqual([{ version: 1, name: "auth", appliedAtMs: 1_700_000_000_000 }]);
+    expect(first.applied).toEqual(migrations.map(migrationLabel));
+    expect(await tables(d)).toEqual(["admins", "audit_log", "exports", "notifications", "products", "schema_migrations", "sessions", "settings", "sign_in_attempts", "users"]);
+    expect(await listAppliedMigrations(d)).toEqual(migrations.map((m) => ({ version: m.version, name: m.name, appliedAtMs: 1_700_000_000_000 })));
 
     expect((await migrate(d)).applied).toEqual([]);
     // A fresh connection (a restart) sees the same and applies nothing either.
     expect((await migrate(db())).applied).toEqual([]);
-    expect((await listAppliedMigrations(d)).length).toBe(1);
+    expect((await listAppliedMigrations(d)).length).toBe(migrations.length);
   });
 
   it("applies only the migrations added since the last run", async () => {
     const d = db();
     await migrate(d);
-    const res = await migrate(d, { migrations: [...migrations, slowMigration(2, 0)] });
-    expect(res.applied).toEqual(["002-slow"]);
-    expect((await listAppliedMigrations(d)).map((m) => m.version)).toEqual([1, 2]);
+    const res = await migrate(d, { migrations: [...migrations, slowMigration(NEXT, 0)] });
+    expect(res.applied).toEqual([nextLabel("slow")]);
+    expect((await listAppliedMigrations(d)).map((m) => m.version)).toEqual([...VERSIONS, NEXT]);
   });
 
   it("rolls a failing migration back whole and records nothing for it", async () => {
     const d = db();
     const broken: Migration = {
-      version: 2,
+      version: NEXT,
       name: "broken",
       async up(k) {
         await k.schema.createTable("half_done").addColumn("id", "integer").execute();
@@ -80,39 +84,39 @@ describe("migrate", () => {
       },
     };
     await expect(migrate(d, { migrations: [...migrations, broken] })).rejects.toThrow(
-      /migration 002-broken failed: boom/,
+      new RegExp(`migration ${nextLabel("broken")} failed: boom`),
     );
     expect(await tables(d)).not.toContain("half_done");
-    expect((await listAppliedMigrations(d)).map((m) => m.version)).toEqual([1]);
+    expect((await listAppliedMigrations(d)).map((m) => m.version)).toEqual(VERSIONS);
     // The connection is usable afterwards (no transaction left open).
     expect((await migrate(d)).applied).toEqual([]);
   });
 
   it("refuses a list whose versions are not ascending", async () => {
-    await expect(migrate(db(), { migrations: [slowMigration(2, 0), ...migrations] })).rejects.toThrow(
+    await expect(migrate(db(), { migrations: [slowMigration(NEXT, 0), ...migrations] })).rejects.toThrow(
       /out of order/,
     );
   });
 
   it("two openers migrating the same file at once end with one application", async () => {
-    const list = [...migrations, slowMigration(2, 200)];
+    const list = [...migrations, slowMigration(NEXT, 200)];
     const started = Date.now();
     const [a, b] = await Promise.all([migrate(db(), { migrations: list }), migrate(db(), { migrations: list })]);
     // The in-process queue lets the second wait without blocking the thread in SQLite's busy
     // handler (which would stall for busy_timeout, 5 s, since the lock holder shares the thread).
     expect(Date.now() - started).toBeLessThan(4000);
-    expect([...a.applied, ...b.applied].sort()).toEqual(["001-auth", "002-slow"]);
+    expect([...a.applied, ...b.applied].sort()).toEqual([...migrations.map(migrationLabel), nextLabel("slow")].sort());
     // Whichever went second waited for the first, then found everything applied.
-    expect([a.applied.length, b.applied.length].sort()).toEqual([0, 2]);
+    expect([a.applied.length, b.applied.length].sort()).toEqual([0, migrations.length + 1]);
     const d = db();
-    expect((await listAppliedMigrations(d)).map((m) => m.version)).toEqual([1, 2]);
+    expect((await listAppliedMigrations(d)).map((m) => m.version)).toEqual([...VERSIONS, NEXT]);
     expect(await d.selectFrom("slow_marker" as any).selectAll().execute()).toEqual([{ id: 1 }]);
   });
 
   it("two processes migrating the same file at once end with one application", async () => {
-    // 001 is already applied, so both children start with a read-only check; each waits for
-    // the same instant, then migrates with a 002 that holds the write lock for 300 ms. Without
-    // BEGIN IMMEDIATE both would see 002 missing and both run it.
+    // The real migrations are already applied, so both children start with a read-only check;
+    // each waits for the same instant, then migrates with a test migration that holds the write
+    // lock for 300 ms. Without BEGIN IMMEDIATE both would see it missing and both run it.
     const seed = db();
     await migrate(seed);
     const child = path.join(dir, "child.mjs");
@@ -122,7 +126,7 @@ describe("migrate", () => {
       `import { openDb, migrate } from ${lib("lib/db/index.ts")};
 import { migrations } from ${lib("lib/db/migrations/index.ts")};
 const [file, startAt] = [process.argv[2], Number(process.argv[3])];
-const slow = { version: 2, name: "slow", async up(k) {
+const slow = { version: ${NEXT}, name: "slow", async up(k) {
   await k.schema.createTable("slow_marker").addColumn("id", "integer", (c) => c.primaryKey()).execute();
   await new Promise((r) => setTimeout(r, 300));
   await k.insertInto("slow_marker").values({ id: 1 }).execute();
@@ -150,9 +154,9 @@ console.log(JSON.stringify(res));
         );
       });
     const [a, b] = await Promise.all([run(), run()]);
-    expect([...a.applied, ...b.applied]).toEqual(["002-slow"]);
+    expect([...a.applied, ...b.applied]).toEqual([nextLabel("slow")]);
     const d = db();
-    expect((await listAppliedMigrations(d)).map((m) => m.version)).toEqual([1, 2]);
+    expect((await listAppliedMigrations(d)).map((m) => m.version)).toEqual([...VERSIONS, NEXT]);
     expect(await d.selectFrom("slow_marker" as any).selectAll().execute()).toEqual([{ id: 1 }]);
   });
 });

@@ -3,8 +3,9 @@
  * that versions are unique and ascending.
  */
 import { migration001Auth } from "./001-auth";
+import { migration002Demo } from "./002-demo";
 import type { Migration } from "./types";
 
 export type { Migration } from "./types";
 
-export const migrations: readonly Migration[] = [migration001Auth];
+export const migrations: readonly Migration[] = [migration001Auth, migration002Demo];

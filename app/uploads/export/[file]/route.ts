@@ -1,0 +1,36 @@
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import { Readable } from "node:stream";
+import { exportFilePath } from "@/lib/export/paths";
+import { getSession } from "../../../auth";
+
+export const dynamic = "force-dynamic";
+
+const text = (body: string, status: number) =>
+  new Response(body, { status, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } });
+
+/**
+ * A finished CSV export, for signed-in admins and viewers only (the API token is for JSON
+ * monitoring, not for data). Only names of the form export_YYYYMMDDHHMMSS_<hex>.csv are looked
+ * up, in the export folder (outside public/, so Next never serves them by itself); anything else
+ * — `..`, encoded slashes, absolute paths — is refused before the file system is touched.
+ * Streamed, so a large export costs no memory here.
+ */
+export async function GET(_req: Request, ctx: { params: Promise<{ file: string }> }): Promise<Response> {
+  if (!(await getSession())) return text("Sign in to download exports.", 401);
+  const { file } = await ctx.params;
+  const full = exportFilePath(file);
+  if (!full) return text("Not an export file name.", 400);
+  const st = await stat(full).catch(() => null);
+  if (!st?.isFile()) return text("No such export: it may have expired.", 404);
+  const body = Readable.toWeb(createReadStream(full)) as ReadableStream<Uint8Array>;
+  return new Response(body, {
+    headers: {
+      "content-type": "text/csv; charset=utf-8",
+      "content-length": String(st.size),
+      "content-disposition": `attachment; filename="${file}"`,
+      "cache-control": "private, no-store",
+      "x-content-type-options": "nosniff",
+    },
+  });
+}

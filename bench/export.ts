@@ -1,0 +1,204 @@
+/**
+ * `npm run bench` (last step): the products CSV export (lib/export, what BatchExportJob runs)
+ * against the sqlite3 CLI exporting the same table in the same run.
+ *
+ * Two databases are built in a temp folder: 100,000 and 1,000,000 products (the demo seed's
+ * rows, repeated). Each measured export runs in its own `node` process (bundled with esbuild,
+ * as bench/run.ts does), so its peak RSS (`maxRSS`) is its own; the sqlite3 CLI runs
+ * `sqlite3 -csv <db> "select * from products"` into a file on the same disk. Runs alternate
+ * between the two, BENCH_REPS times each (default 3), and the median is reported.
+ *
+ * Targets (issue 5): ours ≥ half the CLI's rows/s at 1M rows; peak RSS at 1M ≤ 20 MiB above
+ * that at 100k. Prints JSON lines, then a table; writes bench/.out/export.md.
+ *
+ * Env: BENCH_REPS (3), BENCH_EXPORT_ROWS (1000000; the small run is a tenth of it).
+ */
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import SQLite from "better-sqlite3";
+import { build } from "esbuild";
+import { demoProductRow, migrate, openDb } from "../lib/db/index";
+
+const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.dirname(BENCH_DIR);
+const OUT = path.join(BENCH_DIR, ".out");
+const REPS = Math.max(1, Math.floor(Number(process.env.BENCH_REPS ?? "3")));
+const BIG = Math.max(10_000, Math.floor(Number(process.env.BENCH_EXPORT_ROWS ?? "1000000")));
+const SMALL = Math.floor(BIG / 10);
+const SEED_ROWS = 10_000;
+
+const log = (s: string) => process.stderr.write(`[bench:export] ${s}\n`);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+function ensureSqlite3(): string {
+  const found = spawnSync("sh", ["-c", "command -v sqlite3"], { encoding: "utf8" }).stdout.trim();
+  if (found) return found;
+  log("installing Debian's sqlite3 (apt-get)");
+  execFileSync("apt-get", ["-o", "DPkg::Lock::Timeout=120", "install", "-y", "sqlite3"], { stdio: "inherit" });
+  return "sqlite3";
+}
+
+/** A migrated database with `rows` products: the seed's first 10,000, then copied by SQLite until there are enough. */
+async function buildDb(file: string, rows: number): Promise<void> {
+  const db = openDb(file);
+  await migrate(db);
+  await db.destroy();
+  const raw = new SQLite(file);
+  raw.pragma("journal_mode = WAL");
+  const ins = raw.prepare("insert into products (name, price_cents, category, status, stock, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?)");
+  raw.transaction(() => {
+    for (let i = 0; i < Math.min(rows, SEED_ROWS); i++) {
+      const r = demoProductRow(i);
+      ins.run(r.name, r.price_cents, r.category, r.status, r.stock, r.created_at, r.updated_at);
+    }
+  })();
+  const copy = raw.prepare(`insert into products (name, price_cents, category, status, stock, created_at, updated_at)
+    select name, price_cents, category, status, stock, created_at + ?, updated_at + ? from products order by id limit ?`);
+  let have = Math.min(rows, SEED_ROWS);
+  while (have < rows) {
+    const n = Math.min(have, rows - have);
+    raw.transaction(() => copy.run(have * 1000, have * 1000, n))();
+    have += n;
+  }
+  raw.pragma("wal_checkpoint(TRUNCATE)");
+  raw.close();
+}
+
+/** Bundles the child (one export run) so it runs on plain node, like production workers. */
+async function bundleChild(): Promise<string> {
+  const src = path.join(OUT, "export-child.ts");
+  writeFileSync(
+    src,
+    `import { createExport, openDb } from ${JSON.stringify(path.join(ROOT, "lib", "db", "index"))};
+import { runProductExport } from ${JSON.stringify(path.join(ROOT, "lib", "export", "index"))};
+const [file, dir] = process.argv.slice(2);
+const db = openDb(file);
+const record = await createExport(db, { admin: null, selection: { filter: {} } });
+const c0 = process.cpuUsage();
+const t0 = performance.now();
+const r = await runProductExport({ db, exportId: record.id, selection: { filter: {} }, dir });
+const ms = performance.now() - t0;
+const cpu = process.cpuUsage(c0);
+await db.destroy();
+console.log(JSON.stringify({ rows: r.rows, ms, cpuMs: (cpu.user + cpu.system) / 1000, bytes: r.sizeBytes, peakRssMiB: process.resourceUsage().maxRSS / 1024, path: r.path }));
+`,
+  );
+  const outfile = path.join(OUT, "export-child.mjs");
+  await build({ entryPoints: [src], outfile, bundle: true, platform: "node", format: "esm", target: "node20", packages: "external", logLevel: "warning" });
+  return outfile;
+}
+
+interface OursRun {
+  rows: number;
+  ms: number;
+  cpuMs: number;
+  bytes: number;
+  peakRssMiB: number;
+  path: string;
+}
+
+function runOurs(child: string, dbFile: string, dir: string): Promise<OursRun> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [child, dbFile, dir], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    p.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    p.on("error", reject);
+    p.on("exit", (code) => {
+      if (code !== 0) return reject(new Error(`export child exited ${code}`));
+      const r = JSON.parse(out.trim().split("\n").pop()!) as OursRun;
+      rmSync(r.path, { force: true });
+      resolve(r);
+    });
+  });
+}
+
+async function runCli(sqlite3: string, dbFile: string, dir: string): Promise<{ ms: number; bytes: number }> {
+  const file = path.join(dir, "cli.csv");
+  const out = createWriteStream(file);
+  await new Promise<void>((resolve) => out.on("open", () => resolve()));
+  const t0 = performance.now();
+  const code = await new Promise<number | null>((resolve, reject) => {
+    const p = spawn(sqlite3, ["-csv", dbFile, "select * from products"], { stdio: ["ignore", out, "inherit"] });
+    p.on("error", reject);
+    p.on("exit", resolve);
+  });
+  const ms = performance.now() - t0;
+  out.close();
+  if (code !== 0) throw new Error(`sqlite3 exited ${code}`);
+  const bytes = (await import("node:fs")).statSync(file).size;
+  rmSync(file, { force: true });
+  return { ms, bytes };
+}
+
+async function main() {
+  mkdirSync(OUT, { recursive: true });
+  const sqlite3 = ensureSqlite3();
+  const tmp = mkdtempSync(path.join(os.tmpdir(), "bench-export-"));
+  const cleanup = () => rmSync(tmp, { recursive: true, force: true });
+  process.once("SIGINT", () => {
+    cleanup();
+    process.exit(130);
+  });
+  try {
+    const child = await bundleChild();
+    const dbs = { small: path.join(tmp, "small.db"), big: path.join(tmp, "big.db") };
+    log(`building databases: ${SMALL} and ${BIG} products`);
+    await buildDb(dbs.small, SMALL);
+    await buildDb(dbs.big, BIG);
+    const dir = path.join(tmp, "out");
+    mkdirSync(dir);
+
+    const ours: Record<"small" | "big", OursRun[]> = { small: [], big: [] };
+    const cli: Record<"small" | "big", { ms: number; bytes: number }[]> = { small: [], big: [] };
+    for (let rep = 1; rep <= REPS; rep++) {
+      for (const size of ["small", "big"] as const) {
+        cli[size].push(await runCli(sqlite3, dbs[size], dir));
+        ours[size].push(await runOurs(child, dbs[size], dir));
+        const o = ours[size].at(-1)!;
+        const c = cli[size].at(-1)!;
+        log(`rep ${rep} ${size}: ours ${o.rows} rows in ${o.ms.toFixed(0)} ms (cpu ${o.cpuMs.toFixed(0)} ms, peak ${o.peakRssMiB.toFixed(1)} MiB); sqlite3 ${c.ms.toFixed(0)} ms`);
+      }
+    }
+
+    const rows = { small: SMALL, big: BIG };
+    const lines: Record<string, unknown>[] = [];
+    const summary: Record<string, number> = {};
+    for (const size of ["small", "big"] as const) {
+      const oursRate = rows[size] / (median(ours[size].map((r) => r.ms)) / 1000);
+      const cliRate = rows[size] / (median(cli[size].map((r) => r.ms)) / 1000);
+      const rss = median(ours[size].map((r) => r.peakRssMiB));
+      summary[`${size}.ours`] = oursRate;
+      summary[`${size}.cli`] = cliRate;
+      summary[`${size}.rss`] = rss;
+      lines.push({ scenario: "export", rows: rows[size], system: "ours", value: Math.round(oursRate), unit: "rows/s", cpuMsPerRow: median(ours[size].map((r) => r.cpuMs)) / rows[size], peakRssMiB: rss, bytes: ours[size][0]!.bytes, runs: ours[size].map((r) => Math.round(r.ms)) });
+      lines.push({ scenario: "export", rows: rows[size], system: "sqlite3-cli", value: Math.round(cliRate), unit: "rows/s", bytes: cli[size][0]!.bytes, runs: cli[size].map((r) => Math.round(r.ms)) });
+    }
+    const speedRatio = summary["big.ours"]! / summary["big.cli"]!;
+    const rssGrowth = summary["big.rss"]! - summary["small.rss"]!;
+    lines.push({ target: "export rows/s vs sqlite3 -csv at 1M rows", value: Number(speedRatio.toFixed(3)), goal: ">= 0.5", met: speedRatio >= 0.5 });
+    lines.push({ target: "peak RSS growth 100k → 1M rows", value: Number(rssGrowth.toFixed(1)), unit: "MiB", goal: "<= 20", met: rssGrowth <= 20 });
+    for (const l of lines) console.log(JSON.stringify(l));
+
+    const f = (n: number) => Math.round(n).toLocaleString("en-US");
+    const md = [
+      `# Export bench (${new Date().toISOString()}, ${os.cpus().length} CPUs, load ${os.loadavg().map((x) => x.toFixed(1)).join(" ")}, median of ${REPS})`,
+      "",
+      "| rows | ours rows/s | sqlite3 -csv rows/s | ours / sqlite3 | ours peak RSS |",
+      "| ---: | ---: | ---: | ---: | ---: |",
+      ...(["small", "big"] as const).map((s) => `| ${f(rows[s])} | ${f(summary[`${s}.ours`]!)} | ${f(summary[`${s}.cli`]!)} | ${(summary[`${s}.ours`]! / summary[`${s}.cli`]!).toFixed(2)} | ${summary[`${s}.rss`]!.toFixed(1)} MiB |`),
+      "",
+      `- rows/s vs sqlite3 at ${f(BIG)} rows: ${speedRatio.toFixed(2)} (target ≥ 0.5: ${speedRatio >= 0.5 ? "met" : "NOT met"})`,
+      `- peak RSS ${f(SMALL)} → ${f(BIG)} rows: +${rssGrowth.toFixed(1)} MiB (target ≤ 20: ${rssGrowth <= 20 ? "met" : "NOT met"})`,
+      "",
+    ].join("\n");
+    writeFileSync(path.join(OUT, "export.md"), md);
+    process.stdout.write("\n" + md);
+  } finally {
+    cleanup();
+  }
+}
+
+await main();

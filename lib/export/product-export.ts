@@ -1,0 +1,185 @@
+/**
+ * The products CSV export: streams the selected rows out of SQLite into a CSV file and records
+ * its progress. Memory stays flat whatever the row count: rows are read one at a time from a
+ * better-sqlite3 iterator on a private read-only connection, serialised a chunk at a time, and
+ * written with backpressure; nothing collects them.
+ *
+ * The read connection runs one read transaction, so the count and the rows come from the same
+ * snapshot (WAL: the web app and other jobs keep writing meanwhile, unblocked). The file is
+ * written under a temporary name beside the export folder and renamed into it only when
+ * complete and flushed, so the folder never holds a partial file — not even after a SIGKILL.
+ */
+import { once } from "node:events";
+import { createWriteStream } from "node:fs";
+import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
+import path from "node:path";
+import SQLite from "better-sqlite3";
+import { sql } from "kysely";
+import {
+  orderProducts,
+  startExportRun,
+  updateExportProgress,
+  whereProductFilter,
+  type Db,
+  type ExportSelection,
+} from "../db/index";
+import { BOM, csvLines } from "./csv";
+import { formatCents, formatLocalDateTime } from "./format";
+import { exportDir, exportTmpDir, newExportFileName } from "./paths";
+
+/** The seed's header `ID, 名称, 价格`, then the other columns. */
+export const PRODUCT_CSV_HEADER = ["ID", "名称", "价格", "分类", "状态", "库存", "创建时间", "更新时间"] as const;
+
+export interface ProductExportOptions {
+  /** The write connection: progress goes through it. */
+  db: Db;
+  exportId: number;
+  selection: ExportSelection;
+  jobId?: string;
+  /** Defaults to exportDir(). */
+  dir?: string;
+  /** Progress is written every this many rows (and at the end). */
+  progressEvery?: number;
+  /** Rows per papaparse call and per write (default 500). */
+  chunkRows?: number;
+  now?: () => Date;
+}
+
+export interface ProductExportResult {
+  file: string;
+  path: string;
+  rows: number;
+  sizeBytes: number;
+}
+
+/** The SQLite file behind a kysely handle (the read connection opens the same one). */
+export async function databaseFileOf(db: Db): Promise<string> {
+  const res = await sql<{ name: string; file: string }>`pragma database_list`.execute(db);
+  const file = res.rows.find((r) => r.name === "main")?.file;
+  if (!file) throw new Error("the export needs a database file; an in-memory database cannot be read from a second connection");
+  return file;
+}
+
+/**
+ * Cells of typed, CHECK-constrained columns (price, category and status codes, stock, times) are
+ * joined into one cell with the unit separator U+001F, and papaparse serialises three cells per
+ * row — id, name, and that one — instead of eight; the separators become commas afterwards.
+ * None of the joined values can contain a comma, quote, line break or formula start (prices and
+ * stock are ≥ 0 by CHECK), so none would ever need quoting; U+001F is removed from names, the
+ * only place it could otherwise appear. This cut papaparse's share of the CSV work to a quarter.
+ */
+const SEP = "\u001f";
+
+/**
+ * The chunk's CSV as UTF-8, separators turned into commas on the bytes (0x1F never occurs inside
+ * a multi-byte UTF-8 sequence): a byte loop costs a tenth of a regex replace on the string.
+ */
+function csvBytes(rows: unknown[][]): Buffer {
+  const buf = Buffer.from(csvLines(rows), "utf8");
+  for (let i = 0; i < buf.length; i++) if (buf[i] === 0x1f) buf[i] = 0x2c;
+  return buf;
+}
+
+type SqlRow = [id: number, name: string, priceCents: number, mid: string, createdMs: number, updatedMs: number];
+
+function toCsvRow(r: SqlRow): unknown[] {
+  return [r[0], r[1], formatCents(r[2]) + SEP + r[3] + SEP + formatLocalDateTime(r[4]) + SEP + formatLocalDateTime(r[5])];
+}
+
+/** The SELECT of an export and its COUNT. */
+function compileSelection(db: Db, selection: ExportSelection) {
+  let qb = db
+    .selectFrom("products")
+    .select([
+      "id",
+      sql<string>`replace(name, char(31), '')`.as("name"),
+      "price_cents",
+      sql<string>`category || char(31) || status || char(31) || stock`.as("mid"),
+      "created_at",
+      "updated_at",
+    ]);
+  if ("ids" in selection) {
+    qb = qb.where("id", "in", sql<number>`(select value from json_each(${JSON.stringify(selection.ids)}))`).orderBy("id");
+  } else {
+    qb = orderProducts(whereProductFilter(qb, selection.filter), selection.filter.sort);
+  }
+  const rows = qb.compile();
+  const count = db
+    .selectFrom(qb.clearOrderBy().as("sel"))
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .compile();
+  return { rows, count };
+}
+
+/** Removes what an interrupted run of this export left in the temp folder. */
+async function removeLeftovers(tmpDir: string, exportId: number): Promise<void> {
+  const prefix = `export-${exportId}-`;
+  const names = await readdir(tmpDir).catch(() => [] as string[]);
+  await Promise.all(names.filter((n) => n.startsWith(prefix)).map((n) => rm(path.join(tmpDir, n), { force: true })));
+}
+
+/** Runs the export into a new file; throws (leaving no file behind) when anything fails. */
+export async function runProductExport(opts: ProductExportOptions): Promise<ProductExportResult> {
+  const dir = opts.dir ?? exportDir();
+  const tmpDir = exportTmpDir(dir);
+  const progressEvery = Math.max(1, opts.progressEvery ?? 10_000);
+  // 500 rows ≈ 50 KB of text, below V8's large-object threshold, whose strings only a full GC
+  // frees: peak RSS from 100k to 1M rows grew +48 MiB with 2,000-row chunks, +23 MiB with 500.
+  const chunkRows = Math.max(1, opts.chunkRows ?? 500);
+  await mkdir(dir, { recursive: true });
+  await mkdir(tmpDir, { recursive: true });
+  await removeLeftovers(tmpDir, opts.exportId);
+
+  const { rows: rowsQuery, count: countQuery } = compileSelection(opts.db, opts.selection);
+  const ro = new SQLite(await databaseFileOf(opts.db), { readonly: true, fileMustExist: true });
+  const file = newExportFileName(opts.now?.());
+  const tmp = path.join(tmpDir, `export-${opts.exportId}-${process.pid}-${file}.part`);
+  let out: ReturnType<typeof createWriteStream> | undefined;
+  try {
+    ro.pragma("busy_timeout = 5000");
+    ro.exec("begin");
+    const total = Number((ro.prepare(countQuery.sql).get(...countQuery.parameters) as { n: number }).n);
+    await startExportRun(opts.db, opts.exportId, { jobId: opts.jobId, rowsTotal: total });
+
+    // `flush`: fsync before close, so the renamed file is on disk, not only in the page cache.
+    out = createWriteStream(tmp, { flush: true });
+    const failed = new Promise<never>((_, reject) => out!.once("error", reject));
+    failed.catch(() => undefined);
+    const write = async (data: string | Buffer) => {
+      if (!out!.write(data)) await Promise.race([once(out!, "drain"), failed]);
+    };
+    await write(BOM + csvLines([PRODUCT_CSV_HEADER]));
+
+    let written = 0;
+    let chunk: unknown[][] = [];
+    const stmt = ro.prepare(rowsQuery.sql).raw(true);
+    for (const row of stmt.iterate(...rowsQuery.parameters) as IterableIterator<SqlRow>) {
+      chunk.push(toCsvRow(row));
+      if (chunk.length < chunkRows) continue;
+      await write(csvBytes(chunk));
+      const before = written;
+      written += chunk.length;
+      chunk = [];
+      if (Math.floor(written / progressEvery) > Math.floor(before / progressEvery)) {
+        await updateExportProgress(opts.db, opts.exportId, written);
+      }
+    }
+    if (chunk.length) {
+      await write(csvBytes(chunk));
+      written += chunk.length;
+    }
+    out.end();
+    await Promise.race([once(out, "close"), failed]);
+    await updateExportProgress(opts.db, opts.exportId, written);
+    const final = path.join(dir, file);
+    await rename(tmp, final);
+    const { size } = await stat(final);
+    return { file, path: final, rows: written, sizeBytes: size };
+  } catch (e) {
+    out?.destroy();
+    await rm(tmp, { force: true });
+    throw e;
+  } finally {
+    ro.close();
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * Export retention on the worker side: the supervisor's process prunes expired CSV exports every
+ * hour (no extra process), and `npm run queue -- exports prune [--days N]` does it on demand.
+ * The first prune waits 10 minutes: better-sqlite3 waits for a busy database synchronously, and
+ * a supervisor must not stall while it starts its workers.
+ */
+import { getDb, closeDb } from "../lib/db/index";
+import { exportDir, pruneExports, retentionDaysFromEnv } from "../lib/export/index";
+import { UsageError } from "./cli-common";
+import { log } from "./log";
+
+const EVERY_MS = 3_600_000;
+const FIRST_AFTER_MS = 600_000;
+
+export function startExportRetention(): { stop: () => Promise<void> } {
+  let running: Promise<unknown> = Promise.resolve();
+  const prune = () => {
+    running = (async () => {
+      try {
+        const r = await pruneExports(await getDb());
+        if (r.rows || r.files || r.tmpFiles) log(`exports: removed ${r.rows} record(s), ${r.files} file(s) and ${r.tmpFiles} temp file(s) past retention`);
+      } catch (e) {
+        log(`exports: retention prune failed: ${(e as Error).message}`);
+      }
+    })();
+  };
+  let timer: NodeJS.Timeout = setTimeout(() => {
+    prune();
+    timer = setInterval(prune, EVERY_MS);
+    timer.unref();
+  }, FIRST_AFTER_MS);
+  timer.unref();
+  return {
+    stop: async () => {
+      clearTimeout(timer);
+      clearInterval(timer);
+      await running;
+      await closeDb();
+    },
+  };
+}
+
+export async function pruneExportsCommand(positional: string[], flags: Map<string, string | true>): Promise<number> {
+  if (positional[0] !== "prune") throw new UsageError("Usage: npm run queue -- exports prune [--days N]");
+  const raw = flags.get("days");
+  const days = raw === undefined ? retentionDaysFromEnv() : Number(raw);
+  if (!Number.isFinite(days) || days <= 0) throw new UsageError(`--days must be a positive number, got ${String(raw)}`);
+  try {
+    const r = await pruneExports(await getDb(), { retentionDays: days });
+    console.log(`Removed ${r.rows} export record(s), ${r.files} file(s) and ${r.tmpFiles} temp file(s) older than ${days} day(s) from ${exportDir()}.`);
+  } finally {
+    await closeDb();
+  }
+  return 0;
+}
