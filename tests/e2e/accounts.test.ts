@@ -12,7 +12,7 @@ import { Client, JobRegistry } from "@/lib/resque";
 import { verifyPassword } from "@/lib/auth";
 import { findAdminByEmail, openDb, type Db } from "@/lib/db";
 import { openBrowser, type OpenedBrowser } from "../helpers/browser";
-import { testNamespace, testRedis, waitFor } from "../helpers/ns";
+import { testNamespace, testRedis, waitFor, dropNamespace } from "../helpers/ns";
 import { signIn, startWeb, type Account, type WebServer } from "../helpers/web";
 
 function clientErrors(b: OpenedBrowser): string[] {
@@ -57,11 +57,7 @@ describe("accounts page", () => {
     await admin?.close();
     await db?.destroy();
     await web?.stop();
-    if (redis) {
-      const keys = await redis.keys(`${namespace}:*`);
-      if (keys.length) await redis.del(...keys);
-      redis.disconnect();
-    }
+    await dropNamespace(redis, namespace);
   });
 
   it("lists accounts with their role, creation and last sign-in, and marks your own", async () => {

@@ -23,7 +23,7 @@ import { findAdminByEmail, openDb, type Db } from "@/lib/db";
 import { buildFailureRecord, Client, Connection, formatFailedId, JobRegistry, registerWorker, saveSchedule, sha1Hex } from "@/lib/resque";
 import { replayAction, serverActions, type ServerActionRef } from "../helpers/actions";
 import { openBrowser, type OpenedBrowser } from "../helpers/browser";
-import { testNamespace, testRedis } from "../helpers/ns";
+import { testNamespace, testRedis, dropNamespace } from "../helpers/ns";
 import { signIn, startWeb, type Account, type WebServer } from "../helpers/web";
 
 /** Public by design: choosing a language, signing in and out need no account. */
@@ -179,11 +179,7 @@ describe("every server action replayed directly", () => {
     await Promise.all([viewer?.close(), anon?.close()]);
     await db?.destroy();
     await web?.stop();
-    if (redis) {
-      const keys = await redis.keys(`${namespace}:*`);
-      if (keys.length) await redis.del(...keys);
-      redis.disconnect();
-    }
+    await dropNamespace(redis, namespace);
   });
 
   it("exempts exactly the public actions, and finds the dashboard's actions in the build", () => {

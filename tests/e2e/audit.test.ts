@@ -12,7 +12,7 @@ import { addAdmin } from "@/lib/auth";
 import { openDb, recordAudit, type Db } from "@/lib/db";
 import { replayAction, serverAction } from "../helpers/actions";
 import { openBrowser, type OpenedBrowser } from "../helpers/browser";
-import { testNamespace, testRedis, waitFor } from "../helpers/ns";
+import { testNamespace, testRedis, waitFor, dropNamespace } from "../helpers/ns";
 import { signIn, startWeb, type Account, type WebServer } from "../helpers/web";
 
 const SCRIPT = "<script>alert(1)</script>";
@@ -59,11 +59,7 @@ describe("audit log page", () => {
     await admin?.close();
     await db?.destroy();
     await web?.stop();
-    if (redis) {
-      const keys = await redis.keys(`${namespace}:*`);
-      if (keys.length) await redis.del(...keys);
-      redis.disconnect();
-    }
+    await dropNamespace(redis, namespace);
   });
 
   it("shows what was done on the queues pages, newest first, with who, what, target and result", async () => {

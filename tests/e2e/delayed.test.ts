@@ -10,7 +10,7 @@ import { Client, Connection, JobRegistry } from "@/lib/resque";
 import { replayAction, serverAction } from "../helpers/actions";
 import { openBrowser, type OpenedBrowser } from "../helpers/browser";
 import { delayedFixtures, seedRaw } from "../helpers/fixtures";
-import { testNamespace, testRedis, waitFor } from "../helpers/ns";
+import { testNamespace, testRedis, waitFor, dropNamespace } from "../helpers/ns";
 import { cliEnv, startCli, type Running } from "../helpers/processes";
 import { getJson, signIn, startWeb, type WebServer } from "../helpers/web";
 
@@ -68,11 +68,7 @@ describe("delayed pages", () => {
     await worker?.exited;
     await browser?.close();
     await web?.stop();
-    if (redis) {
-      const keys = await redis.keys(`${namespace}:*`);
-      if (keys.length) await redis.del(...keys);
-      redis.disconnect();
-    }
+    await dropNamespace(redis, namespace);
   });
 
   it("lists timestamps with counts, overdue ones marked, totals at the top, and the same data at /api/delayed", async () => {

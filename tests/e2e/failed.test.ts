@@ -12,7 +12,7 @@ import { appendRawField, buildFailureRecord, Client, Connection, encodePayload, 
 import { replayAction, serverAction } from "../helpers/actions";
 import { openBrowser, type OpenedBrowser } from "../helpers/browser";
 import { loadEntries, loadRuby, seedRaw } from "../helpers/fixtures";
-import { testNamespace, testRedis, waitFor } from "../helpers/ns";
+import { testNamespace, testRedis, waitFor, dropNamespace } from "../helpers/ns";
 import { cliEnv, startCli, type Running } from "../helpers/processes";
 import { getJson, signIn, startWeb, type WebServer } from "../helpers/web";
 
@@ -103,11 +103,7 @@ describe("failed pages", () => {
     if (worker) await worker.exited;
     await browser?.close();
     await web?.stop();
-    if (redis) {
-      const keys = await redis.keys(`${namespace}:*`);
-      if (keys.length) await redis.del(...keys);
-      redis.disconnect();
-    }
+    await dropNamespace(redis, namespace);
   });
 
   it("shows a job failing in the real worker live, retries it from the page, and the counters move without a reload", async () => {

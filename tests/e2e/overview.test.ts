@@ -8,7 +8,7 @@ import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { BaseJob, Client, Connection, getStats, JobRegistry, listQueues, listWorkers, makeKeys, Worker } from "@/lib/resque";
 import { openBrowser, type OpenedBrowser } from "../helpers/browser";
-import { testNamespace, testRedis, waitFor } from "../helpers/ns";
+import { testNamespace, testRedis, waitFor, dropNamespace } from "../helpers/ns";
 import { cliEnv, startCli, type Running } from "../helpers/processes";
 import { freePort } from "../helpers/redis-server";
 import { getJson, signIn, startWeb, type WebServer } from "../helpers/web";
@@ -97,11 +97,7 @@ describe("overview page", () => {
     await worker?.stop();
     await browser?.close();
     await Promise.all([web?.stop(), down?.stop()]);
-    if (redis) {
-      const keys = await redis.keys(`${namespace}:*`);
-      if (keys.length) await redis.del(...keys);
-      redis.disconnect();
-    }
+    await dropNamespace(redis, namespace);
   });
 
   it("shows zeros and the empty-state hints for a namespace with no data", async () => {

@@ -12,7 +12,7 @@ import { replayAction, serverAction } from "../helpers/actions";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { beat, Client, Connection, JobRegistry, registerWorker, removeQueue } from "@/lib/resque";
 import { openBrowser, type OpenedBrowser } from "../helpers/browser";
-import { testNamespace, testRedis, waitFor } from "../helpers/ns";
+import { testNamespace, testRedis, waitFor, dropNamespace } from "../helpers/ns";
 import { getJson, signIn, startWeb, type WebServer } from "../helpers/web";
 
 const SCRIPT = "<script>alert(1)</script>";
@@ -67,11 +67,7 @@ describe("queues pages", () => {
   afterAll(async () => {
     await browser?.close();
     await Promise.all([web?.stop(), viewerWeb?.stop()]);
-    if (redis) {
-      const keys = await redis.keys(`${namespace}:*`);
-      if (keys.length) await redis.del(...keys);
-      redis.disconnect();
-    }
+    await dropNamespace(redis, namespace);
   });
 
   it("lists queues with size, a no-worker warning, links, and the same data at /api/queues", async () => {

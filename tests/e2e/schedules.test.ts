@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { Connection, saveSchedule } from "@/lib/resque";
 import { replayAction, serverAction } from "../helpers/actions";
 import { openBrowser, type OpenedBrowser } from "../helpers/browser";
-import { testNamespace, testRedis, waitFor } from "../helpers/ns";
+import { testNamespace, testRedis, waitFor, dropNamespace } from "../helpers/ns";
 import { getJson, signIn, startWeb, type WebServer } from "../helpers/web";
 
 const SCRIPT = "<script>alert(1)</script>";
@@ -49,11 +49,7 @@ describe("schedules pages", () => {
   afterAll(async () => {
     await browser?.close();
     await web?.stop();
-    if (redis) {
-      const keys = await redis.keys(`${namespace}:*`);
-      if (keys.length) await redis.del(...keys);
-      redis.disconnect();
-    }
+    await dropNamespace(redis, namespace);
   });
 
   it("lists schedules with the cron in words, zone, next and last run, state and source, and the same at /api/schedules", async () => {

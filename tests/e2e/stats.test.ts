@@ -9,7 +9,7 @@ import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { Client, JobRegistry } from "@/lib/resque";
 import { openBrowser, type OpenedBrowser } from "../helpers/browser";
-import { testNamespace, testRedis, waitFor } from "../helpers/ns";
+import { testNamespace, testRedis, waitFor, dropNamespace } from "../helpers/ns";
 import { cliEnv, startCli, type Running } from "../helpers/processes";
 import { getJson, signIn, startWeb, type WebServer } from "../helpers/web";
 
@@ -56,11 +56,7 @@ describe("working, stats and key browser pages", () => {
     }
     await browser?.close();
     await web?.stop();
-    if (redis) {
-      const keys = await redis.keys(`${namespace}:*`);
-      if (keys.length) await redis.del(...keys);
-      redis.disconnect();
-    }
+    await dropNamespace(redis, namespace);
   });
 
   it("lists the jobs being worked now, live, with args as text, and says so when there are none", { timeout: 120_000 }, async () => {

@@ -26,3 +26,11 @@ export async function waitFor<T>(what: string, check: () => T | Promise<T>, time
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
+
+/** Deletes a test's namespace and closes its client: the teardown of every e2e file. */
+export async function dropNamespace(redis: Redis | undefined, namespace: string): Promise<void> {
+  if (!redis) return;
+  const keys = await redis.keys(`${namespace}:*`);
+  if (keys.length) await redis.del(...keys);
+  redis.disconnect();
+}
