@@ -28,6 +28,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
     { href: "/delayed", label: t("nav.delayed") },
     { href: "/schedules", label: t("nav.schedules") },
     { href: "/stats", label: t("nav.stats") },
+    { href: "/users", label: t("demo.nav.users") },
   ];
   return (
     <html lang={locale} suppressHydrationWarning>
