@@ -2,14 +2,12 @@
 
 import { z } from "zod";
 import { findMissingIds, getDb, getUsersByIds, listForMessage, MAX_MESSAGE_LENGTH, parseIds } from "@/lib/db";
-import { Client } from "@/lib/resque/index";
-import { getRedis, namespaceFromEnv } from "@/lib/redis";
-import { createRegistry } from "@/jobs/index";
 import { SendEmailJob } from "@/jobs/send-email-job";
 import { SendNotificationJob } from "@/jobs/send-notification-job";
 import type { Translate } from "@/lib/i18n";
 import type { ActionResult } from "@/components/resque/confirm-button";
 import { auditedAction } from "../../action";
+import { demoClient } from "./enqueue";
 
 const message = z.string().trim().min(1, "demo.message.required").max(MAX_MESSAGE_LENGTH, "demo.message.tooLong");
 
@@ -51,8 +49,7 @@ function sendToUsers(
       const { ids, message } = input as Exclude<typeof input, string>;
       const missing = await findMissingIds(await getDb(), "users", ids);
       if (missing.length) return { ok: false, message: t("demo.users.unknown", { ids: listForMessage(missing) }) };
-      const client = new Client({ redis: getRedis(), namespace: namespaceFromEnv(), registry: createRegistry() });
-      const jobs = await client.enqueueMany(await specs(ids, message));
+      const jobs = await demoClient().enqueueMany(await specs(ids, message));
       return { ok: true, message: t("demo.notify.queued", { count: jobs.length }) };
     },
     revalidate: ["/queues"],
