@@ -31,7 +31,11 @@ export function Bell({ locale, markAllRead }: { locale: Locale; markAllRead: () 
         aria-label={t("demo.bell.label", { count: unread })}
         onClick={() => setOpen((o) => !o)}
         className="relative rounded px-2 py-1 hover:bg-zinc-100 dark:hover:bg-zinc-800">
-        <span aria-hidden>🔔</span>
+        {/* Drawn, not an emoji: many Linux desktops have no emoji font and would show a box. */}
+        <svg aria-hidden viewBox="0 0 24 24" className="h-5 w-5" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
+          <path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9" />
+          <path d="M10.3 21a1.94 1.94 0 0 0 3.4 0" />
+        </svg>
         {unread > 0 && (
           <span data-unread={unread} className="absolute -right-1 -top-1 min-w-[1.1rem] rounded-full bg-red-600 px-1 text-center text-[0.65rem] font-semibold leading-[1.1rem] text-white">
             {unread > 99 ? "99+" : unread}

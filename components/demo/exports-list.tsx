@@ -4,6 +4,7 @@ import { translator, formatWhen, type Locale, type Translate } from "@/lib/i18n"
 import type { ExportPage, ExportRecord } from "@/lib/db/exports";
 import { queryKeys } from "@/lib/query-keys";
 import { useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
 import { ConfirmButton, type ActionResult } from "../resque/confirm-button";
 import { LiveControl, useLivePoll } from "../resque/live-control";
 import { Pager } from "../resque/pager";
@@ -51,11 +52,21 @@ export function ExportsList({ locale, initial, choices, retry }: { locale: Local
   const { query: q, settings } = useLivePoll<ExportPage>(queryKeys.exports(page, perPage), `/api/exports?page=${page}&per=${perPage}`, initial);
   const data = q.data;
   const now = q.dataUpdatedAt || Date.now();
-  const refetch = () => void client.invalidateQueries({ queryKey: queryKeys.exports() });
+  // The retry button's row leaves the failed state at once, so its answer is shown above the table.
+  const [answer, setAnswer] = useState<ActionResult | null>(null);
+  const retried = (r: ActionResult) => {
+    setAnswer(r);
+    void client.invalidateQueries({ queryKey: queryKeys.exports() });
+  };
   return (
     <div className="space-y-4">
       <h1 className="text-xl font-semibold">{t("demo.exports.title")}</h1>
       <LiveControl locale={locale} {...settings} updatedAt={q.dataUpdatedAt} failed={q.isError} />
+      {answer && (
+        <p role="status" className={`text-sm ${answer.ok ? "text-green-700 dark:text-green-400" : "text-red-700 dark:text-red-400"}`}>
+          {answer.message}
+        </p>
+      )}
       {data.total === 0 ? (
         <p className="text-zinc-500">{t("demo.exports.empty")}</p>
       ) : (
@@ -78,9 +89,13 @@ export function ExportsList({ locale, initial, choices, retry }: { locale: Local
                 <tr key={e.id} data-export={e.id} data-status={e.status} className="border-t border-zinc-100 dark:border-zinc-900">
                   <td className={`${td} tabular-nums`}>{e.id}</td>
                   <td className={`${td} max-w-64`}>
-                    <span className="block break-words font-mono text-xs">
-                      {"ids" in e.selection ? t("demo.exports.selectedIds", { count: e.selection.ids.length }) : JSON.stringify(e.selection.filter) === "{}" ? t("demo.exports.all") : JSON.stringify(e.selection.filter)}
-                    </span>
+                    {"ids" in e.selection ? (
+                      <span className="block">{t("demo.exports.selectedIds", { count: e.selection.ids.length })}</span>
+                    ) : Object.keys(e.selection.filter).length === 0 ? (
+                      <span className="block">{t("demo.exports.all")}</span>
+                    ) : (
+                      <span className="block break-words font-mono text-xs">{JSON.stringify(e.selection.filter)}</span>
+                    )}
                     <span className="block text-xs text-zinc-500">
                       {e.adminEmail ?? "—"} · {formatWhen(t, e.createdAtMs, now).split(" · ")[0]}
                     </span>
@@ -102,7 +117,7 @@ export function ExportsList({ locale, initial, choices, retry }: { locale: Local
                     {e.status === "failed" && (
                       <div className="space-y-1">
                         <pre className="max-w-md whitespace-pre-wrap break-words text-xs text-red-700 dark:text-red-400">{e.error}</pre>
-                        <ConfirmButton locale={locale} label={t("demo.exports.retry")} action={() => retry(e.id)} onDone={refetch} />
+                        <ConfirmButton locale={locale} label={t("demo.exports.retry")} action={() => retry(e.id)} onDone={retried} quiet />
                       </div>
                     )}
                   </td>

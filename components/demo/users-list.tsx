@@ -66,6 +66,7 @@ export function UsersList({ locale, q, users, choices, actions }: { locale: Loca
           {/* No `disabled` on an empty selection: the server answers it with the original's own message. */}
           <ConfirmButton locale={locale} label={t("demo.users.sendNotification", { count: ids.length })} action={() => actions.notify(ids, message)} />
           <ConfirmButton locale={locale} label={t("demo.users.sendEmail", { count: ids.length })} action={() => actions.email(ids, message, subject)} />
+          <Link href="/outbox" className="text-sm text-blue-700 hover:underline dark:text-blue-400">{t("demo.users.outbox")}</Link>
         </div>
       </section>
 

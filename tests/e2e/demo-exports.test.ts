@@ -79,7 +79,7 @@ describe("demo exports page and bell", () => {
     await browser.screenshot("demo-exports-failed-light");
 
     await row.getByRole("button", { name: "Retry" }).click();
-    await row.getByRole("status").filter({ hasText: `Export #${id} queued again.` }).waitFor();
+    await page.getByRole("status").filter({ hasText: `Export #${id} queued again.` }).waitFor();
     expect((await getExport(db, id))?.status).toBe("queued");
     expect(await redis.llen(`${namespace}:queue:export`)).toBe(1);
 

@@ -5,6 +5,9 @@
  * each user's page; an empty selection answers 请选择要发送的用户 and enqueues nothing; unknown,
  * malformed and too many ids are refused by the server action itself, naming them.
  */
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { listNotifications, migrate, openDb, seedDemo, type Db } from "@/lib/db";
@@ -31,11 +34,12 @@ describe("demo users page", () => {
   let browser: OpenedBrowser;
   let db: Db;
   let worker: Running | undefined;
+  const outbox = mkdtempSync(path.join(os.tmpdir(), "demo-users-outbox-"));
   const queueLen = () => redis.llen(`${namespace}:queue:notification`);
 
   beforeAll(async () => {
     redis = testRedis();
-    const [w, b] = await Promise.allSettled([startWeb({ redisUrl, namespace }), openBrowser({ colorScheme: "light" })]);
+    const [w, b] = await Promise.allSettled([startWeb({ redisUrl, namespace, env: { OUTBOX_DIR: outbox, SMTP_URL: undefined } }), openBrowser({ colorScheme: "light" })]);
     if (w.status === "fulfilled") web = w.value;
     if (b.status === "fulfilled") browser = b.value;
     for (const r of [w, b]) if (r.status === "rejected") throw r.reason;
@@ -52,6 +56,7 @@ describe("demo users page", () => {
     await db?.destroy();
     await web?.stop();
     await dropNamespace(redis, namespace);
+    rmSync(outbox, { recursive: true, force: true });
   });
 
   it("searches and pages with both in the URL", async () => {
@@ -114,7 +119,7 @@ describe("demo users page", () => {
     expect(payload.args[0].message).toBe("Order <b>shipped</b> 已发货");
     await browser.screenshot("demo-users-sent-light");
 
-    worker = startCli(["work"], cliEnv(redisUrl, namespace, { QUEUE: "notification", QUEUE_COUNT: "1", DATABASE_URL: web.databasePath }));
+    worker = startCli(["work"], cliEnv(redisUrl, namespace, { QUEUE: "notification,default", QUEUE_COUNT: "1", DATABASE_URL: web.databasePath, OUTBOX_DIR: outbox, SMTP_URL: "" }));
     await waitFor("the jobs run", async () => Number(await redis.get(`${namespace}:stat:processed`)) === 21, 60_000);
     expect(Number(await redis.get(`${namespace}:stat:failed`))).toBe(0);
     for (const id of [1, 20, 21]) expect((await listNotifications(db, { type: "user", id })).total).toBe(1);
@@ -132,6 +137,37 @@ describe("demo users page", () => {
     expect(nf?.status()).toBe(404);
   });
 
+  it("sends e-mail to the selected users; without SMTP_URL the Outbox lists them and shows each as text", async () => {
+    const { page } = browser;
+    browser.clearErrors();
+    await page.goto(`${web.url}/users`);
+    await page.locator('tr[data-user="3"] input[type=checkbox]').check();
+    await page.locator('tr[data-user="4"] input[type=checkbox]').check();
+    await page.getByRole("textbox", { name: "Message" }).fill("您的订单 <script>x</script> 已发货");
+    await page.getByRole("textbox", { name: "E-mail subject" }).fill("订单通知 Order");
+    await page.getByRole("button", { name: "Send e-mail (2)" }).click();
+    await page.getByRole("status").filter({ hasText: "Send jobs queued: 2." }).waitFor();
+    await waitFor("two e-mails saved", () => readdirSync(outbox).filter((f) => f.endsWith(".eml")).length === 2, 60_000);
+
+    await page.getByRole("link", { name: "Saved e-mails (outbox) →" }).click();
+    await page.waitForURL((u) => u.pathname === "/outbox");
+    const rows = page.locator("main tbody tr");
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(2);
+    const to = (await page.locator("main tbody tr td:nth-child(2)").allInnerTexts()).sort();
+    expect(to).toEqual(["qiang.wang4@example.cn", "xinyi.chen3@example.cn"]);
+    expect(await page.locator("main tbody tr td:first-child").allInnerTexts()).toEqual(["订单通知 Order", "订单通知 Order"]);
+    await browser.screenshot("demo-outbox-light");
+    await page.getByRole("link", { name: "订单通知 Order" }).first().click();
+    await page.waitForURL((u) => u.searchParams.has("file"));
+    expect(await page.locator("pre[data-body]").innerText()).toContain("您的订单 <script>x</script> 已发货");
+    expect(await page.locator("main script").count()).toBe(0);
+    await browser.screenshot("demo-outbox-message-light");
+    await page.goto(`${web.url}/outbox?file=${encodeURIComponent("../app.db")}`);
+    await page.getByText("This e-mail is not in the outbox.").waitFor();
+    expect(browser.errors()).toEqual([]);
+  });
+
   it("renders in zh-CN dark with the original's messages", async () => {
     const dark = await openBrowser({ colorScheme: "dark", locale: "zh-CN" });
     try {
@@ -147,6 +183,9 @@ describe("demo users page", () => {
       await dark.page.goto(`${web.url}/users/21`);
       await dark.page.locator("[data-notification]").first().waitFor();
       await dark.screenshot("demo-user-dark-zh-CN");
+      await dark.page.goto(`${web.url}/outbox`);
+      await dark.page.getByText("订单通知 Order").first().waitFor();
+      await dark.screenshot("demo-outbox-dark-zh-CN");
     } finally {
       await dark.close();
     }

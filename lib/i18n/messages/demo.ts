@@ -121,6 +121,15 @@ export const en = {
   "demo.notifications.markAllRead": "Mark all read",
   "demo.notifications.markedRead": "Marked {count} notifications read.",
   "demo.notifications.all": "All notifications →",
+  "demo.users.outbox": "Saved e-mails (outbox) →",
+  "demo.outbox.title": "Outbox",
+  "demo.outbox.hint": "SMTP_URL is not set, so e-mails are saved here instead of sent.",
+  "demo.outbox.smtpSet": "SMTP_URL is set: e-mails are sent; these were saved before it was.",
+  "demo.outbox.empty": "No saved e-mails.",
+  "demo.outbox.missing": "This e-mail is not in the outbox.",
+  "demo.outbox.subject": "Subject",
+  "demo.outbox.to": "To",
+  "demo.outbox.date": "Date",
 } as const;
 
 export const zhCN: { [K in keyof typeof en]: string } = {
@@ -244,4 +253,13 @@ export const zhCN: { [K in keyof typeof en]: string } = {
   "demo.notifications.markAllRead": "全部标为已读",
   "demo.notifications.markedRead": "已将 {count} 条通知标为已读。",
   "demo.notifications.all": "全部通知 →",
+  "demo.users.outbox": "已保存的邮件（发件箱）→",
+  "demo.outbox.title": "发件箱",
+  "demo.outbox.hint": "未设置 SMTP_URL，邮件保存在这里而不是发送出去。",
+  "demo.outbox.smtpSet": "已设置 SMTP_URL：邮件会直接发送；这些是之前保存的。",
+  "demo.outbox.empty": "没有保存的邮件。",
+  "demo.outbox.missing": "发件箱中没有这封邮件。",
+  "demo.outbox.subject": "主题",
+  "demo.outbox.to": "收件人",
+  "demo.outbox.date": "日期",
 };
