@@ -9,6 +9,8 @@ import { signOutAction } from "./sign-in/actions";
 import { LanguageSwitch } from "@/components/language-switch";
 import { Nav } from "@/components/nav";
 import { Providers } from "@/components/providers";
+import { Bell } from "@/components/demo/bell";
+import { markAllReadAction } from "./(dashboard)/notifications/actions";
 import { THEME_SCRIPT, ThemeToggle } from "@/components/theme-toggle";
 import "./globals.css";
 
@@ -28,6 +30,9 @@ export default async function RootLayout({ children }: { children: React.ReactNo
     { href: "/delayed", label: t("nav.delayed") },
     { href: "/schedules", label: t("nav.schedules") },
     { href: "/stats", label: t("nav.stats") },
+    { href: "/products", label: t("demo.nav.products") },
+    { href: "/users", label: t("demo.nav.users") },
+    { href: "/exports", label: t("demo.nav.exports") },
   ];
   return (
     <html lang={locale} suppressHydrationWarning>
@@ -44,6 +49,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
             <div className="ml-auto flex items-center gap-2">
               <LanguageSwitch current={locale} label={t("lang.switch")} action={setLocaleAction} />
               <ThemeToggle label={t("theme.toggle")} />
+              {session && <Bell locale={locale} markAllRead={markAllReadAction} />}
               {session && (
                 <form action={signOutAction} className="flex items-center gap-2 text-sm">
                   <Link href="/audit" className="rounded px-2 py-1 text-zinc-600 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800">

@@ -18,4 +18,7 @@ export const queryKeys = {
   schedulesList: (page: number, perPage: number) => ["schedules", "list", page, perPage] as const,
   /** `failed()` matches every failed-page query (list and groups, any filter) for invalidation. */
   failed: (...parts: string[]) => ["failed", ...parts] as const,
+  /** Without page arguments: every page of the demo's exports. */
+  exports: (page?: number, perPage?: number) => (page === undefined ? (["exports"] as const) : (["exports", page, perPage] as const)),
+  notifications: () => ["notifications"] as const,
 };

@@ -1,0 +1,33 @@
+"use server";
+
+import { getDb, getExport, requeueExport, setExportJobId } from "@/lib/db";
+import { BatchExportJob } from "@/jobs/batch-export-job";
+import type { ActionResult } from "@/components/resque/confirm-button";
+import { auditedAction } from "../../action";
+import { demoClient } from "../users/enqueue";
+
+/**
+ * A failed export's retry button: the record back to queued (only if it is still failed, so a
+ * double click enqueues once), and a fresh BatchExportJob for it.
+ */
+export async function retryExportAction(id: unknown): Promise<ActionResult> {
+  const valid = typeof id === "number" && Number.isSafeInteger(id) && id > 0;
+  return auditedAction({
+    action: "demo.export.retry",
+    target: valid ? String(id) : null,
+    validate: (t) => (valid ? null : t("demo.ids.malformed", { ids: String(id).slice(0, 40) })),
+    perform: async (t) => {
+      const db = await getDb();
+      const n = id as number;
+      const record = await requeueExport(db, n);
+      if (!record) {
+        const now = await getExport(db, n);
+        return { ok: false, message: now ? t("demo.exports.notFailed", { id: n }) : t("demo.exports.notFound", { id: n }) };
+      }
+      const job = await demoClient().enqueue(BatchExportJob.queue, BatchExportJob, { export_id: n, ...(record.adminId ? { user_id: record.adminId } : {}) });
+      await setExportJobId(db, n, job.id ?? null);
+      return { ok: true, message: t("demo.exports.retried", { id: n }) };
+    },
+    revalidate: ["/exports"],
+  });
+}

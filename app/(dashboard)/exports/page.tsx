@@ -1,0 +1,21 @@
+import { ExportsList } from "@/components/demo/exports-list";
+import { one, PER_PAGE_CHOICES, type SearchParams } from "@/lib/page-params";
+import { requirePageSession } from "../../auth";
+import { getTranslator } from "../../locale";
+import { retryExportAction } from "./actions";
+import { readExports } from "./data";
+
+export const dynamic = "force-dynamic";
+
+export default async function ExportsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  await requirePageSession();
+  const { locale } = await getTranslator();
+  const sp = await searchParams;
+  const query = new URLSearchParams();
+  for (const k of ["page", "per"]) {
+    const v = one(sp[k]);
+    if (v) query.set(k, v);
+  }
+  const initial = await readExports(query);
+  return <ExportsList locale={locale} initial={initial} choices={PER_PAGE_CHOICES} retry={retryExportAction} />;
+}

@@ -1,0 +1,38 @@
+import { ProductsList } from "@/components/demo/products-list";
+import { getDb, listProducts, parseProductFilter, PRODUCT_CATEGORIES, productFilterToParams, type ProductFilter } from "@/lib/db";
+import { pageParams, type SearchParams } from "@/lib/page-params";
+import { requirePageSession } from "../../auth";
+import { getTranslator } from "../../locale";
+import { deleteProductsAction, exportProductsAction } from "./actions";
+
+export const dynamic = "force-dynamic";
+
+export default async function ProductsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  await requirePageSession();
+  const { locale, t } = await getTranslator();
+  const sp = await searchParams;
+  const { page, perPage, choices } = pageParams(sp);
+  const parsed = parseProductFilter(sp as Record<string, unknown>);
+  // A malformed filter is named beside its field and the list shows everything meanwhile.
+  const filter: ProductFilter = parsed.ok ? parsed.value : {};
+  const errors: Record<string, string> = {};
+  if (!parsed.ok) for (const [field, p] of Object.entries(parsed.fieldErrors)) errors[field] = t(p!.key, p!.values);
+  const products = await listProducts(await getDb(), { ...filter, page, perPage });
+  const raw: Record<string, string> = {};
+  for (const k of ["q", "category", "status", "priceMin", "priceMax", "sort"]) {
+    const v = sp[k];
+    if (typeof v === "string") raw[k] = v;
+  }
+  return (
+    <ProductsList
+      locale={locale}
+      products={products}
+      params={parsed.ok ? productFilterToParams(filter) : {}}
+      form={raw}
+      errors={errors}
+      categories={PRODUCT_CATEGORIES}
+      choices={choices}
+      actions={{ remove: deleteProductsAction, exportCsv: exportProductsAction }}
+    />
+  );
+}

@@ -1,0 +1,132 @@
+"use client";
+
+import { translator, formatWhen, type Locale, type Translate } from "@/lib/i18n";
+import type { ExportPage, ExportRecord } from "@/lib/db/exports";
+import { queryKeys } from "@/lib/query-keys";
+import { useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { ConfirmButton, type ActionResult } from "../resque/confirm-button";
+import { LiveControl, useLivePoll } from "../resque/live-control";
+import { Pager } from "../resque/pager";
+
+const th = "py-1 pr-4 font-normal";
+const td = "py-2 pr-4 align-top";
+
+function bytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+function seconds(ms: number): string {
+  return ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+const BADGE: Record<ExportRecord["status"], string> = {
+  queued: "bg-zinc-200 text-zinc-800 dark:bg-zinc-800 dark:text-zinc-200",
+  running: "bg-blue-100 text-blue-900 dark:bg-blue-950 dark:text-blue-100",
+  done: "bg-green-100 text-green-900 dark:bg-green-950 dark:text-green-100",
+  failed: "bg-red-100 text-red-900 dark:bg-red-950 dark:text-red-100",
+};
+
+function Progress({ t, e }: { t: Translate; e: ExportRecord }) {
+  const total = e.rowsTotal ?? 0;
+  const pct = e.status === "done" ? 100 : total > 0 ? Math.min(100, Math.floor((e.rowsWritten / total) * 100)) : 0;
+  return (
+    <div className="w-48">
+      <div role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} aria-label={t("demo.exports.progress")} className="h-2 overflow-hidden rounded bg-zinc-200 dark:bg-zinc-800">
+        <div className={`h-full ${e.status === "failed" ? "bg-red-500" : "bg-blue-600"}`} style={{ width: `${pct}%` }} />
+      </div>
+      <span className="text-xs tabular-nums text-zinc-500" data-rows>
+        {e.rowsWritten.toLocaleString("en")} / {e.rowsTotal == null ? "?" : e.rowsTotal.toLocaleString("en")} · {pct}%
+      </span>
+    </div>
+  );
+}
+
+/** Every export with a live progress bar (GET /api/exports polled), its file when done, its error and a retry when failed. */
+export function ExportsList({ locale, initial, choices, retry }: { locale: Locale; initial: ExportPage; choices: number[]; retry: (id: number) => Promise<ActionResult> }) {
+  const t = translator(locale);
+  const client = useQueryClient();
+  const { page, perPage } = initial;
+  const { query: q, settings } = useLivePoll<ExportPage>(queryKeys.exports(page, perPage), `/api/exports?page=${page}&per=${perPage}`, initial);
+  const data = q.data;
+  const now = q.dataUpdatedAt || Date.now();
+  // The retry button's row leaves the failed state at once, so its answer is shown above the table.
+  const [answer, setAnswer] = useState<ActionResult | null>(null);
+  const retried = (r: ActionResult) => {
+    setAnswer(r);
+    void client.invalidateQueries({ queryKey: queryKeys.exports() });
+  };
+  return (
+    <div className="space-y-4">
+      <h1 className="text-xl font-semibold">{t("demo.exports.title")}</h1>
+      <LiveControl locale={locale} {...settings} updatedAt={q.dataUpdatedAt} failed={q.isError} />
+      {answer && (
+        <p role="status" className={`text-sm ${answer.ok ? "text-green-700 dark:text-green-400" : "text-red-700 dark:text-red-400"}`}>
+          {answer.message}
+        </p>
+      )}
+      {data.total === 0 ? (
+        <p className="text-zinc-500">{t("demo.exports.empty")}</p>
+      ) : (
+        <>
+          <Pager t={t} path="/exports" page={data.page} perPage={data.perPage} total={data.total} choices={choices} />
+          <table className="w-full text-sm">
+            <thead className="text-left text-zinc-500">
+              <tr>
+                <th className={th}>#</th>
+                <th className={th}>{t("demo.exports.what")}</th>
+                <th className={th}>{t("demo.exports.status")}</th>
+                <th className={th}>{t("demo.exports.progress")}</th>
+                <th className={th}>{t("demo.exports.size")}</th>
+                <th className={th}>{t("demo.exports.duration")}</th>
+                <th className={th}>{t("demo.exports.file")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.items.map((e) => (
+                <tr key={e.id} data-export={e.id} data-status={e.status} className="border-t border-zinc-100 dark:border-zinc-900">
+                  <td className={`${td} tabular-nums`}>{e.id}</td>
+                  <td className={`${td} max-w-64`}>
+                    {"ids" in e.selection ? (
+                      <span className="block">{t("demo.exports.selectedIds", { count: e.selection.ids.length })}</span>
+                    ) : Object.keys(e.selection.filter).length === 0 ? (
+                      <span className="block">{t("demo.exports.all")}</span>
+                    ) : (
+                      <span className="block break-words font-mono text-xs">{JSON.stringify(e.selection.filter)}</span>
+                    )}
+                    <span className="block text-xs text-zinc-500">
+                      {e.adminEmail ?? "—"} · {formatWhen(t, e.createdAtMs, now).split(" · ")[0]}
+                    </span>
+                  </td>
+                  <td className={td}>
+                    <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${BADGE[e.status]}`}>{t(`demo.exportStatus.${e.status}`)}</span>
+                  </td>
+                  <td className={td}>
+                    <Progress t={t} e={e} />
+                  </td>
+                  <td className={`${td} tabular-nums`}>{e.sizeBytes == null ? "–" : bytes(e.sizeBytes)}</td>
+                  <td className={`${td} tabular-nums`}>{e.startedAtMs == null ? "–" : seconds((e.finishedAtMs ?? now) - e.startedAtMs)}</td>
+                  <td className={td}>
+                    {e.status === "done" && e.file && (
+                      <a href={`/uploads/export/${encodeURIComponent(e.file)}`} download className="break-all text-blue-700 hover:underline dark:text-blue-400">
+                        {t("demo.exports.download")} {e.file}
+                      </a>
+                    )}
+                    {e.status === "failed" && (
+                      <div className="space-y-1">
+                        <pre className="max-w-md whitespace-pre-wrap break-words text-xs text-red-700 dark:text-red-400">{e.error}</pre>
+                        <ConfirmButton locale={locale} label={t("demo.exports.retry")} action={() => retry(e.id)} onDone={retried} quiet />
+                      </div>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,205 @@
+"use client";
+
+import Link from "next/link";
+import { useState } from "react";
+import { translator, type Locale, type MessageKey } from "@/lib/i18n";
+import type { ProductPage } from "@/lib/db/products";
+import { ConfirmButton, type ActionResult } from "../resque/confirm-button";
+import { Pager } from "../resque/pager";
+
+export interface ProductsActions {
+  remove: (ids: number[]) => Promise<ActionResult>;
+  exportCsv: (input: { ids?: number[]; filter?: Record<string, string> }) => Promise<ActionResult>;
+}
+
+const th = "py-1 pr-4 font-normal";
+const td = "py-1 pr-4 align-middle";
+const field = "rounded border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-900";
+const SORTABLE = [
+  ["id", "ID"],
+  ["name", "demo.products.name"],
+  ["price", "demo.products.price"],
+  ["stock", "demo.products.stock"],
+  ["updated", "demo.products.updated"],
+] as const;
+
+/**
+ * The demo's products: filters, sort and page in the URL (a plain GET form, so a view can be
+ * shared); a selection for delete and export that survives paging; "Export to CSV" exports the
+ * selection, or everything the filters match when nothing is selected.
+ */
+export function ProductsList({
+  locale,
+  products,
+  params,
+  form,
+  errors,
+  categories,
+  choices,
+  actions,
+}: {
+  locale: Locale;
+  products: ProductPage;
+  /** The valid filter as URL params, kept by the pager and the sort links. */
+  params: Record<string, string>;
+  /** What the URL said, to refill the form even when it was refused. */
+  form: Record<string, string>;
+  errors: Record<string, string>;
+  categories: readonly string[];
+  choices: number[];
+  actions: ProductsActions;
+}) {
+  const t = translator(locale);
+  const [selected, setSelected] = useState<Set<number>>(() => new Set());
+  const [exported, setExported] = useState(false);
+  const pageIds = products.items.map((p) => p.id);
+  const allOnPage = pageIds.length > 0 && pageIds.every((id) => selected.has(id));
+  const toggle = (ids: number[], on: boolean) =>
+    setSelected((s) => {
+      const next = new Set(s);
+      for (const id of ids) if (on) next.add(id); else next.delete(id);
+      return next;
+    });
+  const ids = [...selected];
+  const pagerParams = { ...params };
+  const sort = params.sort ?? "id";
+  const sortHref = (key: string) => `/products?${new URLSearchParams({ ...params, sort: sort === key ? `-${key}` : key, per: String(products.perPage) })}`;
+  const err = (name: string) =>
+    errors[name] && (
+      <span role="alert" className="block text-xs text-red-700 dark:text-red-400">
+        {errors[name]}
+      </span>
+    );
+  return (
+    <div className="space-y-4">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <h1 className="text-xl font-semibold">{t("demo.products.title")}</h1>
+        <Link href="/products/new" className="rounded border border-zinc-300 px-2 py-1 text-sm hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800">
+          {t("demo.products.new")}
+        </Link>
+      </div>
+      <form method="get" action="/products" role="search" className="flex flex-wrap items-start gap-3 text-sm">
+        <label className="flex flex-col gap-1">
+          <span className="text-zinc-600 dark:text-zinc-400">{t("demo.products.search")}</span>
+          <input type="search" name="q" defaultValue={form.q ?? ""} maxLength={100} placeholder={t("demo.products.searchHint")} className={`${field} w-56`} />
+          {err("q")}
+        </label>
+        <label className="flex flex-col gap-1">
+          <span className="text-zinc-600 dark:text-zinc-400">{t("demo.products.category")}</span>
+          <select name="category" defaultValue={form.category ?? ""} className={field}>
+            <option value="">{t("demo.products.any")}</option>
+            {categories.map((c) => (
+              <option key={c} value={c}>{t(`demo.category.${c}` as MessageKey)}</option>
+            ))}
+          </select>
+          {err("category")}
+        </label>
+        <label className="flex flex-col gap-1">
+          <span className="text-zinc-600 dark:text-zinc-400">{t("demo.products.status")}</span>
+          <select name="status" defaultValue={form.status ?? ""} className={field}>
+            <option value="">{t("demo.products.any")}</option>
+            {(["active", "draft", "archived"] as const).map((s) => (
+              <option key={s} value={s}>{t(`demo.productStatus.${s}`)}</option>
+            ))}
+          </select>
+          {err("status")}
+        </label>
+        <fieldset className="flex flex-col gap-1">
+          <legend className="mb-1 text-zinc-600 dark:text-zinc-400">{t("demo.products.priceRange")}</legend>
+          <span className="flex items-center gap-1">
+            <input name="priceMin" inputMode="decimal" defaultValue={form.priceMin ?? ""} aria-label={t("demo.products.priceMin")} placeholder="0.00" className={`${field} w-24`} />
+            –
+            <input name="priceMax" inputMode="decimal" defaultValue={form.priceMax ?? ""} aria-label={t("demo.products.priceMax")} placeholder="9999.00" className={`${field} w-24`} />
+          </span>
+          {err("priceMin")}
+          {err("priceMax")}
+        </fieldset>
+        {form.sort && <input type="hidden" name="sort" value={form.sort} />}
+        <input type="hidden" name="per" value={products.perPage} />
+        <span className="flex flex-col gap-1">
+          <span aria-hidden className="invisible">.</span>
+          <span className="flex items-center gap-2">
+            <button type="submit" className="rounded border border-zinc-300 px-2 py-1 hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800">{t("demo.products.filter")}</button>
+            <Link href="/products" className="text-blue-700 hover:underline dark:text-blue-400">{t("demo.products.reset")}</Link>
+          </span>
+        </span>
+        {err("sort")}
+      </form>
+
+      <div className="flex flex-wrap items-center gap-3 rounded border border-zinc-200 p-2 text-sm dark:border-zinc-800" data-selected={ids.length}>
+        <span>{t("demo.users.selected", { count: ids.length })}</span>
+        {ids.length > 0 && (
+          <button type="button" className="text-blue-700 hover:underline dark:text-blue-400" onClick={() => setSelected(new Set())}>
+            {t("demo.users.clearSelection")}
+          </button>
+        )}
+        <ConfirmButton
+          locale={locale}
+          label={ids.length ? t("demo.products.exportSelected", { count: ids.length }) : t("demo.products.exportMatching", { count: products.total.toLocaleString("en") })}
+          action={() => actions.exportCsv(ids.length ? { ids } : { filter: params })}
+          onDone={(r) => setExported(r.ok)}
+        />
+        {exported && (
+          <Link href="/exports" className="text-blue-700 underline dark:text-blue-400">
+            {t("demo.products.seeProgress")}
+          </Link>
+        )}
+        <ConfirmButton
+          locale={locale}
+          danger
+          disabled={ids.length === 0}
+          label={t("demo.products.deleteSelected", { count: ids.length })}
+          question={t("demo.products.deleteQuestion", { count: ids.length })}
+          action={() => actions.remove(ids)}
+          onDone={(r) => r.ok && setSelected(new Set())}
+        />
+      </div>
+
+      <Pager t={t} path="/products" params={pagerParams} page={products.page} perPage={products.perPage} total={products.total} choices={choices} />
+      {products.total === 0 ? (
+        <p className="text-zinc-500">{t("demo.products.empty")}</p>
+      ) : (
+        <table className="w-full text-sm">
+          <thead className="text-left text-zinc-500">
+            <tr>
+              <th className={`${th} w-8`}>
+                <input type="checkbox" aria-label={t("demo.products.selectPage")} checked={allOnPage} onChange={(e) => toggle(pageIds, e.target.checked)} />
+              </th>
+              {SORTABLE.map(([key, label]) => (
+                <th key={key} className={th} aria-sort={sort === key ? "ascending" : sort === `-${key}` ? "descending" : undefined}>
+                  <Link href={sortHref(key)} className="hover:underline">
+                    {key === "id" ? label : t(label as MessageKey)}
+                    {sort === key ? " ↑" : sort === `-${key}` ? " ↓" : ""}
+                  </Link>
+                </th>
+              ))}
+              <th className={th}>{t("demo.products.category")}</th>
+              <th className={th}>{t("demo.products.status")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {products.items.map((p) => (
+              <tr key={p.id} data-product={p.id} className="border-t border-zinc-100 dark:border-zinc-900">
+                <td className={td}>
+                  <input type="checkbox" aria-label={t("demo.users.selectOne", { name: p.name })} checked={selected.has(p.id)} onChange={(e) => toggle([p.id], e.target.checked)} />
+                </td>
+                <td className={`${td} tabular-nums`}>{p.id}</td>
+                <td className={td}>
+                  <Link href={`/products/${p.id}`} className="text-blue-700 hover:underline dark:text-blue-400">{p.name}</Link>
+                </td>
+                <td className={`${td} tabular-nums`}>¥{p.price.toFixed(2)}</td>
+                <td className={`${td} tabular-nums`}>{p.stock.toLocaleString("en")}</td>
+                <td className={`${td} whitespace-nowrap tabular-nums text-zinc-500`}>{new Date(p.updatedAtMs).toISOString().slice(0, 10)}</td>
+                <td className={td}>{t(`demo.category.${p.category}` as MessageKey)}</td>
+                <td className={td}>{t(`demo.productStatus.${p.status}`)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {products.total > products.perPage && (
+        <Pager t={t} path="/products" params={pagerParams} page={products.page} perPage={products.perPage} total={products.total} choices={choices} />
+      )}
+    </div>
+  );
+}

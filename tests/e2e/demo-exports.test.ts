@@ -1,0 +1,127 @@
+/**
+ * The Exports page and the bell against the production build: an export from the Products page
+ * fails in a worker that cannot write its folder (the error shown, with a retry button), is
+ * retried from the page, runs in a good worker while the page follows it by polling (no reload),
+ * and ends with its download link; the admin's bell counts the 导出完成 notification and its
+ * panel links the file; "mark all read" clears the count.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { countProducts, getExport, listExports, migrate, openDb, seedDemo, type Db } from "@/lib/db";
+import { openBrowser, type OpenedBrowser } from "../helpers/browser";
+import { dropNamespace, testNamespace, testRedis, waitFor } from "../helpers/ns";
+import { cliEnv, startCli, type Running } from "../helpers/processes";
+import { signIn, startWeb, type WebServer } from "../helpers/web";
+
+describe("demo exports page and bell", () => {
+  const redisUrl = inject("redisUrl");
+  const namespace = testNamespace("e2e-demo-exports");
+  const dir = mkdtempSync(path.join(os.tmpdir(), "demo-exports-"));
+  const exportDir = path.join(dir, "export");
+  const notADir = path.join(dir, "a-file");
+  let redis: Redis;
+  let web: WebServer;
+  let browser: OpenedBrowser;
+  let db: Db;
+  const workers: Running[] = [];
+  const work = (exportTo: string) => {
+    const w = startCli(["work"], cliEnv(redisUrl, namespace, { QUEUE: "export,notification", QUEUE_COUNT: "1", DATABASE_URL: web.databasePath, EXPORT_DIR: exportTo }));
+    workers.push(w);
+    return w;
+  };
+
+  beforeAll(async () => {
+    writeFileSync(notADir, "a file where the worker expects its export folder");
+    redis = testRedis();
+    const [w, b] = await Promise.allSettled([startWeb({ redisUrl, namespace, env: { EXPORT_DIR: exportDir } }), openBrowser({ colorScheme: "light" })]);
+    if (w.status === "fulfilled") web = w.value;
+    if (b.status === "fulfilled") browser = b.value;
+    for (const r of [w, b]) if (r.status === "rejected") throw r.reason;
+    db = openDb(web.databasePath);
+    await migrate(db);
+    await seedDemo(db, { products: 5000, users: 1 });
+    await signIn(browser.page, web);
+  });
+
+  afterAll(async () => {
+    for (const w of workers) {
+      w.kill();
+      await w.exited;
+    }
+    await browser?.close();
+    await db?.destroy();
+    await web?.stop();
+    await dropNamespace(redis, namespace);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("shows a failure with its error, retries it, follows the progress live and links the file; the bell tells the admin", async () => {
+    const { page } = browser;
+    browser.clearErrors();
+    await page.goto(`${web.url}/products`);
+    await page.getByRole("button", { name: "Export all 5,000 matching to CSV" }).click();
+    await page.getByRole("link", { name: "See its progress on the Exports page →" }).click();
+    await page.waitForURL((u) => u.pathname === "/exports");
+    const id = (await listExports(db)).items[0]!.id;
+    const row = page.locator(`tr[data-export="${id}"]`);
+    await row.getByText("Queued").waitFor();
+
+    const bad = work(notADir);
+    await waitFor("the export failed", async () => (await getExport(db, id))?.status === "failed", 60_000);
+    bad.kill();
+    await bad.exited;
+    await row.locator("pre").waitFor();
+    expect(await row.getAttribute("data-status")).toBe("failed");
+    expect((await row.locator("pre").innerText()).length).toBeGreaterThan(0);
+    await browser.screenshot("demo-exports-failed-light");
+
+    await row.getByRole("button", { name: "Retry" }).click();
+    await page.getByRole("status").filter({ hasText: `Export #${id} queued again.` }).waitFor();
+    expect((await getExport(db, id))?.status).toBe("queued");
+    expect(await redis.llen(`${namespace}:queue:export`)).toBe(1);
+
+    work(exportDir);
+    // The page polls: the row moves to done with its link without a reload.
+    const link = row.getByRole("link", { name: /^Download export_\d{14}_\w+\.csv$/ });
+    await link.waitFor({ timeout: 60_000 });
+    const done = (await getExport(db, id))!;
+    expect(done.rowsWritten).toBe(await countProducts(db));
+    expect(await row.getByRole("progressbar").getAttribute("aria-valuenow")).toBe("100");
+    expect(await row.locator("[data-rows]").innerText()).toBe("5,000 / 5,000 · 100%");
+    const res = await page.request.get(web.url + (await link.getAttribute("href")));
+    expect(res.status()).toBe(200);
+    expect((await res.body()).subarray(0, 3).toString("hex")).toBe("efbbbf");
+    await browser.screenshot("demo-exports-light");
+
+    const bell = page.getByRole("button", { name: /^Notifications: 1 unread$/ });
+    await bell.waitFor({ timeout: 30_000 });
+    await bell.click();
+    const panel = page.getByRole("dialog", { name: "Notifications" });
+    await panel.getByText(`导出完成: ${done.file}`).waitFor();
+    expect(await panel.getByRole("link", { name: "Download" }).getAttribute("href")).toBe(`/uploads/export/${done.file}`);
+    await browser.screenshot("demo-bell-light");
+    await panel.getByRole("button", { name: "Mark all read" }).click();
+    await page.getByRole("button", { name: /^Notifications: 0 unread$/ }).waitFor();
+    expect(browser.errors()).toEqual([]);
+  });
+
+  it("renders in zh-CN dark", async () => {
+    const dark = await openBrowser({ colorScheme: "dark", locale: "zh-CN" });
+    try {
+      await signIn(dark.page, web);
+      await dark.page.goto(`${web.url}/exports`);
+      await dark.page.getByText("已完成").first().waitFor();
+      await dark.page.getByRole("button", { name: "通知：0 条未读" }).click();
+      await dark.page.getByText("导出完成: export_").waitFor();
+      await dark.screenshot("demo-exports-dark-zh-CN");
+      await dark.page.goto(`${web.url}/notifications`);
+      await dark.page.locator("main [data-notification]").first().waitFor();
+      await dark.screenshot("demo-notifications-dark-zh-CN");
+    } finally {
+      await dark.close();
+    }
+  });
+});

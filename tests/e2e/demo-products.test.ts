@@ -1,0 +1,176 @@
+/**
+ * The demo's Products page against the production build: filters, sort and pages in the URL;
+ * create and edit with the server's messages beside the fields (nothing written on a refusal);
+ * delete selected after an inline confirmation; "Export to CSV" of the filtered rows answers at
+ * once, a real worker process writes the file, the admin's notification carries the link, and
+ * the downloaded CSV has the BOM, the header, the filtered rows and neutralised formula cells.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import Papa from "papaparse";
+import type { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { countProducts, getExport, listExports, listNotifications, migrate, openDb, seedDemo, type Db } from "@/lib/db";
+import { PRODUCT_CSV_HEADER } from "@/lib/export";
+import { openBrowser, type OpenedBrowser } from "../helpers/browser";
+import { dropNamespace, testNamespace, testRedis, waitFor } from "../helpers/ns";
+import { cliEnv, startCli, type Running } from "../helpers/processes";
+import { signIn, startWeb, type WebServer } from "../helpers/web";
+
+describe("demo products page", () => {
+  const redisUrl = inject("redisUrl");
+  const namespace = testNamespace("e2e-demo-products");
+  const exportDir = mkdtempSync(path.join(os.tmpdir(), "demo-products-export-"));
+  let redis: Redis;
+  let web: WebServer;
+  let browser: OpenedBrowser;
+  let db: Db;
+  let worker: Running | undefined;
+
+  beforeAll(async () => {
+    redis = testRedis();
+    const [w, b] = await Promise.allSettled([startWeb({ redisUrl, namespace, env: { EXPORT_DIR: exportDir } }), openBrowser({ colorScheme: "light" })]);
+    if (w.status === "fulfilled") web = w.value;
+    if (b.status === "fulfilled") browser = b.value;
+    for (const r of [w, b]) if (r.status === "rejected") throw r.reason;
+    db = openDb(web.databasePath);
+    await migrate(db);
+    await seedDemo(db, { products: 300, users: 1 });
+    await signIn(browser.page, web);
+  });
+
+  afterAll(async () => {
+    worker?.kill();
+    await worker?.exited;
+    await browser?.close();
+    await db?.destroy();
+    await web?.stop();
+    await dropNamespace(redis, namespace);
+    rmSync(exportDir, { recursive: true, force: true });
+  });
+
+  const rowIds = () => browser.page.locator("main tbody tr").evaluateAll((rows) => rows.map((r) => Number(r.getAttribute("data-product"))));
+
+  it("filters, sorts and pages with everything in the URL; a bad filter is named beside its field", async () => {
+    const { page } = browser;
+    await page.goto(`${web.url}/products`);
+    await page.getByText("Showing 1–20 of 300").first().waitFor();
+    await page.getByLabel("Category").selectOption("books");
+    await page.getByLabel("Lowest price").fill("10");
+    await page.getByRole("button", { name: "Filter", exact: true }).click();
+    await page.waitForURL((u) => u.searchParams.get("category") === "books" && u.searchParams.get("priceMin") === "10");
+    const total = await countProducts(db, { category: "books", priceMinCents: 1000 });
+    expect(total).toBeGreaterThan(0);
+    await page.getByText(`of ${total}`).first().waitFor();
+    expect(await page.locator("main tbody tr td:nth-child(7)").allInnerTexts()).toEqual(Array(Math.min(20, total)).fill("Books"));
+    await page.getByRole("link", { name: "Price", exact: true }).click();
+    await page.waitForURL((u) => u.searchParams.get("sort") === "price" && u.searchParams.get("category") === "books");
+    const prices = (await page.locator("main tbody tr td:nth-child(4)").allInnerTexts()).map((p) => Number(p.replace(/[¥,]/g, "")));
+    expect(prices).toEqual([...prices].sort((a, b) => a - b));
+    expect(prices[0]).toBeGreaterThanOrEqual(10);
+    await browser.screenshot("demo-products-light");
+
+    await page.goto(`${web.url}/products?priceMin=abc&category=books`);
+    await page.getByRole("alert").filter({ hasText: "Enter a price such as 12.50" }).waitFor();
+    await page.getByText("Showing 1–20 of 300").first().waitFor();
+  });
+
+  it("creates and edits with messages beside the fields, writing nothing when refused", async () => {
+    const { page } = browser;
+    const before = await countProducts(db);
+    await page.goto(`${web.url}/products/new`);
+    await page.getByLabel("Name").fill("x".repeat(201));
+    await page.getByLabel("Price (¥)").fill("12.345");
+    await page.getByLabel("Stock").fill("-1");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.locator('[data-error="price"]').getByText("Enter a price such as 12.50").waitFor();
+    expect(await page.locator('[data-error="name"]').innerText()).toBe("The name is longer than 200 characters.");
+    expect(await page.locator('[data-error="category"]').innerText()).toBe("Choose one of the categories.");
+    expect(await page.locator('[data-error="stock"]').innerText()).toBe("Enter the stock as a whole number from 0 to 1,000,000,000.");
+    await browser.screenshot("demo-product-invalid-light");
+    expect(await countProducts(db)).toBe(before);
+
+    await page.getByLabel("Name").fill("=HYPERLINK(\"http://x\")");
+    await page.getByLabel("Price (¥)").fill("1,299.50");
+    await page.getByLabel("Category").selectOption("toys");
+    await page.getByLabel("Stock").fill("7");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("status").filter({ hasText: "Created product #301" }).waitFor();
+    expect(await countProducts(db)).toBe(before + 1);
+
+    await page.goto(`${web.url}/products/301`);
+    expect(await page.getByLabel("Price (¥)").inputValue()).toBe("1299.50");
+    await page.getByLabel("Stock").fill("8");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("status").filter({ hasText: "Saved product #301" }).waitFor();
+    expect((await db.selectFrom("products").select("stock").where("id", "=", 301).executeTakeFirstOrThrow()).stock).toBe(8);
+    expect((await page.goto(`${web.url}/products/99999`))?.status()).toBe(404);
+  });
+
+  it("deletes the selected products after confirming, naming the count", async () => {
+    const { page } = browser;
+    await page.goto(`${web.url}/products?sort=-id`);
+    await page.locator('tr[data-product="300"] input[type=checkbox]').check();
+    await page.locator('tr[data-product="299"] input[type=checkbox]').check();
+    await page.getByRole("button", { name: "Delete selected (2)" }).click();
+    await page.getByText("Delete 2 selected products? This cannot be undone.").waitFor();
+    await page.getByRole("button", { name: "Yes, do it" }).click();
+    await page.getByRole("status").filter({ hasText: "Deleted 2 products." }).waitFor();
+    expect(await db.selectFrom("products").select("id").where("id", "in", [299, 300]).execute()).toEqual([]);
+    await waitFor("the list redrawn", async () => !(await rowIds()).includes(300));
+  });
+
+  it("exports the filtered rows: answered at once, run by a worker, notified with the link, a correct CSV", async () => {
+    const { page } = browser;
+    browser.clearErrors();
+    await page.goto(`${web.url}/products?category=toys`);
+    const total = await countProducts(db, { category: "toys" });
+    await page.getByRole("button", { name: `Export all ${total} matching to CSV` }).click();
+    await page.getByRole("status").filter({ hasText: /Export #\d+ queued/ }).waitFor();
+    await page.getByRole("link", { name: "See its progress on the Exports page →" }).waitFor();
+    const [record] = (await listExports(db)).items;
+    expect(record!.status).toBe("queued");
+    expect(record!.selection).toEqual({ filter: { category: "toys" } });
+    expect(await redis.llen(`${namespace}:queue:export`)).toBe(1);
+
+    worker = startCli(["work"], cliEnv(redisUrl, namespace, { QUEUE: "export,notification", QUEUE_COUNT: "1", DATABASE_URL: web.databasePath, EXPORT_DIR: exportDir }));
+    const done = await waitFor("the export done", async () => {
+      const r = await getExport(db, record!.id);
+      return r?.status === "done" ? r : null;
+    }, 60_000);
+    expect(done.rowsWritten).toBe(total);
+    const note = await waitFor("the admin notified", async () => (await listNotifications(db, { type: "admin", id: done.adminId! })).items[0]);
+    expect(note.message).toBe(`导出完成: ${done.file}`);
+    expect(note.downloadUrl).toBe(`/uploads/export/${done.file}`);
+
+    const res = await page.request.get(web.url + note.downloadUrl);
+    expect(res.status()).toBe(200);
+    const bytes = await res.body();
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const rows = Papa.parse<string[]>(bytes.subarray(3).toString("utf8"), { skipEmptyLines: true }).data;
+    expect(rows[0]).toEqual([...PRODUCT_CSV_HEADER]);
+    expect(rows.length - 1).toBe(total);
+    const formula = rows.find((r) => r[0] === "301")!;
+    expect(formula[1]).toBe("'=HYPERLINK(\"http://x\")");
+    expect(rows.slice(1).every((r) => r[3] === "toys" || r[3] === "玩具")).toBe(true);
+    expect(browser.errors()).toEqual([]);
+  });
+
+  it("renders in zh-CN dark", async () => {
+    const dark = await openBrowser({ colorScheme: "dark", locale: "zh-CN" });
+    try {
+      await signIn(dark.page, web);
+      await dark.page.goto(`${web.url}/products?category=books&sort=-price`);
+      await dark.page.locator("main tbody td", { hasText: "图书" }).first().waitFor();
+      await dark.page.locator('tbody input[type=checkbox]').first().check();
+      await dark.screenshot("demo-products-dark-zh-CN");
+      await dark.page.goto(`${web.url}/products/new`);
+      await dark.page.getByRole("button", { name: "保存" }).click();
+      await dark.page.locator('[data-error="name"]').getByText("请输入名称。").waitFor();
+      await dark.screenshot("demo-product-invalid-dark-zh-CN");
+    } finally {
+      await dark.close();
+    }
+  });
+});
