@@ -2,6 +2,7 @@
 
 import { translator, formatWhen, type Locale, type Translate } from "@/lib/i18n";
 import type { ExportPage, ExportRecord } from "@/lib/db/exports";
+import type { ProductFilter } from "@/lib/db/products";
 import { queryKeys } from "@/lib/query-keys";
 import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
@@ -45,6 +46,19 @@ function Progress({ t, e }: { t: Translate; e: ExportRecord }) {
 }
 
 /** Every export with a live progress bar (GET /api/exports polled), its file when done, its error and a retry when failed. */
+/** The filter an export was asked for, in the reader's words: `Category: Home · Price: ¥10.00–¥99.00`. */
+function describeFilter(t: Translate, f: ProductFilter): string {
+  const yuan = (cents: number) => `¥${(cents / 100).toFixed(2)}`;
+  const parts: string[] = [];
+  if (f.q) parts.push(`${t("demo.products.search")}: “${f.q}”`);
+  if (f.category) parts.push(`${t("demo.products.category")}: ${t(`demo.category.${f.category}`)}`);
+  if (f.status) parts.push(`${t("demo.products.status")}: ${t(`demo.productStatus.${f.status}`)}`);
+  if (f.priceMinCents != null || f.priceMaxCents != null) {
+    parts.push(`${t("demo.products.price")}: ${f.priceMinCents != null ? yuan(f.priceMinCents) : ""}–${f.priceMaxCents != null ? yuan(f.priceMaxCents) : ""}`);
+  }
+  return parts.length ? parts.join(" · ") : t("demo.exports.all");
+}
+
 export function ExportsList({ locale, initial, choices, retry }: { locale: Locale; initial: ExportPage; choices: number[]; retry: (id: number) => Promise<ActionResult> }) {
   const t = translator(locale);
   const client = useQueryClient();
@@ -91,10 +105,8 @@ export function ExportsList({ locale, initial, choices, retry }: { locale: Local
                   <td className={`${td} max-w-64`}>
                     {"ids" in e.selection ? (
                       <span className="block">{t("demo.exports.selectedIds", { count: e.selection.ids.length })}</span>
-                    ) : Object.keys(e.selection.filter).length === 0 ? (
-                      <span className="block">{t("demo.exports.all")}</span>
                     ) : (
-                      <span className="block break-words font-mono text-xs">{JSON.stringify(e.selection.filter)}</span>
+                      <span className="block break-words">{describeFilter(t, e.selection.filter)}</span>
                     )}
                     <span className="block text-xs text-zinc-500">
                       {e.adminEmail ?? "—"} · {formatWhen(t, e.createdAtMs, now).split(" · ")[0]}

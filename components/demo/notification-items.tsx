@@ -1,5 +1,16 @@
-import { formatWhen, translator, type Locale } from "@/lib/i18n";
+import { formatWhen, translator, type Locale, type Translate } from "@/lib/i18n";
 import type { Notification } from "@/lib/db/notifications";
+
+/**
+ * The seed's export notification, as its jobs (ours and php's BatchExportJob) write it, in
+ * Chinese: shown in the reader's language. Other messages are the sender's words, shown as written.
+ */
+const SEED_EXPORT_DONE = /^导出完成: (\S+\.csv)$/;
+
+function messageText(t: Translate, message: string): string {
+  const m = SEED_EXPORT_DONE.exec(message);
+  return m ? t("demo.export.doneMessage", { file: m[1]! }) : message;
+}
 
 /**
  * Notifications as a list: the message as text, its download link when it has one, and when.
@@ -12,7 +23,7 @@ export function NotificationItems({ locale, items, nowMs = Date.now() }: { local
       {items.map((n) => (
         <li key={n.id} data-notification={n.id} className="flex flex-wrap items-baseline gap-x-3 gap-y-1 py-2">
           {n.readAtMs == null && <span aria-label={t("demo.notifications.unread")} className="inline-block h-2 w-2 shrink-0 rounded-full bg-blue-600" />}
-          <span className="min-w-0 flex-1 whitespace-pre-wrap break-words">{n.message}</span>
+          <span className="min-w-0 flex-1 whitespace-pre-wrap break-words">{messageText(t, n.message)}</span>
           {n.downloadUrl && (
             <a href={n.downloadUrl} download className="text-blue-700 hover:underline dark:text-blue-400">
               {t("demo.notifications.download")}

@@ -100,7 +100,7 @@ describe("demo exports page and bell", () => {
     await bell.waitFor({ timeout: 30_000 });
     await bell.click();
     const panel = page.getByRole("dialog", { name: "Notifications" });
-    await panel.getByText(`导出完成: ${done.file}`).waitFor();
+    await panel.getByText(`Export finished: ${done.file}`).waitFor();
     expect(await panel.getByRole("link", { name: "Download" }).getAttribute("href")).toBe(`/uploads/export/${done.file}`);
     await browser.screenshot("demo-bell-light");
     await panel.getByRole("button", { name: "Mark all read" }).click();

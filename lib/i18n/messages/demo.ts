@@ -104,7 +104,7 @@ export const en = {
   "demo.nav.exports": "Exports",
   "demo.exports.title": "Exports",
   "demo.exports.empty": "No exports yet. Export products from the Products page.",
-  "demo.exports.what": "Rows",
+  "demo.exports.what": "Selection",
   "demo.exports.status": "Status",
   "demo.exports.progress": "Progress",
   "demo.exports.size": "Size",
