@@ -113,13 +113,13 @@ export function ExportsList({ locale, initial, choices, retry }: { locale: Local
                     </span>
                   </td>
                   <td className={td}>
-                    <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${BADGE[e.status]}`}>{t(`demo.exportStatus.${e.status}`)}</span>
+                    <span className={`whitespace-nowrap rounded px-1.5 py-0.5 text-xs font-medium ${BADGE[e.status]}`}>{t(`demo.exportStatus.${e.status}`)}</span>
                   </td>
                   <td className={td}>
                     <Progress t={t} e={e} />
                   </td>
-                  <td className={`${td} tabular-nums`}>{e.sizeBytes == null ? "–" : bytes(e.sizeBytes)}</td>
-                  <td className={`${td} tabular-nums`}>{e.startedAtMs == null ? "–" : seconds((e.finishedAtMs ?? now) - e.startedAtMs)}</td>
+                  <td className={`${td} whitespace-nowrap tabular-nums`}>{e.sizeBytes == null ? "–" : bytes(e.sizeBytes)}</td>
+                  <td className={`${td} whitespace-nowrap tabular-nums`}>{e.startedAtMs == null ? "–" : seconds((e.finishedAtMs ?? now) - e.startedAtMs)}</td>
                   <td className={td}>
                     {e.status === "done" && e.file && (
                       <a href={`/uploads/export/${encodeURIComponent(e.file)}`} download className="break-all text-blue-700 hover:underline dark:text-blue-400">
