@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { useState } from "react";
+import { useSelection } from "../use-selection";
 import { translator, type Locale, type MessageKey } from "@/lib/i18n";
 import type { ProductPage } from "@/lib/db/products";
 import { ConfirmButton, type ActionResult } from "../resque/confirm-button";
@@ -50,17 +51,9 @@ export function ProductsList({
   actions: ProductsActions;
 }) {
   const t = translator(locale);
-  const [selected, setSelected] = useState<Set<number>>(() => new Set());
   const [exported, setExported] = useState(false);
-  const pageIds = products.items.map((p) => p.id);
-  const allOnPage = pageIds.length > 0 && pageIds.every((id) => selected.has(id));
-  const toggle = (ids: number[], on: boolean) =>
-    setSelected((s) => {
-      const next = new Set(s);
-      for (const id of ids) if (on) next.add(id); else next.delete(id);
-      return next;
-    });
-  const ids = [...selected];
+  const selection = useSelection(products.items.map((p) => p.id));
+  const ids = selection.ids;
   const pagerParams = { ...params };
   const sort = params.sort ?? "id";
   const sortHref = (key: string) => `/products?${new URLSearchParams({ ...params, sort: sort === key ? `-${key}` : key, per: String(products.perPage) })}`;
@@ -129,7 +122,7 @@ export function ProductsList({
       <div className="flex flex-wrap items-center gap-3 rounded border border-zinc-200 p-2 text-sm dark:border-zinc-800" data-selected={ids.length}>
         <span>{t("demo.users.selected", { count: ids.length })}</span>
         {ids.length > 0 && (
-          <button type="button" className="text-blue-700 hover:underline dark:text-blue-400" onClick={() => setSelected(new Set())}>
+          <button type="button" className="text-blue-700 hover:underline dark:text-blue-400" onClick={selection.clear}>
             {t("demo.users.clearSelection")}
           </button>
         )}
@@ -151,7 +144,7 @@ export function ProductsList({
           label={t("demo.products.deleteSelected", { count: ids.length })}
           question={t("demo.products.deleteQuestion", { count: ids.length })}
           action={() => actions.remove(ids)}
-          onDone={(r) => r.ok && setSelected(new Set())}
+          onDone={(r) => r.ok && selection.clear()}
         />
       </div>
 
@@ -163,7 +156,7 @@ export function ProductsList({
           <thead className="text-left text-zinc-500">
             <tr>
               <th className={`${th} w-8`}>
-                <input type="checkbox" aria-label={t("demo.products.selectPage")} checked={allOnPage} onChange={(e) => toggle(pageIds, e.target.checked)} />
+                <input type="checkbox" aria-label={t("demo.products.selectPage")} checked={selection.allOnPage} onChange={(e) => selection.togglePage(e.target.checked)} />
               </th>
               {SORTABLE.map(([key, label]) => (
                 <th key={key} className={th} aria-sort={sort === key ? "ascending" : sort === `-${key}` ? "descending" : undefined}>
@@ -181,7 +174,7 @@ export function ProductsList({
             {products.items.map((p) => (
               <tr key={p.id} data-product={p.id} className="border-t border-zinc-100 dark:border-zinc-900">
                 <td className={td}>
-                  <input type="checkbox" aria-label={t("demo.users.selectOne", { name: p.name })} checked={selected.has(p.id)} onChange={(e) => toggle([p.id], e.target.checked)} />
+                  <input type="checkbox" aria-label={t("demo.users.selectOne", { name: p.name })} checked={selection.has(p.id)} onChange={(e) => selection.toggle([p.id], e.target.checked)} />
                 </td>
                 <td className={`${td} tabular-nums`}>{p.id}</td>
                 <td className={td}>

@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { useState } from "react";
+import { useSelection } from "../use-selection";
 import { translator, type Locale } from "@/lib/i18n";
 import type { UserPage } from "@/lib/db/users";
 import { ConfirmButton, type ActionResult } from "../resque/confirm-button";
@@ -22,18 +23,10 @@ const input = "rounded border border-zinc-300 bg-white px-2 py-1 text-sm dark:bo
  */
 export function UsersList({ locale, q, users, choices, actions }: { locale: Locale; q: string; users: UserPage; choices: number[]; actions: UsersActions }) {
   const t = translator(locale);
-  const [selected, setSelected] = useState<Set<number>>(() => new Set());
   const [message, setMessage] = useState(() => t("demo.notify.defaultMessage"));
   const [subject, setSubject] = useState(() => t("demo.users.defaultSubject"));
-  const pageIds = users.items.map((u) => u.id);
-  const allOnPage = pageIds.length > 0 && pageIds.every((id) => selected.has(id));
-  const toggle = (ids: number[], on: boolean) =>
-    setSelected((s) => {
-      const next = new Set(s);
-      for (const id of ids) if (on) next.add(id); else next.delete(id);
-      return next;
-    });
-  const ids = [...selected];
+  const selection = useSelection(users.items.map((u) => u.id));
+  const ids = selection.ids;
   const params: Record<string, string> = q ? { q } : {};
   return (
     <div className="space-y-4">
@@ -49,7 +42,7 @@ export function UsersList({ locale, q, users, choices, actions }: { locale: Loca
         <p className="text-sm" data-selected={ids.length}>
           {t("demo.users.selected", { count: ids.length })}
           {ids.length > 0 && (
-            <button type="button" className="ml-3 text-blue-700 hover:underline dark:text-blue-400" onClick={() => setSelected(new Set())}>
+            <button type="button" className="ml-3 text-blue-700 hover:underline dark:text-blue-400" onClick={selection.clear}>
               {t("demo.users.clearSelection")}
             </button>
           )}
@@ -78,7 +71,7 @@ export function UsersList({ locale, q, users, choices, actions }: { locale: Loca
           <thead className="text-left text-zinc-500">
             <tr>
               <th className={`${th} w-8`}>
-                <input type="checkbox" aria-label={t("demo.users.selectPage")} checked={allOnPage} onChange={(e) => toggle(pageIds, e.target.checked)} />
+                <input type="checkbox" aria-label={t("demo.users.selectPage")} checked={selection.allOnPage} onChange={(e) => selection.togglePage(e.target.checked)} />
               </th>
               <th className={th}>ID</th>
               <th className={th}>{t("demo.users.name")}</th>
@@ -90,7 +83,7 @@ export function UsersList({ locale, q, users, choices, actions }: { locale: Loca
             {users.items.map((u) => (
               <tr key={u.id} data-user={u.id} className="border-t border-zinc-100 dark:border-zinc-900">
                 <td className={td}>
-                  <input type="checkbox" aria-label={t("demo.users.selectOne", { name: u.name })} checked={selected.has(u.id)} onChange={(e) => toggle([u.id], e.target.checked)} />
+                  <input type="checkbox" aria-label={t("demo.users.selectOne", { name: u.name })} checked={selection.has(u.id)} onChange={(e) => selection.toggle([u.id], e.target.checked)} />
                 </td>
                 <td className={`${td} tabular-nums`}>{u.id}</td>
                 <td className={td}>
