@@ -106,7 +106,9 @@ const productInput = z.object(
       .string({ error: "demo.product.name.required" })
       .trim()
       .min(1, { error: "demo.product.name.required" })
-      .max(MAX_NAME_LENGTH, { error: "demo.product.name.tooLong" }),
+      .max(MAX_NAME_LENGTH, { error: "demo.product.name.tooLong" })
+      // A NUL or an escape sequence in a name breaks the list, the CSV and terminals that show it.
+      .regex(/^\P{Cc}*$/u, { error: "demo.product.name.control" }),
     price: priceField,
     category: z.enum(PRODUCT_CATEGORIES, { error: "demo.product.category.invalid" }),
     status: z.enum(["active", "draft", "archived"], { error: "demo.product.status.invalid" }),
@@ -144,7 +146,7 @@ const filterInput = z.object({
   priceMin: priceField.optional(),
   priceMax: priceField.optional(),
   sort: z
-    .string()
+    .string({ error: "demo.filter.sort.invalid" })
     .refine((s) => (PRODUCT_SORTS as readonly string[]).includes(s.replace(/^-/, "")), { error: "demo.filter.sort.invalid" })
     .optional(),
 });

@@ -5,58 +5,36 @@
  * and ends with its download link; the admin's bell counts the 导出完成 notification and its
  * panel links the file; "mark all read" clears the count.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { countProducts, getExport, listExports, migrate, openDb, seedDemo, type Db } from "@/lib/db";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { countProducts, getExport, listExports, type Db } from "@/lib/db";
 import { openBrowser, type OpenedBrowser } from "../helpers/browser";
-import { dropNamespace, testNamespace, testRedis, waitFor } from "../helpers/ns";
-import { cliEnv, startCli, type Running } from "../helpers/processes";
-import { signIn, startWeb, type WebServer } from "../helpers/web";
+import { startDemoStack, type DemoStack } from "../helpers/demo-stack";
+import { waitFor } from "../helpers/ns";
+import { signIn, type WebServer } from "../helpers/web";
 
 describe("demo exports page and bell", () => {
-  const redisUrl = inject("redisUrl");
-  const namespace = testNamespace("e2e-demo-exports");
-  const dir = mkdtempSync(path.join(os.tmpdir(), "demo-exports-"));
-  const exportDir = path.join(dir, "export");
-  const notADir = path.join(dir, "a-file");
+  let stack: DemoStack | undefined;
+  let namespace: string;
   let redis: Redis;
   let web: WebServer;
   let browser: OpenedBrowser;
   let db: Db;
-  const workers: Running[] = [];
-  const work = (exportTo: string) => {
-    const w = startCli(["work"], cliEnv(redisUrl, namespace, { QUEUE: "export,notification", QUEUE_COUNT: "1", DATABASE_URL: web.databasePath, EXPORT_DIR: exportTo }));
-    workers.push(w);
-    return w;
-  };
+  let exportDir: string;
+  let notADir: string;
+  const work = (exportTo: string) => stack!.work({ QUEUE: "export,notification", EXPORT_DIR: exportTo });
 
   beforeAll(async () => {
+    stack = await startDemoStack({ label: "e2e-demo-exports", seed: { products: 5000, users: 1 }, env: (dir) => ({ EXPORT_DIR: path.join(dir, "export") }) });
+    ({ namespace, redis, web, browser, db } = stack);
+    exportDir = path.join(stack.dir, "export");
+    notADir = path.join(stack.dir, "a-file");
     writeFileSync(notADir, "a file where the worker expects its export folder");
-    redis = testRedis();
-    const [w, b] = await Promise.allSettled([startWeb({ redisUrl, namespace, env: { EXPORT_DIR: exportDir } }), openBrowser({ colorScheme: "light" })]);
-    if (w.status === "fulfilled") web = w.value;
-    if (b.status === "fulfilled") browser = b.value;
-    for (const r of [w, b]) if (r.status === "rejected") throw r.reason;
-    db = openDb(web.databasePath);
-    await migrate(db);
-    await seedDemo(db, { products: 5000, users: 1 });
-    await signIn(browser.page, web);
   });
 
-  afterAll(async () => {
-    for (const w of workers) {
-      w.kill();
-      await w.exited;
-    }
-    await browser?.close();
-    await db?.destroy();
-    await web?.stop();
-    await dropNamespace(redis, namespace);
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(() => stack?.stop());
 
   it("shows a failure with its error, retries it, follows the progress live and links the file; the bell tells the admin", async () => {
     const { page } = browser;

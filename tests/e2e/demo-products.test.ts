@@ -5,50 +5,33 @@
  * once, a real worker process writes the file, the admin's notification carries the link, and
  * the downloaded CSV has the BOM, the header, the filtered rows and neutralised formula cells.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import Papa from "papaparse";
 import type { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { countProducts, getExport, listExports, listNotifications, migrate, openDb, seedDemo, type Db } from "@/lib/db";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { countProducts, getExport, listExports, listNotifications, type Db } from "@/lib/db";
 import { PRODUCT_CSV_HEADER } from "@/lib/export";
 import { openBrowser, type OpenedBrowser } from "../helpers/browser";
-import { dropNamespace, testNamespace, testRedis, waitFor } from "../helpers/ns";
-import { cliEnv, startCli, type Running } from "../helpers/processes";
-import { signIn, startWeb, type WebServer } from "../helpers/web";
+import { startDemoStack, type DemoStack } from "../helpers/demo-stack";
+import { waitFor } from "../helpers/ns";
+import { signIn, type WebServer } from "../helpers/web";
 
 describe("demo products page", () => {
-  const redisUrl = inject("redisUrl");
-  const namespace = testNamespace("e2e-demo-products");
-  const exportDir = mkdtempSync(path.join(os.tmpdir(), "demo-products-export-"));
+  let stack: DemoStack | undefined;
+  let namespace: string;
   let redis: Redis;
   let web: WebServer;
   let browser: OpenedBrowser;
   let db: Db;
-  let worker: Running | undefined;
+  let exportDir: string;
 
   beforeAll(async () => {
-    redis = testRedis();
-    const [w, b] = await Promise.allSettled([startWeb({ redisUrl, namespace, env: { EXPORT_DIR: exportDir } }), openBrowser({ colorScheme: "light" })]);
-    if (w.status === "fulfilled") web = w.value;
-    if (b.status === "fulfilled") browser = b.value;
-    for (const r of [w, b]) if (r.status === "rejected") throw r.reason;
-    db = openDb(web.databasePath);
-    await migrate(db);
-    await seedDemo(db, { products: 300, users: 1 });
-    await signIn(browser.page, web);
+    stack = await startDemoStack({ label: "e2e-demo-products", seed: { products: 300, users: 1 }, env: (dir) => ({ EXPORT_DIR: path.join(dir, "export") }) });
+    ({ namespace, redis, web, browser, db } = stack);
+    exportDir = path.join(stack.dir, "export");
   });
 
-  afterAll(async () => {
-    worker?.kill();
-    await worker?.exited;
-    await browser?.close();
-    await db?.destroy();
-    await web?.stop();
-    await dropNamespace(redis, namespace);
-    rmSync(exportDir, { recursive: true, force: true });
-  });
+  afterAll(() => stack?.stop());
 
   const rowIds = () => browser.page.locator("main tbody tr").evaluateAll((rows) => rows.map((r) => Number(r.getAttribute("data-product"))));
 
@@ -134,7 +117,7 @@ describe("demo products page", () => {
     expect(record!.selection).toEqual({ filter: { category: "toys" } });
     expect(await redis.llen(`${namespace}:queue:export`)).toBe(1);
 
-    worker = startCli(["work"], cliEnv(redisUrl, namespace, { QUEUE: "export,notification", QUEUE_COUNT: "1", DATABASE_URL: web.databasePath, EXPORT_DIR: exportDir }));
+    stack!.work({ QUEUE: "export,notification", EXPORT_DIR: exportDir });
     const done = await waitFor("the export done", async () => {
       const r = await getExport(db, record!.id);
       return r?.status === "done" ? r : null;

@@ -5,59 +5,40 @@
  * each user's page; an empty selection answers 请选择要发送的用户 and enqueues nothing; unknown,
  * malformed and too many ids are refused by the server action itself, naming them.
  */
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
-import os from "node:os";
+import { readdirSync } from "node:fs";
 import path from "node:path";
 import type { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { listNotifications, migrate, openDb, seedDemo, type Db } from "@/lib/db";
-import { replayAction, serverAction } from "../helpers/actions";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listNotifications, type Db } from "@/lib/db";
+import { actionAnswer, replayAction, serverAction } from "../helpers/actions";
 import { openBrowser, type OpenedBrowser } from "../helpers/browser";
-import { dropNamespace, testNamespace, testRedis, waitFor } from "../helpers/ns";
-import { cliEnv, startCli, type Running } from "../helpers/processes";
-import { signIn, startWeb, type WebServer } from "../helpers/web";
+import { startDemoStack, type DemoStack } from "../helpers/demo-stack";
+import { waitFor } from "../helpers/ns";
+import { signIn, type WebServer } from "../helpers/web";
 
 const ACTIONS = "app/(dashboard)/users/actions.ts";
 
-/** The action's `{ok, message}` out of the RSC stream a replayed POST answers. */
-function answer(text: string): { ok: boolean; message: string } {
-  const line = text.split("\n").find((l) => /^\d+:\{"ok":/.test(l));
-  if (!line) throw new Error(`no action answer in ${text.slice(0, 300)}`);
-  return JSON.parse(line.slice(line.indexOf(":") + 1));
-}
-
 describe("demo users page", () => {
-  const redisUrl = inject("redisUrl");
-  const namespace = testNamespace("e2e-demo-users");
+  let stack: DemoStack | undefined;
+  let namespace: string;
   let redis: Redis;
   let web: WebServer;
   let browser: OpenedBrowser;
   let db: Db;
-  let worker: Running | undefined;
-  const outbox = mkdtempSync(path.join(os.tmpdir(), "demo-users-outbox-"));
+  let outbox: string;
   const queueLen = () => redis.llen(`${namespace}:queue:notification`);
 
   beforeAll(async () => {
-    redis = testRedis();
-    const [w, b] = await Promise.allSettled([startWeb({ redisUrl, namespace, env: { OUTBOX_DIR: outbox, SMTP_URL: undefined } }), openBrowser({ colorScheme: "light" })]);
-    if (w.status === "fulfilled") web = w.value;
-    if (b.status === "fulfilled") browser = b.value;
-    for (const r of [w, b]) if (r.status === "rejected") throw r.reason;
-    db = openDb(web.databasePath);
-    await migrate(db);
-    await seedDemo(db, { products: 0, users: 45 });
-    await signIn(browser.page, web);
+    stack = await startDemoStack({
+      label: "e2e-demo-users",
+      seed: { products: 0, users: 45 },
+      env: (dir) => ({ OUTBOX_DIR: path.join(dir, "outbox"), SMTP_URL: undefined }),
+    });
+    ({ namespace, redis, web, browser, db } = stack);
+    outbox = path.join(stack.dir, "outbox");
   });
 
-  afterAll(async () => {
-    worker?.kill();
-    await worker?.exited;
-    await browser?.close();
-    await db?.destroy();
-    await web?.stop();
-    await dropNamespace(redis, namespace);
-    rmSync(outbox, { recursive: true, force: true });
-  });
+  afterAll(() => stack?.stop());
 
   it("searches and pages with both in the URL", async () => {
     const { page } = browser;
@@ -89,7 +70,7 @@ describe("demo users page", () => {
     const { page } = browser;
     await page.goto(`${web.url}/users`);
     const notify = serverAction(ACTIONS, "sendNotificationAction");
-    const send = async (...args: unknown[]) => answer((await replayAction(page, web.url, notify, args)).text);
+    const send = async (...args: unknown[]) => actionAnswer((await replayAction(page, web.url, notify, args)).text);
     expect(await send([1, 2, 9001, 9002], "hi")).toEqual({ ok: false, message: "There are no users with these ids: 9001, 9002." });
     expect(await send(["3", "x1", "-4"], "hi")).toEqual({ ok: false, message: 'These are not valid ids: "x1", "-4".' });
     expect(await send(Array.from({ length: 10_001 }, (_, i) => i + 1), "hi")).toEqual({ ok: false, message: "At most 10000 rows at once; 10001 were selected." });
@@ -119,7 +100,7 @@ describe("demo users page", () => {
     expect(payload.args[0].message).toBe("Order <b>shipped</b> 已发货");
     await browser.screenshot("demo-users-sent-light");
 
-    worker = startCli(["work"], cliEnv(redisUrl, namespace, { QUEUE: "notification,default", QUEUE_COUNT: "1", DATABASE_URL: web.databasePath, OUTBOX_DIR: outbox, SMTP_URL: "" }));
+    stack!.work({ QUEUE: "notification,default", OUTBOX_DIR: outbox, SMTP_URL: "" });
     await waitFor("the jobs run", async () => Number(await redis.get(`${namespace}:stat:processed`)) === 21, 60_000);
     expect(Number(await redis.get(`${namespace}:stat:failed`))).toBe(0);
     for (const id of [1, 20, 21]) expect((await listNotifications(db, { type: "user", id })).total).toBe(1);

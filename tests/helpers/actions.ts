@@ -57,3 +57,10 @@ export async function replayAction(page: Page, baseUrl: string, action: ServerAc
     { url, id: action.id, body: JSON.stringify(args) },
   );
 }
+
+/** The action's answer (`{ok, message, …}`) out of the RSC stream a replayed POST gets back. */
+export function actionAnswer<T = { ok: boolean; message: string }>(text: string): T {
+  const line = text.split("\n").find((l) => /^\d+:\{"ok":/.test(l));
+  if (!line) throw new Error(`no action answer in ${text.slice(0, 300)}`);
+  return JSON.parse(line.slice(line.indexOf(":") + 1)) as T;
+}

@@ -32,23 +32,24 @@ function fieldMessages(t: Translate, errors: FieldErrors): Record<string, string
 }
 
 /**
- * Create or edit: the problems per field come back beside their fields (nothing written); the
- * audited action carries the sentence. auditedAction answers only `{ok, message}`, so the field
- * messages are kept aside here.
+ * Create (`edit` null) or edit: the problems per field come back beside their fields (nothing
+ * written); the audited action carries the sentence. auditedAction answers only `{ok, message}`,
+ * so the field messages are kept aside here. The mode is not taken from the id, so a replayed
+ * edit with a null id is refused as a bad id instead of creating a product.
  */
-async function saveProduct(action: string, id: unknown, form: unknown): Promise<FormResult> {
+async function saveProduct(action: string, edit: { id: unknown } | null, form: unknown): Promise<FormResult> {
   let fields: Record<string, string> | undefined;
   const result = await auditedAction({
     action,
-    target: id == null ? null : String(id).slice(0, 40),
+    target: edit ? String(edit.id).slice(0, 40) : null,
     perform: async (t) => {
       const db = await getDb();
-      const r = id == null ? await createProduct(db, form) : await updateProduct(db, id, form);
+      const r = edit ? await updateProduct(db, edit.id, form) : await createProduct(db, form);
       if (!r.ok) {
         fields = fieldMessages(t, r.fieldErrors);
         return { ok: false, message: fields._form ?? fields.ids ?? t("demo.invalid.form") };
       }
-      return { ok: true, message: t(id == null ? "demo.products.created" : "demo.products.saved", { id: r.value.id, name: r.value.name }) };
+      return { ok: true, message: t(edit ? "demo.products.saved" : "demo.products.created", { id: r.value.id, name: r.value.name }) };
     },
     revalidate: ["/products"],
   });
@@ -60,7 +61,7 @@ export async function createProductAction(form: unknown): Promise<FormResult> {
 }
 
 export async function updateProductAction(id: unknown, form: unknown): Promise<FormResult> {
-  return saveProduct("demo.product.update", id, form);
+  return saveProduct("demo.product.update", { id }, form);
 }
 
 /** Deletes the selected products: all of them or, when any id is bad or unknown, none. */
@@ -89,13 +90,17 @@ export async function exportProductsAction(input: { ids?: unknown; filter?: unkn
   const { t } = await getTranslator();
   let selection: ExportSelection | null = null;
   let problem: string | null = null;
-  const raw = input && typeof input === "object" ? input : {};
+  const raw: { ids?: unknown; filter?: unknown } = input && typeof input === "object" ? input : {};
   if (raw.ids !== undefined && !(Array.isArray(raw.ids) && raw.ids.length === 0)) {
     const ids = parseIds(raw.ids);
     if (ids.ok) selection = { ids: ids.value };
     else problem = t(ids.fieldErrors.ids!.key, ids.fieldErrors.ids!.values);
+  } else if (!raw.filter || typeof raw.filter !== "object") {
+    // The page always sends its filter (`{}` for everything); a missing or scalar one is a
+    // malformed request, not a request for every product.
+    problem = t("demo.invalid.notAnObject");
   } else {
-    const f = parseProductFilter(raw.filter && typeof raw.filter === "object" ? (raw.filter as Record<string, unknown>) : {});
+    const f = parseProductFilter(raw.filter as Record<string, unknown>);
     if (f.ok) selection = { filter: f.value };
     else problem = Object.values(fieldMessages(t, f.fieldErrors))[0]!;
   }
