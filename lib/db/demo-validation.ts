@@ -72,10 +72,17 @@ export function parseIds(input: unknown, opts: { emptyKey?: DemoMessageKey; max?
   for (const p of raw) {
     const n = typeof p === "number" ? p : typeof p === "string" && /^\d{1,15}$/.test(p) ? Number(p) : NaN;
     if (Number.isSafeInteger(n) && n > 0) ids.add(n);
-    else bad.push(typeof p === "string" ? JSON.stringify(p.slice(0, 40)) : String(p));
+    else bad.push(shownId(p));
   }
   if (bad.length) return invalid("ids", "demo.ids.malformed", { ids: listForMessage(bad) });
   return { ok: true, value: [...ids] };
+}
+
+/** A refused id as the message shows it: strings quoted, and `{"id":5}` rather than `[object Object]`. */
+export function shownId(p: unknown): string {
+  if (typeof p === "string") return JSON.stringify(p.slice(0, 40));
+  if (typeof p === "object" && p !== null) return (JSON.stringify(p) ?? String(p)).slice(0, 40);
+  return String(p);
 }
 
 /** `a, b, c` — the first 10, then `… (+N more)`, so a message about 10,000 ids stays readable. */

@@ -76,7 +76,7 @@ describe("demo users page", () => {
     expect(await send(Array.from({ length: 10_001 }, (_, i) => i + 1), "hi")).toEqual({ ok: false, message: "At most 10000 rows at once; 10001 were selected." });
     expect(await send([1], "   ")).toEqual({ ok: false, message: "Enter a message." });
     expect(await send([1], "x".repeat(2001))).toEqual({ ok: false, message: "The message is longer than 2000 characters." });
-    expect(await send({ ids: [1] }, 5)).toEqual({ ok: false, message: "These are not valid ids: [object Object]." });
+    expect(await send({ ids: [1] }, 5)).toEqual({ ok: false, message: 'These are not valid ids: {"ids":[1]}.' });
     expect(await send([], "hi")).toEqual({ ok: false, message: "Select the users to send to." });
     expect(await queueLen()).toBe(0);
   });

@@ -1,6 +1,6 @@
 "use server";
 
-import { getDb, getExport, requeueExport, setExportJobId } from "@/lib/db";
+import { getDb, getExport, requeueExport, setExportJobId, shownId } from "@/lib/db";
 import { BatchExportJob } from "@/jobs/batch-export-job";
 import type { ActionResult } from "@/components/resque/confirm-button";
 import { auditedAction } from "../../action";
@@ -15,7 +15,7 @@ export async function retryExportAction(id: unknown): Promise<ActionResult> {
   return auditedAction({
     action: "demo.export.retry",
     target: valid ? String(id) : null,
-    validate: (t) => (valid ? null : t("demo.ids.malformed", { ids: String(id).slice(0, 40) })),
+    validate: (t) => (valid ? null : t("demo.ids.malformed", { ids: shownId(id) })),
     perform: async (t) => {
       const db = await getDb();
       const n = id as number;

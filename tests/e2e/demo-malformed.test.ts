@@ -1,0 +1,318 @@
+/**
+ * Malformed submissions of the demo's forms and batch actions, against the production build:
+ * typed into the real product forms in Chromium (the message shown beside each field), and forged
+ * as POSTs of the server actions themselves (a browser's checks are not the server's). Every case
+ * asserts the exact message, that the products, users, notifications and exports tables are
+ * unchanged, and that the Redis namespace is unchanged (nothing enqueued). No worker runs here,
+ * so a job enqueued by mistake would still be sitting in its queue.
+ */
+import { createHash } from "node:crypto";
+import { sql } from "kysely";
+import type { Redis } from "ioredis";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createExport, createNotification, type Db } from "@/lib/db";
+import { actionAnswer, replayAction, serverAction } from "../helpers/actions";
+import { openBrowser, type OpenedBrowser } from "../helpers/browser";
+import { startDemoStack, type DemoStack } from "../helpers/demo-stack";
+import { signIn, type WebServer } from "../helpers/web";
+
+const PRODUCTS = "app/(dashboard)/products/actions.ts";
+const USERS = "app/(dashboard)/users/actions.ts";
+const EXPORTS = "app/(dashboard)/exports/actions.ts";
+
+const NAME = "Enter a name.";
+const PRICE = "Enter a price such as 12.50: from 0 to 1,000,000,000, at most two decimals.";
+const CATEGORY = "Choose one of the categories.";
+const STATUS = "Choose a status: on sale, draft or archived.";
+const STOCK = "Enter the stock as a whole number from 0 to 1,000,000,000.";
+const CONTROL = "The name cannot contain control characters such as tabs or line breaks.";
+const CHECK = "Check the highlighted fields.";
+const NOT_A_FORM = "The form data is missing or malformed.";
+const MESSAGE = "Enter a message.";
+
+/** 30 products and 45 users: ids 31-45 are users but not products (foreign ids for products). */
+const SEED = { products: 30, users: 45 };
+const GOOD = { name: "Widget", price: "12.50", category: "toys", status: "active", stock: "3" };
+const TABLES = ["products", "users", "notifications", "exports"] as const;
+
+interface Forged {
+  name: string;
+  action: [file: string, exportedName: string];
+  args: unknown[];
+  message: string;
+  /** The product form's messages per field, when the action answers them. */
+  fields?: Record<string, string>;
+}
+
+const create = (name: string, form: unknown, fields: Record<string, string>, message = CHECK): Forged => ({
+  name: `create: ${name}`,
+  action: [PRODUCTS, "createProductAction"],
+  args: [form],
+  message,
+  fields,
+});
+
+const FORGED: Forged[] = [
+  create("price negative", { ...GOOD, price: "-1" }, { price: PRICE }),
+  create('price "abc"', { ...GOOD, price: "abc" }, { price: PRICE }),
+  create("price with three decimals", { ...GOOD, price: "12.345" }, { price: PRICE }),
+  create("price above 1,000,000,000", { ...GOOD, price: "1000000000.01" }, { price: PRICE }),
+  create("price with 13 digits", { ...GOOD, price: "9999999999999" }, { price: PRICE }),
+  create("price empty", { ...GOOD, price: "" }, { price: PRICE }),
+  create("price as a negative number", { ...GOOD, price: -5 }, { price: PRICE }),
+  create("price as an array", { ...GOOD, price: ["12.50"] }, { price: PRICE }),
+  create("price as an object", { ...GOOD, price: { yuan: 12 } }, { price: PRICE }),
+  create("name empty", { ...GOOD, name: "" }, { name: NAME }),
+  create("name of spaces, tabs and newlines", { ...GOOD, name: " \t\n " }, { name: NAME }),
+  create("name of 201 characters", { ...GOOD, name: "名".repeat(201) }, { name: "The name is longer than 200 characters." }),
+  create("name with a NUL and an escape", { ...GOOD, name: "Widget\u0000\u001b[31m" }, { name: CONTROL }),
+  create("name as a number", { ...GOOD, name: 42 }, { name: NAME }),
+  create("name as an object", { ...GOOD, name: { en: "Widget" } }, { name: NAME }),
+  create("category not in the list", { ...GOOD, category: "weapons" }, { category: CATEGORY }),
+  create("category as a number", { ...GOOD, category: 3 }, { category: CATEGORY }),
+  create("status not in the list", { ...GOOD, status: "deleted" }, { status: STATUS }),
+  create("status as an array", { ...GOOD, status: ["active"] }, { status: STATUS }),
+  create("stock negative", { ...GOOD, stock: "-1" }, { stock: STOCK }),
+  create("stock fractional", { ...GOOD, stock: 1.5 }, { stock: STOCK }),
+  create("stock as text", { ...GOOD, stock: "ten" }, { stock: STOCK }),
+  create("stock above 1,000,000,000", { ...GOOD, stock: "1000000001" }, { stock: STOCK }),
+  create("every field missing", {}, { name: NAME, price: PRICE, category: CATEGORY, status: STATUS, stock: STOCK }),
+  create("the form a string", "name=Widget", { _form: NOT_A_FORM }, NOT_A_FORM),
+  create("the form an array", [GOOD], { _form: NOT_A_FORM }, NOT_A_FORM),
+  create("the form null", null, { _form: NOT_A_FORM }, NOT_A_FORM),
+
+  ...(
+    [
+      ["unknown id", 99999, "There is no product with id 99999.", "_form"],
+      ["a foreign id (a user's)", 40, "There is no product with id 40.", "_form"],
+      ['malformed id "abc"', "abc", 'These are not valid ids: "abc".', "ids"],
+      ["negative id", -5, "These are not valid ids: -5.", "ids"],
+      ["fractional id", 1.5, "These are not valid ids: 1.5.", "ids"],
+      ["id as an object", { id: 5 }, 'These are not valid ids: {"id":5}.', "ids"],
+      // Was a create: saveProduct took a null id to mean "new product".
+      ["null id", null, "These are not valid ids: null.", "ids"],
+    ] as const
+  ).map(([name, id, message, field]): Forged => ({
+    name: `edit: ${name}`,
+    action: [PRODUCTS, "updateProductAction"],
+    args: [id, GOOD],
+    message,
+    fields: { [field]: message },
+  })),
+  { name: "edit: a known id with a bad price and stock", action: [PRODUCTS, "updateProductAction"], args: [5, { ...GOOD, price: "-0.01", stock: "x" }], message: CHECK, fields: { price: PRICE, stock: STOCK } },
+
+  ...(
+    [
+      ["unknown ids (all or nothing: 1 stays)", [1, 99998, 99999], "There are no products with these ids: 99998, 99999."],
+      ["foreign ids (users, not products)", [31, 44], "There are no products with these ids: 31, 44."],
+      ["malformed ids", ["1", "x", -2, 2.5], 'These are not valid ids: "x", -2, 2.5.'],
+      ["an empty selection", [], "Select at least one row."],
+      ["ids as an object", { ids: [1] }, 'These are not valid ids: {"ids":[1]}.'],
+      ["10,001 ids", Array.from({ length: 10_001 }, (_, i) => i + 1), "At most 10000 rows at once; 10001 were selected."],
+    ] as const
+  ).map(([name, ids, message]): Forged => ({ name: `delete: ${name}`, action: [PRODUCTS, "deleteProductsAction"], args: [ids], message })),
+
+  ...(
+    [
+      ['filter with priceMin "abc"', { filter: { priceMin: "abc" } }, PRICE],
+      ["filter with a negative priceMax", { filter: { priceMax: "-3" } }, PRICE],
+      ["filter with priceMin above priceMax", { filter: { priceMin: "50", priceMax: "10" } }, "The lowest price is above the highest price."],
+      ["filter with an unknown sort", { filter: { sort: "-password" } }, "Unknown sort order."],
+      // Was "Check the highlighted fields.", with no field to look at.
+      ["filter with a numeric sort", { filter: { sort: 5 } }, "Unknown sort order."],
+      ["filter with an unknown category", { filter: { category: "weapons" } }, CATEGORY],
+      ["filter with a 101-character search", { filter: { q: "x".repeat(101) } }, "The search is longer than 100 characters."],
+      ["filter an array", { filter: ["books"] }, NOT_A_FORM],
+      // These three used to export every product.
+      ["filter a string", { filter: "category=books" }, NOT_A_FORM],
+      ["neither ids nor filter", {}, NOT_A_FORM],
+      ["the input a string", "everything", NOT_A_FORM],
+      ["unknown ids", { ids: [2, 99999] }, "There are no products with these ids: 99999."],
+      ["foreign ids", { ids: [35] }, "There are no products with these ids: 35."],
+      ["malformed ids", { ids: ["3", "three"] }, 'These are not valid ids: "three".'],
+    ] as const
+  ).map(([name, input, message]): Forged => ({ name: `export: ${name}`, action: [PRODUCTS, "exportProductsAction"], args: [input], message })),
+
+  ...(["sendNotificationAction", "sendEmailAction"] as const).flatMap((action) => {
+    const verb = action === "sendEmailAction" ? "e-mail" : "notify";
+    const extra = action === "sendEmailAction" ? ["Subject"] : [];
+    return (
+      [
+        ["malformed ids", ["1", "x1", 0], "hi", 'These are not valid ids: "x1", 0.'],
+        ["unknown ids", [1, 9001, 9002], "hi", "There are no users with these ids: 9001, 9002."],
+        ["an empty selection", [], "hi", "Select the users to send to."],
+        ["ids as an object", { ids: [1] }, "hi", 'These are not valid ids: {"ids":[1]}.'],
+        ["an empty message", [1], "", MESSAGE],
+        ["a message of spaces", [1], "   ", MESSAGE],
+        ["a message of 2001 characters", [1], "x".repeat(2001), "The message is longer than 2000 characters."],
+        ["a message as a number", [1], 5, MESSAGE],
+        ["a message as an array", [1], ["hi"], MESSAGE],
+      ] as const
+    ).map(([name, ids, text, message]): Forged => ({ name: `${verb}: ${name}`, action: [USERS, action], args: [ids, text, ...extra], message }));
+  }),
+
+  ...(
+    [
+      ["an unknown id", 99999, "There is no export #99999."],
+      ["an export that has not failed", 1, "Export #1 has not failed (it was retried already); nothing done."],
+      ['id "abc"', "abc", 'These are not valid ids: "abc".'],
+      // The page binds a number; a string, even of digits, is a forged request.
+      ['id "5" (a string)', "5", 'These are not valid ids: "5".'],
+      ["id 0", 0, "These are not valid ids: 0."],
+      ["a fractional id", 2.5, "These are not valid ids: 2.5."],
+      ["id null", null, "These are not valid ids: null."],
+      ["id as an array", [1], "These are not valid ids: [1]."],
+    ] as const
+  ).map(([name, id, message]): Forged => ({ name: `retry export: ${name}`, action: [EXPORTS, "retryExportAction"], args: [id], message })),
+];
+
+interface Typed {
+  name: string;
+  /** `new` or the id of the product to edit. */
+  product: "new" | number;
+  fill: Partial<Record<"name" | "price" | "stock", string>>;
+  select?: Partial<Record<"category" | "status", string>>;
+  /** Every field's message as shown beside it ("" for none). */
+  fields: Partial<Record<"name" | "price" | "category" | "status" | "stock", string>>;
+}
+
+const TYPED: Typed[] = [
+  { name: "new: nothing entered", product: "new", fill: {}, fields: { name: NAME, price: PRICE, category: CATEGORY } },
+  { name: "new: a negative price, a name of spaces, text for stock", product: "new", fill: { name: "   ", price: "-12", stock: "ten" }, select: { category: "books" }, fields: { name: NAME, price: PRICE, stock: STOCK } },
+  { name: "new: a huge price, a fractional stock", product: "new", fill: { name: "Widget", price: "1,000,000,000.01", stock: "1.5" }, select: { category: "books" }, fields: { price: PRICE, stock: STOCK } },
+  { name: "new: a tab inside the name, three decimals", product: "new", fill: { name: "Wid\tget", price: "¥3.999" }, select: { category: "food" }, fields: { name: CONTROL, price: PRICE } },
+  { name: "edit: price emptied, stock negative", product: 5, fill: { price: "", stock: "-3" }, fields: { price: PRICE, stock: STOCK } },
+  { name: "edit: name emptied, price as text", product: 6, fill: { name: "", price: "twelve" }, fields: { name: NAME, price: PRICE } },
+];
+
+const sha = (data: string | Buffer) => createHash("sha256").update(data).digest("hex").slice(0, 16);
+
+describe("demo: malformed submissions change nothing and say why", () => {
+  let stack: DemoStack | undefined;
+  let namespace: string;
+  let redis: Redis;
+  let web: WebServer;
+  let browser: OpenedBrowser;
+  let db: Db;
+
+  beforeAll(async () => {
+    stack = await startDemoStack({ label: "e2e-demo-malformed", seed: SEED });
+    ({ namespace, redis, web, browser, db } = stack);
+    // Rows in every table the cases watch, so "unchanged" is not only "still empty".
+    await createExport(db, { admin: null, selection: { filter: { category: "books" } } });
+    await createNotification(db, { recipient: { type: "user", id: 1 }, message: "hello" });
+    await redis.set(`${namespace}:stat:processed`, "7");
+  });
+
+  afterAll(() => stack?.stop());
+
+  /** Every watched table as a row count and a digest, and every key of the namespace with a digest of its DUMP. */
+  async function snapshot(): Promise<Record<string, string>> {
+    const out: Record<string, string> = {};
+    for (const t of TABLES) {
+      const { rows } = await sql`select * from ${sql.table(t)} order by id`.execute(db);
+      out[t] = `${rows.length} rows, ${sha(JSON.stringify(rows))}`;
+    }
+    for (const key of (await redis.keys(`${namespace}:*`)).sort()) out[key] = sha((await redis.dumpBuffer(key)) ?? "");
+    return out;
+  }
+
+  /** Runs one case between two snapshots: nothing in the database or the namespace may move, and no queue may appear. */
+  async function changesNothing(run: () => Promise<void>) {
+    const before = await snapshot();
+    expect(before.products).toMatch(/^30 rows/);
+    await run();
+    const after = await snapshot();
+    expect(after).toEqual(before);
+    expect(Object.keys(after).filter((k) => /:(queues|queue:.*|delayed.*)$/.test(k))).toEqual([]);
+  }
+
+  async function forge(page: Page, c: Pick<Forged, "action" | "args">) {
+    const res = await replayAction(page, web.url, serverAction(...c.action), c.args);
+    expect(res.status).toBe(200);
+    return actionAnswer<{ ok: boolean; message: string; fields?: Record<string, string> }>(res.text);
+  }
+
+  describe("forged POSTs of the server actions", () => {
+    beforeAll(async () => {
+      await browser.page.goto(`${web.url}/products`);
+    });
+
+    it(`covers at least 20 cases (${FORGED.length})`, () => {
+      expect(FORGED.length).toBeGreaterThanOrEqual(20);
+      expect(new Set(FORGED.map((c) => c.name)).size).toBe(FORGED.length);
+    });
+
+    for (const c of FORGED) {
+      it(c.name, async () => {
+        await changesNothing(async () => {
+          expect(await forge(browser.page, c)).toEqual({ ok: false, message: c.message, ...(c.fields ? { fields: c.fields } : {}) });
+        });
+      });
+    }
+  });
+
+  describe("typed into the product forms", () => {
+    for (const c of TYPED) {
+      it(c.name, async () => {
+        const { page } = browser;
+        await page.goto(`${web.url}/products/${c.product}`);
+        const form = page.locator("main form");
+        await changesNothing(async () => {
+          for (const [field, value] of Object.entries(c.fill)) await form.locator(`[name="${field}"]`).fill(value);
+          for (const [field, value] of Object.entries(c.select ?? {})) await form.locator(`select[name="${field}"]`).selectOption(value);
+          await form.getByRole("button", { name: "Save" }).click();
+          await form.getByRole("status").filter({ hasText: CHECK }).waitFor();
+          for (const field of ["name", "price", "category", "status", "stock"] as const) {
+            expect(await form.locator(`[data-error="${field}"]`).innerText(), field).toBe(c.fields[field] ?? "");
+            expect(await form.locator(`[name="${field}"]`).getAttribute("aria-invalid"), field).toBe(String(!!c.fields[field]));
+          }
+        });
+      });
+    }
+
+    it("users: an emptied message with one user selected", async () => {
+      const { page } = browser;
+      await page.goto(`${web.url}/users`);
+      await changesNothing(async () => {
+        await page.locator('tr[data-user="1"] input[type=checkbox]').check();
+        await page.getByRole("textbox", { name: "Message" }).fill("");
+        await page.getByRole("button", { name: "Send e-mail (1)" }).click();
+        await page.getByRole("status").filter({ hasText: MESSAGE }).waitFor();
+      });
+    });
+  });
+
+  describe("in zh-CN", () => {
+    let zh: OpenedBrowser | undefined;
+    beforeAll(async () => {
+      zh = await openBrowser({ locale: "zh-CN" });
+      await signIn(zh.page, web);
+    });
+    afterAll(() => zh?.close());
+
+    it("new product with nothing entered: the messages beside the fields", async () => {
+      const { page } = zh!;
+      await page.goto(`${web.url}/products/new`);
+      const form = page.locator("main form");
+      await changesNothing(async () => {
+        await form.getByRole("button", { name: "保存" }).click();
+        await form.getByRole("status").filter({ hasText: "请检查标出的字段。" }).waitFor();
+        expect(await form.locator('[data-error="name"]').innerText()).toBe("请输入名称。");
+        expect(await form.locator('[data-error="price"]').innerText()).toBe("请输入价格，如 12.50：0 至 1,000,000,000，最多两位小数。");
+        expect(await form.locator('[data-error="category"]').innerText()).toBe("请选择一个分类。");
+      });
+      await zh!.screenshot("demo-malformed-product-zh-CN");
+    });
+
+    it("forged: notify with an empty selection, delete with malformed ids", async () => {
+      const { page } = zh!;
+      await page.goto(`${web.url}/products`);
+      await changesNothing(async () => {
+        expect(await forge(page, { action: [USERS, "sendNotificationAction"], args: [[], "hi"] })).toEqual({ ok: false, message: "请选择要发送的用户" });
+        expect(await forge(page, { action: [PRODUCTS, "deleteProductsAction"], args: [["1", "x"]] })).toEqual({ ok: false, message: '以下编号无效："x"。' });
+      });
+    });
+  });
+});
