@@ -5,14 +5,11 @@
  * every e-mail arrives and nothing is left in failed. Real smtp-server, worker, Redis and SQLite.
  */
 import { SMTPServer } from "smtp-server";
-import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getUsersByIds, type Db } from "@/lib/db";
-import type { OpenedBrowser } from "../helpers/browser";
-import { startDemoStack, type DemoStack } from "../helpers/demo-stack";
+import { getUsersByIds } from "@/lib/db";
+import { useDemoStack } from "../helpers/demo-stack";
 import { freePort } from "../helpers/redis-server";
 import { waitFor } from "../helpers/ns";
-import type { WebServer } from "../helpers/web";
 
 const SUBJECT = "Your order has shipped";
 
@@ -48,31 +45,19 @@ async function greylistingSmtp() {
 }
 
 describe("demo: e-mail refused, retried, then delivered", () => {
-  let stack: DemoStack | undefined;
   let smtp: Awaited<ReturnType<typeof greylistingSmtp>> | undefined;
-  let namespace: string;
-  let redis: Redis;
-  let web: WebServer;
-  let browser: OpenedBrowser;
-  let db: Db;
-
   beforeAll(async () => {
     smtp = await greylistingSmtp();
-    const url = smtp.url;
-    stack = await startDemoStack({ label: "e2e-demo-email-retry", seed: { products: 0, users: 5 }, env: () => ({ SMTP_URL: url }) });
-    ({ namespace, redis, web, browser, db } = stack);
   });
-
-  afterAll(async () => {
-    await stack?.stop();
-    await smtp?.close();
-  });
+  afterAll(() => smtp?.close());
+  // Registered after the SMTP server's hooks: starts once it listens, stops before it closes.
+  const demo = useDemoStack({ label: "e2e-demo-email-retry", seed: { products: 0, users: 5 }, env: () => ({ SMTP_URL: smtp!.url }) });
 
   /** The SendEmailJob items on the delayed schedule, with their attempt numbers and due times. */
   async function delayedEmails(): Promise<{ ts: number; to: string; attempt: number }[]> {
     const out = [];
-    for (const ts of await redis.zrange(`${namespace}:delayed_queue_schedule`, "0", "-1")) {
-      for (const raw of await redis.lrange(`${namespace}:delayed:${ts}`, 0, -1)) {
+    for (const ts of await demo.redis.zrange(`${demo.namespace}:delayed_queue_schedule`, "0", "-1")) {
+      for (const raw of await demo.redis.lrange(`${demo.namespace}:delayed:${ts}`, 0, -1)) {
         const item = JSON.parse(raw) as { class: string; args: [{ to: string; _attempt?: number }] };
         if (item.class.endsWith("SendEmailJob")) out.push({ ts: Number(ts), to: item.args[0].to, attempt: item.args[0]._attempt ?? 0 });
       }
@@ -81,19 +66,19 @@ describe("demo: e-mail refused, retried, then delivered", () => {
   }
 
   it("shows the retries on the Delayed page while the server refuses, and delivers every e-mail once it accepts", async () => {
-    const { page } = browser;
+    const { page } = demo.browser;
     const { state } = smtp!;
-    const to = (await getUsersByIds(db, [1, 2, 3])).map((u) => u.email).sort();
+    const to = (await getUsersByIds(demo.db, [1, 2, 3])).map((u) => u.email).sort();
     expect(to).toHaveLength(3);
-    const worker = stack!.work({ QUEUE: "default", SMTP_URL: smtp!.url });
+    const worker = demo.work({ QUEUE: "default", SMTP_URL: smtp!.url });
 
-    await page.goto(`${web.url}/users`);
+    await page.goto(`${demo.web.url}/users`);
     for (const id of [1, 2, 3]) await page.locator(`tr[data-user="${id}"] input[type=checkbox]`).check();
     await page.getByRole("textbox", { name: "Message" }).fill("It left the warehouse today.");
     await page.getByRole("textbox", { name: "E-mail subject" }).fill(SUBJECT);
     await page.getByRole("button", { name: "Send e-mail (3)" }).click();
     await page.getByRole("status").filter({ hasText: "Send jobs queued: 3." }).waitFor();
-    await browser.screenshot("demo-email-retry-queued");
+    await demo.browser.screenshot("demo-email-retry-queued");
 
     await waitFor("every e-mail refused once", () => new Set(state.refused).size === 3, 60_000);
     expect([...new Set(state.refused)].sort()).toEqual(to);
@@ -102,43 +87,43 @@ describe("demo: e-mail refused, retried, then delivered", () => {
     await waitFor("the refusal in the worker's log", () => /SendEmailJob on default failed: .*451.*Greylisted, please try again later; retry 1 at /.test(worker.output()), 30_000);
 
     // What a user sees while the jobs wait for their next try: the Delayed page (it polls).
-    await page.goto(`${web.url}/delayed`);
+    await page.goto(`${demo.web.url}/delayed`);
     await page.locator("main tbody tr", { hasText: "SendEmailJob" }).first().waitFor({ timeout: 60_000 });
-    await browser.screenshot("demo-email-retry-delayed");
+    await demo.browser.screenshot("demo-email-retry-delayed");
 
     // A retry due far enough ahead (the third try waits about 9 s) to open its own page before it runs.
     const later = await waitFor("a retry due at least 5 s ahead", async () => (await delayedEmails()).find((d) => d.ts * 1000 > Date.now() + 5_000), 60_000);
     expect(later.attempt).toBeGreaterThanOrEqual(2);
-    await page.goto(`${web.url}/delayed/${later.ts}`);
+    await page.goto(`${demo.web.url}/delayed/${later.ts}`);
     // The args run past the one-line preview, so the attempt number shows only once opened.
     const row = page.locator("main tbody tr", { hasText: later.to });
     await row.locator("summary[data-args]").click();
     await row.locator("pre").getByText(`"_attempt":${later.attempt}`).waitFor();
-    await browser.screenshot("demo-email-retry-delayed-item");
+    await demo.browser.screenshot("demo-email-retry-delayed-item");
 
     // Retries are not failures: the Failed page stays empty meanwhile.
-    expect(await redis.llen(`${namespace}:failed`)).toBe(0);
-    await page.goto(`${web.url}/failed`);
+    expect(await demo.redis.llen(`${demo.namespace}:failed`)).toBe(0);
+    await page.goto(`${demo.web.url}/failed`);
     await page.getByText("No failed jobs.").waitFor();
-    await browser.screenshot("demo-email-retry-failed-meanwhile");
+    await demo.browser.screenshot("demo-email-retry-failed-meanwhile");
 
     state.accept = true;
     await waitFor("every e-mail delivered", () => state.received.length === 3, 90_000);
     expect(state.received.map((m) => m.to).flat().sort()).toEqual(to);
     for (const m of state.received) expect(m.data).toContain(`Subject: ${SUBJECT}`);
-    const retried = Number(await redis.get(`${namespace}:tsq:stat:retried`));
+    const retried = Number(await demo.redis.get(`${demo.namespace}:tsq:stat:retried`));
     expect(retried).toBeGreaterThanOrEqual(3);
     expect(retried).toBe(state.refused.length);
     // Every attempt counts as processed: the refused ones and the three that went through.
-    await waitFor("the last attempts counted", async () => Number(await redis.get(`${namespace}:stat:processed`)) === retried + 3, 30_000);
-    expect(Number(await redis.get(`${namespace}:stat:failed`))).toBe(0);
-    expect(await redis.llen(`${namespace}:failed`)).toBe(0);
+    await waitFor("the last attempts counted", async () => Number(await demo.redis.get(`${demo.namespace}:stat:processed`)) === retried + 3, 30_000);
+    expect(Number(await demo.redis.get(`${demo.namespace}:stat:failed`))).toBe(0);
+    expect(await demo.redis.llen(`${demo.namespace}:failed`)).toBe(0);
     expect(await delayedEmails()).toEqual([]);
 
-    await page.goto(`${web.url}/delayed`);
+    await page.goto(`${demo.web.url}/delayed`);
     await page.getByText("No delayed jobs.", { exact: false }).waitFor();
-    await page.goto(`${web.url}/failed`);
+    await page.goto(`${demo.web.url}/failed`);
     await page.getByText("No failed jobs.").waitFor();
-    await browser.screenshot("demo-email-retry-done-failed");
+    await demo.browser.screenshot("demo-email-retry-done-failed");
   });
 });

@@ -7,72 +7,57 @@
  */
 import { writeFileSync } from "node:fs";
 import path from "node:path";
-import type { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { countProducts, getExport, listExports, type Db } from "@/lib/db";
-import { openBrowser, type OpenedBrowser } from "../helpers/browser";
-import { startDemoStack, type DemoStack } from "../helpers/demo-stack";
+import { beforeAll, describe, expect, it } from "vitest";
+import { countProducts, getExport, listExports } from "@/lib/db";
+import { openBrowser } from "../helpers/browser";
+import { useDemoStack } from "../helpers/demo-stack";
 import { waitFor } from "../helpers/ns";
-import { signIn, type WebServer } from "../helpers/web";
+import { signIn } from "../helpers/web";
 
 describe("demo exports page and bell", () => {
-  let stack: DemoStack | undefined;
-  let namespace: string;
-  let redis: Redis;
-  let web: WebServer;
-  let browser: OpenedBrowser;
-  let db: Db;
-  let exportDir: string;
-  let notADir: string;
-  const work = (exportTo: string) => stack!.work({ QUEUE: "export,notification", EXPORT_DIR: exportTo });
+  const demo = useDemoStack({ label: "e2e-demo-exports", seed: { products: 5000, users: 1 }, env: (dir) => ({ EXPORT_DIR: path.join(dir, "export") }) });
+  const work = (exportTo: string) => demo.work({ QUEUE: "export,notification", EXPORT_DIR: exportTo });
+  const notADir = () => path.join(demo.dir, "a-file");
 
-  beforeAll(async () => {
-    stack = await startDemoStack({ label: "e2e-demo-exports", seed: { products: 5000, users: 1 }, env: (dir) => ({ EXPORT_DIR: path.join(dir, "export") }) });
-    ({ namespace, redis, web, browser, db } = stack);
-    exportDir = path.join(stack.dir, "export");
-    notADir = path.join(stack.dir, "a-file");
-    writeFileSync(notADir, "a file where the worker expects its export folder");
-  });
-
-  afterAll(() => stack?.stop());
+  beforeAll(() => writeFileSync(notADir(), "a file where the worker expects its export folder"));
 
   it("shows a failure with its error, retries it, follows the progress live and links the file; the bell tells the admin", async () => {
-    const { page } = browser;
-    browser.clearErrors();
-    await page.goto(`${web.url}/products`);
+    const { page } = demo.browser;
+    demo.browser.clearErrors();
+    await page.goto(`${demo.web.url}/products`);
     await page.getByRole("button", { name: "Export all 5,000 matching to CSV" }).click();
     await page.getByRole("link", { name: "See its progress on the Exports page →" }).click();
     await page.waitForURL((u) => u.pathname === "/exports");
-    const id = (await listExports(db)).items[0]!.id;
+    const id = (await listExports(demo.db)).items[0]!.id;
     const row = page.locator(`tr[data-export="${id}"]`);
     await row.getByText("Queued").waitFor();
 
-    const bad = work(notADir);
-    await waitFor("the export failed", async () => (await getExport(db, id))?.status === "failed", 60_000);
+    const bad = work(notADir());
+    await waitFor("the export failed", async () => (await getExport(demo.db, id))?.status === "failed", 60_000);
     bad.kill();
     await bad.exited;
     await row.locator("pre").waitFor();
     expect(await row.getAttribute("data-status")).toBe("failed");
     expect((await row.locator("pre").innerText()).length).toBeGreaterThan(0);
-    await browser.screenshot("demo-exports-failed-light");
+    await demo.browser.screenshot("demo-exports-failed-light");
 
     await row.getByRole("button", { name: "Retry" }).click();
     await page.getByRole("status").filter({ hasText: `Export #${id} queued again.` }).waitFor();
-    expect((await getExport(db, id))?.status).toBe("queued");
-    expect(await redis.llen(`${namespace}:queue:export`)).toBe(1);
+    expect((await getExport(demo.db, id))?.status).toBe("queued");
+    expect(await demo.redis.llen(`${demo.namespace}:queue:export`)).toBe(1);
 
-    work(exportDir);
+    work(path.join(demo.dir, "export"));
     // The page polls: the row moves to done with its link without a reload.
     const link = row.getByRole("link", { name: /^Download export_\d{14}_\w+\.csv$/ });
     await link.waitFor({ timeout: 60_000 });
-    const done = (await getExport(db, id))!;
-    expect(done.rowsWritten).toBe(await countProducts(db));
+    const done = (await getExport(demo.db, id))!;
+    expect(done.rowsWritten).toBe(await countProducts(demo.db));
     expect(await row.getByRole("progressbar").getAttribute("aria-valuenow")).toBe("100");
     expect(await row.locator("[data-rows]").innerText()).toBe("5,000 / 5,000 · 100%");
-    const res = await page.request.get(web.url + (await link.getAttribute("href")));
+    const res = await page.request.get(demo.web.url + (await link.getAttribute("href")));
     expect(res.status()).toBe(200);
     expect((await res.body()).subarray(0, 3).toString("hex")).toBe("efbbbf");
-    await browser.screenshot("demo-exports-light");
+    await demo.browser.screenshot("demo-exports-light");
 
     const bell = page.getByRole("button", { name: /^Notifications: 1 unread$/ });
     await bell.waitFor({ timeout: 30_000 });
@@ -80,22 +65,22 @@ describe("demo exports page and bell", () => {
     const panel = page.getByRole("dialog", { name: "Notifications" });
     await panel.getByText(`Export finished: ${done.file}`).waitFor();
     expect(await panel.getByRole("link", { name: "Download" }).getAttribute("href")).toBe(`/uploads/export/${done.file}`);
-    await browser.screenshot("demo-bell-light");
+    await demo.browser.screenshot("demo-bell-light");
     await panel.getByRole("button", { name: "Mark all read" }).click();
     await page.getByRole("button", { name: /^Notifications: 0 unread$/ }).waitFor();
-    expect(browser.errors()).toEqual([]);
+    expect(demo.browser.errors()).toEqual([]);
   });
 
   it("renders in zh-CN dark", async () => {
     const dark = await openBrowser({ colorScheme: "dark", locale: "zh-CN" });
     try {
-      await signIn(dark.page, web);
-      await dark.page.goto(`${web.url}/exports`);
+      await signIn(dark.page, demo.web);
+      await dark.page.goto(`${demo.web.url}/exports`);
       await dark.page.getByText("已完成").first().waitFor();
       await dark.page.getByRole("button", { name: "通知：0 条未读" }).click();
       await dark.page.getByText("导出完成: export_").waitFor();
       await dark.screenshot("demo-exports-dark-zh-CN");
-      await dark.page.goto(`${web.url}/notifications`);
+      await dark.page.goto(`${demo.web.url}/notifications`);
       await dark.page.locator("main [data-notification]").first().waitFor();
       await dark.screenshot("demo-notifications-dark-zh-CN");
     } finally {

@@ -8,14 +8,13 @@
  */
 import { createHash } from "node:crypto";
 import { sql } from "kysely";
-import type { Redis } from "ioredis";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createExport, createNotification, type Db } from "@/lib/db";
+import { createExport, createNotification } from "@/lib/db";
 import { actionAnswer, replayAction, serverAction } from "../helpers/actions";
 import { openBrowser, type OpenedBrowser } from "../helpers/browser";
-import { startDemoStack, type DemoStack } from "../helpers/demo-stack";
-import { signIn, type WebServer } from "../helpers/web";
+import { useDemoStack } from "../helpers/demo-stack";
+import { signIn } from "../helpers/web";
 
 const PRODUCTS = "app/(dashboard)/products/actions.ts";
 const USERS = "app/(dashboard)/users/actions.ts";
@@ -189,32 +188,23 @@ const TYPED: Typed[] = [
 const sha = (data: string | Buffer) => createHash("sha256").update(data).digest("hex").slice(0, 16);
 
 describe("demo: malformed submissions change nothing and say why", () => {
-  let stack: DemoStack | undefined;
-  let namespace: string;
-  let redis: Redis;
-  let web: WebServer;
-  let browser: OpenedBrowser;
-  let db: Db;
+  const demo = useDemoStack({ label: "e2e-demo-malformed", seed: SEED });
 
   beforeAll(async () => {
-    stack = await startDemoStack({ label: "e2e-demo-malformed", seed: SEED });
-    ({ namespace, redis, web, browser, db } = stack);
     // Rows in every table the cases watch, so "unchanged" is not only "still empty".
-    await createExport(db, { admin: null, selection: { filter: { category: "books" } } });
-    await createNotification(db, { recipient: { type: "user", id: 1 }, message: "hello" });
-    await redis.set(`${namespace}:stat:processed`, "7");
+    await createExport(demo.db, { admin: null, selection: { filter: { category: "books" } } });
+    await createNotification(demo.db, { recipient: { type: "user", id: 1 }, message: "hello" });
+    await demo.redis.set(`${demo.namespace}:stat:processed`, "7");
   });
-
-  afterAll(() => stack?.stop());
 
   /** Every watched table as a row count and a digest, and every key of the namespace with a digest of its DUMP. */
   async function snapshot(): Promise<Record<string, string>> {
     const out: Record<string, string> = {};
     for (const t of TABLES) {
-      const { rows } = await sql`select * from ${sql.table(t)} order by id`.execute(db);
+      const { rows } = await sql`select * from ${sql.table(t)} order by id`.execute(demo.db);
       out[t] = `${rows.length} rows, ${sha(JSON.stringify(rows))}`;
     }
-    for (const key of (await redis.keys(`${namespace}:*`)).sort()) out[key] = sha((await redis.dumpBuffer(key)) ?? "");
+    for (const key of (await demo.redis.keys(`${demo.namespace}:*`)).sort()) out[key] = sha((await demo.redis.dumpBuffer(key)) ?? "");
     return out;
   }
 
@@ -229,14 +219,14 @@ describe("demo: malformed submissions change nothing and say why", () => {
   }
 
   async function forge(page: Page, c: Pick<Forged, "action" | "args">) {
-    const res = await replayAction(page, web.url, serverAction(...c.action), c.args);
+    const res = await replayAction(page, demo.web.url, serverAction(...c.action), c.args);
     expect(res.status).toBe(200);
     return actionAnswer<{ ok: boolean; message: string; fields?: Record<string, string> }>(res.text);
   }
 
   describe("forged POSTs of the server actions", () => {
     beforeAll(async () => {
-      await browser.page.goto(`${web.url}/products`);
+      await demo.browser.page.goto(`${demo.web.url}/products`);
     });
 
     it(`covers at least 20 cases (${FORGED.length})`, () => {
@@ -247,7 +237,7 @@ describe("demo: malformed submissions change nothing and say why", () => {
     for (const c of FORGED) {
       it(c.name, async () => {
         await changesNothing(async () => {
-          expect(await forge(browser.page, c)).toEqual({ ok: false, message: c.message, ...(c.fields ? { fields: c.fields } : {}) });
+          expect(await forge(demo.browser.page, c)).toEqual({ ok: false, message: c.message, ...(c.fields ? { fields: c.fields } : {}) });
         });
       });
     }
@@ -256,8 +246,8 @@ describe("demo: malformed submissions change nothing and say why", () => {
   describe("typed into the product forms", () => {
     for (const c of TYPED) {
       it(c.name, async () => {
-        const { page } = browser;
-        await page.goto(`${web.url}/products/${c.product}`);
+        const { page } = demo.browser;
+        await page.goto(`${demo.web.url}/products/${c.product}`);
         const form = page.locator("main form");
         await changesNothing(async () => {
           for (const [field, value] of Object.entries(c.fill)) await form.locator(`[name="${field}"]`).fill(value);
@@ -273,8 +263,8 @@ describe("demo: malformed submissions change nothing and say why", () => {
     }
 
     it("users: an emptied message with one user selected", async () => {
-      const { page } = browser;
-      await page.goto(`${web.url}/users`);
+      const { page } = demo.browser;
+      await page.goto(`${demo.web.url}/users`);
       await changesNothing(async () => {
         await page.locator('tr[data-user="1"] input[type=checkbox]').check();
         await page.getByRole("textbox", { name: "Message" }).fill("");
@@ -288,13 +278,13 @@ describe("demo: malformed submissions change nothing and say why", () => {
     let zh: OpenedBrowser | undefined;
     beforeAll(async () => {
       zh = await openBrowser({ locale: "zh-CN" });
-      await signIn(zh.page, web);
+      await signIn(zh.page, demo.web);
     });
     afterAll(() => zh?.close());
 
     it("new product with nothing entered: the messages beside the fields", async () => {
       const { page } = zh!;
-      await page.goto(`${web.url}/products/new`);
+      await page.goto(`${demo.web.url}/products/new`);
       const form = page.locator("main form");
       await changesNothing(async () => {
         await form.getByRole("button", { name: "保存" }).click();
@@ -308,7 +298,7 @@ describe("demo: malformed submissions change nothing and say why", () => {
 
     it("forged: notify with an empty selection, delete with malformed ids", async () => {
       const { page } = zh!;
-      await page.goto(`${web.url}/products`);
+      await page.goto(`${demo.web.url}/products`);
       await changesNothing(async () => {
         expect(await forge(page, { action: [USERS, "sendNotificationAction"], args: [[], "hi"] })).toEqual({ ok: false, message: "请选择要发送的用户" });
         expect(await forge(page, { action: [PRODUCTS, "deleteProductsAction"], args: [["1", "x"]] })).toEqual({ ok: false, message: '以下编号无效："x"。' });

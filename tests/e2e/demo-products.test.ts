@@ -7,43 +7,28 @@
  */
 import path from "node:path";
 import Papa from "papaparse";
-import type { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { countProducts, getExport, listExports, listNotifications, type Db } from "@/lib/db";
+import { describe, expect, it } from "vitest";
+import { countProducts, getExport, listExports, listNotifications } from "@/lib/db";
 import { PRODUCT_CSV_HEADER } from "@/lib/export";
-import { openBrowser, type OpenedBrowser } from "../helpers/browser";
-import { startDemoStack, type DemoStack } from "../helpers/demo-stack";
+import { openBrowser } from "../helpers/browser";
+import { useDemoStack } from "../helpers/demo-stack";
 import { waitFor } from "../helpers/ns";
-import { signIn, type WebServer } from "../helpers/web";
+import { signIn } from "../helpers/web";
 
 describe("demo products page", () => {
-  let stack: DemoStack | undefined;
-  let namespace: string;
-  let redis: Redis;
-  let web: WebServer;
-  let browser: OpenedBrowser;
-  let db: Db;
-  let exportDir: string;
+  const demo = useDemoStack({ label: "e2e-demo-products", seed: { products: 300, users: 1 }, env: (dir) => ({ EXPORT_DIR: path.join(dir, "export") }) });
 
-  beforeAll(async () => {
-    stack = await startDemoStack({ label: "e2e-demo-products", seed: { products: 300, users: 1 }, env: (dir) => ({ EXPORT_DIR: path.join(dir, "export") }) });
-    ({ namespace, redis, web, browser, db } = stack);
-    exportDir = path.join(stack.dir, "export");
-  });
-
-  afterAll(() => stack?.stop());
-
-  const rowIds = () => browser.page.locator("main tbody tr").evaluateAll((rows) => rows.map((r) => Number(r.getAttribute("data-product"))));
+  const rowIds = () => demo.browser.page.locator("main tbody tr").evaluateAll((rows) => rows.map((r) => Number(r.getAttribute("data-product"))));
 
   it("filters, sorts and pages with everything in the URL; a bad filter is named beside its field", async () => {
-    const { page } = browser;
-    await page.goto(`${web.url}/products`);
+    const { page } = demo.browser;
+    await page.goto(`${demo.web.url}/products`);
     await page.getByText("Showing 1–20 of 300").first().waitFor();
     await page.getByLabel("Category").selectOption("books");
     await page.getByLabel("Lowest price").fill("10");
     await page.getByRole("button", { name: "Filter", exact: true }).click();
     await page.waitForURL((u) => u.searchParams.get("category") === "books" && u.searchParams.get("priceMin") === "10");
-    const total = await countProducts(db, { category: "books", priceMinCents: 1000 });
+    const total = await countProducts(demo.db, { category: "books", priceMinCents: 1000 });
     expect(total).toBeGreaterThan(0);
     await page.getByText(`of ${total}`).first().waitFor();
     expect(await page.locator("main tbody tr td:nth-child(7)").allInnerTexts()).toEqual(Array(Math.min(20, total)).fill("Books"));
@@ -52,17 +37,17 @@ describe("demo products page", () => {
     const prices = (await page.locator("main tbody tr td:nth-child(4)").allInnerTexts()).map((p) => Number(p.replace(/[¥,]/g, "")));
     expect(prices).toEqual([...prices].sort((a, b) => a - b));
     expect(prices[0]).toBeGreaterThanOrEqual(10);
-    await browser.screenshot("demo-products-light");
+    await demo.browser.screenshot("demo-products-light");
 
-    await page.goto(`${web.url}/products?priceMin=abc&category=books`);
+    await page.goto(`${demo.web.url}/products?priceMin=abc&category=books`);
     await page.getByRole("alert").filter({ hasText: "Enter a price such as 12.50" }).waitFor();
     await page.getByText("Showing 1–20 of 300").first().waitFor();
   });
 
   it("creates and edits with messages beside the fields, writing nothing when refused", async () => {
-    const { page } = browser;
-    const before = await countProducts(db);
-    await page.goto(`${web.url}/products/new`);
+    const { page } = demo.browser;
+    const before = await countProducts(demo.db);
+    await page.goto(`${demo.web.url}/products/new`);
     await page.getByLabel("Name").fill("x".repeat(201));
     await page.getByLabel("Price (¥)").fill("12.345");
     await page.getByLabel("Stock").fill("-1");
@@ -71,8 +56,8 @@ describe("demo products page", () => {
     expect(await page.locator('[data-error="name"]').innerText()).toBe("The name is longer than 200 characters.");
     expect(await page.locator('[data-error="category"]').innerText()).toBe("Choose one of the categories.");
     expect(await page.locator('[data-error="stock"]').innerText()).toBe("Enter the stock as a whole number from 0 to 1,000,000,000.");
-    await browser.screenshot("demo-product-invalid-light");
-    expect(await countProducts(db)).toBe(before);
+    await demo.browser.screenshot("demo-product-invalid-light");
+    expect(await countProducts(demo.db)).toBe(before);
 
     await page.getByLabel("Name").fill("=HYPERLINK(\"http://x\")");
     await page.getByLabel("Price (¥)").fill("1,299.50");
@@ -80,54 +65,54 @@ describe("demo products page", () => {
     await page.getByLabel("Stock").fill("7");
     await page.getByRole("button", { name: "Save" }).click();
     await page.getByRole("status").filter({ hasText: "Created product #301" }).waitFor();
-    expect(await countProducts(db)).toBe(before + 1);
+    expect(await countProducts(demo.db)).toBe(before + 1);
 
-    await page.goto(`${web.url}/products/301`);
+    await page.goto(`${demo.web.url}/products/301`);
     expect(await page.getByLabel("Price (¥)").inputValue()).toBe("1299.50");
     await page.getByLabel("Stock").fill("8");
     await page.getByRole("button", { name: "Save" }).click();
     await page.getByRole("status").filter({ hasText: "Saved product #301" }).waitFor();
-    expect((await db.selectFrom("products").select("stock").where("id", "=", 301).executeTakeFirstOrThrow()).stock).toBe(8);
-    expect((await page.goto(`${web.url}/products/99999`))?.status()).toBe(404);
+    expect((await demo.db.selectFrom("products").select("stock").where("id", "=", 301).executeTakeFirstOrThrow()).stock).toBe(8);
+    expect((await page.goto(`${demo.web.url}/products/99999`))?.status()).toBe(404);
   });
 
   it("deletes the selected products after confirming, naming the count", async () => {
-    const { page } = browser;
-    await page.goto(`${web.url}/products?sort=-id`);
+    const { page } = demo.browser;
+    await page.goto(`${demo.web.url}/products?sort=-id`);
     await page.locator('tr[data-product="300"] input[type=checkbox]').check();
     await page.locator('tr[data-product="299"] input[type=checkbox]').check();
     await page.getByRole("button", { name: "Delete selected (2)" }).click();
     await page.getByText("Delete 2 selected products? This cannot be undone.").waitFor();
     await page.getByRole("button", { name: "Yes, do it" }).click();
     await page.getByRole("status").filter({ hasText: "Deleted 2 products." }).waitFor();
-    expect(await db.selectFrom("products").select("id").where("id", "in", [299, 300]).execute()).toEqual([]);
+    expect(await demo.db.selectFrom("products").select("id").where("id", "in", [299, 300]).execute()).toEqual([]);
     await waitFor("the list redrawn", async () => !(await rowIds()).includes(300));
   });
 
   it("exports the filtered rows: answered at once, run by a worker, notified with the link, a correct CSV", async () => {
-    const { page } = browser;
-    browser.clearErrors();
-    await page.goto(`${web.url}/products?category=toys`);
-    const total = await countProducts(db, { category: "toys" });
+    const { page } = demo.browser;
+    demo.browser.clearErrors();
+    await page.goto(`${demo.web.url}/products?category=toys`);
+    const total = await countProducts(demo.db, { category: "toys" });
     await page.getByRole("button", { name: `Export all ${total} matching to CSV` }).click();
     await page.getByRole("status").filter({ hasText: /Export #\d+ queued/ }).waitFor();
     await page.getByRole("link", { name: "See its progress on the Exports page →" }).waitFor();
-    const [record] = (await listExports(db)).items;
+    const [record] = (await listExports(demo.db)).items;
     expect(record!.status).toBe("queued");
     expect(record!.selection).toEqual({ filter: { category: "toys" } });
-    expect(await redis.llen(`${namespace}:queue:export`)).toBe(1);
+    expect(await demo.redis.llen(`${demo.namespace}:queue:export`)).toBe(1);
 
-    stack!.work({ QUEUE: "export,notification", EXPORT_DIR: exportDir });
+    demo.work({ QUEUE: "export,notification", EXPORT_DIR: path.join(demo.dir, "export") });
     const done = await waitFor("the export done", async () => {
-      const r = await getExport(db, record!.id);
+      const r = await getExport(demo.db, record!.id);
       return r?.status === "done" ? r : null;
     }, 60_000);
     expect(done.rowsWritten).toBe(total);
-    const note = await waitFor("the admin notified", async () => (await listNotifications(db, { type: "admin", id: done.adminId! })).items[0]);
+    const note = await waitFor("the admin notified", async () => (await listNotifications(demo.db, { type: "admin", id: done.adminId! })).items[0]);
     expect(note.message).toBe(`导出完成: ${done.file}`);
     expect(note.downloadUrl).toBe(`/uploads/export/${done.file}`);
 
-    const res = await page.request.get(web.url + note.downloadUrl);
+    const res = await page.request.get(demo.web.url + note.downloadUrl);
     expect(res.status()).toBe(200);
     const bytes = await res.body();
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
@@ -137,18 +122,18 @@ describe("demo products page", () => {
     const formula = rows.find((r) => r[0] === "301")!;
     expect(formula[1]).toBe("'=HYPERLINK(\"http://x\")");
     expect(rows.slice(1).every((r) => r[3] === "toys" || r[3] === "玩具")).toBe(true);
-    expect(browser.errors()).toEqual([]);
+    expect(demo.browser.errors()).toEqual([]);
   });
 
   it("renders in zh-CN dark", async () => {
     const dark = await openBrowser({ colorScheme: "dark", locale: "zh-CN" });
     try {
-      await signIn(dark.page, web);
-      await dark.page.goto(`${web.url}/products?category=books&sort=-price`);
+      await signIn(dark.page, demo.web);
+      await dark.page.goto(`${demo.web.url}/products?category=books&sort=-price`);
       await dark.page.locator("main tbody td", { hasText: "图书" }).first().waitFor();
       await dark.page.locator('tbody input[type=checkbox]').first().check();
       await dark.screenshot("demo-products-dark-zh-CN");
-      await dark.page.goto(`${web.url}/products/new`);
+      await dark.page.goto(`${demo.web.url}/products/new`);
       await dark.page.getByRole("button", { name: "保存" }).click();
       await dark.page.locator('[data-error="name"]').getByText("请输入名称。").waitFor();
       await dark.screenshot("demo-product-invalid-dark-zh-CN");

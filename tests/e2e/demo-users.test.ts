@@ -7,42 +7,28 @@
  */
 import { readdirSync } from "node:fs";
 import path from "node:path";
-import type { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { listNotifications, type Db } from "@/lib/db";
+import { describe, expect, it } from "vitest";
+import { listNotifications } from "@/lib/db";
 import { actionAnswer, replayAction, serverAction } from "../helpers/actions";
-import { openBrowser, type OpenedBrowser } from "../helpers/browser";
-import { startDemoStack, type DemoStack } from "../helpers/demo-stack";
+import { openBrowser } from "../helpers/browser";
+import { useDemoStack } from "../helpers/demo-stack";
 import { waitFor } from "../helpers/ns";
-import { signIn, type WebServer } from "../helpers/web";
+import { signIn } from "../helpers/web";
 
 const ACTIONS = "app/(dashboard)/users/actions.ts";
 
 describe("demo users page", () => {
-  let stack: DemoStack | undefined;
-  let namespace: string;
-  let redis: Redis;
-  let web: WebServer;
-  let browser: OpenedBrowser;
-  let db: Db;
-  let outbox: string;
-  const queueLen = () => redis.llen(`${namespace}:queue:notification`);
-
-  beforeAll(async () => {
-    stack = await startDemoStack({
-      label: "e2e-demo-users",
-      seed: { products: 0, users: 45 },
-      env: (dir) => ({ OUTBOX_DIR: path.join(dir, "outbox"), SMTP_URL: undefined }),
-    });
-    ({ namespace, redis, web, browser, db } = stack);
-    outbox = path.join(stack.dir, "outbox");
+  const demo = useDemoStack({
+    label: "e2e-demo-users",
+    seed: { products: 0, users: 45 },
+    env: (dir) => ({ OUTBOX_DIR: path.join(dir, "outbox"), SMTP_URL: undefined }),
   });
-
-  afterAll(() => stack?.stop());
+  const outbox = () => path.join(demo.dir, "outbox");
+  const queueLen = () => demo.redis.llen(`${demo.namespace}:queue:notification`);
 
   it("searches and pages with both in the URL", async () => {
-    const { page } = browser;
-    await page.goto(`${web.url}/users`);
+    const { page } = demo.browser;
+    await page.goto(`${demo.web.url}/users`);
     await page.getByText("Showing 1–20 of 45").first().waitFor();
     expect(await page.locator("main tbody tr").count()).toBe(20);
     await page.getByRole("link", { name: "Next →" }).first().click();
@@ -57,20 +43,20 @@ describe("demo users page", () => {
   });
 
   it("refuses an empty selection with the original's message and enqueues nothing", async () => {
-    const { page } = browser;
-    await page.goto(`${web.url}/users`);
+    const { page } = demo.browser;
+    await page.goto(`${demo.web.url}/users`);
     await page.getByText("0 selected").waitFor();
     await page.getByRole("button", { name: "Send notification (0)" }).click();
     await page.getByRole("status").filter({ hasText: "Select the users to send to." }).waitFor();
     expect(await queueLen()).toBe(0);
-    expect(await redis.exists(`${namespace}:queue:notification`)).toBe(0);
+    expect(await demo.redis.exists(`${demo.namespace}:queue:notification`)).toBe(0);
   });
 
   it("refuses unknown, malformed and too many ids by name, enqueueing nothing", async () => {
-    const { page } = browser;
-    await page.goto(`${web.url}/users`);
+    const { page } = demo.browser;
+    await page.goto(`${demo.web.url}/users`);
     const notify = serverAction(ACTIONS, "sendNotificationAction");
-    const send = async (...args: unknown[]) => actionAnswer((await replayAction(page, web.url, notify, args)).text);
+    const send = async (...args: unknown[]) => actionAnswer((await replayAction(page, demo.web.url, notify, args)).text);
     expect(await send([1, 2, 9001, 9002], "hi")).toEqual({ ok: false, message: "There are no users with these ids: 9001, 9002." });
     expect(await send(["3", "x1", "-4"], "hi")).toEqual({ ok: false, message: 'These are not valid ids: "x1", "-4".' });
     expect(await send(Array.from({ length: 10_001 }, (_, i) => i + 1), "hi")).toEqual({ ok: false, message: "At most 10000 rows at once; 10001 were selected." });
@@ -82,53 +68,53 @@ describe("demo users page", () => {
   });
 
   it("sends to the selected users; a worker runs the jobs and each user's page lists the notification", async () => {
-    const { page } = browser;
-    browser.clearErrors();
-    await page.goto(`${web.url}/users`);
+    const { page } = demo.browser;
+    demo.browser.clearErrors();
+    await page.goto(`${demo.web.url}/users`);
     await page.getByLabel("Select every user on this page").check();
     await page.getByRole("link", { name: "Next →" }).first().click();
     await page.waitForURL((u) => u.searchParams.get("page") === "2");
     await page.locator('tr[data-user="21"] input[type=checkbox]').check();
     await page.getByText("21 selected").waitFor();
     await page.getByRole("textbox", { name: "Message" }).fill("Order <b>shipped</b> 已发货");
-    await browser.screenshot("demo-users-light");
+    await demo.browser.screenshot("demo-users-light");
     await page.getByRole("button", { name: "Send notification (21)" }).click();
     await page.getByRole("status").filter({ hasText: "Send jobs queued: 21." }).waitFor();
     expect(await queueLen()).toBe(21);
-    const payload = JSON.parse((await redis.lindex(`${namespace}:queue:notification`, 0))!) as { class: string; args: [{ user_id: number; message: string }] };
+    const payload = JSON.parse((await demo.redis.lindex(`${demo.namespace}:queue:notification`, 0))!) as { class: string; args: [{ user_id: number; message: string }] };
     expect(payload.class).toBe("Common\\Job\\SendNotificationJob");
     expect(payload.args[0].message).toBe("Order <b>shipped</b> 已发货");
-    await browser.screenshot("demo-users-sent-light");
+    await demo.browser.screenshot("demo-users-sent-light");
 
-    stack!.work({ QUEUE: "notification,default", OUTBOX_DIR: outbox, SMTP_URL: "" });
-    await waitFor("the jobs run", async () => Number(await redis.get(`${namespace}:stat:processed`)) === 21, 60_000);
-    expect(Number(await redis.get(`${namespace}:stat:failed`))).toBe(0);
-    for (const id of [1, 20, 21]) expect((await listNotifications(db, { type: "user", id })).total).toBe(1);
-    expect((await listNotifications(db, { type: "user", id: 22 })).total).toBe(0);
+    demo.work({ QUEUE: "notification,default", OUTBOX_DIR: outbox(), SMTP_URL: "" });
+    await waitFor("the jobs run", async () => Number(await demo.redis.get(`${demo.namespace}:stat:processed`)) === 21, 60_000);
+    expect(Number(await demo.redis.get(`${demo.namespace}:stat:failed`))).toBe(0);
+    for (const id of [1, 20, 21]) expect((await listNotifications(demo.db, { type: "user", id })).total).toBe(1);
+    expect((await listNotifications(demo.db, { type: "user", id: 22 })).total).toBe(0);
 
-    await page.goto(`${web.url}/users/21`);
+    await page.goto(`${demo.web.url}/users/21`);
     const item = page.locator("[data-notification]");
     await item.first().waitFor();
     expect(await item.count()).toBe(1);
     expect(await item.innerText()).toContain("Order <b>shipped</b> 已发货");
     expect(await page.locator("main b").count()).toBe(0);
-    await browser.screenshot("demo-user-light");
-    expect(browser.errors()).toEqual([]);
-    const nf = await page.goto(`${web.url}/users/99999`);
+    await demo.browser.screenshot("demo-user-light");
+    expect(demo.browser.errors()).toEqual([]);
+    const nf = await page.goto(`${demo.web.url}/users/99999`);
     expect(nf?.status()).toBe(404);
   });
 
   it("sends e-mail to the selected users; without SMTP_URL the Outbox lists them and shows each as text", async () => {
-    const { page } = browser;
-    browser.clearErrors();
-    await page.goto(`${web.url}/users`);
+    const { page } = demo.browser;
+    demo.browser.clearErrors();
+    await page.goto(`${demo.web.url}/users`);
     await page.locator('tr[data-user="3"] input[type=checkbox]').check();
     await page.locator('tr[data-user="4"] input[type=checkbox]').check();
     await page.getByRole("textbox", { name: "Message" }).fill("您的订单 <script>x</script> 已发货");
     await page.getByRole("textbox", { name: "E-mail subject" }).fill("订单通知 Order");
     await page.getByRole("button", { name: "Send e-mail (2)" }).click();
     await page.getByRole("status").filter({ hasText: "Send jobs queued: 2." }).waitFor();
-    await waitFor("two e-mails saved", () => readdirSync(outbox).filter((f) => f.endsWith(".eml")).length === 2, 60_000);
+    await waitFor("two e-mails saved", () => readdirSync(outbox()).filter((f) => f.endsWith(".eml")).length === 2, 60_000);
 
     await page.getByRole("link", { name: "Saved e-mails (outbox) →" }).click();
     await page.waitForURL((u) => u.pathname === "/outbox");
@@ -138,22 +124,22 @@ describe("demo users page", () => {
     const to = (await page.locator("main tbody tr td:nth-child(2)").allInnerTexts()).sort();
     expect(to).toEqual(["qiang.wang4@example.cn", "xinyi.chen3@example.cn"]);
     expect(await page.locator("main tbody tr td:first-child").allInnerTexts()).toEqual(["订单通知 Order", "订单通知 Order"]);
-    await browser.screenshot("demo-outbox-light");
+    await demo.browser.screenshot("demo-outbox-light");
     await page.getByRole("link", { name: "订单通知 Order" }).first().click();
     await page.waitForURL((u) => u.searchParams.has("file"));
     expect(await page.locator("pre[data-body]").innerText()).toContain("您的订单 <script>x</script> 已发货");
     expect(await page.locator("main script").count()).toBe(0);
-    await browser.screenshot("demo-outbox-message-light");
-    await page.goto(`${web.url}/outbox?file=${encodeURIComponent("../app.db")}`);
+    await demo.browser.screenshot("demo-outbox-message-light");
+    await page.goto(`${demo.web.url}/outbox?file=${encodeURIComponent("../app.db")}`);
     await page.getByText("This e-mail is not in the outbox.").waitFor();
-    expect(browser.errors()).toEqual([]);
+    expect(demo.browser.errors()).toEqual([]);
   });
 
   it("renders in zh-CN dark with the original's messages", async () => {
     const dark = await openBrowser({ colorScheme: "dark", locale: "zh-CN" });
     try {
-      await signIn(dark.page, web);
-      await dark.page.goto(`${web.url}/users`);
+      await signIn(dark.page, demo.web);
+      await dark.page.goto(`${demo.web.url}/users`);
       await dark.page.getByText("已选择 0 个").waitFor();
       await dark.page.getByRole("button", { name: "发送通知（0）" }).click();
       await dark.page.getByRole("status").filter({ hasText: "请选择要发送的用户" }).waitFor();
@@ -161,10 +147,10 @@ describe("demo users page", () => {
       await dark.page.getByRole("button", { name: "发送通知（1）" }).click();
       await dark.page.getByRole("status").filter({ hasText: "发送任务已加入队列（1 个）" }).waitFor();
       await dark.screenshot("demo-users-dark-zh-CN");
-      await dark.page.goto(`${web.url}/users/21`);
+      await dark.page.goto(`${demo.web.url}/users/21`);
       await dark.page.locator("[data-notification]").first().waitFor();
       await dark.screenshot("demo-user-dark-zh-CN");
-      await dark.page.goto(`${web.url}/outbox`);
+      await dark.page.goto(`${demo.web.url}/outbox`);
       await dark.page.getByText("订单通知 Order").first().waitFor();
       await dark.screenshot("demo-outbox-dark-zh-CN");
     } finally {

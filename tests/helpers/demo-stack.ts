@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Redis } from "ioredis";
-import { inject } from "vitest";
+import { afterAll, beforeAll, inject } from "vitest";
 import { migrate, openDb, seedDemo, type Db } from "@/lib/db";
 import { openBrowser, type OpenBrowserOptions, type OpenedBrowser } from "./browser";
 import { dropNamespace, testNamespace, testRedis } from "./ns";
@@ -84,4 +84,17 @@ export async function startDemoStack(opts: DemoStackOptions): Promise<DemoStack>
     throw e;
   }
   return s;
+}
+
+/**
+ * Registers beforeAll/afterAll that start and stop a demo stack for the enclosing describe; read
+ * the fields inside tests and later hooks (the object is filled in when beforeAll has run).
+ */
+export function useDemoStack(opts: DemoStackOptions): DemoStack {
+  const state = {} as DemoStack;
+  beforeAll(async () => {
+    Object.assign(state, await startDemoStack(opts));
+  });
+  afterAll(() => state.stop?.());
+  return state;
 }
