@@ -13,7 +13,7 @@ import { LiveControl, useLivePoll } from "./live-control";
 import { ArgsPreview, argsText, formatTime } from "./job-text";
 import { Pager } from "./pager";
 import { formatWhen, utcInputValue } from "./delayed-time";
-import { ActionFlash, OverdueBadge } from "./delayed-list";
+import { ActionFlash, OverdueBadge, RetryBadge } from "./delayed-list";
 
 export interface DelayedItemsData {
   timestamp: number;
@@ -95,7 +95,18 @@ export function DelayedItems({ initial, locale, perPageChoices, actions }: { ini
                 return (
                   <tr key={`${item.index}:${item.raw}`} data-item={item.index} className="border-t border-zinc-100 dark:border-zinc-900">
                     <td className={`${td} tabular-nums text-zinc-500`}>{item.index + 1}</td>
-                    <td className={`${td} break-all font-mono`}>{cls}</td>
+                    <td className={`${td} break-all`}>
+                      <span className="font-mono">{cls}</span>
+                      {item.retry && (
+                        <div className="mt-1 space-y-0.5 font-sans" data-retry={item.retry.attempt}>
+                          <RetryBadge label={t("delayed.retry", { attempt: item.retry.attempt, retries: item.retry.retries })} />
+                          <p className="text-xs text-zinc-500">{t("delayed.retryBecause", { when: formatWhen(t, Date.parse(item.retry.failedAt), nowMs), worker: item.retry.worker })}</p>
+                          <p className="text-xs text-red-700 dark:text-red-400">
+                            {item.retry.exception}: {item.retry.error}
+                          </p>
+                        </div>
+                      )}
+                    </td>
                     <td className={`${td} break-all font-mono`}>{item.queue ?? t("delayed.noQueue")}</td>
                     <td className={`${td} font-mono`}>
                       <ArgsPreview text={argsText(item.payload)} />

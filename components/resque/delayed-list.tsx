@@ -25,6 +25,11 @@ export interface DelayedListData {
 const th = "py-1 pr-4 font-normal";
 const td = "py-1 pr-4 align-top";
 
+/** Marks a delayed job that is a retry of a failed attempt (our workers' retry policy). */
+export function RetryBadge({ label, className = "" }: { label: string; className?: string }) {
+  return <span className={`${className} whitespace-nowrap rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-900 dark:bg-amber-950 dark:text-amber-200`}>{label}</span>;
+}
+
 /** The last action's answer, kept above the table because the row it came from may be gone. */
 export function ActionFlash({ result }: { result: ActionResult | null }) {
   if (!result) return null;
@@ -112,6 +117,7 @@ export function DelayedList({ initial, locale, perPageChoices, clearAll }: { ini
                           <span className="font-mono">{first.payload.displayClass ?? "?"}</span>
                           <span className="text-zinc-500"> → </span>
                           <span className="font-mono">{first.queue ?? t("delayed.noQueue")}</span>
+                          {first.retry && <RetryBadge className="ml-2" label={t("delayed.retry", { attempt: first.retry.attempt, retries: first.retry.retries })} />}
                           {row.count > 1 && <span className="ml-2 text-xs text-zinc-500">{t("delayed.more", { n: n(row.count - 1) })}</span>}
                         </>
                       )}

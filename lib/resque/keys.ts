@@ -60,6 +60,12 @@ export function makeKeys(namespace?: string) {
     schedulers: ns + "tsq:schedulers",
     /** Counter of failed attempts that were rescheduled by a retry policy instead of failing. */
     statRetried: ns + "tsq:stat:retried",
+    /**
+     * STRING JSON RetryNote about a retry waiting in the delayed queue, keyed by the SHA-1 of its
+     * item: why the attempt before it failed. Resque's delayed items have no room for it (php and
+     * Ruby schedulers rebuild them), so it sits beside them and expires a week after the retry.
+     */
+    retryNote: (itemSha1: string) => ns + "tsq:retry:" + itemSha1,
     /*
      * Keys only this implementation uses live under `tsq:` so that node-resque's
      * `stats()` (SCAN stat:*) and dashboards that SCAN `queue:*` never see them.

@@ -39,8 +39,25 @@ export function isRetryable(err: unknown): boolean {
 
 export interface RetryPlanned {
   attempt: number;
+  /** The class's total tries, the first included. */
+  attempts: number;
   ts: number;
   argsArray: unknown[];
+}
+
+/** A retry note outlives its retry's due time by this much, so a late scheduler still finds it. */
+export const RETRY_NOTE_KEEP_SEC = 7 * 24 * 3600;
+
+/** Why a waiting retry exists: the failure of the attempt before it (see keys.retryNote). */
+export interface RetryNote {
+  /** The retry's number (1 = first retry) and how many retries the policy allows. */
+  attempt: number;
+  retries: number;
+  exception: string;
+  error: string;
+  /** ISO time of the failed attempt. */
+  failedAt: string;
+  worker: string;
 }
 
 /**
@@ -57,6 +74,6 @@ export function retryPlan(cls: JobClass, p: DecodedPayload, err: unknown, nowMs 
   const attempt = typeof done === "number" && Number.isInteger(done) && done >= 0 ? done : 0;
   if (attempt + 1 >= policy.attempts) return undefined;
   const ts = Math.ceil((nowMs + backoffDelaySec(policy.backoff, attempt) * 1000) / 1000);
-  return { attempt: attempt + 1, ts, argsArray: [{ ...(first as object), _attempt: attempt + 1 }] };
+  return { attempt: attempt + 1, attempts: policy.attempts, ts, argsArray: [{ ...(first as object), _attempt: attempt + 1 }] };
 }
 

@@ -17,8 +17,9 @@ import { DirtyExitError, DontPerform, InvalidPayloadError, type ResqueError } fr
 import { backtraceOf, buildFailureRecord, payloadFromWorkerEntry } from "./failure";
 import { Client } from "./client";
 import { encodeDelayedItem } from "./delayed";
+import { sha1Hex } from "./hash";
 import { JobRegistry, type BaseJob, type JobClass, type JobContext } from "./job";
-import { retryPlan, type RetryPlanned } from "./retry";
+import { RETRY_NOTE_KEEP_SEC, retryPlan, type RetryNote, type RetryPlanned } from "./retry";
 import { beat, HEARTBEAT_INTERVAL_SEC, pruneDeadWorkers, registerWorker, unregisterWorker } from "./lifecycle";
 import { decodePayload, type DecodedPayload } from "./payload";
 import { resolveQueues } from "./queue-match";
@@ -327,7 +328,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       const err = e instanceof Error ? e : new Error(String(e));
       if (this.current !== f) return false;
       const retry = cls ? retryPlan(cls, p, err) : undefined;
-      if (retry && (await this.scheduleRetry(f, retry))) {
+      if (retry && (await this.scheduleRetry(f, retry, err))) {
         this.emit("retry", f.queue, p, err, retry.attempt, retry.ts);
         return false;
       }
@@ -346,13 +347,23 @@ export class Worker extends EventEmitter<WorkerEvents> {
   }
 
   /** Moves a failed attempt to the delayed queue (one Lua call); false when the entry was gone. */
-  private async scheduleRetry(f: InFlight, plan: RetryPlanned): Promise<boolean> {
+  private async scheduleRetry(f: InFlight, plan: RetryPlanned, err: Error): Promise<boolean> {
     const k = this.conn.keys;
     const item = encodeDelayedItem(f.payload.className!, plan.argsArray, f.queue);
+    const now = Date.now();
+    const note: RetryNote = {
+      attempt: plan.attempt,
+      retries: plan.attempts - 1,
+      exception: err.name || "Error",
+      error: err.message.slice(0, 2000),
+      failedAt: new Date(now).toISOString(),
+      worker: this.id,
+    };
+    const ttlSec = Math.max(1, plan.ts - Math.floor(now / 1000)) + RETRY_NOTE_KEEP_SEC;
     const done = await this.conn.run<number>(
       "retry-job",
-      [k.worker(this.id), k.statProcessed, k.statProcessedOf(this.id), k.delayed(plan.ts), k.timestamps(item), k.delayedSchedule, k.statRetried, k.schedulerWake],
-      [f.entry, item, plan.ts],
+      [k.worker(this.id), k.statProcessed, k.statProcessedOf(this.id), k.delayed(plan.ts), k.timestamps(item), k.delayedSchedule, k.statRetried, k.schedulerWake, k.retryNote(sha1Hex(item))],
+      [f.entry, item, plan.ts, JSON.stringify(note), ttlSec],
     );
     return done === 1;
   }

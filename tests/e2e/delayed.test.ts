@@ -83,7 +83,7 @@ describe("delayed pages", () => {
     browser.clearErrors();
     const res = await page.goto(`${web.url}/delayed`);
     expect(res?.status()).toBe(200);
-    await page.locator("[data-totals]").getByText(`${total} delayed jobs at 34 times · ${due} due now`).waitFor();
+    await page.locator("[data-totals]").getByText(`Delayed jobs: ${total} · scheduled times: 34 · due now: ${due}`).waitFor();
     await page.getByText(`${due} jobs are overdue`).waitFor();
     await page.getByText("No scheduler holds the lock").waitFor();
     expect(await page.getByText("Showing 1–20 of 34").count()).toBe(2);
@@ -264,7 +264,7 @@ describe("delayed pages", () => {
     const { page } = browser;
     await page.goto(`${web.url}/delayed`);
     await page.getByRole("button", { name: "Clear all delayed" }).click();
-    await page.getByText(`Delete all ${total} delayed jobs at ${s.size} times? They will never run.`).waitFor();
+    await page.getByText(`Delete every delayed job (${total} in all, scheduled times: ${s.size})? They will never run.`).waitFor();
     expect(await redis.zcard(key("delayed_queue_schedule"))).toBe(s.size); // asking changes nothing
     await browser.screenshot("delayed-list-confirm-clear-light");
     await page.getByRole("button", { name: "Yes, do it" }).click();

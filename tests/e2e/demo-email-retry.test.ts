@@ -83,20 +83,25 @@ describe("demo: e-mail refused, retried, then delivered", () => {
     await waitFor("every e-mail refused once", () => new Set(state.refused).size === 3, 60_000);
     expect([...new Set(state.refused)].sort()).toEqual(to);
     expect(state.received).toEqual([]);
-    // The page shows no reason for a retry; the worker's log does.
+    // The worker's log says why, and so do the Delayed pages below.
     await waitFor("the refusal in the worker's log", () => /SendEmailJob on default failed: .*451.*Greylisted, please try again later; retry 1 at /.test(worker.output()), 30_000);
 
     // What a user sees while the jobs wait for their next try: the Delayed page (it polls).
     await page.goto(`${demo.web.url}/delayed`);
-    await page.locator("main tbody tr", { hasText: "SendEmailJob" }).first().waitFor({ timeout: 60_000 });
+    const first = page.locator("main tbody tr", { hasText: "SendEmailJob" }).first();
+    await first.waitFor({ timeout: 60_000 });
+    await first.getByText(/^retry [1-4] of 4$/).waitFor();
     await demo.browser.screenshot("demo-email-retry-delayed");
 
     // A retry due far enough ahead (the third try waits about 9 s) to open its own page before it runs.
     const later = await waitFor("a retry due at least 5 s ahead", async () => (await delayedEmails()).find((d) => d.ts * 1000 > Date.now() + 5_000), 60_000);
     expect(later.attempt).toBeGreaterThanOrEqual(2);
     await page.goto(`${demo.web.url}/delayed/${later.ts}`);
-    // The args run past the one-line preview, so the attempt number shows only once opened.
+    // Each retry says which try it is and why the one before failed: the server's own reply.
     const row = page.locator("main tbody tr", { hasText: later.to });
+    const why = row.locator(`[data-retry="${later.attempt}"]`);
+    await why.getByText(`retry ${later.attempt} of 4`).waitFor();
+    await why.getByText(/451 .*Greylisted, please try again later/).waitFor();
     await row.locator("summary[data-args]").click();
     await row.locator("pre").getByText(`"_attempt":${later.attempt}`).waitFor();
     await demo.browser.screenshot("demo-email-retry-delayed-item");

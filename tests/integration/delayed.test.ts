@@ -14,6 +14,7 @@ import {
   removeDelayedItem,
   rescheduleDelayedItem,
   Scheduler,
+  sha1Hex,
   Worker,
 } from "@/lib/resque";
 import { delayedFixtures, seedRaw } from "../helpers/fixtures";
@@ -149,6 +150,13 @@ describe("retries with backoff", () => {
       if ((this.args._attempt ?? 0) < this.args.failTimes) throw new Error(`attempt ${this.args._attempt ?? 0} failed`);
     }
   }
+  class Patient extends BaseJob<{ key: string; _attempt?: number }> {
+    static names = ["Patient"];
+    static retry = { attempts: 4, backoff: [3600] };
+    perform() {
+      throw new Error(`451 try again later (attempt ${this.args._attempt ?? 0})`);
+    }
+  }
   class Permanent extends BaseJob<{ key: string }> {
     static names = ["Permanent"];
     static retry = { attempts: 5, backoff: 1 };
@@ -160,13 +168,13 @@ describe("retries with backoff", () => {
 
   async function run(label: string) {
     const ctx = setup(label);
-    const registry = new JobRegistry([Flaky, Permanent]);
+    const registry = new JobRegistry([Flaky, Patient, Permanent]);
     const worker = new Worker({ redis: ctx.redis, namespace: ctx.namespace, registry, queues: ["r"], intervalSec: 0.5 });
     const scheduler = new Scheduler({ redis: ctx.redis, namespace: ctx.namespace, registry, tickSec: 0.2, id: `s-${label}` });
     await worker.start();
     await scheduler.start();
     cleanups.push(() => worker.stop(), () => scheduler.stop());
-    return { ...ctx, client: new Client({ redis: ctx.redis, namespace: ctx.namespace, registry }) };
+    return { ...ctx, worker, client: new Client({ redis: ctx.redis, namespace: ctx.namespace, registry }) };
   }
 
   it("a job failing twice then succeeding under attempts: 3 ends processed with no failure record, after its backoff delays", async () => {
@@ -197,5 +205,22 @@ describe("retries with backoff", () => {
     expect(flaky.error).toBe("attempt 2 failed");
     expect(attemptsSeen.bad).toHaveLength(3);
     expect(await redis.exists(key("delayed_queue_schedule"))).toBe(0);
+  });
+
+  it("a waiting retry says which try it is and why the one before failed, on the delayed lists", async () => {
+    const { redis, client, key, worker, namespace } = await run("retry-note");
+    await client.enqueue("r", Patient, { key: "p" });
+    await waitFor("the retry scheduled", async () => (await redis.zcard(key("delayed_queue_schedule"))) === 1, 30_000);
+    const conn = new Connection({ redis, namespace });
+    const [ts] = (await listDelayedTimestamps(conn)).items;
+    const expected = { attempt: 1, retries: 3, exception: "Error", error: "451 try again later (attempt 0)", worker: worker.id };
+    expect(ts!.first!.retry).toMatchObject(expected);
+    const [item] = (await listDelayedItems(conn, ts!.timestamp)).items;
+    expect(item!.retry).toMatchObject(expected);
+    expect(Date.parse(item!.retry!.failedAt)).toBeGreaterThan(Date.now() - 60_000);
+    // The note outlives its retry's due time, and nothing else about the item changed.
+    const ttl = await redis.ttl(key(`tsq:retry:${sha1Hex(item!.raw)}`));
+    expect(ttl).toBeGreaterThan(3600);
+    expect(JSON.parse(item!.raw)).toEqual({ class: "Patient", args: [{ key: "p", _attempt: 1 }], queue: "r" });
   });
 });

@@ -1,7 +1,7 @@
 /** Strings of the delayed area. English is the source; the type makes a missing zh-CN key a compile error. */
 export const en = {
   "delayed.title": "Delayed jobs",
-  "delayed.totals": "{total} delayed jobs at {timestamps} times · {due} due now",
+  "delayed.totals": "Delayed jobs: {total} · scheduled times: {timestamps} · due now: {due}",
   "delayed.overdueNote": "{due} jobs are overdue: their time has passed, but no scheduler has moved them to their queues yet. Is a scheduler running?",
   "delayed.scheduler": "Scheduler: {leader}",
   "delayed.noScheduler": "No scheduler holds the lock",
@@ -13,7 +13,9 @@ export const en = {
   "delayed.more": "+{n} more",
   "delayed.noQueue": "(no queue)",
   "delayed.clearAll": "Clear all delayed",
-  "delayed.clearAllConfirm": "Delete all {count} delayed jobs at {timestamps} times? They will never run.",
+  "delayed.clearAllConfirm": "Delete every delayed job ({count} in all, scheduled times: {timestamps})? They will never run.",
+  "delayed.retry": "retry {attempt} of {retries}",
+  "delayed.retryBecause": "The attempt before failed {when} on {worker}:",
   "delayed.back": "All delayed jobs",
   "delayed.dueAt": "Due {when}",
   "delayed.itemsEmpty": "No jobs are scheduled at this time any more: they were enqueued or removed.",
@@ -133,6 +135,8 @@ export const zhCN: { [K in keyof typeof en]: string } = {
   "delayed.noQueue": "（无队列）",
   "delayed.clearAll": "清空全部延时任务",
   "delayed.clearAllConfirm": "删除全部 {count} 个延时任务（{timestamps} 个时间点）？它们将不会再运行。",
+  "delayed.retry": "第 {attempt} 次重试（共 {retries} 次）",
+  "delayed.retryBecause": "上一次尝试失败（{when}，{worker}）：",
   "delayed.back": "全部延时任务",
   "delayed.dueAt": "到期：{when}",
   "delayed.itemsEmpty": "这个时间点已没有任务：它们已被入队或删除。",

@@ -7,7 +7,9 @@ import { execAll, type Connection } from "../connection";
 import { queuedFormOf, toTimestamp } from "../delayed";
 import { StaleItemError } from "../errors";
 import { decodePayload, type DecodedPayload } from "../payload";
+import { sha1Hex } from "../hash";
 import { tryParse } from "../raw-json";
+import type { RetryNote } from "../retry";
 import type { SchedulerRecord } from "../scheduler";
 import { normalizePage } from "./paging";
 import type { Page, PageOptions } from "./types";
@@ -27,6 +29,8 @@ export interface DelayedItem {
   /** The item's target queue; absent for items that cannot be queued. */
   queue?: string;
   payload: DecodedPayload;
+  /** For a retry made by our workers' retry policy: why the attempt before it failed. */
+  retry?: RetryNote;
 }
 
 function decodeItem(timestamp: number, index: number, raw: string): DelayedItem {
@@ -34,9 +38,27 @@ function decodeItem(timestamp: number, index: number, raw: string): DelayedItem 
   return { timestamp, index, raw, queue: typeof obj?.queue === "string" ? obj.queue : undefined, payload: decodePayload(raw) };
 }
 
+/** Whether an item carries the seed's attempt counter, so a retry note may exist for it. */
+function mayBeRetry(item: DelayedItem): boolean {
+  const first = item.payload.argsArray[0] as { _attempt?: unknown } | undefined;
+  return item.payload.argsArray.length === 1 && typeof first?._attempt === "number";
+}
+
+/** Adds the retry notes of the items that may be retries: one MGET, none when no item may be. */
+async function withRetryNotes(conn: Connection, items: DelayedItem[]): Promise<void> {
+  const retries = items.filter(mayBeRetry);
+  if (retries.length === 0) return;
+  const notes = await conn.redis.mget(...retries.map((item) => conn.keys.retryNote(sha1Hex(item.raw))));
+  retries.forEach((item, i) => {
+    const note = notes[i] ? (tryParse(notes[i]!) as RetryNote | undefined) : undefined;
+    if (note && typeof note.error === "string") item.retry = note;
+  });
+}
+
 /**
  * Timestamps with their item counts, earliest first, paginated by rank in the ZSET.
- * Cost: 2 round trips (ZCARD + ZRANGE, then one pipeline of LLEN + LINDEX per timestamp shown).
+ * Cost: 2 round trips (ZCARD + ZRANGE, then one pipeline of LLEN + LINDEX per timestamp shown),
+ * and a third (one MGET) when a first item shown is a retry.
  */
 export async function listDelayedTimestamps(conn: Connection, opts: PageOptions = {}): Promise<Page<DelayedTimestamp>> {
   const k = conn.keys;
@@ -50,16 +72,19 @@ export async function listDelayedTimestamps(conn: Connection, opts: PageOptions 
     const first = res[i * 2 + 1] as string | null;
     return { timestamp: Number(ts), count: res[i * 2] as number, first: first === null ? undefined : decodeItem(Number(ts), 0, first) };
   });
+  await withRetryNotes(conn, items.flatMap((t) => (t.first ? [t.first] : [])));
   return { page, perPage, total, items };
 }
 
-/** The items scheduled at one timestamp. Cost: 1 round trip. */
+/** The items scheduled at one timestamp. Cost: 1 round trip, and one MGET when some are retries. */
 export async function listDelayedItems(conn: Connection, timestamp: number, opts: PageOptions = {}): Promise<Page<DelayedItem>> {
   const ts = toTimestamp(timestamp);
   const key = conn.keys.delayed(ts);
   const { page, perPage, start, stop } = normalizePage(opts);
   const [total, raws] = (await execAll(conn.redis.multi().llen(key).lrange(key, start, stop))) as [number, string[]];
-  return { page, perPage, total, items: raws.map((raw, i) => decodeItem(ts, start + i, raw)) };
+  const items = raws.map((raw, i) => decodeItem(ts, start + i, raw));
+  await withRetryNotes(conn, items);
+  return { page, perPage, total, items };
 }
 
 /**

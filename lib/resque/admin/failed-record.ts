@@ -2,7 +2,6 @@
  * Pure helpers for failure records (RESQUE-PROTOCOL.md §7): ids, liberal decoding of every
  * implementation's record shape, filters, and the exact bytes a retry pushes back.
  */
-import { createHash } from "node:crypto";
 import { parseResqueDate } from "../dates";
 import { ErrorCode, ResqueError } from "../errors";
 import { decodePayload, payloadForRequeue, type DecodedPayload } from "../payload";
@@ -12,13 +11,7 @@ import type { FailedFilter, FailedJob } from "./types";
 /** Length of the digest part of a failed-job id (64 bits of sha1: collisions within one list are not a concern). */
 export const DIGEST_HEX = 16;
 
-/**
- * sha1 of the stored bytes, hex. Hashing the bytes (not a decoded string) keeps it equal to
- * Lua's `redis.sha1hex` even for records that are not valid UTF-8.
- */
-export function sha1Hex(bytes: Buffer | string): string {
-  return createHash("sha1").update(bytes).digest("hex");
-}
+export { sha1Hex } from "../hash";
 
 /** `<index>-<digest>`, Sidekiq's `<score>-<jid>` idea applied to a list (STYLE.md §2). */
 export function formatFailedId(index: number, sha1: string): string {

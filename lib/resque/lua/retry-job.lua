@@ -4,8 +4,8 @@
 
   KEYS[1] worker:<id>   KEYS[2] stat:processed   KEYS[3] stat:processed:<id>
   KEYS[4] delayed:<ts>   KEYS[5] timestamps:<item>   KEYS[6] delayed_queue_schedule
-  KEYS[7] tsq:stat:retried   KEYS[8] tsq:scheduler:wake
-  ARGV[1] in-flight entry   ARGV[2] delayed item   ARGV[3] ts
+  KEYS[7] tsq:stat:retried   KEYS[8] tsq:scheduler:wake   KEYS[9] tsq:retry:<sha1 of item>
+  ARGV[1] in-flight entry   ARGV[2] delayed item   ARGV[3] ts   ARGV[4] RetryNote JSON   ARGV[5] its TTL (s)
   Returns 1 when rescheduled, 0 when the entry was no longer there.
 ]]
 if redis.call("GET", KEYS[1]) ~= ARGV[1] then return 0 end
@@ -18,4 +18,5 @@ redis.call("ZADD", KEYS[6], ARGV[3], ARGV[3])
 redis.call("INCR", KEYS[7])
 redis.call("RPUSH", KEYS[8], "1")
 redis.call("LTRIM", KEYS[8], -1, -1)
+redis.call("SET", KEYS[9], ARGV[4], "EX", ARGV[5])
 return 1
