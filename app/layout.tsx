@@ -11,7 +11,8 @@ import { Nav } from "@/components/nav";
 import { Providers } from "@/components/providers";
 import { Bell } from "@/components/demo/bell";
 import { markAllReadAction } from "./(dashboard)/notifications/actions";
-import { THEME_SCRIPT, ThemeToggle } from "@/components/theme-toggle";
+import { THEME_SCRIPT } from "@/components/theme";
+import { ThemeToggle } from "@/components/theme-toggle";
 import "./globals.css";
 
 export const metadata: Metadata = {

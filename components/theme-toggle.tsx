@@ -1,10 +1,15 @@
 "use client";
 
+import { useEffect } from "react";
+import { applyTheme } from "./theme";
+
 /**
- * Light/dark switch. The system setting is the default; a click stores an explicit choice. The
- * inline script in the layout applies it before the first paint, so there is no flash.
+ * Light/dark switch. The system setting is the default; a click stores an explicit choice.
+ * Applied again on mount: when hydration fails somewhere (a relative time a second off), React
+ * renders the document again on the client and drops the class the inline script had set.
  */
 export function ThemeToggle({ label }: { label: string }) {
+  useEffect(applyTheme, []);
   const toggle = () => {
     const dark = !document.documentElement.classList.contains("dark");
     document.documentElement.classList.toggle("dark", dark);
@@ -16,6 +21,3 @@ export function ThemeToggle({ label }: { label: string }) {
     </button>
   );
 }
-
-/** Runs before paint: explicit choice first, else the system's. */
-export const THEME_SCRIPT = `(()=>{try{const s=localStorage.getItem("theme");const d=s?s==="dark":matchMedia("(prefers-color-scheme: dark)").matches;document.documentElement.classList.toggle("dark",d)}catch{}})()`;

@@ -108,7 +108,8 @@ export function ExportsList({ locale, initial, choices, retry }: { locale: Local
                     ) : (
                       <span className="block break-words">{describeFilter(t, e.selection.filter)}</span>
                     )}
-                    <span className="block text-xs text-zinc-500">
+                    {/* Relative times differ by a second between the server's HTML and hydration. */}
+                    <span className="block text-xs text-zinc-500" suppressHydrationWarning>
                       {e.adminEmail ?? "—"} · {formatWhen(t, e.createdAtMs, now).split(" · ")[0]}
                     </span>
                   </td>
@@ -119,7 +120,7 @@ export function ExportsList({ locale, initial, choices, retry }: { locale: Local
                     <Progress t={t} e={e} />
                   </td>
                   <td className={`${td} whitespace-nowrap tabular-nums`}>{e.sizeBytes == null ? "–" : bytes(e.sizeBytes)}</td>
-                  <td className={`${td} whitespace-nowrap tabular-nums`}>{e.startedAtMs == null ? "–" : seconds((e.finishedAtMs ?? now) - e.startedAtMs)}</td>
+                  <td className={`${td} whitespace-nowrap tabular-nums`} suppressHydrationWarning>{e.startedAtMs == null ? "–" : seconds((e.finishedAtMs ?? now) - e.startedAtMs)}</td>
                   <td className={td}>
                     {e.status === "done" && e.file && (
                       <a href={`/uploads/export/${encodeURIComponent(e.file)}`} download className="break-all text-blue-700 hover:underline dark:text-blue-400">
