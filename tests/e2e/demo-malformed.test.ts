@@ -153,6 +153,20 @@ const FORGED: Forged[] = [
 
   ...(
     [
+      ["a subject of 201 characters", "x".repeat(201)],
+      ["a subject with a line break (a header injection)", "Hello\r\nBcc: all@example.com"],
+      ["a subject as a number", 5],
+      ["a subject as an object", { text: "hi" }],
+    ] as const
+  ).map(([name, subject]): Forged => ({
+    name: `e-mail: ${name}`,
+    action: [USERS, "sendEmailAction"],
+    args: [[1], "hi", subject],
+    message: "The subject must be text of at most 200 characters, on one line.",
+  })),
+
+  ...(
+    [
       ["an unknown id", 99999, "There is no export #99999."],
       ["an export that has not failed", 1, "Export #1 has not failed (it was retried already); nothing done."],
       ['id "abc"', "abc", 'These are not valid ids: "abc".'],

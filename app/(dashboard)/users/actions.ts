@@ -10,6 +10,9 @@ import { auditedAction } from "../../action";
 import { demoClient } from "./enqueue";
 
 const message = z.string().trim().min(1, "demo.message.required").max(MAX_MESSAGE_LENGTH, "demo.message.tooLong");
+const MAX_SUBJECT_LENGTH = 200;
+/** Empty means the default subject; a line break would be a header injection attempt. */
+const subjectField = z.string().trim().max(MAX_SUBJECT_LENGTH).regex(/^\P{Cc}*$/u);
 
 /** Ids and message checked without the database; a sentence for the first problem, else the values. */
 function checkInput(t: Translate, ids: unknown, text: unknown): string | { ids: number[]; message: string } {
@@ -36,6 +39,7 @@ function sendToUsers(
   rawIds: unknown,
   text: unknown,
   specs: (ids: number[], message: string) => Promise<{ class: typeof SendNotificationJob | typeof SendEmailJob; args: unknown }[]>,
+  checkMore: (t: Translate) => string | null = () => null,
 ): Promise<ActionResult> {
   let input: ReturnType<typeof checkInput> = "";
   return auditedAction({
@@ -43,7 +47,7 @@ function sendToUsers(
     items: Array.isArray(rawIds) ? rawIds.slice(0, 1000).map(String) : undefined,
     validate: (t) => {
       input = checkInput(t, rawIds, text);
-      return typeof input === "string" ? input : null;
+      return typeof input === "string" ? input : checkMore(t);
     },
     perform: async (t) => {
       const { ids, message } = input as Exclude<typeof input, string>;
@@ -65,9 +69,16 @@ export async function sendNotificationAction(ids: unknown, text: unknown): Promi
 
 /** "Send e-mail": one SendEmailJob per selected user, to the address on file. */
 export async function sendEmailAction(ids: unknown, text: unknown, subject: unknown): Promise<ActionResult> {
-  const subj = typeof subject === "string" && subject.trim() ? subject.trim().slice(0, 200) : "Resque Admin";
-  return sendToUsers("demo.users.email", ids, text, async (ids, message) => {
-    const users = await getUsersByIds(await getDb(), ids);
-    return users.map((u) => ({ class: SendEmailJob, args: { to: u.email, subject: subj, body: message } }));
-  });
+  const s = subject === undefined || subject === null ? { success: true as const, data: "" } : subjectField.safeParse(subject);
+  const subj = s.success && s.data ? s.data : "Resque Admin";
+  return sendToUsers(
+    "demo.users.email",
+    ids,
+    text,
+    async (ids, message) => {
+      const users = await getUsersByIds(await getDb(), ids);
+      return users.map((u) => ({ class: SendEmailJob, args: { to: u.email, subject: subj, body: message } }));
+    },
+    (t) => (s.success ? null : t("demo.subject.invalid", { max: MAX_SUBJECT_LENGTH })),
+  );
 }
