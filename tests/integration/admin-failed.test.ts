@@ -3,6 +3,7 @@ import {
   appendRawField,
   clearFailed,
   getFailed,
+  groupFailed,
   listFailed,
   removeAllFailed,
   removeFailed,
@@ -11,6 +12,7 @@ import {
   sha1Hex,
 } from "@/lib/resque";
 import { testNamespace, testRedis } from "../helpers/ns";
+import type { Redis } from "ioredis";
 import { loadEntries, loadRuby, makeConn, seedRaw } from "../helpers/fixtures";
 
 const php = loadEntries("php-resque");
@@ -168,5 +170,75 @@ describe("failure pages and bulk actions over long lists", () => {
     await seedMixed(ns);
     expect(await removeAllFailed(conn, {})).toEqual({ removed: 5, skipped: [] });
     expect(await redis.exists(`${ns}:failed`)).toBe(0);
+  });
+});
+
+describe("grouping counts only what was appended since the last grouping, and everything after any other change", () => {
+  /** The same grouping from a client that has never grouped: a full count. */
+  const fresh = async (ns: string, filter?: Parameters<typeof groupFailed>[1]) => {
+    const other: Redis = testRedis();
+    try {
+      return await groupFailed(makeConn(other, ns), filter);
+    } finally {
+      other.disconnect();
+    }
+  };
+
+  it("stays equal to a full count through appends, a removal, a retry of the oldest and a clear", async () => {
+    const ns = testNamespace("groups");
+    const conn = makeConn(redis, ns);
+    const key = `${ns}:failed`;
+    await seedMixed(ns);
+    expect(await groupFailed(conn)).toEqual(await fresh(ns));
+    // A filtered grouping keeps its own count (the class of node's record, appended again below).
+    const cls = (await listFailed(conn, { perPage: 100 })).items.find((j) => j.raw === MIXED[1])!.payload.className!;
+    const byClass = await groupFailed(conn, { class: cls });
+    expect(byClass).toEqual(await fresh(ns, { class: cls }));
+    expect(byClass.reduce((n, g) => n + g.count, 0)).toBeGreaterThan(0);
+
+    // Appended: counted from the old length on; a group's sample becomes the newest record.
+    await seedMixed(ns, [MIXED[1]!, MIXED[0]!, MIXED[1]!]);
+    const grown = await groupFailed(conn);
+    expect(grown).toEqual(await fresh(ns));
+    expect(grown.reduce((n, g) => n + g.count, 0)).toBe(8);
+    const byClassGrown = await groupFailed(conn, { class: cls });
+    expect(byClassGrown).toEqual(await fresh(ns, { class: cls }));
+    expect(byClassGrown.reduce((n, g) => n + g.count, 0)).toBe(byClass.reduce((n, g) => n + g.count, 0) + 2);
+
+    // Removed from the middle, then one appended (same length): counted again.
+    await redis.lrem(key, 1, MIXED[2]!);
+    await redis.rpush(key, MIXED[3]!);
+    expect(await groupFailed(conn)).toEqual(await fresh(ns));
+
+    // The oldest retried away (the head changed): counted again.
+    await redis.lpop(key);
+    expect(await groupFailed(conn)).toEqual(await fresh(ns));
+
+    // Cleared, then refilled past the old length: counted again.
+    await redis.del(key);
+    expect(await groupFailed(conn)).toEqual([]);
+    await seedMixed(ns, [...MIXED, ...MIXED]);
+    const refilled = await groupFailed(conn);
+    expect(refilled).toEqual(await fresh(ns));
+    expect(refilled.reduce((n, g) => n + g.count, 0)).toBe(10);
+  });
+
+  it("counts only the new tail while the list just grows, and everything again after a minute", async () => {
+    const ns = testNamespace("groups");
+    const conn = makeConn(redis, ns);
+    const key = `${ns}:failed`;
+    await seedMixed(ns);
+    const t0 = Date.now();
+    const before = await groupFailed(conn, undefined, { nowMs: t0 });
+    // An edit in place that the cheap check cannot see (first and last records unchanged)…
+    await redis.lset(key, 2, MIXED[1]!);
+    await redis.rpush(key, MIXED[0]!);
+    const count = (gs: { count: number }[]) => gs.reduce((n, g) => n + g.count, 0);
+    const incremental = await groupFailed(conn, undefined, { nowMs: t0 + 1_000 });
+    // …shows that only the appended record was read: the edited one is still counted as before.
+    expect(count(incremental)).toBe(count(before) + 1);
+    expect(incremental).not.toEqual(await fresh(ns));
+    // A minute on, everything is counted again.
+    expect(await groupFailed(conn, undefined, { nowMs: t0 + 61_000 })).toEqual(await fresh(ns));
   });
 });

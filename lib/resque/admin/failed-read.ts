@@ -200,27 +200,84 @@ export async function getFailed(conn: Connection, id: string, opts: { list?: str
 }
 
 /**
- * Failure counts by (class, exception), largest first, with the newest record of each group
- * as a sample. O(list length), ⌈n / 4000⌉ round trips.
+ * What one grouping counted: records [0, len) of a list, the digests of its first and last
+ * record (to tell whether the list only grew since), and the groups by class and exception.
  */
-export async function groupFailed(conn: Connection, filter?: FailedFilter, opts: { list?: string } = {}): Promise<FailedGroup[]> {
+interface GroupsSnapshot {
+  len: number;
+  head: string;
+  tail: string;
+  builtAtMs: number;
+  groups: Map<string, FailedGroup>;
+}
+
+/**
+ * Groupings per Redis client, list and filter. Failures are appended at the tail, so a list whose
+ * first record and whose record at the old last index are unchanged has only grown: counting its
+ * new tail is enough. Anything else (a retry or removal shifted records, the list was cleared)
+ * counts everything again, and so does a snapshot older than GROUPS_MAX_AGE_MS, which bounds what
+ * an unseen in-place edit could leave stale.
+ */
+const groupSnapshots = new WeakMap<object, Map<string, GroupsSnapshot>>();
+const GROUPS_MAX_AGE_MS = 60_000;
+const GROUPS_SNAPSHOTS_KEPT = 32;
+
+/**
+ * Failure counts by (class, exception), largest first, with the newest record of each group
+ * as a sample. A full count is O(list length), ⌈n / 4000⌉ round trips; a list that only grew
+ * since the last grouping with the same filter costs 1 round trip plus its new records.
+ */
+export async function groupFailed(conn: Connection, filter?: FailedFilter, opts: { list?: string; nowMs?: number } = {}): Promise<FailedGroup[]> {
   const list = opts.list ?? "failed";
   const key = failedListKey(conn, list);
-  const match = compileFilter(filter);
-  const groups = new Map<string, FailedGroup>();
-  await scanRecords(conn, key, (chunk) => {
-    for (const rec of chunk) {
-      if (!match(rec.raw)) continue;
-      // Decoding with a dummy digest; the real one is computed for the group's sample only.
-      const job = decodeFailedRecord(rec.raw, rec.index, "", list);
-      const className = job.payload.displayClass ?? job.payload.className ?? "";
-      const g = `${className}\u0000${job.exception}`;
-      const hit = groups.get(g);
-      if (hit) hit.count++;
-      else groups.set(g, { className, exception: job.exception, count: 1, sampleId: toJob(rec, list).id });
-    }
-  }, { grep: grepNeedles(filter) });
-  return [...groups.values()].sort((a, b) => b.count - a.count || a.className.localeCompare(b.className) || a.exception.localeCompare(b.exception));
+  const nowMs = opts.nowMs ?? Date.now();
+  const cache = groupSnapshots.get(conn.redis) ?? new Map<string, GroupsSnapshot>();
+  groupSnapshots.set(conn.redis, cache);
+  const cacheKey = `${key}\u0000${JSON.stringify(filter ?? {})}`;
+  const prev = cache.get(cacheKey);
+
+  // One MULTI, so the length and the digests describe the same moment.
+  const tx = conn.redis.multi().llen(key).lindexBuffer(key, 0).lindexBuffer(key, -1);
+  if (prev) tx.lindexBuffer(key, prev.len - 1);
+  const [len, headBytes, tailBytes, oldTailBytes] = (await execAll(tx)) as [number, Buffer | null, Buffer | null, Buffer | null | undefined];
+  const digest = (b: Buffer | null | undefined) => (b ? sha1Hex(b) : "");
+  const head = digest(headBytes);
+  const grew = prev !== undefined && nowMs - prev.builtAtMs < GROUPS_MAX_AGE_MS && len >= prev.len && head === prev.head && digest(oldTailBytes) === prev.tail;
+
+  const groups = grew ? new Map([...prev.groups].map(([g, v]) => [g, { ...v }])) : new Map<string, FailedGroup>();
+  const from = grew ? prev.len : 0;
+  if (len > from) {
+    const match = compileFilter(filter);
+    // Newest first, so the first record seen of a group in this pass is its newest sample.
+    const sampled = new Set<string>();
+    await scanRecords(
+      conn,
+      key,
+      (chunk) => {
+        for (const rec of chunk) {
+          if (!match(rec.raw)) continue;
+          // Decoding with a dummy digest; the real one is computed for the group's sample only.
+          const job = decodeFailedRecord(rec.raw, rec.index, "", list);
+          const className = job.payload.displayClass ?? job.payload.className ?? "";
+          const g = `${className}\u0000${job.exception}`;
+          const hit = groups.get(g);
+          if (!hit) groups.set(g, { className, exception: job.exception, count: 1, sampleId: toJob(rec, list).id });
+          else {
+            hit.count++;
+            if (!sampled.has(g)) hit.sampleId = toJob(rec, list).id;
+          }
+          sampled.add(g);
+        }
+      },
+      { from, to: len - 1, grep: grepNeedles(filter) },
+    );
+  }
+  cache.delete(cacheKey);
+  cache.set(cacheKey, { len, head, tail: digest(tailBytes), builtAtMs: grew ? prev.builtAtMs : nowMs, groups });
+  if (cache.size > GROUPS_SNAPSHOTS_KEPT) cache.delete(cache.keys().next().value!);
+  return [...groups.values()]
+    .map((g) => ({ ...g }))
+    .sort((a, b) => b.count - a.count || a.className.localeCompare(b.className) || a.exception.localeCompare(b.exception));
 }
 
 /**
