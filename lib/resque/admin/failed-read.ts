@@ -91,6 +91,22 @@ export async function scanRecords(
   }
 }
 
+/**
+ * Visits the records that match `filter`, newest first: Redis finds the candidates (failed-grep),
+ * then each is checked exactly on its decoded JSON.
+ */
+async function scanMatching(conn: Connection, key: string, filter: FailedFilter | undefined, visit: (rec: StoredRecord) => void, range: { from?: number; to?: number } = {}): Promise<void> {
+  const match = compileFilter(filter);
+  await scanRecords(
+    conn,
+    key,
+    (chunk) => {
+      for (const rec of chunk) if (match(rec.raw)) visit(rec);
+    },
+    { ...range, grep: grepNeedles(filter) },
+  );
+}
+
 function toJob(rec: StoredRecord, list: string): FailedJob {
   return decodeFailedRecord(rec.raw, rec.index, sha1Hex(rec.bytes), list);
 }
@@ -113,21 +129,12 @@ export async function listFailed(
     const items = raws.map((bytes, i) => toJob({ index: first + i, bytes, raw: bytes.toString("utf8") }, list)).reverse();
     return { page, perPage, total, items };
   }
-  const match = compileFilter(opts.filter);
   let total = 0;
   const items: FailedJob[] = [];
-  await scanRecords(
-    conn,
-    key,
-    (chunk) => {
-      for (const rec of chunk) {
-        if (!match(rec.raw)) continue;
-        if (total >= start && total <= stop) items.push(toJob(rec, list));
-        total++;
-      }
-    },
-    { grep: grepNeedles(opts.filter) },
-  );
+  await scanMatching(conn, key, opts.filter, (rec) => {
+    if (total >= start && total <= stop) items.push(toJob(rec, list));
+    total++;
+  });
   return { page, perPage, total, items };
 }
 
@@ -247,29 +254,26 @@ export async function groupFailed(conn: Connection, filter?: FailedFilter, opts:
   const groups = grew ? new Map([...prev.groups].map(([g, v]) => [g, { ...v }])) : new Map<string, FailedGroup>();
   const from = grew ? prev.len : 0;
   if (len > from) {
-    const match = compileFilter(filter);
     // Newest first, so the first record seen of a group in this pass is its newest sample.
     const sampled = new Set<string>();
-    await scanRecords(
+    await scanMatching(
       conn,
       key,
-      (chunk) => {
-        for (const rec of chunk) {
-          if (!match(rec.raw)) continue;
-          // Decoding with a dummy digest; the real one is computed for the group's sample only.
-          const job = decodeFailedRecord(rec.raw, rec.index, "", list);
-          const className = job.payload.displayClass ?? job.payload.className ?? "";
-          const g = `${className}\u0000${job.exception}`;
-          const hit = groups.get(g);
-          if (!hit) groups.set(g, { className, exception: job.exception, count: 1, sampleId: toJob(rec, list).id });
-          else {
-            hit.count++;
-            if (!sampled.has(g)) hit.sampleId = toJob(rec, list).id;
-          }
-          sampled.add(g);
+      filter,
+      (rec) => {
+        // Decoding with a dummy digest; the real one is computed for the group's sample only.
+        const job = decodeFailedRecord(rec.raw, rec.index, "", list);
+        const className = job.payload.displayClass ?? job.payload.className ?? "";
+        const g = `${className}\u0000${job.exception}`;
+        const hit = groups.get(g);
+        if (!hit) groups.set(g, { className, exception: job.exception, count: 1, sampleId: toJob(rec, list).id });
+        else {
+          hit.count++;
+          if (!sampled.has(g)) hit.sampleId = toJob(rec, list).id;
         }
+        sampled.add(g);
       },
-      { from, to: len - 1, grep: grepNeedles(filter) },
+      { from, to: len - 1 },
     );
   }
   cache.delete(cacheKey);
