@@ -21,6 +21,8 @@ export interface KeyValueData {
   value: KeyValue;
   /** Strings longer than this many bytes are cut (the engine's MAX_STRING_BYTES). */
   maxStringBytes: number;
+  /** Set (to the namespace) when the key is outside it: not read. */
+  outsideNamespace?: string;
 }
 
 const th = "py-1 pr-4 font-normal";
@@ -139,7 +141,11 @@ export function KeyValueView({ initial, locale, perPageChoices }: { initial: Key
         {v.type !== "none" && <span>{t("stats.keys.ttl")}: {ttlText(t, v.ttl)}</span>}
       </p>
       <LiveControl locale={locale} {...settings} updatedAt={q.dataUpdatedAt} failed={q.isError} />
-      <Body t={t} v={v} q={query} maxStringBytes={q.data.maxStringBytes} choices={perPageChoices} />
+      {q.data.outsideNamespace !== undefined ? (
+        <p className="text-zinc-500" data-outside>{t("stats.key.outside", { ns: q.data.outsideNamespace })}</p>
+      ) : (
+        <Body t={t} v={v} q={query} maxStringBytes={q.data.maxStringBytes} choices={perPageChoices} />
+      )}
     </div>
   );
 }

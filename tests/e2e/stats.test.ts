@@ -230,6 +230,27 @@ describe("working, stats and key browser pages", () => {
     expect(clientErrors(browser)).toEqual([]);
   });
 
+  it("keeps to the Resque namespace: other applications' keys are neither listed nor read", async () => {
+    const secret = `other-app-${namespace}:session`;
+    await redis.set(secret, "token-of-another-app");
+    try {
+      // A pattern outside the namespace is read as relative to it.
+      const listed = await getJson<{ query: { match: string }; keys: { key: string }[] }>(web, `/api/keys?match=${encodeURIComponent("other-app-*")}&per=100`);
+      expect(listed.status).toBe(200);
+      expect(listed.body.query.match).toBe(`${namespace}:other-app-*`);
+      expect(listed.body.keys).toEqual([]);
+      const value = await getJson<{ value: { type: string }; outsideNamespace?: string }>(web, `/api/keys/value?key=${encodeURIComponent(secret)}`);
+      expect(value.body).toMatchObject({ value: { type: "none" }, outsideNamespace: `${namespace}:` });
+      expect(JSON.stringify(value.body)).not.toContain("token-of-another-app");
+      const { page } = browser;
+      await page.goto(`${web.url}/stats/key?key=${encodeURIComponent(secret)}`);
+      await page.getByText(`Only keys under the Resque namespace ${namespace}: are shown here.`).waitFor();
+      expect(await page.locator("main").innerText()).not.toContain("token-of-another-app");
+    } finally {
+      await redis.del(secret);
+    }
+  });
+
   it("renders working, stats and a key page in dark mode in a zh-CN browser", { timeout: 120_000 }, async () => {
     const dark = await openBrowser({ colorScheme: "dark", locale: "zh-CN" });
     try {

@@ -17,13 +17,24 @@ export const KEY_TYPES = ["string", "list", "set", "zset", "hash", "stream"] as 
 const MAX_SCAN_STEPS = 10;
 const MAX_PATTERN = 500;
 
-function defaultMatch(): string {
-  return getConnection().keys.ns.replace(/[*?[\]\\]/g, "\\$&") + "*";
+/** The namespace as a MATCH prefix (it may itself hold glob characters, to be taken literally). */
+function nsPattern(): string {
+  return getConnection().keys.ns.replace(/[*?[\]\\]/g, "\\$&");
 }
 
-/** The key browser's query string, cleaned: unknown types and malformed cursors are dropped, not errors. */
+function defaultMatch(): string {
+  return nsPattern() + "*";
+}
+
+/**
+ * The key browser's query string, cleaned: unknown types and malformed cursors are dropped, not
+ * errors. The browser shows the Resque namespace only (as resque-web does): a shared Redis may
+ * hold other applications' secrets, and viewers may read here. A pattern that does not start
+ * with the namespace is taken as relative to it (`queue:*` → `resque:queue:*`).
+ */
 export function keysQueryFrom(get: (name: string) => string | null | undefined): KeysQuery {
-  const match = (get("match") ?? "").slice(0, MAX_PATTERN) || defaultMatch();
+  const typed = (get("match") ?? "").slice(0, MAX_PATTERN);
+  const match = !typed ? defaultMatch() : typed.startsWith(nsPattern()) ? typed : nsPattern() + typed;
   const type = get("type") ?? "";
   const cursor = get("cursor") ?? "";
   return {
@@ -60,6 +71,8 @@ export function keyValueQueryFrom(get: (name: string) => string | null | undefin
 
 /** One key's value, paged by type (strings cut at MAX_STRING_BYTES). 2 round trips. */
 export async function readKeyValue(q: KeyValueQuery): Promise<KeyValueData> {
+  const ns = getConnection().keys.ns;
+  if (q.key && !q.key.startsWith(ns)) return { query: q, value: { key: q.key, ttl: -2, type: "none" }, maxStringBytes: MAX_STRING_BYTES, outsideNamespace: ns };
   const value = q.key ? await getKeyValue(getConnection(), q.key, { page: q.page, perPage: q.perPage, cursor: q.cursor }) : ({ key: "", ttl: -2, type: "none" } as const);
   return { query: q, value, maxStringBytes: MAX_STRING_BYTES };
 }
