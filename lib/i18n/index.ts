@@ -4,6 +4,7 @@
 import { messages, type MessageKey } from "./messages";
 
 export type { MessageKey };
+export { isMessageKey } from "./messages";
 export const LOCALES = ["en", "zh-CN"] as const;
 export type Locale = (typeof LOCALES)[number];
 export const LOCALE_COOKIE = "lang";

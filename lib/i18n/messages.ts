@@ -27,3 +27,8 @@ function merge(pick: (a: (typeof areas)[number]) => Record<string, string>): Rec
 }
 
 export const messages = { en: merge((a) => a.en), "zh-CN": merge((a) => a.zhCN) };
+
+/** Whether a key built at run time (an engine's problem code, say) is one of ours. */
+export function isMessageKey(key: string): key is MessageKey {
+  return Object.hasOwn(messages.en, key);
+}

@@ -14,11 +14,19 @@ export type ScheduleField = "name" | "class" | "cron" | "every" | "timezone" | "
  * A schedule was refused (nothing was stored) or a stored entry cannot be used. `field` names the
  * offending input; `code` is `ErrorCode.InvalidArgs` like every other validation error.
  */
+/**
+ * A schedule refused, naming the field. `problem` names what is wrong and its values, so a
+ * dashboard can say it in its reader's language; `message` is the English sentence.
+ */
 export class InvalidScheduleError extends ResqueError {
   readonly field: ScheduleField;
-  constructor(field: ScheduleField, message: string) {
+  readonly problem: string;
+  readonly values: Record<string, string>;
+  constructor(field: ScheduleField, message: string, problem = "invalid", values: Record<string, string> = {}) {
     super(ErrorCode.InvalidArgs, message, "InvalidSchedule");
     this.field = field;
+    this.problem = problem;
+    this.values = values;
   }
 }
 
@@ -150,14 +158,16 @@ export function compileCron(expr: string, defaultTimezone = "UTC"): CompiledCron
   const { pattern, timezone } = splitCronZone(expr);
   const effectiveTimezone = timezone ?? defaultTimezone;
   if (!isValidTimeZone(effectiveTimezone)) {
-    throw new InvalidScheduleError("timezone", `Unknown time zone "${effectiveTimezone}": use an IANA name such as "Asia/Shanghai" or "UTC"`);
+    throw new InvalidScheduleError("timezone", `Unknown time zone "${effectiveTimezone}": use an IANA name such as "Asia/Shanghai" or "UTC"`, "zoneUnknown", {
+      zone: effectiveTimezone,
+    });
   }
   let cron: Cron;
   try {
     cron = new Cron(pattern, { timezone: effectiveTimezone, paused: true, mode: "5-or-6-parts" });
   } catch (e) {
     const reason = (e instanceof Error ? e.message : String(e)).replace(/^CronPattern:\s*/, "");
-    throw new InvalidScheduleError("cron", `Invalid cron expression "${pattern}": ${reason}`);
+    throw new InvalidScheduleError("cron", `Invalid cron expression "${pattern}": ${reason}`, "cronInvalid", { cron: pattern, reason });
   }
   return { pattern, timezone, effectiveTimezone, cron };
 }

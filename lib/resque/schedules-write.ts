@@ -65,7 +65,7 @@ const MANAGED_KEYS = new Set(["class", "cron", "every", "queue", "args", "descri
 /** Checks a schedule name: 1–200 characters, no control characters. */
 export function assertScheduleName(name: unknown): asserts name is string {
   if (typeof name !== "string" || name.length === 0 || name.length > 200 || /[\x00-\x1f\x7f]/.test(name)) {
-    throw new InvalidScheduleError("name", "Schedule name must be 1–200 characters without control characters");
+    throw new InvalidScheduleError("name", "Schedule name must be 1–200 characters without control characters", "name");
   }
 }
 
@@ -79,39 +79,39 @@ export function buildScheduleConfig(input: ScheduleInput, opts: SaveScheduleOpti
   assertScheduleName(input.name);
   const className = input.className;
   if (typeof className !== "string" || className.trim() === "" || /[\x00-\x1f\x7f]/.test(className)) {
-    throw new InvalidScheduleError("class", "Job class is required");
+    throw new InvalidScheduleError("class", "Job class is required", "classRequired");
   }
   const known = opts.registry?.get(className);
   if (opts.registry && !known && !opts.allowUnknownClass) {
-    throw new InvalidScheduleError("class", `No job class is registered under the name "${className}"`);
+    throw new InvalidScheduleError("class", `No job class is registered under the name "${className}"`, "classUnknown", { class: className });
   }
   const hasCron = typeof input.cron === "string" && input.cron.trim() !== "";
   const hasEvery = typeof input.every === "string" && input.every.trim() !== "";
-  if (hasCron && hasEvery) throw new InvalidScheduleError("cron", "Give either a cron expression or an every interval, not both");
-  if (!hasCron && !hasEvery) throw new InvalidScheduleError("cron", "A schedule needs a cron expression or an every interval");
+  if (hasCron && hasEvery) throw new InvalidScheduleError("cron", "Give either a cron expression or an every interval, not both", "cronAndEvery");
+  if (!hasCron && !hasEvery) throw new InvalidScheduleError("cron", "A schedule needs a cron expression or an every interval", "timingMissing");
   const timing: Record<string, string> = {};
   if (hasCron) {
     const split = splitCronZone(input.cron!);
     const tz = input.timezone?.trim() || undefined;
     if (tz && split.timezone && tz !== split.timezone) {
-      throw new InvalidScheduleError("timezone", `The cron expression already names the time zone "${split.timezone}"`);
+      throw new InvalidScheduleError("timezone", `The cron expression already names the time zone "${split.timezone}"`, "zoneConflict", { zone: split.timezone });
     }
     const zone = split.timezone ?? tz;
     const cronString = zone ? `${split.pattern} ${zone}` : split.pattern;
     const compiled = compileCron(cronString);
-    if (cronNextAfter(compiled, Date.now()) === null) throw new InvalidScheduleError("cron", `Cron expression "${split.pattern}" never matches a future date`);
+    if (cronNextAfter(compiled, Date.now()) === null) throw new InvalidScheduleError("cron", `Cron expression "${split.pattern}" never matches a future date`, "cronNever", { cron: split.pattern });
     timing.cron = cronString;
   } else {
-    if (input.timezone?.trim()) throw new InvalidScheduleError("timezone", "A time zone applies to cron expressions only");
+    if (input.timezone?.trim()) throw new InvalidScheduleError("timezone", "A time zone applies to cron expressions only", "zoneOnlyCron");
     const text = input.every!.trim();
     const d = parseEvery(text);
-    if (!d) throw new InvalidScheduleError("every", `Invalid every interval "${text}": use a duration such as "10s", "15m", "2h" or "1d"`);
-    if (d.ms < MIN_EVERY_MS) throw new InvalidScheduleError("every", `The every interval "${text}" is shorter than 1 second`);
+    if (!d) throw new InvalidScheduleError("every", `Invalid every interval "${text}": use a duration such as "10s", "15m", "2h" or "1d"`, "everyInvalid", { every: text });
+    if (d.ms < MIN_EVERY_MS) throw new InvalidScheduleError("every", `The every interval "${text}" is shorter than 1 second`, "everyTooShort", { every: text });
     // Store what Ruby's rufus-scheduler can read: long forms like "15mins" become "15m".
     timing.every = d.rufus ? text : formatEvery(d.ms);
   }
   const queue = input.queue?.trim() || known?.queue || "default";
-  if (!QUEUE_NAME.test(queue)) throw new InvalidScheduleError("queue", new InvalidQueueNameError(queue).message);
+  if (!QUEUE_NAME.test(queue)) throw new InvalidScheduleError("queue", new InvalidQueueNameError(queue).message, "queueInvalid", { queue });
   let configArgs: unknown;
   let payloadArgs: unknown[];
   if (input.argsArray !== undefined) {
@@ -126,13 +126,15 @@ export function buildScheduleConfig(input: ScheduleInput, opts: SaveScheduleOpti
   try {
     JSON.stringify(configArgs);
   } catch (e) {
-    throw new InvalidScheduleError("args", `Args cannot be stored as JSON: ${e instanceof Error ? e.message : String(e)}`);
+    throw new InvalidScheduleError("args", `Args cannot be stored as JSON: ${e instanceof Error ? e.message : String(e)}`, "argsInvalid", {
+      error: e instanceof Error ? e.message : String(e),
+    });
   }
   if (known) {
     try {
       JobRegistry.validate(known, className, payloadArgs[0]);
     } catch (e) {
-      if (e instanceof InvalidArgsError) throw new InvalidScheduleError("args", e.message);
+      if (e instanceof InvalidArgsError) throw new InvalidScheduleError("args", e.message, "argsInvalid", { error: e.message });
       throw e;
     }
   }
@@ -163,7 +165,7 @@ export async function saveSchedule(conn: Connection, input: ScheduleInput, opts:
   const k = conn.keys;
   for (let attempt = 0; attempt < 5; attempt++) {
     const existing = await conn.redis.hget(k.persistentSchedules, input.name);
-    if (existing !== null && opts.create) throw new InvalidScheduleError("name", `A schedule named "${input.name}" already exists`);
+    if (existing !== null && opts.create) throw new InvalidScheduleError("name", `A schedule named "${input.name}" already exists`, "exists", { name: input.name });
     let extras: Record<string, unknown> = {};
     let wasEnabled = true;
     if (existing !== null) {
@@ -181,7 +183,7 @@ export async function saveSchedule(conn: Connection, input: ScheduleInput, opts:
     const resetSlot = enabled && !wasEnabled ? "1" : "0";
     const ok = await conn.run<number>("schedule-save", [k.persistentSchedules, k.schedulesChanged, k.scheduleLastSlot], [input.name, raw, mode, existing ?? "", resetSlot]);
     if (ok === 1) return { name: input.name, raw, created: existing === null };
-    if (opts.create) throw new InvalidScheduleError("name", `A schedule named "${input.name}" already exists`);
+    if (opts.create) throw new InvalidScheduleError("name", `A schedule named "${input.name}" already exists`, "exists", { name: input.name });
   }
   throw new StaleItemError(`Schedule "${input.name}"`);
 }
@@ -189,7 +191,7 @@ export async function saveSchedule(conn: Connection, input: ScheduleInput, opts:
 /** Throws when `name` exists only in RS ≤ 4.1's `schedules` hash, which we never write. */
 async function assertNotLegacyOnly(conn: Connection, name: string): Promise<void> {
   if (await conn.redis.hexists(conn.keys.legacySchedules, name)) {
-    throw new InvalidScheduleError("entry", `Schedule "${name}" is a legacy (resque-scheduler ≤ 4.1) entry and is read-only; create a new schedule instead`);
+    throw new InvalidScheduleError("entry", `Schedule "${name}" is a legacy (resque-scheduler ≤ 4.1) entry and is read-only; create a new schedule instead`, "legacy", { name });
   }
 }
 
@@ -211,7 +213,7 @@ export async function setScheduleEnabled(conn: Connection, name: string, enabled
     }
     const parsed = tryParse(raw);
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-      throw new InvalidScheduleError("entry", `Schedule "${name}" is not a JSON object and cannot be changed; save it again or delete it`);
+      throw new InvalidScheduleError("entry", `Schedule "${name}" is not a JSON object and cannot be changed; save it again or delete it`, "notObject", { name });
     }
     const was = isEnabledRaw(raw);
     if (was === enabled) return true;

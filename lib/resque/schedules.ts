@@ -204,7 +204,10 @@ export interface RunNowOptions {
 export async function runScheduleNow(conn: Connection, name: string, opts: RunNowOptions = {}): Promise<FiredSchedule | null> {
   const info = await getSchedule(conn, name, { registry: opts.registry });
   if (!info) return null;
-  if (!info.className || !info.queue) throw new InvalidScheduleError("entry", `Schedule "${name}" cannot be run: ${info.error ?? "no class or queue"}`);
+  if (!info.className || !info.queue) throw new InvalidScheduleError("entry", `Schedule "${name}" cannot be run: ${info.error ?? "no class or queue"}`, "cannotRun", {
+      name,
+      reason: info.error ?? "no class or queue",
+    });
   const nowMs = opts.nowMs ?? Date.now();
   const { id, payload } = buildPayload(info as DecodedSchedule, nowMs, opts.strictRubyPayload);
   const k = conn.keys;

@@ -1,3 +1,4 @@
+import { isMessageKey } from "@/lib/i18n";
 import { afterAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import {
@@ -125,6 +126,8 @@ describe("schedule entries in resque-scheduler's Redis layout", () => {
       const e = await rejection(saveSchedule(conn, input, { registry }));
       expect(e.message).toEqual(message);
       expect(e.code).toBe("INVALID_ARGS");
+      // Each refusal names its problem, and the dashboard has words for it in both languages.
+      expect(isMessageKey(`schedules.error.${e.problem}`), e.problem).toBe(true);
     }
     expect(await redis.exists(k.persistentSchedules, k.schedulesChanged, k.scheduleLastSlot)).toBe(0);
     // The same unknown class is accepted on request: a php or Ruby worker may run it.

@@ -7,7 +7,7 @@ import type { Translate } from "@/lib/i18n";
 import type { ActionResult } from "@/components/resque/confirm-button";
 import type { ScheduleFormField, ScheduleFormResult } from "@/components/resque/schedules-form";
 import { auditedAction } from "../../action";
-import { checkScheduleForm } from "./form";
+import { checkScheduleForm, scheduleProblem } from "./form";
 
 function validName(name: unknown): name is string {
   try {
@@ -28,7 +28,7 @@ function scheduleAction(action: string, name: string, perform: (t: Translate) =>
       try {
         return await perform(t);
       } catch (e) {
-        if (e instanceof InvalidScheduleError) return { ok: false, message: e.message };
+        if (e instanceof InvalidScheduleError) return { ok: false, message: scheduleProblem(t, e) };
         throw e;
       }
     },
@@ -91,7 +91,7 @@ export async function saveScheduleAction(mode: "create" | "edit", form: unknown)
       } catch (e) {
         if (!(e instanceof InvalidScheduleError)) throw e;
         field = e.field;
-        return { ok: false, message: e.message };
+        return { ok: false, message: scheduleProblem(t, e) };
       }
     },
     revalidate: ["/schedules"],

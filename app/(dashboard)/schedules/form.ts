@@ -1,5 +1,5 @@
 import { buildScheduleConfig, InvalidScheduleError, type ScheduleInput } from "@/lib/resque/index";
-import type { Translate } from "@/lib/i18n";
+import { isMessageKey, type Translate } from "@/lib/i18n";
 import type { ScheduleForm, ScheduleFormField } from "@/components/resque/schedules-form";
 
 const MAX_TEXT = 1000;
@@ -46,8 +46,14 @@ export function checkScheduleForm(form: unknown, t: Translate): { input: Schedul
   try {
     buildScheduleConfig(input);
   } catch (e) {
-    if (e instanceof InvalidScheduleError) return { field: e.field, message: e.message };
+    if (e instanceof InvalidScheduleError) return { field: e.field, message: scheduleProblem(t, e) };
     throw e;
   }
   return { input };
+}
+
+/** An engine refusal in the reader's language (the engine's English sentence for a problem it does not name). */
+export function scheduleProblem(t: Translate, e: InvalidScheduleError): string {
+  const key = `schedules.error.${e.problem}`;
+  return isMessageKey(key) ? t(key, e.values) : e.message;
 }
