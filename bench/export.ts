@@ -11,7 +11,9 @@
  * Targets (issue 5): ours ≥ half the CLI's rows/s at 1M rows; peak RSS at 1M ≤ 20 MiB above
  * that at 100k. Prints JSON lines, then a table; writes bench/.out/export.md.
  *
- * Env: BENCH_REPS (3), BENCH_EXPORT_ROWS (1000000; the small run is a tenth of it).
+ * Env: BENCH_REPS (3), BENCH_EXPORT_ROWS (1000000; the small run is a tenth of it),
+ * BENCH_NODE_FLAGS (extra node flags for our export's process, e.g. `--cpu-prof
+ * --cpu-prof-dir=bench/.out/prof`; not for real measurements).
  */
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -29,6 +31,7 @@ const REPS = Math.max(1, Math.floor(Number(process.env.BENCH_REPS ?? "3")));
 const BIG = Math.max(10_000, Math.floor(Number(process.env.BENCH_EXPORT_ROWS ?? "1000000")));
 const SMALL = Math.floor(BIG / 10);
 const SEED_ROWS = 10_000;
+const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? "").split(/\s+/).filter(Boolean);
 
 const log = (s: string) => process.stderr.write(`[bench:export] ${s}\n`);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -102,7 +105,7 @@ interface OursRun {
 
 function runOurs(child: string, dbFile: string, dir: string): Promise<OursRun> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [child, dbFile, dir], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
+    const p = spawn(process.execPath, [...NODE_FLAGS, child, dbFile, dir], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
     let out = "";
     p.stdout.on("data", (d: Buffer) => (out += d.toString()));
     p.on("error", reject);

@@ -10,7 +10,7 @@ import Papa from "papaparse";
 import { sql } from "kysely";
 import { SMTPServer } from "smtp-server";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { closeDb, createAdmin, createExport, getDb, getExport, listNotifications, seedDemo, type Db } from "@/lib/db";
+import { closeDb, createAdmin, createExport, getDb, getExport, listNotifications, orderProducts, seedDemo, whereProductFilter, type Db, type ExportSelection } from "@/lib/db";
 import { EXPORT_FILE_PATTERN, PRODUCT_CSV_HEADER, exportTmpDir, runProductExport } from "@/lib/export";
 import { Client, Scheduler, Worker } from "@/lib/resque";
 import { createRegistry } from "@/jobs/index";
@@ -207,6 +207,33 @@ describe("BatchExportJob", () => {
     expect(partSeen.every((n) => n.endsWith(".part"))).toBe(true);
     expect(sizes.every((s) => s === result.sizeBytes)).toBe(true);
     expect(readdirSync(exportTmpDir(exportDir))).toEqual([]);
+  });
+
+  it("reads every sort in the list's order, page by page, when equal sort keys straddle page boundaries", async () => {
+    await seedDemo(db, { products: 600, users: 1 });
+    // Five prices and three stock levels: every 7-row page boundary falls inside a run of equal keys.
+    await sql`update products set price_cents = (id % 5) * 100, stock = id % 3`.execute(db);
+    const selections: ExportSelection[] = [
+      { filter: {} },
+      { filter: { sort: "-price" } },
+      { filter: { sort: "stock", status: "active" } },
+      { filter: { sort: "-updated", q: "a" } },
+      // Served by the one-pass fallback: no index gives this order, and name sorts by the cleaned name.
+      { filter: { category: "books", sort: "stock" } },
+      { filter: { sort: "-name" } },
+      { ids: [5, 3, 599, 1, 42] },
+    ];
+    for (const selection of selections) {
+      const expected =
+        "ids" in selection
+          ? [...selection.ids].sort((a, b) => a - b)
+          : (await orderProducts(whereProductFilter(db.selectFrom("products").select("id"), selection.filter), selection.filter.sort).execute()).map((r) => r.id);
+      const record = await createExport(db, { admin: null, selection });
+      const result = await runProductExport({ db, exportId: record.id, selection, chunkRows: 7 });
+      const ids = readCsv(result.path).rows.slice(1).map((r) => Number(r[0]));
+      expect(ids, JSON.stringify(selection)).toEqual(expected);
+      expect(result.rows).toBe(expected.length);
+    }
   });
 
   it("works as php enqueues it (no export record, filters as a map or php's empty []), and a bad filter fails with the reason", async () => {
