@@ -23,7 +23,7 @@ describe("retryPlan", () => {
   const now = 1_800_000_000_000;
   it("counts attempts in args[0]._attempt and stops when they run out", () => {
     const first = retryPlan(Job, decodePayload('{"class":"Job","args":[{"a":1}]}'), new Error("x"), now)!;
-    expect(first).toEqual({ attempt: 1, ts: 1_800_000_010, argsArray: [{ a: 1, _attempt: 1 }] });
+    expect(first).toEqual({ attempt: 1, attempts: 3, ts: 1_800_000_010, argsArray: [{ a: 1, _attempt: 1 }] });
     const second = retryPlan(Job, decodePayload('{"class":"Job","args":[{"a":1,"_attempt":1}]}'), new Error("x"), now)!;
     expect(second.ts).toBe(1_800_000_060);
     expect(retryPlan(Job, decodePayload('{"class":"Job","args":[{"a":1,"_attempt":2}]}'), new Error("x"), now)).toBeUndefined();
