@@ -10,6 +10,7 @@ import { useCanWrite } from "./providers";
 import { ConfirmButton } from "./resque/confirm-button";
 import { Pager } from "./resque/pager";
 import { When } from "./when";
+import { DataTable } from "@/components/data-table";
 
 export interface AccountsActions {
   add: (input: { email: string; role: string } & PasswordInput) => Promise<AccountResult>;
@@ -18,7 +19,6 @@ export interface AccountsActions {
   remove: (id: number) => Promise<AccountResult>;
 }
 
-const th = "py-1 pr-4 font-normal";
 const td = "py-1.5 pr-4 align-top";
 const input = "rounded border border-zinc-300 bg-transparent px-2 py-1 disabled:opacity-50 aria-[invalid=true]:border-red-500 dark:border-zinc-700 dark:aria-[invalid=true]:border-red-500";
 const button = "rounded border border-zinc-300 px-2 py-0.5 text-sm hover:bg-zinc-100 disabled:opacity-50 dark:border-zinc-700 dark:hover:bg-zinc-800";
@@ -232,55 +232,52 @@ export function AccountsList({
         </p>
       )}
       {pager}
-      <table className="w-full text-sm">
-        <thead className="text-left text-zinc-500">
-          <tr>
-            <th className={th}>{t("accounts.email")}</th>
-            <th className={th}>{t("accounts.role")}</th>
-            <th className={th}>{t("accounts.created")}</th>
-            <th className={th}>{t("accounts.lastSignIn")}</th>
-            <th className={th}>{t("accounts.actions")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {accounts.items.map((a) => {
-            const other: Role = a.role === "admin" ? "viewer" : "admin";
-            return (
-              <tr key={a.id} data-account={a.email} className="border-t border-zinc-100 dark:border-zinc-900">
-                <td className={`${td} whitespace-nowrap font-mono`}>
-                  {a.email}
-                  {a.id === meId && <span className="ml-2 rounded bg-green-100 px-1.5 py-0.5 font-sans text-xs text-green-900 dark:bg-green-900 dark:text-green-100">{t("accounts.you")}</span>}
-                </td>
-                <td className={td}>
-                  <span data-role={a.role} className={`whitespace-nowrap rounded px-1.5 py-0.5 text-xs font-medium ${ROLE_BADGE[a.role]}`}>{t(`role.${a.role}`)}</span>
-                </td>
-                <td className={`${td} whitespace-nowrap`}><When t={t} ms={a.createdAtMs} nowMs={nowMs} /></td>
-                <td className={`${td} whitespace-nowrap`}>{a.lastSignInAtMs === null ? t("accounts.never") : <When t={t} ms={a.lastSignInAtMs} nowMs={nowMs} />}</td>
-                <td className={td}>
-                  <div className="flex flex-wrap items-start gap-2">
-                    <ConfirmButton
-                      locale={locale}
-                      label={other === "admin" ? t("accounts.makeAdmin") : t("accounts.makeViewer")}
-                      question={t(other === "admin" ? "accounts.makeAdminConfirm" : "accounts.makeViewerConfirm", { email: a.email })}
-                      action={() => actions.setRole(a.id, other)}
-                      danger={other === "viewer"}
-                    />
-                    <ResetPassword t={t} account={a} minLength={minPasswordLength} reset={actions.resetPassword} />
-                    <ConfirmButton
-                      locale={locale}
-                      label={t("accounts.remove")}
-                      question={t("accounts.removeConfirm", { email: a.email })}
-                      action={() => actions.remove(a.id)}
-                      onDone={(r) => setNotice(r.ok ? r : null)}
-                      danger
-                    />
-                  </div>
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <DataTable
+        columns={[
+          { label: t("accounts.email") },
+          { label: t("accounts.role") },
+          { label: t("accounts.created") },
+          { label: t("accounts.lastSignIn") },
+          { label: t("accounts.actions") },
+        ]}
+      >
+        {accounts.items.map((a) => {
+          const other: Role = a.role === "admin" ? "viewer" : "admin";
+          return (
+            <tr key={a.id} data-account={a.email} className="border-t border-zinc-100 dark:border-zinc-900">
+              <td className={`${td} whitespace-nowrap font-mono`}>
+                {a.email}
+                {a.id === meId && <span className="ml-2 rounded bg-green-100 px-1.5 py-0.5 font-sans text-xs text-green-900 dark:bg-green-900 dark:text-green-100">{t("accounts.you")}</span>}
+              </td>
+              <td className={td}>
+                <span data-role={a.role} className={`whitespace-nowrap rounded px-1.5 py-0.5 text-xs font-medium ${ROLE_BADGE[a.role]}`}>{t(`role.${a.role}`)}</span>
+              </td>
+              <td className={`${td} whitespace-nowrap`}><When t={t} ms={a.createdAtMs} nowMs={nowMs} /></td>
+              <td className={`${td} whitespace-nowrap`}>{a.lastSignInAtMs === null ? t("accounts.never") : <When t={t} ms={a.lastSignInAtMs} nowMs={nowMs} />}</td>
+              <td className={td}>
+                <div className="flex flex-wrap items-start gap-2">
+                  <ConfirmButton
+                    locale={locale}
+                    label={other === "admin" ? t("accounts.makeAdmin") : t("accounts.makeViewer")}
+                    question={t(other === "admin" ? "accounts.makeAdminConfirm" : "accounts.makeViewerConfirm", { email: a.email })}
+                    action={() => actions.setRole(a.id, other)}
+                    danger={other === "viewer"}
+                  />
+                  <ResetPassword t={t} account={a} minLength={minPasswordLength} reset={actions.resetPassword} />
+                  <ConfirmButton
+                    locale={locale}
+                    label={t("accounts.remove")}
+                    question={t("accounts.removeConfirm", { email: a.email })}
+                    action={() => actions.remove(a.id)}
+                    onDone={(r) => setNotice(r.ok ? r : null)}
+                    danger
+                  />
+                </div>
+              </td>
+            </tr>
+          );
+        })}
+      </DataTable>
       {accounts.total > accounts.perPage && pager}
     </div>
   );

@@ -3,13 +3,13 @@ import type { AuditEntry, AuditPage } from "@/lib/db/audit";
 import { translator, type Locale, type MessageKey, type Translate } from "@/lib/i18n";
 import { Pager } from "./resque/pager";
 import { When } from "./when";
+import { DataTable } from "@/components/data-table";
 
 export interface AuditFilters {
   action: string;
   actor: string;
 }
 
-const th = "py-1 pr-3 font-normal";
 const td = "py-1.5 pr-3 align-top";
 const input = "h-8 rounded border border-zinc-300 bg-transparent px-2 dark:border-zinc-700";
 const ITEMS_SHOWN = 3;
@@ -99,38 +99,35 @@ export function AuditLog({ locale, log, actions, filters, perPageChoices, nowMs 
       ) : (
         <>
           {pager}
-          <table className="w-full table-fixed text-sm">
-            <thead className="text-left text-zinc-500">
-              <tr>
-                <th className={`${th} w-40`}>{t("audit.when")}</th>
-                <th className={`${th} w-40`}>{t("audit.who")}</th>
-                <th className={`${th} w-32`}>{t("audit.action")}</th>
-                <th className={`${th} w-24`}>{t("audit.target")}</th>
-                <th className={`${th} w-44`}>{t("audit.items")}</th>
-                <th className={`${th} w-20`}>{t("audit.result")}</th>
-                <th className={th}>{t("audit.detail")}</th>
-                <th className={`${th} w-24`}>{t("audit.ip")}</th>
+          <DataTable fixed dense
+            columns={[
+              { label: t("audit.when"), className: "w-40" },
+              { label: t("audit.who"), className: "w-40" },
+              { label: t("audit.action"), className: "w-32" },
+              { label: t("audit.target"), className: "w-24" },
+              { label: t("audit.items"), className: "w-44" },
+              { label: t("audit.result"), className: "w-20" },
+              { label: t("audit.detail") },
+              { label: t("audit.ip"), className: "w-24" },
+            ]}
+          >
+            {log.items.map((e) => (
+              <tr key={e.id} data-audit-id={e.id} className="border-t border-zinc-100 dark:border-zinc-900">
+                <td className={td}><When t={t} ms={e.atMs} nowMs={nowMs} /></td>
+                <td className={`${td} break-all`}>
+                  {e.actorEmail ? <Link href={filterHref({ actor: e.actorEmail })} className="hover:underline">{e.actorEmail}</Link> : <span className="italic text-zinc-500">{who(t, e)}</span>}
+                </td>
+                <td className={`${td} break-all font-mono text-xs`}>
+                  <Link href={filterHref({ action: e.action })} className="hover:underline">{e.action}</Link>
+                </td>
+                <td className={`${td} break-all font-mono text-xs`}>{e.target ? <Expandable text={e.target} /> : "–"}</td>
+                <td className={td}><Items t={t} items={e.items} /></td>
+                <td className={td}><ResultBadge t={t} result={e.result} /></td>
+                <td className={td}>{e.detail ? <Expandable text={e.detail} /> : "–"}</td>
+                <td className={`${td} break-all font-mono text-xs`}>{e.ip ?? "–"}</td>
               </tr>
-            </thead>
-            <tbody>
-              {log.items.map((e) => (
-                <tr key={e.id} data-audit-id={e.id} className="border-t border-zinc-100 dark:border-zinc-900">
-                  <td className={td}><When t={t} ms={e.atMs} nowMs={nowMs} /></td>
-                  <td className={`${td} break-all`}>
-                    {e.actorEmail ? <Link href={filterHref({ actor: e.actorEmail })} className="hover:underline">{e.actorEmail}</Link> : <span className="italic text-zinc-500">{who(t, e)}</span>}
-                  </td>
-                  <td className={`${td} break-all font-mono text-xs`}>
-                    <Link href={filterHref({ action: e.action })} className="hover:underline">{e.action}</Link>
-                  </td>
-                  <td className={`${td} break-all font-mono text-xs`}>{e.target ? <Expandable text={e.target} /> : "–"}</td>
-                  <td className={td}><Items t={t} items={e.items} /></td>
-                  <td className={td}><ResultBadge t={t} result={e.result} /></td>
-                  <td className={td}>{e.detail ? <Expandable text={e.detail} /> : "–"}</td>
-                  <td className={`${td} break-all font-mono text-xs`}>{e.ip ?? "–"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </DataTable>
           {pager}
         </>
       )}

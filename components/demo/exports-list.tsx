@@ -9,8 +9,8 @@ import { useState } from "react";
 import { ConfirmButton, type ActionResult } from "../resque/confirm-button";
 import { LiveControl, useLivePoll } from "../resque/live-control";
 import { Pager } from "../resque/pager";
+import { DataTable } from "@/components/data-table";
 
-const th = "py-1 pr-4 font-normal";
 const td = "py-2 pr-4 align-top";
 
 function bytes(n: number): string {
@@ -86,58 +86,55 @@ export function ExportsList({ locale, initial, choices, retry }: { locale: Local
       ) : (
         <>
           <Pager t={t} path="/exports" page={data.page} perPage={data.perPage} total={data.total} choices={choices} />
-          <table className="w-full text-sm">
-            <thead className="text-left text-zinc-500">
-              <tr>
-                <th className={th}>#</th>
-                <th className={th}>{t("demo.exports.what")}</th>
-                <th className={th}>{t("demo.exports.status")}</th>
-                <th className={th}>{t("demo.exports.progress")}</th>
-                <th className={th}>{t("demo.exports.size")}</th>
-                <th className={th}>{t("demo.exports.duration")}</th>
-                <th className={th}>{t("demo.exports.file")}</th>
+          <DataTable
+            columns={[
+              { label: "#" },
+              { label: t("demo.exports.what") },
+              { label: t("demo.exports.status") },
+              { label: t("demo.exports.progress") },
+              { label: t("demo.exports.size") },
+              { label: t("demo.exports.duration") },
+              { label: t("demo.exports.file") },
+            ]}
+          >
+            {data.items.map((e) => (
+              <tr key={e.id} data-export={e.id} data-status={e.status} className="border-t border-zinc-100 dark:border-zinc-900">
+                <td className={`${td} tabular-nums`}>{e.id}</td>
+                <td className={`${td} max-w-64`}>
+                  {"ids" in e.selection ? (
+                    <span className="block">{t("demo.exports.selectedIds", { count: e.selection.ids.length })}</span>
+                  ) : (
+                    <span className="block break-words">{describeFilter(t, e.selection.filter)}</span>
+                  )}
+                  {/* Relative times differ by a second between the server's HTML and hydration. */}
+                  <span className="block text-xs text-zinc-500" suppressHydrationWarning>
+                    {e.adminEmail ?? "—"} · {formatWhen(t, e.createdAtMs, now).split(" · ")[0]}
+                  </span>
+                </td>
+                <td className={td}>
+                  <span className={`whitespace-nowrap rounded px-1.5 py-0.5 text-xs font-medium ${BADGE[e.status]}`}>{t(`demo.exportStatus.${e.status}`)}</span>
+                </td>
+                <td className={td}>
+                  <Progress t={t} e={e} />
+                </td>
+                <td className={`${td} whitespace-nowrap tabular-nums`}>{e.sizeBytes == null ? "–" : bytes(e.sizeBytes)}</td>
+                <td className={`${td} whitespace-nowrap tabular-nums`} suppressHydrationWarning>{e.startedAtMs == null ? "–" : seconds((e.finishedAtMs ?? now) - e.startedAtMs)}</td>
+                <td className={td}>
+                  {e.status === "done" && e.file && (
+                    <a href={`/uploads/export/${encodeURIComponent(e.file)}`} download className="break-all text-blue-700 hover:underline dark:text-blue-400">
+                      {t("demo.exports.download")} {e.file}
+                    </a>
+                  )}
+                  {e.status === "failed" && (
+                    <div className="space-y-1">
+                      <pre className="max-w-md whitespace-pre-wrap break-words text-xs text-red-700 dark:text-red-400">{e.error}</pre>
+                      <ConfirmButton locale={locale} label={t("demo.exports.retry")} action={() => retry(e.id)} onDone={retried} quiet />
+                    </div>
+                  )}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {data.items.map((e) => (
-                <tr key={e.id} data-export={e.id} data-status={e.status} className="border-t border-zinc-100 dark:border-zinc-900">
-                  <td className={`${td} tabular-nums`}>{e.id}</td>
-                  <td className={`${td} max-w-64`}>
-                    {"ids" in e.selection ? (
-                      <span className="block">{t("demo.exports.selectedIds", { count: e.selection.ids.length })}</span>
-                    ) : (
-                      <span className="block break-words">{describeFilter(t, e.selection.filter)}</span>
-                    )}
-                    {/* Relative times differ by a second between the server's HTML and hydration. */}
-                    <span className="block text-xs text-zinc-500" suppressHydrationWarning>
-                      {e.adminEmail ?? "—"} · {formatWhen(t, e.createdAtMs, now).split(" · ")[0]}
-                    </span>
-                  </td>
-                  <td className={td}>
-                    <span className={`whitespace-nowrap rounded px-1.5 py-0.5 text-xs font-medium ${BADGE[e.status]}`}>{t(`demo.exportStatus.${e.status}`)}</span>
-                  </td>
-                  <td className={td}>
-                    <Progress t={t} e={e} />
-                  </td>
-                  <td className={`${td} whitespace-nowrap tabular-nums`}>{e.sizeBytes == null ? "–" : bytes(e.sizeBytes)}</td>
-                  <td className={`${td} whitespace-nowrap tabular-nums`} suppressHydrationWarning>{e.startedAtMs == null ? "–" : seconds((e.finishedAtMs ?? now) - e.startedAtMs)}</td>
-                  <td className={td}>
-                    {e.status === "done" && e.file && (
-                      <a href={`/uploads/export/${encodeURIComponent(e.file)}`} download className="break-all text-blue-700 hover:underline dark:text-blue-400">
-                        {t("demo.exports.download")} {e.file}
-                      </a>
-                    )}
-                    {e.status === "failed" && (
-                      <div className="space-y-1">
-                        <pre className="max-w-md whitespace-pre-wrap break-words text-xs text-red-700 dark:text-red-400">{e.error}</pre>
-                        <ConfirmButton locale={locale} label={t("demo.exports.retry")} action={() => retry(e.id)} onDone={retried} quiet />
-                      </div>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </DataTable>
         </>
       )}
     </div>

@@ -6,6 +6,7 @@ import { useSelection } from "../use-selection";
 import { translator, type Locale, type MessageKey } from "@/lib/i18n";
 import type { ProductPage } from "@/lib/db/products";
 import { ConfirmButton, type ActionResult } from "../resque/confirm-button";
+import { DataTable } from "@/components/data-table";
 import { Pager } from "../resque/pager";
 
 export interface ProductsActions {
@@ -13,7 +14,6 @@ export interface ProductsActions {
   exportCsv: (input: { ids?: number[]; filter?: Record<string, string> }) => Promise<ActionResult>;
 }
 
-const th = "py-1 pr-4 font-normal";
 const td = "py-1 pr-4 align-middle";
 const field = "rounded border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-900";
 const SORTABLE = [
@@ -152,43 +152,42 @@ export function ProductsList({
       {products.total === 0 ? (
         <p className="text-zinc-500">{t("demo.products.empty")}</p>
       ) : (
-        <table className="w-full text-sm">
-          <thead className="text-left text-zinc-500">
-            <tr>
-              <th className={`${th} w-8`}>
-                <input type="checkbox" aria-label={t("demo.products.selectPage")} checked={selection.allOnPage} onChange={(e) => selection.togglePage(e.target.checked)} />
-              </th>
-              {SORTABLE.map(([key, label]) => (
-                <th key={key} className={th} aria-sort={sort === key ? "ascending" : sort === `-${key}` ? "descending" : undefined}>
-                  <Link href={sortHref(key)} className="hover:underline">
-                    {key === "id" ? label : t(label as MessageKey)}
-                    {sort === key ? " ↑" : sort === `-${key}` ? " ↓" : ""}
-                  </Link>
-                </th>
-              ))}
-              <th className={th}>{t("demo.products.category")}</th>
-              <th className={th}>{t("demo.products.status")}</th>
+        <DataTable
+          columns={[
+            {
+              label: <input type="checkbox" aria-label={t("demo.products.selectPage")} checked={selection.allOnPage} onChange={(e) => selection.togglePage(e.target.checked)} />,
+              className: "w-8",
+            },
+            ...SORTABLE.map(([key, label]) => ({
+              label: (
+                <Link href={sortHref(key)} className="hover:underline">
+                  {key === "id" ? label : t(label as MessageKey)}
+                  {sort === key ? " ↑" : sort === `-${key}` ? " ↓" : ""}
+                </Link>
+              ),
+              sort: sort === key ? ("ascending" as const) : sort === `-${key}` ? ("descending" as const) : undefined,
+            })),
+            { label: t("demo.products.category") },
+            { label: t("demo.products.status") },
+          ]}
+        >
+          {products.items.map((p) => (
+            <tr key={p.id} data-product={p.id} className="border-t border-zinc-100 dark:border-zinc-900">
+              <td className={td}>
+                <input type="checkbox" aria-label={t("demo.users.selectOne", { name: p.name })} checked={selection.has(p.id)} onChange={(e) => selection.toggle([p.id], e.target.checked)} />
+              </td>
+              <td className={`${td} tabular-nums`}>{p.id}</td>
+              <td className={td}>
+                <Link href={`/products/${p.id}`} className="text-blue-700 hover:underline dark:text-blue-400">{p.name}</Link>
+              </td>
+              <td className={`${td} tabular-nums`}>¥{p.price.toFixed(2)}</td>
+              <td className={`${td} tabular-nums`}>{p.stock.toLocaleString("en")}</td>
+              <td className={`${td} whitespace-nowrap tabular-nums text-zinc-500`}>{new Date(p.updatedAtMs).toISOString().slice(0, 10)}</td>
+              <td className={td}>{t(`demo.category.${p.category}` as MessageKey)}</td>
+              <td className={td}>{t(`demo.productStatus.${p.status}`)}</td>
             </tr>
-          </thead>
-          <tbody>
-            {products.items.map((p) => (
-              <tr key={p.id} data-product={p.id} className="border-t border-zinc-100 dark:border-zinc-900">
-                <td className={td}>
-                  <input type="checkbox" aria-label={t("demo.users.selectOne", { name: p.name })} checked={selection.has(p.id)} onChange={(e) => selection.toggle([p.id], e.target.checked)} />
-                </td>
-                <td className={`${td} tabular-nums`}>{p.id}</td>
-                <td className={td}>
-                  <Link href={`/products/${p.id}`} className="text-blue-700 hover:underline dark:text-blue-400">{p.name}</Link>
-                </td>
-                <td className={`${td} tabular-nums`}>¥{p.price.toFixed(2)}</td>
-                <td className={`${td} tabular-nums`}>{p.stock.toLocaleString("en")}</td>
-                <td className={`${td} whitespace-nowrap tabular-nums text-zinc-500`}>{new Date(p.updatedAtMs).toISOString().slice(0, 10)}</td>
-                <td className={td}>{t(`demo.category.${p.category}` as MessageKey)}</td>
-                <td className={td}>{t(`demo.productStatus.${p.status}`)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       )}
       {products.total > products.perPage && (
         <Pager t={t} path="/products" params={pagerParams} page={products.page} perPage={products.perPage} total={products.total} choices={choices} />

@@ -6,6 +6,7 @@ import { useSelection } from "../use-selection";
 import { translator, type Locale } from "@/lib/i18n";
 import type { UserPage } from "@/lib/db/users";
 import { ConfirmButton, type ActionResult } from "../resque/confirm-button";
+import { DataTable } from "@/components/data-table";
 import { Pager } from "../resque/pager";
 
 export interface UsersActions {
@@ -13,7 +14,6 @@ export interface UsersActions {
   email: (ids: number[], message: string, subject: string) => Promise<ActionResult>;
 }
 
-const th = "py-1 pr-4 font-normal";
 const td = "py-1 pr-4 align-middle";
 const input = "rounded border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-900";
 
@@ -67,34 +67,32 @@ export function UsersList({ locale, q, users, choices, actions }: { locale: Loca
       {users.total === 0 ? (
         <p className="text-zinc-500">{t("demo.users.empty")}</p>
       ) : (
-        <table className="w-full text-sm">
-          <thead className="text-left text-zinc-500">
-            <tr>
-              <th className={`${th} w-8`}>
-                <input type="checkbox" aria-label={t("demo.users.selectPage")} checked={selection.allOnPage} onChange={(e) => selection.togglePage(e.target.checked)} />
-              </th>
-              <th className={th}>ID</th>
-              <th className={th}>{t("demo.users.name")}</th>
-              <th className={th}>{t("demo.users.email")}</th>
-              <th className={th}>{t("demo.users.status")}</th>
+        <DataTable
+          columns={[
+            {
+              label: <input type="checkbox" aria-label={t("demo.users.selectPage")} checked={selection.allOnPage} onChange={(e) => selection.togglePage(e.target.checked)} />,
+              className: "w-8",
+            },
+            { label: "ID" },
+            { label: t("demo.users.name") },
+            { label: t("demo.users.email") },
+            { label: t("demo.users.status") },
+          ]}
+        >
+          {users.items.map((u) => (
+            <tr key={u.id} data-user={u.id} className="border-t border-zinc-100 dark:border-zinc-900">
+              <td className={td}>
+                <input type="checkbox" aria-label={t("demo.users.selectOne", { name: u.name })} checked={selection.has(u.id)} onChange={(e) => selection.toggle([u.id], e.target.checked)} />
+              </td>
+              <td className={`${td} tabular-nums`}>{u.id}</td>
+              <td className={td}>
+                <Link href={`/users/${u.id}`} className="text-blue-700 hover:underline dark:text-blue-400">{u.name}</Link>
+              </td>
+              <td className={td}>{u.email}</td>
+              <td className={td}>{t(`demo.userStatus.${u.status}`)}</td>
             </tr>
-          </thead>
-          <tbody>
-            {users.items.map((u) => (
-              <tr key={u.id} data-user={u.id} className="border-t border-zinc-100 dark:border-zinc-900">
-                <td className={td}>
-                  <input type="checkbox" aria-label={t("demo.users.selectOne", { name: u.name })} checked={selection.has(u.id)} onChange={(e) => selection.toggle([u.id], e.target.checked)} />
-                </td>
-                <td className={`${td} tabular-nums`}>{u.id}</td>
-                <td className={td}>
-                  <Link href={`/users/${u.id}`} className="text-blue-700 hover:underline dark:text-blue-400">{u.name}</Link>
-                </td>
-                <td className={td}>{u.email}</td>
-                <td className={td}>{t(`demo.userStatus.${u.status}`)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       )}
       {users.total > users.perPage && <Pager t={t} path="/users" params={params} page={users.page} perPage={users.perPage} total={users.total} choices={choices} />}
     </div>

@@ -14,6 +14,7 @@ import { ArgsPreview, argsText, formatTime } from "./job-text";
 import { Pager } from "./pager";
 import { formatWhen, utcInputValue } from "./delayed-time";
 import { ActionFlash, OverdueBadge, RetryBadge } from "./delayed-list";
+import { DataTable } from "@/components/data-table";
 
 export interface DelayedItemsData {
   timestamp: number;
@@ -28,7 +29,6 @@ export interface DelayedItemActions {
   reschedule: (raw: string, when: string) => Promise<ActionResult>;
 }
 
-const th = "py-1 pr-4 font-normal";
 const td = "py-1 pr-4 align-top";
 const input = "rounded border border-zinc-300 bg-transparent px-1 py-0.5 text-sm dark:border-zinc-700 dark:[color-scheme:dark]";
 
@@ -79,60 +79,57 @@ export function DelayedItems({ initial, locale, perPageChoices, actions }: { ini
       ) : (
         <>
           {pager}
-          <table className="w-full table-fixed text-sm">
-            <thead className="text-left text-zinc-500">
-              <tr>
-                <th className={`${th} w-10`}>#</th>
-                <th className={`${th} w-40`}>{t("queue.class")}</th>
-                <th className={`${th} w-28`}>{t("queues.name")}</th>
-                <th className={th}>{t("queue.args")}</th>
-                <th className={`${th} w-[25rem]`}>{t("delayed.actions")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.items.map((item) => {
-                const cls = item.payload.displayClass ?? "?";
-                return (
-                  <tr key={`${item.index}:${item.raw}`} data-item={item.index} className="border-t border-zinc-100 dark:border-zinc-900">
-                    <td className={`${td} tabular-nums text-zinc-500`}>{item.index + 1}</td>
-                    <td className={`${td} break-all`}>
-                      <span className="font-mono">{cls}</span>
-                      {item.retry && (
-                        <div className="mt-1 space-y-0.5 font-sans" data-retry={item.retry.attempt}>
-                          <RetryBadge label={t("delayed.retry", { attempt: item.retry.attempt, retries: item.retry.retries })} />
-                          <p className="text-xs text-zinc-500">{t("delayed.retryBecause", { when: formatWhen(t, Date.parse(item.retry.failedAt), nowMs), worker: item.retry.worker })}</p>
-                          <p className="text-xs text-red-700 dark:text-red-400">
-                            {item.retry.exception}: {item.retry.error}
-                          </p>
-                        </div>
-                      )}
-                    </td>
-                    <td className={`${td} break-all font-mono`}>{item.queue ?? t("delayed.noQueue")}</td>
-                    <td className={`${td} font-mono`}>
-                      <ArgsPreview text={argsText(item.payload)} />
-                    </td>
-                    <td className={td}>
-                      <div className="flex flex-col items-start gap-1.5">
-                        <span className="flex flex-wrap gap-2">
-                          <ConfirmButton locale={locale} label={t("delayed.enqueueNow")} action={() => actions.enqueueNow(item.raw)} onDone={done} quiet />
-                          <ConfirmButton
-                            locale={locale}
-                            label={t("delayed.delete")}
-                            question={t("delayed.deleteConfirm", { class: cls, time: formatTime(ms) })}
-                            action={() => actions.remove(item.raw)}
-                            onDone={done}
-                            quiet
-                            danger
-                          />
-                        </span>
-                        <Reschedule locale={locale} timestamp={timestamp} onReschedule={(when) => actions.reschedule(item.raw, when)} onDone={done} />
+          <DataTable fixed
+            columns={[
+              { label: "#", className: "w-10" },
+              { label: t("queue.class"), className: "w-40" },
+              { label: t("queues.name"), className: "w-28" },
+              { label: t("queue.args") },
+              { label: t("delayed.actions"), className: "w-[25rem]" },
+            ]}
+          >
+            {items.items.map((item) => {
+              const cls = item.payload.displayClass ?? "?";
+              return (
+                <tr key={`${item.index}:${item.raw}`} data-item={item.index} className="border-t border-zinc-100 dark:border-zinc-900">
+                  <td className={`${td} tabular-nums text-zinc-500`}>{item.index + 1}</td>
+                  <td className={`${td} break-all`}>
+                    <span className="font-mono">{cls}</span>
+                    {item.retry && (
+                      <div className="mt-1 space-y-0.5 font-sans" data-retry={item.retry.attempt}>
+                        <RetryBadge label={t("delayed.retry", { attempt: item.retry.attempt, retries: item.retry.retries })} />
+                        <p className="text-xs text-zinc-500">{t("delayed.retryBecause", { when: formatWhen(t, Date.parse(item.retry.failedAt), nowMs), worker: item.retry.worker })}</p>
+                        <p className="text-xs text-red-700 dark:text-red-400">
+                          {item.retry.exception}: {item.retry.error}
+                        </p>
                       </div>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+                    )}
+                  </td>
+                  <td className={`${td} break-all font-mono`}>{item.queue ?? t("delayed.noQueue")}</td>
+                  <td className={`${td} font-mono`}>
+                    <ArgsPreview text={argsText(item.payload)} />
+                  </td>
+                  <td className={td}>
+                    <div className="flex flex-col items-start gap-1.5">
+                      <span className="flex flex-wrap gap-2">
+                        <ConfirmButton locale={locale} label={t("delayed.enqueueNow")} action={() => actions.enqueueNow(item.raw)} onDone={done} quiet />
+                        <ConfirmButton
+                          locale={locale}
+                          label={t("delayed.delete")}
+                          question={t("delayed.deleteConfirm", { class: cls, time: formatTime(ms) })}
+                          action={() => actions.remove(item.raw)}
+                          onDone={done}
+                          quiet
+                          danger
+                        />
+                      </span>
+                      <Reschedule locale={locale} timestamp={timestamp} onReschedule={(when) => actions.reschedule(item.raw, when)} onDone={done} />
+                    </div>
+                  </td>
+                </tr>
+              );
+            })}
+          </DataTable>
           {pager}
         </>
       )}

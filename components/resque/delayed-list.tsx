@@ -12,6 +12,7 @@ import { LiveControl, useLivePoll } from "./live-control";
 import { formatTime } from "./job-text";
 import { Pager } from "./pager";
 import { formatRelative } from "./delayed-time";
+import { DataTable } from "@/components/data-table";
 
 export interface DelayedListData {
   counts: { total: number; due: number; timestamps: number };
@@ -22,7 +23,6 @@ export interface DelayedListData {
   nowMs: number;
 }
 
-const th = "py-1 pr-4 font-normal";
 const td = "py-1 pr-4 align-top";
 
 /** Marks a delayed job that is a retry of a failed attempt (our workers' retry policy). */
@@ -89,44 +89,41 @@ export function DelayedList({ initial, locale, perPageChoices, clearAll }: { ini
             </p>
           )}
           {pager}
-          <table className="w-full table-fixed text-sm">
-            <thead className="text-left text-zinc-500">
-              <tr>
-                <th className={`${th} w-96`}>{t("delayed.time")}</th>
-                <th className={`${th} w-20`}>{t("delayed.count")}</th>
-                <th className={th}>{t("delayed.first")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.items.map((row) => {
-                const ms = row.timestamp * 1000;
-                const first = row.first;
-                return (
-                  <tr key={row.timestamp} data-timestamp={row.timestamp} className="border-t border-zinc-100 dark:border-zinc-900">
-                    <td className={td}>
-                      <Link href={`/delayed/${row.timestamp}`} className="text-blue-700 underline-offset-2 hover:underline dark:text-blue-400">
-                        {formatRelative(t, ms - nowMs)}
-                      </Link>
-                      {ms <= nowMs && <OverdueBadge label={t("delayed.overdue")} />}
-                      <div className="text-xs tabular-nums text-zinc-500">{formatTime(ms)}</div>
-                    </td>
-                    <td className={`${td} tabular-nums`}>{n(row.count)}</td>
-                    <td className={`${td} break-all`}>
-                      {first && (
-                        <>
-                          <span className="font-mono">{first.payload.displayClass ?? "?"}</span>
-                          <span className="text-zinc-500"> → </span>
-                          <span className="font-mono">{first.queue ?? t("delayed.noQueue")}</span>
-                          {first.retry && <RetryBadge className="ml-2" label={t("delayed.retry", { attempt: first.retry.attempt, retries: first.retry.retries })} />}
-                          {row.count > 1 && <span className="ml-2 text-xs text-zinc-500">{t("delayed.more", { n: n(row.count - 1) })}</span>}
-                        </>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+          <DataTable fixed
+            columns={[
+              { label: t("delayed.time"), className: "w-96" },
+              { label: t("delayed.count"), className: "w-20" },
+              { label: t("delayed.first") },
+            ]}
+          >
+            {page.items.map((row) => {
+              const ms = row.timestamp * 1000;
+              const first = row.first;
+              return (
+                <tr key={row.timestamp} data-timestamp={row.timestamp} className="border-t border-zinc-100 dark:border-zinc-900">
+                  <td className={td}>
+                    <Link href={`/delayed/${row.timestamp}`} className="text-blue-700 underline-offset-2 hover:underline dark:text-blue-400">
+                      {formatRelative(t, ms - nowMs)}
+                    </Link>
+                    {ms <= nowMs && <OverdueBadge label={t("delayed.overdue")} />}
+                    <div className="text-xs tabular-nums text-zinc-500">{formatTime(ms)}</div>
+                  </td>
+                  <td className={`${td} tabular-nums`}>{n(row.count)}</td>
+                  <td className={`${td} break-all`}>
+                    {first && (
+                      <>
+                        <span className="font-mono">{first.payload.displayClass ?? "?"}</span>
+                        <span className="text-zinc-500"> → </span>
+                        <span className="font-mono">{first.queue ?? t("delayed.noQueue")}</span>
+                        {first.retry && <RetryBadge className="ml-2" label={t("delayed.retry", { attempt: first.retry.attempt, retries: first.retry.retries })} />}
+                        {row.count > 1 && <span className="ml-2 text-xs text-zinc-500">{t("delayed.more", { n: n(row.count - 1) })}</span>}
+                      </>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </DataTable>
           {pager}
         </>
       )}

@@ -8,8 +8,8 @@ import { LiveControl, useLivePoll } from "./live-control";
 import { failedSearch, isFiltered, type FailedQuery } from "./failed-query";
 import { FailedHeader, link } from "./failed-parts";
 import type { FailedGroupsData } from "./failed-list";
+import { DataTable } from "@/components/data-table";
 
-const th = "py-1 pr-4 font-normal";
 const td = "py-1.5 pr-4 align-top";
 
 /** Failures counted by class and exception; a group's link shows the list filtered to it. Polls /api/failed/groups. */
@@ -29,34 +29,31 @@ export function FailedGroups({ initial, query, locale }: { initial: FailedGroups
           {isFiltered(data.filter) ? t("failed.emptyFiltered") : t("failed.empty")}
         </p>
       ) : (
-        <table className="w-full text-sm">
-          <thead className="text-left text-zinc-500">
-            <tr>
-              <th className={th}>{t("failed.col.class")}</th>
-              <th className={th}>{t("failed.col.exception")}</th>
-              <th className={`${th} text-right`}>{t("failed.groups.count")}</th>
-              <th className={th}></th>
+        <DataTable
+          columns={[
+            { label: t("failed.col.class") },
+            { label: t("failed.col.exception") },
+            { label: t("failed.groups.count"), className: "text-right" },
+            { label: "" },
+          ]}
+        >
+          {data.groups.map((g) => (
+            <tr key={`${g.className}\u0000${g.exception}`} data-group={`${g.className}|${g.exception}`} className="border-t border-zinc-100 dark:border-zinc-900">
+              <td className={`${td} break-all font-mono`}>{g.className || "–"}</td>
+              <td className={`${td} break-all font-mono text-red-800 dark:text-red-300`}>{g.exception || "–"}</td>
+              <td className={`${td} text-right tabular-nums`}>{g.count.toLocaleString("en")}</td>
+              <td className={`${td} whitespace-nowrap`}>
+                <Link href={listOf(g.className, g.exception)} className={link}>
+                  {plural(t, { one: "failed.groups.show.one", other: "failed.groups.show.other" }, g.count)}
+                </Link>
+                <span className="px-2 text-zinc-400">·</span>
+                <Link href={`/failed/${g.sampleId}${query.list === "failed" ? "" : `?list=${encodeURIComponent(data.list)}`}`} className={link}>
+                  {t("failed.groups.newest")}
+                </Link>
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {data.groups.map((g) => (
-              <tr key={`${g.className}\u0000${g.exception}`} data-group={`${g.className}|${g.exception}`} className="border-t border-zinc-100 dark:border-zinc-900">
-                <td className={`${td} break-all font-mono`}>{g.className || "–"}</td>
-                <td className={`${td} break-all font-mono text-red-800 dark:text-red-300`}>{g.exception || "–"}</td>
-                <td className={`${td} text-right tabular-nums`}>{g.count.toLocaleString("en")}</td>
-                <td className={`${td} whitespace-nowrap`}>
-                  <Link href={listOf(g.className, g.exception)} className={link}>
-                    {plural(t, { one: "failed.groups.show.one", other: "failed.groups.show.other" }, g.count)}
-                  </Link>
-                  <span className="px-2 text-zinc-400">·</span>
-                  <Link href={`/failed/${g.sampleId}${query.list === "failed" ? "" : `?list=${encodeURIComponent(data.list)}`}`} className={link}>
-                    {t("failed.groups.newest")}
-                  </Link>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       )}
     </div>
   );

@@ -9,6 +9,7 @@ import { plural } from "@/lib/format";
 import { queryKeys } from "@/lib/query-keys";
 import { ConfirmButton, type ActionResult } from "./confirm-button";
 import { LiveControl, useLivePoll } from "./live-control";
+import { DataTable } from "@/components/data-table";
 import { Pager } from "./pager";
 import { FAILED_PER_PAGE, failedSearch, isFiltered, type FailedQuery } from "./failed-query";
 import { argsText, Backtrace, bulkQuestion, FailedBadges, FailedHeader, failedWhen, jobClass, KeepRecord, link, RetryButton, retryQuestion } from "./failed-parts";
@@ -47,7 +48,6 @@ export interface FailedActions {
   clear: (opts: { list?: string }) => Promise<ActionResult>;
 }
 
-const th = "py-1 pr-3 font-normal";
 const td = "py-1.5 pr-3 align-top";
 const MESSAGE_PREVIEW = 120;
 
@@ -165,31 +165,33 @@ export function FailedList({ initial, query, locale, actions }: { initial: Faile
       ) : (
         <>
           {pager}
-          <table className="w-full table-fixed text-sm">
-            <thead className="text-left text-zinc-500">
-              <tr>
-                <th className={`${th} w-8`}>
+          <DataTable
+            fixed
+            dense
+            columns={[
+              {
+                label: (
                   <input
                     type="checkbox"
                     aria-label={t("failed.selectPage")}
                     checked={allOn}
                     onChange={(e) => setPicked(e.target.checked ? new Set(data.items.map((j) => j.id)) : new Set())}
                   />
-                </th>
-                <th className={`${th} w-44`}>{t("failed.col.class")}</th>
-                <th className={th}>{t("failed.col.error")}</th>
-                <th className={`${th} w-28`}>{t("failed.col.queue")}</th>
-                <th className={`${th} w-40`}>{t("failed.col.worker")}</th>
-                <th className={`${th} w-40`}>{t("failed.col.failedAt")}</th>
-                <th className={`${th} w-20`}></th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.items.map((job) => (
-                <FailedRow key={job.id} t={t} locale={locale} job={job} nowMs={data.stats.redisTimeMs} list={data.list} picked={picked.has(job.id)} onPick={(on) => toggle(job.id, on)} actions={actions} onDone={afterRow} />
-              ))}
-            </tbody>
-          </table>
+                ),
+                className: "w-8",
+              },
+              { label: t("failed.col.class"), className: "w-44" },
+              { label: t("failed.col.error") },
+              { label: t("failed.col.queue"), className: "w-28" },
+              { label: t("failed.col.worker"), className: "w-40" },
+              { label: t("failed.col.failedAt"), className: "w-40" },
+              { label: "", className: "w-20" },
+            ]}
+          >
+            {data.items.map((job) => (
+              <FailedRow key={job.id} t={t} locale={locale} job={job} nowMs={data.stats.redisTimeMs} list={data.list} picked={picked.has(job.id)} onPick={(on) => toggle(job.id, on)} actions={actions} onDone={afterRow} />
+            ))}
+          </DataTable>
           {pager}
         </>
       )}

@@ -5,6 +5,7 @@ import type { KeySummary } from "@/lib/resque/admin/types";
 import { translator, type Locale, type Translate } from "@/lib/i18n";
 import { queryKeys } from "@/lib/query-keys";
 import { LiveControl, useLivePoll } from "./live-control";
+import { DataTable } from "@/components/data-table";
 
 export interface KeysQuery {
   match: string;
@@ -26,7 +27,6 @@ export interface KeysData {
 
 const TYPES = ["string", "list", "set", "zset", "hash", "stream"];
 const link = "rounded border border-zinc-300 px-2 py-0.5 dark:border-zinc-700";
-const th = "py-1 pr-4 font-normal";
 const td = "py-1 pr-4 align-top";
 
 function keysParams(q: Partial<KeysQuery>): string {
@@ -126,30 +126,27 @@ export function KeysBrowser({ initial, locale, perPageChoices }: { initial: Keys
       {keys.length === 0 ? (
         <p className="text-zinc-500" data-empty>{nextCursor === "0" ? t("stats.keys.none") : t("stats.keys.noneYet")}</p>
       ) : (
-        <table className="w-full table-fixed text-sm">
-          <thead className="text-left text-zinc-500">
-            <tr>
-              <th className={th}>{t("stats.keys.key")}</th>
-              <th className={`${th} w-24`}>{t("stats.keys.type")}</th>
-              <th className={`${th} w-32`}>{t("stats.keys.size")}</th>
-              <th className={`${th} w-32`}>{t("stats.keys.ttl")}</th>
+        <DataTable fixed
+          columns={[
+            { label: t("stats.keys.key") },
+            { label: t("stats.keys.type"), className: "w-24" },
+            { label: t("stats.keys.size"), className: "w-32" },
+            { label: t("stats.keys.ttl"), className: "w-32" },
+          ]}
+        >
+          {keys.map((k) => (
+            <tr key={k.key} data-key={k.key} className="border-t border-zinc-100 dark:border-zinc-900">
+              <td className={`${td} break-all font-mono`}>
+                <Link href={keyHref(k.key)} className="text-blue-700 underline-offset-2 hover:underline dark:text-blue-400">
+                  {k.key}
+                </Link>
+              </td>
+              <td className={`${td} font-mono`}>{k.type}</td>
+              <td className={`${td} tabular-nums`}>{sizeText(t, k)}</td>
+              <td className={`${td} tabular-nums`}>{ttlText(t, k.ttl)}</td>
             </tr>
-          </thead>
-          <tbody>
-            {keys.map((k) => (
-              <tr key={k.key} data-key={k.key} className="border-t border-zinc-100 dark:border-zinc-900">
-                <td className={`${td} break-all font-mono`}>
-                  <Link href={keyHref(k.key)} className="text-blue-700 underline-offset-2 hover:underline dark:text-blue-400">
-                    {k.key}
-                  </Link>
-                </td>
-                <td className={`${td} font-mono`}>{k.type}</td>
-                <td className={`${td} tabular-nums`}>{sizeText(t, k)}</td>
-                <td className={`${td} tabular-nums`}>{ttlText(t, k.ttl)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       )}
       {keys.length > 0 && pager}
     </div>

@@ -9,6 +9,7 @@ import { ConfirmButton, type ActionResult } from "./confirm-button";
 import { ArgsPreview, argsText, formatTime } from "./job-text";
 import { LiveControl, useLivePoll } from "./live-control";
 import { Pager } from "./pager";
+import { DataTable } from "@/components/data-table";
 
 /** What the queue page draws and GET /api/queues/[name] answers. */
 export interface QueueJobsData {
@@ -24,7 +25,6 @@ export interface QueueJobsActions {
   removeJob: (raw: string) => Promise<ActionResult>;
 }
 
-const th = "py-1 pr-4 font-normal";
 const td = "py-1 pr-4 align-top";
 
 
@@ -85,45 +85,42 @@ export function QueueJobs({ locale, initial, perPageChoices, actions }: { locale
       ) : (
         <>
           {pager}
-          <table className="w-full table-fixed text-sm">
-            <thead className="text-left text-zinc-500">
-              <tr>
-                <th className={`${th} w-12`}>#</th>
-                <th className={`${th} w-48`}>{t("queue.class")}</th>
-                <th className={th}>{t("queue.args")}</th>
-                <th className={`${th} w-44`}>{t("queue.enqueuedAt")}</th>
-                <th className={`${th} w-56`}>{t("queue.id")}</th>
-                <th className={`${th} w-40`}></th>
-              </tr>
-            </thead>
-            <tbody>
-              {jobs.items.map((job, i) => {
-                const args = argsText(job.payload);
-                const cls = job.payload.displayClass ?? job.payload.className ?? "?";
-                return (
-                  <tr key={keys[i]} data-job-id={job.payload.id} className="border-t border-zinc-100 dark:border-zinc-900">
-                    <td className={`${td} tabular-nums text-zinc-500`}>{job.index + 1}</td>
-                    <td className={`${td} break-all font-mono`}>{cls}</td>
-                    <td className={`${td} font-mono`}>
-                      <ArgsPreview text={args} />
-                    </td>
-                    <td className={`${td} tabular-nums`}>{formatTime(job.payload.queueTimeMs)}</td>
-                    <td className={`${td} break-all font-mono text-xs`}>{job.payload.id ?? "–"}</td>
-                    <td className={td}>
-                      <ConfirmButton
-                        locale={locale}
-                        label={t("queue.remove")}
-                        question={t("queue.removeConfirm", { class: cls, queue })}
-                        action={actions.removeJob.bind(null, job.raw)}
-                        onDone={refetch}
-                        danger
-                      />
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+          <DataTable fixed
+            columns={[
+              { label: "#", className: "w-12" },
+              { label: t("queue.class"), className: "w-48" },
+              { label: t("queue.args") },
+              { label: t("queue.enqueuedAt"), className: "w-44" },
+              { label: t("queue.id"), className: "w-56" },
+              { label: "", className: "w-40" },
+            ]}
+          >
+            {jobs.items.map((job, i) => {
+              const args = argsText(job.payload);
+              const cls = job.payload.displayClass ?? job.payload.className ?? "?";
+              return (
+                <tr key={keys[i]} data-job-id={job.payload.id} className="border-t border-zinc-100 dark:border-zinc-900">
+                  <td className={`${td} tabular-nums text-zinc-500`}>{job.index + 1}</td>
+                  <td className={`${td} break-all font-mono`}>{cls}</td>
+                  <td className={`${td} font-mono`}>
+                    <ArgsPreview text={args} />
+                  </td>
+                  <td className={`${td} tabular-nums`}>{formatTime(job.payload.queueTimeMs)}</td>
+                  <td className={`${td} break-all font-mono text-xs`}>{job.payload.id ?? "–"}</td>
+                  <td className={td}>
+                    <ConfirmButton
+                      locale={locale}
+                      label={t("queue.remove")}
+                      question={t("queue.removeConfirm", { class: cls, queue })}
+                      action={actions.removeJob.bind(null, job.raw)}
+                      onDone={refetch}
+                      danger
+                    />
+                  </td>
+                </tr>
+              );
+            })}
+          </DataTable>
           {pager}
         </>
       )}

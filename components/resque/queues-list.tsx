@@ -7,6 +7,7 @@ import { translator, type Locale } from "@/lib/i18n";
 import { queryKeys } from "@/lib/query-keys";
 import { ConfirmButton, type ActionResult } from "./confirm-button";
 import { LiveControl, useLivePoll } from "./live-control";
+import { DataTable } from "@/components/data-table";
 
 export interface QueuesData {
   queues: QueueInfo[];
@@ -22,7 +23,6 @@ export interface QueuesActions {
   resumeAll: () => Promise<ActionResult>;
 }
 
-const th = "py-1 pr-4 font-normal";
 const td = "py-1 pr-4 align-middle";
 
 /** The Queues page: drawn from the server's first read, then refreshed by polling /api/queues. */
@@ -54,47 +54,44 @@ export function QueuesList({ initial, locale, actions }: { initial: QueuesData; 
       {queues.length === 0 ? (
         <p className="text-zinc-500">{t("queues.empty", { command: "npm run queue -- enqueue default SendEmailJob '{…}'" })}</p>
       ) : (
-        <table className="w-full text-sm">
-          <thead className="text-left text-zinc-500">
-            <tr>
-              <th className={th}>{t("queues.name")}</th>
-              <th className={th}>{t("queues.size")}</th>
-              <th className={th}>{t("queues.latency")}</th>
-              <th className={th}>{t("queues.state")}</th>
-              <th className={th}>{t("queues.actions")}</th>
+        <DataTable
+          columns={[
+            { label: t("queues.name") },
+            { label: t("queues.size") },
+            { label: t("queues.latency") },
+            { label: t("queues.state") },
+            { label: t("queues.actions") },
+          ]}
+        >
+          {queues.map((row) => (
+            <tr key={row.name} data-queue={row.name} className="border-t border-zinc-100 dark:border-zinc-900">
+              <td className={`${td} font-mono`}>
+                <Link href={`/queues/${encodeURIComponent(row.name)}`} className="text-blue-700 underline-offset-2 hover:underline dark:text-blue-400">
+                  {row.name}
+                </Link>
+              </td>
+              <td className={`${td} tabular-nums`}>
+                {row.size.toLocaleString("en")}
+                {orphan.has(row.name) && (
+                  <span title={t("queues.noWorkerHint")} className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-900 dark:bg-amber-900 dark:text-amber-100">
+                    ⚠ {t("queues.noWorker")}
+                  </span>
+                )}
+              </td>
+              <td className={`${td} tabular-nums`}>{row.latencySec == null ? "–" : `${row.latencySec.toFixed(1)} s`}</td>
+              <td className={td}>
+                {row.paused && <span className="rounded bg-amber-200 px-1.5 py-0.5 text-xs font-medium text-amber-950 dark:bg-amber-800 dark:text-amber-50">{t("queues.paused")}</span>}
+              </td>
+              <td className={td}>
+                {row.paused ? (
+                  <ConfirmButton locale={locale} label={t("queues.resume")} action={() => actions.resume(row.name)} onDone={refetch} />
+                ) : (
+                  <ConfirmButton locale={locale} label={t("queues.pause")} action={() => actions.pause(row.name)} onDone={refetch} />
+                )}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {queues.map((row) => (
-              <tr key={row.name} data-queue={row.name} className="border-t border-zinc-100 dark:border-zinc-900">
-                <td className={`${td} font-mono`}>
-                  <Link href={`/queues/${encodeURIComponent(row.name)}`} className="text-blue-700 underline-offset-2 hover:underline dark:text-blue-400">
-                    {row.name}
-                  </Link>
-                </td>
-                <td className={`${td} tabular-nums`}>
-                  {row.size.toLocaleString("en")}
-                  {orphan.has(row.name) && (
-                    <span title={t("queues.noWorkerHint")} className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-900 dark:bg-amber-900 dark:text-amber-100">
-                      ⚠ {t("queues.noWorker")}
-                    </span>
-                  )}
-                </td>
-                <td className={`${td} tabular-nums`}>{row.latencySec == null ? "–" : `${row.latencySec.toFixed(1)} s`}</td>
-                <td className={td}>
-                  {row.paused && <span className="rounded bg-amber-200 px-1.5 py-0.5 text-xs font-medium text-amber-950 dark:bg-amber-800 dark:text-amber-50">{t("queues.paused")}</span>}
-                </td>
-                <td className={td}>
-                  {row.paused ? (
-                    <ConfirmButton locale={locale} label={t("queues.resume")} action={() => actions.resume(row.name)} onDone={refetch} />
-                  ) : (
-                    <ConfirmButton locale={locale} label={t("queues.pause")} action={() => actions.pause(row.name)} onDone={refetch} />
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       )}
     </div>
   );

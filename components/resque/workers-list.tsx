@@ -7,6 +7,7 @@ import { formatStamp as when } from "@/lib/format";
 import { queryKeys } from "@/lib/query-keys";
 import { ConfirmButton, type ActionResult } from "./confirm-button";
 import { LiveControl, useLivePoll } from "./live-control";
+import { DataTable } from "@/components/data-table";
 
 export interface WorkersData {
   workers: WorkerInfo[];
@@ -20,7 +21,6 @@ const BADGE: Record<Liveness, string> = {
   unknown: "bg-zinc-200 text-zinc-800 dark:bg-zinc-700 dark:text-zinc-100",
 };
 
-const th = "py-1 pr-4 font-normal";
 const td = "py-1 pr-4 align-top";
 
 /** Registered workers grouped by host, refreshed by polling /api/workers. */
@@ -45,51 +45,48 @@ export function WorkersList({ initial, locale, prune }: { initial: WorkersData; 
         [...hosts.entries()].map(([host, list]) => (
           <section key={host}>
             <h2 className="mb-2 font-semibold">{t("workers.host", { host })}</h2>
-            <table className="w-full text-sm">
-              <thead className="text-left text-zinc-500">
-                <tr>
-                  <th className={th}>{t("workers.id")}</th>
-                  <th className={th}>{t("workers.liveness")}</th>
-                  <th className={th}>{t("workers.queues")}</th>
-                  <th className={th}>{t("workers.doing")}</th>
-                  <th className={th}>{t("workers.started")}</th>
-                  <th className={th}>{t("workers.heartbeat")}</th>
-                  <th className={th}>{t("workers.processed")}</th>
-                  <th className={th}>{t("workers.failed")}</th>
-                  <th className={th}></th>
+            <DataTable
+              columns={[
+                { label: t("workers.id") },
+                { label: t("workers.liveness") },
+                { label: t("workers.queues") },
+                { label: t("workers.doing") },
+                { label: t("workers.started") },
+                { label: t("workers.heartbeat") },
+                { label: t("workers.processed") },
+                { label: t("workers.failed") },
+                { label: "" },
+              ]}
+            >
+              {list.map((w) => (
+                <tr key={w.id} data-worker={w.id} className="border-t border-zinc-100 dark:border-zinc-900">
+                  <td className={`${td} break-all font-mono`}>{w.id}</td>
+                  <td className={td}>
+                    <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${BADGE[w.liveness]}`}>{t(`liveness.${w.liveness}`)}</span>
+                  </td>
+                  <td className={`${td} font-mono`}>{w.queues.join(", ")}</td>
+                  <td className={td}>
+                    {w.job ? (
+                      <>
+                        <div className="font-mono">{t("workers.on", { job: w.job.payload.displayClass ?? "?", queue: w.job.queue })}</div>
+                        <div className="text-xs text-zinc-500">{t("workers.since", { time: when(t, w.job.runAt, redisTimeMs) })}</div>
+                      </>
+                    ) : (
+                      t("workers.idle")
+                    )}
+                  </td>
+                  <td className={`${td} text-xs`}>{when(t, w.started, redisTimeMs)}</td>
+                  <td className={`${td} text-xs`}>{when(t, w.heartbeat, redisTimeMs)}</td>
+                  <td className={`${td} tabular-nums`}>{w.processed.toLocaleString("en")}</td>
+                  <td className={`${td} tabular-nums`}>{w.failed.toLocaleString("en")}</td>
+                  <td className={td}>
+                    {w.liveness === "dead" && (
+                      <ConfirmButton locale={locale} label={t("workers.prune")} question={t("workers.pruneConfirm", { id: w.id })} action={() => prune(w.id)} onDone={refetch} danger />
+                    )}
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {list.map((w) => (
-                  <tr key={w.id} data-worker={w.id} className="border-t border-zinc-100 dark:border-zinc-900">
-                    <td className={`${td} break-all font-mono`}>{w.id}</td>
-                    <td className={td}>
-                      <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${BADGE[w.liveness]}`}>{t(`liveness.${w.liveness}`)}</span>
-                    </td>
-                    <td className={`${td} font-mono`}>{w.queues.join(", ")}</td>
-                    <td className={td}>
-                      {w.job ? (
-                        <>
-                          <div className="font-mono">{t("workers.on", { job: w.job.payload.displayClass ?? "?", queue: w.job.queue })}</div>
-                          <div className="text-xs text-zinc-500">{t("workers.since", { time: when(t, w.job.runAt, redisTimeMs) })}</div>
-                        </>
-                      ) : (
-                        t("workers.idle")
-                      )}
-                    </td>
-                    <td className={`${td} text-xs`}>{when(t, w.started, redisTimeMs)}</td>
-                    <td className={`${td} text-xs`}>{when(t, w.heartbeat, redisTimeMs)}</td>
-                    <td className={`${td} tabular-nums`}>{w.processed.toLocaleString("en")}</td>
-                    <td className={`${td} tabular-nums`}>{w.failed.toLocaleString("en")}</td>
-                    <td className={td}>
-                      {w.liveness === "dead" && (
-                        <ConfirmButton locale={locale} label={t("workers.prune")} question={t("workers.pruneConfirm", { id: w.id })} action={() => prune(w.id)} onDone={refetch} danger />
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              ))}
+            </DataTable>
           </section>
         ))
       )}

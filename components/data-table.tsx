@@ -1,0 +1,31 @@
+import type { ReactNode } from "react";
+
+/** A column heading: its label and, for fixed layouts, its width (`w-40`) or other classes. */
+export interface Column {
+  label: ReactNode;
+  className?: string;
+  /** For a column the rows are sorted by. */
+  sort?: "ascending" | "descending";
+}
+
+/**
+ * The dashboard's tables: one header row of muted labels, then the rows given. `fixed` keeps
+ * column widths from the headings however long a cell's text is (job args, backtraces).
+ */
+export function DataTable({ columns, fixed = false, dense = false, children }: { columns: Column[]; fixed?: boolean; dense?: boolean; children: ReactNode }) {
+  const th = dense ? "py-1 pr-3 font-normal" : "py-1 pr-4 font-normal";
+  return (
+    <table className={`w-full ${fixed ? "table-fixed " : ""}text-sm`}>
+      <thead className="text-left text-zinc-500">
+        <tr>
+          {columns.map((c, i) => (
+            <th key={i} className={c.className ? `${th} ${c.className}` : th} aria-sort={c.sort}>
+              {c.label}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>{children}</tbody>
+    </table>
+  );
+}
