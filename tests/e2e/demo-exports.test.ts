@@ -41,10 +41,19 @@ describe("demo exports page and bell", () => {
     expect((await row.locator("pre").innerText()).length).toBeGreaterThan(0);
     await demo.browser.screenshot("demo-exports-failed-light");
 
+    // The failed job is in Failed too; another export's failure (another job id) stands beside it.
+    const failedKey = `${demo.namespace}:failed`;
+    const failedJobId = (await getExport(demo.db, id))!.jobId!;
+    const [record] = await demo.redis.lrange(failedKey, 0, -1);
+    expect(JSON.parse(record!).payload.id).toBe(failedJobId);
+    const otherRecord = record!.replace(failedJobId, "0".repeat(failedJobId.length));
+    await demo.redis.rpush(failedKey, otherRecord);
+
     await row.getByRole("button", { name: "Retry" }).click();
-    await page.getByRole("status").filter({ hasText: `Export #${id} queued again.` }).waitFor();
+    await page.getByRole("status").filter({ hasText: `Export #${id} queued again; its failed job left the Failed list.` }).waitFor();
     expect((await getExport(demo.db, id))?.status).toBe("queued");
     expect(await demo.redis.llen(`${demo.namespace}:queue:export`)).toBe(1);
+    expect(await demo.redis.lrange(failedKey, 0, -1)).toEqual([otherRecord]);
 
     work(path.join(demo.dir, "export"));
     // The page polls: the row moves to done with its link without a reload.

@@ -5,10 +5,15 @@ import { BatchExportJob } from "@/jobs/batch-export-job";
 import type { ActionResult } from "@/components/resque/confirm-button";
 import { auditedAction } from "../../action";
 import { demoClient } from "../users/enqueue";
+import { getConnection } from "@/lib/redis";
+import { removeAllFailed } from "@/lib/resque/index";
 
 /**
  * A failed export's retry button: the record back to queued (only if it is still failed, so a
- * double click enqueues once), and a fresh BatchExportJob for it.
+ * double click enqueues once), and a fresh BatchExportJob for it. The failed job's record leaves
+ * the Failed list, as a retry from there would: otherwise the failure shows as pending in two
+ * places after it was dealt with. It is found by the job's id (a random hex string) in one
+ * in-Redis scan of the list.
  */
 export async function retryExportAction(id: unknown): Promise<ActionResult> {
   const valid = typeof id === "number" && Number.isSafeInteger(id) && id > 0;
@@ -26,7 +31,9 @@ export async function retryExportAction(id: unknown): Promise<ActionResult> {
       }
       const job = await demoClient().enqueue(BatchExportJob.queue, BatchExportJob, { export_id: n, ...(record.adminId ? { user_id: record.adminId } : {}) });
       await setExportJobId(db, n, job.id ?? null);
-      return { ok: true, message: t("demo.exports.retried", { id: n }) };
+      const failedJob = record.jobId && /^[0-9a-f]{16,}$/.test(record.jobId) ? record.jobId : null;
+      const cleared = failedJob ? (await removeAllFailed(getConnection(), { class: BatchExportJob.names[0], text: failedJob })).removed : 0;
+      return { ok: true, message: t(cleared ? "demo.exports.retriedCleared" : "demo.exports.retried", { id: n }) };
     },
     revalidate: ["/exports"],
   });
