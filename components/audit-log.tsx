@@ -97,39 +97,38 @@ export function AuditLog({ locale, log, actions, filters, perPageChoices, nowMs 
       {log.total === 0 ? (
         <p className="text-zinc-500">{filtered ? t("audit.emptyFiltered") : t("audit.empty")}</p>
       ) : (
-        <>
-          {pager}
-          <DataTable fixed dense
-            columns={[
-              { label: t("audit.when"), className: "w-40" },
-              { label: t("audit.who"), className: "w-40" },
-              { label: t("audit.action"), className: "w-32" },
-              { label: t("audit.target"), className: "w-24" },
-              { label: t("audit.items"), className: "w-44" },
-              { label: t("audit.result"), className: "w-20" },
-              { label: t("audit.detail") },
-              { label: t("audit.ip"), className: "w-24" },
-            ]}
-          >
-            {log.items.map((e) => (
-              <tr key={e.id} data-audit-id={e.id} className="border-t border-zinc-100 dark:border-zinc-900">
-                <td className={td}><When t={t} ms={e.atMs} nowMs={nowMs} /></td>
-                <td className={`${td} break-all`}>
-                  {e.actorEmail ? <Link href={filterHref({ actor: e.actorEmail })} className="hover:underline">{e.actorEmail}</Link> : <span className="italic text-zinc-500">{who(t, e)}</span>}
-                </td>
-                <td className={`${td} break-all font-mono text-xs`}>
-                  <Link href={filterHref({ action: e.action })} className="hover:underline">{e.action}</Link>
-                </td>
-                <td className={`${td} break-all font-mono text-xs`}>{e.target ? <Expandable text={e.target} /> : "–"}</td>
-                <td className={td}><Items t={t} items={e.items} /></td>
-                <td className={td}><ResultBadge t={t} result={e.result} /></td>
-                <td className={td}>{e.detail ? <Expandable text={e.detail} /> : "–"}</td>
-                <td className={`${td} break-all font-mono text-xs`}>{e.ip ?? "–"}</td>
-              </tr>
-            ))}
-          </DataTable>
-          {pager}
-        </>
+        <DataTable
+          fixed
+          dense
+          pager={pager}
+          columns={[
+            { label: t("audit.when"), className: "w-40" },
+            { label: t("audit.who"), className: "w-40" },
+            { label: t("audit.action"), className: "w-32" },
+            { label: t("audit.target"), className: "w-24" },
+            { label: t("audit.items"), className: "w-44" },
+            { label: t("audit.result"), className: "w-20" },
+            { label: t("audit.detail") },
+            { label: t("audit.ip"), className: "w-24" },
+          ]}
+        >
+          {log.items.map((e) => (
+            <tr key={e.id} data-audit-id={e.id} className="border-t border-zinc-100 dark:border-zinc-900">
+              <td className={td}><When t={t} ms={e.atMs} nowMs={nowMs} /></td>
+              <td className={`${td} break-all`}>
+                {e.actorEmail ? <Link href={filterHref({ actor: e.actorEmail })} className="hover:underline">{e.actorEmail}</Link> : <span className="italic text-zinc-500">{who(t, e)}</span>}
+              </td>
+              <td className={`${td} break-all font-mono text-xs`}>
+                <Link href={filterHref({ action: e.action })} className="hover:underline">{e.action}</Link>
+              </td>
+              <td className={`${td} break-all font-mono text-xs`}>{e.target ? <Expandable text={e.target} /> : "–"}</td>
+              <td className={td}><Items t={t} items={e.items} /></td>
+              <td className={td}><ResultBadge t={t} result={e.result} /></td>
+              <td className={td}>{e.detail ? <Expandable text={e.detail} /> : "–"}</td>
+              <td className={`${td} break-all font-mono text-xs`}>{e.ip ?? "–"}</td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </div>
   );

@@ -10,11 +10,24 @@ export interface Column {
 
 /**
  * The dashboard's tables: one header row of muted labels, then the rows given. `fixed` keeps
- * column widths from the headings however long a cell's text is (job args, backtraces).
+ * column widths from the headings however long a cell's text is (job args, backtraces); `pager`
+ * is drawn above and below, so a long page can be left from either end.
  */
-export function DataTable({ columns, fixed = false, dense = false, children }: { columns: Column[]; fixed?: boolean; dense?: boolean; children: ReactNode }) {
+export function DataTable({
+  columns,
+  fixed = false,
+  dense = false,
+  pager,
+  children,
+}: {
+  columns: Column[];
+  fixed?: boolean;
+  dense?: boolean;
+  pager?: ReactNode;
+  children: ReactNode;
+}) {
   const th = dense ? "py-1 pr-3 font-normal" : "py-1 pr-4 font-normal";
-  return (
+  const table = (
     <table className={`w-full ${fixed ? "table-fixed " : ""}text-sm`}>
       <thead className="text-left text-zinc-500">
         <tr>
@@ -27,5 +40,14 @@ export function DataTable({ columns, fixed = false, dense = false, children }: {
       </thead>
       <tbody>{children}</tbody>
     </table>
+  );
+  return pager ? (
+    <>
+      {pager}
+      {table}
+      {pager}
+    </>
+  ) : (
+    table
   );
 }

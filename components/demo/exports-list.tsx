@@ -3,6 +3,7 @@
 import { translator, formatWhen, type Locale, type Translate } from "@/lib/i18n";
 import type { ExportPage, ExportRecord } from "@/lib/db/exports";
 import type { ProductFilter } from "@/lib/db/products";
+import { formatCents } from "@/lib/export/format";
 import { queryKeys } from "@/lib/query-keys";
 import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
@@ -48,7 +49,7 @@ function Progress({ t, e }: { t: Translate; e: ExportRecord }) {
 /** Every export with a live progress bar (GET /api/exports polled), its file when done, its error and a retry when failed. */
 /** The filter an export was asked for, in the reader's words: `Category: Home · Price: ¥10.00–¥99.00`. */
 function describeFilter(t: Translate, f: ProductFilter): string {
-  const yuan = (cents: number) => `¥${(cents / 100).toFixed(2)}`;
+  const yuan = (cents: number) => `¥${formatCents(cents)}`;
   const parts: string[] = [];
   if (f.q) parts.push(`${t("demo.products.search")}: “${f.q}”`);
   if (f.category) parts.push(`${t("demo.products.category")}: ${t(`demo.category.${f.category}`)}`);

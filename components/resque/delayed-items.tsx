@@ -77,61 +77,59 @@ export function DelayedItems({ initial, locale, perPageChoices, actions }: { ini
       {items.total === 0 ? (
         <p className="text-zinc-500">{t("delayed.itemsEmpty")}</p>
       ) : (
-        <>
-          {pager}
-          <DataTable fixed
-            columns={[
-              { label: "#", className: "w-10" },
-              { label: t("queue.class"), className: "w-40" },
-              { label: t("queues.name"), className: "w-28" },
-              { label: t("queue.args") },
-              { label: t("delayed.actions"), className: "w-[25rem]" },
-            ]}
-          >
-            {items.items.map((item) => {
-              const cls = item.payload.displayClass ?? "?";
-              return (
-                <tr key={`${item.index}:${item.raw}`} data-item={item.index} className="border-t border-zinc-100 dark:border-zinc-900">
-                  <td className={`${td} tabular-nums text-zinc-500`}>{item.index + 1}</td>
-                  <td className={`${td} break-all`}>
-                    <span className="font-mono">{cls}</span>
-                    {item.retry && (
-                      <div className="mt-1 space-y-0.5 font-sans" data-retry={item.retry.attempt}>
-                        <RetryBadge label={t("delayed.retry", { attempt: item.retry.attempt, retries: item.retry.retries })} />
-                        <p className="text-xs text-zinc-500">{t("delayed.retryBecause", { when: formatWhen(t, Date.parse(item.retry.failedAt), nowMs), worker: item.retry.worker })}</p>
-                        <p className="text-xs text-red-700 dark:text-red-400">
-                          {item.retry.exception}: {item.retry.error}
-                        </p>
-                      </div>
-                    )}
-                  </td>
-                  <td className={`${td} break-all font-mono`}>{item.queue ?? t("delayed.noQueue")}</td>
-                  <td className={`${td} font-mono`}>
-                    <ArgsPreview text={argsText(item.payload)} />
-                  </td>
-                  <td className={td}>
-                    <div className="flex flex-col items-start gap-1.5">
-                      <span className="flex flex-wrap gap-2">
-                        <ConfirmButton locale={locale} label={t("delayed.enqueueNow")} action={() => actions.enqueueNow(item.raw)} onDone={done} quiet />
-                        <ConfirmButton
-                          locale={locale}
-                          label={t("delayed.delete")}
-                          question={t("delayed.deleteConfirm", { class: cls, time: formatTime(ms) })}
-                          action={() => actions.remove(item.raw)}
-                          onDone={done}
-                          quiet
-                          danger
-                        />
-                      </span>
-                      <Reschedule locale={locale} timestamp={timestamp} onReschedule={(when) => actions.reschedule(item.raw, when)} onDone={done} />
+        <DataTable
+          fixed
+          pager={pager}
+          columns={[
+            { label: "#", className: "w-10" },
+            { label: t("queue.class"), className: "w-40" },
+            { label: t("queues.name"), className: "w-28" },
+            { label: t("queue.args") },
+            { label: t("delayed.actions"), className: "w-[25rem]" },
+          ]}
+        >
+          {items.items.map((item) => {
+            const cls = item.payload.displayClass ?? "?";
+            return (
+              <tr key={`${item.index}:${item.raw}`} data-item={item.index} className="border-t border-zinc-100 dark:border-zinc-900">
+                <td className={`${td} tabular-nums text-zinc-500`}>{item.index + 1}</td>
+                <td className={`${td} break-all`}>
+                  <span className="font-mono">{cls}</span>
+                  {item.retry && (
+                    <div className="mt-1 space-y-0.5 font-sans" data-retry={item.retry.attempt}>
+                      <RetryBadge label={t("delayed.retry", { attempt: item.retry.attempt, retries: item.retry.retries })} />
+                      <p className="text-xs text-zinc-500">{t("delayed.retryBecause", { when: formatWhen(t, Date.parse(item.retry.failedAt), nowMs), worker: item.retry.worker })}</p>
+                      <p className="text-xs text-red-700 dark:text-red-400">
+                        {item.retry.exception}: {item.retry.error}
+                      </p>
                     </div>
-                  </td>
-                </tr>
-              );
-            })}
-          </DataTable>
-          {pager}
-        </>
+                  )}
+                </td>
+                <td className={`${td} break-all font-mono`}>{item.queue ?? t("delayed.noQueue")}</td>
+                <td className={`${td} font-mono`}>
+                  <ArgsPreview text={argsText(item.payload)} />
+                </td>
+                <td className={td}>
+                  <div className="flex flex-col items-start gap-1.5">
+                    <span className="flex flex-wrap gap-2">
+                      <ConfirmButton locale={locale} label={t("delayed.enqueueNow")} action={() => actions.enqueueNow(item.raw)} onDone={done} quiet />
+                      <ConfirmButton
+                        locale={locale}
+                        label={t("delayed.delete")}
+                        question={t("delayed.deleteConfirm", { class: cls, time: formatTime(ms) })}
+                        action={() => actions.remove(item.raw)}
+                        onDone={done}
+                        quiet
+                        danger
+                      />
+                    </span>
+                    <Reschedule locale={locale} timestamp={timestamp} onReschedule={(when) => actions.reschedule(item.raw, when)} onDone={done} />
+                  </div>
+                </td>
+              </tr>
+            );
+          })}
+        </DataTable>
       )}
     </div>
   );

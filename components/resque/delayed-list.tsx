@@ -89,7 +89,8 @@ export function DelayedList({ initial, locale, perPageChoices, clearAll }: { ini
             </p>
           )}
           {pager}
-          <DataTable fixed
+          <DataTable
+            fixed
             columns={[
               { label: t("delayed.time"), className: "w-96" },
               { label: t("delayed.count"), className: "w-20" },

@@ -163,37 +163,34 @@ export function FailedList({ initial, query, locale, actions }: { initial: Faile
           {filtered ? t("failed.emptyFiltered") : t("failed.empty")}
         </p>
       ) : (
-        <>
-          {pager}
-          <DataTable
-            fixed
-            dense
-            columns={[
-              {
-                label: (
-                  <input
-                    type="checkbox"
-                    aria-label={t("failed.selectPage")}
-                    checked={allOn}
-                    onChange={(e) => setPicked(e.target.checked ? new Set(data.items.map((j) => j.id)) : new Set())}
-                  />
-                ),
-                className: "w-8",
-              },
-              { label: t("failed.col.class"), className: "w-44" },
-              { label: t("failed.col.error") },
-              { label: t("failed.col.queue"), className: "w-28" },
-              { label: t("failed.col.worker"), className: "w-40" },
-              { label: t("failed.col.failedAt"), className: "w-40" },
-              { label: "", className: "w-20" },
-            ]}
-          >
-            {data.items.map((job) => (
-              <FailedRow key={job.id} t={t} locale={locale} job={job} nowMs={data.stats.redisTimeMs} list={data.list} picked={picked.has(job.id)} onPick={(on) => toggle(job.id, on)} actions={actions} onDone={afterRow} />
-            ))}
-          </DataTable>
-          {pager}
-        </>
+        <DataTable
+          pager={pager}
+          fixed
+          dense
+          columns={[
+            {
+              label: (
+                <input
+                  type="checkbox"
+                  aria-label={t("failed.selectPage")}
+                  checked={allOn}
+                  onChange={(e) => setPicked(e.target.checked ? new Set(data.items.map((j) => j.id)) : new Set())}
+                />
+              ),
+              className: "w-8",
+            },
+            { label: t("failed.col.class"), className: "w-44" },
+            { label: t("failed.col.error") },
+            { label: t("failed.col.queue"), className: "w-28" },
+            { label: t("failed.col.worker"), className: "w-40" },
+            { label: t("failed.col.failedAt"), className: "w-40" },
+            { label: "", className: "w-20" },
+          ]}
+        >
+          {data.items.map((job) => (
+            <FailedRow key={job.id} t={t} locale={locale} job={job} nowMs={data.stats.redisTimeMs} list={data.list} picked={picked.has(job.id)} onPick={(on) => toggle(job.id, on)} actions={actions} onDone={afterRow} />
+          ))}
+        </DataTable>
       )}
     </div>
   );

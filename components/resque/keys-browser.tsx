@@ -126,7 +126,8 @@ export function KeysBrowser({ initial, locale, perPageChoices }: { initial: Keys
       {keys.length === 0 ? (
         <p className="text-zinc-500" data-empty>{nextCursor === "0" ? t("stats.keys.none") : t("stats.keys.noneYet")}</p>
       ) : (
-        <DataTable fixed
+        <DataTable
+          fixed
           columns={[
             { label: t("stats.keys.key") },
             { label: t("stats.keys.type"), className: "w-24" },

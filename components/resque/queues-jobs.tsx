@@ -83,46 +83,44 @@ export function QueueJobs({ locale, initial, perPageChoices, actions }: { locale
       {jobs.total === 0 ? (
         <p className="text-zinc-500">{t("queue.empty")}</p>
       ) : (
-        <>
-          {pager}
-          <DataTable fixed
-            columns={[
-              { label: "#", className: "w-12" },
-              { label: t("queue.class"), className: "w-48" },
-              { label: t("queue.args") },
-              { label: t("queue.enqueuedAt"), className: "w-44" },
-              { label: t("queue.id"), className: "w-56" },
-              { label: "", className: "w-40" },
-            ]}
-          >
-            {jobs.items.map((job, i) => {
-              const args = argsText(job.payload);
-              const cls = job.payload.displayClass ?? job.payload.className ?? "?";
-              return (
-                <tr key={keys[i]} data-job-id={job.payload.id} className="border-t border-zinc-100 dark:border-zinc-900">
-                  <td className={`${td} tabular-nums text-zinc-500`}>{job.index + 1}</td>
-                  <td className={`${td} break-all font-mono`}>{cls}</td>
-                  <td className={`${td} font-mono`}>
-                    <ArgsPreview text={args} />
-                  </td>
-                  <td className={`${td} tabular-nums`}>{formatTime(job.payload.queueTimeMs)}</td>
-                  <td className={`${td} break-all font-mono text-xs`}>{job.payload.id ?? "–"}</td>
-                  <td className={td}>
-                    <ConfirmButton
-                      locale={locale}
-                      label={t("queue.remove")}
-                      question={t("queue.removeConfirm", { class: cls, queue })}
-                      action={actions.removeJob.bind(null, job.raw)}
-                      onDone={refetch}
-                      danger
-                    />
-                  </td>
-                </tr>
-              );
-            })}
-          </DataTable>
-          {pager}
-        </>
+        <DataTable
+          fixed
+          pager={pager}
+          columns={[
+            { label: "#", className: "w-12" },
+            { label: t("queue.class"), className: "w-48" },
+            { label: t("queue.args") },
+            { label: t("queue.enqueuedAt"), className: "w-44" },
+            { label: t("queue.id"), className: "w-56" },
+            { label: "", className: "w-40" },
+          ]}
+        >
+          {jobs.items.map((job, i) => {
+            const args = argsText(job.payload);
+            const cls = job.payload.displayClass ?? job.payload.className ?? "?";
+            return (
+              <tr key={keys[i]} data-job-id={job.payload.id} className="border-t border-zinc-100 dark:border-zinc-900">
+                <td className={`${td} tabular-nums text-zinc-500`}>{job.index + 1}</td>
+                <td className={`${td} break-all font-mono`}>{cls}</td>
+                <td className={`${td} font-mono`}>
+                  <ArgsPreview text={args} />
+                </td>
+                <td className={`${td} tabular-nums`}>{formatTime(job.payload.queueTimeMs)}</td>
+                <td className={`${td} break-all font-mono text-xs`}>{job.payload.id ?? "–"}</td>
+                <td className={td}>
+                  <ConfirmButton
+                    locale={locale}
+                    label={t("queue.remove")}
+                    question={t("queue.removeConfirm", { class: cls, queue })}
+                    action={actions.removeJob.bind(null, job.raw)}
+                    onDone={refetch}
+                    danger
+                  />
+                </td>
+              </tr>
+            );
+          })}
+        </DataTable>
       )}
     </div>
   );

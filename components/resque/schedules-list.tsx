@@ -80,81 +80,79 @@ export function SchedulesList({ initial, locale, perPageChoices, saved, actions 
       {schedules.total === 0 ? (
         <p className="text-zinc-500">{t("schedules.empty", { command: "npm run queue -- schedule add" })}</p>
       ) : (
-        <>
-          {pager}
-          <DataTable fixed
-            columns={[
-              { label: t("schedules.name"), className: "w-44" },
-              { label: t("queue.class"), className: "w-40" },
-              { label: t("schedules.when"), className: "w-44" },
-              { label: t("queue.args") },
-              { label: t("schedules.nextRun"), className: "w-48" },
-              { label: t("delayed.actions"), className: "w-44" },
-            ]}
-          >
-            {schedules.items.map((s) => {
-              const legacy = s.source === "legacy";
-              const zone = s.cron !== undefined ? (s.timezone ?? "UTC") : "UTC";
-              return (
-                <tr key={s.name} data-schedule={s.name} className="border-t border-zinc-100 dark:border-zinc-900">
-                  <td className={`${td} break-all`}>
-                    <div className="font-mono font-medium">{s.name}</div>
-                    <div className="mt-0.5 flex flex-wrap gap-1">
-                      <span data-state className={`${badge} ${s.enabled ? "bg-green-100 text-green-900 dark:bg-green-900 dark:text-green-100" : "bg-zinc-200 text-zinc-800 dark:bg-zinc-700 dark:text-zinc-100"}`}>
-                        {t(s.enabled ? "schedules.enabled" : "schedules.disabled")}
+        <DataTable
+          fixed
+          pager={pager}
+          columns={[
+            { label: t("schedules.name"), className: "w-44" },
+            { label: t("queue.class"), className: "w-40" },
+            { label: t("schedules.when"), className: "w-44" },
+            { label: t("queue.args") },
+            { label: t("schedules.nextRun"), className: "w-48" },
+            { label: t("delayed.actions"), className: "w-44" },
+          ]}
+        >
+          {schedules.items.map((s) => {
+            const legacy = s.source === "legacy";
+            const zone = s.cron !== undefined ? (s.timezone ?? "UTC") : "UTC";
+            return (
+              <tr key={s.name} data-schedule={s.name} className="border-t border-zinc-100 dark:border-zinc-900">
+                <td className={`${td} break-all`}>
+                  <div className="font-mono font-medium">{s.name}</div>
+                  <div className="mt-0.5 flex flex-wrap gap-1">
+                    <span data-state className={`${badge} ${s.enabled ? "bg-green-100 text-green-900 dark:bg-green-900 dark:text-green-100" : "bg-zinc-200 text-zinc-800 dark:bg-zinc-700 dark:text-zinc-100"}`}>
+                      {t(s.enabled ? "schedules.enabled" : "schedules.disabled")}
+                    </span>
+                    {legacy && (
+                      <span title={t("schedules.legacyHint")} className={`${badge} bg-amber-100 text-amber-900 dark:bg-amber-900 dark:text-amber-100`}>
+                        {t("schedules.legacy")}
                       </span>
-                      {legacy && (
-                        <span title={t("schedules.legacyHint")} className={`${badge} bg-amber-100 text-amber-900 dark:bg-amber-900 dark:text-amber-100`}>
-                          {t("schedules.legacy")}
-                        </span>
-                      )}
-                    </div>
-                    {s.description && <div className="mt-0.5 text-xs text-zinc-500">{s.description}</div>}
-                    {s.error && <div className="mt-0.5 text-xs text-red-700 dark:text-red-400">{t("schedules.error", { error: s.error })}</div>}
-                  </td>
-                  <td className={`${td} break-all`}>
-                    <div className="font-mono">{s.className ?? "?"}</div>
-                    <div className="text-xs text-zinc-500">→ <span className="font-mono">{s.queue ?? "?"}</span></div>
-                  </td>
-                  <td className={td}>
-                    <Timing s={s} locale={locale} t={t} />
-                  </td>
-                  <td className={`${td} font-mono`}>
-                    <ArgsPreview text={JSON.stringify(s.argsArray) ?? ""} />
-                  </td>
-                  <td className={td}>
-                    {s.nextRunMs === null ? (
-                      t("schedules.noNext")
-                    ) : (
+                    )}
+                  </div>
+                  {s.description && <div className="mt-0.5 text-xs text-zinc-500">{s.description}</div>}
+                  {s.error && <div className="mt-0.5 text-xs text-red-700 dark:text-red-400">{t("schedules.error", { error: s.error })}</div>}
+                </td>
+                <td className={`${td} break-all`}>
+                  <div className="font-mono">{s.className ?? "?"}</div>
+                  <div className="text-xs text-zinc-500">→ <span className="font-mono">{s.queue ?? "?"}</span></div>
+                </td>
+                <td className={td}>
+                  <Timing s={s} locale={locale} t={t} />
+                </td>
+                <td className={`${td} font-mono`}>
+                  <ArgsPreview text={JSON.stringify(s.argsArray) ?? ""} />
+                </td>
+                <td className={td}>
+                  {s.nextRunMs === null ? (
+                    t("schedules.noNext")
+                  ) : (
+                    <>
+                      <div data-next>{formatRelative(t, s.nextRunMs - nowMs)}</div>
+                      <div className="text-xs tabular-nums text-zinc-500">{formatInZone(s.nextRunMs, zone)}</div>
+                    </>
+                  )}
+                  <div className="mt-1 text-xs text-zinc-500" title={s.lastRun?.ms ? formatTime(s.lastRun.ms) : undefined}>
+                    {t("schedules.lastRun")}: {s.lastRun === null ? t("schedules.never") : s.lastRun.ms === null ? s.lastRun.raw : formatRelative(t, s.lastRun.ms - nowMs)}
+                  </div>
+                </td>
+                <td className={td}>
+                  <div className="flex flex-wrap gap-1.5">
+                    <ConfirmButton locale={locale} label={t("schedules.run")} action={() => actions.run(s.name)} onDone={done} quiet />
+                    {!legacy && (
                       <>
-                        <div data-next>{formatRelative(t, s.nextRunMs - nowMs)}</div>
-                        <div className="text-xs tabular-nums text-zinc-500">{formatInZone(s.nextRunMs, zone)}</div>
+                        <ConfirmButton locale={locale} label={t(s.enabled ? "schedules.disable" : "schedules.enable")} action={() => actions.setEnabled(s.name, !s.enabled)} onDone={done} quiet />
+                        <Link href={editHref(s.name)} className={linkButton}>
+                          {t("schedules.edit")}
+                        </Link>
+                        <ConfirmButton locale={locale} label={t("schedules.delete")} question={t("schedules.deleteConfirm", { name: s.name })} action={() => actions.remove(s.name)} onDone={done} quiet danger />
                       </>
                     )}
-                    <div className="mt-1 text-xs text-zinc-500" title={s.lastRun?.ms ? formatTime(s.lastRun.ms) : undefined}>
-                      {t("schedules.lastRun")}: {s.lastRun === null ? t("schedules.never") : s.lastRun.ms === null ? s.lastRun.raw : formatRelative(t, s.lastRun.ms - nowMs)}
-                    </div>
-                  </td>
-                  <td className={td}>
-                    <div className="flex flex-wrap gap-1.5">
-                      <ConfirmButton locale={locale} label={t("schedules.run")} action={() => actions.run(s.name)} onDone={done} quiet />
-                      {!legacy && (
-                        <>
-                          <ConfirmButton locale={locale} label={t(s.enabled ? "schedules.disable" : "schedules.enable")} action={() => actions.setEnabled(s.name, !s.enabled)} onDone={done} quiet />
-                          <Link href={editHref(s.name)} className={linkButton}>
-                            {t("schedules.edit")}
-                          </Link>
-                          <ConfirmButton locale={locale} label={t("schedules.delete")} question={t("schedules.deleteConfirm", { name: s.name })} action={() => actions.remove(s.name)} onDone={done} quiet danger />
-                        </>
-                      )}
-                    </div>
-                  </td>
-                </tr>
-              );
-            })}
-          </DataTable>
-          {pager}
-        </>
+                  </div>
+                </td>
+              </tr>
+            );
+          })}
+        </DataTable>
       )}
     </div>
   );

@@ -32,34 +32,32 @@ export function WorkingList({ initial, locale, perPageChoices }: { initial: Work
       {working.total === 0 ? (
         <p className="text-zinc-500" data-empty>{t("stats.working.empty")}</p>
       ) : (
-        <>
-          {pager}
-          <DataTable fixed
-            columns={[
-              { label: t("workers.id"), className: "w-64" },
-              { label: t("queues.name"), className: "w-32" },
-              { label: t("queue.class"), className: "w-48" },
-              { label: t("queue.args") },
-              { label: t("stats.working.since"), className: "w-56" },
-            ]}
-          >
-            {working.items.map((w) => {
-              const job = w.job!;
-              return (
-                <tr key={w.id} data-worker={w.id} className="border-t border-zinc-100 dark:border-zinc-900">
-                  <td className={`${td} break-all font-mono`}>{w.id}</td>
-                  <td className={`${td} break-all font-mono`}>{job.queue}</td>
-                  <td className={`${td} break-all font-mono`}>{job.payload.displayClass ?? job.payload.className ?? "?"}</td>
-                  <td className={`${td} font-mono`}>
-                    <ArgsPreview text={argsText(job.payload)} />
-                  </td>
-                  <td className={`${td} text-xs`}>{when(t, job.runAt, redisTimeMs)}</td>
-                </tr>
-              );
-            })}
-          </DataTable>
-          {pager}
-        </>
+        <DataTable
+          fixed
+          pager={pager}
+          columns={[
+            { label: t("workers.id"), className: "w-64" },
+            { label: t("queues.name"), className: "w-32" },
+            { label: t("queue.class"), className: "w-48" },
+            { label: t("queue.args") },
+            { label: t("stats.working.since"), className: "w-56" },
+          ]}
+        >
+          {working.items.map((w) => {
+            const job = w.job!;
+            return (
+              <tr key={w.id} data-worker={w.id} className="border-t border-zinc-100 dark:border-zinc-900">
+                <td className={`${td} break-all font-mono`}>{w.id}</td>
+                <td className={`${td} break-all font-mono`}>{job.queue}</td>
+                <td className={`${td} break-all font-mono`}>{job.payload.displayClass ?? job.payload.className ?? "?"}</td>
+                <td className={`${td} font-mono`}>
+                  <ArgsPreview text={argsText(job.payload)} />
+                </td>
+                <td className={`${td} text-xs`}>{when(t, job.runAt, redisTimeMs)}</td>
+              </tr>
+            );
+          })}
+        </DataTable>
       )}
     </div>
   );

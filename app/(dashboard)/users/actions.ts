@@ -11,8 +11,8 @@ import { demoClient } from "./enqueue";
 
 const message = z.string().trim().min(1, "demo.message.required").max(MAX_MESSAGE_LENGTH, "demo.message.tooLong");
 const MAX_SUBJECT_LENGTH = 200;
-/** Empty means the default subject; a line break would be a header injection attempt. */
-const subjectField = z.string().trim().max(MAX_SUBJECT_LENGTH).regex(/^\P{Cc}*$/u);
+/** Absent or empty means the default subject; a line break would be a header injection attempt. */
+const subjectField = z.string().trim().max(MAX_SUBJECT_LENGTH).regex(/^\P{Cc}*$/u).nullish();
 
 /** Ids and message checked without the database; a sentence for the first problem, else the values. */
 function checkInput(t: Translate, ids: unknown, text: unknown): string | { ids: number[]; message: string } {
@@ -69,7 +69,7 @@ export async function sendNotificationAction(ids: unknown, text: unknown): Promi
 
 /** "Send e-mail": one SendEmailJob per selected user, to the address on file. */
 export async function sendEmailAction(ids: unknown, text: unknown, subject: unknown): Promise<ActionResult> {
-  const s = subject === undefined || subject === null ? { success: true as const, data: "" } : subjectField.safeParse(subject);
+  const s = subjectField.safeParse(subject);
   const subj = s.success && s.data ? s.data : "Resque Admin";
   return sendToUsers(
     "demo.users.email",
