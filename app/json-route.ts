@@ -6,7 +6,14 @@ import { guardRoute } from "./auth";
  * drops the shared answers (forgetSharedReads), so a page never shows its own change late.
  */
 const SHARE_MS = Number(process.env.JSON_SHARE_MS ?? 500);
-const shared = new Map<string, { at: number; body: Promise<unknown> }>();
+/**
+ * One map per process, kept on globalThis: Next compiles each route handler and the pages'
+ * server actions into separate module graphs, so a module-level Map would exist once per graph
+ * and an action's forgetSharedReads() would clear a copy the routes never read (a paused page
+ * then showed its own change late, for good). tests/e2e/shared-reads.test.ts holds this.
+ */
+const g = globalThis as typeof globalThis & { __sharedJsonReads?: Map<string, { at: number; body: Promise<unknown> }> };
+const shared = (g.__sharedJsonReads ??= new Map());
 
 /** Called after every dashboard mutation. */
 export function forgetSharedReads(): void {

@@ -7,6 +7,9 @@
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { Connection, saveSchedule } from "@/lib/resque";
+import { formatRubyTime } from "@/lib/resque/schedules-parse";
+import { formatRelative } from "@/components/resque/delayed-time";
+import { translator } from "@/lib/i18n";
 import { replayAction, serverAction } from "../helpers/actions";
 import { openBrowser, type OpenedBrowser } from "../helpers/browser";
 import { testNamespace, testRedis, waitFor, dropNamespace } from "../helpers/ns";
@@ -14,6 +17,16 @@ import { getJson, signIn, startWeb, type WebServer } from "../helpers/web";
 
 const SCRIPT = "<script>alert(1)</script>";
 const ACTIONS = "app/(dashboard)/schedules/actions.ts";
+/** 3 h 10 min: rounds to "3 h ago" for as long as the test may take. */
+const LAST_RUN_AGO_MS = (3 * 60 + 10) * 60_000;
+const HOUR_MS = 3_600_000;
+
+/** The next 03:00 in Shanghai (19:00 UTC, no daylight saving there) after `ms`, worked out without the engine. */
+function nextShanghaiThreeAm(ms: number): number {
+  const d = new Date(ms);
+  const today = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), 19);
+  return today > ms ? today : today + 24 * HOUR_MS;
+}
 
 function clientErrors(b: OpenedBrowser): string[] {
   return b.errors().filter((e) => !/status of 404 .*\((\S+\/favicon\.ico|\S+\?_rsc=\S+)\)$/.test(e));
@@ -42,7 +55,8 @@ describe("schedules pages", () => {
     for (let i = 1; i <= 18; i++) await saveSchedule(conn, { name: `zz-bulk-${String(i).padStart(2, "0")}`, className: "Bulk", every: `${i}h` });
     // resque-scheduler ≤ 4.1 kept its schedule in `schedules`: shown, runnable, never written.
     await redis.hset(conn.keys.legacySchedules, "legacy_cleanup", '{"class":"CleanupJob","cron":"*/15 * * * *","queue":"low","args":["a",1]}');
-    await redis.hset(conn.keys.lastEnqueuedAt, "nightly-report", "2026-11-28 19:00:00 +0000");
+    // Seeded from the clock the test runs under: "3 h ago" whatever the date (a fixed date went stale).
+    await redis.hset(conn.keys.lastEnqueuedAt, "nightly-report", formatRubyTime(Date.now() - LAST_RUN_AGO_MS));
     await signIn(browser.page, web);
   });
 
@@ -55,14 +69,22 @@ describe("schedules pages", () => {
   it("lists schedules with the cron in words, zone, next and last run, state and source, and the same at /api/schedules", async () => {
     const { page } = browser;
     browser.clearErrors();
+    const before = Date.now();
     const res = await page.goto(`${web.url}/schedules`);
     expect(res?.status()).toBe(200);
     expect(await page.getByText("Showing 1–20 of 22").count()).toBe(2);
     const nightly = page.locator('tr[data-schedule="nightly-report"]');
     const text = await nightly.innerText();
+    const nextText = await nightly.locator("[data-next]").innerText();
+    const after = Date.now();
     for (const part of ["enabled", "The daily numbers", "BuildReport", "→ reports", "0 3 * * *", "every night at 03:00", "Asia/Shanghai", '[{"kind":"daily"}]', "03:00 Asia/Shanghai"]) expect(text).toContain(part);
-    expect(await nightly.locator("[data-next]").innerText()).toMatch(/^in \d+ h$/);
-    expect(text).toMatch(/Last run: \d+ h ago/);
+    // The page measured "in …" from its own clock, at some moment between `before` and `after`:
+    // any wording of that span is right ("in 40 min" near the run, "in 23 h" just after it).
+    const t = translator("en");
+    const wordings = new Set<string>();
+    for (let ms = before; ms <= after + 1000; ms += 500) wordings.add(formatRelative(t, nextShanghaiThreeAm(ms) - ms));
+    expect([...wordings]).toContain(nextText);
+    expect(text).toContain("Last run: 3 h ago");
     const every = await page.locator('tr[data-schedule="every-5"]').innerText();
     expect(every).toContain("every 5m");
     expect(every).toContain("every 5 minutes");
