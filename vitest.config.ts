@@ -1,17 +1,39 @@
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 
+/**
+ * Instants where calendar bugs live, each with a machine zone far from UTC: the unit tests of
+ * dates, schedules and durations run again at each (tests/setup/clock.ts moves Date there).
+ */
+const CLOCKS = [
+  { name: "month-end", at: "2027-01-31T09:59:50Z", tz: "Pacific/Kiritimati" }, // 23:59:50 local, UTC+14
+  { name: "leap-day", at: "2028-03-01T08:59:50Z", tz: "America/Anchorage" }, // 23:59:50 on 29 Feb, UTC-9
+  { name: "dst-spring", at: "2027-03-14T06:59:50Z", tz: "America/New_York" }, // 10 s before 02:00 becomes 03:00
+  { name: "dst-fall", at: "2027-11-07T05:59:50Z", tz: "America/New_York" }, // 10 s before 02:00 becomes 01:00
+];
+const TIME_TESTS = ["clock", "dates", "delayed-input", "export-format", "i18n", "retry", "schedules-cron", "schedules-parse"].map((f) => `tests/unit/${f}.test.ts`);
+
 export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
   test: {
     environment: "node",
-    include: ["tests/**/*.test.ts"],
-    globalSetup: ["tests/setup/redis.ts", "tests/setup/next-build.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Files share one redis-server but each uses its own namespace; two at a time keeps a
     // loaded 2-core CI machine responsive for the timing-sensitive fault tests.
     maxWorkers: 2,
     fileParallelism: true,
+    projects: [
+      // Pure code: no Redis, no build, no browser.
+      { extends: true, test: { name: "unit", include: ["tests/unit/**/*.test.ts"] } },
+      ...CLOCKS.map((c) => ({
+        extends: true,
+        test: { name: `clock:${c.name}`, include: TIME_TESTS, env: { TEST_CLOCK: c.at, TZ: c.tz }, setupFiles: ["tests/setup/clock.ts"] },
+      })),
+      // A real redis-server (and the worker bundle), real processes.
+      { extends: true, test: { name: "integration", include: ["tests/integration/**/*.test.ts"], globalSetup: ["tests/setup/redis.ts"] } },
+      // The production build, next start, Chromium.
+      { extends: true, test: { name: "e2e", include: ["tests/e2e/**/*.test.ts"], globalSetup: ["tests/setup/redis.ts", "tests/setup/next-build.ts"] } },
+    ],
   },
 });
