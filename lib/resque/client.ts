@@ -4,13 +4,17 @@
  */
 import { Connection, execAll, type ConnectionOptions } from "./connection";
 import { EnqueueVetoedError, InvalidQueueNameError } from "./errors";
-import { JobRegistry, type JobClass } from "./job";
+import { JobRegistry, type EnqueuedJob, type JobClass, type JobEnqueuer } from "./job";
 import { QUEUE_NAME } from "./keys";
 import { dueTimestamp, encodeDelayedItem, toEpochSeconds } from "./delayed";
 import { encodePayload, newJobId } from "./payload";
 
 /** Global before-enqueue hook: return false (or throw) to veto. */
-export type BeforeEnqueueHook = (job: { queue: string; className: string; args: unknown }) => boolean | void | Promise<boolean | void>;
+export type BeforeEnqueueHook = (job: {
+  queue: string;
+  className: string;
+  args: unknown;
+}) => boolean | void | Promise<boolean | void>;
 
 export interface ClientOptions extends ConnectionOptions {
   /** When given, known classes have their args validated and their hooks run before enqueue. */
@@ -30,17 +34,7 @@ export interface EnqueueSpec {
   argsArray?: unknown[];
 }
 
-export interface EnqueuedJob {
-  id?: string;
-  queue: string;
-  className: string;
-  payload: string;
-  /** Set when the job was scheduled instead of queued: the whole-second timestamp. */
-  at?: number;
-  argsArray: unknown[];
-}
-
-export class Client {
+export class Client implements JobEnqueuer {
   readonly conn: Connection;
   private readonly registry?: JobRegistry;
   private readonly hooks: BeforeEnqueueHook[];
@@ -89,7 +83,12 @@ export class Client {
     for (const [queue, payloads] of byQueue) {
       // Lua's argument stack is bounded; 5,000 payloads per call stays far below it.
       for (let i = 0; i < payloads.length; i += 5000) {
-        this.conn.runOn(pipe, "enqueue", [k.queues, k.queue(queue), k.wake(queue)], [queue, k.ns, ...payloads.slice(i, i + 5000)]);
+        this.conn.runOn(
+          pipe,
+          "enqueue",
+          [k.queues, k.queue(queue), k.wake(queue)],
+          [queue, k.ns, ...payloads.slice(i, i + 5000)],
+        );
       }
     }
     await execAll(pipe);
@@ -144,9 +143,11 @@ export class Client {
   private async prepare(spec: EnqueueSpec): Promise<EnqueuedJob> {
     const { job, known, hookArg } = this.build(spec);
     for (const hook of this.hooks) {
-      if ((await hook({ queue: job.queue, className: job.className, args: hookArg })) === false) throw new EnqueueVetoedError(job.className);
+      if ((await hook({ queue: job.queue, className: job.className, args: hookArg })) === false)
+        throw new EnqueueVetoedError(job.className);
     }
-    if (known?.beforeEnqueue && (await known.beforeEnqueue(hookArg, job.queue)) === false) throw new EnqueueVetoedError(job.className);
+    if (known?.beforeEnqueue && (await known.beforeEnqueue(hookArg, job.queue)) === false)
+      throw new EnqueueVetoedError(job.className);
     return job;
   }
 
@@ -165,7 +166,13 @@ export class Client {
       argsArray = [value];
     }
     const id = this.strictRuby ? undefined : newJobId();
-    const job = { id, queue, className, argsArray, payload: encodePayload(className, argsArray, { id, strictRuby: this.strictRuby }) };
+    const job = {
+      id,
+      queue,
+      className,
+      argsArray,
+      payload: encodePayload(className, argsArray, { id, strictRuby: this.strictRuby }),
+    };
     return { job, known, hookArg: spec.argsArray ?? argsArray[0] };
   }
 }

@@ -2,16 +2,52 @@
  * Job classes and the registry that maps Resque class names (php `Common\Job\SendEmailJob`,
  * Ruby `Mailer::Send`, node `sendEmail`) to TypeScript classes.
  */
-import type { Client } from "./client";
 import { InvalidArgsError, UnknownJobClassError } from "./errors";
-import type { RetryPolicy } from "./retry";
 
 /**
  * The part of a zod schema the engine uses. Structural, so `lib/resque` does not depend on zod:
  * any `z.object(...)` fits.
  */
 export interface ArgsSchema<T = unknown> {
-  safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }> } };
+  safeParse(
+    value: unknown,
+  ):
+    | { success: true; data: T }
+    | { success: false; error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }> } };
+}
+
+/**
+ * Delay before the next attempt: fixed seconds, a list per attempt (the last repeats), or
+ * exponential `baseSec × factor^attempt`, capped at `maxSec`, with ± `jitter` (a fraction) so
+ * many jobs failing together do not come back together.
+ */
+export type Backoff = number | number[] | { exponential: number; baseSec?: number; maxSec?: number; jitter?: number };
+
+export interface RetryPolicy {
+  /** Total tries, the first included: `attempts: 3` = one run plus up to two retries. */
+  attempts: number;
+  backoff?: Backoff;
+}
+
+/** A job as it was queued or scheduled: what `Client.enqueue*` answer. */
+export interface EnqueuedJob {
+  id?: string;
+  queue: string;
+  className: string;
+  payload: string;
+  /** Set when the job was scheduled instead of queued: the whole-second timestamp. */
+  at?: number;
+  argsArray: unknown[];
+}
+
+/**
+ * What a running job may do with the client it is given: enqueue follow-ups. `Client` implements
+ * it; declaring it here keeps the job contract free of the client (no import cycle).
+ */
+export interface JobEnqueuer {
+  enqueue(queue: string, cls: string | JobClass, args?: unknown): Promise<EnqueuedJob>;
+  enqueueAt(at: Date | number, queue: string, cls: string | JobClass, args?: unknown): Promise<EnqueuedJob>;
+  enqueueIn(delaySec: number, queue: string, cls: string | JobClass, args?: unknown): Promise<EnqueuedJob>;
 }
 
 /** What a running job knows about itself. */
@@ -26,7 +62,7 @@ export interface JobContext {
   raw: string;
   workerId: string;
   /** A client on the worker's Redis and namespace, for jobs that enqueue follow-ups. */
-  resque: Client;
+  resque: JobEnqueuer;
 }
 
 /**

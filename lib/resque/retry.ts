@@ -3,21 +3,8 @@
  * incremented, until the class's attempts run out.
  */
 import { DoNotRetryError, ErrorCode, ResqueError } from "./errors";
-import type { JobClass } from "./job";
+import type { Backoff, JobClass } from "./job";
 import type { DecodedPayload } from "./payload";
-
-/**
- * Delay before the next attempt: fixed seconds, a list per attempt (the last repeats), or
- * exponential `baseSec × factor^attempt`, capped at `maxSec`, with ± `jitter` (a fraction) so
- * many jobs failing together do not come back together.
- */
-export type Backoff = number | number[] | { exponential: number; baseSec?: number; maxSec?: number; jitter?: number };
-
-export interface RetryPolicy {
-  /** Total tries, the first included: `attempts: 3` = one run plus up to two retries. */
-  attempts: number;
-  backoff?: Backoff;
-}
 
 /** Seconds to wait after failed attempt number `attempt` (0 = the first run). */
 export function backoffDelaySec(backoff: Backoff | undefined, attempt: number, random = Math.random): number {
@@ -33,7 +20,8 @@ export function backoffDelaySec(backoff: Backoff | undefined, attempt: number, r
 /** False for failures a retry cannot fix: bad payloads, unknown classes, invalid args, DoNotRetry. */
 export function isRetryable(err: unknown): boolean {
   if (err instanceof DoNotRetryError || (err as { name?: unknown })?.name === "DoNotRetry") return false;
-  if (err instanceof ResqueError) return ![ErrorCode.InvalidArgs, ErrorCode.InvalidPayload, ErrorCode.UnknownJobClass].includes(err.code);
+  if (err instanceof ResqueError)
+    return ![ErrorCode.InvalidArgs, ErrorCode.InvalidPayload, ErrorCode.UnknownJobClass].includes(err.code);
   return true;
 }
 
@@ -65,7 +53,12 @@ export interface RetryNote {
  * attempts remain. The attempt count lives in `args[0]._attempt` (the seed's convention, so php
  * jobs counting that way interoperate); jobs with positional args have nowhere to keep it.
  */
-export function retryPlan(cls: JobClass, p: DecodedPayload, err: unknown, nowMs = Date.now()): RetryPlanned | undefined {
+export function retryPlan(
+  cls: JobClass,
+  p: DecodedPayload,
+  err: unknown,
+  nowMs = Date.now(),
+): RetryPlanned | undefined {
   const policy = cls.retry;
   if (!policy || policy.attempts <= 1 || !isRetryable(err)) return undefined;
   const first = p.argsArray[0];
@@ -74,6 +67,10 @@ export function retryPlan(cls: JobClass, p: DecodedPayload, err: unknown, nowMs 
   const attempt = typeof done === "number" && Number.isInteger(done) && done >= 0 ? done : 0;
   if (attempt + 1 >= policy.attempts) return undefined;
   const ts = Math.ceil((nowMs + backoffDelaySec(policy.backoff, attempt) * 1000) / 1000);
-  return { attempt: attempt + 1, attempts: policy.attempts, ts, argsArray: [{ ...(first as object), _attempt: attempt + 1 }] };
+  return {
+    attempt: attempt + 1,
+    attempts: policy.attempts,
+    ts,
+    argsArray: [{ ...(first as object), _attempt: attempt + 1 }],
+  };
 }
-
