@@ -11,7 +11,16 @@ const CLOCKS = [
   { name: "dst-spring", at: "2027-03-14T06:59:50Z", tz: "America/New_York" }, // 10 s before 02:00 becomes 03:00
   { name: "dst-fall", at: "2027-11-07T05:59:50Z", tz: "America/New_York" }, // 10 s before 02:00 becomes 01:00
 ];
-const TIME_TESTS = ["clock", "dates", "delayed-input", "export-format", "i18n", "retry", "schedules-cron", "schedules-parse"].map((f) => `tests/unit/${f}.test.ts`);
+const TIME_TESTS = [
+  "clock",
+  "dates",
+  "delayed-input",
+  "export-format",
+  "i18n",
+  "retry",
+  "schedules-cron",
+  "schedules-parse",
+].map((f) => `tests/unit/${f}.test.ts`);
 
 export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
@@ -27,13 +36,32 @@ export default defineConfig({
       // Pure code: no Redis, no build, no browser.
       { extends: true, test: { name: "unit", include: ["tests/unit/**/*.test.ts"] } },
       ...CLOCKS.map((c) => ({
-        extends: true,
-        test: { name: `clock:${c.name}`, include: TIME_TESTS, env: { TEST_CLOCK: c.at, TZ: c.tz }, setupFiles: ["tests/setup/clock.ts"] },
+        extends: true as const,
+        test: {
+          name: `clock:${c.name}`,
+          include: TIME_TESTS,
+          env: { TEST_CLOCK: c.at, TZ: c.tz },
+          setupFiles: ["tests/setup/clock.ts"],
+        },
       })),
       // A real redis-server (and the worker bundle), real processes.
-      { extends: true, test: { name: "integration", include: ["tests/integration/**/*.test.ts"], globalSetup: ["tests/setup/redis.ts"] } },
+      {
+        extends: true as const,
+        test: {
+          name: "integration",
+          include: ["tests/integration/**/*.test.ts"],
+          globalSetup: ["tests/setup/redis.ts"],
+        },
+      },
       // The production build, next start, Chromium.
-      { extends: true, test: { name: "e2e", include: ["tests/e2e/**/*.test.ts"], globalSetup: ["tests/setup/redis.ts", "tests/setup/next-build.ts"] } },
+      {
+        extends: true as const,
+        test: {
+          name: "e2e",
+          include: ["tests/e2e/**/*.test.ts"],
+          globalSetup: ["tests/setup/redis.ts", "tests/setup/next-build.ts"],
+        },
+      },
     ],
   },
 });

@@ -32,7 +32,15 @@ export async function auditedAction(a: AuditedAction): Promise<ActionResult> {
   const [session, ip] = await Promise.all([getSession(), clientIp()]);
   const actor: AuditActor | null = session ? { id: session.admin.id, email: session.admin.email } : null;
   const audit = async (result: AuditResult, detail: string) =>
-    recordAudit(await getDb(), { actor, action: a.action, target: a.target ?? null, items: a.items ? a.items.slice(0, 1000) : null, result, detail, ip });
+    recordAudit(await getDb(), {
+      actor,
+      action: a.action,
+      target: a.target ?? null,
+      items: a.items ? a.items.slice(0, 1000) : null,
+      result,
+      detail,
+      ip,
+    });
 
   if (!session || !can(session.admin.role, "write")) {
     await audit("denied", session ? `role ${session.admin.role}` : "not signed in");

@@ -27,7 +27,9 @@ export function forgetSharedReads(): void {
  * e.g. a 404 for a malformed or vanished item. Concurrent and near-simultaneous GETs of the same
  * URL share one read (see SHARE_MS); the access check still runs for each request.
  */
-export function readOnlyJsonRoute<C = unknown>(read: (query: URLSearchParams, req: Request, ctx: C) => Promise<unknown>) {
+export function readOnlyJsonRoute<C = unknown>(
+  read: (query: URLSearchParams, req: Request, ctx: C) => Promise<unknown>,
+) {
   return async function GET(req: Request, ctx: C): Promise<Response> {
     const refused = await guardRoute(req);
     if (refused) return refused;

@@ -53,10 +53,16 @@ export default async function RootLayout({ children }: { children: React.ReactNo
               {session && <Bell locale={locale} markAllRead={markAllReadAction} />}
               {session && (
                 <form action={signOutAction} className="flex items-center gap-2 text-sm">
-                  <Link href="/audit" className="rounded px-2 py-1 text-zinc-600 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800">
+                  <Link
+                    href="/audit"
+                    className="rounded px-2 py-1 text-zinc-600 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800"
+                  >
                     {t("nav.audit")}
                   </Link>
-                  <Link href="/accounts" className="rounded px-2 py-1 text-zinc-600 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800">
+                  <Link
+                    href="/accounts"
+                    className="rounded px-2 py-1 text-zinc-600 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800"
+                  >
                     {t("nav.accounts")}
                   </Link>
                   <span className="text-zinc-500" title={t(`role.${session.admin.role}`)}>

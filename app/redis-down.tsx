@@ -4,7 +4,10 @@ import { redactUrl, redisUrlFromEnv } from "@/lib/redis";
 /** What every page shows when its first Redis read fails: a sentence to act on, the driver's text folded away. */
 export function RedisDown({ t, error }: { t: Translate; error: unknown }) {
   return (
-    <div role="alert" className="space-y-2 rounded border border-red-300 bg-red-50 p-4 text-red-800 dark:border-red-800 dark:bg-red-950 dark:text-red-200">
+    <div
+      role="alert"
+      className="space-y-2 rounded border border-red-300 bg-red-50 p-4 text-red-800 dark:border-red-800 dark:bg-red-950 dark:text-red-200"
+    >
       <p>{t("redis.down", { url: redactUrl(redisUrlFromEnv()) })}</p>
       <details className="text-sm opacity-80">
         <summary>{t("redis.details")}</summary>

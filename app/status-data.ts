@@ -1,4 +1,14 @@
-import { getHourlyHistory, getSchedulerHealth, getStats, listQueues, listWorkers, listWorking, normalizePage, rollUpDays, validTimeZone } from "@/lib/resque/index";
+import {
+  getHourlyHistory,
+  getSchedulerHealth,
+  getStats,
+  listQueues,
+  listWorkers,
+  listWorking,
+  normalizePage,
+  rollUpDays,
+  validTimeZone,
+} from "@/lib/resque/index";
 import { getConnection } from "@/lib/redis";
 import type { HistoryData } from "@/components/resque/chart-history";
 import type { StatusData } from "@/components/resque/overview";
@@ -8,7 +18,12 @@ import type { WorkingData } from "@/components/resque/working-list";
 /** What the overview and /api/status show: one read of stats, queues, workers and the scheduler's health. */
 export async function readStatus(): Promise<StatusData> {
   const conn = getConnection();
-  const [stats, queues, workers, scheduler] = await Promise.all([getStats(conn), listQueues(conn), listWorkers(conn), getSchedulerHealth(conn)]);
+  const [stats, queues, workers, scheduler] = await Promise.all([
+    getStats(conn),
+    listQueues(conn),
+    listWorkers(conn),
+    getSchedulerHealth(conn),
+  ]);
   return { stats, queues, workers, scheduler };
 }
 
@@ -32,7 +47,10 @@ export async function readWorking(opts: { page: number; perPage: number }): Prom
   const [all, redisTimeMs] = await Promise.all([listWorking(getConnection()), redisNowMs()]);
   const { perPage } = normalizePage(opts);
   // A page past the end (the list shrank since the link was drawn) shows the last page instead.
-  const { page, start } = normalizePage({ perPage, page: Math.min(opts.page, Math.max(1, Math.ceil(all.length / perPage))) });
+  const { page, start } = normalizePage({
+    perPage,
+    page: Math.min(opts.page, Math.max(1, Math.ceil(all.length / perPage))),
+  });
   return { working: { page, perPage, total: all.length, items: all.slice(start, start + perPage) }, redisTimeMs };
 }
 

@@ -30,7 +30,13 @@ export interface LoadResult {
 
 if (!process.send) throw new Error("bench/dashboard-load.ts is started by bench/dashboard.ts (IPC channel missing)");
 const cfg = JSON.parse(process.argv[2] ?? "{}") as Config;
-const result: LoadResult = { ms: Object.fromEntries(cfg.paths.map((p) => [p, []])), failures: 0, failureKinds: {}, requests: 0, seconds: 0 };
+const result: LoadResult = {
+  ms: Object.fromEntries(cfg.paths.map((p) => [p, []])),
+  failures: 0,
+  failureKinds: {},
+  requests: 0,
+  seconds: 0,
+};
 let stopping = false;
 let inFlight = 0;
 const REQUEST_TIMEOUT_MS = 5_000;

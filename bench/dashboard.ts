@@ -52,7 +52,13 @@ const WARMUP = 20;
 const WARMUP_SECONDS = 5;
 const SIZES: { label: string; spec: DatasetSpec }[] = [
   { label: "small", spec: { queued: 10_000, failed: 1_000 } },
-  { label: "big", spec: { queued: Math.max(10_000, Math.round(1_000_000 * SCALE)), failed: Math.max(1_000, Math.round(100_000 * SCALE)) } },
+  {
+    label: "big",
+    spec: {
+      queued: Math.max(10_000, Math.round(1_000_000 * SCALE)),
+      failed: Math.max(1_000, Math.round(100_000 * SCALE)),
+    },
+  },
 ];
 const LOAD = { clients: 50, periodMs: 1000, drainJobs: Math.max(1_000, Math.round(50_000 * SCALE)), warmSec: 3 };
 const TARGET = { routeP95Ms: 50, filteredP95Ms: 500, loadP99Ms: 200 };
@@ -93,8 +99,14 @@ const ROUTES: RouteSpec[] = [
   { label: "/api/queues", path: () => "/api/queues" },
   { label: "/api/queues/<big>?page=1", path: (d) => `/api/queues/${d.bigQueue}?page=1&perPage=20` },
   // The middle is a list's worst case: Redis walks to an index from the nearer end.
-  { label: "/api/queues/<big>?page=<middle>", path: (d) => `/api/queues/${d.bigQueue}?page=${Math.ceil(lastPage(d.bigQueueSize, 20) / 2)}&perPage=20` },
-  { label: "/api/queues/<big>?page=<last>", path: (d) => `/api/queues/${d.bigQueue}?page=${lastPage(d.bigQueueSize, 20)}&perPage=20` },
+  {
+    label: "/api/queues/<big>?page=<middle>",
+    path: (d) => `/api/queues/${d.bigQueue}?page=${Math.ceil(lastPage(d.bigQueueSize, 20) / 2)}&perPage=20`,
+  },
+  {
+    label: "/api/queues/<big>?page=<last>",
+    path: (d) => `/api/queues/${d.bigQueue}?page=${lastPage(d.bigQueueSize, 20)}&perPage=20`,
+  },
   { label: "/api/workers", path: () => "/api/workers" },
   { label: "/api/failed?page=1&perPage=20", path: () => "/api/failed?page=1&perPage=20" },
   { label: "/api/failed?page=<last>&perPage=20", path: (d) => `/api/failed?page=${lastPage(d.failed, 20)}&perPage=20` },
@@ -102,13 +114,29 @@ const ROUTES: RouteSpec[] = [
   // nothing new, with one new failure before each request (a live dashboard), and cold (the oldest
   // record moved to the tail before each request, so everything is counted again).
   { label: "/api/failed/groups (nothing new)", path: () => "/api/failed/groups" },
-  { label: "/api/failed/groups (1 new failure each)", path: () => "/api/failed/groups", before: (r) => r.eval("return redis.call('RPUSH', KEYS[1], redis.call('LINDEX', KEYS[1], -1))", 1, FAILED_KEY) },
-  { label: "/api/failed/groups (cold: full count)", path: () => "/api/failed/groups", before: (r) => r.lmove(FAILED_KEY, FAILED_KEY, "LEFT", "RIGHT") },
+  {
+    label: "/api/failed/groups (1 new failure each)",
+    path: () => "/api/failed/groups",
+    before: (r) => r.eval("return redis.call('RPUSH', KEYS[1], redis.call('LINDEX', KEYS[1], -1))", 1, FAILED_KEY),
+  },
+  {
+    label: "/api/failed/groups (cold: full count)",
+    path: () => "/api/failed/groups",
+    before: (r) => r.lmove(FAILED_KEY, FAILED_KEY, "LEFT", "RIGHT"),
+  },
   { label: "/api/delayed", path: () => "/api/delayed" },
   { label: "/api/schedules", path: () => "/api/schedules" },
   { label: "/api/stats", path: () => "/api/stats" },
-  { label: "/api/failed?class=<rare>&perPage=20", path: (d) => `/api/failed?class=${encodeURIComponent(d.rareClass)}&perPage=20`, filtered: true },
-  { label: "/api/failed?q=<text>&perPage=20", path: (d) => `/api/failed?q=${encodeURIComponent(d.rareText)}&perPage=20`, filtered: true },
+  {
+    label: "/api/failed?class=<rare>&perPage=20",
+    path: (d) => `/api/failed?class=${encodeURIComponent(d.rareClass)}&perPage=20`,
+    filtered: true,
+  },
+  {
+    label: "/api/failed?q=<text>&perPage=20",
+    path: (d) => `/api/failed?q=${encodeURIComponent(d.rareText)}&perPage=20`,
+    filtered: true,
+  },
 ];
 
 // ---------------------------------------------------------------- helpers
@@ -133,7 +161,15 @@ async function commandCalls(redis: Redis): Promise<Record<string, number>> {
 type RouteResult =
   | { label: string; state: "not built" }
   | { label: string; state: "error"; status: number; detail: string }
-  | { label: string; state: "ok"; path: string; summary: Summary; commandsPerRequest: number; commands: Record<string, number>; capped: boolean };
+  | {
+      label: string;
+      state: "ok";
+      path: string;
+      summary: Summary;
+      commandsPerRequest: number;
+      commands: Record<string, number>;
+      capped: boolean;
+    };
 
 /** One route at one data size: probe, warm up, then N timed sequential GETs and the Redis commands they cost. */
 async function measureRoute(web: WebServer, redis: Redis, spec: RouteSpec, d: Dataset): Promise<RouteResult> {
@@ -141,7 +177,13 @@ async function measureRoute(web: WebServer, redis: Redis, spec: RouteSpec, d: Da
   const probe = await timedGet(web.url + p, web.apiToken, { keepBody: true, timeoutMs: 120_000 });
   const isJson = probe.contentType?.includes("application/json") ?? false;
   if (probe.status === 404 && !isJson) return { label: spec.label, state: "not built" };
-  if (probe.status !== 200) return { label: spec.label, state: "error", status: probe.status, detail: probe.error ?? (probe.body ?? "").slice(0, 200) };
+  if (probe.status !== 200)
+    return {
+      label: spec.label,
+      state: "error",
+      status: probe.status,
+      detail: probe.error ?? (probe.body ?? "").slice(0, 200),
+    };
   const ignored = spec.filtered ? filterIgnored(probe.body ?? "", d) : null;
   if (ignored) return { label: spec.label, state: "error", status: probe.status, detail: ignored };
   const warmUntil = performance.now() + WARMUP_SECONDS * 1000;
@@ -155,13 +197,24 @@ async function measureRoute(web: WebServer, redis: Redis, spec: RouteSpec, d: Da
   while (ms.length < REQUESTS && performance.now() < deadline) {
     await spec.before?.(redis);
     const r = await timedGet(web.url + p, web.apiToken, { timeoutMs: 120_000 });
-    if (r.status !== 200) return { label: spec.label, state: "error", status: r.status, detail: r.error ?? "non-200 during the timed run" };
+    if (r.status !== 200)
+      return { label: spec.label, state: "error", status: r.status, detail: r.error ?? "non-200 during the timed run" };
     ms.push(r.ms);
   }
   const calls = await commandCalls(redis);
   const total = Object.values(calls).reduce((a, b) => a + b, 0);
-  const commands = Object.fromEntries(Object.entries(calls).map(([k, v]) => [k, Math.round((v / ms.length) * 100) / 100]));
-  return { label: spec.label, state: "ok", path: p, summary: summarize(ms), commandsPerRequest: Math.round((total / ms.length) * 100) / 100, commands, capped: ms.length < REQUESTS };
+  const commands = Object.fromEntries(
+    Object.entries(calls).map(([k, v]) => [k, Math.round((v / ms.length) * 100) / 100]),
+  );
+  return {
+    label: spec.label,
+    state: "ok",
+    path: p,
+    summary: summarize(ms),
+    commandsPerRequest: Math.round((total / ms.length) * 100) / 100,
+    commands,
+    capped: ms.length < REQUESTS,
+  };
 }
 
 // ---------------------------------------------------------------- scenarios
@@ -182,17 +235,38 @@ async function scenarioRoutes(web: WebServer, redis: Redis, conn: Connection): P
     const dataset = await seedDataset(conn, spec);
     const seedSeconds = (performance.now() - t0) / 1000;
     const usedMemoryMb = Number(/used_memory:(\d+)/.exec(await redis.info("memory"))![1]) / 2 ** 20;
-    log(`seeded ${fmtInt(spec.queued)} queued / ${fmtInt(spec.failed)} failed in ${seedSeconds.toFixed(1)} s (${usedMemoryMb.toFixed(0)} MiB)`);
+    log(
+      `seeded ${fmtInt(spec.queued)} queued / ${fmtInt(spec.failed)} failed in ${seedSeconds.toFixed(1)} s (${usedMemoryMb.toFixed(0)} MiB)`,
+    );
     const routes: RouteResult[] = [];
     for (const r of ROUTES) {
       const res = await measureRoute(web, redis, r, dataset);
       routes.push(res);
       if (res.state === "ok") {
-        log(`${label} ${r.label}: p50 ${res.summary.p50} p95 ${res.summary.p95} p99 ${res.summary.p99} max ${res.summary.max} ms, ${res.commandsPerRequest} cmds/req (n=${res.summary.n})`);
-        emit({ scenario: "dashboard-route", size: label, queued: spec.queued, failed: spec.failed, route: r.label, path: res.path, ...res.summary, unit: "ms", commandsPerRequest: res.commandsPerRequest, commands: res.commands });
+        log(
+          `${label} ${r.label}: p50 ${res.summary.p50} p95 ${res.summary.p95} p99 ${res.summary.p99} max ${res.summary.max} ms, ${res.commandsPerRequest} cmds/req (n=${res.summary.n})`,
+        );
+        emit({
+          scenario: "dashboard-route",
+          size: label,
+          queued: spec.queued,
+          failed: spec.failed,
+          route: r.label,
+          path: res.path,
+          ...res.summary,
+          unit: "ms",
+          commandsPerRequest: res.commandsPerRequest,
+          commands: res.commands,
+        });
       } else {
         log(`${label} ${r.label}: ${res.state}${res.state === "error" ? ` (HTTP ${res.status}: ${res.detail})` : ""}`);
-        emit({ scenario: "dashboard-route", size: label, route: r.label, state: res.state, ...(res.state === "error" ? { status: res.status, detail: res.detail } : {}) });
+        emit({
+          scenario: "dashboard-route",
+          size: label,
+          route: r.label,
+          state: res.state,
+          ...(res.state === "error" ? { status: res.status, detail: res.detail } : {}),
+        });
       }
     }
     runs.push({ label, dataset, seedSeconds, usedMemoryMb, routes });
@@ -210,12 +284,19 @@ interface LoadRun {
 }
 
 /** Starts the load process and resolves once it polls; `stop()` resolves with its samples. */
-function startLoad(web: WebServer, paths: string[]): Promise<{ child: ChildProcess; reset(): void; stop(): Promise<LoadResult> }> {
+function startLoad(
+  web: WebServer,
+  paths: string[],
+): Promise<{ child: ChildProcess; reset(): void; stop(): Promise<LoadResult> }> {
   const cfg = { url: web.url, token: web.apiToken, clients: LOAD.clients, paths, periodMs: LOAD.periodMs };
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(BENCH_DIR, "dashboard-load.ts"), JSON.stringify(cfg)], {
-    cwd: ROOT,
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", path.join(BENCH_DIR, "dashboard-load.ts"), JSON.stringify(cfg)],
+    {
+      cwd: ROOT,
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    },
+  );
   return new Promise((resolve, reject) => {
     const onExit = (code: number | null) => reject(new Error(`load process exited (code ${code}) before starting`));
     child.once("exit", onExit);
@@ -226,7 +307,10 @@ function startLoad(web: WebServer, paths: string[]): Promise<{ child: ChildProce
         reset: () => child.send("reset"),
         stop: () =>
           new Promise<LoadResult>((res, rej) => {
-            const timer = setTimeout(() => rej(new Error("the load process did not report within 30 s of stop")), 30_000);
+            const timer = setTimeout(
+              () => rej(new Error("the load process did not report within 30 s of stop")),
+              30_000,
+            );
             child.once("message", (m) => {
               clearTimeout(timer);
               res(m as LoadResult);
@@ -258,7 +342,9 @@ async function scenarioLoad(web: WebServer, server: RedisServer, redis: Redis, c
   const failedBefore = await redis.llen(conn.keys.failed);
   const processedBefore = Number(await redis.get(conn.keys.statProcessed));
   const paths = ["/api/status", `/api/queues/${dataset.drainQueue}?page=1&perPage=20`];
-  log(`load: ${LOAD.clients} clients polling ${paths.join(" + ")} every ${LOAD.periodMs} ms; ${fmtInt(LOAD.drainJobs)} jobs to drain`);
+  log(
+    `load: ${LOAD.clients} clients polling ${paths.join(" + ")} every ${LOAD.periodMs} ms; ${fmtInt(LOAD.drainJobs)} jobs to drain`,
+  );
   const load = await startLoad(web, paths);
   const loadChild = {
     stop: async () => {
@@ -275,7 +361,12 @@ async function scenarioLoad(web: WebServer, server: RedisServer, redis: Redis, c
     const spawnedAt = performance.now();
     workers = startCli(
       ["work"],
-      cliEnv(server.url, NAMESPACE, { QUEUE: dataset.drainQueue, QUEUE_COUNT: "2", SCHEDULER: "0", APP_INCLUDE: path.join(BENCH_DIR, "lib", "noop-jobs.mjs") }),
+      cliEnv(server.url, NAMESPACE, {
+        QUEUE: dataset.drainQueue,
+        QUEUE_COUNT: "2",
+        SCHEDULER: "0",
+        APP_INCLUDE: path.join(BENCH_DIR, "lib", "noop-jobs.mjs"),
+      }),
     );
     let firstAt: number | undefined;
     const deadline = Date.now() + 10 * 60_000;
@@ -290,7 +381,14 @@ async function scenarioLoad(web: WebServer, server: RedisServer, redis: Redis, c
     const endAt = performance.now();
     const result = await load.stop();
     const workerFailures = (await redis.llen(conn.keys.failed)) - failedBefore;
-    return { result, paths, drainJobs: LOAD.drainJobs, drainSeconds: (endAt - firstAt!) / 1000, drainFromSpawnSeconds: (endAt - spawnedAt) / 1000, workerFailures };
+    return {
+      result,
+      paths,
+      drainJobs: LOAD.drainJobs,
+      drainSeconds: (endAt - firstAt!) / 1000,
+      drainFromSpawnSeconds: (endAt - spawnedAt) / 1000,
+      workerFailures,
+    };
   } finally {
     for (const c of [loadChild, workersChild]) {
       children.delete(c);
@@ -329,14 +427,20 @@ function routeTable(runs: SizeRun[]): string[] {
 function smallTable(run: SizeRun): string[] {
   const lines = ["| route | n | p50 | p95 | p99 | max (ms) |", "| --- | ---: | ---: | ---: | ---: | ---: |"];
   for (const r of run.routes) {
-    if (r.state === "ok") lines.push(`| \`${r.label}\` | ${r.summary.n} | ${fmtMs(r.summary.p50)} | ${fmtMs(r.summary.p95)} | ${fmtMs(r.summary.p99)} | ${fmtMs(r.summary.max)} |`);
+    if (r.state === "ok")
+      lines.push(
+        `| \`${r.label}\` | ${r.summary.n} | ${fmtMs(r.summary.p50)} | ${fmtMs(r.summary.p95)} | ${fmtMs(r.summary.p99)} | ${fmtMs(r.summary.max)} |`,
+      );
     else lines.push(`| \`${r.label}\` | – | – | – | – | ${r.state} |`);
   }
   return lines;
 }
 
 function commandBreakdown(run: SizeRun): string[] {
-  const lines = [`| route | commands per request at ${fmtInt(run.dataset.queued)} queued / ${fmtInt(run.dataset.failed)} failed |`, "| --- | --- |"];
+  const lines = [
+    `| route | commands per request at ${fmtInt(run.dataset.queued)} queued / ${fmtInt(run.dataset.failed)} failed |`,
+    "| --- | --- |",
+  ];
   for (const r of run.routes) {
     if (r.state !== "ok") continue;
     const parts = Object.entries(r.commands)
@@ -360,7 +464,9 @@ function loadTable(run: LoadRun): string[] {
   ];
   for (const [p, ms] of Object.entries(run.result.ms)) {
     const s = summarize(ms);
-    lines.push(`| \`${p}\` p50 / p95 / p99 / max | ${fmtMs(s.p50)} / ${fmtMs(s.p95)} / ${fmtMs(s.p99)} / ${fmtMs(s.max)} ms (n = ${s.n}) | | |`);
+    lines.push(
+      `| \`${p}\` p50 / p95 / p99 / max | ${fmtMs(s.p50)} / ${fmtMs(s.p95)} / ${fmtMs(s.p99)} / ${fmtMs(s.max)} ms (n = ${s.n}) | | |`,
+    );
   }
   lines.push(
     `| drain time, first job → last job | ${run.drainSeconds.toFixed(1)} s (${fmtInt(run.drainJobs / run.drainSeconds)} jobs/s) | | |`,
@@ -372,14 +478,22 @@ function loadTable(run: LoadRun): string[] {
   return lines;
 }
 
-function report(meta: { seconds: number; loadBefore: string; loadAfter: string; redisVersion: string }, routes: SizeRun[] | undefined, load: LoadRun | undefined): string {
+function report(
+  meta: { seconds: number; loadBefore: string; loadAfter: string; redisVersion: string },
+  routes: SizeRun[] | undefined,
+  load: LoadRun | undefined,
+): string {
   const out = [
     "# Dashboard bench",
     "",
     `${new Date().toISOString()} · ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"} · node ${process.version} · redis ${meta.redisVersion} · BENCH_SCALE ${SCALE} · ${meta.seconds.toFixed(0)} s · load average ${meta.loadBefore} → ${meta.loadAfter}`,
     "",
   ];
-  if (SCALE !== 1) out.push(`Targets are stated for BENCH_SCALE=1 (1,000,000 queued / 100,000 failed / 50,000 drained); this run is scaled by ${SCALE}.`, "");
+  if (SCALE !== 1)
+    out.push(
+      `Targets are stated for BENCH_SCALE=1 (1,000,000 queued / 100,000 failed / 50,000 drained); this run is scaled by ${SCALE}.`,
+      "",
+    );
   if (routes) {
     const big = routes[routes.length - 1]!;
     out.push(
@@ -388,7 +502,9 @@ function report(meta: { seconds: number; loadBefore: string; loadAfter: string; 
       `Sequential GETs with the API token after ${WARMUP} warm-up requests (or ${WARMUP_SECONDS} s of them), timed to the last body byte. Seeded in ${big.seedSeconds.toFixed(1)} s; Redis holds ${big.usedMemoryMb.toFixed(0)} MiB. ` +
         `Big queue \`${big.dataset.bigQueue}\` has ${fmtInt(big.dataset.bigQueueSize)} jobs. Redis commands per request: INFO commandstats after CONFIG RESETSTAT, divided by n` +
         ` (MULTI/EXEC and commands run inside Lua scripts count). "(grows)": more commands at the bigger size.` +
-        (big.routes.some((r) => r.state === "ok" && r.capped) ? ` *: stopped at the ${ROUTE_SECONDS} s cap per route.` : ""),
+        (big.routes.some((r) => r.state === "ok" && r.capped)
+          ? ` *: stopped at the ${ROUTE_SECONDS} s cap per route.`
+          : ""),
       "",
       ...routeTable(routes),
       "",
@@ -410,14 +526,23 @@ function report(meta: { seconds: number; loadBefore: string; loadAfter: string; 
 
 async function main(): Promise<void> {
   if (SCENARIOS_ON.length === 0) {
-    log(`BENCH_SCENARIOS=${process.env.BENCH_SCENARIOS} names no dashboard scenario (${ALL_SCENARIOS.join(", ")}): nothing to do`);
+    log(
+      `BENCH_SCENARIOS=${process.env.BENCH_SCENARIOS} names no dashboard scenario (${ALL_SCENARIOS.join(", ")}): nothing to do`,
+    );
     return;
   }
   const started = performance.now();
-  const load = () => os.loadavg().map((l) => l.toFixed(2)).join(" / ");
+  const load = () =>
+    os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" / ");
   const loadBefore = load();
   if (SCENARIOS_ON.includes("dashboard-load")) {
-    const r = spawnSync(process.execPath, [path.join(ROOT, "scripts", "build-workers.mjs"), "--if-stale"], { cwd: ROOT, stdio: "inherit" });
+    const r = spawnSync(process.execPath, [path.join(ROOT, "scripts", "build-workers.mjs"), "--if-stale"], {
+      cwd: ROOT,
+      stdio: "inherit",
+    });
     if (r.status !== 0) throw new Error("building dist/workers failed");
   }
   await ensureNextBuild();
@@ -456,14 +581,27 @@ async function main(): Promise<void> {
       log(`next start on ${web.url} (pid ${web.pid}), redis on ${server.url}`);
       loadRun = await scenarioLoad(web, server, redis, conn);
       const all = summarize(Object.values(loadRun.result.ms).flat());
-      emit({ scenario: "dashboard-load", clients: LOAD.clients, requests: loadRun.result.requests, failures: loadRun.result.failures, ...all, unit: "ms", drainJobs: loadRun.drainJobs, drainSeconds: loadRun.drainSeconds });
+      emit({
+        scenario: "dashboard-load",
+        clients: LOAD.clients,
+        requests: loadRun.result.requests,
+        failures: loadRun.result.failures,
+        ...all,
+        unit: "ms",
+        drainJobs: loadRun.drainJobs,
+        drainSeconds: loadRun.drainSeconds,
+      });
     }
   } finally {
     await cleanup();
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }
-  const md = report({ seconds: (performance.now() - started) / 1000, loadBefore, loadAfter: load(), redisVersion }, routes, loadRun);
+  const md = report(
+    { seconds: (performance.now() - started) / 1000, loadBefore, loadAfter: load(), redisVersion },
+    routes,
+    loadRun,
+  );
   mkdirSync(OUT_DIR, { recursive: true });
   writeFileSync(path.join(OUT_DIR, "dashboard.md"), md);
   console.error("\n" + md);

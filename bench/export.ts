@@ -51,7 +51,9 @@ async function buildDb(file: string, rows: number): Promise<void> {
   await db.destroy();
   const raw = new SQLite(file);
   raw.pragma("journal_mode = WAL");
-  const ins = raw.prepare("insert into products (name, price_cents, category, status, stock, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?)");
+  const ins = raw.prepare(
+    "insert into products (name, price_cents, category, status, stock, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?)",
+  );
   raw.transaction(() => {
     for (let i = 0; i < Math.min(rows, SEED_ROWS); i++) {
       const r = demoProductRow(i);
@@ -90,7 +92,16 @@ console.log(JSON.stringify({ rows: r.rows, ms, cpuMs: (cpu.user + cpu.system) / 
 `,
   );
   const outfile = path.join(OUT, "export-child.mjs");
-  await build({ entryPoints: [src], outfile, bundle: true, platform: "node", format: "esm", target: "node20", packages: "external", logLevel: "warning" });
+  await build({
+    entryPoints: [src],
+    outfile,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    packages: "external",
+    logLevel: "warning",
+  });
   return outfile;
 }
 
@@ -105,7 +116,10 @@ interface OursRun {
 
 function runOurs(child: string, dbFile: string, dir: string): Promise<OursRun> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [...NODE_FLAGS, child, dbFile, dir], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
+    const p = spawn(process.execPath, [...NODE_FLAGS, child, dbFile, dir], {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     let out = "";
     p.stdout.on("data", (d: Buffer) => (out += d.toString()));
     p.on("error", reject);
@@ -162,7 +176,9 @@ async function main() {
         ours[size].push(await runOurs(child, dbs[size], dir));
         const o = ours[size].at(-1)!;
         const c = cli[size].at(-1)!;
-        log(`rep ${rep} ${size}: ours ${o.rows} rows in ${o.ms.toFixed(0)} ms (cpu ${o.cpuMs.toFixed(0)} ms, peak ${o.peakRssMiB.toFixed(1)} MiB); sqlite3 ${c.ms.toFixed(0)} ms`);
+        log(
+          `rep ${rep} ${size}: ours ${o.rows} rows in ${o.ms.toFixed(0)} ms (cpu ${o.cpuMs.toFixed(0)} ms, peak ${o.peakRssMiB.toFixed(1)} MiB); sqlite3 ${c.ms.toFixed(0)} ms`,
+        );
       }
     }
 
@@ -176,22 +192,57 @@ async function main() {
       summary[`${size}.ours`] = oursRate;
       summary[`${size}.cli`] = cliRate;
       summary[`${size}.rss`] = rss;
-      lines.push({ scenario: "export", rows: rows[size], system: "ours", value: Math.round(oursRate), unit: "rows/s", cpuMsPerRow: median(ours[size].map((r) => r.cpuMs)) / rows[size], peakRssMiB: rss, bytes: ours[size][0]!.bytes, runs: ours[size].map((r) => Math.round(r.ms)) });
-      lines.push({ scenario: "export", rows: rows[size], system: "sqlite3-cli", value: Math.round(cliRate), unit: "rows/s", bytes: cli[size][0]!.bytes, runs: cli[size].map((r) => Math.round(r.ms)) });
+      lines.push({
+        scenario: "export",
+        rows: rows[size],
+        system: "ours",
+        value: Math.round(oursRate),
+        unit: "rows/s",
+        cpuMsPerRow: median(ours[size].map((r) => r.cpuMs)) / rows[size],
+        peakRssMiB: rss,
+        bytes: ours[size][0]!.bytes,
+        runs: ours[size].map((r) => Math.round(r.ms)),
+      });
+      lines.push({
+        scenario: "export",
+        rows: rows[size],
+        system: "sqlite3-cli",
+        value: Math.round(cliRate),
+        unit: "rows/s",
+        bytes: cli[size][0]!.bytes,
+        runs: cli[size].map((r) => Math.round(r.ms)),
+      });
     }
     const speedRatio = summary["big.ours"]! / summary["big.cli"]!;
     const rssGrowth = summary["big.rss"]! - summary["small.rss"]!;
-    lines.push({ target: "export rows/s vs sqlite3 -csv at 1M rows", value: Number(speedRatio.toFixed(3)), goal: ">= 0.5", met: speedRatio >= 0.5 });
-    lines.push({ target: "peak RSS growth 100k → 1M rows", value: Number(rssGrowth.toFixed(1)), unit: "MiB", goal: "<= 20", met: rssGrowth <= 20 });
+    lines.push({
+      target: "export rows/s vs sqlite3 -csv at 1M rows",
+      value: Number(speedRatio.toFixed(3)),
+      goal: ">= 0.5",
+      met: speedRatio >= 0.5,
+    });
+    lines.push({
+      target: "peak RSS growth 100k → 1M rows",
+      value: Number(rssGrowth.toFixed(1)),
+      unit: "MiB",
+      goal: "<= 20",
+      met: rssGrowth <= 20,
+    });
     for (const l of lines) console.log(JSON.stringify(l));
 
     const f = (n: number) => Math.round(n).toLocaleString("en-US");
     const md = [
-      `# Export bench (${new Date().toISOString()}, ${os.cpus().length} CPUs, load ${os.loadavg().map((x) => x.toFixed(1)).join(" ")}, median of ${REPS})`,
+      `# Export bench (${new Date().toISOString()}, ${os.cpus().length} CPUs, load ${os
+        .loadavg()
+        .map((x) => x.toFixed(1))
+        .join(" ")}, median of ${REPS})`,
       "",
       "| rows | ours rows/s | sqlite3 -csv rows/s | ours / sqlite3 | ours peak RSS |",
       "| ---: | ---: | ---: | ---: | ---: |",
-      ...(["small", "big"] as const).map((s) => `| ${f(rows[s])} | ${f(summary[`${s}.ours`]!)} | ${f(summary[`${s}.cli`]!)} | ${(summary[`${s}.ours`]! / summary[`${s}.cli`]!).toFixed(2)} | ${summary[`${s}.rss`]!.toFixed(1)} MiB |`),
+      ...(["small", "big"] as const).map(
+        (s) =>
+          `| ${f(rows[s])} | ${f(summary[`${s}.ours`]!)} | ${f(summary[`${s}.cli`]!)} | ${(summary[`${s}.ours`]! / summary[`${s}.cli`]!).toFixed(2)} | ${summary[`${s}.rss`]!.toFixed(1)} MiB |`,
+      ),
       "",
       `- rows/s vs sqlite3 at ${f(BIG)} rows: ${speedRatio.toFixed(2)} (target ≥ 0.5: ${speedRatio >= 0.5 ? "met" : "NOT met"})`,
       `- peak RSS ${f(SMALL)} → ${f(BIG)} rows: +${rssGrowth.toFixed(1)} MiB (target ≤ 20: ${rssGrowth <= 20 ? "met" : "NOT met"})`,

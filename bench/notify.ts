@@ -39,7 +39,12 @@ const log = (s: string) => process.stderr.write(`[bench:notify] ${s}\n`);
 const emit = (o: object) => console.log(JSON.stringify(o));
 
 /** One POST of the action; the action's `{ok, message}` out of the RSC stream, and the time. */
-async function post(web: WebServer, actionId: string, cookie: string, args: unknown[]): Promise<{ ms: number; ok: boolean; message: string }> {
+async function post(
+  web: WebServer,
+  actionId: string,
+  cookie: string,
+  args: unknown[],
+): Promise<{ ms: number; ok: boolean; message: string }> {
   const started = performance.now();
   const res = await fetch(`${web.url}/users`, {
     method: "POST",
@@ -62,7 +67,11 @@ async function post(web: WebServer, actionId: string, cookie: string, args: unkn
 
 async function main() {
   if (process.env.BENCH_SCENARIOS && !process.env.BENCH_SCENARIOS.split(",").includes("notify-action")) return;
-  const load = () => os.loadavg().map((l) => l.toFixed(2)).join(" / ");
+  const load = () =>
+    os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" / ");
   const loadBefore = load();
   await ensureNextBuild();
   let server: RedisServer | undefined;
@@ -96,7 +105,8 @@ async function main() {
     for (let i = 0; i < WARMUP + RUNS; i++) {
       const r = await post(web, action.id, cookie, [ids, `Bench message ${i} 测试通知`]);
       const queued = await redis.llen(QUEUE);
-      if (!r.ok || queued !== USERS) throw new Error(`run ${i}: expected ${USERS} jobs queued, found ${queued} (answer: ${r.message})`);
+      if (!r.ok || queued !== USERS)
+        throw new Error(`run ${i}: expected ${USERS} jobs queued, found ${queued} (answer: ${r.message})`);
       await redis.del(QUEUE);
       if (i >= WARMUP) runs.push(r.ms);
       log(`${i < WARMUP ? "warm-up" : "run"} ${i + 1}: ${r.ms.toFixed(1)} ms — ${r.message}`);
@@ -108,8 +118,22 @@ async function main() {
   }
   const s = summarize(runs);
   const median = [...runs].sort((a, b) => a - b)[Math.floor(runs.length / 2)]!;
-  emit({ scenario: "notify-action", users: USERS, value: Math.round(median * 10) / 10, unit: "ms", min: Math.round(Math.min(...runs) * 10) / 10, max: s.max, runs: runs.map((m) => Math.round(m)) });
-  emit({ target: `send notification to ${USERS} users, server time (median)`, value: Math.round(median), unit: "ms", goal: `<= ${TARGET_MS}`, met: median <= TARGET_MS });
+  emit({
+    scenario: "notify-action",
+    users: USERS,
+    value: Math.round(median * 10) / 10,
+    unit: "ms",
+    min: Math.round(Math.min(...runs) * 10) / 10,
+    max: s.max,
+    runs: runs.map((m) => Math.round(m)),
+  });
+  emit({
+    target: `send notification to ${USERS} users, server time (median)`,
+    value: Math.round(median),
+    unit: "ms",
+    goal: `<= ${TARGET_MS}`,
+    met: median <= TARGET_MS,
+  });
   const md = [
     `# Send notification bench (${new Date().toISOString()}, ${os.cpus().length} CPUs, load ${loadBefore} → ${load()}, median of ${runs.length})`,
     "",

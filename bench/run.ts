@@ -50,7 +50,10 @@ const ALL_SCENARIOS = ["enqueue-one", "enqueue-bulk", "drain", "latency", "redis
 type ScenarioName = (typeof ALL_SCENARIOS)[number];
 const pickList = <T extends string>(env: string | undefined, all: readonly T[]): T[] => {
   if (!env) return [...all];
-  const want = env.split(",").map((s) => s.trim()).filter(Boolean);
+  const want = env
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = want.filter((w) => !all.includes(w as T));
   if (bad.length) throw new Error(`unknown value(s) ${bad.join(", ")}; expected some of ${all.join(", ")}`);
   return all.filter((a) => want.includes(a));
@@ -128,7 +131,8 @@ class Runs {
     const entries = [...this.m.values()];
     const scenarios = [...new Set(entries.map((e) => e.scenario))];
     for (const sc of scenarios) {
-      for (const e of entries.filter((x) => x.scenario === sc)) record(e.scenario, e.system, e.unit, e.values, extra(e.scenario, e.system));
+      for (const e of entries.filter((x) => x.scenario === sc))
+        record(e.scenario, e.system, e.unit, e.values, extra(e.scenario, e.system));
     }
     this.m.clear();
   }
@@ -153,7 +157,11 @@ class Child {
   ) {
     const env = { ...process.env };
     delete env.NODE_OPTIONS; // no loader (tsx or other) in the measured processes
-    this.proc = spawn(process.execPath, [...NODE_FLAGS, file, ...args], { cwd: ROOT, env, stdio: ["ignore", 2, 2, "ipc"] });
+    this.proc = spawn(process.execPath, [...NODE_FLAGS, file, ...args], {
+      cwd: ROOT,
+      env,
+      stdio: ["ignore", 2, 2, "ipc"],
+    });
     this.loaded = this.waitEvent((e) => e.type === "loaded", 30_000);
     this.proc.on("error", (e) => log(`${this.name}: ${e.message}`)); // e.g. EPIPE when it already exited
     this.proc.on("message", (raw) => {
@@ -252,7 +260,8 @@ async function startChild(kind: "workers" | "producers", system: System, port: n
   void c.exited.then(() => children.delete(c));
   const loaded = await c.loaded;
   const execArgv = loaded.execArgv as string[];
-  if (execArgv.join(" ") !== NODE_FLAGS.join(" ")) throw new Error(`${c.name} runs with unexpected node flags: ${execArgv.join(" ")}`);
+  if (execArgv.join(" ") !== NODE_FLAGS.join(" "))
+    throw new Error(`${c.name} runs with unexpected node flags: ${execArgv.join(" ")}`);
   return c;
 }
 
@@ -283,7 +292,10 @@ class CpuMeter {
     this.r0 = cpuSeconds(redisPid);
   }
   perJob(n: number): { client: number; redis: number } {
-    return { client: ((cpuSeconds(this.clientPid) - this.c0) * 1e6) / n, redis: ((cpuSeconds(this.redisPid) - this.r0) * 1e6) / n };
+    return {
+      client: ((cpuSeconds(this.clientPid) - this.c0) * 1e6) / n,
+      redis: ((cpuSeconds(this.redisPid) - this.r0) * 1e6) / n,
+    };
   }
 }
 
@@ -291,7 +303,10 @@ class CpuMeter {
 
 async function bundle(): Promise<void> {
   const esbuild = await import("esbuild");
-  const entryPoints = SYSTEMS.flatMap((s) => [path.join(BENCH_DIR, "workers", `${s}.ts`), path.join(BENCH_DIR, "producers", `${s}.ts`)]);
+  const entryPoints = SYSTEMS.flatMap((s) => [
+    path.join(BENCH_DIR, "workers", `${s}.ts`),
+    path.join(BENCH_DIR, "producers", `${s}.ts`),
+  ]);
   await esbuild.build({
     entryPoints,
     bundle: true,
@@ -313,7 +328,12 @@ let redisPid = 0;
 /** Jobs waiting in the bench queue (ours and node-resque share the Resque layout). */
 async function queuedCount(system: System, ns = NS_BENCH): Promise<number> {
   if (system === "bullmq") {
-    const res = await admin.pipeline().llen(`${ns}:${QUEUE}:wait`).llen(`${ns}:${QUEUE}:paused`).zcard(`${ns}:${QUEUE}:prioritized`).exec();
+    const res = await admin
+      .pipeline()
+      .llen(`${ns}:${QUEUE}:wait`)
+      .llen(`${ns}:${QUEUE}:paused`)
+      .zcard(`${ns}:${QUEUE}:prioritized`)
+      .exec();
     return res!.reduce((a, [, v]) => a + Number(v), 0);
   }
   return admin.llen(`${ns}:queue:${QUEUE}`);
@@ -326,7 +346,12 @@ async function queuedCount(system: System, ns = NS_BENCH): Promise<number> {
  */
 async function drained(system: System, n: number): Promise<boolean> {
   if (system === "bullmq") {
-    const res = await admin.pipeline().llen(`${NS_BENCH}:${QUEUE}:wait`).llen(`${NS_BENCH}:${QUEUE}:active`).zcard(`${NS_BENCH}:${QUEUE}:prioritized`).exec();
+    const res = await admin
+      .pipeline()
+      .llen(`${NS_BENCH}:${QUEUE}:wait`)
+      .llen(`${NS_BENCH}:${QUEUE}:active`)
+      .zcard(`${NS_BENCH}:${QUEUE}:prioritized`)
+      .exec();
     return res!.every(([, v]) => Number(v) === 0);
   }
   return Number(await admin.get(`${NS_BENCH}:stat:processed`)) >= n;
@@ -375,19 +400,31 @@ async function scenarioEnqueue(producers: Map<System, Child>, kind: "one" | "bul
       const rate = n / (ms / 1000);
       runs.add(name, s, "jobs/s", rate);
       runs.addCpu(name, s, c);
-      log(`${name} rep ${rep} ${s}: ${Math.round(rate)} jobs/s (CPU/job: client ${c.client.toFixed(1)} µs, redis ${c.redis.toFixed(1)} µs)`);
+      log(
+        `${name} rep ${rep} ${s}: ${Math.round(rate)} jobs/s (CPU/job: client ${c.client.toFixed(1)} µs, redis ${c.redis.toFixed(1)} µs)`,
+      );
     }
   }
   runs.flush((sc, s) => {
     if (sc !== "enqueue-bulk") return { n };
     const note =
-      s === "ours" ? `enqueueMany, ${BATCH} per call` : s === "bullmq" ? `addBulk, ${BATCH} per call` : `no bulk API: ${BATCH} concurrent queue.enqueue calls per batch`;
+      s === "ours"
+        ? `enqueueMany, ${BATCH} per call`
+        : s === "bullmq"
+          ? `addBulk, ${BATCH} per call`
+          : `no bulk API: ${BATCH} concurrent queue.enqueue calls per batch`;
     return { n, note };
   });
 }
 
 /** Pre-fills warm-up and measured jobs, starts a worker process, warms it, returns it. */
-async function warmWorker(s: System, producer: Child, port: number, warmJobs: number, benchJobs: number): Promise<Child> {
+async function warmWorker(
+  s: System,
+  producer: Child,
+  port: number,
+  warmJobs: number,
+  benchJobs: number,
+): Promise<Child> {
   await admin.flushall();
   await producer.request("prefill", { ns: NS_WARM, n: warmJobs, batch: BATCH });
   await expectQueued(s, warmJobs, "warm-up prefill", NS_WARM);
@@ -422,12 +459,15 @@ async function scenarioDrain(producers: Map<System, Child>, port: number): Promi
         const mem = memoryOf(w.pid);
         calls.set(s, await commandsPerJob(N.drain));
         const { completed } = (await w.request("stop", {}, 60_000)) as Reply & { completed: number };
-        if (completed !== N.drain) throw new Error(`${s} worker reports ${completed} completed jobs, expected ${N.drain}`);
+        if (completed !== N.drain)
+          throw new Error(`${s} worker reports ${completed} completed jobs, expected ${N.drain}`);
         const rate = N.drain / (ms / 1000);
         runs.add("drain", s, "jobs/s", rate);
         runs.addCpu("drain", s, c);
         hwm.add("worker-peak-rss", s, "MiB", mem.hwm);
-        log(`drain rep ${rep} ${s}: ${Math.round(rate)} jobs/s, VmHWM ${mem.hwm.toFixed(1)} MiB (CPU/job: worker ${c.client.toFixed(1)} µs, redis ${c.redis.toFixed(1)} µs)`);
+        log(
+          `drain rep ${rep} ${s}: ${Math.round(rate)} jobs/s, VmHWM ${mem.hwm.toFixed(1)} MiB (CPU/job: worker ${c.client.toFixed(1)} µs, redis ${c.redis.toFixed(1)} µs)`,
+        );
       } finally {
         await w.close();
       }
@@ -435,7 +475,12 @@ async function scenarioDrain(producers: Map<System, Child>, port: number): Promi
   }
   runs.flush((sc, s) => {
     if (sc !== "drain") return { n: N.drain };
-    const note = s === "ours" ? "one Worker, one job at a time" : s === "bullmq" ? "one Worker, concurrency 10, removeOnComplete" : "one Worker, timeout 5 ms";
+    const note =
+      s === "ours"
+        ? "one Worker, one job at a time"
+        : s === "bullmq"
+          ? "one Worker, concurrency 10, removeOnComplete"
+          : "one Worker, timeout 5 ms";
     return { n: N.drain, note, redisCommandsPerJob: calls.get(s as System) };
   });
   hwm.flush(() => ({ note: "VmHWM at the end of the drain scenario" }));
@@ -461,7 +506,9 @@ async function scenarioLatency(producers: Map<System, Child>, port: number): Pro
         }
         await w.request("stop", {}, 60_000);
         for (const p of [50, 95, 99] as const) pct[`p${p}`].get(s)!.push(percentile(samples, p));
-        log(`latency rep ${rep} ${s}: p50 ${percentile(samples, 50).toFixed(2)} p95 ${percentile(samples, 95).toFixed(2)} p99 ${percentile(samples, 99).toFixed(2)} ms`);
+        log(
+          `latency rep ${rep} ${s}: p50 ${percentile(samples, 50).toFixed(2)} p95 ${percentile(samples, 95).toFixed(2)} p99 ${percentile(samples, 99).toFixed(2)} ms`,
+        );
       } finally {
         await w.close();
       }
@@ -469,7 +516,10 @@ async function scenarioLatency(producers: Map<System, Child>, port: number): Pro
   }
   for (const p of ["p50", "p95", "p99"] as const) {
     for (const s of SYSTEMS_ON) {
-      const note = s === "node-resque" && p === "p50" ? "node-resque polls (timeout 5 ms): its latency tracks the poll interval" : undefined;
+      const note =
+        s === "node-resque" && p === "p50"
+          ? "node-resque polls (timeout 5 ms): its latency tracks the poll interval"
+          : undefined;
       record(`pickup-latency-${p}`, s, "ms", pct[p].get(s)!, { n: N.latency, note });
     }
   }
@@ -479,22 +529,57 @@ async function scenarioRedisBenchmark(port: number): Promise<void> {
   const runs: Record<string, number[]> = { RPUSH: [], LPOP: [], "RPUSH-c1": [] };
   for (let rep = 1; rep <= REPS; rep++) {
     await admin.flushall();
-    const { stdout } = await promisify(execFile)("redis-benchmark", ["-h", "127.0.0.1", "-p", String(port), "-t", "rpush,lpop", "-n", String(REDIS_BENCHMARK_N), "-q"]);
+    const { stdout } = await promisify(execFile)("redis-benchmark", [
+      "-h",
+      "127.0.0.1",
+      "-p",
+      String(port),
+      "-t",
+      "rpush,lpop",
+      "-n",
+      String(REDIS_BENCHMARK_N),
+      "-q",
+    ]);
     for (const line of stdout.split(/[\r\n]+/)) {
       const m = /^(RPUSH|LPOP):\s*([\d.]+) requests per second/.exec(line.trim());
       if (m) runs[m[1]!]!.push(Number(m[2]));
     }
-    const c1 = await promisify(execFile)("redis-benchmark", ["-h", "127.0.0.1", "-p", String(port), "-t", "rpush", "-n", String(REDIS_BENCHMARK_C1_N), "-c", "1", "-q"]);
-    const m1 = /RPUSH:\s*([\d.]+) requests per second/.exec(c1.stdout.split(/[\r\n]+/).filter((l) => l.includes("requests per second")).at(-1) ?? "");
+    const c1 = await promisify(execFile)("redis-benchmark", [
+      "-h",
+      "127.0.0.1",
+      "-p",
+      String(port),
+      "-t",
+      "rpush",
+      "-n",
+      String(REDIS_BENCHMARK_C1_N),
+      "-c",
+      "1",
+      "-q",
+    ]);
+    const m1 = /RPUSH:\s*([\d.]+) requests per second/.exec(
+      c1.stdout
+        .split(/[\r\n]+/)
+        .filter((l) => l.includes("requests per second"))
+        .at(-1) ?? "",
+    );
     if (m1) runs["RPUSH-c1"]!.push(Number(m1[1]));
-    log(`redis-benchmark rep ${rep}: RPUSH ${runs.RPUSH!.at(-1)} LPOP ${runs.LPOP!.at(-1)} req/s; one connection, no pipelining: RPUSH ${runs["RPUSH-c1"]!.at(-1)} req/s`);
+    log(
+      `redis-benchmark rep ${rep}: RPUSH ${runs.RPUSH!.at(-1)} LPOP ${runs.LPOP!.at(-1)} req/s; one connection, no pipelining: RPUSH ${runs["RPUSH-c1"]!.at(-1)} req/s`,
+    );
   }
   for (const [cmd, r] of Object.entries(runs)) {
     if (r.length !== REPS) throw new Error(`could not parse redis-benchmark ${cmd} output`);
     if (cmd === "RPUSH-c1") {
-      record("redis-benchmark-rpush-c1", "redis", "req/s", r, { n: REDIS_BENCHMARK_C1_N, note: "redis-benchmark -t rpush -c 1 -q: one connection, one request at a time (the sequential round-trip ceiling)" });
+      record("redis-benchmark-rpush-c1", "redis", "req/s", r, {
+        n: REDIS_BENCHMARK_C1_N,
+        note: "redis-benchmark -t rpush -c 1 -q: one connection, one request at a time (the sequential round-trip ceiling)",
+      });
     } else {
-      record(`redis-benchmark-${cmd.toLowerCase()}`, "redis", "req/s", r, { n: REDIS_BENCHMARK_N, note: "redis-benchmark -t rpush,lpop -q (50 clients): the server's ceiling" });
+      record(`redis-benchmark-${cmd.toLowerCase()}`, "redis", "req/s", r, {
+        n: REDIS_BENCHMARK_N,
+        note: "redis-benchmark -t rpush,lpop -q (50 clients): the server's ceiling",
+      });
     }
   }
 }
@@ -522,8 +607,18 @@ interface Target {
   max?: number;
 }
 const TARGETS: Target[] = [
-  { label: "one worker process: drain throughput vs node-resque (one Worker)", scenario: "drain", peer: "node-resque", min: 3 },
-  { label: "one worker process: drain throughput vs BullMQ (concurrency 10)", scenario: "drain", peer: "bullmq", min: 2 },
+  {
+    label: "one worker process: drain throughput vs node-resque (one Worker)",
+    scenario: "drain",
+    peer: "node-resque",
+    min: 3,
+  },
+  {
+    label: "one worker process: drain throughput vs BullMQ (concurrency 10)",
+    scenario: "drain",
+    peer: "bullmq",
+    min: 2,
+  },
   { label: "bulk enqueue vs BullMQ addBulk", scenario: "enqueue-bulk", peer: "bullmq", min: 10 },
   { label: "one-at-a-time enqueue vs node-resque", scenario: "enqueue-one", peer: "node-resque", min: 2 },
   { label: "pickup latency p50 vs BullMQ", scenario: "pickup-latency-p50", peer: "bullmq", max: 0.5 },
@@ -531,7 +626,13 @@ const TARGETS: Target[] = [
   { label: "worker peak RSS vs BullMQ", scenario: "worker-peak-rss", peer: "bullmq", max: 0.8 },
 ];
 
-function report(meta: { started: Date; seconds: number; loadBefore: string; loadAfter: string; redisVersion: string }): string {
+function report(meta: {
+  started: Date;
+  seconds: number;
+  loadBefore: string;
+  loadAfter: string;
+  redisVersion: string;
+}): string {
   const cols = SYSTEMS_ON;
   const L: string[] = [];
   L.push(`# Resque Admin bench`, "");
@@ -552,14 +653,20 @@ function report(meta: { started: Date; seconds: number; loadBefore: string; load
     ["pickup-latency-p99", "4. pickup latency p99", "ms"],
     ["worker-peak-rss", "5. worker peak RSS (VmHWM after 3)", "MiB"],
   ];
-  for (const [sc, label, unit] of lines) if (results.some((r) => r.scenario === sc)) L.push(row([label, unit, ...cols.map((c) => cell(sc, c))]));
+  for (const [sc, label, unit] of lines)
+    if (results.some((r) => r.scenario === sc)) L.push(row([label, unit, ...cols.map((c) => cell(sc, c))]));
   const rp = get("redis-benchmark-rpush", "redis");
   const lp = get("redis-benchmark-lpop", "redis");
   const c1 = get("redis-benchmark-rpush-c1", "redis");
   if (rp && lp) {
     L.push("");
-    L.push(`6. Ceiling, \`redis-benchmark -t rpush,lpop -n ${REDIS_BENCHMARK_N} -q\` (50 parallel clients): RPUSH ${cell("redis-benchmark-rpush", "redis")} req/s, LPOP ${cell("redis-benchmark-lpop", "redis")} req/s.`);
-    if (c1) L.push(`One connection, one request at a time (\`-t rpush -c 1 -n ${REDIS_BENCHMARK_C1_N}\`): ${cell("redis-benchmark-rpush-c1", "redis")} req/s — the ceiling for anything that waits for each reply (scenario 1, and one-job-at-a-time workers).`);
+    L.push(
+      `6. Ceiling, \`redis-benchmark -t rpush,lpop -n ${REDIS_BENCHMARK_N} -q\` (50 parallel clients): RPUSH ${cell("redis-benchmark-rpush", "redis")} req/s, LPOP ${cell("redis-benchmark-lpop", "redis")} req/s.`,
+    );
+    if (c1)
+      L.push(
+        `One connection, one request at a time (\`-t rpush -c 1 -n ${REDIS_BENCHMARK_C1_N}\`): ${cell("redis-benchmark-rpush-c1", "redis")} req/s — the ceiling for anything that waits for each reply (scenario 1, and one-job-at-a-time workers).`,
+      );
   }
   const cpuRows: [string, string][] = [
     ["enqueue-one", "1. enqueue one at a time"],
@@ -567,7 +674,11 @@ function report(meta: { started: Date; seconds: number; loadBefore: string; load
     ["drain", "3. drain (client = the worker process)"],
   ];
   if (cpuRows.some(([sc]) => results.some((r) => r.scenario === `${sc}-cpu-client`))) {
-    L.push("", "CPU per job over the timed section, µs (client process / redis-server), from /proc/<pid>/stat; wall µs per job = 10⁶ ÷ rate:", "");
+    L.push(
+      "",
+      "CPU per job over the timed section, µs (client process / redis-server), from /proc/<pid>/stat; wall µs per job = 10⁶ ÷ rate:",
+      "",
+    );
     L.push(row(["scenario", ...cols.map((c) => `${LABEL[c]}: client / redis / wall`)]));
     L.push(row(["---", ...cols.map(() => "---:")]));
     for (const [sc, label] of cpuRows) {
@@ -585,18 +696,35 @@ function report(meta: { started: Date; seconds: number; loadBefore: string; load
       );
     }
   }
-  const drainRows = cols.map((c) => [c, get("drain", c)?.redisCommandsPerJob as Record<string, number> | undefined] as const).filter(([, v]) => v);
+  const drainRows = cols
+    .map((c) => [c, get("drain", c)?.redisCommandsPerJob as Record<string, number> | undefined] as const)
+    .filter(([, v]) => v);
   if (drainRows.length) {
-    L.push("", "Redis commands per drained job (INFO commandstats over the last drain run; commands inside Lua scripts count too, next to the EVALSHA that ran them):", "");
-    for (const [c, v] of drainRows) L.push(`- ${LABEL[c]}: ${Object.entries(v!).map(([k, x]) => `${k} ${x}`).join(", ")}`);
+    L.push(
+      "",
+      "Redis commands per drained job (INFO commandstats over the last drain run; commands inside Lua scripts count too, next to the EVALSHA that ran them):",
+      "",
+    );
+    for (const [c, v] of drainRows)
+      L.push(
+        `- ${LABEL[c]}: ${Object.entries(v!)
+          .map(([k, x]) => `${k} ${x}`)
+          .join(", ")}`,
+      );
   }
   L.push("");
   if (get("enqueue-bulk", "node-resque"))
-    L.push(`¹ node-resque has no bulk API: its column is ${BATCH} concurrent \`queue.enqueue\` calls per batch (one MULTI each, written back to back by ioredis).`);
+    L.push(
+      `¹ node-resque has no bulk API: its column is ${BATCH} concurrent \`queue.enqueue\` calls per batch (one MULTI each, written back to back by ioredis).`,
+    );
   if (results.some((r) => r.scenario === "drain"))
-    L.push(`² ours: one Worker, one job at a time (Resque semantics); node-resque: one Worker, poll timeout 5 ms; BullMQ: one Worker, concurrency 10, removeOnComplete. Timed from "go" until stat:processed = N (Resque) or wait+active+prioritized empty (BullMQ), polled every 10 ms; ${WARM.drain} warm-up jobs on another namespace first.`);
+    L.push(
+      `² ours: one Worker, one job at a time (Resque semantics); node-resque: one Worker, poll timeout 5 ms; BullMQ: one Worker, concurrency 10, removeOnComplete. Timed from "go" until stat:processed = N (Resque) or wait+active+prioritized empty (BullMQ), polled every 10 ms; ${WARM.drain} warm-up jobs on another namespace first.`,
+    );
   if (results.some((r) => r.scenario.startsWith("pickup-latency")))
-    L.push(`³ time from just before the enqueue call (producer process) to the start of perform() (worker process), idle worker, one job at a time, 5–20 ms random gap; node-resque polls, so its latency follows its 5 ms poll timeout.`);
+    L.push(
+      `³ time from just before the enqueue call (producer process) to the start of perform() (worker process), idle worker, one job at a time, 5–20 ms random gap; node-resque polls, so its latency follows its 5 ms poll timeout.`,
+    );
   L.push("", "## Targets (ratio = ours ÷ peer)", "");
   L.push(row(["target", "ours", "peer", "ratio", "required", "result"]));
   L.push(row(["---", "---:", "---:", "---:", "---:", "---"]));
@@ -607,8 +735,26 @@ function report(meta: { started: Date; seconds: number; loadBefore: string; load
     const ratio = a.value / b.value;
     const met = t.min !== undefined ? ratio >= t.min : ratio <= t.max!;
     const req = t.min !== undefined ? `≥ ${t.min}×` : `≤ ${t.max}×`;
-    L.push(row([t.label, `${fmt(a.value, a.unit)} ${a.unit}`, `${fmt(b.value, b.unit)} ${b.unit}`, `${ratio.toFixed(2)}×`, req, met ? "**met**" : "**not met**"]));
-    console.log(JSON.stringify({ scenario: `target:${t.scenario}`, system: `ours/${t.peer}`, value: Math.round(ratio * 1000) / 1000, unit: "ratio", required: req, met }));
+    L.push(
+      row([
+        t.label,
+        `${fmt(a.value, a.unit)} ${a.unit}`,
+        `${fmt(b.value, b.unit)} ${b.unit}`,
+        `${ratio.toFixed(2)}×`,
+        req,
+        met ? "**met**" : "**not met**",
+      ]),
+    );
+    console.log(
+      JSON.stringify({
+        scenario: `target:${t.scenario}`,
+        system: `ours/${t.peer}`,
+        value: Math.round(ratio * 1000) / 1000,
+        unit: "ratio",
+        required: req,
+        met,
+      }),
+    );
   }
   L.push("");
   return L.join("\n");
@@ -619,9 +765,15 @@ function report(meta: { started: Date; seconds: number; loadBefore: string; load
 async function main(): Promise<void> {
   const started = new Date();
   const t0 = performance.now();
-  const load = () => os.loadavg().map((l) => l.toFixed(2)).join(" / ");
+  const load = () =>
+    os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" / ");
   const loadBefore = load();
-  log(`scale ${SCALE}: enqueue-one ${N.one}, bulk ${N.bulk}, drain ${N.drain}, latency ${N.latency}; ${REPS} reps; systems ${SYSTEMS_ON.join(",")}; load ${loadBefore}`);
+  log(
+    `scale ${SCALE}: enqueue-one ${N.one}, bulk ${N.bulk}, drain ${N.drain}, latency ${N.latency}; ${REPS} reps; systems ${SYSTEMS_ON.join(",")}; load ${loadBefore}`,
+  );
   mkdirSync(OUT_DIR, { recursive: true });
   await bundle();
 
@@ -658,7 +810,13 @@ async function main(): Promise<void> {
     if (SCENARIOS_ON.includes("redis-benchmark")) await scenarioRedisBenchmark(server.port);
 
     for (const p of producers.values()) await p.close();
-    const md = report({ started, seconds: (performance.now() - t0) / 1000, loadBefore, loadAfter: load(), redisVersion });
+    const md = report({
+      started,
+      seconds: (performance.now() - t0) / 1000,
+      loadBefore,
+      loadAfter: load(),
+      redisVersion,
+    });
     const file = path.join(OUT_DIR, "results.md");
     writeFileSync(file, md);
     console.log("");

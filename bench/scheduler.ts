@@ -41,7 +41,10 @@ async function seedDue(redis: Redis, conn: Connection, n: number) {
     for (let i = start; i < Math.min(n, start + 10_000); i++) {
       const ts = base + (i % 1000);
       const item = encodeDelayedItem("NoopJob", [{ i }], "moved");
-      pipe.rpush(k.delayed(ts), item).sadd(k.timestamps(item), "delayed:" + ts).zadd(k.delayedSchedule, ts, String(ts));
+      pipe
+        .rpush(k.delayed(ts), item)
+        .sadd(k.timestamps(item), "delayed:" + ts)
+        .zadd(k.delayedSchedule, ts, String(ts));
     }
     await pipe.exec();
   }
@@ -69,8 +72,19 @@ async function main() {
         await redis.flushall();
       }
       const value = median(rates);
-      emit({ scenario: "delayed-move", system: "ours", batchSize, value: Math.round(value), unit: "items/s", min: Math.round(Math.min(...rates)), max: Math.round(Math.max(...rates)), n: ITEMS });
-      rows.push(`| move ${ITEMS.toLocaleString("en")} due delayed items, batch ${batchSize} | items/s | ${Math.round(value).toLocaleString("en")} (${Math.round(Math.min(...rates)).toLocaleString("en")}–${Math.round(Math.max(...rates)).toLocaleString("en")}) |`);
+      emit({
+        scenario: "delayed-move",
+        system: "ours",
+        batchSize,
+        value: Math.round(value),
+        unit: "items/s",
+        min: Math.round(Math.min(...rates)),
+        max: Math.round(Math.max(...rates)),
+        n: ITEMS,
+      });
+      rows.push(
+        `| move ${ITEMS.toLocaleString("en")} due delayed items, batch ${batchSize} | items/s | ${Math.round(value).toLocaleString("en")} (${Math.round(Math.min(...rates)).toLocaleString("en")}–${Math.round(Math.max(...rates)).toLocaleString("en")}) |`,
+      );
       log(`moved ${ITEMS} items, batch ${batchSize}: ${Math.round(value)} items/s`);
     }
 
@@ -94,7 +108,10 @@ async function main() {
         for (let j = 0; j < PER_SECOND; j++) {
           const ts = first + s;
           const item = encodeDelayedItem("NoopJob", [{ due: ts, j }], "lat");
-          pipe.rpush(conn.keys.delayed(ts), item).sadd(conn.keys.timestamps(item), "delayed:" + ts).zadd(conn.keys.delayedSchedule, ts, String(ts));
+          pipe
+            .rpush(conn.keys.delayed(ts), item)
+            .sadd(conn.keys.timestamps(item), "delayed:" + ts)
+            .zadd(conn.keys.delayedSchedule, ts, String(ts));
         }
       }
       await pipe.exec();
@@ -110,7 +127,9 @@ async function main() {
       blocker.disconnect();
       const [p50, p95, p99] = [50, 95, 99].map((p) => pct(lat, p));
       emit({ scenario: "scheduler-latency", system: "ours", p50, p95, p99, unit: "ms", samples: lat.length });
-      rows.push(`| scheduler extra latency, due → in queue (${lat.length} items over ${LATENCY_SECONDS} s) | ms p50 / p95 / p99 | ${p50} / ${p95} / ${p99} |`);
+      rows.push(
+        `| scheduler extra latency, due → in queue (${lat.length} items over ${LATENCY_SECONDS} s) | ms p50 / p95 / p99 | ${p50} / ${p95} / ${p99} |`,
+      );
       log(`latency p50 ${p50} ms, p99 ${p99} ms`);
     } finally {
       child.kill("SIGTERM");

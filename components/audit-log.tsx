@@ -26,7 +26,10 @@ const BADGE: Record<(typeof RESULTS)[number], string> = {
 function ResultBadge({ t, result }: { t: Translate; result: string }) {
   const known = (RESULTS as readonly string[]).includes(result) ? (result as (typeof RESULTS)[number]) : null;
   return (
-    <span data-result={result} className={`whitespace-nowrap rounded px-1.5 py-0.5 text-xs font-medium ${known ? BADGE[known] : BADGE.partial}`}>
+    <span
+      data-result={result}
+      className={`whitespace-nowrap rounded px-1.5 py-0.5 text-xs font-medium ${known ? BADGE[known] : BADGE.partial}`}
+    >
       {known ? t(`audit.result.${known}` as MessageKey) : result}
     </span>
   );
@@ -38,7 +41,9 @@ function Expandable({ text, className = "" }: { text: string; className?: string
   return (
     <details className={className}>
       <summary className="cursor-pointer break-words">{text.slice(0, TEXT_PREVIEW)}…</summary>
-      <pre className="mt-1 max-h-96 overflow-auto whitespace-pre-wrap break-all rounded bg-zinc-50 p-2 dark:bg-zinc-900">{text}</pre>
+      <pre className="mt-1 max-h-96 overflow-auto whitespace-pre-wrap break-all rounded bg-zinc-50 p-2 dark:bg-zinc-900">
+        {text}
+      </pre>
     </details>
   );
 }
@@ -50,9 +55,12 @@ function Items({ t, items }: { t: Translate; items: (string | number)[] | null }
   return (
     <details className="font-mono text-xs">
       <summary className="cursor-pointer break-all">
-        {shown.map((s) => (s.length > 40 ? `${s.slice(0, 40)}…` : s)).join(", ")} <span className="font-sans text-zinc-500">{t("audit.moreItems", { n: items.length - ITEMS_SHOWN })}</span>
+        {shown.map((s) => (s.length > 40 ? `${s.slice(0, 40)}…` : s)).join(", ")}{" "}
+        <span className="font-sans text-zinc-500">{t("audit.moreItems", { n: items.length - ITEMS_SHOWN })}</span>
       </summary>
-      <pre className="mt-1 max-h-96 overflow-auto whitespace-pre-wrap break-all rounded bg-zinc-50 p-2 dark:bg-zinc-900">{items.map(String).join("\n")}</pre>
+      <pre className="mt-1 max-h-96 overflow-auto whitespace-pre-wrap break-all rounded bg-zinc-50 p-2 dark:bg-zinc-900">
+        {items.map(String).join("\n")}
+      </pre>
     </details>
   );
 }
@@ -62,13 +70,38 @@ function who(t: Translate, e: AuditEntry): string {
 }
 
 /** The audit log: filters and pager in the URL, newest first, everything rendered as text. */
-export function AuditLog({ locale, log, actions, filters, perPageChoices, nowMs }: { locale: Locale; log: AuditPage; actions: string[]; filters: AuditFilters; perPageChoices: number[]; nowMs: number }) {
+export function AuditLog({
+  locale,
+  log,
+  actions,
+  filters,
+  perPageChoices,
+  nowMs,
+}: {
+  locale: Locale;
+  log: AuditPage;
+  actions: string[];
+  filters: AuditFilters;
+  perPageChoices: number[];
+  nowMs: number;
+}) {
   const t = translator(locale);
   const params: Record<string, string> = {};
   if (filters.action) params.action = filters.action;
   if (filters.actor) params.actor = filters.actor;
-  const filterHref = (p: Record<string, string>) => `/audit?${new URLSearchParams({ ...params, ...p, per: String(log.perPage) })}`;
-  const pager = <Pager t={t} path="/audit" params={params} page={log.page} perPage={log.perPage} total={log.total} choices={perPageChoices} />;
+  const filterHref = (p: Record<string, string>) =>
+    `/audit?${new URLSearchParams({ ...params, ...p, per: String(log.perPage) })}`;
+  const pager = (
+    <Pager
+      t={t}
+      path="/audit"
+      params={params}
+      page={log.page}
+      perPage={log.perPage}
+      total={log.total}
+      choices={perPageChoices}
+    />
+  );
   const filtered = Object.keys(params).length > 0;
   return (
     <div className="space-y-4">
@@ -83,16 +116,30 @@ export function AuditLog({ locale, log, actions, filters, perPageChoices, nowMs 
           <select name="action" defaultValue={filters.action} className={`${input} dark:bg-zinc-950`}>
             <option value="">{t("audit.allActions")}</option>
             {[...new Set([...actions, ...(filters.action ? [filters.action] : [])])].map((a) => (
-              <option key={a} value={a}>{a}</option>
+              <option key={a} value={a}>
+                {a}
+              </option>
             ))}
           </select>
         </label>
         <label className="space-y-1">
           <span className="block text-zinc-600 dark:text-zinc-400">{t("audit.who")}</span>
-          <input name="actor" type="text" defaultValue={filters.actor} placeholder={t("audit.actorPlaceholder")} className={`${input} w-64`} />
+          <input
+            name="actor"
+            type="text"
+            defaultValue={filters.actor}
+            placeholder={t("audit.actorPlaceholder")}
+            className={`${input} w-64`}
+          />
         </label>
-        <button type="submit" className="h-8 rounded bg-zinc-900 px-3 text-white dark:bg-zinc-100 dark:text-zinc-900">{t("audit.filter")}</button>
-        {filtered && <Link href={`/audit?per=${log.perPage}`} className="py-1 text-blue-700 hover:underline dark:text-blue-400">{t("audit.clearFilters")}</Link>}
+        <button type="submit" className="h-8 rounded bg-zinc-900 px-3 text-white dark:bg-zinc-100 dark:text-zinc-900">
+          {t("audit.filter")}
+        </button>
+        {filtered && (
+          <Link href={`/audit?per=${log.perPage}`} className="py-1 text-blue-700 hover:underline dark:text-blue-400">
+            {t("audit.clearFilters")}
+          </Link>
+        )}
       </form>
       {log.total === 0 ? (
         <p className="text-zinc-500">{filtered ? t("audit.emptyFiltered") : t("audit.empty")}</p>
@@ -114,16 +161,30 @@ export function AuditLog({ locale, log, actions, filters, perPageChoices, nowMs 
         >
           {log.items.map((e) => (
             <tr key={e.id} data-audit-id={e.id} className="border-t border-zinc-100 dark:border-zinc-900">
-              <td className={td}><When t={t} ms={e.atMs} nowMs={nowMs} /></td>
+              <td className={td}>
+                <When t={t} ms={e.atMs} nowMs={nowMs} />
+              </td>
               <td className={`${td} break-all`}>
-                {e.actorEmail ? <Link href={filterHref({ actor: e.actorEmail })} className="hover:underline">{e.actorEmail}</Link> : <span className="italic text-zinc-500">{who(t, e)}</span>}
+                {e.actorEmail ? (
+                  <Link href={filterHref({ actor: e.actorEmail })} className="hover:underline">
+                    {e.actorEmail}
+                  </Link>
+                ) : (
+                  <span className="italic text-zinc-500">{who(t, e)}</span>
+                )}
               </td>
               <td className={`${td} break-all font-mono text-xs`}>
-                <Link href={filterHref({ action: e.action })} className="hover:underline">{e.action}</Link>
+                <Link href={filterHref({ action: e.action })} className="hover:underline">
+                  {e.action}
+                </Link>
               </td>
               <td className={`${td} break-all font-mono text-xs`}>{e.target ? <Expandable text={e.target} /> : "–"}</td>
-              <td className={td}><Items t={t} items={e.items} /></td>
-              <td className={td}><ResultBadge t={t} result={e.result} /></td>
+              <td className={td}>
+                <Items t={t} items={e.items} />
+              </td>
+              <td className={td}>
+                <ResultBadge t={t} result={e.result} />
+              </td>
               <td className={td}>{e.detail ? <Expandable text={e.detail} /> : "–"}</td>
               <td className={`${td} break-all font-mono text-xs`}>{e.ip ?? "–"}</td>
             </tr>

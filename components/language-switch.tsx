@@ -1,7 +1,15 @@
 import { LOCALES, LOCALE_NAMES, type Locale } from "@/lib/i18n";
 
 /** One small form per language, so switching is a POST (server action) that works without JS. */
-export function LanguageSwitch({ current, label, action }: { current: Locale; label: string; action: (fd: FormData) => Promise<void> }) {
+export function LanguageSwitch({
+  current,
+  label,
+  action,
+}: {
+  current: Locale;
+  label: string;
+  action: (fd: FormData) => Promise<void>;
+}) {
   return (
     <div role="group" aria-label={label} className="flex gap-1 text-sm">
       {LOCALES.map((l) => (

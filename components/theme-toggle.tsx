@@ -16,7 +16,13 @@ export function ThemeToggle({ label }: { label: string }) {
     localStorage.setItem("theme", dark ? "dark" : "light");
   };
   return (
-    <button type="button" onClick={toggle} aria-label={label} title={label} className="rounded px-2 py-1 text-sm hover:bg-zinc-100 dark:hover:bg-zinc-800">
+    <button
+      type="button"
+      onClick={toggle}
+      aria-label={label}
+      title={label}
+      className="rounded px-2 py-1 text-sm hover:bg-zinc-100 dark:hover:bg-zinc-800"
+    >
       <span aria-hidden>◐</span>
     </button>
   );

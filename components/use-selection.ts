@@ -11,7 +11,9 @@ export function useSelection<T extends string | number>(pageIds: readonly T[]) {
   const toggle = (ids: readonly T[], on: boolean) =>
     setPicked((s) => {
       const next = new Set(s);
-      for (const id of ids) if (on) next.add(id); else next.delete(id);
+      for (const id of ids)
+        if (on) next.add(id);
+        else next.delete(id);
       return next;
     });
   return {

@@ -40,7 +40,8 @@ export class BatchExportJob extends BaseJob<z.input<typeof schema>> {
     const db = await getDb();
     const key = jobKey(this.job);
     const record = await this.record(args, key);
-    if (record.status === "done") return { exportId: record.id, file: record.file, rows: record.rowsWritten, skipped: "already done" };
+    if (record.status === "done")
+      return { exportId: record.id, file: record.file, rows: record.rowsWritten, skipped: "already done" };
     if (record.status === "running" && record.attempts >= MAX_EXPORT_RUNS) {
       const message = `Export ${record.id} was interrupted ${record.attempts} times (its worker died each time); not starting it again`;
       await failExport(db, record.id, message);
@@ -68,7 +69,8 @@ export class BatchExportJob extends BaseJob<z.input<typeof schema>> {
 
   /** The export's record: the one named by export_id, the one an earlier run of this job made, or a new one. */
   private async record(args: z.output<typeof schema>, key: string): Promise<ExportRecord> {
-    const { createExport, describeInvalid, findExportByJobId, getDb, getExport, parseProductFilter } = await import("../lib/db/index");
+    const { createExport, describeInvalid, findExportByJobId, getDb, getExport, parseProductFilter } =
+      await import("../lib/db/index");
     const db = await getDb();
     if (args.export_id !== undefined) {
       const found = await getExport(db, args.export_id);

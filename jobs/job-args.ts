@@ -6,7 +6,10 @@ import type { JobContext } from "../lib/resque/index";
 /** An id as php sends it: `12` or `"12"` (from `explode(',', $ids)`). */
 export const phpId = z.union([
   z.number().int().positive(),
-  z.string().regex(/^\d{1,15}$/, "must be a positive whole number").transform(Number),
+  z
+    .string()
+    .regex(/^\d{1,15}$/, "must be a positive whole number")
+    .transform(Number),
 ]);
 
 /**
@@ -24,4 +27,7 @@ export function jobKey(job: JobContext): string {
 export const downloadUrl = z
   .string()
   .max(500)
-  .refine((u) => /^\/(?!\/)/.test(u) || /^https?:\/\//i.test(u), "must be a path on this site (/uploads/export/…) or an http(s) URL");
+  .refine(
+    (u) => /^\/(?!\/)/.test(u) || /^https?:\/\//i.test(u),
+    "must be a path on this site (/uploads/export/…) or an http(s) URL",
+  );

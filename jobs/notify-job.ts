@@ -24,7 +24,8 @@ export class NotifyJob extends BaseJob<z.input<typeof schema>> {
     const args = schema.parse(this.args);
     const { createNotification, findAdminById, getDb } = await import("../lib/db/index");
     const db = await getDb();
-    if (!(await findAdminById(db, args.user_id))) throw new DoNotRetryError(`There is no dashboard account with id ${args.user_id}`);
+    if (!(await findAdminById(db, args.user_id)))
+      throw new DoNotRetryError(`There is no dashboard account with id ${args.user_id}`);
     const { created, notification } = await createNotification(db, {
       recipient: { type: "admin", id: args.user_id },
       message: args.message,

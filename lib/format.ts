@@ -18,6 +18,11 @@ export function formatStamp(t: Translate, d: { ms: number | null; raw: string } 
  * English needs "1 job" / "2 jobs"; Chinese has one form, so its `one` and `other` strings can
  * be the same. The count is passed as `{count}`, formatted with thousands separators.
  */
-export function plural(t: Translate, keys: { one: MessageKey; other: MessageKey }, count: number, vars: Record<string, string | number> = {}): string {
+export function plural(
+  t: Translate,
+  keys: { one: MessageKey; other: MessageKey },
+  count: number,
+  vars: Record<string, string | number> = {},
+): string {
   return t(count === 1 ? keys.one : keys.other, { ...vars, count: count.toLocaleString("en") });
 }

@@ -13,7 +13,10 @@ export function one(v: string | string[] | undefined): string | undefined {
 export function pagingFrom(get: (name: string) => string | null | undefined): { page: number; perPage: number } {
   const per = Number(get("per"));
   const page = Math.floor(Number(get("page")));
-  return { page: Number.isFinite(page) && page >= 1 ? page : 1, perPage: PER_PAGE_CHOICES.includes(per) ? per : PER_PAGE_CHOICES[0]! };
+  return {
+    page: Number.isFinite(page) && page >= 1 ? page : 1,
+    perPage: PER_PAGE_CHOICES.includes(per) ? per : PER_PAGE_CHOICES[0]!,
+  };
 }
 
 /** The same for a page's `searchParams`, with the choices for its pager. */

@@ -2,7 +2,12 @@
 import { Redis } from "ioredis";
 
 const url = process.argv[2] || process.env.REDIS_URL || "redis://127.0.0.1:6379";
-const redis = new Redis(url, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+const redis = new Redis(url, {
+  lazyConnect: true,
+  connectTimeout: 2000,
+  maxRetriesPerRequest: 0,
+  retryStrategy: () => null,
+});
 redis.on("error", () => {});
 try {
   await redis.connect();

@@ -14,7 +14,8 @@ export async function loadJobClasses(env: NodeJS.ProcessEnv = process.env): Prom
     const file = path.resolve(process.cwd(), env.APP_INCLUDE);
     const mod = (await import(pathToFileURL(file).href)) as { default?: unknown; jobs?: unknown };
     const list = mod.jobs ?? mod.default;
-    if (!Array.isArray(list)) throw new Error(`APP_INCLUDE ${env.APP_INCLUDE} must export an array of job classes (default or \`jobs\`)`);
+    if (!Array.isArray(list))
+      throw new Error(`APP_INCLUDE ${env.APP_INCLUDE} must export an array of job classes (default or \`jobs\`)`);
     extra.push(...(list as JobClass[]));
   }
   return createRegistry(extra);

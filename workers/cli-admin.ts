@@ -1,7 +1,16 @@
 /**
  * The CLI's read and retry commands: thin printers over the admin API in lib/resque.
  */
-import { getStats, listFailed, listQueues, listWorkers, retryAllFailed, retryFailed, type Connection, type FailedFilter } from "../lib/resque/index";
+import {
+  getStats,
+  listFailed,
+  listQueues,
+  listWorkers,
+  retryAllFailed,
+  retryFailed,
+  type Connection,
+  type FailedFilter,
+} from "../lib/resque/index";
 
 import { UsageError } from "./cli-common";
 
@@ -15,7 +24,14 @@ const ago = (ms: number | null | undefined) => {
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd()).join("\n");
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
 }
 
 /** `status [--json]`: queues with sizes, workers with what they are doing, failed count. */
@@ -25,14 +41,21 @@ export async function printStatus(conn: Connection, json: boolean): Promise<void
     console.log(JSON.stringify({ stats, queues, workers }, null, 2));
     return;
   }
-  console.log(`processed ${stats.processed} · failed ${stats.failedListLength} in the failed list (${stats.failed} ever) · pending ${stats.pending} · workers ${stats.workers} (${stats.working} working)`);
+  console.log(
+    `processed ${stats.processed} · failed ${stats.failedListLength} in the failed list (${stats.failed} ever) · pending ${stats.pending} · workers ${stats.workers} (${stats.working} working)`,
+  );
   console.log("");
   if (queues.length === 0) console.log("No queues.");
   else
     console.log(
       table([
         ["QUEUE", "SIZE", "LATENCY", "STATE"],
-        ...queues.map((q) => [q.name, String(q.size), q.latencySec == null ? "-" : `${q.latencySec.toFixed(1)}s`, q.paused ? "paused" : ""]),
+        ...queues.map((q) => [
+          q.name,
+          String(q.size),
+          q.latencySec == null ? "-" : `${q.latencySec.toFixed(1)}s`,
+          q.paused ? "paused" : "",
+        ]),
       ]),
     );
   console.log("");
@@ -79,7 +102,13 @@ export async function printFailed(conn: Connection, flags: Flags): Promise<void>
   console.log(
     table([
       ["ID", "WHEN", "QUEUE", "CLASS", "ERROR"],
-      ...result.items.map((f) => [f.id, ago(f.failedAt.ms), f.queue, f.payload.displayClass ?? "?", `${f.exception}: ${f.error}`.slice(0, 80)]),
+      ...result.items.map((f) => [
+        f.id,
+        ago(f.failedAt.ms),
+        f.queue,
+        f.payload.displayClass ?? "?",
+        `${f.exception}: ${f.error}`.slice(0, 80),
+      ]),
     ]),
   );
 }
@@ -87,9 +116,14 @@ export async function printFailed(conn: Connection, flags: Flags): Promise<void>
 /** `retry <id…> | --all [--keep]`: exit code 1 when some ids were skipped. */
 export async function retryCommand(conn: Connection, ids: string[], flags: Flags): Promise<number> {
   const remove = !flags.has("keep");
-  if (!flags.has("all") && ids.length === 0) throw new UsageError("Name the failed job ids to retry (see `failed`), or use --all");
-  const r = flags.has("all") ? await retryAllFailed(conn, filterFrom(flags), { remove }) : await retryFailed(conn, ids, { remove });
-  console.log(`${r.retried} job(s) retried${remove ? " and removed from the failed list" : ""}${r.skipped.length ? `, ${r.skipped.length} skipped` : ""}.`);
+  if (!flags.has("all") && ids.length === 0)
+    throw new UsageError("Name the failed job ids to retry (see `failed`), or use --all");
+  const r = flags.has("all")
+    ? await retryAllFailed(conn, filterFrom(flags), { remove })
+    : await retryFailed(conn, ids, { remove });
+  console.log(
+    `${r.retried} job(s) retried${remove ? " and removed from the failed list" : ""}${r.skipped.length ? `, ${r.skipped.length} skipped` : ""}.`,
+  );
   for (const s of r.skipped) console.log(`  skipped ${s.id}: ${s.reason}`);
   return r.skipped.length ? 1 : 0;
 }

@@ -16,4 +16,3 @@ export async function confirm(question: string, flags: Map<string, string | true
     rl.close();
   }
 }
-

@@ -37,20 +37,31 @@ function parseJsonArg(json: string | undefined): unknown {
  */
 export function parseWhen(text: string): number {
   if (/^\d+(\.\d+)?$/.test(text)) return Number(text);
-  if (!/(Z|[+-]\d{2}:?\d{2})$/i.test(text.trim())) throw new UsageError(`Give the time with its zone (2026-12-01T09:00:00+08:00 or …Z), or as epoch seconds: ${text}`);
+  if (!/(Z|[+-]\d{2}:?\d{2})$/i.test(text.trim()))
+    throw new UsageError(`Give the time with its zone (2026-12-01T09:00:00+08:00 or …Z), or as epoch seconds: ${text}`);
   const ms = Date.parse(text);
   if (Number.isNaN(ms)) throw new UsageError(`Not a date: ${text}`);
   return ms / 1000;
 }
 
 function described(job: EnqueuedJob, queue: string): string {
-  return job.at === undefined ? `Enqueued ${job.className} on ${queue} now (the time has passed)` : `Scheduled ${job.className} on ${queue} for ${new Date(job.at * 1000).toISOString()}`;
+  return job.at === undefined
+    ? `Enqueued ${job.className} on ${queue} now (the time has passed)`
+    : `Scheduled ${job.className} on ${queue} for ${new Date(job.at * 1000).toISOString()}`;
 }
 
 /** `enqueue-in <seconds> <queue> <class> [json]` and `enqueue-at <when> <queue> <class> [json]`. */
-export async function enqueueLater(client: Client, command: "enqueue-in" | "enqueue-at", positional: string[], registry: JobRegistry): Promise<number> {
+export async function enqueueLater(
+  client: Client,
+  command: "enqueue-in" | "enqueue-at",
+  positional: string[],
+  registry: JobRegistry,
+): Promise<number> {
   const [when, queue, className, json] = positional;
-  if (!when || !queue || !className) throw new UsageError(`Usage: npm run queue -- ${command} ${command === "enqueue-in" ? "<seconds>" : "<iso-date|epoch>"} <queue> <class> [json-args]`);
+  if (!when || !queue || !className)
+    throw new UsageError(
+      `Usage: npm run queue -- ${command} ${command === "enqueue-in" ? "<seconds>" : "<iso-date|epoch>"} <queue> <class> [json-args]`,
+    );
   const args = parseJsonArg(json);
   let job: EnqueuedJob;
   if (command === "enqueue-in") {
@@ -59,7 +70,10 @@ export async function enqueueLater(client: Client, command: "enqueue-in" | "enqu
     job = await client.enqueueIn(sec, queue, className, args);
   } else job = await client.enqueueAt(parseWhen(when), queue, className, args);
   console.log(`${described(job, queue)}.`);
-  if (!registry.get(className)) console.error(`Note: no TypeScript job class is registered as "${className}"; a php-resque, Ruby or node-resque worker must run it.`);
+  if (!registry.get(className))
+    console.error(
+      `Note: no TypeScript job class is registered as "${className}"; a php-resque, Ruby or node-resque worker must run it.`,
+    );
   return 0;
 }
 
@@ -78,7 +92,8 @@ export async function printDelayed(conn: Connection, flags: Flags, positional: s
     console.log(`Deleted ${await clearDelayed(conn)} delayed job(s).`);
     return 0;
   }
-  if (positional.length) throw new UsageError(`Unknown delayed command "${positional[0]}": use \`delayed\` or \`delayed clear\`.`);
+  if (positional.length)
+    throw new UsageError(`Unknown delayed command "${positional[0]}": use \`delayed\` or \`delayed clear\`.`);
   const page = Number(flags.get("page") ?? 1);
   const [counts, list] = await Promise.all([countDelayed(conn), listDelayedTimestamps(conn, { page, perPage: 50 })]);
   if (flags.has("json")) {
@@ -93,13 +108,20 @@ export async function printDelayed(conn: Connection, flags: Flags, positional: s
   console.log(`${counts.total} delayed job(s) at ${counts.timestamps} time(s); ${counts.due} due now.\n`);
   for (const t of list.items) {
     const first = t.first ? `${t.first.payload.className ?? "?"} → ${t.first.queue ?? "(no queue)"}` : "";
-    console.log(`${new Date(t.timestamp * 1000).toISOString()}  ${String(t.count).padStart(5)}  ${first}${t.count > 1 ? " …" : ""}`);
+    console.log(
+      `${new Date(t.timestamp * 1000).toISOString()}  ${String(t.count).padStart(5)}  ${first}${t.count > 1 ? " …" : ""}`,
+    );
   }
   return 0;
 }
 
 /** `schedule list|add|rm|run|enable|disable`. */
-export async function scheduleCommand(conn: Connection, registry: JobRegistry, positional: string[], flags: Flags): Promise<number> {
+export async function scheduleCommand(
+  conn: Connection,
+  registry: JobRegistry,
+  positional: string[],
+  flags: Flags,
+): Promise<number> {
   const [sub, name] = positional;
   const needName = () => {
     if (!name) throw new UsageError(`Usage: npm run queue -- schedule ${sub} <name>`);
@@ -121,7 +143,9 @@ export async function scheduleCommand(conn: Connection, registry: JobRegistry, p
         const when = s.cron ? `cron "${s.cron}"${s.timezone ? ` (${s.timezone})` : ""}` : `every ${s.every}`;
         const next = s.nextRunMs ? new Date(s.nextRunMs).toISOString() : "-";
         const last = s.lastRun?.ms ? new Date(s.lastRun.ms).toISOString() : "never";
-        console.log(`${s.name}: ${s.className ?? "?"} → ${s.queue ?? "?"}, ${when}${s.enabled ? "" : ", disabled"}; next ${next}, last ${last}${s.error ? `; error: ${s.error}` : ""}`);
+        console.log(
+          `${s.name}: ${s.className ?? "?"} → ${s.queue ?? "?"}, ${when}${s.enabled ? "" : ", disabled"}; next ${next}, last ${last}${s.error ? `; error: ${s.error}` : ""}`,
+        );
       }
       return 0;
     }
@@ -129,11 +153,23 @@ export async function scheduleCommand(conn: Connection, registry: JobRegistry, p
       const str = (k: string) => (typeof flags.get(k) === "string" ? (flags.get(k) as string) : undefined);
       const className = str("class");
       if (!name || !className || (!str("cron") && !str("every"))) {
-        throw new UsageError('Usage: npm run queue -- schedule add <name> --class <class> (--cron "<expr>" [--tz <zone>] | --every <10m>) [--queue q] [--args json] [--description text] [--disabled] [--replace]');
+        throw new UsageError(
+          'Usage: npm run queue -- schedule add <name> --class <class> (--cron "<expr>" [--tz <zone>] | --every <10m>) [--queue q] [--args json] [--description text] [--disabled] [--replace]',
+        );
       }
       const saved = await saveSchedule(
         conn,
-        { name, className, cron: str("cron"), timezone: str("tz"), every: str("every"), queue: str("queue"), args: parseJsonArg(str("args")), description: str("description"), enabled: flags.has("disabled") ? false : undefined },
+        {
+          name,
+          className,
+          cron: str("cron"),
+          timezone: str("tz"),
+          every: str("every"),
+          queue: str("queue"),
+          args: parseJsonArg(str("args")),
+          description: str("description"),
+          enabled: flags.has("disabled") ? false : undefined,
+        },
         { registry, create: !flags.has("replace"), allowUnknownClass: flags.has("allow-unknown-class") },
       );
       console.log(`${saved.created ? "Created" : "Updated"} schedule ${name}.`);
@@ -145,13 +181,16 @@ export async function scheduleCommand(conn: Connection, registry: JobRegistry, p
       return 0;
     case "enable":
     case "disable":
-      if (!(await setScheduleEnabled(conn, needName(), sub === "enable"))) throw new UsageError(`No schedule named "${name}".`);
+      if (!(await setScheduleEnabled(conn, needName(), sub === "enable")))
+        throw new UsageError(`No schedule named "${name}".`);
       console.log(`Schedule ${name} ${sub}d.`);
       return 0;
     case "run": {
       const fired = await runScheduleNow(conn, needName(), { registry });
       if (!fired) throw new UsageError(`No schedule named "${name}".`);
-      console.log(`Enqueued ${fired.class} on ${fired.queue} from schedule ${name}${fired.id ? ` (id ${fired.id})` : ""}.`);
+      console.log(
+        `Enqueued ${fired.class} on ${fired.queue} from schedule ${name}${fired.id ? ` (id ${fired.id})` : ""}.`,
+      );
       return 0;
     }
     default:

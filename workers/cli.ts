@@ -18,7 +18,6 @@ import { runScheduler } from "./scheduler-process";
 import { printFailed, printStatus, retryCommand } from "./cli-admin";
 import { CliError, confirm, UsageError } from "./cli-common";
 
-
 const HELP = `Usage: npm run queue -- <command> [options]
 
 Commands:
@@ -60,7 +59,16 @@ export interface Parsed {
   flags: Map<string, string | true>;
 }
 
-const VALUE_FLAGS = new Set(["days", "page", "per-page", "queue", "class", "exception", "text", ...SCHEDULE_VALUE_FLAGS]);
+const VALUE_FLAGS = new Set([
+  "days",
+  "page",
+  "per-page",
+  "queue",
+  "class",
+  "exception",
+  "text",
+  ...SCHEDULE_VALUE_FLAGS,
+]);
 
 export function parseArgs(argv: string[]): Parsed {
   const [first, ...rest] = argv;
@@ -93,7 +101,9 @@ async function connect(cfg: WorkerConfig): Promise<Redis> {
   try {
     await redis.connect();
   } catch (e) {
-    throw new CliError(`Cannot reach Redis at ${redactUrl(cfg.redisUrl)}: ${(e as Error).message || "connection refused"}`);
+    throw new CliError(
+      `Cannot reach Redis at ${redactUrl(cfg.redisUrl)}: ${(e as Error).message || "connection refused"}`,
+    );
   }
   return redis;
 }
@@ -149,8 +159,20 @@ async function run(p: Parsed, cfg: WorkerConfig): Promise<number> {
     await runScheduler(cfg, await loadJobClasses());
     return 0;
   }
-  const commands = new Set(["status", "clear", "restart", "enqueue", "failed", "retry", "enqueue-in", "enqueue-at", "delayed", "schedule"]);
-  if (!commands.has(p.command)) throw new UsageError(`Unknown command "${p.command}". Run \`npm run queue -- help\` for the list.`);
+  const commands = new Set([
+    "status",
+    "clear",
+    "restart",
+    "enqueue",
+    "failed",
+    "retry",
+    "enqueue-in",
+    "enqueue-at",
+    "delayed",
+    "schedule",
+  ]);
+  if (!commands.has(p.command))
+    throw new UsageError(`Unknown command "${p.command}". Run \`npm run queue -- help\` for the list.`);
   const redis = await connect(cfg);
   const conn = new Connection({ redis, namespace: cfg.namespace });
   try {
@@ -166,7 +188,12 @@ async function run(p: Parsed, cfg: WorkerConfig): Promise<number> {
       case "enqueue-in":
       case "enqueue-at": {
         const registry = await loadJobClasses();
-        return await enqueueLater(new Client({ redis, namespace: cfg.namespace, registry }), p.command, p.positional, registry);
+        return await enqueueLater(
+          new Client({ redis, namespace: cfg.namespace, registry }),
+          p.command,
+          p.positional,
+          registry,
+        );
       }
       case "delayed":
         return await printDelayed(conn, p.flags, p.positional);
@@ -174,7 +201,11 @@ async function run(p: Parsed, cfg: WorkerConfig): Promise<number> {
         return await scheduleCommand(conn, await loadJobClasses(), p.positional, p.flags);
       case "restart": {
         const n = await redis.publish(conn.keys.control, JSON.stringify({ cmd: "restart", at: Date.now() }));
-        console.log(n === 0 ? "No supervisor is listening on this Redis; nothing to restart." : `Restart sent to ${n} supervisor(s); their workers finish their current jobs first.`);
+        console.log(
+          n === 0
+            ? "No supervisor is listening on this Redis; nothing to restart."
+            : `Restart sent to ${n} supervisor(s); their workers finish their current jobs first.`,
+        );
         return 0;
       }
       case "clear": {
@@ -186,7 +217,12 @@ async function run(p: Parsed, cfg: WorkerConfig): Promise<number> {
         }
         const sizes = await Promise.all(queues.map((q) => redis.llen(conn.keys.queue(q))));
         const total = sizes.reduce((a, b) => a + b, 0);
-        if (!(await confirm(`Clear ${total} job(s) from ${queues.length === 1 ? `queue ${queues[0]}` : `${queues.length} queues (${queues.join(", ")})`}?`, p.flags))) {
+        if (
+          !(await confirm(
+            `Clear ${total} job(s) from ${queues.length === 1 ? `queue ${queues[0]}` : `${queues.length} queues (${queues.join(", ")})`}?`,
+            p.flags,
+          ))
+        ) {
           console.log("Nothing cleared.");
           return 1;
         }
@@ -211,7 +247,10 @@ async function run(p: Parsed, cfg: WorkerConfig): Promise<number> {
         const client = new Client({ redis, namespace: cfg.namespace, registry });
         const job = await client.enqueue(queue, className, args);
         console.log(`Enqueued ${className} on ${queue} (id ${job.id}).`);
-        if (!registry.get(className)) console.error(`Note: no TypeScript job class is registered as "${className}"; a php-resque, Ruby or node-resque worker must run it.`);
+        if (!registry.get(className))
+          console.error(
+            `Note: no TypeScript job class is registered as "${className}"; a php-resque, Ruby or node-resque worker must run it.`,
+          );
         return 0;
       }
     }

@@ -51,8 +51,12 @@ function positiveNumber(name: string, raw: string | undefined, fallback: number,
 
 export function readWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
   const queueSpec = env.QUEUE ?? env.QUEUES ?? "*";
-  const queues = queueSpec.split(",").map((q) => q.trim()).filter(Boolean);
-  if (queues.length === 0) throw new Error("QUEUE is empty: name the queues to work, e.g. QUEUE=high,default or QUEUE=*");
+  const queues = queueSpec
+    .split(",")
+    .map((q) => q.trim())
+    .filter(Boolean);
+  if (queues.length === 0)
+    throw new Error("QUEUE is empty: name the queues to work, e.g. QUEUE=high,default or QUEUE=*");
   return {
     redisUrl: redisUrlFromEnv(env),
     namespace: namespaceFromEnv(env),

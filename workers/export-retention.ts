@@ -18,7 +18,8 @@ export function startExportRetention(): { stop: () => Promise<void> } {
     running = (async () => {
       try {
         const r = await pruneExports(await getDb());
-        if (r.rows || r.files || r.tmpFiles) log(`exports: removed ${r.rows} record(s), ${r.files} file(s) and ${r.tmpFiles} temp file(s) past retention`);
+        if (r.rows || r.files || r.tmpFiles)
+          log(`exports: removed ${r.rows} record(s), ${r.files} file(s) and ${r.tmpFiles} temp file(s) past retention`);
       } catch (e) {
         log(`exports: retention prune failed: ${(e as Error).message}`);
       }
@@ -47,7 +48,9 @@ export async function pruneExportsCommand(positional: string[], flags: Map<strin
   if (!Number.isFinite(days) || days <= 0) throw new UsageError(`--days must be a positive number, got ${String(raw)}`);
   try {
     const r = await pruneExports(await getDb(), { retentionDays: days });
-    console.log(`Removed ${r.rows} export record(s), ${r.files} file(s) and ${r.tmpFiles} temp file(s) older than ${days} day(s) from ${exportDir()}.`);
+    console.log(
+      `Removed ${r.rows} export record(s), ${r.files} file(s) and ${r.tmpFiles} temp file(s) older than ${days} day(s) from ${exportDir()}.`,
+    );
   } finally {
     await closeDb();
   }

@@ -30,14 +30,21 @@ async function main() {
     setProcessTitle: true,
   });
   const verbose = !!(process.env.VERBOSE || process.env.LOGGING || process.env.VVERBOSE);
-  worker.on("failure", (q, p, err) => log(`worker ${process.pid}: ${p.className ?? "?"} on ${q} failed: ${err.name}: ${err.message}`));
+  worker.on("failure", (q, p, err) =>
+    log(`worker ${process.pid}: ${p.className ?? "?"} on ${q} failed: ${err.name}: ${err.message}`),
+  );
   // A retried attempt leaves no failure record, so this line is the only place its reason shows.
   worker.on("retry", (q, p, err, attempt, atSec) =>
-    log(`worker ${process.pid}: ${p.className ?? "?"} on ${q} failed: ${err.name}: ${err.message}; retry ${attempt} at ${new Date(atSec * 1000).toISOString()}`),
+    log(
+      `worker ${process.pid}: ${p.className ?? "?"} on ${q} failed: ${err.name}: ${err.message}; retry ${attempt} at ${new Date(atSec * 1000).toISOString()}`,
+    ),
   );
   worker.on("error", (err) => log(`worker ${process.pid}: ${err.message}`));
-  worker.on("pruned", (r) => r.pruned.forEach((p) => log(`worker ${process.pid}: pruned dead worker ${p.id} (${p.reason}; job ${p.job})`)));
-  if (verbose) worker.on("success", (q, p, _r, ms) => log(`worker ${process.pid}: ${p.className} on ${q} done in ${ms} ms`));
+  worker.on("pruned", (r) =>
+    r.pruned.forEach((p) => log(`worker ${process.pid}: pruned dead worker ${p.id} (${p.reason}; job ${p.job})`)),
+  );
+  if (verbose)
+    worker.on("success", (q, p, _r, ms) => log(`worker ${process.pid}: ${p.className} on ${q} done in ${ms} ms`));
 
   let exiting = false;
   const stop = async (mode: "graceful" | "now") => {

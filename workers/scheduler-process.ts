@@ -7,13 +7,18 @@ import { createRedis } from "../lib/redis";
 import type { WorkerConfig } from "./config";
 import { log } from "./log";
 
-export async function startScheduler(cfg: WorkerConfig, registry: JobRegistry): Promise<{ scheduler: Scheduler; stop: () => Promise<void> }> {
+export async function startScheduler(
+  cfg: WorkerConfig,
+  registry: JobRegistry,
+): Promise<{ scheduler: Scheduler; stop: () => Promise<void> }> {
   const redis = createRedis(cfg.redisUrl, { lazyConnect: false });
   redis.on("error", () => {});
   const scheduler = new Scheduler({ redis, namespace: cfg.namespace, registry, lockTimeoutSec: cfg.lockTimeoutSec });
   scheduler.on("leader", () => log(`scheduler ${scheduler.id}: leader`));
   scheduler.on("standby", (leader) => log(`scheduler ${scheduler.id}: standby (leader ${leader ?? "none"})`));
-  scheduler.on("fired", (fired) => fired.forEach((f) => log(`scheduler: schedule ${f.name} enqueued ${f.class} on ${f.queue}`)));
+  scheduler.on("fired", (fired) =>
+    fired.forEach((f) => log(`scheduler: schedule ${f.name} enqueued ${f.class} on ${f.queue}`)),
+  );
   scheduler.on("error", (e) => log(`scheduler ${scheduler.id}: ${e.message}`));
   await redis.ping();
   await scheduler.start();

@@ -12,7 +12,14 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Redis } from "ioredis";
-import { beat, Connection, DirtyExitError, HEARTBEAT_INTERVAL_SEC, unregisterWorker, type JobRegistry } from "../lib/resque/index";
+import {
+  beat,
+  Connection,
+  DirtyExitError,
+  HEARTBEAT_INTERVAL_SEC,
+  unregisterWorker,
+  type JobRegistry,
+} from "../lib/resque/index";
 import { createRedis } from "../lib/redis";
 import type { WorkerConfig } from "./config";
 import { log } from "./log";
@@ -77,7 +84,9 @@ export class Supervisor {
     this.beatTimer = setInterval(() => void this.beat(), this.beatMs);
     await this.listenForControl();
     await this.record();
-    log(`supervisor ${this.id}: ${this.cfg.count} worker(s) on ${this.cfg.queues.join(",")} (namespace ${this.conn.keys.ns || "(none)"})`);
+    log(
+      `supervisor ${this.id}: ${this.cfg.count} worker(s) on ${this.cfg.queues.join(",")} (namespace ${this.conn.keys.ns || "(none)"})`,
+    );
     return this.done;
   }
 
@@ -115,13 +124,17 @@ export class Supervisor {
       const r = await unregisterWorker(this.conn, child.id, {
         registry: this.registry,
         keepPing: true,
-        error: new DirtyExitError(`Worker process ${child.proc.pid} exited (${signal ?? `code ${code}`}) while processing a job`),
+        error: new DirtyExitError(
+          `Worker process ${child.proc.pid} exited (${signal ?? `code ${code}`}) while processing a job`,
+        ),
       });
-      if (r.job !== "none") log(`supervisor: worker ${child.proc.pid} died with ${r.className ?? "a job"} in flight: ${r.job}`);
+      if (r.job !== "none")
+        log(`supervisor: worker ${child.proc.pid} died with ${r.className ?? "a job"} in flight: ${r.job}`);
     } catch (e) {
       log(`supervisor: could not settle worker ${child.id}: ${(e as Error).message}`);
     }
-    if (!clean && !child.retiring && !this.stopping) log(`supervisor: worker ${child.proc.pid} exited (${signal ?? `code ${code}`}), starting a new one`);
+    if (!clean && !child.retiring && !this.stopping)
+      log(`supervisor: worker ${child.proc.pid} exited (${signal ?? `code ${code}`}), starting a new one`);
     if (!this.stopping && !child.retiring) {
       const livedMs = Date.now() - child.startedAt;
       this.crashes = livedMs < 5000 ? this.crashes + 1 : 0;
@@ -138,7 +151,8 @@ export class Supervisor {
     const ids = [...this.children].filter((c) => c.ready).map((c) => c.id);
     try {
       const again = await beat(this.conn, ids);
-      for (const id of again) log(`supervisor: worker ${id} had been removed from the registry by another pruner; re-registered`);
+      for (const id of again)
+        log(`supervisor: worker ${id} had been removed from the registry by another pruner; re-registered`);
       await this.record();
     } catch (e) {
       log(`supervisor: heartbeat failed: ${(e as Error).message}`);

@@ -12,7 +12,8 @@ export interface SignInState {
   email?: string;
 }
 
-const secureRequest = async () => (await headers()).get("x-forwarded-proto") === "https" || process.env.COOKIE_SECURE === "1";
+const secureRequest = async () =>
+  (await headers()).get("x-forwarded-proto") === "https" || process.env.COOKIE_SECURE === "1";
 
 /** Throttled sign-in; the same message for an unknown email and a wrong password. */
 export async function signInAction(_prev: SignInState, form: FormData): Promise<SignInState> {
@@ -25,11 +26,20 @@ export async function signInAction(_prev: SignInState, form: FormData): Promise<
   const res = await signIn(db, { email, password, ip, userAgent: (await headers()).get("user-agent") ?? undefined });
   if (!res.ok) {
     const message =
-      res.code === "throttled" ? t("signIn.throttled", { min: Math.max(1, Math.ceil((res.retryAfterSec ?? 60) / 60)) }) : res.code === "invalid_credentials" ? t("signIn.wrong") : res.error;
+      res.code === "throttled"
+        ? t("signIn.throttled", { min: Math.max(1, Math.ceil((res.retryAfterSec ?? 60) / 60)) })
+        : res.code === "invalid_credentials"
+          ? t("signIn.wrong")
+          : res.error;
     return { message, email };
   }
   (await cookies()).set(SESSION_COOKIE_NAME, res.token, sessionCookieOptions(await secureRequest()));
-  await recordAudit(db, { actor: { id: res.admin.id, email: res.admin.email }, action: "auth.sign-in", result: "ok", ip });
+  await recordAudit(db, {
+    actor: { id: res.admin.id, email: res.admin.email },
+    action: "auth.sign-in",
+    result: "ok",
+    ip,
+  });
   redirect("/");
 }
 

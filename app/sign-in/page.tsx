@@ -12,7 +12,10 @@ export default async function SignInPage() {
   return (
     <div className="mx-auto mt-16 max-w-sm space-y-6">
       <h1 className="text-xl font-semibold">{t("signIn.title")}</h1>
-      <SignInForm action={signInAction} labels={{ email: t("signIn.email"), password: t("signIn.password"), submit: t("signIn.submit") }} />
+      <SignInForm
+        action={signInAction}
+        labels={{ email: t("signIn.email"), password: t("signIn.password"), submit: t("signIn.submit") }}
+      />
     </div>
   );
 }

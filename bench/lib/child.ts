@@ -24,7 +24,7 @@ export function serve(handlers: Record<string, Handler>, onExit?: () => Promise<
     if (!h) return send({ id: req.id, ok: false, error: `unknown command ${req.cmd}` });
     h(req).then(
       (r) => send({ id: req.id, ok: true, ...(r ?? {}) }),
-      (e: unknown) => send({ id: req.id, ok: false, error: e instanceof Error ? e.stack ?? e.message : String(e) }),
+      (e: unknown) => send({ id: req.id, ok: false, error: e instanceof Error ? (e.stack ?? e.message) : String(e) }),
     );
   });
   // The orchestrator died: don't linger.

@@ -33,11 +33,17 @@ const QUEUE_SHARES: [string, number][] = [
   ["default", 0.1],
   ["low", 0.05],
 ];
-const CLASSES = ["App_Job_SendReport", "App_Job_SendMail", "App_Job_ResizeImage", "App_Job_SyncCrm", "App_Job_ExportCsv"];
+const CLASSES = [
+  "App_Job_SendReport",
+  "App_Job_SendMail",
+  "App_Job_ResizeImage",
+  "App_Job_SyncCrm",
+  "App_Job_ExportCsv",
+];
 const EXCEPTIONS: [string, string][] = [
   ["RuntimeException", "Timeout after 30 s talking to api.example.com"],
   ["PDOException", "SQLSTATE[40001]: Serialization failure: 1213 Deadlock found when trying to get lock"],
-  ["InvalidArgumentException", "Missing field \"email\" in user record"],
+  ["InvalidArgumentException", 'Missing field "email" in user record'],
   ["Resque_Job_DirtyExitException", "Job exited with exit code 255"],
 ];
 const RARE_CLASS = "App_Job_RareLedgerRebuild";
@@ -48,7 +54,13 @@ const COMMANDS_PER_TRIP = 50;
 const hexId = (i: number, salt: string) => salt + i.toString(16).padStart(24, "0");
 
 function phpPayload(cls: string, i: number, salt: string, queueTimeSec: number): string {
-  return JSON.stringify({ class: cls, args: [{ user_id: 1000 + (i % 50_000), report: "monthly", page: i % 40 }], id: hexId(i, salt), prefix: "", queue_time: queueTimeSec });
+  return JSON.stringify({
+    class: cls,
+    args: [{ user_id: 1000 + (i % 50_000), report: "monthly", page: i % 40 }],
+    id: hexId(i, salt),
+    prefix: "",
+    queue_time: queueTimeSec,
+  });
 }
 
 /** RPUSHes `make(i)` for i in [0, n) in commands of 1,000 values, 50 commands per round trip. */
@@ -100,7 +112,17 @@ export async function seedQueued(conn: Connection, n: number): Promise<{ bigQueu
   for (const [name, size] of sizes) {
     await conn.redis.sadd(conn.keys.queues, name);
     for (let from = 0; from < size; from += LUA_CHUNK) {
-      await conn.redis.eval(SEED_QUEUE_LUA, 1, conn.keys.queue(name), from, Math.min(size, from + LUA_CHUNK), salt, nowSec, CLASSES.join(","), size);
+      await conn.redis.eval(
+        SEED_QUEUE_LUA,
+        1,
+        conn.keys.queue(name),
+        from,
+        Math.min(size, from + LUA_CHUNK),
+        salt,
+        nowSec,
+        CLASSES.join(","),
+        size,
+      );
     }
   }
   return { bigQueue: sizes[0]![0], bigQueueSize: sizes[0]![1] };
@@ -114,7 +136,8 @@ export async function seedFailed(conn: Connection, n: number): Promise<void> {
   await pushMany(conn.redis, conn.keys.failed, n, (i) => {
     const cls = i % 100 === 7 ? RARE_CLASS : CLASSES[i % CLASSES.length]!;
     const [exception, message] = EXCEPTIONS[i % EXCEPTIONS.length]!;
-    const error = i % 100 === 42 ? `cURL error 60: SSL ${RARE_TEXT} (see https://curl.se/libcurl/c/libcurl-errors.html)` : message;
+    const error =
+      i % 100 === 42 ? `cURL error 60: SSL ${RARE_TEXT} (see https://curl.se/libcurl/c/libcurl-errors.html)` : message;
     const failedAt = new Date(nowMs - (n - i) * 1000).toISOString().replace(/\.\d{3}Z$/, "+00:00");
     const queue = queues[i % queues.length]!;
     return JSON.stringify({
@@ -142,10 +165,20 @@ export async function seedFailed(conn: Connection, n: number): Promise<void> {
  * 100), over 100 timestamps.
  */
 export async function seedExtras(conn: Connection, delayedItems: number): Promise<void> {
-  const ids = Array.from({ length: 8 }, (_, i) => `bench-host-${i % 2}:${3000 + i}:${QUEUE_SHARES.map(([q]) => q).join(",")}`);
+  const ids = Array.from(
+    { length: 8 },
+    (_, i) => `bench-host-${i % 2}:${3000 + i}:${QUEUE_SHARES.map(([q]) => q).join(",")}`,
+  );
   for (const id of ids) await registerWorker(conn, id);
   await beat(conn, ids);
-  for (let i = 0; i < 5; i++) await saveSchedule(conn, { name: `bench_schedule_${i}`, className: CLASSES[i]!, cron: `${i * 5} 3 * * *`, queue: "low", args: { n: i } });
+  for (let i = 0; i < 5; i++)
+    await saveSchedule(conn, {
+      name: `bench_schedule_${i}`,
+      className: CLASSES[i]!,
+      cron: `${i * 5} 3 * * *`,
+      queue: "low",
+      args: { n: i },
+    });
   await conn.redis.set(conn.keys.statProcessed, "123456789");
   const base = Math.floor(Date.now() / 1000) + 3600;
   for (let start = 0; start < delayedItems; start += 10_000) {
@@ -153,7 +186,10 @@ export async function seedExtras(conn: Connection, delayedItems: number): Promis
     for (let i = start; i < Math.min(delayedItems, start + 10_000); i++) {
       const ts = base + (i % 100) * 60;
       const item = encodeDelayedItem(CLASSES[i % CLASSES.length]!, [{ i }], "mail");
-      pipe.rpush(conn.keys.delayed(ts), item).sadd(conn.keys.timestamps(item), "delayed:" + ts).zadd(conn.keys.delayedSchedule, ts, String(ts));
+      pipe
+        .rpush(conn.keys.delayed(ts), item)
+        .sadd(conn.keys.timestamps(item), "delayed:" + ts)
+        .zadd(conn.keys.delayedSchedule, ts, String(ts));
     }
     for (const [err] of (await pipe.exec())!) if (err) throw err;
   }
@@ -172,5 +208,7 @@ export async function seedDrain(conn: Connection, queue: string, n: number): Pro
   const salt = randomBytes(4).toString("hex");
   const nowSec = Date.now() / 1000;
   await conn.redis.sadd(conn.keys.queues, queue);
-  await pushMany(conn.redis, conn.keys.queue(queue), n, (i) => JSON.stringify({ class: "NoopJob", args: [{ i }], id: hexId(i, salt), prefix: "", queue_time: nowSec }));
+  await pushMany(conn.redis, conn.keys.queue(queue), n, (i) =>
+    JSON.stringify({ class: "NoopJob", args: [{ i }], id: hexId(i, salt), prefix: "", queue_time: nowSec }),
+  );
 }

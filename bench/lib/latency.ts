@@ -22,7 +22,13 @@ export function summarize(ms: number[]): Summary {
   const s = Float64Array.from(ms).sort();
   const r = (v: number) => Math.round(v * 10) / 10;
   const arr = Array.from(s);
-  return { n: ms.length, p50: r(rank(arr, 50)), p95: r(rank(arr, 95)), p99: r(rank(arr, 99)), max: r(arr[arr.length - 1]!) };
+  return {
+    n: ms.length,
+    p50: r(rank(arr, 50)),
+    p95: r(rank(arr, 95)),
+    p99: r(rank(arr, 99)),
+    max: r(arr[arr.length - 1]!),
+  };
 }
 
 export interface TimedResponse {
@@ -39,7 +45,11 @@ export interface TimedResponse {
  * One GET with the read-only API token, timed from the call to the last body byte, as a
  * browser's poll experiences it (keep-alive connection reused, body fully read).
  */
-export async function timedGet(url: string, token: string, opts: { timeoutMs?: number; keepBody?: boolean } = {}): Promise<TimedResponse> {
+export async function timedGet(
+  url: string,
+  token: string,
+  opts: { timeoutMs?: number; keepBody?: boolean } = {},
+): Promise<TimedResponse> {
   const t0 = performance.now();
   const timeoutMs = opts.timeoutMs ?? 30_000;
   // A timer holding its own controller, not AbortSignal.timeout(): under load a poll was seen
@@ -47,9 +57,18 @@ export async function timedGet(url: string, token: string, opts: { timeoutMs?: n
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
   try {
-    const res = await fetch(url, { headers: { authorization: `Bearer ${token}` }, signal: abort.signal, redirect: "manual" });
+    const res = await fetch(url, {
+      headers: { authorization: `Bearer ${token}` },
+      signal: abort.signal,
+      redirect: "manual",
+    });
     const body = await res.text();
-    return { ms: performance.now() - t0, status: res.status, contentType: res.headers.get("content-type"), ...(opts.keepBody ? { body } : {}) };
+    return {
+      ms: performance.now() - t0,
+      status: res.status,
+      contentType: res.headers.get("content-type"),
+      ...(opts.keepBody ? { body } : {}),
+    };
   } catch (e) {
     return { ms: performance.now() - t0, status: 0, contentType: null, error: (e as Error).message };
   } finally {

@@ -22,7 +22,8 @@ hostProducer({
     const c = client(ns);
     for (let start = 0; start < n; start += batch) {
       const specs: EnqueueSpec[] = [];
-      for (let i = start; i < Math.min(n, start + batch); i++) specs.push({ queue: QUEUE, class: "NoopJob", args: { i } });
+      for (let i = start; i < Math.min(n, start + batch); i++)
+        specs.push({ queue: QUEUE, class: "NoopJob", args: { i } });
       await c.enqueueMany(specs);
     }
   },

@@ -30,7 +30,8 @@ const top = Number(topArg ?? 25);
 const prof = JSON.parse(readFileSync(file, "utf8")) as Profile;
 const byId = new Map(prof.nodes.map((n) => [n.id, n]));
 const self = new Map<number, number>();
-for (let i = 0; i < prof.samples.length; i++) self.set(prof.samples[i]!, (self.get(prof.samples[i]!) ?? 0) + (prof.timeDeltas[i] ?? 0));
+for (let i = 0; i < prof.samples.length; i++)
+  self.set(prof.samples[i]!, (self.get(prof.samples[i]!) ?? 0) + (prof.timeDeltas[i] ?? 0));
 
 function area(n: Node): string {
   const { functionName: f, url } = n.callFrame;
@@ -38,7 +39,14 @@ function area(n: Node): string {
   if (f === "(garbage collector)") return "GC";
   if (f === "(program)") return "V8/native (program)";
   if (url.includes("/ioredis/")) return "ioredis";
-  if (url.includes("/@ioredis/") || url.includes("redis-errors") || url.includes("redis-parser") || url.includes("denque") || url.includes("cluster-key-slot")) return "ioredis deps";
+  if (
+    url.includes("/@ioredis/") ||
+    url.includes("redis-errors") ||
+    url.includes("redis-parser") ||
+    url.includes("denque") ||
+    url.includes("cluster-key-slot")
+  )
+    return "ioredis deps";
   if (url.includes("/bullmq/")) return "bullmq";
   if (url.includes("/node-resque/")) return "node-resque";
   if (url.includes("/msgpackr/")) return "msgpackr";
@@ -60,6 +68,8 @@ for (const [id, us] of self) {
 }
 const pct = (us: number) => ((us / total) * 100).toFixed(1).padStart(5) + " %";
 console.log(`profile ${(total / 1e6).toFixed(2)} s, ${prof.samples.length} samples\n\nby area:`);
-for (const [a, us] of [...byArea].sort((x, y) => y[1] - x[1])) console.log(`${pct(us)}  ${(us / 1e3).toFixed(0).padStart(7)} ms  ${a}`);
+for (const [a, us] of [...byArea].sort((x, y) => y[1] - x[1]))
+  console.log(`${pct(us)}  ${(us / 1e3).toFixed(0).padStart(7)} ms  ${a}`);
 console.log(`\ntop ${top} functions by self time:`);
-for (const [f, us] of [...byFn].sort((x, y) => y[1] - x[1]).slice(0, top)) console.log(`${pct(us)}  ${(us / 1e3).toFixed(0).padStart(7)} ms  ${f}`);
+for (const [f, us] of [...byFn].sort((x, y) => y[1] - x[1]).slice(0, top))
+  console.log(`${pct(us)}  ${(us / 1e3).toFixed(0).padStart(7)} ms  ${f}`);

@@ -30,30 +30,58 @@ export function Bell({ locale, markAllRead }: { locale: Locale; markAllRead: () 
         aria-expanded={open}
         aria-label={t("demo.bell.label", { count: unread })}
         onClick={() => setOpen((o) => !o)}
-        className="relative rounded px-2 py-1 hover:bg-zinc-100 dark:hover:bg-zinc-800">
+        className="relative rounded px-2 py-1 hover:bg-zinc-100 dark:hover:bg-zinc-800"
+      >
         {/* Drawn, not an emoji: many Linux desktops have no emoji font and would show a box. */}
-        <svg aria-hidden viewBox="0 0 24 24" className="h-5 w-5" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
+        <svg
+          aria-hidden
+          viewBox="0 0 24 24"
+          className="h-5 w-5"
+          fill="none"
+          stroke="currentColor"
+          strokeWidth="2"
+          strokeLinecap="round"
+          strokeLinejoin="round"
+        >
           <path d="M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9" />
           <path d="M10.3 21a1.94 1.94 0 0 0 3.4 0" />
         </svg>
         {unread > 0 && (
-          <span data-unread={unread} className="absolute -right-1 -top-1 min-w-[1.1rem] rounded-full bg-red-600 px-1 text-center text-[0.65rem] font-semibold leading-[1.1rem] text-white">
+          <span
+            data-unread={unread}
+            className="absolute -right-1 -top-1 min-w-[1.1rem] rounded-full bg-red-600 px-1 text-center text-[0.65rem] font-semibold leading-[1.1rem] text-white"
+          >
             {unread > 99 ? "99+" : unread}
           </span>
         )}
       </button>
       {open && (
-        <div role="dialog" aria-label={t("demo.notifications.title")} className="absolute right-0 z-20 mt-2 w-96 max-w-[90vw] space-y-2 rounded border border-zinc-200 bg-white p-3 shadow-lg dark:border-zinc-700 dark:bg-zinc-900">
+        <div
+          role="dialog"
+          aria-label={t("demo.notifications.title")}
+          className="absolute right-0 z-20 mt-2 w-96 max-w-[90vw] space-y-2 rounded border border-zinc-200 bg-white p-3 shadow-lg dark:border-zinc-700 dark:bg-zinc-900"
+        >
           <div className="flex items-center justify-between gap-2">
             <span className="font-semibold">{t("demo.notifications.title")}</span>
-            <ConfirmButton locale={locale} label={t("demo.notifications.markAllRead")} action={markAllRead} disabled={unread === 0} onDone={() => void client.invalidateQueries({ queryKey: queryKeys.notifications() })} quiet />
+            <ConfirmButton
+              locale={locale}
+              label={t("demo.notifications.markAllRead")}
+              action={markAllRead}
+              disabled={unread === 0}
+              onDone={() => void client.invalidateQueries({ queryKey: queryKeys.notifications() })}
+              quiet
+            />
           </div>
           {q.data && q.data.items.length > 0 ? (
             <NotificationItems locale={locale} items={q.data.items} />
           ) : (
             <p className="text-sm text-zinc-500">{q.data ? t("demo.notifications.empty") : "…"}</p>
           )}
-          <Link href="/notifications" onClick={() => setOpen(false)} className="block text-sm text-blue-700 hover:underline dark:text-blue-400">
+          <Link
+            href="/notifications"
+            onClick={() => setOpen(false)}
+            className="block text-sm text-blue-700 hover:underline dark:text-blue-400"
+          >
             {t("demo.notifications.all")}
           </Link>
         </div>

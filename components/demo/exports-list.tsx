@@ -21,7 +21,9 @@ function bytes(n: number): string {
 }
 
 function seconds(ms: number): string {
-  return ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+  return ms < 60_000
+    ? `${(ms / 1000).toFixed(1)} s`
+    : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
 const BADGE: Record<ExportRecord["status"], string> = {
@@ -36,8 +38,18 @@ function Progress({ t, e }: { t: Translate; e: ExportRecord }) {
   const pct = e.status === "done" ? 100 : total > 0 ? Math.min(100, Math.floor((e.rowsWritten / total) * 100)) : 0;
   return (
     <div className="w-48">
-      <div role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} aria-label={t("demo.exports.progress")} className="h-2 overflow-hidden rounded bg-zinc-200 dark:bg-zinc-800">
-        <div className={`h-full ${e.status === "failed" ? "bg-red-500" : "bg-blue-600"}`} style={{ width: `${pct}%` }} />
+      <div
+        role="progressbar"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={pct}
+        aria-label={t("demo.exports.progress")}
+        className="h-2 overflow-hidden rounded bg-zinc-200 dark:bg-zinc-800"
+      >
+        <div
+          className={`h-full ${e.status === "failed" ? "bg-red-500" : "bg-blue-600"}`}
+          style={{ width: `${pct}%` }}
+        />
       </div>
       <span className="text-xs tabular-nums text-zinc-500" data-rows>
         {e.rowsWritten.toLocaleString("en")} / {e.rowsTotal == null ? "?" : e.rowsTotal.toLocaleString("en")} · {pct}%
@@ -55,16 +67,32 @@ function describeFilter(t: Translate, f: ProductFilter): string {
   if (f.category) parts.push(`${t("demo.products.category")}: ${t(`demo.category.${f.category}`)}`);
   if (f.status) parts.push(`${t("demo.products.status")}: ${t(`demo.productStatus.${f.status}`)}`);
   if (f.priceMinCents != null || f.priceMaxCents != null) {
-    parts.push(`${t("demo.products.price")}: ${f.priceMinCents != null ? yuan(f.priceMinCents) : ""}–${f.priceMaxCents != null ? yuan(f.priceMaxCents) : ""}`);
+    parts.push(
+      `${t("demo.products.price")}: ${f.priceMinCents != null ? yuan(f.priceMinCents) : ""}–${f.priceMaxCents != null ? yuan(f.priceMaxCents) : ""}`,
+    );
   }
   return parts.length ? parts.join(" · ") : t("demo.exports.all");
 }
 
-export function ExportsList({ locale, initial, choices, retry }: { locale: Locale; initial: ExportPage; choices: number[]; retry: (id: number) => Promise<ActionResult> }) {
+export function ExportsList({
+  locale,
+  initial,
+  choices,
+  retry,
+}: {
+  locale: Locale;
+  initial: ExportPage;
+  choices: number[];
+  retry: (id: number) => Promise<ActionResult>;
+}) {
   const t = translator(locale);
   const client = useQueryClient();
   const { page, perPage } = initial;
-  const { query: q, settings } = useLivePoll<ExportPage>(queryKeys.exports(page, perPage), `/api/exports?page=${page}&per=${perPage}`, initial);
+  const { query: q, settings } = useLivePoll<ExportPage>(
+    queryKeys.exports(page, perPage),
+    `/api/exports?page=${page}&per=${perPage}`,
+    initial,
+  );
   const data = q.data;
   const now = q.dataUpdatedAt || Date.now();
   // The retry button's row leaves the failed state at once, so its answer is shown above the table.
@@ -78,7 +106,10 @@ export function ExportsList({ locale, initial, choices, retry }: { locale: Local
       <h1 className="text-xl font-semibold">{t("demo.exports.title")}</h1>
       <LiveControl locale={locale} {...settings} updatedAt={q.dataUpdatedAt} failed={q.isError} />
       {answer && (
-        <p role="status" className={`text-sm ${answer.ok ? "text-green-700 dark:text-green-400" : "text-red-700 dark:text-red-400"}`}>
+        <p
+          role="status"
+          className={`text-sm ${answer.ok ? "text-green-700 dark:text-green-400" : "text-red-700 dark:text-red-400"}`}
+        >
           {answer.message}
         </p>
       )}
@@ -99,7 +130,12 @@ export function ExportsList({ locale, initial, choices, retry }: { locale: Local
             ]}
           >
             {data.items.map((e) => (
-              <tr key={e.id} data-export={e.id} data-status={e.status} className="border-t border-zinc-100 dark:border-zinc-900">
+              <tr
+                key={e.id}
+                data-export={e.id}
+                data-status={e.status}
+                className="border-t border-zinc-100 dark:border-zinc-900"
+              >
                 <td className={`${td} tabular-nums`}>{e.id}</td>
                 <td className={`${td} max-w-64`}>
                   {"ids" in e.selection ? (
@@ -113,23 +149,41 @@ export function ExportsList({ locale, initial, choices, retry }: { locale: Local
                   </span>
                 </td>
                 <td className={td}>
-                  <span className={`whitespace-nowrap rounded px-1.5 py-0.5 text-xs font-medium ${BADGE[e.status]}`}>{t(`demo.exportStatus.${e.status}`)}</span>
+                  <span className={`whitespace-nowrap rounded px-1.5 py-0.5 text-xs font-medium ${BADGE[e.status]}`}>
+                    {t(`demo.exportStatus.${e.status}`)}
+                  </span>
                 </td>
                 <td className={td}>
                   <Progress t={t} e={e} />
                 </td>
-                <td className={`${td} whitespace-nowrap tabular-nums`}>{e.sizeBytes == null ? "–" : bytes(e.sizeBytes)}</td>
-                <td className={`${td} whitespace-nowrap tabular-nums`} suppressHydrationWarning>{e.startedAtMs == null ? "–" : seconds((e.finishedAtMs ?? now) - e.startedAtMs)}</td>
+                <td className={`${td} whitespace-nowrap tabular-nums`}>
+                  {e.sizeBytes == null ? "–" : bytes(e.sizeBytes)}
+                </td>
+                <td className={`${td} whitespace-nowrap tabular-nums`} suppressHydrationWarning>
+                  {e.startedAtMs == null ? "–" : seconds((e.finishedAtMs ?? now) - e.startedAtMs)}
+                </td>
                 <td className={td}>
                   {e.status === "done" && e.file && (
-                    <a href={`/uploads/export/${encodeURIComponent(e.file)}`} download className="break-all text-blue-700 hover:underline dark:text-blue-400">
+                    <a
+                      href={`/uploads/export/${encodeURIComponent(e.file)}`}
+                      download
+                      className="break-all text-blue-700 hover:underline dark:text-blue-400"
+                    >
                       {t("demo.exports.download")} {e.file}
                     </a>
                   )}
                   {e.status === "failed" && (
                     <div className="space-y-1">
-                      <pre className="max-w-md whitespace-pre-wrap break-words text-xs text-red-700 dark:text-red-400">{e.error}</pre>
-                      <ConfirmButton locale={locale} label={t("demo.exports.retry")} action={() => retry(e.id)} onDone={retried} quiet />
+                      <pre className="max-w-md whitespace-pre-wrap break-words text-xs text-red-700 dark:text-red-400">
+                        {e.error}
+                      </pre>
+                      <ConfirmButton
+                        locale={locale}
+                        label={t("demo.exports.retry")}
+                        action={() => retry(e.id)}
+                        onDone={retried}
+                        quiet
+                      />
                     </div>
                   )}
                 </td>

@@ -16,20 +16,35 @@ function messageText(t: Translate, message: string): string {
  * Notifications as a list: the message as text, its download link when it has one, and when.
  * No hooks, so both the user's page (server) and the bell's panel (client) draw it.
  */
-export function NotificationItems({ locale, items, nowMs = Date.now() }: { locale: Locale; items: Notification[]; nowMs?: number }) {
+export function NotificationItems({
+  locale,
+  items,
+  nowMs = Date.now(),
+}: {
+  locale: Locale;
+  items: Notification[];
+  nowMs?: number;
+}) {
   const t = translator(locale);
   return (
     <ul className="divide-y divide-zinc-100 text-sm dark:divide-zinc-900" data-notifications>
       {items.map((n) => (
         <li key={n.id} data-notification={n.id} className="flex flex-wrap items-baseline gap-x-3 gap-y-1 py-2">
-          {n.readAtMs == null && <span aria-label={t("demo.notifications.unread")} className="inline-block h-2 w-2 shrink-0 rounded-full bg-blue-600" />}
+          {n.readAtMs == null && (
+            <span
+              aria-label={t("demo.notifications.unread")}
+              className="inline-block h-2 w-2 shrink-0 rounded-full bg-blue-600"
+            />
+          )}
           <span className="min-w-0 flex-1 whitespace-pre-wrap break-words">{messageText(t, n.message)}</span>
           {n.downloadUrl && (
             <a href={n.downloadUrl} download className="text-blue-700 hover:underline dark:text-blue-400">
               {t("demo.notifications.download")}
             </a>
           )}
-          <span className="whitespace-nowrap text-xs text-zinc-500">{formatWhen(t, n.createdAtMs, nowMs).split(" · ")[0]}</span>
+          <span className="whitespace-nowrap text-xs text-zinc-500">
+            {formatWhen(t, n.createdAtMs, nowMs).split(" · ")[0]}
+          </span>
         </li>
       ))}
     </ul>

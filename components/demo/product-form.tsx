@@ -15,7 +15,8 @@ export interface ProductValues {
   stock: string;
 }
 
-const input = "rounded border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-900 aria-[invalid=true]:border-red-600";
+const input =
+  "rounded border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-900 aria-[invalid=true]:border-red-600";
 
 /** Create or edit one product; the server's message for each field appears beside that field. */
 export function ProductForm({
@@ -38,13 +39,16 @@ export function ProductForm({
   const [values, setValues] = useState(initial);
   const [result, setResult] = useState<FormResult | null>(null);
   const [pending, start] = useTransition();
-  const set = (k: keyof ProductValues) => (e: { target: { value: string } }) => setValues((v) => ({ ...v, [k]: e.target.value }));
+  const set = (k: keyof ProductValues) => (e: { target: { value: string } }) =>
+    setValues((v) => ({ ...v, [k]: e.target.value }));
   const problem = (k: keyof ProductValues) => result?.fields?.[k];
   const row = (k: keyof ProductValues, label: string, control: React.ReactNode) => (
     <label className="grid gap-1 text-sm sm:grid-cols-[8rem_16rem_1fr] sm:items-center sm:gap-3">
       <span className="text-zinc-600 dark:text-zinc-400">{label}</span>
       {control}
-      <span role={problem(k) ? "alert" : undefined} data-error={k} className="text-sm text-red-700 dark:text-red-400">{problem(k)}</span>
+      <span role={problem(k) ? "alert" : undefined} data-error={k} className="text-sm text-red-700 dark:text-red-400">
+        {problem(k)}
+      </span>
     </label>
   );
   const submit = (e: React.FormEvent) => {
@@ -63,34 +67,90 @@ export function ProductForm({
   };
   return (
     <form onSubmit={submit} className="space-y-3" noValidate>
-      {row("name", t("demo.products.name"), <input value={values.name} onChange={set("name")} name="name" aria-invalid={!!problem("name")} className={input} />)}
-      {row("price", t("demo.products.priceYuan"), <input value={values.price} onChange={set("price")} name="price" inputMode="decimal" aria-invalid={!!problem("price")} className={input} />)}
+      {row(
+        "name",
+        t("demo.products.name"),
+        <input
+          value={values.name}
+          onChange={set("name")}
+          name="name"
+          aria-invalid={!!problem("name")}
+          className={input}
+        />,
+      )}
+      {row(
+        "price",
+        t("demo.products.priceYuan"),
+        <input
+          value={values.price}
+          onChange={set("price")}
+          name="price"
+          inputMode="decimal"
+          aria-invalid={!!problem("price")}
+          className={input}
+        />,
+      )}
       {row(
         "category",
         t("demo.products.category"),
-        <select value={values.category} onChange={set("category")} name="category" aria-invalid={!!problem("category")} className={input}>
+        <select
+          value={values.category}
+          onChange={set("category")}
+          name="category"
+          aria-invalid={!!problem("category")}
+          className={input}
+        >
           <option value="">—</option>
           {categories.map((c) => (
-            <option key={c} value={c}>{t(`demo.category.${c}` as MessageKey)}</option>
+            <option key={c} value={c}>
+              {t(`demo.category.${c}` as MessageKey)}
+            </option>
           ))}
         </select>,
       )}
       {row(
         "status",
         t("demo.products.status"),
-        <select value={values.status} onChange={set("status")} name="status" aria-invalid={!!problem("status")} className={input}>
+        <select
+          value={values.status}
+          onChange={set("status")}
+          name="status"
+          aria-invalid={!!problem("status")}
+          className={input}
+        >
           {(["active", "draft", "archived"] as const).map((s) => (
-            <option key={s} value={s}>{t(`demo.productStatus.${s}`)}</option>
+            <option key={s} value={s}>
+              {t(`demo.productStatus.${s}`)}
+            </option>
           ))}
         </select>,
       )}
-      {row("stock", t("demo.products.stock"), <input value={values.stock} onChange={set("stock")} name="stock" inputMode="numeric" aria-invalid={!!problem("stock")} className={input} />)}
+      {row(
+        "stock",
+        t("demo.products.stock"),
+        <input
+          value={values.stock}
+          onChange={set("stock")}
+          name="stock"
+          inputMode="numeric"
+          aria-invalid={!!problem("stock")}
+          className={input}
+        />,
+      )}
       <div className="flex flex-wrap items-center gap-3 sm:pl-[8.75rem]">
-        <button type="submit" disabled={pending || !canWrite} title={canWrite ? undefined : t("action.readOnly")} className="rounded border border-zinc-300 px-3 py-1 text-sm hover:bg-zinc-100 disabled:opacity-50 dark:border-zinc-700 dark:hover:bg-zinc-800">
+        <button
+          type="submit"
+          disabled={pending || !canWrite}
+          title={canWrite ? undefined : t("action.readOnly")}
+          className="rounded border border-zinc-300 px-3 py-1 text-sm hover:bg-zinc-100 disabled:opacity-50 dark:border-zinc-700 dark:hover:bg-zinc-800"
+        >
           {t("demo.products.save")}
         </button>
         {result && (
-          <span role="status" className={`text-sm ${result.ok ? "text-green-700 dark:text-green-400" : "text-red-700 dark:text-red-400"}`}>
+          <span
+            role="status"
+            className={`text-sm ${result.ok ? "text-green-700 dark:text-green-400" : "text-red-700 dark:text-red-400"}`}
+          >
             {result.message}
           </span>
         )}

@@ -56,7 +56,8 @@ export function ProductsList({
   const ids = selection.ids;
   const pagerParams = { ...params };
   const sort = params.sort ?? "id";
-  const sortHref = (key: string) => `/products?${new URLSearchParams({ ...params, sort: sort === key ? `-${key}` : key, per: String(products.perPage) })}`;
+  const sortHref = (key: string) =>
+    `/products?${new URLSearchParams({ ...params, sort: sort === key ? `-${key}` : key, per: String(products.perPage) })}`;
   const err = (name: string) =>
     errors[name] && (
       <span role="alert" className="block text-xs text-red-700 dark:text-red-400">
@@ -67,14 +68,24 @@ export function ProductsList({
     <div className="space-y-4">
       <div className="flex flex-wrap items-center justify-between gap-3">
         <h1 className="text-xl font-semibold">{t("demo.products.title")}</h1>
-        <Link href="/products/new" className="rounded border border-zinc-300 px-2 py-1 text-sm hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800">
+        <Link
+          href="/products/new"
+          className="rounded border border-zinc-300 px-2 py-1 text-sm hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800"
+        >
           {t("demo.products.new")}
         </Link>
       </div>
       <form method="get" action="/products" role="search" className="flex flex-wrap items-start gap-3 text-sm">
         <label className="flex flex-col gap-1">
           <span className="text-zinc-600 dark:text-zinc-400">{t("demo.products.search")}</span>
-          <input type="search" name="q" defaultValue={form.q ?? ""} maxLength={100} placeholder={t("demo.products.searchHint")} className={`${field} w-56`} />
+          <input
+            type="search"
+            name="q"
+            defaultValue={form.q ?? ""}
+            maxLength={100}
+            placeholder={t("demo.products.searchHint")}
+            className={`${field} w-56`}
+          />
           {err("q")}
         </label>
         <label className="flex flex-col gap-1">
@@ -82,7 +93,9 @@ export function ProductsList({
           <select name="category" defaultValue={form.category ?? ""} className={field}>
             <option value="">{t("demo.products.any")}</option>
             {categories.map((c) => (
-              <option key={c} value={c}>{t(`demo.category.${c}` as MessageKey)}</option>
+              <option key={c} value={c}>
+                {t(`demo.category.${c}` as MessageKey)}
+              </option>
             ))}
           </select>
           {err("category")}
@@ -92,7 +105,9 @@ export function ProductsList({
           <select name="status" defaultValue={form.status ?? ""} className={field}>
             <option value="">{t("demo.products.any")}</option>
             {(["active", "draft", "archived"] as const).map((s) => (
-              <option key={s} value={s}>{t(`demo.productStatus.${s}`)}</option>
+              <option key={s} value={s}>
+                {t(`demo.productStatus.${s}`)}
+              </option>
             ))}
           </select>
           {err("status")}
@@ -100,9 +115,23 @@ export function ProductsList({
         <fieldset className="flex flex-col gap-1">
           <legend className="mb-1 text-zinc-600 dark:text-zinc-400">{t("demo.products.priceRange")}</legend>
           <span className="flex items-center gap-1">
-            <input name="priceMin" inputMode="decimal" defaultValue={form.priceMin ?? ""} aria-label={t("demo.products.priceMin")} placeholder="0.00" className={`${field} w-24`} />
+            <input
+              name="priceMin"
+              inputMode="decimal"
+              defaultValue={form.priceMin ?? ""}
+              aria-label={t("demo.products.priceMin")}
+              placeholder="0.00"
+              className={`${field} w-24`}
+            />
             –
-            <input name="priceMax" inputMode="decimal" defaultValue={form.priceMax ?? ""} aria-label={t("demo.products.priceMax")} placeholder="9999.00" className={`${field} w-24`} />
+            <input
+              name="priceMax"
+              inputMode="decimal"
+              defaultValue={form.priceMax ?? ""}
+              aria-label={t("demo.products.priceMax")}
+              placeholder="9999.00"
+              className={`${field} w-24`}
+            />
           </span>
           {err("priceMin")}
           {err("priceMax")}
@@ -110,16 +139,28 @@ export function ProductsList({
         {form.sort && <input type="hidden" name="sort" value={form.sort} />}
         <input type="hidden" name="per" value={products.perPage} />
         <span className="flex flex-col gap-1">
-          <span aria-hidden className="invisible">.</span>
+          <span aria-hidden className="invisible">
+            .
+          </span>
           <span className="flex items-center gap-2">
-            <button type="submit" className="rounded border border-zinc-300 px-2 py-1 hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800">{t("demo.products.filter")}</button>
-            <Link href="/products" className="text-blue-700 hover:underline dark:text-blue-400">{t("demo.products.reset")}</Link>
+            <button
+              type="submit"
+              className="rounded border border-zinc-300 px-2 py-1 hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800"
+            >
+              {t("demo.products.filter")}
+            </button>
+            <Link href="/products" className="text-blue-700 hover:underline dark:text-blue-400">
+              {t("demo.products.reset")}
+            </Link>
           </span>
         </span>
         {err("sort")}
       </form>
 
-      <div className="flex flex-wrap items-center gap-3 rounded border border-zinc-200 p-2 text-sm dark:border-zinc-800" data-selected={ids.length}>
+      <div
+        className="flex flex-wrap items-center gap-3 rounded border border-zinc-200 p-2 text-sm dark:border-zinc-800"
+        data-selected={ids.length}
+      >
         <span>{t("demo.users.selected", { count: ids.length })}</span>
         {ids.length > 0 && (
           <button type="button" className="text-blue-700 hover:underline dark:text-blue-400" onClick={selection.clear}>
@@ -128,7 +169,11 @@ export function ProductsList({
         )}
         <ConfirmButton
           locale={locale}
-          label={ids.length ? t("demo.products.exportSelected", { count: ids.length }) : t("demo.products.exportMatching", { count: products.total.toLocaleString("en") })}
+          label={
+            ids.length
+              ? t("demo.products.exportSelected", { count: ids.length })
+              : t("demo.products.exportMatching", { count: products.total.toLocaleString("en") })
+          }
           action={() => actions.exportCsv(ids.length ? { ids } : { filter: params })}
           onDone={(r) => setExported(r.ok)}
         />
@@ -148,14 +193,29 @@ export function ProductsList({
         />
       </div>
 
-      <Pager t={t} path="/products" params={pagerParams} page={products.page} perPage={products.perPage} total={products.total} choices={choices} />
+      <Pager
+        t={t}
+        path="/products"
+        params={pagerParams}
+        page={products.page}
+        perPage={products.perPage}
+        total={products.total}
+        choices={choices}
+      />
       {products.total === 0 ? (
         <p className="text-zinc-500">{t("demo.products.empty")}</p>
       ) : (
         <DataTable
           columns={[
             {
-              label: <input type="checkbox" aria-label={t("demo.products.selectPage")} checked={selection.allOnPage} onChange={(e) => selection.togglePage(e.target.checked)} />,
+              label: (
+                <input
+                  type="checkbox"
+                  aria-label={t("demo.products.selectPage")}
+                  checked={selection.allOnPage}
+                  onChange={(e) => selection.togglePage(e.target.checked)}
+                />
+              ),
               className: "w-8",
             },
             ...SORTABLE.map(([key, label]) => ({
@@ -174,15 +234,24 @@ export function ProductsList({
           {products.items.map((p) => (
             <tr key={p.id} data-product={p.id} className="border-t border-zinc-100 dark:border-zinc-900">
               <td className={td}>
-                <input type="checkbox" aria-label={t("demo.users.selectOne", { name: p.name })} checked={selection.has(p.id)} onChange={(e) => selection.toggle([p.id], e.target.checked)} />
+                <input
+                  type="checkbox"
+                  aria-label={t("demo.users.selectOne", { name: p.name })}
+                  checked={selection.has(p.id)}
+                  onChange={(e) => selection.toggle([p.id], e.target.checked)}
+                />
               </td>
               <td className={`${td} tabular-nums`}>{p.id}</td>
               <td className={td}>
-                <Link href={`/products/${p.id}`} className="text-blue-700 hover:underline dark:text-blue-400">{p.name}</Link>
+                <Link href={`/products/${p.id}`} className="text-blue-700 hover:underline dark:text-blue-400">
+                  {p.name}
+                </Link>
               </td>
               <td className={`${td} tabular-nums`}>¥{p.price.toFixed(2)}</td>
               <td className={`${td} tabular-nums`}>{p.stock.toLocaleString("en")}</td>
-              <td className={`${td} whitespace-nowrap tabular-nums text-zinc-500`}>{new Date(p.updatedAtMs).toISOString().slice(0, 10)}</td>
+              <td className={`${td} whitespace-nowrap tabular-nums text-zinc-500`}>
+                {new Date(p.updatedAtMs).toISOString().slice(0, 10)}
+              </td>
               <td className={td}>{t(`demo.category.${p.category}` as MessageKey)}</td>
               <td className={td}>{t(`demo.productStatus.${p.status}`)}</td>
             </tr>
@@ -190,7 +259,15 @@ export function ProductsList({
         </DataTable>
       )}
       {products.total > products.perPage && (
-        <Pager t={t} path="/products" params={pagerParams} page={products.page} perPage={products.perPage} total={products.total} choices={choices} />
+        <Pager
+          t={t}
+          path="/products"
+          params={pagerParams}
+          page={products.page}
+          perPage={products.perPage}
+          total={products.total}
+          choices={choices}
+        />
       )}
     </div>
   );

@@ -21,7 +21,19 @@ const input = "rounded border border-zinc-300 bg-white px-2 py-1 text-sm dark:bo
  * The demo's users: search and pages in the URL; the selection lives in the page's state and
  * survives paging, so a batch can span pages; the batch buttons name how many they act on.
  */
-export function UsersList({ locale, q, users, choices, actions }: { locale: Locale; q: string; users: UserPage; choices: number[]; actions: UsersActions }) {
+export function UsersList({
+  locale,
+  q,
+  users,
+  choices,
+  actions,
+}: {
+  locale: Locale;
+  q: string;
+  users: UserPage;
+  choices: number[];
+  actions: UsersActions;
+}) {
   const t = translator(locale);
   const [message, setMessage] = useState(() => t("demo.notify.defaultMessage"));
   const [subject, setSubject] = useState(() => t("demo.users.defaultSubject"));
@@ -32,45 +44,105 @@ export function UsersList({ locale, q, users, choices, actions }: { locale: Loca
     <div className="space-y-4">
       <h1 className="text-xl font-semibold">{t("demo.users.title")}</h1>
       <form method="get" action="/users" className="flex flex-wrap items-center gap-2" role="search">
-        <input type="search" name="q" defaultValue={q} maxLength={100} aria-label={t("demo.users.search")} placeholder={t("demo.users.searchHint")} className={`${input} w-72`} />
+        <input
+          type="search"
+          name="q"
+          defaultValue={q}
+          maxLength={100}
+          aria-label={t("demo.users.search")}
+          placeholder={t("demo.users.searchHint")}
+          className={`${input} w-72`}
+        />
         <input type="hidden" name="per" value={users.perPage} />
-        <button type="submit" className="rounded border border-zinc-300 px-2 py-1 text-sm hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800">{t("demo.users.searchButton")}</button>
-        {q && <Link href="/users" className="text-sm text-blue-700 hover:underline dark:text-blue-400">{t("demo.users.clearSearch")}</Link>}
+        <button
+          type="submit"
+          className="rounded border border-zinc-300 px-2 py-1 text-sm hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800"
+        >
+          {t("demo.users.searchButton")}
+        </button>
+        {q && (
+          <Link href="/users" className="text-sm text-blue-700 hover:underline dark:text-blue-400">
+            {t("demo.users.clearSearch")}
+          </Link>
+        )}
       </form>
 
-      <section aria-label={t("demo.users.batch")} className="space-y-2 rounded border border-zinc-200 p-3 dark:border-zinc-800">
+      <section
+        aria-label={t("demo.users.batch")}
+        className="space-y-2 rounded border border-zinc-200 p-3 dark:border-zinc-800"
+      >
         <p className="text-sm" data-selected={ids.length}>
           {t("demo.users.selected", { count: ids.length })}
           {ids.length > 0 && (
-            <button type="button" className="ml-3 text-blue-700 hover:underline dark:text-blue-400" onClick={selection.clear}>
+            <button
+              type="button"
+              className="ml-3 text-blue-700 hover:underline dark:text-blue-400"
+              onClick={selection.clear}
+            >
               {t("demo.users.clearSelection")}
             </button>
           )}
         </p>
         <label className="block text-sm">
           <span className="mb-1 block text-zinc-600 dark:text-zinc-400">{t("demo.users.message")}</span>
-          <textarea value={message} onChange={(e) => setMessage(e.target.value)} rows={2} maxLength={2000} className={`${input} w-full`} />
+          <textarea
+            value={message}
+            onChange={(e) => setMessage(e.target.value)}
+            rows={2}
+            maxLength={2000}
+            className={`${input} w-full`}
+          />
         </label>
         <label className="block text-sm">
           <span className="mb-1 block text-zinc-600 dark:text-zinc-400">{t("demo.users.subject")}</span>
-          <input value={subject} onChange={(e) => setSubject(e.target.value)} maxLength={200} className={`${input} w-full sm:w-96`} />
+          <input
+            value={subject}
+            onChange={(e) => setSubject(e.target.value)}
+            maxLength={200}
+            className={`${input} w-full sm:w-96`}
+          />
         </label>
         <div className="flex flex-wrap items-center gap-3">
           {/* No `disabled` on an empty selection: the server answers it with the original's own message. */}
-          <ConfirmButton locale={locale} label={t("demo.users.sendNotification", { count: ids.length })} action={() => actions.notify(ids, message)} />
-          <ConfirmButton locale={locale} label={t("demo.users.sendEmail", { count: ids.length })} action={() => actions.email(ids, message, subject)} />
-          <Link href="/outbox" className="text-sm text-blue-700 hover:underline dark:text-blue-400">{t("demo.users.outbox")}</Link>
+          <ConfirmButton
+            locale={locale}
+            label={t("demo.users.sendNotification", { count: ids.length })}
+            action={() => actions.notify(ids, message)}
+          />
+          <ConfirmButton
+            locale={locale}
+            label={t("demo.users.sendEmail", { count: ids.length })}
+            action={() => actions.email(ids, message, subject)}
+          />
+          <Link href="/outbox" className="text-sm text-blue-700 hover:underline dark:text-blue-400">
+            {t("demo.users.outbox")}
+          </Link>
         </div>
       </section>
 
-      <Pager t={t} path="/users" params={params} page={users.page} perPage={users.perPage} total={users.total} choices={choices} />
+      <Pager
+        t={t}
+        path="/users"
+        params={params}
+        page={users.page}
+        perPage={users.perPage}
+        total={users.total}
+        choices={choices}
+      />
       {users.total === 0 ? (
         <p className="text-zinc-500">{t("demo.users.empty")}</p>
       ) : (
         <DataTable
           columns={[
             {
-              label: <input type="checkbox" aria-label={t("demo.users.selectPage")} checked={selection.allOnPage} onChange={(e) => selection.togglePage(e.target.checked)} />,
+              label: (
+                <input
+                  type="checkbox"
+                  aria-label={t("demo.users.selectPage")}
+                  checked={selection.allOnPage}
+                  onChange={(e) => selection.togglePage(e.target.checked)}
+                />
+              ),
               className: "w-8",
             },
             { label: "ID" },
@@ -82,11 +154,18 @@ export function UsersList({ locale, q, users, choices, actions }: { locale: Loca
           {users.items.map((u) => (
             <tr key={u.id} data-user={u.id} className="border-t border-zinc-100 dark:border-zinc-900">
               <td className={td}>
-                <input type="checkbox" aria-label={t("demo.users.selectOne", { name: u.name })} checked={selection.has(u.id)} onChange={(e) => selection.toggle([u.id], e.target.checked)} />
+                <input
+                  type="checkbox"
+                  aria-label={t("demo.users.selectOne", { name: u.name })}
+                  checked={selection.has(u.id)}
+                  onChange={(e) => selection.toggle([u.id], e.target.checked)}
+                />
               </td>
               <td className={`${td} tabular-nums`}>{u.id}</td>
               <td className={td}>
-                <Link href={`/users/${u.id}`} className="text-blue-700 hover:underline dark:text-blue-400">{u.name}</Link>
+                <Link href={`/users/${u.id}`} className="text-blue-700 hover:underline dark:text-blue-400">
+                  {u.name}
+                </Link>
               </td>
               <td className={td}>{u.email}</td>
               <td className={td}>{t(`demo.userStatus.${u.status}`)}</td>
@@ -94,7 +173,17 @@ export function UsersList({ locale, q, users, choices, actions }: { locale: Loca
           ))}
         </DataTable>
       )}
-      {users.total > users.perPage && <Pager t={t} path="/users" params={params} page={users.page} perPage={users.perPage} total={users.total} choices={choices} />}
+      {users.total > users.perPage && (
+        <Pager
+          t={t}
+          path="/users"
+          params={params}
+          page={users.page}
+          perPage={users.perPage}
+          total={users.total}
+          choices={choices}
+        />
+      )}
     </div>
   );
 }

@@ -22,14 +22,37 @@ export function yOf(v: number, yMax: number): number {
 
 const fmt = (v: number) => (v >= 10 || Number.isInteger(v) ? Math.round(v).toLocaleString("en") : v.toFixed(1));
 
-export function ChartFrame({ label, yMax, xLabels, children }: { label: string; yMax: number; xLabels: { x: number; text: string }[]; children: React.ReactNode }) {
+export function ChartFrame({
+  label,
+  yMax,
+  xLabels,
+  children,
+}: {
+  label: string;
+  yMax: number;
+  xLabels: { x: number; text: string }[];
+  children: React.ReactNode;
+}) {
   return (
-    <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={label} className="h-auto w-full text-zinc-500" preserveAspectRatio="xMidYMid meet">
+    <svg
+      viewBox={`0 0 ${W} ${H}`}
+      role="img"
+      aria-label={label}
+      className="h-auto w-full text-zinc-500"
+      preserveAspectRatio="xMidYMid meet"
+    >
       {[0, 0.5, 1].map((f) => {
         const y = yOf(yMax * f, yMax);
         return (
           <g key={f}>
-            <line x1={PLOT.left} x2={PLOT.right} y1={y} y2={y} stroke="currentColor" strokeOpacity={f === 0 ? 0.6 : 0.2} />
+            <line
+              x1={PLOT.left}
+              x2={PLOT.right}
+              y1={y}
+              y2={y}
+              stroke="currentColor"
+              strokeOpacity={f === 0 ? 0.6 : 0.2}
+            />
             <text x={PLOT.left - 6} y={y + 4} textAnchor="end" fontSize="11" fill="currentColor">
               {fmt(yMax * f)}
             </text>
@@ -38,7 +61,14 @@ export function ChartFrame({ label, yMax, xLabels, children }: { label: string; 
       })}
       {xLabels.map((l) => (
         // Labels at either end are anchored inward, so they are not cut off by the edge of the SVG.
-        <text key={`${l.x}-${l.text}`} x={l.x} y={H - 6} textAnchor={l.x > PLOT.right - 24 ? "end" : l.x < PLOT.left + 24 ? "start" : "middle"} fontSize="11" fill="currentColor">
+        <text
+          key={`${l.x}-${l.text}`}
+          x={l.x}
+          y={H - 6}
+          textAnchor={l.x > PLOT.right - 24 ? "end" : l.x < PLOT.left + 24 ? "start" : "middle"}
+          fontSize="11"
+          fill="currentColor"
+        >
           {l.text}
         </text>
       ))}

@@ -27,7 +27,11 @@ function ratesOf(samples: CounterSample[]): Rate[] {
     const b = samples[i]!;
     const dt = (b.atMs - a.atMs) / 1000;
     if (dt <= 0) continue;
-    out.push({ atMs: b.atMs, processed: Math.max(0, b.processed - a.processed) / dt, failed: Math.max(0, b.failed - a.failed) / dt });
+    out.push({
+      atMs: b.atMs,
+      processed: Math.max(0, b.processed - a.processed) / dt,
+      failed: Math.max(0, b.failed - a.failed) / dt,
+    });
   }
   return out;
 }
@@ -56,12 +60,23 @@ export function RealtimeChart({ locale, sample }: { locale: Locale; sample: Coun
   const yMax = niceCeil(Math.max(0, ...rates.flatMap((r) => [r.processed, r.failed])));
   const xOf = (ms: number) => PLOT.left + ((ms - (nowMs - WINDOW_MS)) / WINDOW_MS) * (PLOT.right - PLOT.left);
   const visible = rates.filter((r) => r.atMs >= nowMs - WINDOW_MS);
-  const line = (key: "processed" | "failed") => visible.map((r) => `${xOf(r.atMs).toFixed(1)},${yOf(r[key], yMax).toFixed(1)}`).join(" ");
-  const xLabels = [3, 2, 1, 0].map((m) => ({ x: xOf(nowMs - m * 60_000), text: m === 0 ? t("stats.chart.now") : t("stats.chart.minAgo", { n: m }) }));
-  const summary = latest ? t("stats.realtime.latest", { processed: rate(latest.processed), failed: rate(latest.failed) }) : t("stats.realtime.waiting");
+  const line = (key: "processed" | "failed") =>
+    visible.map((r) => `${xOf(r.atMs).toFixed(1)},${yOf(r[key], yMax).toFixed(1)}`).join(" ");
+  const xLabels = [3, 2, 1, 0].map((m) => ({
+    x: xOf(nowMs - m * 60_000),
+    text: m === 0 ? t("stats.chart.now") : t("stats.chart.minAgo", { n: m }),
+  }));
+  const summary = latest
+    ? t("stats.realtime.latest", { processed: rate(latest.processed), failed: rate(latest.failed) })
+    : t("stats.realtime.waiting");
 
   return (
-    <figure className="rounded border border-zinc-200 p-3 dark:border-zinc-800" data-chart="realtime" data-rate-processed={latest?.processed ?? ""} data-rate-failed={latest?.failed ?? ""}>
+    <figure
+      className="rounded border border-zinc-200 p-3 dark:border-zinc-800"
+      data-chart="realtime"
+      data-rate-processed={latest?.processed ?? ""}
+      data-rate-failed={latest?.failed ?? ""}
+    >
       <figcaption className="mb-2 flex flex-wrap items-baseline justify-between gap-2 text-sm">
         <span className="font-semibold">{t("stats.realtime.title")}</span>
         <span className="flex gap-3 text-zinc-600 dark:text-zinc-400">
@@ -72,13 +87,31 @@ export function RealtimeChart({ locale, sample }: { locale: Locale; sample: Coun
       <ChartFrame label={`${t("stats.realtime.title")}: ${summary}`} yMax={yMax} xLabels={xLabels}>
         {visible.length > 1 && (
           <>
-            <polyline points={line("processed")} fill="none" stroke="currentColor" strokeWidth="2" className={SERIES.processed} />
-            <polyline points={line("failed")} fill="none" stroke="currentColor" strokeWidth="2" className={SERIES.failed} />
+            <polyline
+              points={line("processed")}
+              fill="none"
+              stroke="currentColor"
+              strokeWidth="2"
+              className={SERIES.processed}
+            />
+            <polyline
+              points={line("failed")}
+              fill="none"
+              stroke="currentColor"
+              strokeWidth="2"
+              className={SERIES.failed}
+            />
           </>
         )}
         {visible.map((r) => (
           <g key={r.atMs}>
-            <circle cx={xOf(r.atMs)} cy={yOf(r.processed, yMax)} r="2" fill="currentColor" className={SERIES.processed} />
+            <circle
+              cx={xOf(r.atMs)}
+              cy={yOf(r.processed, yMax)}
+              r="2"
+              fill="currentColor"
+              className={SERIES.processed}
+            />
             <circle cx={xOf(r.atMs)} cy={yOf(r.failed, yMax)} r="2" fill="currentColor" className={SERIES.failed} />
           </g>
         ))}

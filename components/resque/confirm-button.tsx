@@ -70,7 +70,11 @@ export function ConfirmButton({
   return (
     <span className="inline-flex flex-wrap items-center gap-2">
       {asking ? (
-        <span role="group" aria-label={question} className="inline-flex flex-wrap items-center gap-2 rounded border border-amber-300 bg-amber-50 px-2 py-1 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">
+        <span
+          role="group"
+          aria-label={question}
+          className="inline-flex flex-wrap items-center gap-2 rounded border border-amber-300 bg-amber-50 px-2 py-1 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100"
+        >
           <span>{question}</span>
           <button type="button" className={danger ? red : plain} onClick={run} disabled={pending} autoFocus>
             {t("confirm.yes")}
@@ -85,12 +89,17 @@ export function ConfirmButton({
           className={danger ? redOutline : plain}
           disabled={pending || disabled || !canWrite}
           title={canWrite ? undefined : t("action.readOnly")}
-          onClick={() => (question ? (setResult(null), setAsking(true)) : run())}>
+          onClick={() => (question ? (setResult(null), setAsking(true)) : run())}
+        >
           {label}
         </button>
       )}
       {result && !quiet && (
-        <span role="status" aria-live="polite" className={`text-sm ${result.ok ? "text-green-700 dark:text-green-400" : "text-red-700 dark:text-red-400"}`}>
+        <span
+          role="status"
+          aria-live="polite"
+          className={`text-sm ${result.ok ? "text-green-700 dark:text-green-400" : "text-red-700 dark:text-red-400"}`}
+        >
           {result.message}
         </span>
       )}

@@ -30,31 +30,71 @@ export interface DelayedItemActions {
 }
 
 const td = "py-1 pr-4 align-top";
-const input = "rounded border border-zinc-300 bg-transparent px-1 py-0.5 text-sm dark:border-zinc-700 dark:[color-scheme:dark]";
+const input =
+  "rounded border border-zinc-300 bg-transparent px-1 py-0.5 text-sm dark:border-zinc-700 dark:[color-scheme:dark]";
 
 /** A UTC date-time field and its button; the server validates the value (a past time means due now). */
-function Reschedule({ locale, timestamp, onReschedule, onDone }: { locale: Locale; timestamp: number; onReschedule: (when: string) => Promise<ActionResult>; onDone: (r: ActionResult) => void }) {
+function Reschedule({
+  locale,
+  timestamp,
+  onReschedule,
+  onDone,
+}: {
+  locale: Locale;
+  timestamp: number;
+  onReschedule: (when: string) => Promise<ActionResult>;
+  onDone: (r: ActionResult) => void;
+}) {
   const t = translator(locale);
   const canWrite = useCanWrite();
   const [when, setWhen] = useState(() => utcInputValue(timestamp * 1000));
   return (
     <span className="inline-flex items-center gap-2">
       <label className="inline-flex items-center gap-1 text-xs text-zinc-500">
-        <input type="datetime-local" step={1} value={when} onChange={(e) => setWhen(e.target.value)} aria-label={t("delayed.rescheduleTo")} title={t("delayed.rescheduleTo")} disabled={!canWrite} className={input} />
+        <input
+          type="datetime-local"
+          step={1}
+          value={when}
+          onChange={(e) => setWhen(e.target.value)}
+          aria-label={t("delayed.rescheduleTo")}
+          title={t("delayed.rescheduleTo")}
+          disabled={!canWrite}
+          className={input}
+        />
         UTC
       </label>
-      <ConfirmButton locale={locale} label={t("delayed.reschedule")} action={() => onReschedule(when)} onDone={onDone} quiet />
+      <ConfirmButton
+        locale={locale}
+        label={t("delayed.reschedule")}
+        action={() => onReschedule(when)}
+        onDone={onDone}
+        quiet
+      />
     </span>
   );
 }
 
 /** The jobs due at one timestamp, a page at a time, each with enqueue-now, delete and reschedule; polls /api/delayed/[ts]. */
-export function DelayedItems({ initial, locale, perPageChoices, actions }: { initial: DelayedItemsData; locale: Locale; perPageChoices: number[]; actions: DelayedItemActions }) {
+export function DelayedItems({
+  initial,
+  locale,
+  perPageChoices,
+  actions,
+}: {
+  initial: DelayedItemsData;
+  locale: Locale;
+  perPageChoices: number[];
+  actions: DelayedItemActions;
+}) {
   const t = translator(locale);
   const client = useQueryClient();
   const { timestamp } = initial;
   const { page: pageNo, perPage } = initial.items;
-  const { query: q, settings } = useLivePoll<DelayedItemsData>(queryKeys.delayedItems(timestamp, pageNo, perPage), `/api/delayed/${timestamp}?page=${pageNo}&per=${perPage}`, initial);
+  const { query: q, settings } = useLivePoll<DelayedItemsData>(
+    queryKeys.delayedItems(timestamp, pageNo, perPage),
+    `/api/delayed/${timestamp}?page=${pageNo}&per=${perPage}`,
+    initial,
+  );
   const [flash, setFlash] = useState<ActionResult | null>(null);
   const done = (r: ActionResult) => {
     setFlash(r);
@@ -62,11 +102,22 @@ export function DelayedItems({ initial, locale, perPageChoices, actions }: { ini
   };
   const { items, nowMs } = q.data;
   const ms = timestamp * 1000;
-  const pager = <Pager t={t} path={`/delayed/${timestamp}`} page={items.page} perPage={items.perPage} total={items.total} choices={perPageChoices} />;
+  const pager = (
+    <Pager
+      t={t}
+      path={`/delayed/${timestamp}`}
+      page={items.page}
+      perPage={items.perPage}
+      total={items.total}
+      choices={perPageChoices}
+    />
+  );
   return (
     <div className="space-y-4">
       <p className="text-sm">
-        <Link href="/delayed" className="text-blue-700 hover:underline dark:text-blue-400">← {t("delayed.back")}</Link>
+        <Link href="/delayed" className="text-blue-700 hover:underline dark:text-blue-400">
+          ← {t("delayed.back")}
+        </Link>
       </p>
       <h1 className="text-xl font-semibold">
         {t("delayed.dueAt", { when: formatWhen(t, ms, nowMs) })}
@@ -91,14 +142,25 @@ export function DelayedItems({ initial, locale, perPageChoices, actions }: { ini
           {items.items.map((item) => {
             const cls = item.payload.displayClass ?? "?";
             return (
-              <tr key={`${item.index}:${item.raw}`} data-item={item.index} className="border-t border-zinc-100 dark:border-zinc-900">
+              <tr
+                key={`${item.index}:${item.raw}`}
+                data-item={item.index}
+                className="border-t border-zinc-100 dark:border-zinc-900"
+              >
                 <td className={`${td} tabular-nums text-zinc-500`}>{item.index + 1}</td>
                 <td className={`${td} break-all`}>
                   <span className="font-mono">{cls}</span>
                   {item.retry && (
                     <div className="mt-1 space-y-0.5 font-sans" data-retry={item.retry.attempt}>
-                      <RetryBadge label={t("delayed.retry", { attempt: item.retry.attempt, retries: item.retry.retries })} />
-                      <p className="text-xs text-zinc-500">{t("delayed.retryBecause", { when: formatWhen(t, Date.parse(item.retry.failedAt), nowMs), worker: item.retry.worker })}</p>
+                      <RetryBadge
+                        label={t("delayed.retry", { attempt: item.retry.attempt, retries: item.retry.retries })}
+                      />
+                      <p className="text-xs text-zinc-500">
+                        {t("delayed.retryBecause", {
+                          when: formatWhen(t, Date.parse(item.retry.failedAt), nowMs),
+                          worker: item.retry.worker,
+                        })}
+                      </p>
                       <p className="text-xs text-red-700 dark:text-red-400">
                         {item.retry.exception}: {item.retry.error}
                       </p>
@@ -112,7 +174,13 @@ export function DelayedItems({ initial, locale, perPageChoices, actions }: { ini
                 <td className={td}>
                   <div className="flex flex-col items-start gap-1.5">
                     <span className="flex flex-wrap gap-2">
-                      <ConfirmButton locale={locale} label={t("delayed.enqueueNow")} action={() => actions.enqueueNow(item.raw)} onDone={done} quiet />
+                      <ConfirmButton
+                        locale={locale}
+                        label={t("delayed.enqueueNow")}
+                        action={() => actions.enqueueNow(item.raw)}
+                        onDone={done}
+                        quiet
+                      />
                       <ConfirmButton
                         locale={locale}
                         label={t("delayed.delete")}
@@ -123,7 +191,12 @@ export function DelayedItems({ initial, locale, perPageChoices, actions }: { ini
                         danger
                       />
                     </span>
-                    <Reschedule locale={locale} timestamp={timestamp} onReschedule={(when) => actions.reschedule(item.raw, when)} onDone={done} />
+                    <Reschedule
+                      locale={locale}
+                      timestamp={timestamp}
+                      onReschedule={(when) => actions.reschedule(item.raw, when)}
+                      onDone={done}
+                    />
                   </div>
                 </td>
               </tr>

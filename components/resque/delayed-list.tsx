@@ -27,33 +27,64 @@ const td = "py-1 pr-4 align-top";
 
 /** Marks a delayed job that is a retry of a failed attempt (our workers' retry policy). */
 export function RetryBadge({ label, className = "" }: { label: string; className?: string }) {
-  return <span className={`${className} whitespace-nowrap rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-900 dark:bg-amber-950 dark:text-amber-200`}>{label}</span>;
+  return (
+    <span
+      className={`${className} whitespace-nowrap rounded bg-amber-100 px-1.5 py-0.5 text-xs font-medium text-amber-900 dark:bg-amber-950 dark:text-amber-200`}
+    >
+      {label}
+    </span>
+  );
 }
 
 /** The last action's answer, kept above the table because the row it came from may be gone. */
 export function ActionFlash({ result }: { result: ActionResult | null }) {
   if (!result) return null;
   return (
-    <p role="status" aria-live="polite" data-flash className={`text-sm ${result.ok ? "text-green-700 dark:text-green-400" : "text-red-700 dark:text-red-400"}`}>
+    <p
+      role="status"
+      aria-live="polite"
+      data-flash
+      className={`text-sm ${result.ok ? "text-green-700 dark:text-green-400" : "text-red-700 dark:text-red-400"}`}
+    >
       {result.message}
     </p>
   );
 }
 
 export function OverdueBadge({ label }: { label: string }) {
-  return <span className="ml-2 rounded bg-amber-200 px-1.5 py-0.5 align-middle text-xs font-medium text-amber-950 dark:bg-amber-800 dark:text-amber-50">{label}</span>;
+  return (
+    <span className="ml-2 rounded bg-amber-200 px-1.5 py-0.5 align-middle text-xs font-medium text-amber-950 dark:bg-amber-800 dark:text-amber-50">
+      {label}
+    </span>
+  );
 }
 
 /** The Delayed page: totals, the timestamps a page at a time, and "clear all"; polls /api/delayed. */
-export function DelayedList({ initial, locale, perPageChoices, clearAll }: { initial: DelayedListData; locale: Locale; perPageChoices: number[]; clearAll: () => Promise<ActionResult> }) {
+export function DelayedList({
+  initial,
+  locale,
+  perPageChoices,
+  clearAll,
+}: {
+  initial: DelayedListData;
+  locale: Locale;
+  perPageChoices: number[];
+  clearAll: () => Promise<ActionResult>;
+}) {
   const t = translator(locale);
   const client = useQueryClient();
   const { page: pageNo, perPage } = initial.page;
-  const { query: q, settings } = useLivePoll<DelayedListData>(queryKeys.delayedList(pageNo, perPage), `/api/delayed?page=${pageNo}&per=${perPage}`, initial);
+  const { query: q, settings } = useLivePoll<DelayedListData>(
+    queryKeys.delayedList(pageNo, perPage),
+    `/api/delayed?page=${pageNo}&per=${perPage}`,
+    initial,
+  );
   const [flash, setFlash] = useState<ActionResult | null>(null);
   const { counts, page, leader, nowMs } = q.data;
   const n = (v: number) => v.toLocaleString("en");
-  const pager = <Pager t={t} path="/delayed" page={page.page} perPage={page.perPage} total={page.total} choices={perPageChoices} />;
+  const pager = (
+    <Pager t={t} path="/delayed" page={page.page} perPage={page.perPage} total={page.total} choices={perPageChoices} />
+  );
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-center justify-between gap-3">
@@ -76,15 +107,22 @@ export function DelayedList({ initial, locale, perPageChoices, clearAll }: { ini
       <LiveControl locale={locale} {...settings} updatedAt={q.dataUpdatedAt} failed={q.isError} />
       <ActionFlash result={flash} />
       {counts.total === 0 ? (
-        <p className="text-zinc-500">{t("delayed.empty", { command: "npm run queue -- enqueue-in 300 default SendEmailJob '{…}'" })}</p>
+        <p className="text-zinc-500">
+          {t("delayed.empty", { command: "npm run queue -- enqueue-in 300 default SendEmailJob '{…}'" })}
+        </p>
       ) : (
         <>
           <p className="text-sm" data-totals>
             {t("delayed.totals", { total: n(counts.total), timestamps: n(counts.timestamps), due: n(counts.due) })}
-            <span className="ml-3 text-zinc-500">{leader ? t("delayed.scheduler", { leader }) : t("delayed.noScheduler")}</span>
+            <span className="ml-3 text-zinc-500">
+              {leader ? t("delayed.scheduler", { leader }) : t("delayed.noScheduler")}
+            </span>
           </p>
           {counts.due > 0 && (
-            <p role="note" className="rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">
+            <p
+              role="note"
+              className="rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100"
+            >
               {t("delayed.overdueNote", { due: n(counts.due) })}
             </p>
           )}
@@ -101,9 +139,16 @@ export function DelayedList({ initial, locale, perPageChoices, clearAll }: { ini
               const ms = row.timestamp * 1000;
               const first = row.first;
               return (
-                <tr key={row.timestamp} data-timestamp={row.timestamp} className="border-t border-zinc-100 dark:border-zinc-900">
+                <tr
+                  key={row.timestamp}
+                  data-timestamp={row.timestamp}
+                  className="border-t border-zinc-100 dark:border-zinc-900"
+                >
                   <td className={td}>
-                    <Link href={`/delayed/${row.timestamp}`} className="text-blue-700 underline-offset-2 hover:underline dark:text-blue-400">
+                    <Link
+                      href={`/delayed/${row.timestamp}`}
+                      className="text-blue-700 underline-offset-2 hover:underline dark:text-blue-400"
+                    >
                       {formatRelative(t, ms - nowMs)}
                     </Link>
                     {ms <= nowMs && <OverdueBadge label={t("delayed.overdue")} />}
@@ -116,8 +161,17 @@ export function DelayedList({ initial, locale, perPageChoices, clearAll }: { ini
                         <span className="font-mono">{first.payload.displayClass ?? "?"}</span>
                         <span className="text-zinc-500"> → </span>
                         <span className="font-mono">{first.queue ?? t("delayed.noQueue")}</span>
-                        {first.retry && <RetryBadge className="ml-2" label={t("delayed.retry", { attempt: first.retry.attempt, retries: first.retry.retries })} />}
-                        {row.count > 1 && <span className="ml-2 text-xs text-zinc-500">{t("delayed.more", { n: n(row.count - 1) })}</span>}
+                        {first.retry && (
+                          <RetryBadge
+                            className="ml-2"
+                            label={t("delayed.retry", { attempt: first.retry.attempt, retries: first.retry.retries })}
+                          />
+                        )}
+                        {row.count > 1 && (
+                          <span className="ml-2 text-xs text-zinc-500">
+                            {t("delayed.more", { n: n(row.count - 1) })}
+                          </span>
+                        )}
                       </>
                     )}
                   </td>

@@ -27,7 +27,15 @@ export function formatInZone(ms: number, zone: string): string {
   if (zone === "UTC") return formatTime(ms).replace(/:\d\d UTC$/, " UTC");
   try {
     const parts = Object.fromEntries(
-      new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
+      new Intl.DateTimeFormat("en-CA", {
+        timeZone: zone,
+        year: "numeric",
+        month: "2-digit",
+        day: "2-digit",
+        hour: "2-digit",
+        minute: "2-digit",
+        hourCycle: "h23",
+      })
         .formatToParts(ms)
         .map((p) => [p.type, p.value]),
     );

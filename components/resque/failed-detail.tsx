@@ -28,14 +28,29 @@ function Back({ t, list }: { t: Translate; list: string }) {
  * One failure with everything it recorded. Drawn for a gone failure too (job null), so the answer
  * of the retry or remove that made it go stays on screen when the page redraws.
  */
-export function FailedDetail({ data, locale, actions }: { data: FailedDetailData; locale: Locale; actions: Pick<FailedActions, "retry" | "remove"> }) {
+export function FailedDetail({
+  data,
+  locale,
+  actions,
+}: {
+  data: FailedDetailData;
+  locale: Locale;
+  actions: Pick<FailedActions, "retry" | "remove">;
+}) {
   const t = translator(locale);
   const [last, setLast] = useState<ActionResult | null>(null);
   const { job, list, redisTimeMs } = data;
   if (!job) {
     return (
       <div className="space-y-3" data-gone>
-        {last && <p role="status" className={last.ok ? "text-green-700 dark:text-green-400" : "text-red-700 dark:text-red-400"}>{last.message}</p>}
+        {last && (
+          <p
+            role="status"
+            className={last.ok ? "text-green-700 dark:text-green-400" : "text-red-700 dark:text-red-400"}
+          >
+            {last.message}
+          </p>
+        )}
         <h1 className="text-xl font-semibold">{t("failed.detail.goneTitle")}</h1>
         <p className="text-zinc-600 dark:text-zinc-400">{t("failed.detail.gone")}</p>
         <p>
@@ -57,17 +72,37 @@ export function FailedDetail({ data, locale, actions }: { data: FailedDetailData
           <FailedBadges t={t} job={job} nowMs={redisTimeMs} showFailed />
         </div>
         <div className="flex flex-wrap items-center gap-3">
-          <RetryButton locale={locale} t={t} label={t("failed.retry")} question={t("failed.confirm.retryOne", { class: cls, queue: job.queue })} run={(keep) => actions.retry([job.id], { list, keep })} onDone={setLast} />
-          <ConfirmButton locale={locale} label={t("failed.remove")} question={t("failed.confirm.removeOne", { class: cls })} action={() => actions.remove([job.id], { list })} onDone={setLast} danger />
+          <RetryButton
+            locale={locale}
+            t={t}
+            label={t("failed.retry")}
+            question={t("failed.confirm.retryOne", { class: cls, queue: job.queue })}
+            run={(keep) => actions.retry([job.id], { list, keep })}
+            onDone={setLast}
+          />
+          <ConfirmButton
+            locale={locale}
+            label={t("failed.remove")}
+            question={t("failed.confirm.removeOne", { class: cls })}
+            action={() => actions.remove([job.id], { list })}
+            onDone={setLast}
+            danger
+          />
         </div>
       </div>
       <section className="rounded border border-red-200 bg-red-50 p-3 dark:border-red-900 dark:bg-red-950">
         <div className="font-mono text-sm text-red-800 dark:text-red-300">{job.exception || "–"}</div>
-        <p data-message className="mt-1 whitespace-pre-wrap break-words">{job.parseError ?? job.error}</p>
+        <p data-message className="mt-1 whitespace-pre-wrap break-words">
+          {job.parseError ?? job.error}
+        </p>
       </section>
       <dl>
-        <Field label={t("failed.col.queue")} mono>{job.queue || "–"}</Field>
-        <Field label={t("failed.col.worker")} mono>{job.worker || "–"}</Field>
+        <Field label={t("failed.col.queue")} mono>
+          {job.queue || "–"}
+        </Field>
+        <Field label={t("failed.col.worker")} mono>
+          {job.worker || "–"}
+        </Field>
         <Field label={t("failed.col.failedAt")}>
           {failedWhen(t, job.failedAt, redisTimeMs)}
           {job.failedAt.raw && <span className="ml-2 font-mono text-xs text-zinc-500">{job.failedAt.raw}</span>}
@@ -79,8 +114,14 @@ export function FailedDetail({ data, locale, actions }: { data: FailedDetailData
           </Field>
         )}
         {job.attempt !== undefined && <Field label={t("failed.detail.attempt")}>{job.attempt}</Field>}
-        <Field label={t("failed.detail.jobId")} mono>{p.id ?? "–"}</Field>
-        {job.failureId && <Field label={t("failed.detail.failureId")} mono>{job.failureId}</Field>}
+        <Field label={t("failed.detail.jobId")} mono>
+          {p.id ?? "–"}
+        </Field>
+        {job.failureId && (
+          <Field label={t("failed.detail.failureId")} mono>
+            {job.failureId}
+          </Field>
+        )}
         <Field label={t("failed.detail.list")} mono>{`${job.list} #${job.index}`}</Field>
       </dl>
       <section>
@@ -91,14 +132,23 @@ export function FailedDetail({ data, locale, actions }: { data: FailedDetailData
         <h2 className="mb-1 font-semibold">{t("failed.payload")}</h2>
         {p.error && <p className="mb-1 text-sm text-amber-700 dark:text-amber-400">{p.error}</p>}
         <dl className="mb-2">
-          <Field label={t("failed.col.class")} mono>{p.className ?? "–"}</Field>
+          <Field label={t("failed.col.class")} mono>
+            {p.className ?? "–"}
+          </Field>
         </dl>
         <h3 className="mb-1 text-xs text-zinc-500">{t("failed.args")}</h3>
-        <pre data-args className="max-h-96 overflow-auto whitespace-pre-wrap break-all rounded bg-zinc-50 p-2 font-mono text-xs dark:bg-zinc-900">{argsText(job, 2)}</pre>
+        <pre
+          data-args
+          className="max-h-96 overflow-auto whitespace-pre-wrap break-all rounded bg-zinc-50 p-2 font-mono text-xs dark:bg-zinc-900"
+        >
+          {argsText(job, 2)}
+        </pre>
       </section>
       <details>
         <summary className="cursor-pointer text-sm text-zinc-500">{t("failed.detail.raw")}</summary>
-        <pre className="mt-1 max-h-96 overflow-auto whitespace-pre-wrap break-all rounded bg-zinc-50 p-2 font-mono text-xs dark:bg-zinc-900">{job.raw}</pre>
+        <pre className="mt-1 max-h-96 overflow-auto whitespace-pre-wrap break-all rounded bg-zinc-50 p-2 font-mono text-xs dark:bg-zinc-900">
+          {job.raw}
+        </pre>
       </details>
     </div>
   );

@@ -13,10 +13,22 @@ import { DataTable } from "@/components/data-table";
 const td = "py-1.5 pr-4 align-top";
 
 /** Failures counted by class and exception; a group's link shows the list filtered to it. Polls /api/failed/groups. */
-export function FailedGroups({ initial, query, locale }: { initial: FailedGroupsData; query: FailedQuery; locale: Locale }) {
+export function FailedGroups({
+  initial,
+  query,
+  locale,
+}: {
+  initial: FailedGroupsData;
+  query: FailedQuery;
+  locale: Locale;
+}) {
   const t = translator(locale);
   const search = failedSearch(query);
-  const { query: q, settings } = useLivePoll<FailedGroupsData>(queryKeys.failed("groups", search), `/api/failed/groups${search}`, initial);
+  const { query: q, settings } = useLivePoll<FailedGroupsData>(
+    queryKeys.failed("groups", search),
+    `/api/failed/groups${search}`,
+    initial,
+  );
   const data = q.data;
   const listOf = (className: string, exception: string) =>
     `/failed${failedSearch(query, { view: "list", page: 1, filter: { ...query.filter, class: className || undefined, exception: exception || undefined } })}`;
@@ -38,7 +50,11 @@ export function FailedGroups({ initial, query, locale }: { initial: FailedGroups
           ]}
         >
           {data.groups.map((g) => (
-            <tr key={`${g.className}\u0000${g.exception}`} data-group={`${g.className}|${g.exception}`} className="border-t border-zinc-100 dark:border-zinc-900">
+            <tr
+              key={`${g.className}\u0000${g.exception}`}
+              data-group={`${g.className}|${g.exception}`}
+              className="border-t border-zinc-100 dark:border-zinc-900"
+            >
               <td className={`${td} break-all font-mono`}>{g.className || "–"}</td>
               <td className={`${td} break-all font-mono text-red-800 dark:text-red-300`}>{g.exception || "–"}</td>
               <td className={`${td} text-right tabular-nums`}>{g.count.toLocaleString("en")}</td>
@@ -47,7 +63,10 @@ export function FailedGroups({ initial, query, locale }: { initial: FailedGroups
                   {plural(t, { one: "failed.groups.show.one", other: "failed.groups.show.other" }, g.count)}
                 </Link>
                 <span className="px-2 text-zinc-400">·</span>
-                <Link href={`/failed/${g.sampleId}${query.list === "failed" ? "" : `?list=${encodeURIComponent(data.list)}`}`} className={link}>
+                <Link
+                  href={`/failed/${g.sampleId}${query.list === "failed" ? "" : `?list=${encodeURIComponent(data.list)}`}`}
+                  className={link}
+                >
                   {t("failed.groups.newest")}
                 </Link>
               </td>

@@ -12,7 +12,19 @@ import { LiveControl, useLivePoll } from "./live-control";
 import { DataTable } from "@/components/data-table";
 import { Pager } from "./pager";
 import { FAILED_PER_PAGE, failedSearch, isFiltered, type FailedQuery } from "./failed-query";
-import { argsText, Backtrace, bulkQuestion, FailedBadges, FailedHeader, failedWhen, jobClass, KeepRecord, link, RetryButton, retryQuestion } from "./failed-parts";
+import {
+  argsText,
+  Backtrace,
+  bulkQuestion,
+  FailedBadges,
+  FailedHeader,
+  failedWhen,
+  jobClass,
+  KeepRecord,
+  link,
+  RetryButton,
+  retryQuestion,
+} from "./failed-parts";
 
 /** GET /api/failed: a page of failures plus what the page around it shows. */
 export interface FailedListData extends Page<FailedJob> {
@@ -61,17 +73,32 @@ function useFailedInvalidate() {
 }
 
 /** The Failed page's list view: drawn from the server's first read, then polled at /api/failed with the same query. */
-export function FailedList({ initial, query, locale, actions }: { initial: FailedListData; query: FailedQuery; locale: Locale; actions: FailedActions }) {
+export function FailedList({
+  initial,
+  query,
+  locale,
+  actions,
+}: {
+  initial: FailedListData;
+  query: FailedQuery;
+  locale: Locale;
+  actions: FailedActions;
+}) {
   const t = translator(locale);
   const search = failedSearch(query);
-  const { query: q, settings } = useLivePoll<FailedListData>(queryKeys.failed("list", search), `/api/failed${search}`, initial);
+  const { query: q, settings } = useLivePoll<FailedListData>(
+    queryKeys.failed("list", search),
+    `/api/failed${search}`,
+    initial,
+  );
   const refetch = useFailedInvalidate();
   const data = q.data;
   const [picked, setPicked] = useState<Set<string>>(() => new Set());
   // What you see is what you act on: a selected row that left the page is no longer selected.
   const visible = new Set(data.items.map((j) => j.id));
   const selected = [...picked].filter((id) => visible.has(id));
-  const toggle = (id: string, on: boolean) => setPicked((s) => (on ? new Set(s).add(id) : new Set([...s].filter((x) => x !== id))));
+  const toggle = (id: string, on: boolean) =>
+    setPicked((s) => (on ? new Set(s).add(id) : new Set([...s].filter((x) => x !== id))));
   const allOn = data.items.length > 0 && data.items.every((j) => picked.has(j.id));
   const opts = { list: data.list };
   // A row's own buttons leave with the row once it is retried or removed, so its answer is said here.
@@ -91,26 +118,50 @@ export function FailedList({ initial, query, locale, actions }: { initial: Faile
     refetch();
   };
   const filtered = isFiltered(data.filter);
-  const pager = <Pager t={t} page={data.page} perPage={data.perPage} total={data.total} choices={FAILED_PER_PAGE} href={(page, perPage) => `/failed${failedSearch(query, { page, perPage })}`} />;
+  const pager = (
+    <Pager
+      t={t}
+      page={data.page}
+      perPage={data.perPage}
+      total={data.total}
+      choices={FAILED_PER_PAGE}
+      href={(page, perPage) => `/failed${failedSearch(query, { page, perPage })}`}
+    />
+  );
 
   return (
     <div className="space-y-4">
       <FailedHeader t={t} query={query} lists={data.lists} stats={data.stats} total={data.total} />
       <LiveControl locale={locale} {...settings} updatedAt={q.dataUpdatedAt} failed={q.isError} />
       {rowResult && (
-        <p role="status" data-row-result className={`text-sm ${rowResult.ok ? "text-green-700 dark:text-green-400" : "text-red-700 dark:text-red-400"}`}>
+        <p
+          role="status"
+          data-row-result
+          className={`text-sm ${rowResult.ok ? "text-green-700 dark:text-green-400" : "text-red-700 dark:text-red-400"}`}
+        >
           {rowResult.message}
         </p>
       )}
       {(data.total > 0 || acted) && (
-        <div data-bulk className="flex flex-wrap items-center gap-x-4 gap-y-2 rounded border border-zinc-200 px-3 py-2 text-sm dark:border-zinc-800">
+        <div
+          data-bulk
+          className="flex flex-wrap items-center gap-x-4 gap-y-2 rounded border border-zinc-200 px-3 py-2 text-sm dark:border-zinc-800"
+        >
           <span className="tabular-nums text-zinc-600 dark:text-zinc-400" data-selected={selected.length}>
             {plural(t, { one: "failed.selected.one", other: "failed.selected.other" }, selected.length)}
           </span>
           <ConfirmButton
             locale={locale}
             label={t("failed.retrySelected")}
-            question={retryQuestion(t, plural(t, { one: "failed.confirm.retrySelected.one", other: "failed.confirm.retrySelected.other" }, selected.length), keep)}
+            question={retryQuestion(
+              t,
+              plural(
+                t,
+                { one: "failed.confirm.retrySelected.one", other: "failed.confirm.retrySelected.other" },
+                selected.length,
+              ),
+              keep,
+            )}
             action={() => actions.retry(selected, { ...opts, keep })}
             onDone={afterBulk}
             disabled={selected.length === 0}
@@ -118,7 +169,11 @@ export function FailedList({ initial, query, locale, actions }: { initial: Faile
           <ConfirmButton
             locale={locale}
             label={t("failed.removeSelected")}
-            question={plural(t, { one: "failed.confirm.removeSelected.one", other: "failed.confirm.removeSelected.other" }, selected.length)}
+            question={plural(
+              t,
+              { one: "failed.confirm.removeSelected.one", other: "failed.confirm.removeSelected.other" },
+              selected.length,
+            )}
             action={() => actions.remove(selected, opts)}
             onDone={afterBulk}
             disabled={selected.length === 0}
@@ -127,7 +182,13 @@ export function FailedList({ initial, query, locale, actions }: { initial: Faile
           <span className="ml-auto inline-flex flex-wrap items-center gap-x-4 gap-y-2">
             <ConfirmButton
               locale={locale}
-              label={plural(t, filtered ? { one: "failed.retryMatching.one", other: "failed.retryMatching.other" } : { one: "failed.retryAll.one", other: "failed.retryAll.other" }, data.total)}
+              label={plural(
+                t,
+                filtered
+                  ? { one: "failed.retryMatching.one", other: "failed.retryMatching.other" }
+                  : { one: "failed.retryAll.one", other: "failed.retryAll.other" },
+                data.total,
+              )}
               question={retryQuestion(t, bulkQuestion(t, "retry", data.total, data.filter), keep)}
               action={() => actions.retryAll(data.filter, { ...opts, keep })}
               onDone={afterBulk}
@@ -136,7 +197,11 @@ export function FailedList({ initial, query, locale, actions }: { initial: Faile
             {filtered ? (
               <ConfirmButton
                 locale={locale}
-                label={plural(t, { one: "failed.removeMatching.one", other: "failed.removeMatching.other" }, data.total)}
+                label={plural(
+                  t,
+                  { one: "failed.removeMatching.one", other: "failed.removeMatching.other" },
+                  data.total,
+                )}
                 question={bulkQuestion(t, "remove", data.total, data.filter)}
                 action={() => actions.removeAll(data.filter, opts)}
                 onDone={afterBulk}
@@ -147,7 +212,12 @@ export function FailedList({ initial, query, locale, actions }: { initial: Faile
               <ConfirmButton
                 locale={locale}
                 label={t("failed.clearAll")}
-                question={plural(t, { one: "failed.confirm.clear.one", other: "failed.confirm.clear.other" }, data.total, { list: data.list })}
+                question={plural(
+                  t,
+                  { one: "failed.confirm.clear.one", other: "failed.confirm.clear.other" },
+                  data.total,
+                  { list: data.list },
+                )}
                 action={() => actions.clear(opts)}
                 onDone={afterBulk}
                 disabled={data.total === 0}
@@ -188,7 +258,18 @@ export function FailedList({ initial, query, locale, actions }: { initial: Faile
           ]}
         >
           {data.items.map((job) => (
-            <FailedRow key={job.id} t={t} locale={locale} job={job} nowMs={data.stats.redisTimeMs} list={data.list} picked={picked.has(job.id)} onPick={(on) => toggle(job.id, on)} actions={actions} onDone={afterRow} />
+            <FailedRow
+              key={job.id}
+              t={t}
+              locale={locale}
+              job={job}
+              nowMs={data.stats.redisTimeMs}
+              list={data.list}
+              picked={picked.has(job.id)}
+              onPick={(on) => toggle(job.id, on)}
+              actions={actions}
+              onDone={afterRow}
+            />
           ))}
         </DataTable>
       )}
@@ -227,7 +308,12 @@ function FailedRow({
     <Fragment>
       <tr data-failed-id={job.id} className="border-t border-zinc-100 dark:border-zinc-900">
         <td className={td}>
-          <input type="checkbox" aria-label={t("failed.selectRow", { class: cls })} checked={picked} onChange={(e) => onPick(e.target.checked)} />
+          <input
+            type="checkbox"
+            aria-label={t("failed.selectRow", { class: cls })}
+            checked={picked}
+            onChange={(e) => onPick(e.target.checked)}
+          />
         </td>
         <td className={`${td} break-all font-mono`}>
           <div>{cls}</div>
@@ -247,7 +333,12 @@ function FailedRow({
           {failedWhen(t, job.failedAt, nowMs)}
         </td>
         <td className={`${td} text-right`}>
-          <button type="button" aria-expanded={open} onClick={() => setOpen(!open)} className="whitespace-nowrap text-blue-700 hover:underline dark:text-blue-400">
+          <button
+            type="button"
+            aria-expanded={open}
+            onClick={() => setOpen(!open)}
+            className="whitespace-nowrap text-blue-700 hover:underline dark:text-blue-400"
+          >
             {open ? `▾ ${t("failed.hide")}` : `▸ ${t("failed.more")}`}
           </button>
         </td>
@@ -260,8 +351,22 @@ function FailedRow({
               <Link href={detailHref} className={link}>
                 {t("failed.open")}
               </Link>
-              <RetryButton locale={locale} t={t} label={t("failed.retry")} question={t("failed.confirm.retryOne", { class: cls, queue: job.queue })} run={(keep) => actions.retry([job.id], { ...opts, keep })} onDone={onDone} />
-              <ConfirmButton locale={locale} label={t("failed.remove")} question={t("failed.confirm.removeOne", { class: cls })} action={() => actions.remove([job.id], opts)} onDone={onDone} danger />
+              <RetryButton
+                locale={locale}
+                t={t}
+                label={t("failed.retry")}
+                question={t("failed.confirm.retryOne", { class: cls, queue: job.queue })}
+                run={(keep) => actions.retry([job.id], { ...opts, keep })}
+                onDone={onDone}
+              />
+              <ConfirmButton
+                locale={locale}
+                label={t("failed.remove")}
+                question={t("failed.confirm.removeOne", { class: cls })}
+                action={() => actions.remove([job.id], opts)}
+                onDone={onDone}
+                danger
+              />
             </div>
             <div>
               <h3 className="mb-1 text-xs text-zinc-500">{t("failed.backtrace")}</h3>
@@ -269,7 +374,12 @@ function FailedRow({
             </div>
             <div>
               <h3 className="mb-1 text-xs text-zinc-500">{t("failed.args")}</h3>
-              <pre data-args className="max-h-64 overflow-auto whitespace-pre-wrap break-all rounded bg-zinc-50 p-2 font-mono text-xs dark:bg-zinc-900">{argsText(job, 2)}</pre>
+              <pre
+                data-args
+                className="max-h-64 overflow-auto whitespace-pre-wrap break-all rounded bg-zinc-50 p-2 font-mono text-xs dark:bg-zinc-900"
+              >
+                {argsText(job, 2)}
+              </pre>
             </div>
           </td>
         </tr>

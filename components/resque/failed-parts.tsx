@@ -44,16 +44,38 @@ export function failedWhen(t: Translate, d: ParsedDate | undefined, nowMs: numbe
 }
 
 /** State badges: retried and attempt marks (and, where the page is not all failures anyway, "failed"). */
-export function FailedBadges({ t, job, nowMs, showFailed = false }: { t: Translate; job: FailedJob; nowMs: number; showFailed?: boolean }) {
+export function FailedBadges({
+  t,
+  job,
+  nowMs,
+  showFailed = false,
+}: {
+  t: Translate;
+  job: FailedJob;
+  nowMs: number;
+  showFailed?: boolean;
+}) {
   return (
     <span className="inline-flex flex-wrap gap-1">
-      {showFailed && <span className={`${badge} bg-red-100 text-red-900 dark:bg-red-900 dark:text-red-100`}>{t("failed.badge.failed")}</span>}
+      {showFailed && (
+        <span className={`${badge} bg-red-100 text-red-900 dark:bg-red-900 dark:text-red-100`}>
+          {t("failed.badge.failed")}
+        </span>
+      )}
       {job.retriedAt && (
-        <span data-badge="retried" title={t("failed.retriedAt", { time: failedWhen(t, job.retriedAt, nowMs) })} className={`${badge} bg-sky-100 text-sky-900 dark:bg-sky-900 dark:text-sky-100`}>
+        <span
+          data-badge="retried"
+          title={t("failed.retriedAt", { time: failedWhen(t, job.retriedAt, nowMs) })}
+          className={`${badge} bg-sky-100 text-sky-900 dark:bg-sky-900 dark:text-sky-100`}
+        >
           {t("failed.badge.retried")}
         </span>
       )}
-      {job.attempt !== undefined && <span className={`${badge} bg-zinc-200 text-zinc-800 dark:bg-zinc-700 dark:text-zinc-100`}>{t("failed.badge.attempt", { n: job.attempt })}</span>}
+      {job.attempt !== undefined && (
+        <span className={`${badge} bg-zinc-200 text-zinc-800 dark:bg-zinc-700 dark:text-zinc-100`}>
+          {t("failed.badge.attempt", { n: job.attempt })}
+        </span>
+      )}
     </span>
   );
 }
@@ -65,10 +87,21 @@ export function Backtrace({ t, frames }: { t: Translate; frames: string[] }) {
   const shown = all ? frames : frames.slice(0, BACKTRACE_HEAD);
   return (
     <div className="space-y-1">
-      <pre data-backtrace className="max-h-[32rem] overflow-auto whitespace-pre-wrap break-all rounded bg-zinc-50 p-2 font-mono text-xs dark:bg-zinc-900">{shown.join("\n")}</pre>
+      <pre
+        data-backtrace
+        className="max-h-[32rem] overflow-auto whitespace-pre-wrap break-all rounded bg-zinc-50 p-2 font-mono text-xs dark:bg-zinc-900"
+      >
+        {shown.join("\n")}
+      </pre>
       {frames.length > BACKTRACE_HEAD && (
-        <button type="button" onClick={() => setAll(!all)} className="text-sm text-blue-700 hover:underline dark:text-blue-400">
-          {all ? t("failed.backtrace.showLess", { count: BACKTRACE_HEAD }) : t("failed.backtrace.showAll", { count: frames.length })}
+        <button
+          type="button"
+          onClick={() => setAll(!all)}
+          className="text-sm text-blue-700 hover:underline dark:text-blue-400"
+        >
+          {all
+            ? t("failed.backtrace.showLess", { count: BACKTRACE_HEAD })
+            : t("failed.backtrace.showAll", { count: frames.length })}
         </button>
       )}
     </div>
@@ -76,11 +109,26 @@ export function Backtrace({ t, frames }: { t: Translate; frames: string[] }) {
 }
 
 /** The "keep the failure record after retrying" switch (off: the record goes, as users usually want). */
-export function KeepRecord({ t, keep, setKeep, disabled = false }: { t: Translate; keep: boolean; setKeep: (v: boolean) => void; disabled?: boolean }) {
+export function KeepRecord({
+  t,
+  keep,
+  setKeep,
+  disabled = false,
+}: {
+  t: Translate;
+  keep: boolean;
+  setKeep: (v: boolean) => void;
+  disabled?: boolean;
+}) {
   const canWrite = useCanWrite();
   return (
     <label className="inline-flex items-center gap-1 text-xs text-zinc-600 dark:text-zinc-400">
-      <input type="checkbox" checked={keep} disabled={!canWrite || disabled} onChange={(e) => setKeep(e.target.checked)} />
+      <input
+        type="checkbox"
+        checked={keep}
+        disabled={!canWrite || disabled}
+        onChange={(e) => setKeep(e.target.checked)}
+      />
       {t("failed.keepRecord")}
     </label>
   );
@@ -110,7 +158,13 @@ export function RetryButton({
   const [keep, setKeep] = useState(false);
   return (
     <span className="inline-flex flex-wrap items-center gap-x-3 gap-y-1">
-      <ConfirmButton locale={locale} label={label} question={retryQuestion(t, question, keep)} action={() => run(keep)} onDone={onDone} />
+      <ConfirmButton
+        locale={locale}
+        label={label}
+        question={retryQuestion(t, question, keep)}
+        action={() => run(keep)}
+        onDone={onDone}
+      />
       <KeepRecord t={t} keep={keep} setKeep={setKeep} />
     </span>
   );
@@ -129,7 +183,9 @@ function jobsPhrase(t: Translate, count: number, filter: FailedFilter): string {
  */
 export function bulkQuestion(t: Translate, verb: "retry" | "remove", count: number, filter: FailedFilter): string {
   const jobs = jobsPhrase(t, count, filter);
-  let q = filter.queue ? t(`failed.confirm.${verb}From`, { jobs, queue: filter.queue }) : t(`failed.confirm.${verb}`, { jobs });
+  let q = filter.queue
+    ? t(`failed.confirm.${verb}From`, { jobs, queue: filter.queue })
+    : t(`failed.confirm.${verb}`, { jobs });
   const more: string[] = [];
   if (filter.exception) more.push(t("failed.confirm.withException", { exception: filter.exception }));
   if (filter.text) more.push(t("failed.confirm.withText", { text: filter.text }));
@@ -163,14 +219,37 @@ export function FailedCounters({ t, stats, total }: { t: Translate; stats: Resqu
  * Title, counters, the list/grouped switch, the list picker (only when there is more than one
  * list) and the filter form; filters go into the URL with GET semantics (a router push).
  */
-export function FailedHeader({ t, query, lists, stats, total }: { t: Translate; query: FailedQuery; lists: FailedListInfo[]; stats: ResqueStats; total: number }) {
+export function FailedHeader({
+  t,
+  query,
+  lists,
+  stats,
+  total,
+}: {
+  t: Translate;
+  query: FailedQuery;
+  lists: FailedListInfo[];
+  stats: ResqueStats;
+  total: number;
+}) {
   const router = useRouter();
-  const go = (change: Parameters<typeof failedSearch>[1]) => router.push(`/failed${failedSearch(query, { page: 1, ...change })}`);
+  const go = (change: Parameters<typeof failedSearch>[1]) =>
+    router.push(`/failed${failedSearch(query, { page: 1, ...change })}`);
   const tab = (view: FailedQuery["view"], label: string) =>
     query.view === view ? (
-      <span aria-current="page" className="rounded bg-zinc-900 px-2 py-1 text-white dark:bg-zinc-100 dark:text-zinc-900">{label}</span>
+      <span
+        aria-current="page"
+        className="rounded bg-zinc-900 px-2 py-1 text-white dark:bg-zinc-100 dark:text-zinc-900"
+      >
+        {label}
+      </span>
     ) : (
-      <Link href={`/failed${failedSearch(query, { view, page: 1 })}`} className="rounded px-2 py-1 text-zinc-600 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800">{label}</Link>
+      <Link
+        href={`/failed${failedSearch(query, { view, page: 1 })}`}
+        className="rounded px-2 py-1 text-zinc-600 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800"
+      >
+        {label}
+      </Link>
     );
   const onSubmit = (e: React.FormEvent<HTMLFormElement>) => {
     e.preventDefault();
@@ -182,7 +261,13 @@ export function FailedHeader({ t, query, lists, stats, total }: { t: Translate; 
   const field = (name: string, label: string, value: string | undefined, placeholder?: string) => (
     <label className="flex flex-col gap-0.5 text-xs text-zinc-500">
       {label}
-      <input name={name} defaultValue={value ?? ""} placeholder={placeholder} maxLength={200} className={`${inputCls} ${placeholder ? "w-64" : "w-40"} text-zinc-900 dark:text-zinc-100`} />
+      <input
+        name={name}
+        defaultValue={value ?? ""}
+        placeholder={placeholder}
+        maxLength={200}
+        className={`${inputCls} ${placeholder ? "w-64" : "w-40"} text-zinc-900 dark:text-zinc-100`}
+      />
     </label>
   );
   return (
@@ -215,7 +300,10 @@ export function FailedHeader({ t, query, lists, stats, total }: { t: Translate; 
         {field("class", t("failed.col.class"), f.class)}
         {field("exception", t("failed.col.exception"), f.exception)}
         {field("q", t("failed.filter.text"), f.text, t("failed.filter.textHint"))}
-        <button type="submit" className="rounded border border-zinc-300 px-3 py-1 text-sm hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800">
+        <button
+          type="submit"
+          className="rounded border border-zinc-300 px-3 py-1 text-sm hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800"
+        >
           {t("failed.filter.apply")}
         </button>
         {isFiltered(f) && (

@@ -52,7 +52,9 @@ export function parseFailedQuery(get: (name: string) => string | null | undefine
 }
 
 /** Next.js `searchParams` (values may repeat) as a getter for parseFailedQuery. */
-export function fromSearchParams(sp: Record<string, string | string[] | undefined>): (name: string) => string | undefined {
+export function fromSearchParams(
+  sp: Record<string, string | string[] | undefined>,
+): (name: string) => string | undefined {
   return (name) => {
     const v = sp[name];
     return Array.isArray(v) ? v[0] : v;
@@ -60,7 +62,10 @@ export function fromSearchParams(sp: Record<string, string | string[] | undefine
 }
 
 /** The query string of `q` with `change` applied; defaults are left out so URLs stay short. */
-export function failedSearch(q: FailedQuery, change: Partial<Omit<FailedQuery, "filter">> & { filter?: FailedFilter } = {}): string {
+export function failedSearch(
+  q: FailedQuery,
+  change: Partial<Omit<FailedQuery, "filter">> & { filter?: FailedFilter } = {},
+): string {
   const n = { ...q, ...change, filter: change.filter ?? q.filter };
   const p = new URLSearchParams();
   if (n.view !== "list") p.set("view", n.view);

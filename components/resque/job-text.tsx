@@ -27,11 +27,17 @@ export function formatTime(ms: number | undefined): string {
 /** Args cut to one line; long ones open in place. */
 export function ArgsPreview({ text }: { text: string }) {
   return text.length <= ARGS_PREVIEW ? (
-    <span className="break-all" data-args>{text}</span>
+    <span className="break-all" data-args>
+      {text}
+    </span>
   ) : (
     <details>
-      <summary className="cursor-pointer break-all" data-args>{text.slice(0, ARGS_PREVIEW)}…</summary>
-      <pre className="mt-1 max-h-96 overflow-auto whitespace-pre-wrap break-all rounded bg-zinc-50 p-2 dark:bg-zinc-900">{text}</pre>
+      <summary className="cursor-pointer break-all" data-args>
+        {text.slice(0, ARGS_PREVIEW)}…
+      </summary>
+      <pre className="mt-1 max-h-96 overflow-auto whitespace-pre-wrap break-all rounded bg-zinc-50 p-2 dark:bg-zinc-900">
+        {text}
+      </pre>
     </details>
   );
 }

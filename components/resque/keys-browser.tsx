@@ -48,11 +48,28 @@ export function keyHref(key: string, extra: Record<string, string | number> = {}
 }
 
 /** A SCAN-style pager: back to the start, or on from the cursor Redis gave — SCAN has no "previous". */
-export function CursorPager({ t, first, next, count }: { t: Translate; first: string | null; next: string | null; count: string }) {
+export function CursorPager({
+  t,
+  first,
+  next,
+  count,
+}: {
+  t: Translate;
+  first: string | null;
+  next: string | null;
+  count: string;
+}) {
   return (
-    <nav aria-label={t("stats.keys.pages")} className="flex flex-wrap items-center gap-3 text-sm text-zinc-600 dark:text-zinc-400">
+    <nav
+      aria-label={t("stats.keys.pages")}
+      className="flex flex-wrap items-center gap-3 text-sm text-zinc-600 dark:text-zinc-400"
+    >
       <span data-showing>{count}</span>
-      {first ? <Link className={link} href={first}>⇤ {t("stats.keys.first")}</Link> : null}
+      {first ? (
+        <Link className={link} href={first}>
+          ⇤ {t("stats.keys.first")}
+        </Link>
+      ) : null}
       {next ? (
         <Link className={link} href={next} data-next>
           {t("queue.next")} →
@@ -66,7 +83,8 @@ export function CursorPager({ t, first, next, count }: { t: Translate; first: st
 
 function sizeText(t: Translate, k: KeySummary): string {
   if (k.size < 0) return "–";
-  if (k.type === "string") return k.size === 1 ? t("stats.keys.oneByte") : t("stats.keys.bytes", { n: k.size.toLocaleString("en") });
+  if (k.type === "string")
+    return k.size === 1 ? t("stats.keys.oneByte") : t("stats.keys.bytes", { n: k.size.toLocaleString("en") });
   return k.size === 1 ? t("stats.keys.oneItem") : t("stats.keys.items", { n: k.size.toLocaleString("en") });
 }
 
@@ -75,10 +93,22 @@ export function ttlText(t: Translate, ttl: number): string {
 }
 
 /** The key browser: a SCAN page of keys matching a pattern, with the cursor in the URL; refreshed by polling /api/keys. */
-export function KeysBrowser({ initial, locale, perPageChoices }: { initial: KeysData; locale: Locale; perPageChoices: number[] }) {
+export function KeysBrowser({
+  initial,
+  locale,
+  perPageChoices,
+}: {
+  initial: KeysData;
+  locale: Locale;
+  perPageChoices: number[];
+}) {
   const t = translator(locale);
   const query = initial.query;
-  const { query: q, settings } = useLivePoll<KeysData>(queryKeys.keys(query), `/api/keys?${keysParams(query)}`, initial);
+  const { query: q, settings } = useLivePoll<KeysData>(
+    queryKeys.keys(query),
+    `/api/keys?${keysParams(query)}`,
+    initial,
+  );
   const { keys, nextCursor, defaultMatch } = q.data;
   const pager = (
     <CursorPager
@@ -94,11 +124,20 @@ export function KeysBrowser({ initial, locale, perPageChoices }: { initial: Keys
       <form method="get" action="/stats/keys" className="flex flex-wrap items-end gap-3 text-sm" role="search">
         <label className="flex flex-col gap-1">
           <span className="text-zinc-500">{t("stats.keys.match")}</span>
-          <input name="match" defaultValue={query.match} placeholder={defaultMatch} className="w-80 rounded border border-zinc-300 bg-transparent px-2 py-1 font-mono dark:border-zinc-700" />
+          <input
+            name="match"
+            defaultValue={query.match}
+            placeholder={defaultMatch}
+            className="w-80 rounded border border-zinc-300 bg-transparent px-2 py-1 font-mono dark:border-zinc-700"
+          />
         </label>
         <label className="flex flex-col gap-1">
           <span className="text-zinc-500">{t("stats.keys.type")}</span>
-          <select name="type" defaultValue={query.type} className="rounded border border-zinc-300 bg-transparent px-2 py-1 dark:border-zinc-700">
+          <select
+            name="type"
+            defaultValue={query.type}
+            className="rounded border border-zinc-300 bg-transparent px-2 py-1 dark:border-zinc-700"
+          >
             <option value="">{t("stats.keys.anyType")}</option>
             {TYPES.map((ty) => (
               <option key={ty} value={ty}>
@@ -109,7 +148,11 @@ export function KeysBrowser({ initial, locale, perPageChoices }: { initial: Keys
         </label>
         <label className="flex flex-col gap-1">
           <span className="text-zinc-500">{t("queue.perPage")}</span>
-          <select name="per" defaultValue={String(query.perPage)} className="rounded border border-zinc-300 bg-transparent px-2 py-1 dark:border-zinc-700">
+          <select
+            name="per"
+            defaultValue={String(query.perPage)}
+            className="rounded border border-zinc-300 bg-transparent px-2 py-1 dark:border-zinc-700"
+          >
             {perPageChoices.map((n) => (
               <option key={n} value={n}>
                 {n}
@@ -124,7 +167,9 @@ export function KeysBrowser({ initial, locale, perPageChoices }: { initial: Keys
       <p className="text-xs text-zinc-500">{t("stats.keys.hint")}</p>
       {pager}
       {keys.length === 0 ? (
-        <p className="text-zinc-500" data-empty>{nextCursor === "0" ? t("stats.keys.none") : t("stats.keys.noneYet")}</p>
+        <p className="text-zinc-500" data-empty>
+          {nextCursor === "0" ? t("stats.keys.none") : t("stats.keys.noneYet")}
+        </p>
       ) : (
         <DataTable
           fixed
@@ -138,7 +183,10 @@ export function KeysBrowser({ initial, locale, perPageChoices }: { initial: Keys
           {keys.map((k) => (
             <tr key={k.key} data-key={k.key} className="border-t border-zinc-100 dark:border-zinc-900">
               <td className={`${td} break-all font-mono`}>
-                <Link href={keyHref(k.key)} className="text-blue-700 underline-offset-2 hover:underline dark:text-blue-400">
+                <Link
+                  href={keyHref(k.key)}
+                  className="text-blue-700 underline-offset-2 hover:underline dark:text-blue-400"
+                >
                   {k.key}
                 </Link>
               </td>

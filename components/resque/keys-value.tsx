@@ -35,7 +35,15 @@ function Text({ value }: { value: string }) {
 }
 
 /** A table of values; `firstWidth` sizes the first column (a short index or score, or a hash field). */
-function Rows({ head, rows, firstWidth = "w-1/3" }: { head: string[]; rows: { key: string; cells: React.ReactNode[] }[]; firstWidth?: string }) {
+function Rows({
+  head,
+  rows,
+  firstWidth = "w-1/3",
+}: {
+  head: string[];
+  rows: { key: string; cells: React.ReactNode[] }[];
+  firstWidth?: string;
+}) {
   return (
     <table className="w-full table-fixed text-sm">
       <thead className="text-left text-zinc-500">
@@ -62,21 +70,49 @@ function Rows({ head, rows, firstWidth = "w-1/3" }: { head: string[]; rows: { ke
   );
 }
 
-function Body({ t, v, q, maxStringBytes, choices }: { t: Translate; v: KeyValue; q: KeyValueQuery; maxStringBytes: number; choices: number[] }) {
+function Body({
+  t,
+  v,
+  q,
+  maxStringBytes,
+  choices,
+}: {
+  t: Translate;
+  v: KeyValue;
+  q: KeyValueQuery;
+  maxStringBytes: number;
+  choices: number[];
+}) {
   const cursorPager = (next: string, count: string) => (
-    <CursorPager t={t} count={count} first={q.cursor !== "0" ? keyHref(v.key, { per: q.perPage }) : null} next={next !== "0" ? keyHref(v.key, { per: q.perPage, cursor: next }) : null} />
+    <CursorPager
+      t={t}
+      count={count}
+      first={q.cursor !== "0" ? keyHref(v.key, { per: q.perPage }) : null}
+      next={next !== "0" ? keyHref(v.key, { per: q.perPage, cursor: next }) : null}
+    />
   );
   switch (v.type) {
     case "none":
-      return <p className="text-zinc-500" data-empty>{t("stats.key.gone")}</p>;
+      return (
+        <p className="text-zinc-500" data-empty>
+          {t("stats.key.gone")}
+        </p>
+      );
     case "other":
       return <p className="text-zinc-500">{t("stats.key.otherType", { type: v.redisType })}</p>;
     case "string":
       return (
         <>
           {v.truncated && (
-            <p role="note" className="rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100" data-truncated>
-              {t("stats.key.truncated", { shown: maxStringBytes.toLocaleString("en"), size: v.size.toLocaleString("en") })}
+            <p
+              role="note"
+              className="rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100"
+              data-truncated
+            >
+              {t("stats.key.truncated", {
+                shown: maxStringBytes.toLocaleString("en"),
+                size: v.size.toLocaleString("en"),
+              })}
             </p>
           )}
           <Text value={v.value} />
@@ -84,15 +120,49 @@ function Body({ t, v, q, maxStringBytes, choices }: { t: Translate; v: KeyValue;
       );
     case "list":
     case "zset": {
-      const pager = <Pager t={t} path="/stats/key" params={{ key: v.key }} page={v.page} perPage={v.perPage} total={v.total} choices={choices} />;
+      const pager = (
+        <Pager
+          t={t}
+          path="/stats/key"
+          params={{ key: v.key }}
+          page={v.page}
+          perPage={v.perPage}
+          total={v.total}
+          choices={choices}
+        />
+      );
       const rows =
         v.type === "list"
-          ? v.items.map((it) => ({ key: String(it.index), cells: [<span key="i" className="tabular-nums">{it.index}</span>, <Text key="v" value={it.value} />] }))
-          : v.items.map((it) => ({ key: String(it.rank), cells: [<span key="s" className="font-mono tabular-nums">{it.score}</span>, <Text key="m" value={it.member} />] }));
+          ? v.items.map((it) => ({
+              key: String(it.index),
+              cells: [
+                <span key="i" className="tabular-nums">
+                  {it.index}
+                </span>,
+                <Text key="v" value={it.value} />,
+              ],
+            }))
+          : v.items.map((it) => ({
+              key: String(it.rank),
+              cells: [
+                <span key="s" className="font-mono tabular-nums">
+                  {it.score}
+                </span>,
+                <Text key="m" value={it.member} />,
+              ],
+            }));
       return (
         <>
           {pager}
-          <Rows head={v.type === "list" ? [t("stats.key.index"), t("stats.key.value")] : [t("stats.key.score"), t("stats.key.member")]} rows={rows} firstWidth={v.type === "list" ? "w-20" : "w-40"} />
+          <Rows
+            head={
+              v.type === "list"
+                ? [t("stats.key.index"), t("stats.key.value")]
+                : [t("stats.key.score"), t("stats.key.member")]
+            }
+            rows={rows}
+            firstWidth={v.type === "list" ? "w-20" : "w-40"}
+          />
           {v.items.length > 0 && pager}
         </>
       );
@@ -101,28 +171,57 @@ function Body({ t, v, q, maxStringBytes, choices }: { t: Translate; v: KeyValue;
       return (
         <>
           {cursorPager(v.nextCursor, t("stats.key.members", { n: v.total.toLocaleString("en") }))}
-          <Rows head={[t("stats.key.member")]} rows={v.items.map((m) => ({ key: m, cells: [<Text key="m" value={m} />] }))} />
+          <Rows
+            head={[t("stats.key.member")]}
+            rows={v.items.map((m) => ({ key: m, cells: [<Text key="m" value={m} />] }))}
+          />
         </>
       );
     case "hash":
       return (
         <>
           {cursorPager(v.nextCursor, t("stats.key.fields", { n: v.total.toLocaleString("en") }))}
-          <Rows head={[t("stats.key.field"), t("stats.key.value")]} rows={v.items.map((f) => ({ key: f.field, cells: [<Text key="f" value={f.field} />, <Text key="v" value={f.value} />] }))} />
+          <Rows
+            head={[t("stats.key.field"), t("stats.key.value")]}
+            rows={v.items.map((f) => ({
+              key: f.field,
+              cells: [<Text key="f" value={f.field} />, <Text key="v" value={f.value} />],
+            }))}
+          />
         </>
       );
     case "stream":
       return (
         <>
           {cursorPager(v.nextCursor, t("stats.key.entries", { n: v.total.toLocaleString("en") }))}
-          <Rows firstWidth="w-56" head={[t("stats.key.id"), t("stats.key.value")]} rows={v.items.map((e) => ({ key: e.id, cells: [<span key="i" className="font-mono">{e.id}</span>, <Text key="v" value={e.fields.map(([f, x]) => `${f} = ${x}`).join("\n")} />] }))} />
+          <Rows
+            firstWidth="w-56"
+            head={[t("stats.key.id"), t("stats.key.value")]}
+            rows={v.items.map((e) => ({
+              key: e.id,
+              cells: [
+                <span key="i" className="font-mono">
+                  {e.id}
+                </span>,
+                <Text key="v" value={e.fields.map(([f, x]) => `${f} = ${x}`).join("\n")} />,
+              ],
+            }))}
+          />
         </>
       );
   }
 }
 
 /** One key's value, paged the way its type allows; refreshed by polling /api/keys/value. */
-export function KeyValueView({ initial, locale, perPageChoices }: { initial: KeyValueData; locale: Locale; perPageChoices: number[] }) {
+export function KeyValueView({
+  initial,
+  locale,
+  perPageChoices,
+}: {
+  initial: KeyValueData;
+  locale: Locale;
+  perPageChoices: number[];
+}) {
   const t = translator(locale);
   const query = initial.query;
   const api = `/api/keys/value?${new URLSearchParams({ key: query.key, page: String(query.page), per: String(query.perPage), cursor: query.cursor })}`;
@@ -137,12 +236,20 @@ export function KeyValueView({ initial, locale, perPageChoices }: { initial: Key
       </p>
       <h1 className="break-all font-mono text-xl font-semibold">{query.key}</h1>
       <p className="flex flex-wrap gap-4 text-sm text-zinc-600 dark:text-zinc-400">
-        <span data-key-type={v.type === "other" ? v.redisType : v.type}>{t("stats.keys.type")}: <span className="font-mono">{v.type === "other" ? v.redisType : v.type}</span></span>
-        {v.type !== "none" && <span>{t("stats.keys.ttl")}: {ttlText(t, v.ttl)}</span>}
+        <span data-key-type={v.type === "other" ? v.redisType : v.type}>
+          {t("stats.keys.type")}: <span className="font-mono">{v.type === "other" ? v.redisType : v.type}</span>
+        </span>
+        {v.type !== "none" && (
+          <span>
+            {t("stats.keys.ttl")}: {ttlText(t, v.ttl)}
+          </span>
+        )}
       </p>
       <LiveControl locale={locale} {...settings} updatedAt={q.dataUpdatedAt} failed={q.isError} />
       {q.data.outsideNamespace !== undefined ? (
-        <p className="text-zinc-500" data-outside>{t("stats.key.outside", { ns: q.data.outsideNamespace })}</p>
+        <p className="text-zinc-500" data-outside>
+          {t("stats.key.outside", { ns: q.data.outsideNamespace })}
+        </p>
       ) : (
         <Body t={t} v={v} q={query} maxStringBytes={q.data.maxStringBytes} choices={perPageChoices} />
       )}

@@ -7,7 +7,12 @@ import { formatAgo, translator, type Locale } from "@/lib/i18n";
 const INTERVALS = [1, 2, 5, 10, 30];
 
 /** Sidekiq-style live switch: on/off and the interval, remembered in this browser. */
-export function useLiveSettings(): { live: boolean; setLive: (v: boolean) => void; intervalSec: number; setIntervalSec: (v: number) => void } {
+export function useLiveSettings(): {
+  live: boolean;
+  setLive: (v: boolean) => void;
+  intervalSec: number;
+  setIntervalSec: (v: number) => void;
+} {
   const [live, setLive] = useState(true);
   const [intervalSec, setIntervalSec] = useState(2);
   useEffect(() => {
@@ -22,7 +27,15 @@ export function useLiveSettings(): { live: boolean; setLive: (v: boolean) => voi
   return { live, setLive, intervalSec, setIntervalSec };
 }
 
-export function LiveControl({ locale, live, setLive, intervalSec, setIntervalSec, updatedAt, failed }: { locale: Locale; updatedAt: number; failed: boolean } & ReturnType<typeof useLiveSettings>) {
+export function LiveControl({
+  locale,
+  live,
+  setLive,
+  intervalSec,
+  setIntervalSec,
+  updatedAt,
+  failed,
+}: { locale: Locale; updatedAt: number; failed: boolean } & ReturnType<typeof useLiveSettings>) {
   const t = translator(locale);
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
@@ -32,13 +45,23 @@ export function LiveControl({ locale, live, setLive, intervalSec, setIntervalSec
   const ago = formatAgo(t, now - updatedAt);
   return (
     <div className="flex flex-wrap items-center gap-3 text-sm text-zinc-600 dark:text-zinc-400" aria-live="polite">
-      <span className={failed ? "text-amber-700 dark:text-amber-400" : undefined}>{failed ? t("live.stale", { ago }) : t("live.updated", { ago })}</span>
-      <button type="button" onClick={() => setLive(!live)} className="rounded border border-zinc-300 px-2 py-0.5 dark:border-zinc-700">
+      <span className={failed ? "text-amber-700 dark:text-amber-400" : undefined}>
+        {failed ? t("live.stale", { ago }) : t("live.updated", { ago })}
+      </span>
+      <button
+        type="button"
+        onClick={() => setLive(!live)}
+        className="rounded border border-zinc-300 px-2 py-0.5 dark:border-zinc-700"
+      >
         {live ? `● ${t("live.on")} · ${t("live.pause")}` : `○ ${t("live.off")} · ${t("live.resume")}`}
       </button>
       <label className="flex items-center gap-1">
         {t("live.every")}
-        <select value={intervalSec} onChange={(e) => setIntervalSec(Number(e.target.value))} className="rounded border border-zinc-300 bg-transparent px-1 dark:border-zinc-700">
+        <select
+          value={intervalSec}
+          onChange={(e) => setIntervalSec(Number(e.target.value))}
+          className="rounded border border-zinc-300 bg-transparent px-1 dark:border-zinc-700"
+        >
           {INTERVALS.map((s) => (
             <option key={s} value={s}>
               {s} s
@@ -62,7 +85,12 @@ export async function fetchJson<T>(url: string): Promise<T> {
  * A live panel's data: seeded by the server's first read, then polled from `url` at the interval
  * the live switch sets (`select` maps the route's JSON to what the panel shows).
  */
-export function useLivePoll<R extends object, T extends object = R>(queryKey: readonly unknown[], url: string, initial: T, select?: (raw: R) => T) {
+export function useLivePoll<R extends object, T extends object = R>(
+  queryKey: readonly unknown[],
+  url: string,
+  initial: T,
+  select?: (raw: R) => T,
+) {
   const settings = useLiveSettings();
   const query = useQuery<T, Error, T>({
     queryKey,

@@ -24,11 +24,20 @@ function SchedulerCard({ t, health, nowMs }: { t: Translate; health: SchedulerHe
   const record = health.schedulers.find((s) => s.id === health.leader);
   const tickMs = record ? Date.parse(record.lastTickAt) : NaN;
   const standbys = health.schedulers.filter((s) => s.role === "standby" && s.id !== health.leader).length;
-  const state = !health.leader && !health.nodeLeader ? "none" : Number.isFinite(tickMs) && nowMs - tickMs > STALLED_AFTER_MS ? "stalled" : "ok";
-  const warn = "rounded border border-amber-300 bg-amber-50 px-3 py-2 text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100";
+  const state =
+    !health.leader && !health.nodeLeader
+      ? "none"
+      : Number.isFinite(tickMs) && nowMs - tickMs > STALLED_AFTER_MS
+        ? "stalled"
+        : "ok";
+  const warn =
+    "rounded border border-amber-300 bg-amber-50 px-3 py-2 text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100";
   const dt = "text-zinc-500";
   return (
-    <section className="space-y-2 rounded border border-zinc-200 p-3 text-sm dark:border-zinc-800" data-scheduler-state={state}>
+    <section
+      className="space-y-2 rounded border border-zinc-200 p-3 text-sm dark:border-zinc-800"
+      data-scheduler-state={state}
+    >
       <h2 className="font-semibold">{t("stats.scheduler.title")}</h2>
       {state === "none" && (
         <p role="note" className={warn}>
@@ -42,11 +51,15 @@ function SchedulerCard({ t, health, nowMs }: { t: Translate; health: SchedulerHe
       )}
       <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1">
         <dt className={dt}>{t("stats.scheduler.leader")}</dt>
-        <dd className={health.leader ? "break-all font-mono" : ""} data-scheduler-leader={health.leader ?? ""}>{health.leader ?? t("stats.scheduler.noLeader")}</dd>
+        <dd className={health.leader ? "break-all font-mono" : ""} data-scheduler-leader={health.leader ?? ""}>
+          {health.leader ?? t("stats.scheduler.noLeader")}
+        </dd>
         {health.leader && (
           <>
             <dt className={dt}>{t("stats.scheduler.lastTick")}</dt>
-            <dd>{Number.isFinite(tickMs) ? when(t, { ms: tickMs, raw: "" }, nowMs) : t("stats.scheduler.tickUnknown")}</dd>
+            <dd>
+              {Number.isFinite(tickMs) ? when(t, { ms: tickMs, raw: "" }, nowMs) : t("stats.scheduler.tickUnknown")}
+            </dd>
           </>
         )}
         {health.nodeLeader && (
@@ -63,8 +76,11 @@ function SchedulerCard({ t, health, nowMs }: { t: Translate; health: SchedulerHe
             "0"
           ) : (
             <>
-              <span className="rounded bg-amber-100 px-1.5 py-0.5 tabular-nums text-amber-900 dark:bg-amber-900 dark:text-amber-100">{health.overdue.toLocaleString("en")}</span>{" "}
-              {health.oldestOverdue !== null && t("stats.scheduler.oldestDue", { when: when(t, { ms: health.oldestOverdue * 1000, raw: "" }, nowMs) })}
+              <span className="rounded bg-amber-100 px-1.5 py-0.5 tabular-nums text-amber-900 dark:bg-amber-900 dark:text-amber-100">
+                {health.overdue.toLocaleString("en")}
+              </span>{" "}
+              {health.oldestOverdue !== null &&
+                t("stats.scheduler.oldestDue", { when: when(t, { ms: health.oldestOverdue * 1000, raw: "" }, nowMs) })}
             </>
           )}
         </dd>
@@ -88,7 +104,15 @@ const th = "py-1 pr-4 font-normal";
 const td = "py-1 pr-4";
 
 /** The overview, drawn from the server's first fetch, then refreshed by polling /api/status. */
-export function Overview({ initial, initialHistory, locale }: { initial: StatusData; initialHistory: HistoryData; locale: Locale }) {
+export function Overview({
+  initial,
+  initialHistory,
+  locale,
+}: {
+  initial: StatusData;
+  initialHistory: HistoryData;
+  locale: Locale;
+}) {
   const t = translator(locale);
   const { query: q, settings } = useLivePoll<StatusData>(queryKeys.status(), "/api/status", initial);
   const { stats, queues, workers, scheduler } = q.data;
@@ -103,25 +127,37 @@ export function Overview({ initial, initialHistory, locale }: { initial: StatusD
         <Stat label={t("stat.working")} value={stats.working} />
       </section>
       <section className="grid gap-3 lg:grid-cols-2">
-        <RealtimeChart locale={locale} sample={{ atMs: stats.redisTimeMs, processed: stats.processed, failed: stats.failed }} />
+        <RealtimeChart
+          locale={locale}
+          sample={{ atMs: stats.redisTimeMs, processed: stats.processed, failed: stats.failed }}
+        />
         <HistoryChart locale={locale} initial={initialHistory} live={settings.live} />
       </section>
       <SchedulerCard t={t} health={scheduler} nowMs={stats.redisTimeMs} />
       <section>
         <h2 className="mb-2 font-semibold">{t("queues.title")}</h2>
         {queues.length === 0 ? (
-          <p className="text-zinc-500">{t("queues.empty", { command: "npm run queue -- enqueue default SendEmailJob '{…}'" })}</p>
+          <p className="text-zinc-500">
+            {t("queues.empty", { command: "npm run queue -- enqueue default SendEmailJob '{…}'" })}
+          </p>
         ) : (
           <table className="w-full text-sm">
             <thead className="text-left text-zinc-500">
-              <tr><th className={th}>{t("queues.name")}</th><th className={th}>{t("queues.size")}</th><th className={th}>{t("queues.latency")}</th><th className={th}>{t("queues.state")}</th></tr>
+              <tr>
+                <th className={th}>{t("queues.name")}</th>
+                <th className={th}>{t("queues.size")}</th>
+                <th className={th}>{t("queues.latency")}</th>
+                <th className={th}>{t("queues.state")}</th>
+              </tr>
             </thead>
             <tbody>
               {queues.map((row) => (
                 <tr key={row.name} className="border-t border-zinc-100 dark:border-zinc-900">
                   <td className={`${td} font-mono`}>{row.name}</td>
                   <td className={`${td} tabular-nums`}>{row.size.toLocaleString("en")}</td>
-                  <td className={`${td} tabular-nums`}>{row.latencySec == null ? "–" : `${row.latencySec.toFixed(1)} s`}</td>
+                  <td className={`${td} tabular-nums`}>
+                    {row.latencySec == null ? "–" : `${row.latencySec.toFixed(1)} s`}
+                  </td>
                   <td className={td}>{row.paused ? t("queues.paused") : ""}</td>
                 </tr>
               ))}
@@ -136,14 +172,24 @@ export function Overview({ initial, initialHistory, locale }: { initial: StatusD
         ) : (
           <table className="w-full text-sm">
             <thead className="text-left text-zinc-500">
-              <tr><th className={th}>{t("workers.id")}</th><th className={th}>{t("workers.liveness")}</th><th className={th}>{t("workers.doing")}</th><th className={th}>{t("workers.processed")}</th><th className={th}>{t("workers.failed")}</th></tr>
+              <tr>
+                <th className={th}>{t("workers.id")}</th>
+                <th className={th}>{t("workers.liveness")}</th>
+                <th className={th}>{t("workers.doing")}</th>
+                <th className={th}>{t("workers.processed")}</th>
+                <th className={th}>{t("workers.failed")}</th>
+              </tr>
             </thead>
             <tbody>
               {workers.map((w) => (
                 <tr key={w.id} className="border-t border-zinc-100 dark:border-zinc-900">
                   <td className={`${td} font-mono`}>{w.id}</td>
                   <td className={td}>{t(`liveness.${w.liveness}`)}</td>
-                  <td className={td}>{w.job ? t("workers.on", { job: w.job.payload.displayClass ?? "?", queue: w.job.queue }) : t("workers.idle")}</td>
+                  <td className={td}>
+                    {w.job
+                      ? t("workers.on", { job: w.job.payload.displayClass ?? "?", queue: w.job.queue })
+                      : t("workers.idle")}
+                  </td>
                   <td className={`${td} tabular-nums`}>{w.processed.toLocaleString("en")}</td>
                   <td className={`${td} tabular-nums`}>{w.failed.toLocaleString("en")}</td>
                 </tr>

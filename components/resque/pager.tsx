@@ -28,23 +28,49 @@ export function Pager({
   const pages = Math.max(1, Math.ceil(total / perPage));
   const from = total === 0 ? 0 : Math.min(total, (page - 1) * perPage + 1);
   const to = Math.min(total, page * perPage);
-  const href = (p: number, per = perPage) => (hrefOf ? hrefOf(p, per) : `${path}?${new URLSearchParams({ ...params, page: String(p), per: String(per) })}`);
+  const href = (p: number, per = perPage) =>
+    hrefOf ? hrefOf(p, per) : `${path}?${new URLSearchParams({ ...params, page: String(p), per: String(per) })}`;
   const link = "rounded border border-zinc-300 px-2 py-0.5 dark:border-zinc-700";
   const off = `${link} opacity-40`;
   return (
-    <nav aria-label={t("queue.pageOf", { page, pages })} className="flex flex-wrap items-center gap-3 text-sm text-zinc-600 dark:text-zinc-400">
-      <span data-showing>{t("queue.showing", { from: from.toLocaleString("en"), to: to.toLocaleString("en"), total: total.toLocaleString("en") })}</span>
+    <nav
+      aria-label={t("queue.pageOf", { page, pages })}
+      className="flex flex-wrap items-center gap-3 text-sm text-zinc-600 dark:text-zinc-400"
+    >
+      <span data-showing>
+        {t("queue.showing", {
+          from: from.toLocaleString("en"),
+          to: to.toLocaleString("en"),
+          total: total.toLocaleString("en"),
+        })}
+      </span>
       {/* Past the end (the list shrank), "previous" goes to the last page that exists. */}
-      {page > 1 ? <Link className={link} href={href(Math.min(page - 1, pages))}>← {t("queue.prev")}</Link> : <span className={off}>← {t("queue.prev")}</span>}
+      {page > 1 ? (
+        <Link className={link} href={href(Math.min(page - 1, pages))}>
+          ← {t("queue.prev")}
+        </Link>
+      ) : (
+        <span className={off}>← {t("queue.prev")}</span>
+      )}
       <span>{t("queue.pageOf", { page, pages })}</span>
-      {page < pages ? <Link className={link} href={href(page + 1)}>{t("queue.next")} →</Link> : <span className={off}>{t("queue.next")} →</span>}
+      {page < pages ? (
+        <Link className={link} href={href(page + 1)}>
+          {t("queue.next")} →
+        </Link>
+      ) : (
+        <span className={off}>{t("queue.next")} →</span>
+      )}
       <span className="flex items-center gap-1">
         {t("queue.perPage")}
         {choices.map((n) =>
           n === perPage ? (
-            <span key={n} aria-current="true" className="rounded bg-zinc-200 px-1.5 dark:bg-zinc-800">{n}</span>
+            <span key={n} aria-current="true" className="rounded bg-zinc-200 px-1.5 dark:bg-zinc-800">
+              {n}
+            </span>
           ) : (
-            <Link key={n} className="px-1.5 underline-offset-2 hover:underline" href={href(1, n)}>{n}</Link>
+            <Link key={n} className="px-1.5 underline-offset-2 hover:underline" href={href(1, n)}>
+              {n}
+            </Link>
           ),
         )}
       </span>

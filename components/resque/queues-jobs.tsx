@@ -27,7 +27,6 @@ export interface QueueJobsActions {
 
 const td = "py-1 pr-4 align-top";
 
-
 /**
  * Row keys that survive polling: a worker taking the head job shifts every index, and a row
  * keyed by index would lose an open confirmation to its neighbour. The job id, unless two rows
@@ -39,13 +38,21 @@ function rowKeys(items: QueuedJob[]): string[] {
   return items.map((j) => (j.payload.id && seen.get(j.payload.id) === 1 ? `id-${j.payload.id}` : `at-${j.index}`));
 }
 
-
-
 /**
  * One queue: pause banner, destructive queue actions, and a page of its pending jobs, drawn from
  * the server's first read, then refreshed by polling /api/queues/[name] for the same page.
  */
-export function QueueJobs({ locale, initial, perPageChoices, actions }: { locale: Locale; initial: QueueJobsData; perPageChoices: number[]; actions: QueueJobsActions }) {
+export function QueueJobs({
+  locale,
+  initial,
+  perPageChoices,
+  actions,
+}: {
+  locale: Locale;
+  initial: QueueJobsData;
+  perPageChoices: number[];
+  actions: QueueJobsActions;
+}) {
   const t = translator(locale);
   const client = useQueryClient();
   const { queue } = initial;
@@ -57,25 +64,58 @@ export function QueueJobs({ locale, initial, perPageChoices, actions }: { locale
   const { paused, jobs } = q.data;
   const keys = rowKeys(jobs.items);
   const count = jobs.total.toLocaleString("en");
-  const pager = <Pager t={t} path={`/queues/${encodeURIComponent(queue)}`} page={jobs.page} perPage={jobs.perPage} total={jobs.total} choices={perPageChoices} />;
+  const pager = (
+    <Pager
+      t={t}
+      path={`/queues/${encodeURIComponent(queue)}`}
+      page={jobs.page}
+      perPage={jobs.perPage}
+      total={jobs.total}
+      choices={perPageChoices}
+    />
+  );
   return (
     <div className="space-y-4">
       <p className="text-sm">
-        <Link href="/queues" className="text-blue-700 hover:underline dark:text-blue-400">← {t("queue.back")}</Link>
+        <Link href="/queues" className="text-blue-700 hover:underline dark:text-blue-400">
+          ← {t("queue.back")}
+        </Link>
       </p>
       <div className="flex flex-wrap items-center justify-between gap-3">
         <h1 className="font-mono text-xl font-semibold">
           {queue}
-          {paused && <span className="ml-2 rounded bg-amber-200 px-1.5 py-0.5 align-middle font-sans text-xs font-medium text-amber-950 dark:bg-amber-800 dark:text-amber-50">{t("queues.paused")}</span>}
+          {paused && (
+            <span className="ml-2 rounded bg-amber-200 px-1.5 py-0.5 align-middle font-sans text-xs font-medium text-amber-950 dark:bg-amber-800 dark:text-amber-50">
+              {t("queues.paused")}
+            </span>
+          )}
         </h1>
         <div className="flex flex-wrap items-center gap-2">
-          <ConfirmButton locale={locale} label={t("queue.clear")} question={t("queue.clearConfirm", { count, queue })} action={actions.clear} onDone={refetch} danger />
-          <ConfirmButton locale={locale} label={t("queue.removeQueue")} question={t("queue.removeQueueConfirm", { count, queue })} action={actions.removeQueue} redirectTo="/queues" danger />
+          <ConfirmButton
+            locale={locale}
+            label={t("queue.clear")}
+            question={t("queue.clearConfirm", { count, queue })}
+            action={actions.clear}
+            onDone={refetch}
+            danger
+          />
+          <ConfirmButton
+            locale={locale}
+            label={t("queue.removeQueue")}
+            question={t("queue.removeQueueConfirm", { count, queue })}
+            action={actions.removeQueue}
+            redirectTo="/queues"
+            danger
+          />
         </div>
       </div>
       <LiveControl locale={locale} {...settings} updatedAt={q.dataUpdatedAt} failed={q.isError} />
       {paused && (
-        <div role="note" data-banner="paused" className="flex flex-wrap items-center gap-3 rounded border border-amber-300 bg-amber-50 px-3 py-2 text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">
+        <div
+          role="note"
+          data-banner="paused"
+          className="flex flex-wrap items-center gap-3 rounded border border-amber-300 bg-amber-50 px-3 py-2 text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100"
+        >
           <span>{t("queue.pausedBanner")}</span>
           <ConfirmButton locale={locale} label={t("queues.resume")} action={actions.resume} onDone={refetch} />
         </div>

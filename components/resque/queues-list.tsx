@@ -26,7 +26,15 @@ export interface QueuesActions {
 const td = "py-1 pr-4 align-middle";
 
 /** The Queues page: drawn from the server's first read, then refreshed by polling /api/queues. */
-export function QueuesList({ initial, locale, actions }: { initial: QueuesData; locale: Locale; actions: QueuesActions }) {
+export function QueuesList({
+  initial,
+  locale,
+  actions,
+}: {
+  initial: QueuesData;
+  locale: Locale;
+  actions: QueuesActions;
+}) {
   const t = translator(locale);
   const client = useQueryClient();
   const { query: q, settings } = useLivePoll<QueuesData>(queryKeys.queues(), "/api/queues", initial);
@@ -41,18 +49,29 @@ export function QueuesList({ initial, locale, actions }: { initial: QueuesData; 
           {pause.all ? (
             <ConfirmButton locale={locale} label={t("queues.resumeAll")} action={actions.resumeAll} onDone={refetch} />
           ) : (
-            <ConfirmButton locale={locale} label={t("queues.pauseAll")} action={actions.pauseAll} onDone={refetch} danger />
+            <ConfirmButton
+              locale={locale}
+              label={t("queues.pauseAll")}
+              action={actions.pauseAll}
+              onDone={refetch}
+              danger
+            />
           )}
         </div>
       </div>
       <LiveControl locale={locale} {...settings} updatedAt={q.dataUpdatedAt} failed={q.isError} />
       {pause.all && (
-        <p role="note" className="rounded border border-amber-300 bg-amber-50 px-3 py-2 text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">
+        <p
+          role="note"
+          className="rounded border border-amber-300 bg-amber-50 px-3 py-2 text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100"
+        >
           {t("queues.allPaused", { source: pause.source ?? "" })}
         </p>
       )}
       {queues.length === 0 ? (
-        <p className="text-zinc-500">{t("queues.empty", { command: "npm run queue -- enqueue default SendEmailJob '{…}'" })}</p>
+        <p className="text-zinc-500">
+          {t("queues.empty", { command: "npm run queue -- enqueue default SendEmailJob '{…}'" })}
+        </p>
       ) : (
         <DataTable
           columns={[
@@ -66,27 +85,49 @@ export function QueuesList({ initial, locale, actions }: { initial: QueuesData; 
           {queues.map((row) => (
             <tr key={row.name} data-queue={row.name} className="border-t border-zinc-100 dark:border-zinc-900">
               <td className={`${td} font-mono`}>
-                <Link href={`/queues/${encodeURIComponent(row.name)}`} className="text-blue-700 underline-offset-2 hover:underline dark:text-blue-400">
+                <Link
+                  href={`/queues/${encodeURIComponent(row.name)}`}
+                  className="text-blue-700 underline-offset-2 hover:underline dark:text-blue-400"
+                >
                   {row.name}
                 </Link>
               </td>
               <td className={`${td} tabular-nums`}>
                 {row.size.toLocaleString("en")}
                 {orphan.has(row.name) && (
-                  <span title={t("queues.noWorkerHint")} className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-900 dark:bg-amber-900 dark:text-amber-100">
+                  <span
+                    title={t("queues.noWorkerHint")}
+                    className="ml-2 rounded bg-amber-100 px-1.5 py-0.5 text-xs text-amber-900 dark:bg-amber-900 dark:text-amber-100"
+                  >
                     ⚠ {t("queues.noWorker")}
                   </span>
                 )}
               </td>
-              <td className={`${td} tabular-nums`}>{row.latencySec == null ? "–" : `${row.latencySec.toFixed(1)} s`}</td>
+              <td className={`${td} tabular-nums`}>
+                {row.latencySec == null ? "–" : `${row.latencySec.toFixed(1)} s`}
+              </td>
               <td className={td}>
-                {row.paused && <span className="rounded bg-amber-200 px-1.5 py-0.5 text-xs font-medium text-amber-950 dark:bg-amber-800 dark:text-amber-50">{t("queues.paused")}</span>}
+                {row.paused && (
+                  <span className="rounded bg-amber-200 px-1.5 py-0.5 text-xs font-medium text-amber-950 dark:bg-amber-800 dark:text-amber-50">
+                    {t("queues.paused")}
+                  </span>
+                )}
               </td>
               <td className={td}>
                 {row.paused ? (
-                  <ConfirmButton locale={locale} label={t("queues.resume")} action={() => actions.resume(row.name)} onDone={refetch} />
+                  <ConfirmButton
+                    locale={locale}
+                    label={t("queues.resume")}
+                    action={() => actions.resume(row.name)}
+                    onDone={refetch}
+                  />
                 ) : (
-                  <ConfirmButton locale={locale} label={t("queues.pause")} action={() => actions.pause(row.name)} onDone={refetch} />
+                  <ConfirmButton
+                    locale={locale}
+                    label={t("queues.pause")}
+                    action={() => actions.pause(row.name)}
+                    onDone={refetch}
+                  />
                 )}
               </td>
             </tr>

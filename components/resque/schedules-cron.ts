@@ -74,13 +74,18 @@ export function describeCron(locale: Locale, pattern: string): string | null {
   if (everyDay && dow === "*") {
     if (min === "*" && hour === "*") return t("schedules.cron.everyMinute");
     const minStep = step(min, 60);
-    if (minStep !== null && hour === "*") return minStep === 1 ? t("schedules.cron.everyMinute") : t("schedules.cron.everyNMinutes", { n: minStep });
+    if (minStep !== null && hour === "*")
+      return minStep === 1 ? t("schedules.cron.everyMinute") : t("schedules.cron.everyNMinutes", { n: minStep });
     const m = num(min, 0, 59);
-    if (m !== null && hour === "*") return m === 0 ? t("schedules.cron.everyHour") : t("schedules.cron.everyHourAt", { mm: pad(m) });
+    if (m !== null && hour === "*")
+      return m === 0 ? t("schedules.cron.everyHour") : t("schedules.cron.everyHourAt", { mm: pad(m) });
     const hourStep = step(hour, 24);
     if (m !== null && hourStep !== null) {
-      if (hourStep === 1) return m === 0 ? t("schedules.cron.everyHour") : t("schedules.cron.everyHourAt", { mm: pad(m) });
-      return m === 0 ? t("schedules.cron.everyNHours", { n: hourStep }) : t("schedules.cron.everyNHoursAt", { n: hourStep, mm: pad(m) });
+      if (hourStep === 1)
+        return m === 0 ? t("schedules.cron.everyHour") : t("schedules.cron.everyHourAt", { mm: pad(m) });
+      return m === 0
+        ? t("schedules.cron.everyNHours", { n: hourStep })
+        : t("schedules.cron.everyNHoursAt", { n: hourStep, mm: pad(m) });
     }
   }
 
@@ -91,7 +96,10 @@ export function describeCron(locale: Locale, pattern: string): string | null {
   const time = join(hours.map((h) => `${pad(h)}:${pad(m)}`));
 
   if (everyDay) {
-    if (dow === "*") return hours.length === 1 && hours[0]! < 6 ? t("schedules.cron.nightly", { time }) : t("schedules.cron.daily", { time });
+    if (dow === "*")
+      return hours.length === 1 && hours[0]! < 6
+        ? t("schedules.cron.nightly", { time })
+        : t("schedules.cron.daily", { time });
     // 7 is Sunday too.
     const days = list(dow, 0, 7, DAY_NAMES)?.map((d) => d % 7);
     if (!days) return null;
@@ -114,7 +122,9 @@ export function describeCron(locale: Locale, pattern: string): string | null {
   if (month === "*") return t("schedules.cron.monthly", { days: join(days.map(String)), time });
   const mo = num(month, 1, 12, MONTH_NAMES);
   if (mo === null || days.length !== 1) return null;
-  const date = new Intl.DateTimeFormat(locale, { month: "short", day: "numeric", timeZone: "UTC" }).format(Date.UTC(2024, mo - 1, days[0]!));
+  const date = new Intl.DateTimeFormat(locale, { month: "short", day: "numeric", timeZone: "UTC" }).format(
+    Date.UTC(2024, mo - 1, days[0]!),
+  );
   return t("schedules.cron.yearly", { date, time });
 }
 
@@ -122,8 +132,11 @@ export function describeCron(locale: Locale, pattern: string): string | null {
 export function describeEvery(locale: Locale, ms: number): string {
   const t = translator(locale);
   const sec = ms / 1000;
-  if (sec % 86_400 === 0) return sec === 86_400 ? t("schedules.cron.everyDay") : t("schedules.cron.everyNDays", { n: sec / 86_400 });
-  if (sec % 3600 === 0) return sec === 3600 ? t("schedules.cron.everyHour") : t("schedules.cron.everyNHours", { n: sec / 3600 });
-  if (sec % 60 === 0) return sec === 60 ? t("schedules.cron.everyMinute") : t("schedules.cron.everyNMinutes", { n: sec / 60 });
+  if (sec % 86_400 === 0)
+    return sec === 86_400 ? t("schedules.cron.everyDay") : t("schedules.cron.everyNDays", { n: sec / 86_400 });
+  if (sec % 3600 === 0)
+    return sec === 3600 ? t("schedules.cron.everyHour") : t("schedules.cron.everyNHours", { n: sec / 3600 });
+  if (sec % 60 === 0)
+    return sec === 60 ? t("schedules.cron.everyMinute") : t("schedules.cron.everyNMinutes", { n: sec / 60 });
   return sec === 1 ? t("schedules.cron.everySecond") : t("schedules.cron.everyNSeconds", { n: sec });
 }

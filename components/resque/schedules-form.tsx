@@ -33,11 +33,35 @@ export interface ScheduleFormResult extends ActionResult {
   field?: ScheduleFormField;
 }
 
-const EMPTY: ScheduleForm = { name: "", className: "", kind: "cron", cron: "", timezone: "", every: "", queue: "", args: "", description: "", enabled: true };
+const EMPTY: ScheduleForm = {
+  name: "",
+  className: "",
+  kind: "cron",
+  cron: "",
+  timezone: "",
+  every: "",
+  queue: "",
+  args: "",
+  description: "",
+  enabled: true,
+};
 
-const inputClass = "w-full rounded border border-zinc-300 bg-transparent px-2 py-1 text-sm aria-[invalid=true]:border-red-500 disabled:opacity-60 dark:border-zinc-700 dark:aria-[invalid=true]:border-red-500";
+const inputClass =
+  "w-full rounded border border-zinc-300 bg-transparent px-2 py-1 text-sm aria-[invalid=true]:border-red-500 disabled:opacity-60 dark:border-zinc-700 dark:aria-[invalid=true]:border-red-500";
 
-function Field({ id, label, hint, error, children }: { id: string; label: string; hint?: string; error?: string; children: React.ReactNode }) {
+function Field({
+  id,
+  label,
+  hint,
+  error,
+  children,
+}: {
+  id: string;
+  label: string;
+  hint?: string;
+  error?: string;
+  children: React.ReactNode;
+}) {
   return (
     <div className="grid gap-1 sm:grid-cols-[10rem_1fr] sm:gap-4">
       <label htmlFor={id} className="pt-1 text-sm font-medium">
@@ -64,7 +88,17 @@ function Field({ id, label, hint, error, children }: { id: string; label: string
  * Create or edit one recurring schedule. Controlled fields, so a refused save keeps what was
  * typed; the message goes beside the field the server named (InvalidScheduleError's `field`).
  */
-export function ScheduleFormView({ locale, mode, initial, save }: { locale: Locale; mode: "create" | "edit"; initial?: ScheduleForm; save: (form: ScheduleForm) => Promise<ScheduleFormResult> }) {
+export function ScheduleFormView({
+  locale,
+  mode,
+  initial,
+  save,
+}: {
+  locale: Locale;
+  mode: "create" | "edit";
+  initial?: ScheduleForm;
+  save: (form: ScheduleForm) => Promise<ScheduleFormResult>;
+}) {
   const t = translator(locale);
   const canWrite = useCanWrite();
   const client = useQueryClient();
@@ -76,7 +110,8 @@ export function ScheduleFormView({ locale, mode, initial, save }: { locale: Loca
   const aria = (id: string, f: ScheduleFormField, hint = true) => ({
     id,
     "aria-invalid": errorOf(f) ? true : undefined,
-    "aria-describedby": [hint ? `${id}-hint` : "", errorOf(f) ? `${id}-error` : ""].filter(Boolean).join(" ") || undefined,
+    "aria-describedby":
+      [hint ? `${id}-hint` : "", errorOf(f) ? `${id}-error` : ""].filter(Boolean).join(" ") || undefined,
     disabled: !canWrite,
   });
   const words = v.kind === "cron" && v.cron.trim() ? describeCron(locale, v.cron) : null;
@@ -98,20 +133,42 @@ export function ScheduleFormView({ locale, mode, initial, save }: { locale: Loca
     });
   };
 
-  const text = (k: "name" | "className" | "cron" | "timezone" | "every" | "queue" | "description", f: ScheduleFormField, label: MessageKey, hint?: MessageKey, extra: React.InputHTMLAttributes<HTMLInputElement> = {}) => (
+  const text = (
+    k: "name" | "className" | "cron" | "timezone" | "every" | "queue" | "description",
+    f: ScheduleFormField,
+    label: MessageKey,
+    hint?: MessageKey,
+    extra: React.InputHTMLAttributes<HTMLInputElement> = {},
+  ) => (
     <Field id={`schedule-${k}`} label={t(label)} hint={hint && t(hint)} error={errorOf(f)}>
-      <input type="text" name={k} value={v[k]} onChange={(e) => set(k, e.target.value)} className={`${inputClass} ${k === "description" ? "" : "font-mono"}`} {...aria(`schedule-${k}`, f, !!hint)} {...extra} />
+      <input
+        type="text"
+        name={k}
+        value={v[k]}
+        onChange={(e) => set(k, e.target.value)}
+        className={`${inputClass} ${k === "description" ? "" : "font-mono"}`}
+        {...aria(`schedule-${k}`, f, !!hint)}
+        {...extra}
+      />
     </Field>
   );
 
   return (
     <form onSubmit={submit} noValidate className="max-w-3xl space-y-4">
       {result && !result.ok && (
-        <p role="status" aria-live="polite" data-form-message className="rounded border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-800 dark:bg-red-950 dark:text-red-200">
+        <p
+          role="status"
+          aria-live="polite"
+          data-form-message
+          className="rounded border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-800 dark:bg-red-950 dark:text-red-200"
+        >
           {fieldError ? t("schedules.form.invalid") : result.message}
         </p>
       )}
-      {text("name", "name", "schedules.form.name", "schedules.form.nameHint", { readOnly: mode === "edit", autoComplete: "off" })}
+      {text("name", "name", "schedules.form.name", "schedules.form.nameHint", {
+        readOnly: mode === "edit",
+        autoComplete: "off",
+      })}
       {text("className", "class", "schedules.form.class", "schedules.form.classHint")}
       <fieldset className="grid gap-1 sm:grid-cols-[10rem_1fr] sm:gap-4">
         <legend className="contents">
@@ -120,7 +177,14 @@ export function ScheduleFormView({ locale, mode, initial, save }: { locale: Loca
         <div className="flex flex-wrap gap-4 text-sm">
           {(["cron", "every"] as const).map((kind) => (
             <label key={kind} className="flex items-center gap-1.5">
-              <input type="radio" name="kind" value={kind} checked={v.kind === kind} onChange={() => set("kind", kind)} disabled={!canWrite} />
+              <input
+                type="radio"
+                name="kind"
+                value={kind}
+                checked={v.kind === kind}
+                onChange={() => set("kind", kind)}
+                disabled={!canWrite}
+              />
               {t(kind === "cron" ? "schedules.form.useCron" : "schedules.form.useEvery")}
             </label>
           ))}
@@ -128,25 +192,57 @@ export function ScheduleFormView({ locale, mode, initial, save }: { locale: Loca
       </fieldset>
       {v.kind === "cron" ? (
         <>
-          {text("cron", "cron", "schedules.form.cron", "schedules.form.cronHint", { placeholder: "0 3 * * *", autoComplete: "off" })}
+          {text("cron", "cron", "schedules.form.cron", "schedules.form.cronHint", {
+            placeholder: "0 3 * * *",
+            autoComplete: "off",
+          })}
           {words && (
             <p className="text-sm text-zinc-600 sm:pl-[11rem] dark:text-zinc-400" data-cron-words>
               {t("schedules.form.reads", { words })}
             </p>
           )}
-          {text("timezone", "timezone", "schedules.form.timezone", "schedules.form.timezoneHint", { placeholder: "UTC", autoComplete: "off" })}
+          {text("timezone", "timezone", "schedules.form.timezone", "schedules.form.timezoneHint", {
+            placeholder: "UTC",
+            autoComplete: "off",
+          })}
         </>
       ) : (
-        text("every", "every", "schedules.form.every", "schedules.form.everyHint", { placeholder: "15m", autoComplete: "off" })
+        text("every", "every", "schedules.form.every", "schedules.form.everyHint", {
+          placeholder: "15m",
+          autoComplete: "off",
+        })
       )}
-      {text("queue", "queue", "schedules.form.queue", "schedules.form.queueHint", { placeholder: "default", autoComplete: "off" })}
-      <Field id="schedule-args" label={t("schedules.form.args")} hint={t("schedules.form.argsHint")} error={errorOf("args")}>
-        <textarea name="args" rows={5} value={v.args} onChange={(e) => set("args", e.target.value)} spellCheck={false} placeholder='{"to": "ops@example.com"}' className={`${inputClass} font-mono`} {...aria("schedule-args", "args")} />
+      {text("queue", "queue", "schedules.form.queue", "schedules.form.queueHint", {
+        placeholder: "default",
+        autoComplete: "off",
+      })}
+      <Field
+        id="schedule-args"
+        label={t("schedules.form.args")}
+        hint={t("schedules.form.argsHint")}
+        error={errorOf("args")}
+      >
+        <textarea
+          name="args"
+          rows={5}
+          value={v.args}
+          onChange={(e) => set("args", e.target.value)}
+          spellCheck={false}
+          placeholder='{"to": "ops@example.com"}'
+          className={`${inputClass} font-mono`}
+          {...aria("schedule-args", "args")}
+        />
       </Field>
       {text("description", "description", "schedules.form.description")}
       <div className="sm:pl-[11rem]">
         <label className="flex items-center gap-2 text-sm">
-          <input type="checkbox" name="enabled" checked={v.enabled} onChange={(e) => set("enabled", e.target.checked)} disabled={!canWrite} />
+          <input
+            type="checkbox"
+            name="enabled"
+            checked={v.enabled}
+            onChange={(e) => set("enabled", e.target.checked)}
+            disabled={!canWrite}
+          />
           {t("schedules.form.enabled")}
         </label>
       </div>

@@ -31,16 +31,20 @@ export interface SchedulesActions {
 
 const td = "py-1 pr-4 align-top";
 const badge = "rounded px-1.5 py-0.5 text-xs font-medium";
-const linkButton = "rounded border border-zinc-300 px-2 py-0.5 text-sm hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800";
+const linkButton =
+  "rounded border border-zinc-300 px-2 py-0.5 text-sm hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800";
 
 const editHref = (name: string) => `/schedules/${encodeURIComponent(name)}/edit`;
 
 /** The expression as stored, its meaning in words (when we can say it), and the zone it runs in. */
 function Timing({ s, locale, t }: { s: ScheduleInfo; locale: Locale; t: Translate }) {
-  const words = s.cron !== undefined ? describeCron(locale, s.cron) : s.everyMs ? describeEvery(locale, s.everyMs) : null;
+  const words =
+    s.cron !== undefined ? describeCron(locale, s.cron) : s.everyMs ? describeEvery(locale, s.everyMs) : null;
   return (
     <>
-      <div className="font-mono">{s.cron ?? (s.every !== undefined ? t("schedules.everyExpr", { every: s.every }) : "–")}</div>
+      <div className="font-mono">
+        {s.cron ?? (s.every !== undefined ? t("schedules.everyExpr", { every: s.every }) : "–")}
+      </div>
       {words && <div data-words>{words}</div>}
       {s.cron !== undefined && <div className="text-xs text-zinc-500">{s.timezone ?? t("schedules.utc")}</div>}
     </>
@@ -48,19 +52,46 @@ function Timing({ s, locale, t }: { s: ScheduleInfo; locale: Locale; t: Translat
 }
 
 /** Recurring schedules, a page at a time, with run now / enable / disable / edit / delete; polls /api/schedules. */
-export function SchedulesList({ initial, locale, perPageChoices, saved, actions }: { initial: SchedulesData; locale: Locale; perPageChoices: number[]; saved: string | null; actions: SchedulesActions }) {
+export function SchedulesList({
+  initial,
+  locale,
+  perPageChoices,
+  saved,
+  actions,
+}: {
+  initial: SchedulesData;
+  locale: Locale;
+  perPageChoices: number[];
+  saved: string | null;
+  actions: SchedulesActions;
+}) {
   const t = translator(locale);
   const client = useQueryClient();
   const canWrite = useCanWrite();
   const { page: pageNo, perPage } = initial.schedules;
-  const { query: q, settings } = useLivePoll<SchedulesData>(queryKeys.schedulesList(pageNo, perPage), `/api/schedules?page=${pageNo}&per=${perPage}`, initial);
-  const [flash, setFlash] = useState<ActionResult | null>(saved ? { ok: true, message: t("schedules.saved", { name: saved }) } : null);
+  const { query: q, settings } = useLivePoll<SchedulesData>(
+    queryKeys.schedulesList(pageNo, perPage),
+    `/api/schedules?page=${pageNo}&per=${perPage}`,
+    initial,
+  );
+  const [flash, setFlash] = useState<ActionResult | null>(
+    saved ? { ok: true, message: t("schedules.saved", { name: saved }) } : null,
+  );
   const done = (r: ActionResult) => {
     setFlash(r);
     void client.invalidateQueries({ queryKey: queryKeys.schedules() });
   };
   const { schedules, nowMs } = q.data;
-  const pager = <Pager t={t} path="/schedules" page={schedules.page} perPage={schedules.perPage} total={schedules.total} choices={perPageChoices} />;
+  const pager = (
+    <Pager
+      t={t}
+      path="/schedules"
+      page={schedules.page}
+      perPage={schedules.perPage}
+      total={schedules.total}
+      choices={perPageChoices}
+    />
+  );
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-center justify-between gap-3">
@@ -100,21 +131,33 @@ export function SchedulesList({ initial, locale, perPageChoices, saved, actions 
                 <td className={`${td} break-all`}>
                   <div className="font-mono font-medium">{s.name}</div>
                   <div className="mt-0.5 flex flex-wrap gap-1">
-                    <span data-state className={`${badge} ${s.enabled ? "bg-green-100 text-green-900 dark:bg-green-900 dark:text-green-100" : "bg-zinc-200 text-zinc-800 dark:bg-zinc-700 dark:text-zinc-100"}`}>
+                    <span
+                      data-state
+                      className={`${badge} ${s.enabled ? "bg-green-100 text-green-900 dark:bg-green-900 dark:text-green-100" : "bg-zinc-200 text-zinc-800 dark:bg-zinc-700 dark:text-zinc-100"}`}
+                    >
                       {t(s.enabled ? "schedules.enabled" : "schedules.disabled")}
                     </span>
                     {legacy && (
-                      <span title={t("schedules.legacyHint")} className={`${badge} bg-amber-100 text-amber-900 dark:bg-amber-900 dark:text-amber-100`}>
+                      <span
+                        title={t("schedules.legacyHint")}
+                        className={`${badge} bg-amber-100 text-amber-900 dark:bg-amber-900 dark:text-amber-100`}
+                      >
                         {t("schedules.legacy")}
                       </span>
                     )}
                   </div>
                   {s.description && <div className="mt-0.5 text-xs text-zinc-500">{s.description}</div>}
-                  {s.error && <div className="mt-0.5 text-xs text-red-700 dark:text-red-400">{t("schedules.error", { error: s.error })}</div>}
+                  {s.error && (
+                    <div className="mt-0.5 text-xs text-red-700 dark:text-red-400">
+                      {t("schedules.error", { error: s.error })}
+                    </div>
+                  )}
                 </td>
                 <td className={`${td} break-all`}>
                   <div className="font-mono">{s.className ?? "?"}</div>
-                  <div className="text-xs text-zinc-500">→ <span className="font-mono">{s.queue ?? "?"}</span></div>
+                  <div className="text-xs text-zinc-500">
+                    → <span className="font-mono">{s.queue ?? "?"}</span>
+                  </div>
                 </td>
                 <td className={td}>
                   <Timing s={s} locale={locale} t={t} />
@@ -131,20 +174,48 @@ export function SchedulesList({ initial, locale, perPageChoices, saved, actions 
                       <div className="text-xs tabular-nums text-zinc-500">{formatInZone(s.nextRunMs, zone)}</div>
                     </>
                   )}
-                  <div className="mt-1 text-xs text-zinc-500" title={s.lastRun?.ms ? formatTime(s.lastRun.ms) : undefined}>
-                    {t("schedules.lastRun")}: {s.lastRun === null ? t("schedules.never") : s.lastRun.ms === null ? s.lastRun.raw : formatRelative(t, s.lastRun.ms - nowMs)}
+                  <div
+                    className="mt-1 text-xs text-zinc-500"
+                    title={s.lastRun?.ms ? formatTime(s.lastRun.ms) : undefined}
+                  >
+                    {t("schedules.lastRun")}:{" "}
+                    {s.lastRun === null
+                      ? t("schedules.never")
+                      : s.lastRun.ms === null
+                        ? s.lastRun.raw
+                        : formatRelative(t, s.lastRun.ms - nowMs)}
                   </div>
                 </td>
                 <td className={td}>
                   <div className="flex flex-wrap gap-1.5">
-                    <ConfirmButton locale={locale} label={t("schedules.run")} action={() => actions.run(s.name)} onDone={done} quiet />
+                    <ConfirmButton
+                      locale={locale}
+                      label={t("schedules.run")}
+                      action={() => actions.run(s.name)}
+                      onDone={done}
+                      quiet
+                    />
                     {!legacy && (
                       <>
-                        <ConfirmButton locale={locale} label={t(s.enabled ? "schedules.disable" : "schedules.enable")} action={() => actions.setEnabled(s.name, !s.enabled)} onDone={done} quiet />
+                        <ConfirmButton
+                          locale={locale}
+                          label={t(s.enabled ? "schedules.disable" : "schedules.enable")}
+                          action={() => actions.setEnabled(s.name, !s.enabled)}
+                          onDone={done}
+                          quiet
+                        />
                         <Link href={editHref(s.name)} className={linkButton}>
                           {t("schedules.edit")}
                         </Link>
-                        <ConfirmButton locale={locale} label={t("schedules.delete")} question={t("schedules.deleteConfirm", { name: s.name })} action={() => actions.remove(s.name)} onDone={done} quiet danger />
+                        <ConfirmButton
+                          locale={locale}
+                          label={t("schedules.delete")}
+                          question={t("schedules.deleteConfirm", { name: s.name })}
+                          action={() => actions.remove(s.name)}
+                          onDone={done}
+                          quiet
+                          danger
+                        />
                       </>
                     )}
                   </div>

@@ -28,7 +28,11 @@ function uptime(t: Translate, sec: number): string {
   const d = Math.floor(sec / 86_400);
   const h = Math.floor((sec % 86_400) / 3600);
   const m = Math.floor((sec % 3600) / 60);
-  return d > 0 ? t("stats.uptime.days", { d, h }) : h > 0 ? t("stats.uptime.hours", { h, m }) : t("stats.uptime.minutes", { m });
+  return d > 0
+    ? t("stats.uptime.days", { d, h })
+    : h > 0
+      ? t("stats.uptime.hours", { h, m })
+      : t("stats.uptime.minutes", { m });
 }
 
 const n = (v: number) => v.toLocaleString("en");
@@ -49,7 +53,12 @@ export function StatsPanel({ initial, locale }: { initial: StatsData; locale: Lo
         <h2 className="mb-2 font-semibold">{t("stats.resque")}</h2>
         <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4">
           <Fact name="processed" label={t("stat.processed")} value={n(stats.processed)} />
-          <Fact name="failed" label={t("stats.failedTotal")} value={n(stats.failed)} note={t("stats.failedTotalNote")} />
+          <Fact
+            name="failed"
+            label={t("stats.failedTotal")}
+            value={n(stats.failed)}
+            note={t("stats.failedTotalNote")}
+          />
           <Fact name="failedList" label={t("stats.failedList")} value={n(stats.failedListLength)} />
           <Fact name="pending" label={t("stat.queued")} value={n(stats.pending)} />
           <Fact name="queues" label={t("queues.title")} value={n(stats.queues)} />
@@ -60,18 +69,38 @@ export function StatsPanel({ initial, locale }: { initial: StatsData; locale: Lo
       <section>
         <h2 className="mb-2 font-semibold">{t("stats.redis")}</h2>
         <dl className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-6">
-          <Fact name="version" label={t("stats.redis.version")} value={server.redis_version ?? "–"} note={server.redis_mode} />
+          <Fact
+            name="version"
+            label={t("stats.redis.version")}
+            value={server.redis_version ?? "–"}
+            note={server.redis_mode}
+          />
           <Fact name="uptime" label={t("stats.redis.uptime")} value={uptime(t, Number(server.uptime_in_seconds))} />
-          <Fact name="memory" label={t("stats.redis.memory")} value={memory.used_memory_human ?? "–"} note={t("stats.redis.peak", { peak: memory.used_memory_peak_human ?? "–" })} />
+          <Fact
+            name="memory"
+            label={t("stats.redis.memory")}
+            value={memory.used_memory_human ?? "–"}
+            note={t("stats.redis.peak", { peak: memory.used_memory_peak_human ?? "–" })}
+          />
           <Fact name="clients" label={t("stats.redis.clients")} value={info.clients?.connected_clients ?? "–"} />
           <Fact name="ops" label={t("stats.redis.ops")} value={info.stats?.instantaneous_ops_per_sec ?? "–"} />
-          <Fact name="keys" label={t("stats.redis.keyspace")} value={keyspace.length ? keyspace.map(([db, v]) => `${db}: ${/keys=(\d+)/.exec(v)?.[1] ?? v}`).join(", ") : "0"} />
+          <Fact
+            name="keys"
+            label={t("stats.redis.keyspace")}
+            value={
+              keyspace.length ? keyspace.map(([db, v]) => `${db}: ${/keys=(\d+)/.exec(v)?.[1] ?? v}`).join(", ") : "0"
+            }
+          />
         </dl>
       </section>
       <section className="space-y-1">
         <h2 className="mb-2 font-semibold">{t("stats.redis.sections")}</h2>
         {Object.entries(info).map(([section, fields]) => (
-          <details key={section} className="rounded border border-zinc-200 dark:border-zinc-800" data-info-section={section}>
+          <details
+            key={section}
+            className="rounded border border-zinc-200 dark:border-zinc-800"
+            data-info-section={section}
+          >
             <summary className="cursor-pointer px-3 py-1.5 font-mono text-sm">
               {section} <span className="text-zinc-500">({Object.keys(fields).length})</span>
             </summary>
@@ -79,7 +108,12 @@ export function StatsPanel({ initial, locale }: { initial: StatsData; locale: Lo
               <tbody>
                 {Object.entries(fields).map(([k, v]) => (
                   <tr key={k} className="border-t border-zinc-100 dark:border-zinc-900">
-                    <th scope="row" className="w-1/3 break-all px-3 py-0.5 text-left font-mono font-normal text-zinc-500">{k}</th>
+                    <th
+                      scope="row"
+                      className="w-1/3 break-all px-3 py-0.5 text-left font-mono font-normal text-zinc-500"
+                    >
+                      {k}
+                    </th>
                     <td className="break-all px-3 py-0.5 font-mono">{v}</td>
                   </tr>
                 ))}

@@ -24,7 +24,15 @@ const BADGE: Record<Liveness, string> = {
 const td = "py-1 pr-4 align-top";
 
 /** Registered workers grouped by host, refreshed by polling /api/workers. */
-export function WorkersList({ initial, locale, prune }: { initial: WorkersData; locale: Locale; prune: (id: string) => Promise<ActionResult> }) {
+export function WorkersList({
+  initial,
+  locale,
+  prune,
+}: {
+  initial: WorkersData;
+  locale: Locale;
+  prune: (id: string) => Promise<ActionResult>;
+}) {
   const t = translator(locale);
   const client = useQueryClient();
   const { query: q, settings } = useLivePoll<WorkersData>(queryKeys.workers(), "/api/workers", initial);
@@ -62,14 +70,20 @@ export function WorkersList({ initial, locale, prune }: { initial: WorkersData; 
                 <tr key={w.id} data-worker={w.id} className="border-t border-zinc-100 dark:border-zinc-900">
                   <td className={`${td} break-all font-mono`}>{w.id}</td>
                   <td className={td}>
-                    <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${BADGE[w.liveness]}`}>{t(`liveness.${w.liveness}`)}</span>
+                    <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${BADGE[w.liveness]}`}>
+                      {t(`liveness.${w.liveness}`)}
+                    </span>
                   </td>
                   <td className={`${td} font-mono`}>{w.queues.join(", ")}</td>
                   <td className={td}>
                     {w.job ? (
                       <>
-                        <div className="font-mono">{t("workers.on", { job: w.job.payload.displayClass ?? "?", queue: w.job.queue })}</div>
-                        <div className="text-xs text-zinc-500">{t("workers.since", { time: when(t, w.job.runAt, redisTimeMs) })}</div>
+                        <div className="font-mono">
+                          {t("workers.on", { job: w.job.payload.displayClass ?? "?", queue: w.job.queue })}
+                        </div>
+                        <div className="text-xs text-zinc-500">
+                          {t("workers.since", { time: when(t, w.job.runAt, redisTimeMs) })}
+                        </div>
                       </>
                     ) : (
                       t("workers.idle")
@@ -81,7 +95,14 @@ export function WorkersList({ initial, locale, prune }: { initial: WorkersData; 
                   <td className={`${td} tabular-nums`}>{w.failed.toLocaleString("en")}</td>
                   <td className={td}>
                     {w.liveness === "dead" && (
-                      <ConfirmButton locale={locale} label={t("workers.prune")} question={t("workers.pruneConfirm", { id: w.id })} action={() => prune(w.id)} onDone={refetch} danger />
+                      <ConfirmButton
+                        locale={locale}
+                        label={t("workers.prune")}
+                        question={t("workers.pruneConfirm", { id: w.id })}
+                        action={() => prune(w.id)}
+                        onDone={refetch}
+                        danger
+                      />
                     )}
                   </td>
                 </tr>

@@ -19,18 +19,41 @@ export interface WorkingData {
 const td = "py-1 pr-4 align-top";
 
 /** resque-web's Working page: every job being worked now, paged in the URL, refreshed by polling /api/working. */
-export function WorkingList({ initial, locale, perPageChoices }: { initial: WorkingData; locale: Locale; perPageChoices: number[] }) {
+export function WorkingList({
+  initial,
+  locale,
+  perPageChoices,
+}: {
+  initial: WorkingData;
+  locale: Locale;
+  perPageChoices: number[];
+}) {
   const t = translator(locale);
   const { page, perPage } = initial.working;
-  const { query: q, settings } = useLivePoll<WorkingData>(queryKeys.working(page, perPage), `/api/working?page=${page}&per=${perPage}`, initial);
+  const { query: q, settings } = useLivePoll<WorkingData>(
+    queryKeys.working(page, perPage),
+    `/api/working?page=${page}&per=${perPage}`,
+    initial,
+  );
   const { working, redisTimeMs } = q.data;
-  const pager = <Pager t={t} page={working.page} perPage={working.perPage} total={working.total} choices={perPageChoices} path="/working" />;
+  const pager = (
+    <Pager
+      t={t}
+      page={working.page}
+      perPage={working.perPage}
+      total={working.total}
+      choices={perPageChoices}
+      path="/working"
+    />
+  );
   return (
     <div className="space-y-4">
       <h1 className="text-xl font-semibold">{t("stats.working.title")}</h1>
       <LiveControl locale={locale} {...settings} updatedAt={q.dataUpdatedAt} failed={q.isError} />
       {working.total === 0 ? (
-        <p className="text-zinc-500" data-empty>{t("stats.working.empty")}</p>
+        <p className="text-zinc-500" data-empty>
+          {t("stats.working.empty")}
+        </p>
       ) : (
         <DataTable
           fixed
@@ -49,7 +72,9 @@ export function WorkingList({ initial, locale, perPageChoices }: { initial: Work
               <tr key={w.id} data-worker={w.id} className="border-t border-zinc-100 dark:border-zinc-900">
                 <td className={`${td} break-all font-mono`}>{w.id}</td>
                 <td className={`${td} break-all font-mono`}>{job.queue}</td>
-                <td className={`${td} break-all font-mono`}>{job.payload.displayClass ?? job.payload.className ?? "?"}</td>
+                <td className={`${td} break-all font-mono`}>
+                  {job.payload.displayClass ?? job.payload.className ?? "?"}
+                </td>
                 <td className={`${td} font-mono`}>
                   <ArgsPreview text={argsText(job.payload)} />
                 </td>

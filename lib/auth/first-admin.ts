@@ -35,7 +35,9 @@ export async function ensureFirstAdmin(
   const passwordHash = await hashPassword(password);
   const admin = await createAdminIfNone(db, { email, passwordHash, role: "admin" }, opts);
   if (!admin) return { created: false, email };
-  return given ? { created: true, email: admin.email } : { created: true, email: admin.email, generatedPassword: password };
+  return given
+    ? { created: true, email: admin.email }
+    : { created: true, email: admin.email, generatedPassword: password };
 }
 
 /** The lines the start command prints; empty when nothing was created. */

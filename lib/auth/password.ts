@@ -15,14 +15,10 @@ export const MAX_PASSWORD_LENGTH = 256;
 /** Throws WeakPasswordError with a message for the form when the password breaks the policy. */
 export function assertPasswordPolicy(password: string): void {
   if (typeof password !== "string" || password.length < MIN_PASSWORD_LENGTH) {
-    throw new WeakPasswordError(
-      `The password must be at least ${MIN_PASSWORD_LENGTH} characters long.`,
-    );
+    throw new WeakPasswordError(`The password must be at least ${MIN_PASSWORD_LENGTH} characters long.`);
   }
   if (password.length > MAX_PASSWORD_LENGTH) {
-    throw new WeakPasswordError(
-      `The password must be at most ${MAX_PASSWORD_LENGTH} characters long.`,
-    );
+    throw new WeakPasswordError(`The password must be at most ${MAX_PASSWORD_LENGTH} characters long.`);
   }
   if (password.trim().length === 0) {
     throw new WeakPasswordError("The password cannot be only spaces.");

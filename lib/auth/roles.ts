@@ -29,10 +29,7 @@ export interface SessionAdmin {
  * The guard core: throws UnauthorizedError without an admin, ForbiddenError when the role lacks
  * the permission, else returns the admin (narrowed to non-null).
  */
-export function assertCan<A extends SessionAdmin>(
-  admin: A | null | undefined,
-  permission: Permission,
-): A {
+export function assertCan<A extends SessionAdmin>(admin: A | null | undefined, permission: Permission): A {
   if (!admin) throw new UnauthorizedError();
   if (!can(admin.role, permission)) throw new ForbiddenError();
   return admin;

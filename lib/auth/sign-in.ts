@@ -61,7 +61,9 @@ export type SignInResult =
 export async function signIn(db: Db, input: SignInInput, opts: SignInOptions = {}): Promise<SignInResult> {
   const clock = opts.now ?? Date.now;
   const limits = { ...DEFAULT_THROTTLE, ...opts.throttle };
-  const email = String(input.email ?? "").trim().toLowerCase();
+  const email = String(input.email ?? "")
+    .trim()
+    .toLowerCase();
   const password = typeof input.password === "string" ? input.password : "";
   if (!email || !password) {
     return { ok: false, code: "invalid_input", error: "Enter your email and password." };
@@ -69,7 +71,10 @@ export async function signIn(db: Db, input: SignInInput, opts: SignInOptions = {
   const keys = { email: `email:${email}`, ip: input.ip ? `ip:${input.ip}` : null };
 
   const now = clock();
-  await db.deleteFrom("sign_in_attempts").where("attempted_at", "<=", now - limits.windowMs).execute();
+  await db
+    .deleteFrom("sign_in_attempts")
+    .where("attempted_at", "<=", now - limits.windowMs)
+    .execute();
   const retryAfterMs = Math.max(
     await lockedForMs(db, keys.email, limits.maxEmailFailures, limits.windowMs, now),
     keys.ip ? await lockedForMs(db, keys.ip, limits.maxIpFailures, limits.windowMs, now) : 0,

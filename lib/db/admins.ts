@@ -34,7 +34,9 @@ const MAX_EMAIL_LENGTH = 254;
 
 /** Trimmed and lower-cased; throws a readable DataError when it is not an email address. */
 export function normalizeEmail(email: string): string {
-  const e = String(email ?? "").trim().toLowerCase();
+  const e = String(email ?? "")
+    .trim()
+    .toLowerCase();
   if (!e) throw new DataError("invalid_input", "Enter an email address.");
   if (e.length > MAX_EMAIL_LENGTH || !EMAIL.test(e)) {
     throw new DataError("invalid_input", `"${e.slice(0, 80)}" is not an email address.`);
@@ -154,7 +156,13 @@ export async function listAdminsPage(
   const page = Math.max(1, Math.trunc(opts.page ?? 1) || 1);
   const [total, rows] = await Promise.all([
     countAdmins(db),
-    db.selectFrom("admins").selectAll().orderBy("email").limit(perPage).offset((page - 1) * perPage).execute(),
+    db
+      .selectFrom("admins")
+      .selectAll()
+      .orderBy("email")
+      .limit(perPage)
+      .offset((page - 1) * perPage)
+      .execute(),
   ]);
   return { page, perPage, total, items: rows.map(toAdmin) };
 }
@@ -180,19 +188,11 @@ export async function setAdminRole(db: Db, id: number, role: Role, opts: Clock =
   if (row) return toAdmin(row);
   const existing = await findAdminById(db, id);
   if (!existing) throw new DataError("not_found", `No account with id ${id}.`);
-  throw new DataError(
-    "last_admin",
-    `${existing.email} is the last admin: make another account an admin first.`,
-  );
+  throw new DataError("last_admin", `${existing.email} is the last admin: make another account an admin first.`);
 }
 
 /** Replaces an account's password hash. Ending its sessions is the caller's choice. */
-export async function setAdminPasswordHash(
-  db: Db,
-  id: number,
-  passwordHash: string,
-  opts: Clock = {},
-): Promise<void> {
+export async function setAdminPasswordHash(db: Db, id: number, passwordHash: string, opts: Clock = {}): Promise<void> {
   const now = (opts.now ?? Date.now)();
   const res = await db
     .updateTable("admins")

@@ -2,12 +2,7 @@
  * Expected failures of the data layer, with a code callers branch on and a message a person can
  * act on (it is shown as-is in forms and the CLI). Unexpected failures stay plain errors.
  */
-export type DataErrorCode =
-  | "invalid_input"
-  | "duplicate"
-  | "not_found"
-  | "last_admin"
-  | "unsupported_database";
+export type DataErrorCode = "invalid_input" | "duplicate" | "not_found" | "last_admin" | "unsupported_database";
 
 export class DataError extends Error {
   readonly code: DataErrorCode;

@@ -91,7 +91,12 @@ export function exportDownloadUrl(file: string): string {
 
 export async function createExport(
   db: Db,
-  input: { admin: { id: number; email?: string | null } | null; selection: ExportSelection; jobId?: string | null; now?: () => number },
+  input: {
+    admin: { id: number; email?: string | null } | null;
+    selection: ExportSelection;
+    jobId?: string | null;
+    now?: () => number;
+  },
 ): Promise<ExportRecord> {
   const row = await db
     .insertInto("exports")
@@ -120,14 +125,22 @@ export async function findExportByJobId(db: Db, jobId: string): Promise<ExportRe
 }
 
 /** Newest first; `adminId` narrows to one admin's exports. Two indexed queries. */
-export async function listExports(db: Db, opts: { page?: number; perPage?: number; adminId?: number } = {}): Promise<ExportPage> {
+export async function listExports(
+  db: Db,
+  opts: { page?: number; perPage?: number; adminId?: number } = {},
+): Promise<ExportPage> {
   const perPage = Math.min(100, Math.max(1, Math.trunc(Number(opts.perPage ?? 20)) || 20));
   const page = Math.max(1, Math.trunc(Number(opts.page ?? 1)) || 1);
   let base = db.selectFrom("exports");
   if (opts.adminId !== undefined) base = base.where("admin_id", "=", opts.adminId);
   const [count, rows] = await Promise.all([
     base.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
-    base.selectAll().orderBy("id", "desc").limit(perPage).offset((page - 1) * perPage).execute(),
+    base
+      .selectAll()
+      .orderBy("id", "desc")
+      .limit(perPage)
+      .offset((page - 1) * perPage)
+      .execute(),
   ]);
   return { items: rows.map(toRecord), total: Number(count.n), page, perPage };
 }
@@ -163,7 +176,12 @@ export async function startExportRun(
 }
 
 export async function updateExportProgress(db: Db, id: number, rowsWritten: number): Promise<void> {
-  await db.updateTable("exports").set({ rows_written: rowsWritten }).where("id", "=", id).where("status", "=", "running").execute();
+  await db
+    .updateTable("exports")
+    .set({ rows_written: rowsWritten })
+    .where("id", "=", id)
+    .where("status", "=", "running")
+    .execute();
 }
 
 export async function finishExport(
@@ -201,7 +219,13 @@ export async function failExport(db: Db, id: number, error: string, now: () => n
 export async function requeueExport(db: Db, id: number, jobId?: string | null): Promise<ExportRecord | null> {
   const row = await db
     .updateTable("exports")
-    .set((eb) => ({ status: "queued", error: null, rows_written: 0, finished_at: null, job_id: jobId ?? eb.ref("job_id") }))
+    .set((eb) => ({
+      status: "queued",
+      error: null,
+      rows_written: 0,
+      finished_at: null,
+      job_id: jobId ?? eb.ref("job_id"),
+    }))
     .where("id", "=", id)
     .where("status", "=", "failed")
     .returningAll()
@@ -214,10 +238,6 @@ export async function requeueExport(db: Db, id: number, jobId?: string | null): 
  * files). Running ones go too: no export runs for days, so one that says so lost its job.
  */
 export async function deleteExportsBefore(db: Db, cutoffMs: number): Promise<{ id: number; file: string | null }[]> {
-  const rows = await db
-    .deleteFrom("exports")
-    .where("created_at", "<", cutoffMs)
-    .returning(["id", "file"])
-    .execute();
+  const rows = await db.deleteFrom("exports").where("created_at", "<", cutoffMs).returning(["id", "file"]).execute();
   return rows;
 }

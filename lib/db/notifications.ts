@@ -58,7 +58,13 @@ function toNotification(r: {
  */
 export async function createNotification(
   db: Db,
-  input: { recipient: Recipient; message: string; downloadUrl?: string | null; jobId?: string | null; now?: () => number },
+  input: {
+    recipient: Recipient;
+    message: string;
+    downloadUrl?: string | null;
+    jobId?: string | null;
+    now?: () => number;
+  },
 ): Promise<{ created: boolean; notification: Notification }> {
   const row = await db
     .insertInto("notifications")
@@ -74,7 +80,11 @@ export async function createNotification(
     .returningAll()
     .executeTakeFirst();
   if (row) return { created: true, notification: toNotification(row) };
-  const existing = await db.selectFrom("notifications").selectAll().where("job_id", "=", input.jobId!).executeTakeFirstOrThrow();
+  const existing = await db
+    .selectFrom("notifications")
+    .selectAll()
+    .where("job_id", "=", input.jobId!)
+    .executeTakeFirstOrThrow();
   return { created: false, notification: toNotification(existing) };
 }
 
@@ -93,7 +103,12 @@ export async function listNotifications(
   if (opts.unreadOnly) base = base.where("read_at", "is", null);
   const [count, rows, unread] = await Promise.all([
     base.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
-    base.selectAll().orderBy("id", "desc").limit(perPage).offset((page - 1) * perPage).execute(),
+    base
+      .selectAll()
+      .orderBy("id", "desc")
+      .limit(perPage)
+      .offset((page - 1) * perPage)
+      .execute(),
     countUnread(db, recipient),
   ]);
   return { items: rows.map(toNotification), total: Number(count.n), unread, page, perPage };

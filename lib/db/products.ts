@@ -16,7 +16,16 @@ import {
 } from "./demo-validation";
 import type { Database, Db } from "./types";
 
-export const PRODUCT_CATEGORIES = ["electronics", "home", "books", "clothing", "food", "toys", "sports", "beauty"] as const;
+export const PRODUCT_CATEGORIES = [
+  "electronics",
+  "home",
+  "books",
+  "clothing",
+  "food",
+  "toys",
+  "sports",
+  "beauty",
+] as const;
 export type ProductCategory = (typeof PRODUCT_CATEGORIES)[number];
 export const PRODUCT_STATUSES: readonly ProductStatus[] = ["active", "draft", "archived"];
 /** Sort keys; a leading `-` sorts descending (`-price`). Ties break on id, so pages never overlap. */
@@ -66,7 +75,11 @@ export function parsePriceCents(value: unknown): number | null {
   if (typeof value === "number") {
     if (!Number.isFinite(value)) return null;
     s = String(value);
-  } else if (typeof value === "string") s = value.trim().replace(/^[¥￥]/, "").replace(/,/g, "");
+  } else if (typeof value === "string")
+    s = value
+      .trim()
+      .replace(/^[¥￥]/, "")
+      .replace(/,/g, "");
   else return null;
   const m = /^(\d{1,12})(?:\.(\d{1,2}))?$/.exec(s);
   if (!m) return null;
@@ -147,7 +160,9 @@ const filterInput = z.object({
   priceMax: priceField.optional(),
   sort: z
     .string({ error: "demo.filter.sort.invalid" })
-    .refine((s) => (PRODUCT_SORTS as readonly string[]).includes(s.replace(/^-/, "")), { error: "demo.filter.sort.invalid" })
+    .refine((s) => (PRODUCT_SORTS as readonly string[]).includes(s.replace(/^-/, "")), {
+      error: "demo.filter.sort.invalid",
+    })
     .optional(),
 });
 
@@ -155,7 +170,9 @@ const filterInput = z.object({
  * URL search params (or a php producer's `filters` map) → a ProductFilter. Empty values mean "no
  * filter"; unknown keys such as `page` are ignored; a malformed value is a problem on its field.
  */
-export function parseProductFilter(input: Record<string, unknown> | URLSearchParams | null | undefined): Checked<ProductFilter> {
+export function parseProductFilter(
+  input: Record<string, unknown> | URLSearchParams | null | undefined,
+): Checked<ProductFilter> {
   const src = input instanceof URLSearchParams ? Object.fromEntries(input.entries()) : (input ?? {});
   if (typeof src !== "object" || Array.isArray(src)) return invalid("_form", "demo.invalid.notAnObject");
   const picked: Record<string, unknown> = {};
@@ -292,20 +309,37 @@ export async function getProduct(db: Db, id: number): Promise<Product | null> {
   return row ? toProduct(row) : null;
 }
 
-export async function createProduct(db: Db, input: unknown, opts: { now?: () => number } = {}): Promise<Checked<Product>> {
+export async function createProduct(
+  db: Db,
+  input: unknown,
+  opts: { now?: () => number } = {},
+): Promise<Checked<Product>> {
   const parsed = parseProductInput(input);
   if (!parsed.ok) return parsed;
   const v = parsed.value;
   const now = (opts.now ?? Date.now)();
   const row = await db
     .insertInto("products")
-    .values({ name: v.name, price_cents: v.priceCents, category: v.category, status: v.status, stock: v.stock, created_at: now, updated_at: now })
+    .values({
+      name: v.name,
+      price_cents: v.priceCents,
+      category: v.category,
+      status: v.status,
+      stock: v.stock,
+      created_at: now,
+      updated_at: now,
+    })
     .returningAll()
     .executeTakeFirstOrThrow();
   return { ok: true, value: toProduct(row) };
 }
 
-export async function updateProduct(db: Db, id: unknown, input: unknown, opts: { now?: () => number } = {}): Promise<Checked<Product>> {
+export async function updateProduct(
+  db: Db,
+  id: unknown,
+  input: unknown,
+  opts: { now?: () => number } = {},
+): Promise<Checked<Product>> {
   const ids = parseIds([id]);
   if (!ids.ok) return ids;
   const parsed = parseProductInput(input);
@@ -313,7 +347,14 @@ export async function updateProduct(db: Db, id: unknown, input: unknown, opts: {
   const v = parsed.value;
   const row = await db
     .updateTable("products")
-    .set({ name: v.name, price_cents: v.priceCents, category: v.category, status: v.status, stock: v.stock, updated_at: (opts.now ?? Date.now)() })
+    .set({
+      name: v.name,
+      price_cents: v.priceCents,
+      category: v.category,
+      status: v.status,
+      stock: v.stock,
+      updated_at: (opts.now ?? Date.now)(),
+    })
     .where("id", "=", ids.value[0]!)
     .returningAll()
     .executeTakeFirst();
@@ -342,7 +383,10 @@ export async function deleteProducts(db: Db, input: unknown): Promise<Checked<{ 
   return db.transaction().execute(async (trx) => {
     const missing = await findMissingIds(trx, "products", ids.value);
     if (missing.length) return invalid("ids", "demo.products.unknown", { ids: listForMessage(missing) });
-    const res = await sql`delete from products where id in (select value from json_each(${JSON.stringify(ids.value)}))`.execute(trx);
+    const res =
+      await sql`delete from products where id in (select value from json_each(${JSON.stringify(ids.value)}))`.execute(
+        trx,
+      );
     return { ok: true as const, value: { deleted: Number(res.numAffectedRows ?? 0), ids: ids.value } };
   });
 }

@@ -30,19 +30,46 @@ const pick = <T>(list: readonly T[], r: number): T => list[Math.floor(r * list.l
 const NOUNS: Record<ProductCategory, { zh: string[]; en: string[]; minYuan: number; maxYuan: number }> = {
   electronics: {
     zh: ["无线蓝牙耳机", "机械键盘", "移动电源", "智能手表", "显示器", "路由器", "平板电脑", "充电器"],
-    en: ["Wireless Earbuds", "Mechanical Keyboard", "Power Bank", "Smart Watch", "Monitor", "Router", "Tablet", "Charger"],
+    en: [
+      "Wireless Earbuds",
+      "Mechanical Keyboard",
+      "Power Bank",
+      "Smart Watch",
+      "Monitor",
+      "Router",
+      "Tablet",
+      "Charger",
+    ],
     minYuan: 29,
     maxYuan: 5999,
   },
   home: {
     zh: ["保温杯", "收纳盒", "台灯", "四件套", "抱枕", "电饭煲", "拖鞋", "香薰机"],
-    en: ["Vacuum Flask", "Storage Box", "Desk Lamp", "Bedding Set", "Cushion", "Rice Cooker", "Slippers", "Aroma Diffuser"],
+    en: [
+      "Vacuum Flask",
+      "Storage Box",
+      "Desk Lamp",
+      "Bedding Set",
+      "Cushion",
+      "Rice Cooker",
+      "Slippers",
+      "Aroma Diffuser",
+    ],
     minYuan: 9,
     maxYuan: 899,
   },
   books: {
     zh: ["长篇小说", "历史读本", "编程指南", "儿童绘本", "散文集", "诗选", "家常菜谱", "旅行手册"],
-    en: ["Novel", "History Reader", "Programming Guide", "Picture Book", "Essay Collection", "Poems", "Cookbook", "Travel Guide"],
+    en: [
+      "Novel",
+      "History Reader",
+      "Programming Guide",
+      "Picture Book",
+      "Essay Collection",
+      "Poems",
+      "Cookbook",
+      "Travel Guide",
+    ],
     minYuan: 12,
     maxYuan: 199,
   },
@@ -60,13 +87,31 @@ const NOUNS: Record<ProductCategory, { zh: string[]; en: string[]; minYuan: numb
   },
   toys: {
     zh: ["积木", "拼图", "遥控车", "毛绒熊", "魔方", "风筝", "画板", "模型飞机"],
-    en: ["Building Blocks", "Jigsaw Puzzle", "RC Car", "Teddy Bear", "Puzzle Cube", "Kite", "Drawing Board", "Model Plane"],
+    en: [
+      "Building Blocks",
+      "Jigsaw Puzzle",
+      "RC Car",
+      "Teddy Bear",
+      "Puzzle Cube",
+      "Kite",
+      "Drawing Board",
+      "Model Plane",
+    ],
     minYuan: 9,
     maxYuan: 699,
   },
   sports: {
     zh: ["瑜伽垫", "跑鞋", "羽毛球拍", "篮球", "哑铃", "登山包", "泳镜", "跳绳"],
-    en: ["Yoga Mat", "Running Shoes", "Badminton Racket", "Basketball", "Dumbbells", "Hiking Backpack", "Swim Goggles", "Jump Rope"],
+    en: [
+      "Yoga Mat",
+      "Running Shoes",
+      "Badminton Racket",
+      "Basketball",
+      "Dumbbells",
+      "Hiking Backpack",
+      "Swim Goggles",
+      "Jump Rope",
+    ],
     minYuan: 15,
     maxYuan: 1599,
   },
@@ -78,8 +123,14 @@ const NOUNS: Record<ProductCategory, { zh: string[]; en: string[]; minYuan: numb
   },
 };
 const CATEGORIES = Object.keys(NOUNS) as ProductCategory[];
-const BRANDS = { zh: ["星辰", "青木", "云帆", "北极光", "晨曦", "山海", "竹影", "暖阳"], en: ["Northwind", "Bluepeak", "Evergreen", "Silverline", "Sunrise", "Harbor", "Maple", "Nova"] };
-const ADJECTIVES = { zh: ["经典", "轻薄", "加厚", "便携", "升级版", "复古", "简约", "豪华"], en: ["Classic", "Slim", "Thick", "Portable", "Upgraded", "Retro", "Minimal", "Deluxe"] };
+const BRANDS = {
+  zh: ["星辰", "青木", "云帆", "北极光", "晨曦", "山海", "竹影", "暖阳"],
+  en: ["Northwind", "Bluepeak", "Evergreen", "Silverline", "Sunrise", "Harbor", "Maple", "Nova"],
+};
+const ADJECTIVES = {
+  zh: ["经典", "轻薄", "加厚", "便携", "升级版", "复古", "简约", "豪华"],
+  en: ["Classic", "Slim", "Thick", "Portable", "Upgraded", "Retro", "Minimal", "Deluxe"],
+};
 /** Real-world name starts that spreadsheets take for formulas. */
 const FORMULA_LIKE = ["+86 ", "-18℃ ", "@Home ", "=Equal "];
 
@@ -114,16 +165,85 @@ export function demoProductRow(i: number): DemoProductRow {
 }
 
 const SURNAMES: [string, string][] = [
-  ["王", "wang"], ["李", "li"], ["张", "zhang"], ["刘", "liu"], ["陈", "chen"], ["杨", "yang"], ["赵", "zhao"], ["黄", "huang"],
-  ["周", "zhou"], ["吴", "wu"], ["徐", "xu"], ["孙", "sun"], ["胡", "hu"], ["朱", "zhu"], ["高", "gao"], ["林", "lin"],
+  ["王", "wang"],
+  ["李", "li"],
+  ["张", "zhang"],
+  ["刘", "liu"],
+  ["陈", "chen"],
+  ["杨", "yang"],
+  ["赵", "zhao"],
+  ["黄", "huang"],
+  ["周", "zhou"],
+  ["吴", "wu"],
+  ["徐", "xu"],
+  ["孙", "sun"],
+  ["胡", "hu"],
+  ["朱", "zhu"],
+  ["高", "gao"],
+  ["林", "lin"],
 ];
 const GIVEN: [string, string][] = [
-  ["伟", "wei"], ["芳", "fang"], ["娜", "na"], ["秀英", "xiuying"], ["敏", "min"], ["静", "jing"], ["丽", "li"], ["强", "qiang"],
-  ["磊", "lei"], ["军", "jun"], ["洋", "yang"], ["勇", "yong"], ["艳", "yan"], ["杰", "jie"], ["涛", "tao"], ["明", "ming"],
-  ["超", "chao"], ["霞", "xia"], ["晓东", "xiaodong"], ["雨桐", "yutong"], ["子轩", "zixuan"], ["欣怡", "xinyi"], ["浩然", "haoran"], ["梓涵", "zihan"],
+  ["伟", "wei"],
+  ["芳", "fang"],
+  ["娜", "na"],
+  ["秀英", "xiuying"],
+  ["敏", "min"],
+  ["静", "jing"],
+  ["丽", "li"],
+  ["强", "qiang"],
+  ["磊", "lei"],
+  ["军", "jun"],
+  ["洋", "yang"],
+  ["勇", "yong"],
+  ["艳", "yan"],
+  ["杰", "jie"],
+  ["涛", "tao"],
+  ["明", "ming"],
+  ["超", "chao"],
+  ["霞", "xia"],
+  ["晓东", "xiaodong"],
+  ["雨桐", "yutong"],
+  ["子轩", "zixuan"],
+  ["欣怡", "xinyi"],
+  ["浩然", "haoran"],
+  ["梓涵", "zihan"],
 ];
-const FIRST = ["Emma", "Liam", "Olivia", "Noah", "Ava", "James", "Sophia", "Lucas", "Mia", "Ethan", "Amelia", "Mason", "Harper", "Logan", "Ella", "Oliver"];
-const LAST = ["Smith", "Johnson", "Brown", "Taylor", "Wilson", "Clark", "Lewis", "Walker", "Hall", "Young", "King", "Wright", "Green", "Baker", "Adams", "Nelson"];
+const FIRST = [
+  "Emma",
+  "Liam",
+  "Olivia",
+  "Noah",
+  "Ava",
+  "James",
+  "Sophia",
+  "Lucas",
+  "Mia",
+  "Ethan",
+  "Amelia",
+  "Mason",
+  "Harper",
+  "Logan",
+  "Ella",
+  "Oliver",
+];
+const LAST = [
+  "Smith",
+  "Johnson",
+  "Brown",
+  "Taylor",
+  "Wilson",
+  "Clark",
+  "Lewis",
+  "Walker",
+  "Hall",
+  "Young",
+  "King",
+  "Wright",
+  "Green",
+  "Baker",
+  "Adams",
+  "Nelson",
+];
 
 export interface DemoUserRow {
   name: string;
@@ -166,7 +286,10 @@ const BATCH = 1000;
  * Seeds the demo tables once, in one transaction (about 0.3 s for the default counts). The
  * marker is written in the same transaction, so two processes starting at once seed once.
  */
-export async function seedDemo(db: Db, opts: { products?: number; users?: number; now?: () => number } = {}): Promise<SeedResult> {
+export async function seedDemo(
+  db: Db,
+  opts: { products?: number; users?: number; now?: () => number } = {},
+): Promise<SeedResult> {
   const products = opts.products ?? DEMO_PRODUCTS;
   const users = opts.users ?? DEMO_USERS;
   return db.transaction().execute(async (trx) => {

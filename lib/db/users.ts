@@ -51,7 +51,12 @@ export async function listUsers(
   if (opts.status) base = base.where("status", "=", opts.status);
   const [count, rows] = await Promise.all([
     base.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
-    base.selectAll().orderBy("id").limit(perPage).offset((page - 1) * perPage).execute(),
+    base
+      .selectAll()
+      .orderBy("id")
+      .limit(perPage)
+      .offset((page - 1) * perPage)
+      .execute(),
   ]);
   return { items: rows.map(toUser), total: Number(count.n), page, perPage };
 }
@@ -91,6 +96,9 @@ export async function checkUserIds(
 }
 
 export async function countUsers(db: Db): Promise<number> {
-  const row = await db.selectFrom("users").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom("users")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }

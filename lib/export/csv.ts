@@ -21,4 +21,3 @@ export function csvLines(rows: readonly (readonly unknown[])[]): string {
   if (rows.length === 0) return "";
   return Papa.unparse(rows as unknown[][], UNPARSE_CONFIG) + "\r\n";
 }
-

@@ -18,7 +18,9 @@ export function exportDir(env: Readonly<Record<string, string | undefined>> = pr
   const dir = path.resolve(/*turbopackIgnore: true*/ process.cwd(), configured);
   const pub = path.join(process.cwd(), "public");
   if (dir === pub || dir.startsWith(pub + path.sep)) {
-    throw new Error(`EXPORT_DIR=${configured} is inside public/, which Next.js serves to anyone: choose a folder outside it`);
+    throw new Error(
+      `EXPORT_DIR=${configured} is inside public/, which Next.js serves to anyone: choose a folder outside it`,
+    );
   }
   return dir;
 }

@@ -56,7 +56,8 @@ export interface ProductExportResult {
 export async function databaseFileOf(db: Db): Promise<string> {
   const res = await sql<{ name: string; file: string }>`pragma database_list`.execute(db);
   const file = res.rows.find((r) => r.name === "main")?.file;
-  if (!file) throw new Error("the export needs a database file; an in-memory database cannot be read from a second connection");
+  if (!file)
+    throw new Error("the export needs a database file; an in-memory database cannot be read from a second connection");
   return file;
 }
 
@@ -80,7 +81,15 @@ function csvBytes(rows: unknown[][]): Buffer {
   return buf;
 }
 
-type SqlRow = [id: number, name: string, priceCents: number, mid: string, createdMs: number, updatedMs: number, ...keys: unknown[]];
+type SqlRow = [
+  id: number,
+  name: string,
+  priceCents: number,
+  mid: string,
+  createdMs: number,
+  updatedMs: number,
+  ...keys: unknown[],
+];
 
 /**
  * `join` rather than `+`: it builds the cell as one flat string, where `+` builds a rope that
@@ -100,7 +109,16 @@ const RAW_COLUMNS: Record<string, number> = { id: 0, price_cents: 2, created_at:
  * for any other shape, which then takes the one-pass path.
  */
 function orderColumns(orderBy: OperationNode | undefined): { columns: string[]; desc: boolean } | null {
-  const items = (orderBy as { items?: { orderBy?: { column?: { column?: { name?: unknown } } }; direction?: { sqlFragments?: readonly string[] } }[] } | undefined)?.items;
+  const items = (
+    orderBy as
+      | {
+          items?: {
+            orderBy?: { column?: { column?: { name?: unknown } } };
+            direction?: { sqlFragments?: readonly string[] };
+          }[];
+        }
+      | undefined
+  )?.items;
   if (!items?.length) return null;
   const columns: string[] = [];
   const dirs = new Set<string>();
@@ -143,7 +161,9 @@ function compileSelection(db: Db, selection: ExportSelection, pageRows: number) 
       "updated_at",
     ]);
   if ("ids" in selection) {
-    qb = qb.where("id", "in", sql<number>`(select value from json_each(${JSON.stringify(selection.ids)}))`).orderBy("id");
+    qb = qb
+      .where("id", "in", sql<number>`(select value from json_each(${JSON.stringify(selection.ids)}))`)
+      .orderBy("id");
   } else {
     qb = orderProducts(whereProductFilter(qb, selection.filter), selection.filter.sort);
   }
@@ -175,15 +195,24 @@ function compileSelection(db: Db, selection: ExportSelection, pageRows: number) 
  * order; otherwise (an id list, or a filter and sort no index serves together, where each page
  * would sort every match again) one iterator over the whole SELECT, cut into pages here.
  */
-function* readPages(ro: SQLite.Database, q: ReturnType<typeof compileSelection>, pageRows: number): Generator<SqlRow[]> {
+function* readPages(
+  ro: SQLite.Database,
+  q: ReturnType<typeof compileSelection>,
+  pageRows: number,
+): Generator<SqlRow[]> {
   const paging = q.paging;
   if (paging) {
     const keyCount = paging.keyIndexes.length;
     const base = paging.next.parameters.slice(0, -keyCount);
-    const plan = ro.prepare(`explain query plan ${paging.next.sql}`).all(...paging.next.parameters) as { detail: string }[];
+    const plan = ro.prepare(`explain query plan ${paging.next.sql}`).all(...paging.next.parameters) as {
+      detail: string;
+    }[];
     if (!plan.some((p) => p.detail.includes("TEMP B-TREE"))) {
       const next = ro.prepare(paging.next.sql).raw(true);
-      let page = ro.prepare(paging.first.sql).raw(true).all(...paging.first.parameters) as SqlRow[];
+      let page = ro
+        .prepare(paging.first.sql)
+        .raw(true)
+        .all(...paging.first.parameters) as SqlRow[];
       while (page.length) {
         yield page;
         if (page.length < pageRows) return;
@@ -194,7 +223,10 @@ function* readPages(ro: SQLite.Database, q: ReturnType<typeof compileSelection>,
     }
   }
   let page: SqlRow[] = [];
-  for (const row of ro.prepare(q.rows.sql).raw(true).iterate(...q.rows.parameters) as IterableIterator<SqlRow>) {
+  for (const row of ro
+    .prepare(q.rows.sql)
+    .raw(true)
+    .iterate(...q.rows.parameters) as IterableIterator<SqlRow>) {
     page.push(row);
     if (page.length < pageRows) continue;
     yield page;

@@ -17,7 +17,8 @@ export function retentionDaysFromEnv(env: Readonly<Record<string, string | undef
   const raw = env.EXPORT_RETENTION_DAYS?.trim();
   if (!raw) return DEFAULT_RETENTION_DAYS;
   const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`EXPORT_RETENTION_DAYS must be a positive number of days, got ${JSON.stringify(raw)}`);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new Error(`EXPORT_RETENTION_DAYS must be a positive number of days, got ${JSON.stringify(raw)}`);
   return n;
 }
 
@@ -54,7 +55,12 @@ export async function pruneExports(
   for (const r of rows) {
     if (r.file && EXPORT_FILE_PATTERN.test(r.file)) {
       const p = path.join(dir, r.file);
-      if (await stat(p).then(() => true, () => false)) {
+      if (
+        await stat(p).then(
+          () => true,
+          () => false,
+        )
+      ) {
         await rm(p, { force: true });
         files++;
       }

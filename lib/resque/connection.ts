@@ -88,13 +88,23 @@ export class Connection {
 
   /** Runs a registered script with a variable number of keys. */
   run<T = unknown>(name: ScriptName, keys: string[], args: (string | number)[]): Promise<T> {
-    const fn = (this.redis as unknown as Record<string, (...a: unknown[]) => Promise<T>>)["tsq_" + name.replace(/-/g, "_")]!;
+    const fn = (this.redis as unknown as Record<string, (...a: unknown[]) => Promise<T>>)[
+      "tsq_" + name.replace(/-/g, "_")
+    ]!;
     return fn.call(this.redis, keys.length, ...keys, ...args);
   }
 
   /** Queues a registered script on a pipeline or transaction; `buffers` for replies as raw bytes. */
-  runOn(pipe: ChainableCommander, name: ScriptName, keys: string[], args: (string | number)[], opts: { buffers?: boolean } = {}): void {
-    const fn = (pipe as unknown as Record<string, (...a: unknown[]) => unknown>)["tsq_" + name.replace(/-/g, "_") + (opts.buffers ? "Buffer" : "")]!;
+  runOn(
+    pipe: ChainableCommander,
+    name: ScriptName,
+    keys: string[],
+    args: (string | number)[],
+    opts: { buffers?: boolean } = {},
+  ): void {
+    const fn = (pipe as unknown as Record<string, (...a: unknown[]) => unknown>)[
+      "tsq_" + name.replace(/-/g, "_") + (opts.buffers ? "Buffer" : "")
+    ]!;
     fn.call(pipe, keys.length, ...keys, ...args);
   }
 }

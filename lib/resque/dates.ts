@@ -18,8 +18,18 @@ export function formatIsoSeconds(d = new Date()): string {
 }
 
 const US_ZONES: Record<string, number> = {
-  UTC: 0, GMT: 0, Z: 0, UT: 0,
-  EST: -300, EDT: -240, CST: -360, CDT: -300, MST: -420, MDT: -360, PST: -480, PDT: -420,
+  UTC: 0,
+  GMT: 0,
+  Z: 0,
+  UT: 0,
+  EST: -300,
+  EDT: -240,
+  CST: -360,
+  CDT: -300,
+  MST: -420,
+  MDT: -360,
+  PST: -480,
+  PDT: -420,
 };
 
 export interface ParsedDate {
@@ -92,12 +102,22 @@ function parseUnchecked(input: unknown): ParsedDate {
   if (m) {
     const [, mon, d, y, h, mi, s, sign, hh, mm] = m;
     const mo = MONTHS.indexOf(mon!.toLowerCase()) + 1;
-    if (mo > 0) return { ms: wallToMs(y!, String(mo), d!, h!, mi!, s!, offsetFromHHMM(sign!, hh!, mm!)), zoneKnown: true, raw };
+    if (mo > 0)
+      return { ms: wallToMs(y!, String(mo), d!, h!, mi!, s!, offsetFromHHMM(sign!, hh!, mm!)), zoneKnown: true, raw };
   }
   return fail;
 }
 
-function zoned(raw: string, y: string, mo: string, d: string, h: string, mi: string, s: string, zone?: string): ParsedDate {
+function zoned(
+  raw: string,
+  y: string,
+  mo: string,
+  d: string,
+  h: string,
+  mi: string,
+  s: string,
+  zone?: string,
+): ParsedDate {
   if (!zone) return { ms: wallToMs(y, mo, d, h, mi, s, 0), zoneKnown: false, raw };
   const z = /^([+-])(\d{2})(\d{2})$/.exec(zone);
   if (z) return { ms: wallToMs(y, mo, d, h, mi, s, offsetFromHHMM(z[1]!, z[2]!, z[3]!)), zoneKnown: true, raw };

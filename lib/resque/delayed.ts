@@ -13,7 +13,15 @@ import { rawField, tryParse } from "./raw-json";
 
 /** Encodes a delayed item; `argsArray` is the whole args array (php style: `[obj]`). */
 export function encodeDelayedItem(className: string, argsArray: unknown[], queue: string): string {
-  return '{"class":' + JSON.stringify(className) + ',"args":' + JSON.stringify(argsArray) + ',"queue":' + JSON.stringify(queue) + "}";
+  return (
+    '{"class":' +
+    JSON.stringify(className) +
+    ',"args":' +
+    JSON.stringify(argsArray) +
+    ',"queue":' +
+    JSON.stringify(queue) +
+    "}"
+  );
 }
 
 /** Epoch seconds (fractional) of a Date or a number of epoch seconds. */
@@ -47,19 +55,40 @@ export type QueuedForm = { queue: string; payload: string } | { error: string };
  */
 export function queuedFormOf(itemRaw: string, nowSec = Date.now() / 1000): QueuedForm {
   const obj = tryParse(itemRaw);
-  if (typeof obj !== "object" || obj === null || Array.isArray(obj)) return { error: "delayed item is not a JSON object" };
+  if (typeof obj !== "object" || obj === null || Array.isArray(obj))
+    return { error: "delayed item is not a JSON object" };
   const { queue, class: cls } = obj as { queue?: unknown; class?: unknown };
   if (typeof queue !== "string" || queue === "") return { error: "delayed item has no queue" };
   if (typeof cls !== "string" || cls === "") return { error: "delayed item has no class" };
   const argsRaw = rawField(itemRaw, "args");
   const args = argsRaw === undefined ? "[]" : Array.isArray(tryParse(argsRaw)) ? argsRaw : "[" + argsRaw + "]";
   const qt = nowSec.toFixed(6).replace(/\.?0+$/, "");
-  return { queue, payload: '{"class":' + rawField(itemRaw, "class")! + ',"args":' + args + ',"id":"' + newJobId() + '","queue_time":' + qt + "}" };
+  return {
+    queue,
+    payload:
+      '{"class":' +
+      rawField(itemRaw, "class")! +
+      ',"args":' +
+      args +
+      ',"id":"' +
+      newJobId() +
+      '","queue_time":' +
+      qt +
+      "}",
+  };
 }
 
 /** A delayed item that cannot be queued becomes a failure record that keeps its bytes. */
 function unqueueableRecord(itemRaw: string, error: string, worker: string): string {
-  return buildFailureRecord({ payloadRaw: itemRaw, exception: "InvalidPayload", error, backtrace: [], worker, queue: "", failedAt: new Date() });
+  return buildFailureRecord({
+    payloadRaw: itemRaw,
+    exception: "InvalidPayload",
+    error,
+    backtrace: [],
+    worker,
+    queue: "",
+    failedAt: new Date(),
+  });
 }
 
 /** Identifies the mover in failure records of unqueueable items. */
@@ -70,7 +99,10 @@ export const schedulerName = () => `${os.hostname()}:${process.pid}:scheduler`;
  * Returns the number of items moved (unqueueable ones become failure records and count too).
  * Cost: per batch one LRANGE and one script call, plus one ZRANGEBYSCORE per timestamp.
  */
-export async function promoteDueItems(conn: Connection, opts: { nowSec?: number; batchSize?: number; limit?: number } = {}): Promise<number> {
+export async function promoteDueItems(
+  conn: Connection,
+  opts: { nowSec?: number; batchSize?: number; limit?: number } = {},
+): Promise<number> {
   const k = conn.keys;
   const batch = opts.batchSize ?? 100;
   const limit = opts.limit ?? Infinity;
@@ -83,7 +115,13 @@ export async function promoteDueItems(conn: Connection, opts: { nowSec?: number;
     const items = await conn.redis.lrange(k.delayed(ts), 0, batch - 1);
     if (items.length === 0) {
       // An empty timestamp left behind (RS's remove_delayed does this): drop it if still empty.
-      await conn.redis.eval("if redis.call('LLEN', KEYS[1]) == 0 then return redis.call('ZREM', KEYS[2], ARGV[1]) end return 0", 2, k.delayed(ts), k.delayedSchedule, ts);
+      await conn.redis.eval(
+        "if redis.call('LLEN', KEYS[1]) == 0 then return redis.call('ZREM', KEYS[2], ARGV[1]) end return 0",
+        2,
+        k.delayed(ts),
+        k.delayedSchedule,
+        ts,
+      );
       continue;
     }
     const args: string[] = [k.ns, ts, String(items.length)];
@@ -92,7 +130,11 @@ export async function promoteDueItems(conn: Connection, opts: { nowSec?: number;
       if ("error" in form) args.push(raw, "", unqueueableRecord(raw, form.error, who));
       else args.push(raw, form.queue, form.payload);
     }
-    const n = await conn.run<number>("delayed-promote", [k.delayed(ts), k.delayedSchedule, k.queues, k.failed, k.statFailed], args);
+    const n = await conn.run<number>(
+      "delayed-promote",
+      [k.delayed(ts), k.delayedSchedule, k.queues, k.failed, k.statFailed],
+      args,
+    );
     if (n > 0) moved += n;
   }
   return moved;

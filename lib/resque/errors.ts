@@ -57,13 +57,21 @@ export class InvalidArgsError extends ResqueError {
 
 export class EnqueueVetoedError extends ResqueError {
   constructor(className: string, reason?: string) {
-    super(ErrorCode.EnqueueVetoed, `Enqueue of ${className} was vetoed by a before-enqueue hook${reason ? `: ${reason}` : ""}`, "EnqueueVetoed");
+    super(
+      ErrorCode.EnqueueVetoed,
+      `Enqueue of ${className} was vetoed by a before-enqueue hook${reason ? `: ${reason}` : ""}`,
+      "EnqueueVetoed",
+    );
   }
 }
 
 export class InvalidQueueNameError extends ResqueError {
   constructor(name: string) {
-    super(ErrorCode.InvalidQueueName, `Invalid queue name ${JSON.stringify(name)}: use 1–200 characters without spaces, commas, * ? ! or brackets`, "InvalidQueueName");
+    super(
+      ErrorCode.InvalidQueueName,
+      `Invalid queue name ${JSON.stringify(name)}: use 1–200 characters without spaces, commas, * ? ! or brackets`,
+      "InvalidQueueName",
+    );
   }
 }
 

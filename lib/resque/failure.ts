@@ -32,13 +32,21 @@ export interface FailureFields {
 
 export function buildFailureRecord(f: FailureFields): string {
   return (
-    '{"failed_at":' + JSON.stringify(formatFailedAt(f.failedAt)) +
-    ',"payload":' + embedPayload(f.payloadRaw) +
-    ',"exception":' + JSON.stringify(f.exception) +
-    ',"error":' + JSON.stringify(f.error) +
-    ',"backtrace":' + JSON.stringify(f.backtrace) +
-    ',"worker":' + JSON.stringify(f.worker) +
-    ',"queue":' + JSON.stringify(f.queue) + "}"
+    '{"failed_at":' +
+    JSON.stringify(formatFailedAt(f.failedAt)) +
+    ',"payload":' +
+    embedPayload(f.payloadRaw) +
+    ',"exception":' +
+    JSON.stringify(f.exception) +
+    ',"error":' +
+    JSON.stringify(f.error) +
+    ',"backtrace":' +
+    JSON.stringify(f.backtrace) +
+    ',"worker":' +
+    JSON.stringify(f.worker) +
+    ',"queue":' +
+    JSON.stringify(f.queue) +
+    "}"
   );
 }
 
@@ -47,7 +55,9 @@ export function buildFailureRecord(f: FailureFields): string {
  * `payload` as a whole value, so its exact bytes are sliced out; a payload we stored as a JSON
  * string (it was not JSON) is unwrapped back to the original text.
  */
-export function payloadFromWorkerEntry(entryRaw: string): { queue?: string; payloadRaw: string; runAt?: string } | null {
+export function payloadFromWorkerEntry(
+  entryRaw: string,
+): { queue?: string; payloadRaw: string; runAt?: string } | null {
   const obj = tryParse(entryRaw) as { queue?: unknown; run_at?: unknown } | undefined;
   if (!obj || typeof obj !== "object") return null;
   const p = rawField(entryRaw, "payload");

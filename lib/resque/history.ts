@@ -46,10 +46,17 @@ export interface HistoryPoint {
  * `retentionHours`. `nowMs` is for tests; by default the Redis server clock decides the hour,
  * so samplers on hosts with skewed clocks agree. 1 round trip.
  */
-export async function sampleHistory(conn: Connection, opts: { nowMs?: number; retentionHours?: number } = {}): Promise<{ bucketMs: number; trimmed: number }> {
+export async function sampleHistory(
+  conn: Connection,
+  opts: { nowMs?: number; retentionHours?: number } = {},
+): Promise<{ bucketMs: number; trimmed: number }> {
   const k = conn.keys;
   const now = opts.nowMs === undefined ? "" : String(Math.floor(opts.nowMs / 1000));
-  const [bucket, trimmed] = await conn.run<[number, number]>("history-sample", [k.statProcessed, k.statFailed, k.historyHour], [now, opts.retentionHours ?? HISTORY_RETENTION_HOURS]);
+  const [bucket, trimmed] = await conn.run<[number, number]>(
+    "history-sample",
+    [k.statProcessed, k.statFailed, k.historyHour],
+    [now, opts.retentionHours ?? HISTORY_RETENTION_HOURS],
+  );
   return { bucketMs: bucket * 1000, trimmed };
 }
 
@@ -66,14 +73,23 @@ const num = (v: string | null): number => (Number.isFinite(Number(v)) ? Number(v
  * in each. `nowMs` defaults to the Redis server clock (one more round trip). O(hours) fields in
  * 1 round trip.
  */
-export async function getHourlyHistory(conn: Connection, opts: { hours?: number; nowMs?: number } = {}): Promise<HistoryPoint[]> {
+export async function getHourlyHistory(
+  conn: Connection,
+  opts: { hours?: number; nowMs?: number } = {},
+): Promise<HistoryPoint[]> {
   const k = conn.keys;
   const hours = Math.min(HISTORY_RETENTION_HOURS, Math.max(1, Math.floor(opts.hours ?? 48)));
   const nowMs = opts.nowMs ?? (await redisNowMs(conn));
   const current = Math.floor(nowMs / HOUR_MS) * HOUR_MS;
   const starts = Array.from({ length: hours }, (_, i) => current - (hours - 1 - i) * HOUR_MS);
   const fields = starts.flatMap((s) => [`${s / 1000}:first`, `${s / 1000}:last`]);
-  const [values, p, f] = (await execAll(conn.redis.pipeline().hmget(k.historyHour, ...fields).get(k.statProcessed).get(k.statFailed))) as [(string | null)[], string | null, string | null];
+  const [values, p, f] = (await execAll(
+    conn.redis
+      .pipeline()
+      .hmget(k.historyHour, ...fields)
+      .get(k.statProcessed)
+      .get(k.statFailed),
+  )) as [(string | null)[], string | null, string | null];
   const live: [number, number] = [num(p), num(f)];
   return starts.map((startMs, i) => {
     const first = pair(values[i * 2]);
@@ -99,7 +115,10 @@ export function validTimeZone(tz: string | undefined | null): string {
  * A day with no sampled hour is `null`; a day sampled only in part counts what was sampled.
  * Reads up to 24 × days + 24 hours in 1–2 round trips.
  */
-export async function getDailyHistory(conn: Connection, opts: { days?: number; timeZone?: string; nowMs?: number } = {}): Promise<HistoryPoint[]> {
+export async function getDailyHistory(
+  conn: Connection,
+  opts: { days?: number; timeZone?: string; nowMs?: number } = {},
+): Promise<HistoryPoint[]> {
   const days = Math.min(31, Math.max(1, Math.floor(opts.days ?? 30)));
   const nowMs = opts.nowMs ?? (await redisNowMs(conn));
   const hourly = await getHourlyHistory(conn, { hours: days * 24 + 24, nowMs });

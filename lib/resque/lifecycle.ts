@@ -19,7 +19,12 @@ export const HEARTBEAT_INTERVAL_SEC = 60;
 
 export async function registerWorker(conn: Connection, id: string): Promise<void> {
   const k = conn.keys;
-  await conn.redis.multi().sadd(k.workers, id).set(k.workerStarted(id), formatIsoSeconds()).hdel(k.heartbeat, id).exec();
+  await conn.redis
+    .multi()
+    .sadd(k.workers, id)
+    .set(k.workerStarted(id), formatIsoSeconds())
+    .hdel(k.heartbeat, id)
+    .exec();
 }
 
 /** Stamps the heartbeat of each id with Redis's clock; returns ids that had to be re-registered. */
@@ -68,13 +73,36 @@ export async function unregisterWorker(
         arg = payloadRaw;
       } else {
         mode = "fail";
-        const err = opts.error ?? new DirtyExitError(`Worker ${id} did not gracefully exit while processing ${className ?? "an unparseable payload"}`);
-        arg = buildFailureRecord({ payloadRaw, exception: err.name, error: err.message, backtrace: [], worker: id, queue });
+        const err =
+          opts.error ??
+          new DirtyExitError(
+            `Worker ${id} did not gracefully exit while processing ${className ?? "an unparseable payload"}`,
+          );
+        arg = buildFailureRecord({
+          payloadRaw,
+          exception: err.name,
+          error: err.message,
+          backtrace: [],
+          worker: id,
+          queue,
+        });
       }
     }
     const [settled] = await conn.run<[number, number]>(
       "unregister-worker",
-      [k.workers, k.worker(id), k.workerStarted(id), k.heartbeat, k.statProcessedOf(id), k.statFailedOf(id), k.failed, k.statFailed, k.queue(queue || "_"), k.queues, k.workerPing(workerName(id))],
+      [
+        k.workers,
+        k.worker(id),
+        k.workerStarted(id),
+        k.heartbeat,
+        k.statProcessedOf(id),
+        k.statFailedOf(id),
+        k.failed,
+        k.statFailed,
+        k.queue(queue || "_"),
+        k.queues,
+        k.workerPing(workerName(id)),
+      ],
       [id, current, mode, arg, queue, opts.keepPing ? "keep" : ""],
     );
     if (settled === -1) continue; // the record changed between GET and the script: read again
@@ -111,18 +139,22 @@ export interface PruneReport {
  * heartbeat is older than 300 s (any host), and workers on this host whose pid is gone or is no
  * longer a resque process. Their in-flight jobs are settled by `unregisterWorker`.
  */
-export async function pruneDeadWorkers(conn: Connection, opts: { selfId: string; registry?: JobRegistry; hostname?: string; excludeIds?: Set<string> }): Promise<PruneReport> {
+export async function pruneDeadWorkers(
+  conn: Connection,
+  opts: { selfId: string; registry?: JobRegistry; hostname?: string; excludeIds?: Set<string> },
+): Promise<PruneReport> {
   const k = conn.keys;
   const report: PruneReport = { pruned: [] };
   const locked = await conn.redis.set(k.pruningLock, opts.selfId, "EX", 60, "NX");
   if (locked !== "OK") return report;
   try {
     const host = opts.hostname ?? os.hostname();
-    const [[, ids], [, beats], [, time]] = (await conn.redis.multi().smembers(k.workers).hgetall(k.heartbeat).time().exec()) as [
-      [unknown, string[]],
-      [unknown, Record<string, string>],
-      [unknown, [string, string]],
-    ];
+    const [[, ids], [, beats], [, time]] = (await conn.redis
+      .multi()
+      .smembers(k.workers)
+      .hgetall(k.heartbeat)
+      .time()
+      .exec()) as [[unknown, string[]], [unknown, Record<string, string>], [unknown, [string, string]]];
     const nowMs = Number(time[0]) * 1000;
     const fresh = (ms: number | null) => ms !== null && nowMs - ms <= HEARTBEAT_DEAD_AFTER_SEC * 1000;
     const candidates = new Map<string, "heartbeat" | "same-host">();
@@ -131,7 +163,8 @@ export async function pruneDeadWorkers(conn: Connection, opts: { selfId: string;
       if (ms !== null && !fresh(ms)) candidates.set(id, "heartbeat");
     }
     const local = ids.filter((id) => {
-      if (id === opts.selfId || opts.excludeIds?.has(id) || candidates.has(id) || fresh(parseResqueDate(beats[id]).ms)) return false;
+      if (id === opts.selfId || opts.excludeIds?.has(id) || candidates.has(id) || fresh(parseResqueDate(beats[id]).ms))
+        return false;
       const p = parseWorkerId(id);
       return p.host === host && Number.isInteger(Number(p.pid)) && Number(p.pid) > 0;
     });
@@ -158,6 +191,11 @@ export async function pruneDeadWorkers(conn: Connection, opts: { selfId: string;
     return report;
   } finally {
     // Ruby lets the lock expire; releasing our own lock lets the next worker prune at once.
-    await conn.redis.eval("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", 1, k.pruningLock, opts.selfId);
+    await conn.redis.eval(
+      "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0",
+      1,
+      k.pruningLock,
+      opts.selfId,
+    );
   }
 }

@@ -35,7 +35,11 @@ export interface WirePayload {
  * Encodes a payload in php-resque's key order `{"class","args","id","queue_time"}`.
  * `strictRuby` writes only `{class,args}` for consumers that reject unknown keys.
  */
-export function encodePayload(className: string, argsArray: unknown[], opts: { id?: string; queueTimeSec?: number; strictRuby?: boolean } = {}): string {
+export function encodePayload(
+  className: string,
+  argsArray: unknown[],
+  opts: { id?: string; queueTimeSec?: number; strictRuby?: boolean } = {},
+): string {
   const head = '{"class":' + JSON.stringify(className) + ',"args":' + JSON.stringify(argsArray);
   if (opts.strictRuby) return head + "}";
   const id = opts.id ?? newJobId();
@@ -69,20 +73,45 @@ export function decodePayload(input: string | unknown): DecodedPayload {
   const raw = typeof input === "string" ? input : JSON.stringify(input);
   const obj = typeof input === "string" ? tryParse(input) : input;
   if (!isPlainObject(obj)) {
-    return { raw, ok: false, error: typeof input === "string" && obj === undefined ? "payload is not valid JSON" : "payload is not a JSON object", argsArray: [] };
+    return {
+      raw,
+      ok: false,
+      error:
+        typeof input === "string" && obj === undefined ? "payload is not valid JSON" : "payload is not a JSON object",
+      argsArray: [],
+    };
   }
   const argsField = obj.args;
   // cjson turns an empty args array into {} (node-resque's worker key); treat as no args.
-  const argsArray = argsField === undefined ? [] : Array.isArray(argsField) ? argsField : isPlainObject(argsField) && Object.keys(argsField).length === 0 ? [] : [argsField];
+  const argsArray =
+    argsField === undefined
+      ? []
+      : Array.isArray(argsField)
+        ? argsField
+        : isPlainObject(argsField) && Object.keys(argsField).length === 0
+          ? []
+          : [argsField];
   const first = argsArray[0];
-  const namedArgs = argsArray.length === 1 ? (isPlainObject(first) ? first : Array.isArray(first) && first.length === 0 ? {} : undefined) : undefined;
+  const namedArgs =
+    argsArray.length === 1
+      ? isPlainObject(first)
+        ? first
+        : Array.isArray(first) && first.length === 0
+          ? {}
+          : undefined
+      : undefined;
   const className = typeof obj.class === "string" ? obj.class : undefined;
   let displayClass = className;
-  if (className === "ActiveJob::QueueAdapters::ResqueAdapter::JobWrapper" && isPlainObject(first) && typeof first.job_class === "string") {
+  if (
+    className === "ActiveJob::QueueAdapters::ResqueAdapter::JobWrapper" &&
+    isPlainObject(first) &&
+    typeof first.job_class === "string"
+  ) {
     displayClass = first.job_class;
   }
   const qt = obj.queue_time;
-  const queueTimeMs = typeof qt === "number" ? qt * 1000 : typeof qt === "string" ? parseResqueDate(qt).ms ?? undefined : undefined;
+  const queueTimeMs =
+    typeof qt === "number" ? qt * 1000 : typeof qt === "string" ? (parseResqueDate(qt).ms ?? undefined) : undefined;
   return {
     raw,
     ok: className !== undefined,

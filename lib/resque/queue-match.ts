@@ -4,7 +4,10 @@
  * exclusions. Order of the configured list is kept; a queue appears once, at its first match.
  */
 function globToRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  const body = glob
+    .replace(/[.+^${}()|\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
   return new RegExp(`^${body}$`);
 }
 

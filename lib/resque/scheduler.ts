@@ -108,7 +108,8 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
   /** One tick: take or renew the lock; as leader, move due items and fire schedules. */
   async tick(nowMs = Date.now()): Promise<void> {
     const k = this.conn.keys;
-    const held = (await this.conn.run<number>("scheduler-lock", [k.schedulerMasterLock], [this.id, this.lockMs, ""])) === 1;
+    const held =
+      (await this.conn.run<number>("scheduler-lock", [k.schedulerMasterLock], [this.id, this.lockMs, ""])) === 1;
     if (held !== this.leader) {
       this.leader = held;
       if (held) this.emit("leader");
@@ -131,7 +132,15 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
       }
     }
     const now = new Date().toISOString();
-    const record: SchedulerRecord = { id: this.id, host: os.hostname(), pid: process.pid, role: held ? "leader" : "standby", beatAt: now, lastTickAt: now, ...this.totals };
+    const record: SchedulerRecord = {
+      id: this.id,
+      host: os.hostname(),
+      pid: process.pid,
+      role: held ? "leader" : "standby",
+      beatAt: now,
+      lastTickAt: now,
+      ...this.totals,
+    };
     await this.conn.redis.hset(k.schedulers, this.id, JSON.stringify(record));
   }
 

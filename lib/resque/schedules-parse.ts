@@ -33,7 +33,15 @@ export class InvalidScheduleError extends ResqueError {
 // ---------------------------------------------------------------------------------------------
 // every
 
-const RUFUS_UNIT_SEC: Record<string, number> = { y: 365 * 86400, M: 30 * 86400, w: 7 * 86400, d: 86400, h: 3600, m: 60, s: 1 };
+const RUFUS_UNIT_SEC: Record<string, number> = {
+  y: 365 * 86400,
+  M: 30 * 86400,
+  w: 7 * 86400,
+  d: 86400,
+  h: 3600,
+  m: 60,
+  s: 1,
+};
 
 const WORD_UNIT_SEC: Array<[RegExp, number]> = [
   [/^(s|secs?|seconds?)$/i, 1],
@@ -97,7 +105,13 @@ export function parseEvery(text: string): EveryDuration | null {
 export function formatEvery(ms: number): string {
   let rest = ms / 1000;
   let out = "";
-  for (const [unit, size] of [["y", 365 * 86400], ["w", 7 * 86400], ["d", 86400], ["h", 3600], ["m", 60]] as const) {
+  for (const [unit, size] of [
+    ["y", 365 * 86400],
+    ["w", 7 * 86400],
+    ["d", 86400],
+    ["h", 3600],
+    ["m", 60],
+  ] as const) {
     const n = Math.floor(rest / size);
     if (n > 0) {
       out += n + unit;
@@ -158,16 +172,24 @@ export function compileCron(expr: string, defaultTimezone = "UTC"): CompiledCron
   const { pattern, timezone } = splitCronZone(expr);
   const effectiveTimezone = timezone ?? defaultTimezone;
   if (!isValidTimeZone(effectiveTimezone)) {
-    throw new InvalidScheduleError("timezone", `Unknown time zone "${effectiveTimezone}": use an IANA name such as "Asia/Shanghai" or "UTC"`, "zoneUnknown", {
-      zone: effectiveTimezone,
-    });
+    throw new InvalidScheduleError(
+      "timezone",
+      `Unknown time zone "${effectiveTimezone}": use an IANA name such as "Asia/Shanghai" or "UTC"`,
+      "zoneUnknown",
+      {
+        zone: effectiveTimezone,
+      },
+    );
   }
   let cron: Cron;
   try {
     cron = new Cron(pattern, { timezone: effectiveTimezone, paused: true, mode: "5-or-6-parts" });
   } catch (e) {
     const reason = (e instanceof Error ? e.message : String(e)).replace(/^CronPattern:\s*/, "");
-    throw new InvalidScheduleError("cron", `Invalid cron expression "${pattern}": ${reason}`, "cronInvalid", { cron: pattern, reason });
+    throw new InvalidScheduleError("cron", `Invalid cron expression "${pattern}": ${reason}`, "cronInvalid", {
+      cron: pattern,
+      reason,
+    });
   }
   return { pattern, timezone, effectiveTimezone, cron };
 }
@@ -289,7 +311,12 @@ export interface DecodeOptions {
 }
 
 /** Decodes one stored config; never throws. */
-export function decodeSchedule(name: string, raw: string, source: ScheduleSource, opts: DecodeOptions = {}): DecodedSchedule {
+export function decodeSchedule(
+  name: string,
+  raw: string,
+  source: ScheduleSource,
+  opts: DecodeOptions = {},
+): DecodedSchedule {
   let obj: unknown;
   try {
     obj = JSON.parse(raw);
@@ -297,7 +324,15 @@ export function decodeSchedule(name: string, raw: string, source: ScheduleSource
     obj = undefined;
   }
   if (!isPlainObject(obj)) {
-    return { name, source, raw, args: undefined, argsArray: [], enabled: true, error: obj === undefined ? "config is not valid JSON" : "config is not a JSON object" };
+    return {
+      name,
+      source,
+      raw,
+      args: undefined,
+      argsArray: [],
+      enabled: true,
+      error: obj === undefined ? "config is not valid JSON" : "config is not a JSON object",
+    };
   }
   const className = typeof obj.class === "string" && obj.class !== "" ? obj.class : name;
   const enabled = !(obj.enabled === false || obj.enabled === "false");
@@ -329,7 +364,11 @@ export function decodeSchedule(name: string, raw: string, source: ScheduleSource
     } catch (e) {
       errors.push(e instanceof Error ? e.message : String(e));
     }
-  } else if ((typeof everyRaw === "string" && everyRaw.trim() !== "") || (Array.isArray(everyRaw) && everyRaw.length > 0) || typeof everyRaw === "number") {
+  } else if (
+    (typeof everyRaw === "string" && everyRaw.trim() !== "") ||
+    (Array.isArray(everyRaw) && everyRaw.length > 0) ||
+    typeof everyRaw === "number"
+  ) {
     const text = String(Array.isArray(everyRaw) ? everyRaw[0] : everyRaw);
     out.every = text;
     const d = parseEvery(text);

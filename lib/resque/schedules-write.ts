@@ -75,7 +75,10 @@ export function assertScheduleName(name: unknown): asserts name is string {
  * do not manage, such as `rails_env`) follow, then `"enabled":false` when disabled.
  * Throws `InvalidScheduleError` with a readable message naming the field.
  */
-export function buildScheduleConfig(input: ScheduleInput, opts: SaveScheduleOptions & { extras?: Record<string, unknown>; enabled?: boolean } = {}): Record<string, unknown> {
+export function buildScheduleConfig(
+  input: ScheduleInput,
+  opts: SaveScheduleOptions & { extras?: Record<string, unknown>; enabled?: boolean } = {},
+): Record<string, unknown> {
   assertScheduleName(input.name);
   const className = input.className;
   if (typeof className !== "string" || className.trim() === "" || /[\x00-\x1f\x7f]/.test(className)) {
@@ -83,35 +86,71 @@ export function buildScheduleConfig(input: ScheduleInput, opts: SaveScheduleOpti
   }
   const known = opts.registry?.get(className);
   if (opts.registry && !known && !opts.allowUnknownClass) {
-    throw new InvalidScheduleError("class", `No job class is registered under the name "${className}"`, "classUnknown", { class: className });
+    throw new InvalidScheduleError(
+      "class",
+      `No job class is registered under the name "${className}"`,
+      "classUnknown",
+      { class: className },
+    );
   }
   const hasCron = typeof input.cron === "string" && input.cron.trim() !== "";
   const hasEvery = typeof input.every === "string" && input.every.trim() !== "";
-  if (hasCron && hasEvery) throw new InvalidScheduleError("cron", "Give either a cron expression or an every interval, not both", "cronAndEvery");
-  if (!hasCron && !hasEvery) throw new InvalidScheduleError("cron", "A schedule needs a cron expression or an every interval", "timingMissing");
+  if (hasCron && hasEvery)
+    throw new InvalidScheduleError(
+      "cron",
+      "Give either a cron expression or an every interval, not both",
+      "cronAndEvery",
+    );
+  if (!hasCron && !hasEvery)
+    throw new InvalidScheduleError("cron", "A schedule needs a cron expression or an every interval", "timingMissing");
   const timing: Record<string, string> = {};
   if (hasCron) {
     const split = splitCronZone(input.cron!);
     const tz = input.timezone?.trim() || undefined;
     if (tz && split.timezone && tz !== split.timezone) {
-      throw new InvalidScheduleError("timezone", `The cron expression already names the time zone "${split.timezone}"`, "zoneConflict", { zone: split.timezone });
+      throw new InvalidScheduleError(
+        "timezone",
+        `The cron expression already names the time zone "${split.timezone}"`,
+        "zoneConflict",
+        { zone: split.timezone },
+      );
     }
     const zone = split.timezone ?? tz;
     const cronString = zone ? `${split.pattern} ${zone}` : split.pattern;
     const compiled = compileCron(cronString);
-    if (cronNextAfter(compiled, Date.now()) === null) throw new InvalidScheduleError("cron", `Cron expression "${split.pattern}" never matches a future date`, "cronNever", { cron: split.pattern });
+    if (cronNextAfter(compiled, Date.now()) === null)
+      throw new InvalidScheduleError(
+        "cron",
+        `Cron expression "${split.pattern}" never matches a future date`,
+        "cronNever",
+        { cron: split.pattern },
+      );
     timing.cron = cronString;
   } else {
-    if (input.timezone?.trim()) throw new InvalidScheduleError("timezone", "A time zone applies to cron expressions only", "zoneOnlyCron");
+    if (input.timezone?.trim())
+      throw new InvalidScheduleError("timezone", "A time zone applies to cron expressions only", "zoneOnlyCron");
     const text = input.every!.trim();
     const d = parseEvery(text);
-    if (!d) throw new InvalidScheduleError("every", `Invalid every interval "${text}": use a duration such as "10s", "15m", "2h" or "1d"`, "everyInvalid", { every: text });
-    if (d.ms < MIN_EVERY_MS) throw new InvalidScheduleError("every", `The every interval "${text}" is shorter than 1 second`, "everyTooShort", { every: text });
+    if (!d)
+      throw new InvalidScheduleError(
+        "every",
+        `Invalid every interval "${text}": use a duration such as "10s", "15m", "2h" or "1d"`,
+        "everyInvalid",
+        { every: text },
+      );
+    if (d.ms < MIN_EVERY_MS)
+      throw new InvalidScheduleError(
+        "every",
+        `The every interval "${text}" is shorter than 1 second`,
+        "everyTooShort",
+        { every: text },
+      );
     // Store what Ruby's rufus-scheduler can read: long forms like "15mins" become "15m".
     timing.every = d.rufus ? text : formatEvery(d.ms);
   }
   const queue = input.queue?.trim() || known?.queue || "default";
-  if (!QUEUE_NAME.test(queue)) throw new InvalidScheduleError("queue", new InvalidQueueNameError(queue).message, "queueInvalid", { queue });
+  if (!QUEUE_NAME.test(queue))
+    throw new InvalidScheduleError("queue", new InvalidQueueNameError(queue).message, "queueInvalid", { queue });
   let configArgs: unknown;
   let payloadArgs: unknown[];
   if (input.argsArray !== undefined) {
@@ -126,15 +165,21 @@ export function buildScheduleConfig(input: ScheduleInput, opts: SaveScheduleOpti
   try {
     JSON.stringify(configArgs);
   } catch (e) {
-    throw new InvalidScheduleError("args", `Args cannot be stored as JSON: ${e instanceof Error ? e.message : String(e)}`, "argsInvalid", {
-      error: e instanceof Error ? e.message : String(e),
-    });
+    throw new InvalidScheduleError(
+      "args",
+      `Args cannot be stored as JSON: ${e instanceof Error ? e.message : String(e)}`,
+      "argsInvalid",
+      {
+        error: e instanceof Error ? e.message : String(e),
+      },
+    );
   }
   if (known) {
     try {
       JobRegistry.validate(known, className, payloadArgs[0]);
     } catch (e) {
-      if (e instanceof InvalidArgsError) throw new InvalidScheduleError("args", e.message, "argsInvalid", { error: e.message });
+      if (e instanceof InvalidArgsError)
+        throw new InvalidScheduleError("args", e.message, "argsInvalid", { error: e.message });
       throw e;
     }
   }
@@ -158,21 +203,29 @@ function isEnabledRaw(raw: string): boolean {
  * `custom_job_class`, …) are kept. A new entry fires first at its next slot, never at once.
  * Throws `InvalidScheduleError`. 2 round trips (more only when racing another writer).
  */
-export async function saveSchedule(conn: Connection, input: ScheduleInput, opts: SaveScheduleOptions = {}): Promise<SavedSchedule> {
+export async function saveSchedule(
+  conn: Connection,
+  input: ScheduleInput,
+  opts: SaveScheduleOptions = {},
+): Promise<SavedSchedule> {
   assertScheduleName(input?.name);
   // Validate before touching Redis so that a bad input costs nothing.
   buildScheduleConfig(input, opts);
   const k = conn.keys;
   for (let attempt = 0; attempt < 5; attempt++) {
     const existing = await conn.redis.hget(k.persistentSchedules, input.name);
-    if (existing !== null && opts.create) throw new InvalidScheduleError("name", `A schedule named "${input.name}" already exists`, "exists", { name: input.name });
+    if (existing !== null && opts.create)
+      throw new InvalidScheduleError("name", `A schedule named "${input.name}" already exists`, "exists", {
+        name: input.name,
+      });
     let extras: Record<string, unknown> = {};
     let wasEnabled = true;
     if (existing !== null) {
       wasEnabled = isEnabledRaw(existing);
       try {
         const parsed: unknown = JSON.parse(existing);
-        if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) extras = parsed as Record<string, unknown>;
+        if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed))
+          extras = parsed as Record<string, unknown>;
       } catch {
         /* an unparseable entry is simply replaced */
       }
@@ -181,9 +234,16 @@ export async function saveSchedule(conn: Connection, input: ScheduleInput, opts:
     const raw = JSON.stringify(buildScheduleConfig(input, { ...opts, extras, enabled }));
     const mode = existing === null ? "create" : "replace";
     const resetSlot = enabled && !wasEnabled ? "1" : "0";
-    const ok = await conn.run<number>("schedule-save", [k.persistentSchedules, k.schedulesChanged, k.scheduleLastSlot], [input.name, raw, mode, existing ?? "", resetSlot]);
+    const ok = await conn.run<number>(
+      "schedule-save",
+      [k.persistentSchedules, k.schedulesChanged, k.scheduleLastSlot],
+      [input.name, raw, mode, existing ?? "", resetSlot],
+    );
     if (ok === 1) return { name: input.name, raw, created: existing === null };
-    if (opts.create) throw new InvalidScheduleError("name", `A schedule named "${input.name}" already exists`, "exists", { name: input.name });
+    if (opts.create)
+      throw new InvalidScheduleError("name", `A schedule named "${input.name}" already exists`, "exists", {
+        name: input.name,
+      });
   }
   throw new StaleItemError(`Schedule "${input.name}"`);
 }
@@ -191,7 +251,12 @@ export async function saveSchedule(conn: Connection, input: ScheduleInput, opts:
 /** Throws when `name` exists only in RS ≤ 4.1's `schedules` hash, which we never write. */
 async function assertNotLegacyOnly(conn: Connection, name: string): Promise<void> {
   if (await conn.redis.hexists(conn.keys.legacySchedules, name)) {
-    throw new InvalidScheduleError("entry", `Schedule "${name}" is a legacy (resque-scheduler ≤ 4.1) entry and is read-only; create a new schedule instead`, "legacy", { name });
+    throw new InvalidScheduleError(
+      "entry",
+      `Schedule "${name}" is a legacy (resque-scheduler ≤ 4.1) entry and is read-only; create a new schedule instead`,
+      "legacy",
+      { name },
+    );
   }
 }
 
@@ -213,7 +278,12 @@ export async function setScheduleEnabled(conn: Connection, name: string, enabled
     }
     const parsed = tryParse(raw);
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-      throw new InvalidScheduleError("entry", `Schedule "${name}" is not a JSON object and cannot be changed; save it again or delete it`, "notObject", { name });
+      throw new InvalidScheduleError(
+        "entry",
+        `Schedule "${name}" is not a JSON object and cannot be changed; save it again or delete it`,
+        "notObject",
+        { name },
+      );
     }
     const was = isEnabledRaw(raw);
     if (was === enabled) return true;
@@ -223,9 +293,16 @@ export async function setScheduleEnabled(conn: Connection, name: string, enabled
       const stripped = raw.replace(/,\s*"enabled"\s*:\s*(false|"false")\s*\}\s*$/, "}");
       next = stripped !== raw ? stripped : replaceRawField(raw, "enabled", "true");
     } else {
-      next = rawField(raw, "enabled") !== undefined ? replaceRawField(raw, "enabled", "false") : appendRawField(raw, "enabled", "false");
+      next =
+        rawField(raw, "enabled") !== undefined
+          ? replaceRawField(raw, "enabled", "false")
+          : appendRawField(raw, "enabled", "false");
     }
-    const ok = await conn.run<number>("schedule-save", [k.persistentSchedules, k.schedulesChanged, k.scheduleLastSlot], [name, next, "replace", raw, enabled ? "1" : "0"]);
+    const ok = await conn.run<number>(
+      "schedule-save",
+      [k.persistentSchedules, k.schedulesChanged, k.scheduleLastSlot],
+      [name, next, "replace", raw, enabled ? "1" : "0"],
+    );
     if (ok === 1) return true;
   }
   throw new StaleItemError(`Schedule "${name}"`);
@@ -244,7 +321,12 @@ export async function deleteSchedule(conn: Connection, name: string): Promise<bo
     return false;
   }
   const [removed] = (await execAll(
-    conn.redis.multi().hdel(k.persistentSchedules, name).sadd(k.schedulesChanged, name).hdel(k.scheduleLastSlot, name).hdel(k.lastEnqueuedAt, name),
+    conn.redis
+      .multi()
+      .hdel(k.persistentSchedules, name)
+      .sadd(k.schedulesChanged, name)
+      .hdel(k.scheduleLastSlot, name)
+      .hdel(k.lastEnqueuedAt, name),
   )) as number[];
   return removed! > 0;
 }

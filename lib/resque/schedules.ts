@@ -10,7 +10,16 @@
 import type { ParsedDate } from "./dates";
 import { parseResqueDate } from "./dates";
 import { execAll, type Connection } from "./connection";
-import { InvalidScheduleError, decodeSchedule, formatRubyTime, scheduleNextAfter, scheduleSlotAt, type DecodeOptions, type DecodedSchedule, type ScheduleSource } from "./schedules-parse";
+import {
+  InvalidScheduleError,
+  decodeSchedule,
+  formatRubyTime,
+  scheduleNextAfter,
+  scheduleSlotAt,
+  type DecodeOptions,
+  type DecodedSchedule,
+  type ScheduleSource,
+} from "./schedules-parse";
 import type { JobRegistry } from "./job";
 import { encodePayload, newJobId } from "./payload";
 
@@ -42,7 +51,12 @@ function decodeOpts(opts: { registry?: JobRegistry; defaultTimezone?: string }):
   return { defaultTimezone: opts.defaultTimezone, queueOfClass: registry ? (c) => registry.get(c)?.queue : undefined };
 }
 
-function toInfo(d: DecodedSchedule, nowMs: number, lastEnqueuedAt: string | undefined, lastSlot: string | undefined): ScheduleInfo {
+function toInfo(
+  d: DecodedSchedule,
+  nowMs: number,
+  lastEnqueuedAt: string | undefined,
+  lastSlot: string | undefined,
+): ScheduleInfo {
   const { compiled: _compiled, ...rest } = d;
   const slot = lastSlot === undefined ? NaN : Number(lastSlot);
   return {
@@ -62,27 +76,48 @@ export async function listSchedules(conn: Connection, opts: ListScheduleOptions 
   const k = conn.keys;
   const nowMs = opts.nowMs ?? Date.now();
   const [persistent, legacy, lastAt, lastSlot] = (await execAll(
-    conn.redis.pipeline().hgetall(k.persistentSchedules).hgetall(k.legacySchedules).hgetall(k.lastEnqueuedAt).hgetall(k.scheduleLastSlot),
+    conn.redis
+      .pipeline()
+      .hgetall(k.persistentSchedules)
+      .hgetall(k.legacySchedules)
+      .hgetall(k.lastEnqueuedAt)
+      .hgetall(k.scheduleLastSlot),
   )) as Record<string, string>[];
   const dop = decodeOpts(opts);
   const out: ScheduleInfo[] = [];
-  for (const [name, raw] of Object.entries(persistent!)) out.push(toInfo(decodeSchedule(name, raw, "persistent", dop), nowMs, lastAt![name], lastSlot![name]));
+  for (const [name, raw] of Object.entries(persistent!))
+    out.push(toInfo(decodeSchedule(name, raw, "persistent", dop), nowMs, lastAt![name], lastSlot![name]));
   for (const [name, raw] of Object.entries(legacy!)) {
-    if (!(name in persistent!)) out.push(toInfo(decodeSchedule(name, raw, "legacy", dop), nowMs, lastAt![name], lastSlot![name]));
+    if (!(name in persistent!))
+      out.push(toInfo(decodeSchedule(name, raw, "legacy", dop), nowMs, lastAt![name], lastSlot![name]));
   }
   return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /** One schedule entry by name (persistent first, then legacy), or null. 1 round trip. */
-export async function getSchedule(conn: Connection, name: string, opts: ListScheduleOptions = {}): Promise<ScheduleInfo | null> {
+export async function getSchedule(
+  conn: Connection,
+  name: string,
+  opts: ListScheduleOptions = {},
+): Promise<ScheduleInfo | null> {
   const k = conn.keys;
   const [p, l, at, slot] = (await execAll(
-    conn.redis.pipeline().hget(k.persistentSchedules, name).hget(k.legacySchedules, name).hget(k.lastEnqueuedAt, name).hget(k.scheduleLastSlot, name),
+    conn.redis
+      .pipeline()
+      .hget(k.persistentSchedules, name)
+      .hget(k.legacySchedules, name)
+      .hget(k.lastEnqueuedAt, name)
+      .hget(k.scheduleLastSlot, name),
   )) as (string | null)[];
   const raw = p ?? l;
   if (raw === null || raw === undefined) return null;
   const source: ScheduleSource = p !== null ? "persistent" : "legacy";
-  return toInfo(decodeSchedule(name, raw, source, decodeOpts(opts)), opts.nowMs ?? Date.now(), at ?? undefined, slot ?? undefined);
+  return toInfo(
+    decodeSchedule(name, raw, source, decodeOpts(opts)),
+    opts.nowMs ?? Date.now(),
+    at ?? undefined,
+    slot ?? undefined,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -146,7 +181,8 @@ export async function fireDueSchedules(conn: Connection, opts: FireOptions): Pro
   if (opts.includeLegacy) read.hgetall(k.legacySchedules);
   const [persistent, lastSlots, legacy] = (await execAll(read)) as Record<string, string>[];
   const entries: Array<{ name: string; raw: string; source: ScheduleSource; hash: string }> = [];
-  for (const [name, raw] of Object.entries(persistent!)) entries.push({ name, raw, source: "persistent", hash: k.persistentSchedules });
+  for (const [name, raw] of Object.entries(persistent!))
+    entries.push({ name, raw, source: "persistent", hash: k.persistentSchedules });
   for (const [name, raw] of Object.entries(legacy ?? {})) {
     if (!(name in persistent!)) entries.push({ name, raw, source: "legacy", hash: k.legacySchedules });
   }
@@ -171,7 +207,12 @@ export async function fireDueSchedules(conn: Connection, opts: FireOptions): Pro
     if (last !== undefined && Number(last) >= slot) continue;
     const { id, payload } = buildPayload(d, nowMs, opts.strictRubyPayload);
     calls.push({ d, slot, id, payload });
-    conn.runOn(pipe, "schedule-fire", [k.scheduleLastSlot, k.queues, k.queue(d.queue!), k.wake(d.queue!), k.lastEnqueuedAt, e.hash], [e.name, slot, d.queue!, payload, whenText, e.raw]);
+    conn.runOn(
+      pipe,
+      "schedule-fire",
+      [k.scheduleLastSlot, k.queues, k.queue(d.queue!), k.wake(d.queue!), k.lastEnqueuedAt, e.hash],
+      [e.name, slot, d.queue!, payload, whenText, e.raw],
+    );
   }
   // Last slots of entries deleted elsewhere (RS's remove_schedule): drop them, so a re-created
   // entry of the same name starts fresh instead of catching up.
@@ -182,7 +223,15 @@ export async function fireDueSchedules(conn: Connection, opts: FireOptions): Pro
   const res = await execAll(pipe);
   calls.forEach((c, i) => {
     const status = res[i] as number;
-    if (status === 1) result.fired.push({ name: c.d.name, slotMs: c.slot, queue: c.d.queue!, class: c.d.className!, id: c.id, payload: c.payload });
+    if (status === 1)
+      result.fired.push({
+        name: c.d.name,
+        slotMs: c.slot,
+        queue: c.d.queue!,
+        class: c.d.className!,
+        id: c.id,
+        payload: c.payload,
+      });
     else if (status === 0) result.initialized.push(c.d.name);
   });
   return result;
@@ -201,13 +250,23 @@ export interface RunNowOptions {
  * unaffected. Null when there is no such entry; throws `InvalidScheduleError` when the entry has
  * no usable class or queue. 2 round trips.
  */
-export async function runScheduleNow(conn: Connection, name: string, opts: RunNowOptions = {}): Promise<FiredSchedule | null> {
+export async function runScheduleNow(
+  conn: Connection,
+  name: string,
+  opts: RunNowOptions = {},
+): Promise<FiredSchedule | null> {
   const info = await getSchedule(conn, name, { registry: opts.registry });
   if (!info) return null;
-  if (!info.className || !info.queue) throw new InvalidScheduleError("entry", `Schedule "${name}" cannot be run: ${info.error ?? "no class or queue"}`, "cannotRun", {
-      name,
-      reason: info.error ?? "no class or queue",
-    });
+  if (!info.className || !info.queue)
+    throw new InvalidScheduleError(
+      "entry",
+      `Schedule "${name}" cannot be run: ${info.error ?? "no class or queue"}`,
+      "cannotRun",
+      {
+        name,
+        reason: info.error ?? "no class or queue",
+      },
+    );
   const nowMs = opts.nowMs ?? Date.now();
   const { id, payload } = buildPayload(info as DecodedSchedule, nowMs, opts.strictRubyPayload);
   const k = conn.keys;

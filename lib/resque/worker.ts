@@ -29,7 +29,10 @@ export const VERSION = "1.0.0";
 export interface PerformHooks {
   beforePerform?: (job: BaseJob<unknown>) => void | Promise<void>;
   afterPerform?: (job: BaseJob<unknown>, result: unknown) => void | Promise<void>;
-  onFailure?: (error: Error, ctx: { job?: BaseJob<unknown>; payload: DecodedPayload; queue: string }) => void | Promise<void>;
+  onFailure?: (
+    error: Error,
+    ctx: { job?: BaseJob<unknown>; payload: DecodedPayload; queue: string },
+  ) => void | Promise<void>;
 }
 
 export interface WorkerOptions extends ConnectionOptions {
@@ -104,7 +107,11 @@ export class Worker extends EventEmitter<WorkerEvents> {
     // a live "resque-" process behind it.
     this.title("Starting");
     if (this.opts.pruneOnStart !== false) {
-      const report = await pruneDeadWorkers(this.conn, { selfId: this.id, registry: this.opts.registry, hostname: this.opts.hostname });
+      const report = await pruneDeadWorkers(this.conn, {
+        selfId: this.id,
+        registry: this.opts.registry,
+        hostname: this.opts.hostname,
+      });
       if (report.pruned.length) this.emit("pruned", report);
     }
     // An entry under our own id is a leftover of a dead process that had the same pid
@@ -135,7 +142,11 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.blocker?.disconnect();
     if (mode === "now" && this.current) {
       // The job may still settle later; perform() sees it is no longer `current` and writes nothing.
-      await this.unregister(new DirtyExitError(`Worker ${this.id} was stopped (TERM) while processing ${this.current.payload.className ?? "a job"}`));
+      await this.unregister(
+        new DirtyExitError(
+          `Worker ${this.id} was stopped (TERM) while processing ${this.current.payload.className ?? "a job"}`,
+        ),
+      );
       return;
     }
     await this.loopDone;
@@ -167,7 +178,11 @@ export class Worker extends EventEmitter<WorkerEvents> {
     return this.queueCache.names;
   }
 
-  private reserveCall(queues: string[], finish: InFlight | undefined, reserve: boolean): Promise<[string, string, string, string?] | null> {
+  private reserveCall(
+    queues: string[],
+    finish: InFlight | undefined,
+    reserve: boolean,
+  ): Promise<[string, string, string, string?] | null> {
     const k = this.conn.keys;
     const { keys, args } = reserve ? this.reserveArgs(queues) : this.finishOnlyArgs;
     const statusKey = finish?.payload.id ? k.jobStatus(finish.payload.id) : "";
@@ -177,7 +192,15 @@ export class Worker extends EventEmitter<WorkerEvents> {
       this.runAtMs = nowMs - (nowMs % 1000);
       this.runAt = formatIsoSeconds(new Date(this.runAtMs));
     }
-    return this.conn.run("reserve", keys, [finish?.entry ?? "", statusKey, reserve ? "1" : "0", this.runAt, Math.floor(nowMs / 1000), k.ns, ...args]);
+    return this.conn.run("reserve", keys, [
+      finish?.entry ?? "",
+      statusKey,
+      reserve ? "1" : "0",
+      this.runAt,
+      Math.floor(nowMs / 1000),
+      k.ns,
+      ...args,
+    ]);
   }
 
   private runAtMs = 0;
@@ -185,7 +208,10 @@ export class Worker extends EventEmitter<WorkerEvents> {
 
   private get finishOnlyArgs(): { keys: string[]; args: string[] } {
     const k = this.conn.keys;
-    return { keys: [k.worker(this.id), k.statProcessed, k.statProcessedOf(this.id), k.pauseAllWorkers, k.pauseAll], args: [] };
+    return {
+      keys: [k.worker(this.id), k.statProcessed, k.statProcessedOf(this.id), k.pauseAllWorkers, k.pauseAll],
+      args: [],
+    };
   }
 
   /** KEYS and queue ARGV for a queue list, rebuilt only when the list changes. */
@@ -212,9 +238,18 @@ export class Worker extends EventEmitter<WorkerEvents> {
       // Our own entry from a call whose reply was lost: run that job.
       const e = payloadFromWorkerEntry(raw);
       if (!e) return undefined;
-      return { queue: e.queue ?? "", raw: e.payloadRaw, entry: raw, payload: decodePayload(e.payloadRaw), startedMs: Date.now() };
+      return {
+        queue: e.queue ?? "",
+        raw: e.payloadRaw,
+        entry: raw,
+        payload: decodePayload(e.payloadRaw),
+        startedMs: Date.now(),
+      };
     }
-    const built = flag === "s" ? entry! : '{"queue":' + JSON.stringify(queue) + ',"run_at":"' + this.runAt + '","payload":' + raw + "}";
+    const built =
+      flag === "s"
+        ? entry!
+        : '{"queue":' + JSON.stringify(queue) + ',"run_at":"' + this.runAt + '","payload":' + raw + "}";
     return { queue, raw, entry: built, payload: decodePayload(raw), startedMs: Date.now() };
   }
 
@@ -310,7 +345,15 @@ export class Worker extends EventEmitter<WorkerEvents> {
       cls = this.opts.registry.require(p.className!);
       const args = p.argsArray[0];
       JobRegistry.validate(cls, p.className!, args);
-      const ctx: JobContext = { queue: f.queue, className: p.className!, argsArray: p.argsArray, id: p.id, raw: f.raw, workerId: this.id, resque: this.client };
+      const ctx: JobContext = {
+        queue: f.queue,
+        className: p.className!,
+        argsArray: p.argsArray,
+        id: p.id,
+        raw: f.raw,
+        workerId: this.id,
+        resque: this.client,
+      };
       job = JobRegistry.instantiate(cls, args, ctx);
       try {
         await this.opts.hooks?.beforePerform?.(job);
@@ -362,7 +405,17 @@ export class Worker extends EventEmitter<WorkerEvents> {
     const ttlSec = Math.max(1, plan.ts - Math.floor(now / 1000)) + RETRY_NOTE_KEEP_SEC;
     const done = await this.conn.run<number>(
       "retry-job",
-      [k.worker(this.id), k.statProcessed, k.statProcessedOf(this.id), k.delayed(plan.ts), k.timestamps(item), k.delayedSchedule, k.statRetried, k.schedulerWake, k.retryNote(sha1Hex(item))],
+      [
+        k.worker(this.id),
+        k.statProcessed,
+        k.statProcessedOf(this.id),
+        k.delayed(plan.ts),
+        k.timestamps(item),
+        k.delayedSchedule,
+        k.statRetried,
+        k.schedulerWake,
+        k.retryNote(sha1Hex(item)),
+      ],
       [f.entry, item, plan.ts, JSON.stringify(note), ttlSec],
     );
     return done === 1;
@@ -381,7 +434,18 @@ export class Worker extends EventEmitter<WorkerEvents> {
     const statusKey = f.payload.id ? k.jobStatus(f.payload.id) : "";
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.conn.run("fail-job", [k.worker(this.id), k.failed, k.statFailed, k.statFailedOf(this.id), k.statProcessed, k.statProcessedOf(this.id)], [record, statusKey, Math.floor(Date.now() / 1000), f.entry]);
+        await this.conn.run(
+          "fail-job",
+          [
+            k.worker(this.id),
+            k.failed,
+            k.statFailed,
+            k.statFailedOf(this.id),
+            k.statProcessed,
+            k.statProcessedOf(this.id),
+          ],
+          [record, statusKey, Math.floor(Date.now() / 1000), f.entry],
+        );
         return;
       } catch (e) {
         // The record must not be lost: while Redis is away the job stays in worker:<id>.
@@ -407,4 +471,3 @@ export class Worker extends EventEmitter<WorkerEvents> {
 function truncate(s: string, n: number): string {
   return s.length > n ? s.slice(0, n) + "…" : s;
 }
-

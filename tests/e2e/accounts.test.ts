@@ -40,7 +40,14 @@ describe("accounts page", () => {
 
   const countAccounts = async () => (await db.selectFrom("admins").select("email").execute()).length;
   const sessionsOf = async (email: string) =>
-    (await db.selectFrom("sessions").innerJoin("admins", "admins.id", "sessions.admin_id").select("sessions.id").where("admins.email", "=", email).execute()).length;
+    (
+      await db
+        .selectFrom("sessions")
+        .innerJoin("admins", "admins.id", "sessions.admin_id")
+        .select("sessions.id")
+        .where("admins.email", "=", email)
+        .execute()
+    ).length;
 
   beforeAll(async () => {
     redis = testRedis();
@@ -82,19 +89,28 @@ describe("accounts page", () => {
     await form.locator('[name="email"]').fill("not-an-email");
     await form.locator('[name="password"]').fill("long-enough-password");
     await form.getByRole("button", { name: "Add account" }).click();
-    await waitFor("email message", async () => (await fieldError("email")) === '"not-an-email" is not an email address.');
+    await waitFor(
+      "email message",
+      async () => (await fieldError("email")) === '"not-an-email" is not an email address.',
+    );
     expect(await form.locator('[name="email"]').getAttribute("aria-invalid")).toBe("true");
 
     await form.locator('[name="email"]').fill("someone@e2e.test");
     await form.locator('[name="password"]').fill("short");
     await form.getByRole("button", { name: "Add account" }).click();
-    await waitFor("password message", async () => (await fieldError("password")) === "The password must be at least 10 characters long.");
+    await waitFor(
+      "password message",
+      async () => (await fieldError("password")) === "The password must be at least 10 characters long.",
+    );
     expect(await fieldError("email")).toBe("");
 
     await form.locator('[name="email"]').fill("ADMIN@e2e.test");
     await form.locator('[name="password"]').fill("long-enough-password");
     await form.getByRole("button", { name: "Add account" }).click();
-    await waitFor("duplicate message", async () => (await fieldError("email")) === "An account with the email admin@e2e.test already exists.");
+    await waitFor(
+      "duplicate message",
+      async () => (await fieldError("email")) === "An account with the email admin@e2e.test already exists.",
+    );
     await admin.screenshot("accounts-bad-input-light");
     expect(await countAccounts()).toBe(before);
   });
@@ -125,7 +141,9 @@ describe("accounts page", () => {
       }
       await v.screenshot("accounts-viewer-light");
       await v.page.goto(`${web.url}/queues`);
-      expect(await v.page.locator('tr[data-queue="mail"]').getByRole("button", { name: "Pause" }).isDisabled()).toBe(true);
+      expect(await v.page.locator('tr[data-queue="mail"]').getByRole("button", { name: "Pause" }).isDisabled()).toBe(
+        true,
+      );
       expect((await v.page.goto(`${web.url}/audit`))?.status()).toBe(200);
       expect(clientErrors(v)).toEqual([]);
     } finally {
@@ -152,7 +170,12 @@ describe("accounts page", () => {
     expect(stored?.role).toBe("admin");
     expect(await verifyPassword(stored!.passwordHash, password)).toBe(true);
     // Only the hash is kept: the audit row carries the message, never the password.
-    const audit = await db.selectFrom("audit_log").selectAll().where("action", "=", "account.add").where("target", "=", "gen@e2e.test").execute();
+    const audit = await db
+      .selectFrom("audit_log")
+      .selectAll()
+      .where("action", "=", "account.add")
+      .where("target", "=", "gen@e2e.test")
+      .execute();
     expect(audit.map((r) => r.result)).toEqual(["ok"]);
     expect(JSON.stringify(audit)).not.toContain(password);
     await page.reload();
@@ -173,13 +196,17 @@ describe("accounts page", () => {
       await row.getByText("viewer@e2e.test is now admin.").waitFor();
       expect((await findAdminByEmail(db, viewer.email))?.role).toBe("admin");
       await v.page.goto(`${web.url}/queues`);
-      expect(await v.page.locator('tr[data-queue="mail"]').getByRole("button", { name: "Pause" }).isEnabled()).toBe(true);
+      expect(await v.page.locator('tr[data-queue="mail"]').getByRole("button", { name: "Pause" }).isEnabled()).toBe(
+        true,
+      );
 
       await row.getByRole("button", { name: "Make viewer" }).click();
       await row.getByRole("button", { name: "Yes, do it" }).click();
       await row.getByText("viewer@e2e.test is now viewer (read-only).").waitFor();
       await v.page.goto(`${web.url}/queues`);
-      expect(await v.page.locator('tr[data-queue="mail"]').getByRole("button", { name: "Pause" }).isDisabled()).toBe(true);
+      expect(await v.page.locator('tr[data-queue="mail"]').getByRole("button", { name: "Pause" }).isDisabled()).toBe(
+        true,
+      );
 
       expect(await sessionsOf(viewer.email)).toBeGreaterThan(0);
       await row.getByRole("button", { name: "Reset password" }).click();
@@ -214,7 +241,10 @@ describe("accounts page", () => {
       await admin.screenshot("accounts-confirm-remove-light");
       expect(await findAdminByEmail(db, viewer.email)).not.toBeNull(); // asking changes nothing
       await row.getByRole("button", { name: "Yes, do it" }).click();
-      await page.locator("[data-notice]").getByText("Account viewer@e2e.test removed and signed out everywhere.").waitFor();
+      await page
+        .locator("[data-notice]")
+        .getByText("Account viewer@e2e.test removed and signed out everywhere.")
+        .waitFor();
       await row.waitFor({ state: "detached" });
       expect(await findAdminByEmail(db, viewer.email)).toBeNull();
       expect(await sessionsOf(viewer.email)).toBe(0);
@@ -242,11 +272,20 @@ describe("accounts page", () => {
 
     await me.getByRole("button", { name: "Remove" }).click();
     await me.getByRole("button", { name: "Yes, do it" }).click();
-    await me.getByText("You cannot remove your own account: another admin has to, so nobody locks the dashboard out by mistake.").waitFor();
+    await me
+      .getByText(
+        "You cannot remove your own account: another admin has to, so nobody locks the dashboard out by mistake.",
+      )
+      .waitFor();
     expect(await findAdminByEmail(db, "admin@e2e.test")).not.toBeNull();
     await admin.screenshot("accounts-protected-light");
 
-    const results = await db.selectFrom("audit_log").select(["action", "target", "result"]).where("action", "like", "account.%").orderBy("id").execute();
+    const results = await db
+      .selectFrom("audit_log")
+      .select(["action", "target", "result"])
+      .where("action", "like", "account.%")
+      .orderBy("id")
+      .execute();
     expect(results.slice(-3)).toEqual([
       { action: "account.set_role", target: "gen@e2e.test", result: "ok" },
       { action: "account.set_role", target: "admin@e2e.test", result: "error" },

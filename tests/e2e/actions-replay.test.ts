@@ -20,14 +20,27 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { addAdmin } from "@/lib/auth";
 import { findAdminByEmail, openDb, type Db } from "@/lib/db";
-import { buildFailureRecord, Client, Connection, formatFailedId, JobRegistry, registerWorker, saveSchedule, sha1Hex } from "@/lib/resque";
+import {
+  buildFailureRecord,
+  Client,
+  Connection,
+  formatFailedId,
+  JobRegistry,
+  registerWorker,
+  saveSchedule,
+  sha1Hex,
+} from "@/lib/resque";
 import { replayAction, serverActions, type ServerActionRef } from "../helpers/actions";
 import { openBrowser, type OpenedBrowser } from "../helpers/browser";
 import { testNamespace, testRedis, dropNamespace } from "../helpers/ns";
 import { signIn, startWeb, type Account, type WebServer } from "../helpers/web";
 
 /** Public by design: choosing a language, signing in and out need no account. */
-const EXEMPT = ["app/actions.ts#setLocaleAction", "app/sign-in/actions.ts#signInAction", "app/sign-in/actions.ts#signOutAction"];
+const EXEMPT = [
+  "app/actions.ts#setLocaleAction",
+  "app/sign-in/actions.ts#signInAction",
+  "app/sign-in/actions.ts#signOutAction",
+];
 const REFUSED = "Refused: your account is read-only.";
 /** Tables a refused call may write to: the audit row itself, and the sessions and throttle rows of signing in. */
 const LOG_TABLES = new Set(["audit_log", "sessions", "sign_in_attempts"]);
@@ -62,9 +75,15 @@ function argsFor(name: string, s: Seeded): unknown[][] {
     pauseAllWorkersAction: [[]],
     resumeAllWorkersAction: [[]],
     pruneWorkerAction: [[s.workerId]],
-    addAccountAction: [[{ email: "intruder@e2e.test", role: "admin", password: "intruder-password-1" }], [{ email: "intruder@e2e.test", role: "admin", generate: true }]],
+    addAccountAction: [
+      [{ email: "intruder@e2e.test", role: "admin", password: "intruder-password-1" }],
+      [{ email: "intruder@e2e.test", role: "admin", generate: true }],
+    ],
     setAccountRoleAction: [[s.accountId, "viewer"]],
-    resetAccountPasswordAction: [[s.accountId, { password: "taken-over-password" }], [s.accountId, { generate: true }]],
+    resetAccountPasswordAction: [
+      [s.accountId, { password: "taken-over-password" }],
+      [s.accountId, { generate: true }],
+    ],
     removeAccountAction: [[s.accountId]],
   };
   return [
@@ -98,12 +117,17 @@ async function redisSnapshot(redis: Redis, namespace: string): Promise<Record<st
   for (const key of keys.sort()) {
     const type = await redis.type(key);
     const value =
-      type === "string" ? await redis.get(key)
-      : type === "list" ? await redis.lrange(key, 0, -1)
-      : type === "set" ? (await redis.smembers(key)).sort()
-      : type === "zset" ? await redis.zrange(key, "0", "-1", "WITHSCORES")
-      : type === "hash" ? await redis.hgetall(key)
-      : `<${type}>`;
+      type === "string"
+        ? await redis.get(key)
+        : type === "list"
+          ? await redis.lrange(key, 0, -1)
+          : type === "set"
+            ? (await redis.smembers(key)).sort()
+            : type === "zset"
+              ? await redis.zrange(key, "0", "-1", "WITHSCORES")
+              : type === "hash"
+                ? await redis.hgetall(key)
+                : `<${type}>`;
     out[key] = { type, value, expires: (await redis.pttl(key)) >= 0 };
   }
   return out;
@@ -111,7 +135,9 @@ async function redisSnapshot(redis: Redis, namespace: string): Promise<Record<st
 
 /** Every row of every table but the logs and sessions. */
 async function dbSnapshot(db: Db): Promise<Record<string, string[]>> {
-  const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`.execute(db);
+  const tables = await sql<{
+    name: string;
+  }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`.execute(db);
   const out: Record<string, string[]> = {};
   for (const { name } of tables.rows) {
     if (LOG_TABLES.has(name)) continue;
@@ -149,7 +175,14 @@ describe("every server action replayed directly", () => {
     for (let i = 1; i <= 3; i++) await client.enqueue("mail", "SendReceipt", { n: i });
     await client.enqueue("reports", "BuildReport", { n: 1 });
     const jobRaw = (await redis.lindex(conn.keys.queue("mail"), 0))!;
-    const failedRaw = buildFailureRecord({ payloadRaw: jobRaw, exception: "RuntimeError", error: "boom", backtrace: ["a.rb:1"], worker: "host:1:mail", queue: "mail" });
+    const failedRaw = buildFailureRecord({
+      payloadRaw: jobRaw,
+      exception: "RuntimeError",
+      error: "boom",
+      backtrace: ["a.rb:1"],
+      worker: "host:1:mail",
+      queue: "mail",
+    });
     await redis.rpush(conn.keys.failed, failedRaw);
     await client.enqueueAt(Date.now() / 1000 + 3600, "mail", "SendLater", { n: 1 });
     const delayedTs = Number((await redis.zrange(conn.keys.delayedSchedule, "0", "0"))[0]);
@@ -184,7 +217,12 @@ describe("every server action replayed directly", () => {
 
   it("exempts exactly the public actions, and finds the dashboard's actions in the build", () => {
     const all = serverActions();
-    expect(all.filter((a) => EXEMPT.includes(keyOf(a))).map(keyOf).sort()).toEqual([...EXEMPT].sort());
+    expect(
+      all
+        .filter((a) => EXEMPT.includes(keyOf(a)))
+        .map(keyOf)
+        .sort(),
+    ).toEqual([...EXEMPT].sort());
     expect(all.map(keyOf)).toEqual(
       expect.arrayContaining([
         "app/(dashboard)/queues/actions.ts#clearQueueAction",
@@ -205,12 +243,25 @@ describe("every server action replayed directly", () => {
     for (const action of actions) {
       const label = keyOf(action);
       for (const args of argsFor(action.exportedName, seeded)) {
-        for (const [who, browser, email] of [["viewer", viewer, viewerAccount.email], ["anonymous", anon, null]] as const) {
-          const lastId = (await db.selectFrom("audit_log").select((eb) => eb.fn.max("id").as("id")).executeTakeFirstOrThrow()).id ?? 0;
+        for (const [who, browser, email] of [
+          ["viewer", viewer, viewerAccount.email],
+          ["anonymous", anon, null],
+        ] as const) {
+          const lastId =
+            (
+              await db
+                .selectFrom("audit_log")
+                .select((eb) => eb.fn.max("id").as("id"))
+                .executeTakeFirstOrThrow()
+            ).id ?? 0;
           const answer = await replayAction(browser.page, web.url, action, args);
           const what = `${label}(${JSON.stringify(args).slice(0, 120)}) as ${who}`;
           expect(answer.text, `${what} answered ${answer.status}`).toContain(REFUSED);
-          const added = await db.selectFrom("audit_log").select(["actor_email", "result"]).where("id", ">", Number(lastId)).execute();
+          const added = await db
+            .selectFrom("audit_log")
+            .select(["actor_email", "result"])
+            .where("id", ">", Number(lastId))
+            .execute();
           expect(added, `${what}: one denied audit row`).toEqual([{ actor_email: email, result: "denied" }]);
           replays++;
         }
@@ -228,9 +279,19 @@ describe("every server action replayed directly", () => {
       const redisBefore = await redisSnapshot(redis, namespace);
       const dbBefore = await dbSnapshot(db);
       const byName = (name: string) => serverActions().find((a) => a.exportedName === name)!;
-      const cleared = await replayAction(admin.page, web.url, byName("clearQueueAction"), argsFor("clearQueueAction", seeded)[0]!);
+      const cleared = await replayAction(
+        admin.page,
+        web.url,
+        byName("clearQueueAction"),
+        argsFor("clearQueueAction", seeded)[0]!,
+      );
       expect(cleared.text).toContain("Cleared 3 jobs from mail.");
-      const removed = await replayAction(admin.page, web.url, byName("removeAccountAction"), argsFor("removeAccountAction", seeded)[0]!);
+      const removed = await replayAction(
+        admin.page,
+        web.url,
+        byName("removeAccountAction"),
+        argsFor("removeAccountAction", seeded)[0]!,
+      );
       expect(removed.text).toContain(`Account ${seeded.accountEmail} removed`);
       expect(await redisSnapshot(redis, namespace)).not.toEqual(redisBefore);
       expect(await dbSnapshot(db)).not.toEqual(dbBefore);

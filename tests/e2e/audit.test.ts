@@ -83,7 +83,9 @@ describe("audit log page", () => {
     ]);
     const first = page.locator("main tbody tr").first();
     expect(await first.locator("td").nth(6).innerText()).toBe("Cleared 2 jobs from trash.");
-    expect(await first.locator("td").nth(0).innerText()).toMatch(/(ago|just now)\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
+    expect(await first.locator("td").nth(0).innerText()).toMatch(
+      /(ago|just now)\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/,
+    );
     expect(clientErrors(admin)).toEqual([]);
   });
 
@@ -96,7 +98,9 @@ describe("audit log page", () => {
       const refused = await replayAction(v.page, web.url, clear, ["mail"]);
       expect(refused.text).toContain("Refused: your account is read-only.");
       await anon.page.goto(`${web.url}/sign-in`);
-      expect((await replayAction(anon.page, web.url, clear, ["mail"])).text).toContain("Refused: your account is read-only.");
+      expect((await replayAction(anon.page, web.url, clear, ["mail"])).text).toContain(
+        "Refused: your account is read-only.",
+      );
       expect(await redis.llen(`${namespace}:queue:mail`)).toBe(3);
 
       await v.page.goto(`${web.url}/audit`);
@@ -123,7 +127,9 @@ describe("audit log page", () => {
 
     await page.locator('input[name="actor"]').fill("VIEWER@e2e.test");
     await page.getByRole("button", { name: "Filter", exact: true }).click();
-    await page.waitForURL((u) => u.searchParams.get("actor") === "VIEWER@e2e.test" && u.searchParams.get("action") === "queue.clear");
+    await page.waitForURL(
+      (u) => u.searchParams.get("actor") === "VIEWER@e2e.test" && u.searchParams.get("action") === "queue.clear",
+    );
     await waitFor("only the viewer's row", async () => (await auditRows(page)).length === 1);
     expect(await auditRows(page)).toEqual([["viewer@e2e.test", "queue.clear", "mail", "denied"]]);
 

@@ -39,7 +39,8 @@ describe("delayed pages", () => {
   /** What Redis holds, read without the engine: timestamp → items. */
   async function schedule(): Promise<Map<number, string[]>> {
     const out = new Map<number, string[]>();
-    for (const ts of await redis.zrange(key("delayed_queue_schedule"), "0", "-1")) out.set(Number(ts), await redis.lrange(key(`delayed:${ts}`), 0, -1));
+    for (const ts of await redis.zrange(key("delayed_queue_schedule"), "0", "-1"))
+      out.set(Number(ts), await redis.lrange(key(`delayed:${ts}`), 0, -1));
     return out;
   }
 
@@ -57,7 +58,8 @@ describe("delayed pages", () => {
     const client = new Client({ redis, namespace, registry: new JobRegistry([]) });
     for (const n of ["run", "del", "move"]) await client.enqueueAt(hourTs, "e2e_run", "RecordJob", { n });
     await client.enqueueAt(hourTs, "e2e_run", "Noise", { note: SCRIPT });
-    for (const raw of await redis.lrange(key(`delayed:${hourTs}`), 0, -1)) raws[(JSON.parse(raw) as { args: [{ n?: string }] }).args[0].n ?? "noise"] = raw;
+    for (const raw of await redis.lrange(key(`delayed:${hourTs}`), 0, -1))
+      raws[(JSON.parse(raw) as { args: [{ n?: string }] }).args[0].n ?? "noise"] = raw;
     for (let i = 1; i <= 25; i++) await client.enqueueAt(hourTs + 600 + i * 60, "reports", "BuildReport", { i });
     await waitFor("a worker", async () => (await redis.scard(conn.keys.workers)) === 1, 60_000);
     await signIn(browser.page, web);
@@ -83,7 +85,10 @@ describe("delayed pages", () => {
     browser.clearErrors();
     const res = await page.goto(`${web.url}/delayed`);
     expect(res?.status()).toBe(200);
-    await page.locator("[data-totals]").getByText(`Delayed jobs: ${total} · scheduled times: 34 · due now: ${due}`).waitFor();
+    await page
+      .locator("[data-totals]")
+      .getByText(`Delayed jobs: ${total} · scheduled times: 34 · due now: ${due}`)
+      .waitFor();
     await page.getByText(`${due} jobs are overdue`).waitFor();
     await page.getByText("No scheduler holds the lock").waitFor();
     expect(await page.getByText("Showing 1–20 of 34").count()).toBe(2);
@@ -105,7 +110,10 @@ describe("delayed pages", () => {
     await browser.screenshot("delayed-list-light");
     expect(clientErrors(browser)).toEqual([]);
 
-    const api = await getJson<{ counts: { total: number; due: number; timestamps: number }; page: { total: number; items: { timestamp: number; count: number }[] } }>(web, "/api/delayed?page=2&per=20");
+    const api = await getJson<{
+      counts: { total: number; due: number; timestamps: number };
+      page: { total: number; items: { timestamp: number; count: number }[] };
+    }>(web, "/api/delayed?page=2&per=20");
     expect(api.status).toBe(200);
     expect(api.body.counts).toEqual({ total, due, timestamps: 34 });
     expect(api.body.page.total).toBe(34);
@@ -143,10 +151,15 @@ describe("delayed pages", () => {
     // php's item, as php wrote it (escaped slash and unicode), decoded for display.
     await page.goto(`${web.url}/delayed/1795919992`);
     await page.getByText("overdue").first().waitFor();
-    expect(await page.locator("main tbody").innerText()).toContain('[{"to":"user@example.com","path":"a/b","name":"Zoë"}]');
+    expect(await page.locator("main tbody").innerText()).toContain(
+      '[{"to":"user@example.com","path":"a/b","name":"Zoë"}]',
+    );
     expect(clientErrors(browser)).toEqual([]);
 
-    const api = await getJson<{ timestamp: number; items: { total: number; items: { raw: string; queue: string }[] } }>(web, `/api/delayed/${hourTs}`);
+    const api = await getJson<{ timestamp: number; items: { total: number; items: { raw: string; queue: string }[] } }>(
+      web,
+      `/api/delayed/${hourTs}`,
+    );
     expect(api.status).toBe(200);
     expect(api.body.items.items.map((i) => i.raw)).toEqual(await redis.lrange(key(`delayed:${hourTs}`), 0, -1));
     expect((await getJson(web, "/api/delayed/not-a-time")).status).toBe(404);
@@ -169,7 +182,10 @@ describe("delayed pages", () => {
     expect(await page.locator("main tbody tr", { hasText: '"n":"run"' }).count()).toBe(0);
 
     // The same item again (a second tab, a stale page): it is gone, and the answer says so.
-    const replay = await replayAction(page, web.url, serverAction(ACTIONS, "enqueueDelayedNowAction"), [hourTs, raws.run]);
+    const replay = await replayAction(page, web.url, serverAction(ACTIONS, "enqueueDelayedNowAction"), [
+      hourTs,
+      raws.run,
+    ]);
     expect(replay.text).toContain("it was already enqueued or removed");
   });
 
@@ -182,7 +198,10 @@ describe("delayed pages", () => {
     expect(await redis.lrange(key(`delayed:${hourTs}`), 0, -1)).toContain(raws.del); // asking changes nothing
     await browser.screenshot("delayed-items-confirm-delete-light");
     await row.getByRole("button", { name: "Yes, do it" }).click();
-    await page.locator("[data-flash]").getByText(`Deleted the RecordJob job due ${utc(hourTs)}.`).waitFor();
+    await page
+      .locator("[data-flash]")
+      .getByText(`Deleted the RecordJob job due ${utc(hourTs)}.`)
+      .waitFor();
     expect(await redis.lrange(key(`delayed:${hourTs}`), 0, -1)).not.toContain(raws.del);
     expect(await redis.exists(key(`timestamps:${raws.del}`))).toBe(0);
   });
@@ -224,7 +243,10 @@ describe("delayed pages", () => {
     expect(Date.parse((await input.inputValue()) + "Z")).toBe(hourTs * 1000);
     await input.fill(new Date(to * 1000).toISOString().slice(0, 19));
     await row.getByRole("button", { name: "Reschedule" }).click();
-    await page.locator("[data-flash]").getByText(`Moved RecordJob to ${utc(to)}.`).waitFor();
+    await page
+      .locator("[data-flash]")
+      .getByText(`Moved RecordJob to ${utc(to)}.`)
+      .waitFor();
     expect(await redis.zscore(key("delayed_queue_schedule"), String(to))).toBe(String(to));
     expect(await redis.lrange(key(`delayed:${to}`), 0, -1)).toEqual([raws.move]);
     expect(await redis.smembers(key(`timestamps:${raws.move}`))).toEqual([`delayed:${to}`]);
@@ -264,7 +286,9 @@ describe("delayed pages", () => {
     const { page } = browser;
     await page.goto(`${web.url}/delayed`);
     await page.getByRole("button", { name: "Clear all delayed" }).click();
-    await page.getByText(`Delete every delayed job (${total} in all, scheduled times: ${s.size})? They will never run.`).waitFor();
+    await page
+      .getByText(`Delete every delayed job (${total} in all, scheduled times: ${s.size})? They will never run.`)
+      .waitFor();
     expect(await redis.zcard(key("delayed_queue_schedule"))).toBe(s.size); // asking changes nothing
     await browser.screenshot("delayed-list-confirm-clear-light");
     await page.getByRole("button", { name: "Yes, do it" }).click();

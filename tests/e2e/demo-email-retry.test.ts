@@ -41,7 +41,11 @@ async function greylistingSmtp() {
   });
   const port = await freePort();
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-  return { state, url: `smtp://127.0.0.1:${port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    state,
+    url: `smtp://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 describe("demo: e-mail refused, retried, then delivered", () => {
@@ -51,7 +55,11 @@ describe("demo: e-mail refused, retried, then delivered", () => {
   });
   afterAll(() => smtp?.close());
   // Registered after the SMTP server's hooks: starts once it listens, stops before it closes.
-  const demo = useDemoStack({ label: "e2e-demo-email-retry", seed: { products: 0, users: 5 }, env: () => ({ SMTP_URL: smtp!.url }) });
+  const demo = useDemoStack({
+    label: "e2e-demo-email-retry",
+    seed: { products: 0, users: 5 },
+    env: () => ({ SMTP_URL: smtp!.url }),
+  });
 
   /** The SendEmailJob items on the delayed schedule, with their attempt numbers and due times. */
   async function delayedEmails(): Promise<{ ts: number; to: string; attempt: number }[]> {
@@ -59,7 +67,8 @@ describe("demo: e-mail refused, retried, then delivered", () => {
     for (const ts of await demo.redis.zrange(`${demo.namespace}:delayed_queue_schedule`, "0", "-1")) {
       for (const raw of await demo.redis.lrange(`${demo.namespace}:delayed:${ts}`, 0, -1)) {
         const item = JSON.parse(raw) as { class: string; args: [{ to: string; _attempt?: number }] };
-        if (item.class.endsWith("SendEmailJob")) out.push({ ts: Number(ts), to: item.args[0].to, attempt: item.args[0]._attempt ?? 0 });
+        if (item.class.endsWith("SendEmailJob"))
+          out.push({ ts: Number(ts), to: item.args[0].to, attempt: item.args[0]._attempt ?? 0 });
       }
     }
     return out;
@@ -84,7 +93,12 @@ describe("demo: e-mail refused, retried, then delivered", () => {
     expect([...new Set(state.refused)].sort()).toEqual(to);
     expect(state.received).toEqual([]);
     // The worker's log says why, and so do the Delayed pages below.
-    await waitFor("the refusal in the worker's log", () => /SendEmailJob on default failed: .*451.*Greylisted, please try again later; retry 1 at /.test(worker.output()), 30_000);
+    await waitFor(
+      "the refusal in the worker's log",
+      () =>
+        /SendEmailJob on default failed: .*451.*Greylisted, please try again later; retry 1 at /.test(worker.output()),
+      30_000,
+    );
 
     // What a user sees while the jobs wait for their next try: the Delayed page (it polls).
     await page.goto(`${demo.web.url}/delayed`);
@@ -94,7 +108,11 @@ describe("demo: e-mail refused, retried, then delivered", () => {
     await demo.browser.screenshot("demo-email-retry-delayed");
 
     // A retry due far enough ahead (the third try waits about 9 s) to open its own page before it runs.
-    const later = await waitFor("a retry due at least 5 s ahead", async () => (await delayedEmails()).find((d) => d.ts * 1000 > Date.now() + 5_000), 60_000);
+    const later = await waitFor(
+      "a retry due at least 5 s ahead",
+      async () => (await delayedEmails()).find((d) => d.ts * 1000 > Date.now() + 5_000),
+      60_000,
+    );
     expect(later.attempt).toBeGreaterThanOrEqual(2);
     await page.goto(`${demo.web.url}/delayed/${later.ts}`);
     // Each retry says which try it is and why the one before failed: the server's own reply.
@@ -114,13 +132,22 @@ describe("demo: e-mail refused, retried, then delivered", () => {
 
     state.accept = true;
     await waitFor("every e-mail delivered", () => state.received.length === 3, 90_000);
-    expect(state.received.map((m) => m.to).flat().sort()).toEqual(to);
+    expect(
+      state.received
+        .map((m) => m.to)
+        .flat()
+        .sort(),
+    ).toEqual(to);
     for (const m of state.received) expect(m.data).toContain(`Subject: ${SUBJECT}`);
     const retried = Number(await demo.redis.get(`${demo.namespace}:tsq:stat:retried`));
     expect(retried).toBeGreaterThanOrEqual(3);
     expect(retried).toBe(state.refused.length);
     // Every attempt counts as processed: the refused ones and the three that went through.
-    await waitFor("the last attempts counted", async () => Number(await demo.redis.get(`${demo.namespace}:stat:processed`)) === retried + 3, 30_000);
+    await waitFor(
+      "the last attempts counted",
+      async () => Number(await demo.redis.get(`${demo.namespace}:stat:processed`)) === retried + 3,
+      30_000,
+    );
     expect(Number(await demo.redis.get(`${demo.namespace}:stat:failed`))).toBe(0);
     expect(await demo.redis.llen(`${demo.namespace}:failed`)).toBe(0);
     expect(await delayedEmails()).toEqual([]);

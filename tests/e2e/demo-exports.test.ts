@@ -15,7 +15,11 @@ import { waitFor } from "../helpers/ns";
 import { signIn } from "../helpers/web";
 
 describe("demo exports page and bell", () => {
-  const demo = useDemoStack({ label: "e2e-demo-exports", seed: { products: 5000, users: 1 }, env: (dir) => ({ EXPORT_DIR: path.join(dir, "export") }) });
+  const demo = useDemoStack({
+    label: "e2e-demo-exports",
+    seed: { products: 5000, users: 1 },
+    env: (dir) => ({ EXPORT_DIR: path.join(dir, "export") }),
+  });
   const work = (exportTo: string) => demo.work({ QUEUE: "export,notification", EXPORT_DIR: exportTo });
   const notADir = () => path.join(demo.dir, "a-file");
 
@@ -50,7 +54,10 @@ describe("demo exports page and bell", () => {
     await demo.redis.rpush(failedKey, otherRecord);
 
     await row.getByRole("button", { name: "Retry" }).click();
-    await page.getByRole("status").filter({ hasText: `Export #${id} queued again; its failed job left the Failed list.` }).waitFor();
+    await page
+      .getByRole("status")
+      .filter({ hasText: `Export #${id} queued again; its failed job left the Failed list.` })
+      .waitFor();
     expect((await getExport(demo.db, id))?.status).toBe("queued");
     expect(await demo.redis.llen(`${demo.namespace}:queue:export`)).toBe(1);
     expect(await demo.redis.lrange(failedKey, 0, -1)).toEqual([otherRecord]);
@@ -73,7 +80,9 @@ describe("demo exports page and bell", () => {
     await bell.click();
     const panel = page.getByRole("dialog", { name: "Notifications" });
     await panel.getByText(`Export finished: ${done.file}`).waitFor();
-    expect(await panel.getByRole("link", { name: "Download" }).getAttribute("href")).toBe(`/uploads/export/${done.file}`);
+    expect(await panel.getByRole("link", { name: "Download" }).getAttribute("href")).toBe(
+      `/uploads/export/${done.file}`,
+    );
     await demo.browser.screenshot("demo-bell-light");
     await panel.getByRole("button", { name: "Mark all read" }).click();
     await page.getByRole("button", { name: /^Notifications: 0 unread$/ }).waitFor();

@@ -64,7 +64,11 @@ const FORGED: Forged[] = [
   create("price as an object", { ...GOOD, price: { yuan: 12 } }, { price: PRICE }),
   create("name empty", { ...GOOD, name: "" }, { name: NAME }),
   create("name of spaces, tabs and newlines", { ...GOOD, name: " \t\n " }, { name: NAME }),
-  create("name of 201 characters", { ...GOOD, name: "名".repeat(201) }, { name: "The name is longer than 200 characters." }),
+  create(
+    "name of 201 characters",
+    { ...GOOD, name: "名".repeat(201) },
+    { name: "The name is longer than 200 characters." },
+  ),
   create("name with a NUL and an escape", { ...GOOD, name: "Widget\u0000\u001b[31m" }, { name: CONTROL }),
   create("name as a number", { ...GOOD, name: 42 }, { name: NAME }),
   create("name as an object", { ...GOOD, name: { en: "Widget" } }, { name: NAME }),
@@ -99,29 +103,56 @@ const FORGED: Forged[] = [
     message,
     fields: { [field]: message },
   })),
-  { name: "edit: a known id with a bad price and stock", action: [PRODUCTS, "updateProductAction"], args: [5, { ...GOOD, price: "-0.01", stock: "x" }], message: CHECK, fields: { price: PRICE, stock: STOCK } },
+  {
+    name: "edit: a known id with a bad price and stock",
+    action: [PRODUCTS, "updateProductAction"],
+    args: [5, { ...GOOD, price: "-0.01", stock: "x" }],
+    message: CHECK,
+    fields: { price: PRICE, stock: STOCK },
+  },
 
   ...(
     [
-      ["unknown ids (all or nothing: 1 stays)", [1, 99998, 99999], "There are no products with these ids: 99998, 99999."],
+      [
+        "unknown ids (all or nothing: 1 stays)",
+        [1, 99998, 99999],
+        "There are no products with these ids: 99998, 99999.",
+      ],
       ["foreign ids (users, not products)", [31, 44], "There are no products with these ids: 31, 44."],
       ["malformed ids", ["1", "x", -2, 2.5], 'These are not valid ids: "x", -2, 2.5.'],
       ["an empty selection", [], "Select at least one row."],
       ["ids as an object", { ids: [1] }, 'These are not valid ids: {"ids":[1]}.'],
-      ["10,001 ids", Array.from({ length: 10_001 }, (_, i) => i + 1), "At most 10000 rows at once; 10001 were selected."],
+      [
+        "10,001 ids",
+        Array.from({ length: 10_001 }, (_, i) => i + 1),
+        "At most 10000 rows at once; 10001 were selected.",
+      ],
     ] as const
-  ).map(([name, ids, message]): Forged => ({ name: `delete: ${name}`, action: [PRODUCTS, "deleteProductsAction"], args: [ids], message })),
+  ).map(([name, ids, message]): Forged => ({
+    name: `delete: ${name}`,
+    action: [PRODUCTS, "deleteProductsAction"],
+    args: [ids],
+    message,
+  })),
 
   ...(
     [
       ['filter with priceMin "abc"', { filter: { priceMin: "abc" } }, PRICE],
       ["filter with a negative priceMax", { filter: { priceMax: "-3" } }, PRICE],
-      ["filter with priceMin above priceMax", { filter: { priceMin: "50", priceMax: "10" } }, "The lowest price is above the highest price."],
+      [
+        "filter with priceMin above priceMax",
+        { filter: { priceMin: "50", priceMax: "10" } },
+        "The lowest price is above the highest price.",
+      ],
       ["filter with an unknown sort", { filter: { sort: "-password" } }, "Unknown sort order."],
       // Was "Check the highlighted fields.", with no field to look at.
       ["filter with a numeric sort", { filter: { sort: 5 } }, "Unknown sort order."],
       ["filter with an unknown category", { filter: { category: "weapons" } }, CATEGORY],
-      ["filter with a 101-character search", { filter: { q: "x".repeat(101) } }, "The search is longer than 100 characters."],
+      [
+        "filter with a 101-character search",
+        { filter: { q: "x".repeat(101) } },
+        "The search is longer than 100 characters.",
+      ],
       ["filter an array", { filter: ["books"] }, NOT_A_FORM],
       // These three used to export every product.
       ["filter a string", { filter: "category=books" }, NOT_A_FORM],
@@ -131,7 +162,12 @@ const FORGED: Forged[] = [
       ["foreign ids", { ids: [35] }, "There are no products with these ids: 35."],
       ["malformed ids", { ids: ["3", "three"] }, 'These are not valid ids: "three".'],
     ] as const
-  ).map(([name, input, message]): Forged => ({ name: `export: ${name}`, action: [PRODUCTS, "exportProductsAction"], args: [input], message })),
+  ).map(([name, input, message]): Forged => ({
+    name: `export: ${name}`,
+    action: [PRODUCTS, "exportProductsAction"],
+    args: [input],
+    message,
+  })),
 
   ...(["sendNotificationAction", "sendEmailAction"] as const).flatMap((action) => {
     const verb = action === "sendEmailAction" ? "e-mail" : "notify";
@@ -148,7 +184,12 @@ const FORGED: Forged[] = [
         ["a message as a number", [1], 5, MESSAGE],
         ["a message as an array", [1], ["hi"], MESSAGE],
       ] as const
-    ).map(([name, ids, text, message]): Forged => ({ name: `${verb}: ${name}`, action: [USERS, action], args: [ids, text, ...extra], message }));
+    ).map(([name, ids, text, message]): Forged => ({
+      name: `${verb}: ${name}`,
+      action: [USERS, action],
+      args: [ids, text, ...extra],
+      message,
+    }));
   }),
 
   ...(
@@ -177,7 +218,12 @@ const FORGED: Forged[] = [
       ["id null", null, "These are not valid ids: null."],
       ["id as an array", [1], "These are not valid ids: [1]."],
     ] as const
-  ).map(([name, id, message]): Forged => ({ name: `retry export: ${name}`, action: [EXPORTS, "retryExportAction"], args: [id], message })),
+  ).map(([name, id, message]): Forged => ({
+    name: `retry export: ${name}`,
+    action: [EXPORTS, "retryExportAction"],
+    args: [id],
+    message,
+  })),
 ];
 
 interface Typed {
@@ -192,11 +238,39 @@ interface Typed {
 
 const TYPED: Typed[] = [
   { name: "new: nothing entered", product: "new", fill: {}, fields: { name: NAME, price: PRICE, category: CATEGORY } },
-  { name: "new: a negative price, a name of spaces, text for stock", product: "new", fill: { name: "   ", price: "-12", stock: "ten" }, select: { category: "books" }, fields: { name: NAME, price: PRICE, stock: STOCK } },
-  { name: "new: a huge price, a fractional stock", product: "new", fill: { name: "Widget", price: "1,000,000,000.01", stock: "1.5" }, select: { category: "books" }, fields: { price: PRICE, stock: STOCK } },
-  { name: "new: a tab inside the name, three decimals", product: "new", fill: { name: "Wid\tget", price: "¥3.999" }, select: { category: "food" }, fields: { name: CONTROL, price: PRICE } },
-  { name: "edit: price emptied, stock negative", product: 5, fill: { price: "", stock: "-3" }, fields: { price: PRICE, stock: STOCK } },
-  { name: "edit: name emptied, price as text", product: 6, fill: { name: "", price: "twelve" }, fields: { name: NAME, price: PRICE } },
+  {
+    name: "new: a negative price, a name of spaces, text for stock",
+    product: "new",
+    fill: { name: "   ", price: "-12", stock: "ten" },
+    select: { category: "books" },
+    fields: { name: NAME, price: PRICE, stock: STOCK },
+  },
+  {
+    name: "new: a huge price, a fractional stock",
+    product: "new",
+    fill: { name: "Widget", price: "1,000,000,000.01", stock: "1.5" },
+    select: { category: "books" },
+    fields: { price: PRICE, stock: STOCK },
+  },
+  {
+    name: "new: a tab inside the name, three decimals",
+    product: "new",
+    fill: { name: "Wid\tget", price: "¥3.999" },
+    select: { category: "food" },
+    fields: { name: CONTROL, price: PRICE },
+  },
+  {
+    name: "edit: price emptied, stock negative",
+    product: 5,
+    fill: { price: "", stock: "-3" },
+    fields: { price: PRICE, stock: STOCK },
+  },
+  {
+    name: "edit: name emptied, price as text",
+    product: 6,
+    fill: { name: "", price: "twelve" },
+    fields: { name: NAME, price: PRICE },
+  },
 ];
 
 const sha = (data: string | Buffer) => createHash("sha256").update(data).digest("hex").slice(0, 16);
@@ -218,7 +292,8 @@ describe("demo: malformed submissions change nothing and say why", () => {
       const { rows } = await sql`select * from ${sql.table(t)} order by id`.execute(demo.db);
       out[t] = `${rows.length} rows, ${sha(JSON.stringify(rows))}`;
     }
-    for (const key of (await demo.redis.keys(`${demo.namespace}:*`)).sort()) out[key] = sha((await demo.redis.dumpBuffer(key)) ?? "");
+    for (const key of (await demo.redis.keys(`${demo.namespace}:*`)).sort())
+      out[key] = sha((await demo.redis.dumpBuffer(key)) ?? "");
     return out;
   }
 
@@ -251,7 +326,11 @@ describe("demo: malformed submissions change nothing and say why", () => {
     for (const c of FORGED) {
       it(c.name, async () => {
         await changesNothing(async () => {
-          expect(await forge(demo.browser.page, c)).toEqual({ ok: false, message: c.message, ...(c.fields ? { fields: c.fields } : {}) });
+          expect(await forge(demo.browser.page, c)).toEqual({
+            ok: false,
+            message: c.message,
+            ...(c.fields ? { fields: c.fields } : {}),
+          });
         });
       });
     }
@@ -265,12 +344,15 @@ describe("demo: malformed submissions change nothing and say why", () => {
         const form = page.locator("main form");
         await changesNothing(async () => {
           for (const [field, value] of Object.entries(c.fill)) await form.locator(`[name="${field}"]`).fill(value);
-          for (const [field, value] of Object.entries(c.select ?? {})) await form.locator(`select[name="${field}"]`).selectOption(value);
+          for (const [field, value] of Object.entries(c.select ?? {}))
+            await form.locator(`select[name="${field}"]`).selectOption(value);
           await form.getByRole("button", { name: "Save" }).click();
           await form.getByRole("status").filter({ hasText: CHECK }).waitFor();
           for (const field of ["name", "price", "category", "status", "stock"] as const) {
             expect(await form.locator(`[data-error="${field}"]`).innerText(), field).toBe(c.fields[field] ?? "");
-            expect(await form.locator(`[name="${field}"]`).getAttribute("aria-invalid"), field).toBe(String(!!c.fields[field]));
+            expect(await form.locator(`[name="${field}"]`).getAttribute("aria-invalid"), field).toBe(
+              String(!!c.fields[field]),
+            );
           }
         });
       });
@@ -304,7 +386,9 @@ describe("demo: malformed submissions change nothing and say why", () => {
         await form.getByRole("button", { name: "保存" }).click();
         await form.getByRole("status").filter({ hasText: "请检查标出的字段。" }).waitFor();
         expect(await form.locator('[data-error="name"]').innerText()).toBe("请输入名称。");
-        expect(await form.locator('[data-error="price"]').innerText()).toBe("请输入价格，如 12.50：0 至 1,000,000,000，最多两位小数。");
+        expect(await form.locator('[data-error="price"]').innerText()).toBe(
+          "请输入价格，如 12.50：0 至 1,000,000,000，最多两位小数。",
+        );
         expect(await form.locator('[data-error="category"]').innerText()).toBe("请选择一个分类。");
       });
       await zh!.screenshot("demo-malformed-product-zh-CN");
@@ -314,8 +398,14 @@ describe("demo: malformed submissions change nothing and say why", () => {
       const { page } = zh!;
       await page.goto(`${demo.web.url}/products`);
       await changesNothing(async () => {
-        expect(await forge(page, { action: [USERS, "sendNotificationAction"], args: [[], "hi"] })).toEqual({ ok: false, message: "请选择要发送的用户" });
-        expect(await forge(page, { action: [PRODUCTS, "deleteProductsAction"], args: [["1", "x"]] })).toEqual({ ok: false, message: '以下编号无效："x"。' });
+        expect(await forge(page, { action: [USERS, "sendNotificationAction"], args: [[], "hi"] })).toEqual({
+          ok: false,
+          message: "请选择要发送的用户",
+        });
+        expect(await forge(page, { action: [PRODUCTS, "deleteProductsAction"], args: [["1", "x"]] })).toEqual({
+          ok: false,
+          message: '以下编号无效："x"。',
+        });
       });
     });
   });

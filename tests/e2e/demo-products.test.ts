@@ -16,9 +16,16 @@ import { waitFor } from "../helpers/ns";
 import { signIn } from "../helpers/web";
 
 describe("demo products page", () => {
-  const demo = useDemoStack({ label: "e2e-demo-products", seed: { products: 300, users: 1 }, env: (dir) => ({ EXPORT_DIR: path.join(dir, "export") }) });
+  const demo = useDemoStack({
+    label: "e2e-demo-products",
+    seed: { products: 300, users: 1 },
+    env: (dir) => ({ EXPORT_DIR: path.join(dir, "export") }),
+  });
 
-  const rowIds = () => demo.browser.page.locator("main tbody tr").evaluateAll((rows) => rows.map((r) => Number(r.getAttribute("data-product"))));
+  const rowIds = () =>
+    demo.browser.page
+      .locator("main tbody tr")
+      .evaluateAll((rows) => rows.map((r) => Number(r.getAttribute("data-product"))));
 
   it("filters, sorts and pages with everything in the URL; a bad filter is named beside its field", async () => {
     const { page } = demo.browser;
@@ -31,10 +38,14 @@ describe("demo products page", () => {
     const total = await countProducts(demo.db, { category: "books", priceMinCents: 1000 });
     expect(total).toBeGreaterThan(0);
     await page.getByText(`of ${total}`).first().waitFor();
-    expect(await page.locator("main tbody tr td:nth-child(7)").allInnerTexts()).toEqual(Array(Math.min(20, total)).fill("Books"));
+    expect(await page.locator("main tbody tr td:nth-child(7)").allInnerTexts()).toEqual(
+      Array(Math.min(20, total)).fill("Books"),
+    );
     await page.getByRole("link", { name: "Price", exact: true }).click();
     await page.waitForURL((u) => u.searchParams.get("sort") === "price" && u.searchParams.get("category") === "books");
-    const prices = (await page.locator("main tbody tr td:nth-child(4)").allInnerTexts()).map((p) => Number(p.replace(/[¥,]/g, "")));
+    const prices = (await page.locator("main tbody tr td:nth-child(4)").allInnerTexts()).map((p) =>
+      Number(p.replace(/[¥,]/g, "")),
+    );
     expect(prices).toEqual([...prices].sort((a, b) => a - b));
     expect(prices[0]).toBeGreaterThanOrEqual(10);
     await demo.browser.screenshot("demo-products-light");
@@ -55,11 +66,13 @@ describe("demo products page", () => {
     await page.locator('[data-error="price"]').getByText("Enter a price such as 12.50").waitFor();
     expect(await page.locator('[data-error="name"]').innerText()).toBe("The name is longer than 200 characters.");
     expect(await page.locator('[data-error="category"]').innerText()).toBe("Choose one of the categories.");
-    expect(await page.locator('[data-error="stock"]').innerText()).toBe("Enter the stock as a whole number from 0 to 1,000,000,000.");
+    expect(await page.locator('[data-error="stock"]').innerText()).toBe(
+      "Enter the stock as a whole number from 0 to 1,000,000,000.",
+    );
     await demo.browser.screenshot("demo-product-invalid-light");
     expect(await countProducts(demo.db)).toBe(before);
 
-    await page.getByLabel("Name").fill("=HYPERLINK(\"http://x\")");
+    await page.getByLabel("Name").fill('=HYPERLINK("http://x")');
     await page.getByLabel("Price (¥)").fill("1,299.50");
     await page.getByLabel("Category").selectOption("toys");
     await page.getByLabel("Stock").fill("7");
@@ -72,7 +85,9 @@ describe("demo products page", () => {
     await page.getByLabel("Stock").fill("8");
     await page.getByRole("button", { name: "Save" }).click();
     await page.getByRole("status").filter({ hasText: "Saved product #301" }).waitFor();
-    expect((await demo.db.selectFrom("products").select("stock").where("id", "=", 301).executeTakeFirstOrThrow()).stock).toBe(8);
+    expect(
+      (await demo.db.selectFrom("products").select("stock").where("id", "=", 301).executeTakeFirstOrThrow()).stock,
+    ).toBe(8);
     expect((await page.goto(`${demo.web.url}/products/99999`))?.status()).toBe(404);
   });
 
@@ -95,7 +110,10 @@ describe("demo products page", () => {
     await page.goto(`${demo.web.url}/products?category=toys`);
     const total = await countProducts(demo.db, { category: "toys" });
     await page.getByRole("button", { name: `Export all ${total} matching to CSV` }).click();
-    await page.getByRole("status").filter({ hasText: /Export #\d+ queued/ }).waitFor();
+    await page
+      .getByRole("status")
+      .filter({ hasText: /Export #\d+ queued/ })
+      .waitFor();
     await page.getByRole("link", { name: "See its progress on the Exports page →" }).waitFor();
     const [record] = (await listExports(demo.db)).items;
     expect(record!.status).toBe("queued");
@@ -103,12 +121,19 @@ describe("demo products page", () => {
     expect(await demo.redis.llen(`${demo.namespace}:queue:export`)).toBe(1);
 
     demo.work({ QUEUE: "export,notification", EXPORT_DIR: path.join(demo.dir, "export") });
-    const done = await waitFor("the export done", async () => {
-      const r = await getExport(demo.db, record!.id);
-      return r?.status === "done" ? r : null;
-    }, 60_000);
+    const done = await waitFor(
+      "the export done",
+      async () => {
+        const r = await getExport(demo.db, record!.id);
+        return r?.status === "done" ? r : null;
+      },
+      60_000,
+    );
     expect(done.rowsWritten).toBe(total);
-    const note = await waitFor("the admin notified", async () => (await listNotifications(demo.db, { type: "admin", id: done.adminId! })).items[0]);
+    const note = await waitFor(
+      "the admin notified",
+      async () => (await listNotifications(demo.db, { type: "admin", id: done.adminId! })).items[0],
+    );
     expect(note.message).toBe(`导出完成: ${done.file}`);
     expect(note.downloadUrl).toBe(`/uploads/export/${done.file}`);
 
@@ -120,7 +145,7 @@ describe("demo products page", () => {
     expect(rows[0]).toEqual([...PRODUCT_CSV_HEADER]);
     expect(rows.length - 1).toBe(total);
     const formula = rows.find((r) => r[0] === "301")!;
-    expect(formula[1]).toBe("'=HYPERLINK(\"http://x\")");
+    expect(formula[1]).toBe('\'=HYPERLINK("http://x")');
     expect(rows.slice(1).every((r) => r[3] === "toys" || r[3] === "玩具")).toBe(true);
     expect(demo.browser.errors()).toEqual([]);
   });
@@ -131,7 +156,7 @@ describe("demo products page", () => {
       await signIn(dark.page, demo.web);
       await dark.page.goto(`${demo.web.url}/products?category=books&sort=-price`);
       await dark.page.locator("main tbody td", { hasText: "图书" }).first().waitFor();
-      await dark.page.locator('tbody input[type=checkbox]').first().check();
+      await dark.page.locator("tbody input[type=checkbox]").first().check();
       await dark.screenshot("demo-products-dark-zh-CN");
       await dark.page.goto(`${demo.web.url}/products/new`);
       await dark.page.getByRole("button", { name: "保存" }).click();

@@ -37,7 +37,9 @@ describe("demo users page", () => {
     await page.getByRole("searchbox").fill("7");
     await page.getByRole("button", { name: "Search", exact: true }).click();
     await page.waitForURL((u) => u.searchParams.get("q") === "7");
-    const ids = await page.locator("main tbody tr").evaluateAll((rows) => rows.map((r) => Number(r.getAttribute("data-user"))));
+    const ids = await page
+      .locator("main tbody tr")
+      .evaluateAll((rows) => rows.map((r) => Number(r.getAttribute("data-user"))));
     expect(ids.length).toBeGreaterThan(0);
     expect(ids).toContain(7);
   });
@@ -56,12 +58,24 @@ describe("demo users page", () => {
     const { page } = demo.browser;
     await page.goto(`${demo.web.url}/users`);
     const notify = serverAction(ACTIONS, "sendNotificationAction");
-    const send = async (...args: unknown[]) => actionAnswer((await replayAction(page, demo.web.url, notify, args)).text);
-    expect(await send([1, 2, 9001, 9002], "hi")).toEqual({ ok: false, message: "There are no users with these ids: 9001, 9002." });
+    const send = async (...args: unknown[]) =>
+      actionAnswer((await replayAction(page, demo.web.url, notify, args)).text);
+    expect(await send([1, 2, 9001, 9002], "hi")).toEqual({
+      ok: false,
+      message: "There are no users with these ids: 9001, 9002.",
+    });
     expect(await send(["3", "x1", "-4"], "hi")).toEqual({ ok: false, message: 'These are not valid ids: "x1", "-4".' });
-    expect(await send(Array.from({ length: 10_001 }, (_, i) => i + 1), "hi")).toEqual({ ok: false, message: "At most 10000 rows at once; 10001 were selected." });
+    expect(
+      await send(
+        Array.from({ length: 10_001 }, (_, i) => i + 1),
+        "hi",
+      ),
+    ).toEqual({ ok: false, message: "At most 10000 rows at once; 10001 were selected." });
     expect(await send([1], "   ")).toEqual({ ok: false, message: "Enter a message." });
-    expect(await send([1], "x".repeat(2001))).toEqual({ ok: false, message: "The message is longer than 2000 characters." });
+    expect(await send([1], "x".repeat(2001))).toEqual({
+      ok: false,
+      message: "The message is longer than 2000 characters.",
+    });
     expect(await send({ ids: [1] }, 5)).toEqual({ ok: false, message: 'These are not valid ids: {"ids":[1]}.' });
     expect(await send([], "hi")).toEqual({ ok: false, message: "Select the users to send to." });
     expect(await queueLen()).toBe(0);
@@ -81,13 +95,20 @@ describe("demo users page", () => {
     await page.getByRole("button", { name: "Send notification (21)" }).click();
     await page.getByRole("status").filter({ hasText: "Send jobs queued: 21." }).waitFor();
     expect(await queueLen()).toBe(21);
-    const payload = JSON.parse((await demo.redis.lindex(`${demo.namespace}:queue:notification`, 0))!) as { class: string; args: [{ user_id: number; message: string }] };
+    const payload = JSON.parse((await demo.redis.lindex(`${demo.namespace}:queue:notification`, 0))!) as {
+      class: string;
+      args: [{ user_id: number; message: string }];
+    };
     expect(payload.class).toBe("Common\\Job\\SendNotificationJob");
     expect(payload.args[0].message).toBe("Order <b>shipped</b> 已发货");
     await demo.browser.screenshot("demo-users-sent-light");
 
     demo.work({ QUEUE: "notification,default", OUTBOX_DIR: outbox(), SMTP_URL: "" });
-    await waitFor("the jobs run", async () => Number(await demo.redis.get(`${demo.namespace}:stat:processed`)) === 21, 60_000);
+    await waitFor(
+      "the jobs run",
+      async () => Number(await demo.redis.get(`${demo.namespace}:stat:processed`)) === 21,
+      60_000,
+    );
     expect(Number(await demo.redis.get(`${demo.namespace}:stat:failed`))).toBe(0);
     for (const id of [1, 20, 21]) expect((await listNotifications(demo.db, { type: "user", id })).total).toBe(1);
     expect((await listNotifications(demo.db, { type: "user", id: 22 })).total).toBe(0);
@@ -114,7 +135,11 @@ describe("demo users page", () => {
     await page.getByRole("textbox", { name: "E-mail subject" }).fill("订单通知 Order");
     await page.getByRole("button", { name: "Send e-mail (2)" }).click();
     await page.getByRole("status").filter({ hasText: "Send jobs queued: 2." }).waitFor();
-    await waitFor("two e-mails saved", () => readdirSync(outbox()).filter((f) => f.endsWith(".eml")).length === 2, 60_000);
+    await waitFor(
+      "two e-mails saved",
+      () => readdirSync(outbox()).filter((f) => f.endsWith(".eml")).length === 2,
+      60_000,
+    );
 
     await page.getByRole("link", { name: "Saved e-mails (outbox) →" }).click();
     await page.waitForURL((u) => u.pathname === "/outbox");
@@ -123,7 +148,10 @@ describe("demo users page", () => {
     expect(await rows.count()).toBe(2);
     const to = (await page.locator("main tbody tr td:nth-child(2)").allInnerTexts()).sort();
     expect(to).toEqual(["qiang.wang4@example.cn", "xinyi.chen3@example.cn"]);
-    expect(await page.locator("main tbody tr td:first-child").allInnerTexts()).toEqual(["订单通知 Order", "订单通知 Order"]);
+    expect(await page.locator("main tbody tr td:first-child").allInnerTexts()).toEqual([
+      "订单通知 Order",
+      "订单通知 Order",
+    ]);
     await demo.browser.screenshot("demo-outbox-light");
     await page.getByRole("link", { name: "订单通知 Order" }).first().click();
     await page.waitForURL((u) => u.searchParams.has("file"));

@@ -36,7 +36,12 @@ describe("export downloads", () => {
     await addAdmin(db, viewer);
     await seedDemo(db, { products: 300, users: 1 });
     const record = await createExport(db, { admin: null, selection: { filter: { category: "books" } } });
-    exp = await runProductExport({ db, exportId: record.id, selection: { filter: { category: "books" } }, dir: exportDir });
+    exp = await runProductExport({
+      db,
+      exportId: record.id,
+      selection: { filter: { category: "books" } },
+      dir: exportDir,
+    });
     bytes = readFileSync(exp.path);
   });
   afterAll(async () => {

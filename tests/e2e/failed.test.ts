@@ -8,7 +8,15 @@
 import type { Page } from "playwright-core";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { appendRawField, buildFailureRecord, Client, Connection, encodePayload, JobRegistry, listFailed } from "@/lib/resque";
+import {
+  appendRawField,
+  buildFailureRecord,
+  Client,
+  Connection,
+  encodePayload,
+  JobRegistry,
+  listFailed,
+} from "@/lib/resque";
 import { replayAction, serverAction } from "../helpers/actions";
 import { openBrowser, type OpenedBrowser } from "../helpers/browser";
 import { loadEntries, loadRuby, seedRaw } from "../helpers/fixtures";
@@ -47,7 +55,8 @@ async function rows(page: Page): Promise<string[][]> {
   return Promise.all(trs.map(async (r) => (await r.locator("td").allInnerTexts()).slice(1, 6).map((t) => t.trim())));
 }
 
-const counter = async (page: Page, name: "processed" | "failed" | "list") => Number((await page.locator(`[data-counter="${name}"]`).innerText()).replace(/,/g, ""));
+const counter = async (page: Page, name: "processed" | "failed" | "list") =>
+  Number((await page.locator(`[data-counter="${name}"]`).innerText()).replace(/,/g, ""));
 
 describe("failed pages", () => {
   const redisUrl = inject("redisUrl");
@@ -173,7 +182,13 @@ describe("failed pages", () => {
     expect(all[0]![4]).toBe("2026/11/29 09:45:02 CST (time zone not known)"); // US Central or China: not guessed
     expect(all[5]![1]).toBe("Error\nboom: a/b ü");
     expect(all[6]![1]).toBe("Resque\\Exceptions\\DirtyExitException\nJob exited with exit code 3");
-    expect(all[9]).toEqual(["Interop_FailJob", "Exception\ninterop failure", "default", "vm:13211:critical,default", expect.stringMatching(/ago · 2026-11-29 01:39:58 UTC$/)]);
+    expect(all[9]).toEqual([
+      "Interop_FailJob",
+      "Exception\ninterop failure",
+      "default",
+      "vm:13211:critical,default",
+      expect.stringMatching(/ago · 2026-11-29 01:39:58 UTC$/),
+    ]);
     expect(all[4]![4]).toMatch(/2026-11-29 01:43:0\d UTC$/); // node's Date#toString()
     await browser.screenshot("failed-list-light");
 
@@ -194,7 +209,9 @@ describe("failed pages", () => {
 
     await page.goto(`${web.url}/failed?exception=${encodeURIComponent("Resque_Job_DirtyExitException")}`);
     await page.getByText("Showing 1–1 of 1").first().waitFor();
-    expect(await page.getByRole("search").locator('input[name="exception"]').inputValue()).toBe("Resque_Job_DirtyExitException");
+    expect(await page.getByRole("search").locator('input[name="exception"]').inputValue()).toBe(
+      "Resque_Job_DirtyExitException",
+    );
     // Text search reads php's `\/` as `/`, as a person types it.
     await page.goto(`${web.url}/failed?q=${encodeURIComponent("/srv/app/worker.php(58)")}`);
     await page.getByText("Showing 1–4 of 4").first().waitFor();
@@ -202,10 +219,13 @@ describe("failed pages", () => {
     await page.getByText("No failure matches these filters.").waitFor();
 
     // The JSON routes take the page's parameters.
-    const api = await getJson<{ page: number; perPage: number; total: number; items: { id: string; queue: string; payload: { className: string } }[]; stats: { processed: number } }>(
-      web,
-      "/api/failed?page=1&perPage=20&class=Interop_FailJob",
-    );
+    const api = await getJson<{
+      page: number;
+      perPage: number;
+      total: number;
+      items: { id: string; queue: string; payload: { className: string } }[];
+      stats: { processed: number };
+    }>(web, "/api/failed?page=1&perPage=20&class=Interop_FailJob");
     expect(api.status).toBe(200);
     expect(api.body).toMatchObject({ page: 1, perPage: 20, total: 2 });
     expect(api.body.items.map((i) => i.payload.className)).toEqual(["Interop_FailJob", "Interop_FailJob"]);
@@ -229,7 +249,9 @@ describe("failed pages", () => {
     await page.waitForURL((u) => u.searchParams.get("view") === "groups");
     const table = page.locator("main table");
     await table.waitFor();
-    const groups = await Promise.all((await table.locator("tbody tr").all()).map(async (r) => (await r.locator("td").allInnerTexts()).slice(0, 3)));
+    const groups = await Promise.all(
+      (await table.locator("tbody tr").all()).map(async (r) => (await r.locator("td").allInnerTexts()).slice(0, 3)),
+    );
     expect(groups).toEqual([
       ["RubyInterop::FailJob", "RuntimeError", "3"],
       ["Interop_FailJob", "Exception", "2"],
@@ -240,12 +262,20 @@ describe("failed pages", () => {
       ["stuckJob", "Worker Timeout (killed manually)", "1"],
     ]);
     await browser.screenshot("failed-groups-light");
-    const api = await getJson<{ groups: { className: string; exception: string; count: number }[]; total: number }>(web, "/api/failed/groups?queue=default");
+    const api = await getJson<{ groups: { className: string; exception: string; count: number }[]; total: number }>(
+      web,
+      "/api/failed/groups?queue=default",
+    );
     expect(api.status).toBe(200);
     expect(api.body.total).toBe(6); // four php records and two node-resque ones
 
     await table.locator("tbody tr").nth(1).getByRole("link", { name: "Show these 2" }).click();
-    await page.waitForURL((u) => u.searchParams.get("class") === "Interop_FailJob" && u.searchParams.get("exception") === "Exception" && !u.searchParams.has("view"));
+    await page.waitForURL(
+      (u) =>
+        u.searchParams.get("class") === "Interop_FailJob" &&
+        u.searchParams.get("exception") === "Exception" &&
+        !u.searchParams.has("view"),
+    );
     await page.getByText("Showing 1–2 of 2").first().waitFor();
     expect((await rows(page)).map((r) => r[0]!.split("\n")[0])).toEqual(["Interop_FailJob", "Interop_FailJob"]);
     expect(clientErrors(browser)).toEqual([]);
@@ -320,7 +350,10 @@ describe("failed pages", () => {
     await bulk.getByText("2 jobs retried.").waitFor();
     const argsOf = (raw: string) => (JSON.parse(raw) as { args: unknown[] }).args;
     const payloadArgs = (record: string) => (JSON.parse(record) as { payload: { args: unknown[] } }).payload.args;
-    expect((await redis.lrange(`${namespace}:queue:email`, 0, -1)).map(argsOf)).toEqual([payloadArgs(a), payloadArgs(b)]);
+    expect((await redis.lrange(`${namespace}:queue:email`, 0, -1)).map(argsOf)).toEqual([
+      payloadArgs(a),
+      payloadArgs(b),
+    ]);
     expect(await redis.lrange(failedKey, 0, -1)).toEqual([c, d]);
     await page.getByText("Showing 1–2 of 2").first().waitFor();
     expect(await page.locator("[data-selected]").innerText()).toBe("0 selected");
@@ -335,7 +368,9 @@ describe("failed pages", () => {
     await bulk.getByText("Remove the 2 selected failures? This cannot be undone.").waitFor();
     await bulk.getByRole("button", { name: "Yes, do it" }).click();
     await bulk.getByText("1 failure removed, 1 skipped: it changed since the page was drawn.").waitFor();
-    expect(await redis.lrange(failedKey, 0, -1)).toEqual([appendRawField(c, "retried_at", '"2026/11/29 02:00:00 UTC"')]);
+    expect(await redis.lrange(failedKey, 0, -1)).toEqual([
+      appendRawField(c, "retried_at", '"2026/11/29 02:00:00 UTC"'),
+    ]);
     await page.getByText("Showing 1–1 of 1").first().waitFor();
     await page.getByRole("button", { name: /Resume updates/ }).click();
     expect(dialogs).toEqual([]);
@@ -405,7 +440,14 @@ describe("failed pages", () => {
     await page.getByText("Showing 1–1 of 1").first().waitFor();
     expect(await page.getByLabel("Failure list").count()).toBe(0);
 
-    const record = buildFailureRecord({ payloadRaw: encodePayload("BuildReport", [{ n: 9 }]), exception: "Error", error: "in the multi-queue list", backtrace: [], worker: "h:1:reports", queue: "reports" });
+    const record = buildFailureRecord({
+      payloadRaw: encodePayload("BuildReport", [{ n: 9 }]),
+      exception: "Error",
+      error: "in the multi-queue list",
+      backtrace: [],
+      worker: "h:1:reports",
+      queue: "reports",
+    });
     await redis.sadd(`${namespace}:failed_queues`, "reports_failed");
     await redis.rpush(`${namespace}:reports_failed`, record);
     await page.reload();
@@ -414,8 +456,18 @@ describe("failed pages", () => {
     const row = page.locator("main tr[data-failed-id]");
     await row.getByText("in the multi-queue list").waitFor();
     expect(await row.count()).toBe(1);
-    const api = await getJson<{ list: string; total: number; lists: { name: string; size: number }[] }>(web, "/api/failed?list=reports_failed");
-    expect(api.body).toMatchObject({ list: "reports_failed", total: 1, lists: [{ name: "failed", size: 1 }, { name: "reports_failed", size: 1 }] });
+    const api = await getJson<{ list: string; total: number; lists: { name: string; size: number }[] }>(
+      web,
+      "/api/failed?list=reports_failed",
+    );
+    expect(api.body).toMatchObject({
+      list: "reports_failed",
+      total: 1,
+      lists: [
+        { name: "failed", size: 1 },
+        { name: "reports_failed", size: 1 },
+      ],
+    });
     expect((await getJson<{ list: string }>(web, "/api/failed?list=queue:email")).body.list).toBe("failed");
 
     const bulk = page.locator("[data-bulk]");
@@ -423,7 +475,9 @@ describe("failed pages", () => {
     await bulk.getByRole("button", { name: "Yes, do it" }).click();
     await bulk.getByText("1 job retried.").waitFor();
     const queued = await redis.lrange(`${namespace}:queue:reports`, 0, -1);
-    expect(queued.map((p) => JSON.parse(p) as unknown)).toEqual([expect.objectContaining({ class: "BuildReport", args: [{ n: 9 }] })]);
+    expect(queued.map((p) => JSON.parse(p) as unknown)).toEqual([
+      expect.objectContaining({ class: "BuildReport", args: [{ n: 9 }] }),
+    ]);
     expect(await redis.llen(`${namespace}:reports_failed`)).toBe(0);
     expect(await redis.llen(failedKey)).toBe(1); // the other list is untouched
     await redis.del(`${namespace}:failed_queues`);
@@ -486,7 +540,8 @@ describe("failed pages", () => {
       await page.goto(`${viewerWeb.url}/failed`);
       await page.locator(`tr[data-failed-id="${id}"] input[type="checkbox"]`).check();
       const bulk = page.locator("[data-bulk]");
-      for (const name of ["Retry selected", "Remove selected", "Retry the 1 failure", "Clear all"]) expect(await bulk.getByRole("button", { name }).isDisabled(), name).toBe(true);
+      for (const name of ["Retry selected", "Remove selected", "Retry the 1 failure", "Clear all"])
+        expect(await bulk.getByRole("button", { name }).isDisabled(), name).toBe(true);
       await page.goto(`${viewerWeb.url}/failed/${id}`);
       expect(await page.getByRole("button", { name: "Retry", exact: true }).isDisabled()).toBe(true);
       expect(await page.getByRole("button", { name: "Remove" }).isDisabled()).toBe(true);

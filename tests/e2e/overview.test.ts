@@ -6,7 +6,17 @@
 import type { Page } from "playwright-core";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { BaseJob, Client, Connection, getStats, JobRegistry, listQueues, listWorkers, makeKeys, Worker } from "@/lib/resque";
+import {
+  BaseJob,
+  Client,
+  Connection,
+  getStats,
+  JobRegistry,
+  listQueues,
+  listWorkers,
+  makeKeys,
+  Worker,
+} from "@/lib/resque";
 import { openBrowser, type OpenedBrowser } from "../helpers/browser";
 import { testNamespace, testRedis, waitFor, dropNamespace } from "../helpers/ns";
 import { cliEnv, startCli, type Running } from "../helpers/processes";
@@ -146,7 +156,9 @@ describe("overview page", () => {
     expect(queueRows.find((r) => r[0] === "mail")?.[2]).toMatch(/^\d+\.\d s$/); // latency of the head job
 
     const workerRows = await readTable(page, "Workers");
-    expect(workerRows.map((r) => r.map((c) => c.toLowerCase()))).toEqual([[worker.id.toLowerCase(), "alive", "idle", "2", "1"]]);
+    expect(workerRows.map((r) => r.map((c) => c.toLowerCase()))).toEqual([
+      [worker.id.toLowerCase(), "alive", "idle", "2", "1"],
+    ]);
 
     await browser.screenshot("overview-seeded-light");
     expect(clientErrors(browser)).toEqual([]);
@@ -167,7 +179,9 @@ describe("overview page", () => {
       Working: status.stats.working,
     }).toEqual(shown);
     expect(status.stats.failed).toBe(1);
-    expect(status.queues.map((q) => [q.name, String(q.size)]).sort()).toEqual(queueRows.map((r) => [r[0], r[1]]).sort());
+    expect(status.queues.map((q) => [q.name, String(q.size)]).sort()).toEqual(
+      queueRows.map((r) => [r[0], r[1]]).sort(),
+    );
     expect(status.workers.map((w) => [w.id, w.liveness, w.processed, w.failed])).toEqual([[worker.id, "alive", 2, 1]]);
     expect((await listQueues(conn)).map((q) => q.name).sort()).toEqual(status.queues.map((q) => q.name).sort());
   });
@@ -177,7 +191,9 @@ describe("overview page", () => {
     try {
       await signIn(dark.page, web);
       await dark.page.goto(web.url);
-      expect(await dark.page.evaluate(() => [navigator.language, matchMedia("(prefers-color-scheme: dark)").matches])).toEqual(["zh-CN", true]);
+      expect(
+        await dark.page.evaluate(() => [navigator.language, matchMedia("(prefers-color-scheme: dark)").matches]),
+      ).toEqual(["zh-CN", true]);
       // Dark styles apply: the body background is far from white (Tailwind 4 reports oklch/lab, not rgb).
       const bg = await dark.page.evaluate(() => getComputedStyle(document.body).backgroundColor);
       expect(bg).not.toMatch(/^rgb\(255, 255, 255\)$|^(oklch|lab)\((1|100)(\.0+)?%? /);
@@ -191,29 +207,35 @@ describe("overview page", () => {
     }
   });
 
-  it("says Redis is unreachable, without a stack trace, and /api/status answers 503 JSON", { timeout: 120_000 }, async () => {
-    // Redis-bound requests go first and back to back: while Redis is down, each one waits longer
-    // than the last (ioredis reconnect backoff; measured 0.5 s, 1.8 s, 10 s, then about 15 s).
-    const api = await getJson<{ error?: string }>(down, "/api/status");
-    expect(api.status).toBe(503);
-    expect(api.contentType).toMatch(/application\/json/);
-    expect(api.body.error).toMatch(/^Redis is unreachable/);
-    expectNoStackTrace(api.body.error ?? "");
+  it(
+    "says Redis is unreachable, without a stack trace, and /api/status answers 503 JSON",
+    { timeout: 120_000 },
+    async () => {
+      // Redis-bound requests go first and back to back: while Redis is down, each one waits longer
+      // than the last (ioredis reconnect backoff; measured 0.5 s, 1.8 s, 10 s, then about 15 s).
+      const api = await getJson<{ error?: string }>(down, "/api/status");
+      expect(api.status).toBe(503);
+      expect(api.contentType).toMatch(/application\/json/);
+      expect(api.body.error).toMatch(/^Redis is unreachable/);
+      expectNoStackTrace(api.body.error ?? "");
 
-    const { page } = browser;
-    // Signing in lands on the overview. Cookies are per host, not per port: this replaces the
-    // session for `web` in this browser.
-    await signIn(page, down);
-    expect(new URL(page.url()).pathname).toBe("/");
-    // Next's route announcer is a role=alert too, hence the filter.
-    const alert = page.getByRole("alert").filter({ hasText: "Can't reach Redis" });
-    await alert.first().waitFor();
-    expect(await alert.count()).toBe(1);
-    // A sentence a person can act on, with the (masked) address; the driver's text is folded away.
-    expect((await alert.textContent())?.trim()).toMatch(/^Can't reach Redis at redis:\/\/127\.0\.0\.1:\d+.*check that Redis is running\./);
-    expectNoStackTrace(await page.locator("body").innerText());
-    await browser.screenshot("overview-redis-down-light");
-  });
+      const { page } = browser;
+      // Signing in lands on the overview. Cookies are per host, not per port: this replaces the
+      // session for `web` in this browser.
+      await signIn(page, down);
+      expect(new URL(page.url()).pathname).toBe("/");
+      // Next's route announcer is a role=alert too, hence the filter.
+      const alert = page.getByRole("alert").filter({ hasText: "Can't reach Redis" });
+      await alert.first().waitFor();
+      expect(await alert.count()).toBe(1);
+      // A sentence a person can act on, with the (masked) address; the driver's text is folded away.
+      expect((await alert.textContent())?.trim()).toMatch(
+        /^Can't reach Redis at redis:\/\/127\.0\.0\.1:\d+.*check that Redis is running\./,
+      );
+      expectNoStackTrace(await page.locator("body").innerText());
+      await browser.screenshot("overview-redis-down-light");
+    },
+  );
 });
 
 describe("overview charts and scheduler health", () => {
@@ -228,7 +250,10 @@ describe("overview charts and scheduler health", () => {
   beforeAll(async () => {
     redis = testRedis();
     // A zone other than the server's, so the history chart's browser-side re-read is exercised.
-    const [w, b] = await Promise.allSettled([startWeb({ redisUrl, namespace }), openBrowser({ colorScheme: "light", timezoneId: "Asia/Shanghai" })]);
+    const [w, b] = await Promise.allSettled([
+      startWeb({ redisUrl, namespace }),
+      openBrowser({ colorScheme: "light", timezoneId: "Asia/Shanghai" }),
+    ]);
     if (w.status === "fulfilled") web = w.value;
     if (b.status === "fulfilled") browser = b.value;
     for (const r of [w, b]) if (r.status === "rejected") throw r.reason;
@@ -250,7 +275,12 @@ describe("overview charts and scheduler health", () => {
   it("warns that no scheduler runs, counts the overdue delayed job, and draws both charts empty", async () => {
     const ts = Math.floor(Date.now() / 1000) - 120;
     const raw = JSON.stringify({ class: "RecordJob", args: [{ n: 99 }], queue: "fast" });
-    await redis.multi().zadd(keys.delayedSchedule, ts, String(ts)).rpush(keys.delayed(ts), raw).sadd(keys.timestamps(raw), `delayed:${ts}`).exec();
+    await redis
+      .multi()
+      .zadd(keys.delayedSchedule, ts, String(ts))
+      .rpush(keys.delayed(ts), raw)
+      .sadd(keys.timestamps(raw), `delayed:${ts}`)
+      .exec();
 
     const { page } = browser;
     browser.clearErrors();
@@ -259,59 +289,73 @@ describe("overview charts and scheduler health", () => {
     expect(await card.getAttribute("data-scheduler-state")).toBe("none");
     expect(await card.getByRole("note").textContent()).toMatch(/No scheduler is running/);
     expect(await card.locator("[data-scheduler-overdue]").getAttribute("data-scheduler-overdue")).toBe("1");
-    for (const chart of ["realtime", "history"]) expect(await page.locator(`figure[data-chart="${chart}"] svg[role="img"]`).count()).toBe(1);
+    for (const chart of ["realtime", "history"])
+      expect(await page.locator(`figure[data-chart="${chart}"] svg[role="img"]`).count()).toBe(1);
     expect(await page.locator("[data-history-text]").textContent()).toMatch(/^No history yet/);
     await browser.screenshot("overview-no-scheduler-light");
     expect(clientErrors(browser)).toEqual([]);
   });
 
-  it("shows the leader once a scheduler process runs, and both charts move as a real worker processes jobs", { timeout: 180_000 }, async () => {
-    const { page } = browser;
-    browser.clearErrors();
-    processes.push(startCli(["scheduler"], cliEnv(redisUrl, namespace)));
-    const leader = await waitFor("a scheduler leader", () => redis.get(keys.schedulerMasterLock), 60_000);
-    // The page's poll shows it without a reload; the leader has moved the overdue item to its queue.
-    await page.locator(`[data-scheduler-leader="${leader}"]`).waitFor();
-    await page.locator('[data-scheduler-state="ok"] [data-scheduler-overdue="0"]').waitFor();
-    expect(await page.locator("[data-scheduler-state] [role=note]").count()).toBe(0);
-    await waitFor("the first history sample", async () => (await redis.hlen(`${namespace}:tsq:history:hour`)) > 0);
+  it(
+    "shows the leader once a scheduler process runs, and both charts move as a real worker processes jobs",
+    { timeout: 180_000 },
+    async () => {
+      const { page } = browser;
+      browser.clearErrors();
+      processes.push(startCli(["scheduler"], cliEnv(redisUrl, namespace)));
+      const leader = await waitFor("a scheduler leader", () => redis.get(keys.schedulerMasterLock), 60_000);
+      // The page's poll shows it without a reload; the leader has moved the overdue item to its queue.
+      await page.locator(`[data-scheduler-leader="${leader}"]`).waitFor();
+      await page.locator('[data-scheduler-state="ok"] [data-scheduler-overdue="0"]').waitFor();
+      expect(await page.locator("[data-scheduler-state] [role=note]").count()).toBe(0);
+      await waitFor("the first history sample", async () => (await redis.hlen(`${namespace}:tsq:history:hour`)) > 0);
 
-    processes.push(startCli(["work"], cliEnv(redisUrl, namespace, { QUEUE: "fast", SCHEDULER: "0" })));
-    const client = new Client({ redis, namespace, registry: new JobRegistry([]) });
-    // 100 ms each: about 3 s of work, so at least one poll lands while jobs are being processed.
-    for (let n = 1; n <= 30; n++) await client.enqueue("fast", "RecordJob", { n, ms: 100 });
-    await page.waitForFunction(() => Number(document.querySelector('[data-chart="realtime"]')?.getAttribute("data-rate-processed")) > 0, undefined, { timeout: 60_000 });
-    expect(await page.locator("[data-rate-text]").textContent()).toMatch(/^Now: \d+(\.\d)? processed\/s · \d+(\.\d)? failed\/s$/);
-    expect(await page.locator('figure[data-chart="realtime"] polyline').count()).toBe(2);
-    await browser.screenshot("overview-realtime-light");
-    await waitFor("31 jobs processed", async () => (await redis.get(keys.statProcessed)) === "31", 60_000);
+      processes.push(startCli(["work"], cliEnv(redisUrl, namespace, { QUEUE: "fast", SCHEDULER: "0" })));
+      const client = new Client({ redis, namespace, registry: new JobRegistry([]) });
+      // 100 ms each: about 3 s of work, so at least one poll lands while jobs are being processed.
+      for (let n = 1; n <= 30; n++) await client.enqueue("fast", "RecordJob", { n, ms: 100 });
+      await page.waitForFunction(
+        () => Number(document.querySelector('[data-chart="realtime"]')?.getAttribute("data-rate-processed")) > 0,
+        undefined,
+        { timeout: 60_000 },
+      );
+      expect(await page.locator("[data-rate-text]").textContent()).toMatch(
+        /^Now: \d+(\.\d)? processed\/s · \d+(\.\d)? failed\/s$/,
+      );
+      expect(await page.locator('figure[data-chart="realtime"] polyline').count()).toBe(2);
+      await browser.screenshot("overview-realtime-light");
+      await waitFor("31 jobs processed", async () => (await redis.get(keys.statProcessed)) === "31", 60_000);
 
-    // History: a reload draws it from the server (UTC), then the browser re-reads it in its own zone.
-    await waitFor(
-      "the history chart to count the 31 jobs",
-      async () => {
-        await page.reload();
-        await page.getByText("Times in Asia/Shanghai").waitFor();
-        return (await page.locator('figure[data-chart="history"]').getAttribute("data-total-processed")) === "31";
-      },
-      90_000,
-      1000,
-    );
-    expect(await page.locator("[data-history-text]").textContent()).toBe("Last 48 h: 31 processed · 0 failed");
-    expect(await page.locator('figure[data-chart="history"] g[data-bucket]').count()).toBe(48);
-    await page.getByRole("button", { name: "By day (30 d)" }).click();
-    await page.locator('figure[data-chart="history"][data-unit="days"]').waitFor();
-    expect(await page.locator('figure[data-chart="history"] g[data-bucket]').count()).toBe(30);
-    expect(await page.locator("[data-history-text]").textContent()).toBe("Last 30 days: 31 processed · 0 failed");
-    await browser.screenshot("overview-charts-light");
-    expect(clientErrors(browser)).toEqual([]);
+      // History: a reload draws it from the server (UTC), then the browser re-reads it in its own zone.
+      await waitFor(
+        "the history chart to count the 31 jobs",
+        async () => {
+          await page.reload();
+          await page.getByText("Times in Asia/Shanghai").waitFor();
+          return (await page.locator('figure[data-chart="history"]').getAttribute("data-total-processed")) === "31";
+        },
+        90_000,
+        1000,
+      );
+      expect(await page.locator("[data-history-text]").textContent()).toBe("Last 48 h: 31 processed · 0 failed");
+      expect(await page.locator('figure[data-chart="history"] g[data-bucket]').count()).toBe(48);
+      await page.getByRole("button", { name: "By day (30 d)" }).click();
+      await page.locator('figure[data-chart="history"][data-unit="days"]').waitFor();
+      expect(await page.locator('figure[data-chart="history"] g[data-bucket]').count()).toBe(30);
+      expect(await page.locator("[data-history-text]").textContent()).toBe("Last 30 days: 31 processed · 0 failed");
+      await browser.screenshot("overview-charts-light");
+      expect(clientErrors(browser)).toEqual([]);
 
-    const api = await getJson<{ timeZone: string; hours: { processed: number | null }[]; days: unknown[] }>(web, "/api/history?tz=Asia/Shanghai");
-    expect(api.status).toBe(200);
-    expect([api.body.timeZone, api.body.hours.length, api.body.days.length]).toEqual(["Asia/Shanghai", 48, 30]);
-    expect(api.body.hours.reduce((s, h) => s + (h.processed ?? 0), 0)).toBe(31);
-    expect((await getJson<{ timeZone: string }>(web, "/api/history?tz=No/Such_Zone")).body.timeZone).toBe("UTC");
-  });
+      const api = await getJson<{ timeZone: string; hours: { processed: number | null }[]; days: unknown[] }>(
+        web,
+        "/api/history?tz=Asia/Shanghai",
+      );
+      expect(api.status).toBe(200);
+      expect([api.body.timeZone, api.body.hours.length, api.body.days.length]).toEqual(["Asia/Shanghai", 48, 30]);
+      expect(api.body.hours.reduce((s, h) => s + (h.processed ?? 0), 0)).toBe(31);
+      expect((await getJson<{ timeZone: string }>(web, "/api/history?tz=No/Such_Zone")).body.timeZone).toBe("UTC");
+    },
+  );
 
   it("renders the charts and the scheduler card in dark mode in a zh-CN browser", async () => {
     const dark = await openBrowser({ colorScheme: "dark", locale: "zh-CN" });

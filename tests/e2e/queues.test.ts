@@ -86,7 +86,11 @@ describe("queues pages", () => {
     await browser.screenshot("queues-list-light");
     expect(clientErrors(browser)).toEqual([]);
 
-    const api = await getJson<{ queues: { name: string; size: number; paused: boolean }[]; noWorker: string[]; pause: { all: boolean } }>(web, "/api/queues");
+    const api = await getJson<{
+      queues: { name: string; size: number; paused: boolean }[];
+      noWorker: string[];
+      pause: { all: boolean };
+    }>(web, "/api/queues");
     expect(api.status).toBe(200);
     expect(api.body.queues.map((q) => [q.name, q.size, q.paused])).toEqual([
       ["mail", 3, false],
@@ -151,7 +155,16 @@ describe("queues pages", () => {
   });
 
   it("answers GET /api/queues/[name] with one page of a queue, and 404 for a queue that does not exist", async () => {
-    type QueueJson = { queue: string; paused: boolean; jobs: { page: number; perPage: number; total: number; items: { index: number; raw: string; payload: { className: string } }[] } };
+    type QueueJson = {
+      queue: string;
+      paused: boolean;
+      jobs: {
+        page: number;
+        perPage: number;
+        total: number;
+        items: { index: number; raw: string; payload: { className: string } }[];
+      };
+    };
     const p2 = await getJson<QueueJson>(web, "/api/queues/reports?page=2&perPage=20");
     expect(p2.status).toBe(200);
     expect(p2.body).toMatchObject({ queue: "reports", paused: false, jobs: { page: 2, perPage: 20, total: 25 } });
@@ -205,7 +218,9 @@ describe("queues pages", () => {
     // A worker takes the head job: everything moves up one, and the page follows.
     const head = await redis.lpop(`${namespace}:queue:reports`);
     await page.getByText("Showing 21–25 of 25").first().waitFor();
-    expect((await tableRows(page)).map((r) => r[2])).toEqual([22, 23, 24, 25].map((n) => `[{"n":${n}}]`).concat(`[{"n":26,"note":"${SCRIPT}"}]`));
+    expect((await tableRows(page)).map((r) => r[2])).toEqual(
+      [22, 23, 24, 25].map((n) => `[{"n":${n}}]`).concat(`[{"n":26,"note":"${SCRIPT}"}]`),
+    );
     expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
     page.off("framenavigated", onNavigated);
     expect(navigations).toBe(0);
@@ -285,7 +300,9 @@ describe("queues pages", () => {
       expect(await row.getByRole("button", { name: "Pause" }).isDisabled()).toBe(true);
       expect(await page.getByRole("button", { name: "Pause all workers" }).isDisabled()).toBe(true);
       await page.goto(`${viewerWeb.url}/queues/mail`);
-      expect(await page.locator("main tbody tr").first().getByRole("button", { name: "Remove" }).isDisabled()).toBe(true);
+      expect(await page.locator("main tbody tr").first().getByRole("button", { name: "Remove" }).isDisabled()).toBe(
+        true,
+      );
       await page.goto(`${viewerWeb.url}/queues/reports`);
       expect(await page.getByRole("button", { name: "Clear queue" }).isDisabled()).toBe(true);
       await viewer.screenshot("queue-reports-viewer-light");
@@ -337,7 +354,10 @@ describe("queues pages", () => {
     await registerWorker(conn, dead);
     await redis.hset(conn.keys.heartbeat, dead, "2020-01-01T00:00:00+00:00");
     const payload = JSON.stringify({ class: "BuildReport", args: [{ note: SCRIPT }], id: "inflight1" });
-    await redis.set(conn.keys.worker(dead), JSON.stringify({ queue: "reports", run_at: "2020-01-01T00:00:05Z", payload: JSON.parse(payload) }));
+    await redis.set(
+      conn.keys.worker(dead),
+      JSON.stringify({ queue: "reports", run_at: "2020-01-01T00:00:05Z", payload: JSON.parse(payload) }),
+    );
 
     const { page } = browser;
     browser.clearErrors();
@@ -361,7 +381,11 @@ describe("queues pages", () => {
     await deadRow.getByRole("button", { name: "Yes, do it" }).click();
     await waitFor("dead worker unregistered", async () => (await redis.sismember(conn.keys.workers, dead)) === 0);
     await waitFor("dirty-exit failure", async () => (await redis.llen(`${namespace}:failed`)) === 1);
-    const failure = JSON.parse((await redis.lindex(`${namespace}:failed`, 0))!) as { exception: string; queue: string; payload: { id: string } };
+    const failure = JSON.parse((await redis.lindex(`${namespace}:failed`, 0))!) as {
+      exception: string;
+      queue: string;
+      payload: { id: string };
+    };
     expect(failure).toMatchObject({ queue: "reports", payload: { id: "inflight1" } });
     expect(failure.exception).toMatch(/DirtyExit/);
     await page.locator(`tr[data-worker="${dead}"]`).waitFor({ state: "detached" });

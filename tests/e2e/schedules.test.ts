@@ -49,12 +49,31 @@ describe("schedules pages", () => {
     if (b.status === "fulfilled") browser = b.value;
     for (const r of [w, b]) if (r.status === "rejected") throw r.reason;
 
-    await saveSchedule(conn, { name: "nightly-report", className: "BuildReport", cron: "0 3 * * *", timezone: "Asia/Shanghai", queue: "reports", args: { kind: "daily" }, description: "The daily numbers" });
+    await saveSchedule(conn, {
+      name: "nightly-report",
+      className: "BuildReport",
+      cron: "0 3 * * *",
+      timezone: "Asia/Shanghai",
+      queue: "reports",
+      args: { kind: "daily" },
+      description: "The daily numbers",
+    });
     await saveSchedule(conn, { name: "every-5", className: "Ping", every: "5m" });
-    await saveSchedule(conn, { name: "hostile", className: "Noise", cron: "0 12 * * 1", queue: "low", args: { note: SCRIPT } });
-    for (let i = 1; i <= 18; i++) await saveSchedule(conn, { name: `zz-bulk-${String(i).padStart(2, "0")}`, className: "Bulk", every: `${i}h` });
+    await saveSchedule(conn, {
+      name: "hostile",
+      className: "Noise",
+      cron: "0 12 * * 1",
+      queue: "low",
+      args: { note: SCRIPT },
+    });
+    for (let i = 1; i <= 18; i++)
+      await saveSchedule(conn, { name: `zz-bulk-${String(i).padStart(2, "0")}`, className: "Bulk", every: `${i}h` });
     // resque-scheduler ≤ 4.1 kept its schedule in `schedules`: shown, runnable, never written.
-    await redis.hset(conn.keys.legacySchedules, "legacy_cleanup", '{"class":"CleanupJob","cron":"*/15 * * * *","queue":"low","args":["a",1]}');
+    await redis.hset(
+      conn.keys.legacySchedules,
+      "legacy_cleanup",
+      '{"class":"CleanupJob","cron":"*/15 * * * *","queue":"low","args":["a",1]}',
+    );
     // Seeded from the clock the test runs under: "3 h ago" whatever the date (a fixed date went stale).
     await redis.hset(conn.keys.lastEnqueuedAt, "nightly-report", formatRubyTime(Date.now() - LAST_RUN_AGO_MS));
     await signIn(browser.page, web);
@@ -77,7 +96,18 @@ describe("schedules pages", () => {
     const text = await nightly.innerText();
     const nextText = await nightly.locator("[data-next]").innerText();
     const after = Date.now();
-    for (const part of ["enabled", "The daily numbers", "BuildReport", "→ reports", "0 3 * * *", "every night at 03:00", "Asia/Shanghai", '[{"kind":"daily"}]', "03:00 Asia/Shanghai"]) expect(text).toContain(part);
+    for (const part of [
+      "enabled",
+      "The daily numbers",
+      "BuildReport",
+      "→ reports",
+      "0 3 * * *",
+      "every night at 03:00",
+      "Asia/Shanghai",
+      '[{"kind":"daily"}]',
+      "03:00 Asia/Shanghai",
+    ])
+      expect(text).toContain(part);
     // The page measured "in …" from its own clock, at some moment between `before` and `after`:
     // any wording of that span is right ("in 40 min" near the run, "in 23 h" just after it).
     const t = translator("en");
@@ -103,7 +133,9 @@ describe("schedules pages", () => {
     await browser.screenshot("schedules-list-light");
     expect(clientErrors(browser)).toEqual([]);
 
-    const api = await getJson<{ schedules: { total: number; items: { name: string; source: string; nextRunMs: number | null }[] } }>(web, "/api/schedules?page=2&per=20");
+    const api = await getJson<{
+      schedules: { total: number; items: { name: string; source: string; nextRunMs: number | null }[] };
+    }>(web, "/api/schedules?page=2&per=20");
     expect(api.status).toBe(200);
     expect(api.body.schedules.total).toBe(22);
     expect(api.body.schedules.items.map((s) => s.name)).toEqual(["zz-bulk-17", "zz-bulk-18"]);
@@ -124,7 +156,10 @@ describe("schedules pages", () => {
     const create = page.getByRole("button", { name: "Create schedule" });
 
     await create.click();
-    await page.locator('[data-field-error="schedule-cron"]').getByText(/^“0 25 \* \* \*” is not a valid cron expression \(.+\)\.$/).waitFor();
+    await page
+      .locator('[data-field-error="schedule-cron"]')
+      .getByText(/^“0 25 \* \* \*” is not a valid cron expression \(.+\)\.$/)
+      .waitFor();
     await page.getByText("Nothing was saved: check the field marked below.").waitFor();
     expect(await page.getByLabel("Cron expression").getAttribute("aria-invalid")).toBe("true");
 
@@ -140,7 +175,10 @@ describe("schedules pages", () => {
     await page.getByLabel("Time zone").fill("Asia/Shanghai");
     await page.getByLabel("Queue").fill("mail");
     await create.click();
-    await page.locator('[data-field-error="schedule-name"]').getByText("A schedule named “every-5” already exists.").waitFor();
+    await page
+      .locator('[data-field-error="schedule-name"]')
+      .getByText("A schedule named “every-5” already exists.")
+      .waitFor();
     expect(JSON.parse((await stored("every-5"))!)).toEqual({ class: "Ping", every: "5m", queue: "default", args: {} });
     expect(await stored("digest")).toBe(null);
 
@@ -148,7 +186,9 @@ describe("schedules pages", () => {
     await create.click();
     await page.waitForURL((u) => u.pathname === "/schedules" && u.searchParams.get("saved") === "digest");
     await page.getByText("Schedule digest saved.").waitFor();
-    expect(await stored("digest")).toBe('{"class":"SendDigest","cron":"30 8 * * 1-5 Asia/Shanghai","queue":"mail","args":{"to":"ops@example.com"}}');
+    expect(await stored("digest")).toBe(
+      '{"class":"SendDigest","cron":"30 8 * * 1-5 Asia/Shanghai","queue":"mail","args":{"to":"ops@example.com"}}',
+    );
     expect(await redis.sismember(conn.keys.schedulesChanged, "digest")).toBe(1);
     expect(await page.locator('tr[data-schedule="digest"]').innerText()).toContain("every weekday at 08:30");
     expect(clientErrors(browser)).toEqual([]);
@@ -172,7 +212,9 @@ describe("schedules pages", () => {
     await page.waitForURL((u) => u.pathname === "/schedules");
     await page.getByText("Schedule digest saved.").waitFor();
     // Long forms are stored the way Ruby's rufus-scheduler reads them.
-    expect(await stored("digest")).toBe('{"class":"SendDigest","every":"2h","queue":"mail","args":{"to":"ops@example.com"},"description":"Twice as often"}');
+    expect(await stored("digest")).toBe(
+      '{"class":"SendDigest","every":"2h","queue":"mail","args":{"to":"ops@example.com"},"description":"Twice as often"}',
+    );
     const row = await page.locator('tr[data-schedule="digest"]').innerText();
     expect(row).toContain("every 2h");
     expect(row).toContain("every 2 hours");
@@ -188,13 +230,18 @@ describe("schedules pages", () => {
     await page.goto(`${web.url}/schedules`);
     const row = page.locator('tr[data-schedule="digest"]');
     await row.getByRole("button", { name: "Disable" }).click();
-    await page.locator("[data-flash]").getByText("Schedule digest disabled: it will not run until it is enabled.").waitFor();
+    await page
+      .locator("[data-flash]")
+      .getByText("Schedule digest disabled: it will not run until it is enabled.")
+      .waitFor();
     expect(await stored("digest")).toMatch(/,"enabled":false\}$/);
     await row.locator("[data-state]").getByText("disabled").waitFor();
     expect(await row.locator("[data-next]").count()).toBe(0); // no next run while disabled
     await row.getByRole("button", { name: "Enable" }).click();
     await page.locator("[data-flash]").getByText("Schedule digest enabled").waitFor();
-    expect(await stored("digest")).toBe('{"class":"SendDigest","every":"2h","queue":"mail","args":{"to":"ops@example.com"},"description":"Twice as often"}');
+    expect(await stored("digest")).toBe(
+      '{"class":"SendDigest","every":"2h","queue":"mail","args":{"to":"ops@example.com"},"description":"Twice as often"}',
+    );
     await row.locator("[data-state]").getByText("enabled").waitFor();
   });
 
@@ -202,7 +249,10 @@ describe("schedules pages", () => {
     const { page } = browser;
     await page.goto(`${web.url}/schedules`);
     await page.locator('tr[data-schedule="nightly-report"]').getByRole("button", { name: "Run now" }).click();
-    await page.locator("[data-flash]").getByText("Enqueued BuildReport on reports from schedule nightly-report.").waitFor();
+    await page
+      .locator("[data-flash]")
+      .getByText("Enqueued BuildReport on reports from schedule nightly-report.")
+      .waitFor();
     const jobs = await redis.lrange(`${namespace}:queue:reports`, 0, -1);
     expect(jobs).toHaveLength(1);
     expect(JSON.parse(jobs[0]!)).toMatchObject({ class: "BuildReport", args: [{ kind: "daily" }] });
@@ -211,7 +261,9 @@ describe("schedules pages", () => {
     await page.locator('tr[data-schedule="legacy_cleanup"]').getByRole("button", { name: "Run now" }).click();
     await page.locator("[data-flash]").getByText("Enqueued CleanupJob on low from schedule legacy_cleanup.").waitFor();
     const low = await redis.lrange(`${namespace}:queue:low`, 0, -1);
-    expect(low.map((j) => JSON.parse(j) as { class: string; args: unknown[] }).map((j) => [j.class, j.args])).toEqual([["CleanupJob", ["a", 1]]]);
+    expect(low.map((j) => JSON.parse(j) as { class: string; args: unknown[] }).map((j) => [j.class, j.args])).toEqual([
+      ["CleanupJob", ["a", 1]],
+    ]);
   });
 
   it("renders the list and the form in dark mode in a zh-CN browser; anonymous replays are refused", async () => {
@@ -223,7 +275,24 @@ describe("schedules pages", () => {
       for (const [name, args] of [
         ["deleteScheduleAction", ["digest"]],
         ["setScheduleEnabledAction", ["digest", false]],
-        ["saveScheduleAction", ["create", { name: "evil", className: "X", kind: "every", every: "1s", cron: "", timezone: "", queue: "", args: "", description: "", enabled: true }]],
+        [
+          "saveScheduleAction",
+          [
+            "create",
+            {
+              name: "evil",
+              className: "X",
+              kind: "every",
+              every: "1s",
+              cron: "",
+              timezone: "",
+              queue: "",
+              args: "",
+              description: "",
+              enabled: true,
+            },
+          ],
+        ],
       ] as const) {
         const replay = await replayAction(dark.page, web.url, serverAction(ACTIONS, name), [...args]);
         expect(replay.text, name).toContain("已拒绝");
@@ -245,7 +314,10 @@ describe("schedules pages", () => {
       await dark.page.getByLabel("任务类", { exact: true }).fill("SendDigest");
       await dark.page.getByLabel("时区", { exact: true }).fill("Mars/Olympus");
       await dark.page.getByRole("button", { name: "创建计划" }).click();
-      await dark.page.locator('[data-field-error="schedule-timezone"]').getByText("未知时区“Mars/Olympus”：请使用 IANA 名称，例如 Asia/Shanghai 或 UTC。").waitFor();
+      await dark.page
+        .locator('[data-field-error="schedule-timezone"]')
+        .getByText("未知时区“Mars/Olympus”：请使用 IANA 名称，例如 Asia/Shanghai 或 UTC。")
+        .waitFor();
       await dark.screenshot("schedules-new-dark-zh-CN");
       expect(clientErrors(dark)).toEqual([]);
     } finally {

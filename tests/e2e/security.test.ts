@@ -28,10 +28,20 @@ function enumerateRoutes(dir = APP, segments: string[] = []): Route[] {
     const full = path.join(dir, name);
     if (statSync(full).isDirectory()) {
       if (name.startsWith("_") || name.startsWith("@")) continue;
-      const seg = /^\(.*\)$/.test(name) ? null : /^\[\.\.\.(\w+)\]$|^\[\[\.\.\.(\w+)\]\]$/.test(name) ? "sample/path" : /^\[(\w+)\]$/.test(name) ? "1" : name;
+      const seg = /^\(.*\)$/.test(name)
+        ? null
+        : /^\[\.\.\.(\w+)\]$|^\[\[\.\.\.(\w+)\]\]$/.test(name)
+          ? "sample/path"
+          : /^\[(\w+)\]$/.test(name)
+            ? "1"
+            : name;
       out.push(...enumerateRoutes(full, seg ? [...segments, seg] : segments));
     } else if (/^page\.(tsx|ts|jsx|js)$/.test(name) || /^route\.(ts|js)$/.test(name)) {
-      out.push({ url: "/" + segments.join("/"), kind: name.startsWith("page") ? "page" : "api", file: path.relative(APP, full) });
+      out.push({
+        url: "/" + segments.join("/"),
+        kind: name.startsWith("page") ? "page" : "api",
+        file: path.relative(APP, full),
+      });
     }
   }
   return out;
@@ -58,7 +68,9 @@ describe("access control", () => {
         const res = await fetch(web.url + r.url, { method, redirect: "manual" });
         if (r.kind === "page") {
           expect(res.status, `${method} ${r.url} (${r.file})`).toBe(307);
-          expect(new URL(res.headers.get("location")!, web.url).pathname, `${r.url} redirects to sign-in`).toBe("/sign-in");
+          expect(new URL(res.headers.get("location")!, web.url).pathname, `${r.url} redirects to sign-in`).toBe(
+            "/sign-in",
+          );
         } else {
           expect([401, 405], `${method} ${r.url} (${r.file})`).toContain(res.status);
           if (method === "GET") expect(res.status).toBe(401);
@@ -105,7 +117,12 @@ describe("access control", () => {
       const still = await fetch(web.url + "/api/status", { headers: { cookie: `${cookie.name}=${cookie.value}` } });
       expect(still.status, "the session survived the cross-origin replay").toBe(200);
       // Control: the same POST from our own origin does sign out, so the replay above was a real action.
-      const own = await fetch(web.url + "/", { method: "POST", body: form, redirect: "manual", headers: { cookie: `${cookie.name}=${cookie.value}`, origin: web.url } });
+      const own = await fetch(web.url + "/", {
+        method: "POST",
+        body: form,
+        redirect: "manual",
+        headers: { cookie: `${cookie.name}=${cookie.value}`, origin: web.url },
+      });
       expect(own.status).toBeLessThan(500);
       const after = await fetch(web.url + "/api/status", { headers: { cookie: `${cookie.name}=${cookie.value}` } });
       expect(after.status, "signed out by the same-origin replay").toBe(401);

@@ -32,7 +32,10 @@ describe("shared reads of the JSON routes", () => {
   beforeAll(async () => {
     redis = testRedis();
     conn = new Connection({ redis, namespace });
-    const [w, b] = await Promise.allSettled([startWeb({ redisUrl, namespace, env: { JSON_SHARE_MS: "600000" } }), openBrowser({ colorScheme: "light" })]);
+    const [w, b] = await Promise.allSettled([
+      startWeb({ redisUrl, namespace, env: { JSON_SHARE_MS: "600000" } }),
+      openBrowser({ colorScheme: "light" }),
+    ]);
     if (w.status === "fulfilled") web = w.value;
     if (b.status === "fulfilled") browser = b.value;
     for (const r of [w, b]) if (r.status === "rejected") throw r.reason;
@@ -46,7 +49,14 @@ describe("shared reads of the JSON routes", () => {
   });
 
   const failure = (n: number) =>
-    buildFailureRecord({ payloadRaw: JSON.stringify({ class: "SendEmail", args: [{ n }] }), exception: "RuntimeError", error: `boom ${n}`, backtrace: [], worker: "h:1:email", queue: "email" });
+    buildFailureRecord({
+      payloadRaw: JSON.stringify({ class: "SendEmail", args: [{ n }] }),
+      exception: "RuntimeError",
+      error: `boom ${n}`,
+      backtrace: [],
+      worker: "h:1:email",
+      queue: "email",
+    });
 
   it("serves a change written behind the dashboard's back only after the window, and its own change at once", async () => {
     await redis.rpush(conn.keys.failed, failure(1), failure(2));
@@ -60,18 +70,26 @@ describe("shared reads of the JSON routes", () => {
     // Through the dashboard: the action drops the shared reads, the next GET reads Redis again.
     // It removes the oldest record, one the shared read holds; the fresh read must hold the third.
     const oldest = (await listFailed(conn)).items.at(-1)!;
-    const res = await replayAction(browser.page, web.url, serverAction(FAILED_ACTIONS, "removeFailedAction"), [[oldest.id], { list: "failed" }]);
+    const res = await replayAction(browser.page, web.url, serverAction(FAILED_ACTIONS, "removeFailedAction"), [
+      [oldest.id],
+      { list: "failed" },
+    ]);
     expect(res.status).toBe(200);
     const inRedis = (await listFailed(conn)).items.map((i) => i.id);
     expect(inRedis).toHaveLength(2);
     expect(inRedis).not.toContain(oldest.id);
-    expect((await getJson<{ items: { id: string }[] }>(web, "/api/failed")).body.items.map((i) => i.id)).toEqual(inRedis);
+    expect((await getJson<{ items: { id: string }[] }>(web, "/api/failed")).body.items.map((i) => i.id)).toEqual(
+      inRedis,
+    );
   });
 
   it("drops the shared read of every route, not only the one of the page that acted", async () => {
     await redis.rpush(conn.keys.queue("mail"), JSON.stringify({ class: "SendEmail", args: [] }));
     await redis.sadd(conn.keys.queues, "mail");
-    const paused = async () => (await getJson<{ queues: { name: string; paused: boolean }[] }>(web, "/api/queues")).body.queues.find((q) => q.name === "mail")?.paused;
+    const paused = async () =>
+      (await getJson<{ queues: { name: string; paused: boolean }[] }>(web, "/api/queues")).body.queues.find(
+        (q) => q.name === "mail",
+      )?.paused;
     expect(await paused()).toBe(false);
     const res = await replayAction(browser.page, web.url, serverAction(QUEUE_ACTIONS, "pauseQueueAction"), ["mail"]);
     expect(res.status).toBe(200);

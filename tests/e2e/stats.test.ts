@@ -59,55 +59,69 @@ describe("working, stats and key browser pages", () => {
     await dropNamespace(redis, namespace);
   });
 
-  it("lists the jobs being worked now, live, with args as text, and says so when there are none", { timeout: 120_000 }, async () => {
-    const { page } = browser;
-    browser.clearErrors();
-    const res = await page.goto(`${web.url}/working`);
-    expect(res?.status()).toBe(200);
-    await page.getByText("No job is being worked right now.").waitFor();
+  it(
+    "lists the jobs being worked now, live, with args as text, and says so when there are none",
+    { timeout: 120_000 },
+    async () => {
+      const { page } = browser;
+      browser.clearErrors();
+      const res = await page.goto(`${web.url}/working`);
+      expect(res?.status()).toBe(200);
+      await page.getByText("No job is being worked right now.").waitFor();
 
-    workers = startCli(["work"], cliEnv(redisUrl, namespace, { QUEUE: "slow", QUEUE_COUNT: "3", SCHEDULER: "0" }));
-    const client = new Client({ redis, namespace, registry: new JobRegistry([]) });
-    await client.enqueue("slow", "BlockJob", { n: 1, note: SCRIPT });
-    await client.enqueue("slow", "BlockJob", { n: 2, note: IMG });
-    await client.enqueue("slow", "BlockJob", { n: 3, long: "x".repeat(300) });
-    await waitFor("three jobs running", async () => (await redis.scard(`${test}started`)) === 3, 60_000);
+      workers = startCli(["work"], cliEnv(redisUrl, namespace, { QUEUE: "slow", QUEUE_COUNT: "3", SCHEDULER: "0" }));
+      const client = new Client({ redis, namespace, registry: new JobRegistry([]) });
+      await client.enqueue("slow", "BlockJob", { n: 1, note: SCRIPT });
+      await client.enqueue("slow", "BlockJob", { n: 2, note: IMG });
+      await client.enqueue("slow", "BlockJob", { n: 3, long: "x".repeat(300) });
+      await waitFor("three jobs running", async () => (await redis.scard(`${test}started`)) === 3, 60_000);
 
-    // No reload: the page's poll of /api/working brings them in.
-    await waitFor("three rows on the Working page", async () => (await page.locator("main tr[data-worker]").count()) === 3, 30_000);
-    const rows = await tableRows(page);
-    for (const r of rows) {
-      expect(r[0]).toMatch(new RegExp(`:\\d+:slow$`));
-      expect(r.slice(1, 3)).toEqual(["slow", "BlockJob"]);
-      expect(r[4]).toMatch(/ago · \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$|^just now · /);
-    }
-    const args = rows.map((r) => r[3] ?? "").sort();
-    expect(args).toContain(`[{"n":1,"note":"${SCRIPT}"}]`);
-    expect(args).toContain(`[{"n":2,"note":"${IMG}"}]`);
-    expect(args.find((a) => a.startsWith('[{"n":3'))).toMatch(/…$/); // long args are folded
-    expect(await page.locator("main script, main img").count()).toBe(0);
-    expect(await page.getByText("Showing 1–3 of 3").first().isVisible()).toBe(true);
-    await browser.screenshot("working-light");
+      // No reload: the page's poll of /api/working brings them in.
+      await waitFor(
+        "three rows on the Working page",
+        async () => (await page.locator("main tr[data-worker]").count()) === 3,
+        30_000,
+      );
+      const rows = await tableRows(page);
+      for (const r of rows) {
+        expect(r[0]).toMatch(new RegExp(`:\\d+:slow$`));
+        expect(r.slice(1, 3)).toEqual(["slow", "BlockJob"]);
+        expect(r[4]).toMatch(/ago · \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$|^just now · /);
+      }
+      const args = rows.map((r) => r[3] ?? "").sort();
+      expect(args).toContain(`[{"n":1,"note":"${SCRIPT}"}]`);
+      expect(args).toContain(`[{"n":2,"note":"${IMG}"}]`);
+      expect(args.find((a) => a.startsWith('[{"n":3'))).toMatch(/…$/); // long args are folded
+      expect(await page.locator("main script, main img").count()).toBe(0);
+      expect(await page.getByText("Showing 1–3 of 3").first().isVisible()).toBe(true);
+      await browser.screenshot("working-light");
 
-    const api = await getJson<{ working: { page: number; perPage: number; total: number; items: { id: string; job: { queue: string } }[] }; redisTimeMs: number }>(web, "/api/working?page=1&per=50");
-    expect(api.status).toBe(200);
-    expect([api.body.working.page, api.body.working.perPage, api.body.working.total]).toEqual([1, 50, 3]);
-    expect(api.body.working.items.map((w) => w.job.queue)).toEqual(["slow", "slow", "slow"]);
-    // A page past the end shows the last page; the URL carries the page size.
-    await page.goto(`${web.url}/working?page=9&per=50`);
-    await page.getByText("Showing 1–3 of 3").first().waitFor();
-    expect(await page.locator('nav [aria-current="true"]').first().textContent()).toBe("50");
+      const api = await getJson<{
+        working: { page: number; perPage: number; total: number; items: { id: string; job: { queue: string } }[] };
+        redisTimeMs: number;
+      }>(web, "/api/working?page=1&per=50");
+      expect(api.status).toBe(200);
+      expect([api.body.working.page, api.body.working.perPage, api.body.working.total]).toEqual([1, 50, 3]);
+      expect(api.body.working.items.map((w) => w.job.queue)).toEqual(["slow", "slow", "slow"]);
+      // A page past the end shows the last page; the URL carries the page size.
+      await page.goto(`${web.url}/working?page=9&per=50`);
+      await page.getByText("Showing 1–3 of 3").first().waitFor();
+      expect(await page.locator('nav [aria-current="true"]').first().textContent()).toBe("50");
 
-    const workersApi = await getJson<{ workers: { id: string; job?: unknown }[]; redisTimeMs: number }>(web, "/api/workers");
-    expect(workersApi.status).toBe(200);
-    expect(workersApi.body.workers.filter((w) => w.job)).toHaveLength(3);
-    expect(Math.abs(workersApi.body.redisTimeMs - Date.now())).toBeLessThan(60_000);
+      const workersApi = await getJson<{ workers: { id: string; job?: unknown }[]; redisTimeMs: number }>(
+        web,
+        "/api/workers",
+      );
+      expect(workersApi.status).toBe(200);
+      expect(workersApi.body.workers.filter((w) => w.job)).toHaveLength(3);
+      expect(Math.abs(workersApi.body.redisTimeMs - Date.now())).toBeLessThan(60_000);
 
-    // Finishing a job takes its row away without a reload.
-    await redis.lpush(`${test}release:1`, "go");
-    await waitFor("two rows left", async () => (await page.locator("main tr[data-worker]").count()) === 2, 30_000);
-    expect(clientErrors(browser)).toEqual([]);
-  });
+      // Finishing a job takes its row away without a reload.
+      await redis.lpush(`${test}release:1`, "go");
+      await waitFor("two rows left", async () => (await page.locator("main tr[data-worker]").count()) === 2, 30_000);
+      expect(clientErrors(browser)).toEqual([]);
+    },
+  );
 
   it("shows Resque counters and Redis INFO, sections folded, and /api/stats says the same", async () => {
     const { page } = browser;
@@ -115,7 +129,9 @@ describe("working, stats and key browser pages", () => {
     await page.goto(`${web.url}/stats`);
     const version = /redis_version:(\S+)/.exec(await redis.info("server"))![1]!;
     expect((await page.locator('[data-fact="version"]').textContent())?.trim()).toBe(version);
-    expect((await page.locator('[data-fact="processed"]').textContent())?.trim()).toBe((await redis.get(`${namespace}:stat:processed`)) ?? "0");
+    expect((await page.locator('[data-fact="processed"]').textContent())?.trim()).toBe(
+      (await redis.get(`${namespace}:stat:processed`)) ?? "0",
+    );
     expect(await page.locator('[data-fact="memory"]').textContent()).toMatch(/\d/);
     const server = page.locator('details[data-info-section="server"]');
     expect(await server.locator("table").isVisible()).toBe(false);
@@ -123,75 +139,88 @@ describe("working, stats and key browser pages", () => {
     await server.getByRole("rowheader", { name: "redis_version", exact: true }).waitFor();
     await browser.screenshot("stats-light");
 
-    const api = await getJson<{ stats: { processed: number; workers: number }; info: Record<string, Record<string, string>> }>(web, "/api/stats");
+    const api = await getJson<{
+      stats: { processed: number; workers: number };
+      info: Record<string, Record<string, string>>;
+    }>(web, "/api/stats");
     expect(api.status).toBe(200);
     expect(api.body.info.server?.redis_version).toBe(version);
     expect(api.body.stats.workers).toBe(3);
     expect(clientErrors(browser)).toEqual([]);
   });
 
-  it("pages through the namespace's keys with the SCAN cursor in the URL, filters by type, and shows names as text", { timeout: 120_000 }, async () => {
-    const kb = `${namespace}:kb:`;
-    const pipe = redis.pipeline();
-    for (let i = 0; i < 60; i++) pipe.set(`${kb}str:${String(i).padStart(2, "0")}`, `v${i}`);
-    pipe.rpush(`${kb}list`, ...Array.from({ length: 45 }, (_, i) => `item ${i}`));
-    pipe.set(`${kb}${IMG}`, SCRIPT);
-    await pipe.exec();
-    // Only keys nothing else touches: the workers' wake-up lists come and go while the test pages.
-    const all = [...(await redis.keys(`${kb}*`)), `${namespace}:queues`, `${namespace}:workers`].sort();
+  it(
+    "pages through the namespace's keys with the SCAN cursor in the URL, filters by type, and shows names as text",
+    { timeout: 120_000 },
+    async () => {
+      const kb = `${namespace}:kb:`;
+      const pipe = redis.pipeline();
+      for (let i = 0; i < 60; i++) pipe.set(`${kb}str:${String(i).padStart(2, "0")}`, `v${i}`);
+      pipe.rpush(`${kb}list`, ...Array.from({ length: 45 }, (_, i) => `item ${i}`));
+      pipe.set(`${kb}${IMG}`, SCRIPT);
+      await pipe.exec();
+      // Only keys nothing else touches: the workers' wake-up lists come and go while the test pages.
+      const all = [...(await redis.keys(`${kb}*`)), `${namespace}:queues`, `${namespace}:workers`].sort();
 
-    const { page } = browser;
-    browser.clearErrors();
-    await page.goto(`${web.url}/stats/keys?per=20`);
-    const seen = new Set<string>();
-    const cursors: string[] = [];
-    for (let i = 0; i < 40; i++) {
-      await page.locator("main [data-showing]").first().waitFor();
-      const keys = await shownKeys(page);
-      for (const k of keys) seen.add(k);
-      const next = page.locator("main a[data-next]").first();
-      if ((await next.count()) === 0) break;
-      if (i === 0) await browser.screenshot("keys-light");
-      await next.click();
-      await page.waitForURL((u) => u.searchParams.has("cursor") && !cursors.includes(u.searchParams.get("cursor")!));
-      cursors.push(new URL(page.url()).searchParams.get("cursor")!);
-    }
-    expect(cursors.length).toBeGreaterThanOrEqual(1);
-    expect(await page.locator("main [data-scan-complete]").count()).toBeGreaterThan(0);
-    // A page holds at least `per` keys unless its SCAN steps ran out (other tests share this Redis); none is lost between pages.
-    expect(all.filter((k) => !seen.has(k))).toEqual([]);
-    expect(seen.has(`${kb}${IMG}`)).toBe(true);
-    expect(await page.locator("main img, main script").count()).toBe(0);
+      const { page } = browser;
+      browser.clearErrors();
+      await page.goto(`${web.url}/stats/keys?per=20`);
+      const seen = new Set<string>();
+      const cursors: string[] = [];
+      for (let i = 0; i < 40; i++) {
+        await page.locator("main [data-showing]").first().waitFor();
+        const keys = await shownKeys(page);
+        for (const k of keys) seen.add(k);
+        const next = page.locator("main a[data-next]").first();
+        if ((await next.count()) === 0) break;
+        if (i === 0) await browser.screenshot("keys-light");
+        await next.click();
+        await page.waitForURL((u) => u.searchParams.has("cursor") && !cursors.includes(u.searchParams.get("cursor")!));
+        cursors.push(new URL(page.url()).searchParams.get("cursor")!);
+      }
+      expect(cursors.length).toBeGreaterThanOrEqual(1);
+      expect(await page.locator("main [data-scan-complete]").count()).toBeGreaterThan(0);
+      // A page holds at least `per` keys unless its SCAN steps ran out (other tests share this Redis); none is lost between pages.
+      expect(all.filter((k) => !seen.has(k))).toEqual([]);
+      expect(seen.has(`${kb}${IMG}`)).toBe(true);
+      expect(await page.locator("main img, main script").count()).toBe(0);
 
-    // The type filter, straight from the URL.
-    await page.goto(`${web.url}/stats/keys?type=list&match=${encodeURIComponent(`${kb}*`)}`);
-    const listed: string[] = [];
-    const types = new Set<string>();
-    for (let i = 0; i < 40; i++) {
-      await page.locator("main [data-showing]").first().waitFor();
-      listed.push(...(await shownKeys(page)));
-      for (const t of await page.locator("main tr[data-key] td:nth-child(2)").allInnerTexts()) types.add(t.trim());
-      const next = page.locator("main a[data-next]").first();
-      if ((await next.count()) === 0) break;
-      const before = page.url();
-      await next.click();
-      await page.waitForURL((u) => u.toString() !== before);
-    }
-    expect(listed).toEqual([`${kb}list`]);
-    expect([...types]).toEqual(["list"]);
+      // The type filter, straight from the URL.
+      await page.goto(`${web.url}/stats/keys?type=list&match=${encodeURIComponent(`${kb}*`)}`);
+      const listed: string[] = [];
+      const types = new Set<string>();
+      for (let i = 0; i < 40; i++) {
+        await page.locator("main [data-showing]").first().waitFor();
+        listed.push(...(await shownKeys(page)));
+        for (const t of await page.locator("main tr[data-key] td:nth-child(2)").allInnerTexts()) types.add(t.trim());
+        const next = page.locator("main a[data-next]").first();
+        if ((await next.count()) === 0) break;
+        const before = page.url();
+        await next.click();
+        await page.waitForURL((u) => u.toString() !== before);
+      }
+      expect(listed).toEqual([`${kb}list`]);
+      expect([...types]).toEqual(["list"]);
 
-    const api = await getJson<{ nextCursor: string; keys: { key: string; type: string; size: number }[] }>(web, `/api/keys?match=${encodeURIComponent(`${kb}list`)}&per=100`);
-    expect(api.status).toBe(200);
-    let found = api.body.keys;
-    let cursor = api.body.nextCursor;
-    while (found.length === 0 && cursor !== "0") {
-      const more = await getJson<{ nextCursor: string; keys: { key: string; type: string; size: number }[] }>(web, `/api/keys?match=${encodeURIComponent(`${kb}list`)}&per=100&cursor=${cursor}`);
-      found = more.body.keys;
-      cursor = more.body.nextCursor;
-    }
-    expect(found).toEqual([{ key: `${kb}list`, type: "list", size: 45, ttl: -1 }]);
-    expect(clientErrors(browser)).toEqual([]);
-  });
+      const api = await getJson<{ nextCursor: string; keys: { key: string; type: string; size: number }[] }>(
+        web,
+        `/api/keys?match=${encodeURIComponent(`${kb}list`)}&per=100`,
+      );
+      expect(api.status).toBe(200);
+      let found = api.body.keys;
+      let cursor = api.body.nextCursor;
+      while (found.length === 0 && cursor !== "0") {
+        const more = await getJson<{ nextCursor: string; keys: { key: string; type: string; size: number }[] }>(
+          web,
+          `/api/keys?match=${encodeURIComponent(`${kb}list`)}&per=100&cursor=${cursor}`,
+        );
+        found = more.body.keys;
+        cursor = more.body.nextCursor;
+      }
+      expect(found).toEqual([{ key: `${kb}list`, type: "list", size: 45, ttl: -1 }]);
+      expect(clientErrors(browser)).toEqual([]);
+    },
+  );
 
   it("shows a key's values paged by type: list pages in the URL, hash fields, a truncated string", async () => {
     const kb = `${namespace}:kb:`;
@@ -214,19 +243,31 @@ describe("working, stats and key browser pages", () => {
     await page.goto(`${web.url}/stats/key?key=${encodeURIComponent(`${kb}hash`)}`);
     await page.getByText("2 fields").first().waitFor();
     rows = await tableRows(page);
-    expect(rows.sort()).toEqual([[SCRIPT, IMG], ["a", "1"]]);
+    expect(rows.sort()).toEqual([
+      [SCRIPT, IMG],
+      ["a", "1"],
+    ]);
     expect(await page.locator("main img, main script").count()).toBe(0);
 
     await page.goto(`${web.url}/stats/key?key=${encodeURIComponent(`${kb}big`)}`);
-    expect((await page.locator("[data-truncated]").textContent())?.trim()).toBe("Showing the first 65,536 bytes of 71,680.");
+    expect((await page.locator("[data-truncated]").textContent())?.trim()).toBe(
+      "Showing the first 65,536 bytes of 71,680.",
+    );
     expect((await page.locator("main pre").first().textContent())?.length).toBe(64 * 1024);
 
     await page.goto(`${web.url}/stats/key?key=${encodeURIComponent(`${kb}missing`)}`);
     await page.getByText("This key does not exist").waitFor();
 
-    const api = await getJson<{ value: { type: string; total: number; items: { index: number; value: string }[] } }>(web, `/api/keys/value?key=${encodeURIComponent(`${kb}list`)}&page=3&per=20`);
+    const api = await getJson<{ value: { type: string; total: number; items: { index: number; value: string }[] } }>(
+      web,
+      `/api/keys/value?key=${encodeURIComponent(`${kb}list`)}&page=3&per=20`,
+    );
     expect(api.status).toBe(200);
-    expect([api.body.value.type, api.body.value.total, api.body.value.items.map((i) => i.index)]).toEqual(["list", 45, [40, 41, 42, 43, 44]]);
+    expect([api.body.value.type, api.body.value.total, api.body.value.items.map((i) => i.index)]).toEqual([
+      "list",
+      45,
+      [40, 41, 42, 43, 44],
+    ]);
     expect(clientErrors(browser)).toEqual([]);
   });
 
@@ -235,11 +276,17 @@ describe("working, stats and key browser pages", () => {
     await redis.set(secret, "token-of-another-app");
     try {
       // A pattern outside the namespace is read as relative to it.
-      const listed = await getJson<{ query: { match: string }; keys: { key: string }[] }>(web, `/api/keys?match=${encodeURIComponent("other-app-*")}&per=100`);
+      const listed = await getJson<{ query: { match: string }; keys: { key: string }[] }>(
+        web,
+        `/api/keys?match=${encodeURIComponent("other-app-*")}&per=100`,
+      );
       expect(listed.status).toBe(200);
       expect(listed.body.query.match).toBe(`${namespace}:other-app-*`);
       expect(listed.body.keys).toEqual([]);
-      const value = await getJson<{ value: { type: string }; outsideNamespace?: string }>(web, `/api/keys/value?key=${encodeURIComponent(secret)}`);
+      const value = await getJson<{ value: { type: string }; outsideNamespace?: string }>(
+        web,
+        `/api/keys/value?key=${encodeURIComponent(secret)}`,
+      );
       expect(value.body).toMatchObject({ value: { type: "none" }, outsideNamespace: `${namespace}:` });
       expect(JSON.stringify(value.body)).not.toContain("token-of-another-app");
       const { page } = browser;

@@ -22,7 +22,12 @@ export function serverActions(): ServerActionRef[] {
   const m = JSON.parse(readFileSync(MANIFEST, "utf8")) as {
     node: Record<string, { filename: string; exportedName: string; workers: Record<string, unknown> }>;
   };
-  return Object.entries(m.node).map(([id, v]) => ({ id, file: v.filename, exportedName: v.exportedName, pages: Object.keys(v.workers) }));
+  return Object.entries(m.node).map(([id, v]) => ({
+    id,
+    file: v.filename,
+    exportedName: v.exportedName,
+    pages: Object.keys(v.workers),
+  }));
 }
 
 export function serverAction(file: string, exportedName: string): ServerActionRef {
@@ -47,11 +52,20 @@ export function pageUrlOf(page: string): string {
  * POSTs the action from inside `page` (so with its cookies and its own Origin), the way Next's
  * client calls it: the id in `Next-Action`, the arguments as a JSON array. Returns the raw answer.
  */
-export async function replayAction(page: Page, baseUrl: string, action: ServerActionRef, args: unknown[]): Promise<{ status: number; text: string }> {
+export async function replayAction(
+  page: Page,
+  baseUrl: string,
+  action: ServerActionRef,
+  args: unknown[],
+): Promise<{ status: number; text: string }> {
   const url = baseUrl + pageUrlOf(action.pages[0] ?? "app/page");
   return page.evaluate(
     async ({ url, id, body }) => {
-      const res = await fetch(url, { method: "POST", headers: { "next-action": id, "content-type": "text/plain;charset=UTF-8", accept: "text/x-component" }, body });
+      const res = await fetch(url, {
+        method: "POST",
+        headers: { "next-action": id, "content-type": "text/plain;charset=UTF-8", accept: "text/x-component" },
+        body,
+      });
       return { status: res.status, text: await res.text() };
     },
     { url, id: action.id, body: JSON.stringify(args) },

@@ -95,7 +95,8 @@ export async function openBrowser(opts: OpenBrowserOptions = {}): Promise<Opened
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
   page.on("console", (m) => {
-    if (m.type() === "error") errors.push(`console.error: ${m.text()}${m.location().url ? ` (${m.location().url})` : ""}`);
+    if (m.type() === "error")
+      errors.push(`console.error: ${m.text()}${m.location().url ? ` (${m.location().url})` : ""}`);
   });
   let closed = false;
   return {
@@ -106,9 +107,13 @@ export async function openBrowser(opts: OpenBrowserOptions = {}): Promise<Opened
       const file = path.join(SCREENSHOT_DIR, `${name.replace(/[^\w.-]+/g, "-")}.png`);
       // A page drawn in the other theme than the browser asks for is a bug (it was: a hydration
       // retry dropped the class), unless the page stored an explicit choice.
-      const [dark, stored] = await page.evaluate(() => [document.documentElement.classList.contains("dark"), localStorage.getItem("theme")] as const);
+      const [dark, stored] = await page.evaluate(
+        () => [document.documentElement.classList.contains("dark"), localStorage.getItem("theme")] as const,
+      );
       if (stored === null && page.url().startsWith("http") && dark !== ((opts.colorScheme ?? "light") === "dark")) {
-        throw new Error(`${name}: drawn ${dark ? "dark" : "light"} in a ${opts.colorScheme ?? "light"} browser (${page.url()})`);
+        throw new Error(
+          `${name}: drawn ${dark ? "dark" : "light"} in a ${opts.colorScheme ?? "light"} browser (${page.url()})`,
+        );
       }
       await page.screenshot({ path: file, fullPage: true, animations: "disabled" });
       return file;

@@ -66,12 +66,18 @@ export async function startDemoStack(opts: DemoStackOptions): Promise<DemoStack>
     rmSync(dir, { recursive: true, force: true });
   }
   s.work = (env = {}) => {
-    const w = startCli(["work"], cliEnv(redisUrl, namespace, { QUEUE_COUNT: "1", DATABASE_URL: s.web.databasePath, ...env }));
+    const w = startCli(
+      ["work"],
+      cliEnv(redisUrl, namespace, { QUEUE_COUNT: "1", DATABASE_URL: s.web.databasePath, ...env }),
+    );
     workers.push(w);
     return w;
   };
   try {
-    const [w, b] = await Promise.allSettled([startWeb({ redisUrl, namespace, env: opts.env?.(dir) }), openBrowser(opts.browser ?? { colorScheme: "light" })]);
+    const [w, b] = await Promise.allSettled([
+      startWeb({ redisUrl, namespace, env: opts.env?.(dir) }),
+      openBrowser(opts.browser ?? { colorScheme: "light" }),
+    ]);
     if (w.status === "fulfilled") s.web = w.value;
     if (b.status === "fulfilled") s.browser = b.value;
     for (const r of [w, b]) if (r.status === "rejected") throw r.reason;

@@ -35,7 +35,11 @@ export function nsKey(ns: string, fixtureKey: string): string {
 }
 
 /** Writes one value under a namespaced fixture key with the command its type calls for. */
-export async function seedRaw(redis: Redis, ns: string, e: { key: string; type: FixtureEntry["type"]; raw: string; score?: number }): Promise<void> {
+export async function seedRaw(
+  redis: Redis,
+  ns: string,
+  e: { key: string; type: FixtureEntry["type"]; raw: string; score?: number },
+): Promise<void> {
   const key = nsKey(ns, e.key);
   if (e.type === "list") await redis.rpush(key, e.raw);
   else if (e.type === "set") await redis.sadd(key, e.raw);
@@ -44,7 +48,12 @@ export async function seedRaw(redis: Redis, ns: string, e: { key: string; type: 
 }
 
 /** Seeds named entries of a php/node fixture file in the order given. */
-export async function seed(redis: Redis, ns: string, entries: Record<string, FixtureEntry>, names: string[]): Promise<void> {
+export async function seed(
+  redis: Redis,
+  ns: string,
+  entries: Record<string, FixtureEntry>,
+  names: string[],
+): Promise<void> {
   for (const n of names) {
     const e = entries[n];
     if (!e) throw new Error(`no fixture named ${n}`);
@@ -70,17 +79,27 @@ export async function redisNowMs(redis: Redis): Promise<number> {
 export function delayedFixtures(): { fixtures: FixtureEntry[]; items: { ts: number; raw: string; source: string }[] } {
   const fixtures: FixtureEntry[] = [];
   const items: { ts: number; raw: string; source: string }[] = [];
-  for (const [file, prefix] of [["php-resque", "php"], ["node-resque", "node"]] as const) {
+  for (const [file, prefix] of [
+    ["php-resque", "php"],
+    ["node-resque", "node"],
+  ] as const) {
     for (const [name, f] of Object.entries(loadEntries(file))) {
       if (name === "_source" || !/delayed|timestamps/.test(name)) continue;
       fixtures.push(f);
-      if (f.type === "list") items.push({ ts: Number(f.key.split(":").pop()), raw: f.raw, source: `${prefix}:${name}` });
+      if (f.type === "list")
+        items.push({ ts: Number(f.key.split(":").pop()), raw: f.raw, source: `${prefix}:${name}` });
     }
   }
   const ruby = loadRuby();
   const ts = Number(ruby.delayed_schedule_score);
   const listKey = ruby.delayed_list_key!;
-  for (const name of ["delayed_item", "delayed_item_duplicate", "delayed_item_unicode", "delayed_item_positional_args", "delayed_item_foreign_class"]) {
+  for (const name of [
+    "delayed_item",
+    "delayed_item_duplicate",
+    "delayed_item_unicode",
+    "delayed_item_positional_args",
+    "delayed_item_foreign_class",
+  ]) {
     fixtures.push({ key: listKey, type: "list", raw: ruby[name]! });
     items.push({ ts, raw: ruby[name]!, source: `ruby:${name}` });
   }

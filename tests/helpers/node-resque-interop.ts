@@ -40,7 +40,12 @@ export async function startNodeQueue(namespace: string, jobs: Jobs = {}): Promis
  * A started node-resque Worker polling every `timeoutMs` (also its ping interval). `stop`
  * waits for the job in flight (node-resque's `end()`), so a test must release any job it holds.
  */
-export async function startNodeWorker(namespace: string, queues: string[], jobs: Jobs, timeoutMs = 50): Promise<NodeHandle<Worker>> {
+export async function startNodeWorker(
+  namespace: string,
+  queues: string[],
+  jobs: Jobs,
+  timeoutMs = 50,
+): Promise<NodeHandle<Worker>> {
   const worker = new Worker({ connection: nodeConnection(namespace), queues, timeout: timeoutMs }, jobs);
   const errors: unknown[] = [];
   worker.on("error", (e) => errors.push(e));

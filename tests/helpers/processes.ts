@@ -10,7 +10,14 @@ export const CLI = path.join(ROOT, "dist", "workers", "cli.mjs");
 export const TEST_JOBS = path.join(ROOT, "tests", "helpers", "test-jobs.mjs");
 
 export function cliEnv(redisUrl: string, namespace: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, REDIS_URL: redisUrl, RESQUE_NAMESPACE: namespace, APP_INCLUDE: TEST_JOBS, INTERVAL: "1", ...extra };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    REDIS_URL: redisUrl,
+    RESQUE_NAMESPACE: namespace,
+    APP_INCLUDE: TEST_JOBS,
+    INTERVAL: "1",
+    ...extra,
+  };
   delete env.QUEUE_ENV;
   delete env.PREFIX;
   return env;
@@ -35,7 +42,9 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv): Running {
   let out = "";
   proc.stdout!.on("data", (d: Buffer) => (out += d.toString()));
   proc.stderr!.on("data", (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.on("exit", (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    proc.on("exit", (code, signal) => resolve({ code, signal })),
+  );
   return {
     proc,
     output: () => out,

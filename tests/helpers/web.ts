@@ -23,7 +23,8 @@ const MAX_OUTPUT = 1 << 20;
  * orphaned next-server was seen spinning a core at 90% with its output pipe gone.
  */
 const EXIT_WITH_PARENT =
-  "data:text/javascript," + encodeURIComponent(`process.stdin.on("end",()=>process.exit(0)).on("error",()=>process.exit(0)).resume();`);
+  "data:text/javascript," +
+  encodeURIComponent(`process.stdin.on("end",()=>process.exit(0)).on("error",()=>process.exit(0)).resume();`);
 
 export interface StartWebOptions {
   redisUrl: string;
@@ -131,12 +132,16 @@ function launch(port: number, opts: StartWebOptions, databasePath: string, apiTo
     if (v === undefined) delete env[k];
     else env[k] = v;
   }
-  const child = spawn(process.execPath, ["--import", EXIT_WITH_PARENT, NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"], {
-    cwd: ROOT,
-    env,
-    detached: true, // own process group, so stop() reaches anything it forks
-    stdio: ["pipe", "pipe", "pipe"], // stdin stays open until this process exits: see EXIT_WITH_PARENT
-  });
+  const child = spawn(
+    process.execPath,
+    ["--import", EXIT_WITH_PARENT, NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"],
+    {
+      cwd: ROOT,
+      env,
+      detached: true, // own process group, so stop() reaches anything it forks
+      stdio: ["pipe", "pipe", "pipe"], // stdin stays open until this process exits: see EXIT_WITH_PARENT
+    },
+  );
   let out = "";
   const append = (d: Buffer) => {
     if (out.length < MAX_OUTPUT) out += d.toString();
@@ -147,14 +152,21 @@ function launch(port: number, opts: StartWebOptions, databasePath: string, apiTo
 }
 
 /** Polls until the server answers any HTTP request (a 404 page counts), or it exits, or the deadline passes. */
-async function waitUntilAnswering(url: string, child: ChildProcess, timeoutMs: number): Promise<"ready" | "exited" | "timeout"> {
+async function waitUntilAnswering(
+  url: string,
+  child: ChildProcess,
+  timeoutMs: number,
+): Promise<"ready" | "exited" | "timeout"> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) return "exited";
     try {
       // Next's static-file handler answers this with a plain 404, without rendering the app
       // (so a layout that reads Redis or the database cannot slow the probe down).
-      const res = await fetch(`${url}/_next/static/__e2e-ready`, { signal: AbortSignal.timeout(5_000), redirect: "manual" });
+      const res = await fetch(`${url}/_next/static/__e2e-ready`, {
+        signal: AbortSignal.timeout(5_000),
+        redirect: "manual",
+      });
       await res.arrayBuffer();
       return "ready";
     } catch {
@@ -171,7 +183,9 @@ async function waitUntilAnswering(url: string, child: ChildProcess, timeoutMs: n
  */
 export async function startWeb(opts: StartWebOptions): Promise<WebServer> {
   if (!existsSync(path.join(ROOT, ".next", "BUILD_ID"))) {
-    throw new Error("no .next build: run the e2e files through vitest (tests/setup/next-build.ts builds), or `npx next build`");
+    throw new Error(
+      "no .next build: run the e2e files through vitest (tests/setup/next-build.ts builds), or `npx next build`",
+    );
   }
   installExitHook();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "resque-admin-web-"));
@@ -262,13 +276,21 @@ export async function signIn(page: Page, web: WebServer, account: Account | null
   try {
     await page.waitForURL((u) => u.pathname !== "/sign-in", { timeout: 60_000 });
   } catch (e) {
-    const message = await page.locator("#sign-in-message").textContent().catch(() => null);
-    throw new Error(`sign-in as ${account.email} did not leave /sign-in${message ? `: ${message.trim()}` : ""}`, { cause: e });
+    const message = await page
+      .locator("#sign-in-message")
+      .textContent()
+      .catch(() => null);
+    throw new Error(`sign-in as ${account.email} did not leave /sign-in${message ? `: ${message.trim()}` : ""}`, {
+      cause: e,
+    });
   }
 }
 
 /** GET a JSON route with this server's API token; returns the status and the parsed body. */
-export async function getJson<T = unknown>(web: WebServer, route: string): Promise<{ status: number; contentType: string | null; body: T }> {
+export async function getJson<T = unknown>(
+  web: WebServer,
+  route: string,
+): Promise<{ status: number; contentType: string | null; body: T }> {
   const res = await fetch(`${web.url}${route}`, {
     headers: { authorization: `Bearer ${web.apiToken}` },
     // Generous: with Redis down, this app's routes take up to ~15 s to answer 503.

@@ -34,7 +34,8 @@ async function seedMixed(ns: string, records = MIXED) {
   for (const raw of records) await seedRaw(redis, ns, { key: "resque:failed", type: "list", raw });
 }
 
-const idAt = async (conn: ReturnType<typeof makeConn>, index: number) => (await listFailed(conn, { perPage: 100 })).items.find((i) => i.index === index)!.id;
+const idAt = async (conn: ReturnType<typeof makeConn>, index: number) =>
+  (await listFailed(conn, { perPage: 100 })).items.find((i) => i.index === index)!.id;
 
 describe("failure ids survive index shifts and refuse stale records", () => {
   it("removes the right record after an earlier record was removed (index shift)", async () => {
@@ -90,7 +91,11 @@ describe("failure ids survive index shifts and refuse stale records", () => {
     const conn = makeConn(redis, ns);
     await seedMixed(ns);
     const key = `${ns}:failed`;
-    const status = await conn.run<number[]>("failed-act", [key, `${ns}:queues`], ["remove", "__sentinel__", "1", sha1Hex(MIXED[2]!), "", "", ""]);
+    const status = await conn.run<number[]>(
+      "failed-act",
+      [key, `${ns}:queues`],
+      ["remove", "__sentinel__", "1", sha1Hex(MIXED[2]!), "", "", ""],
+    );
     expect(status).toEqual([0]);
     expect(await redis.lrange(key, 0, -1)).toEqual(MIXED);
   });
@@ -146,7 +151,9 @@ describe("failure pages and bulk actions over long lists", () => {
     const retried = await retryAllFailed(conn, { queue: "stuck" });
     expect(retried).toEqual({ retried: 500, skipped: [] });
     expect(await redis.llen(`${ns}:queue:stuck`)).toBe(500);
-    expect(new Set(await redis.lrange(`${ns}:queue:stuck`, 0, 10))).toEqual(new Set(['{"class":"stuckJob","args":[{"ms":60000,"path":"a/b"}],"queue":"stuck"}']));
+    expect(new Set(await redis.lrange(`${ns}:queue:stuck`, 0, 10))).toEqual(
+      new Set(['{"class":"stuckJob","args":[{"ms":60000,"path":"a/b"}],"queue":"stuck"}']),
+    );
     expect(await redis.llen(`${ns}:tsq:wake:stuck`)).toBe(64);
 
     const removed = await removeAllFailed(conn, { class: "Interop_FailJob" });

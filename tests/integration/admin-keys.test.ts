@@ -8,13 +8,25 @@ const rb = loadRuby();
 const redis = testRedis();
 afterAll(() => redis.disconnect());
 
-const QUEUED = ["queued_payload_args_slash_unicode_nested", "queued_payload_args_empty_object", "queued_payload_no_args", "queued_payload_namespaced_class", "queued_payload_status_tracked"].map((n) => `develop/${n}`);
+const QUEUED = [
+  "queued_payload_args_slash_unicode_nested",
+  "queued_payload_args_empty_object",
+  "queued_payload_no_args",
+  "queued_payload_namespaced_class",
+  "queued_payload_status_tracked",
+].map((n) => `develop/${n}`);
 
 describe("key browser", () => {
   it("scans the namespace with types, sizes and TTLs", async () => {
     const ns = testNamespace("keys");
     const conn = makeConn(redis, ns);
-    await seed(redis, ns, php, [...QUEUED, "develop/queues_set_member", "develop/delayed_item", "develop/delayed_schedule_entry", "develop/stat_processed"]);
+    await seed(redis, ns, php, [
+      ...QUEUED,
+      "develop/queues_set_member",
+      "develop/delayed_item",
+      "develop/delayed_schedule_entry",
+      "develop/stat_processed",
+    ]);
     await redis.hset(nsKey(ns, rb.heartbeat_key!), rb.heartbeat_field!, rb.heartbeat_value!);
     await redis.expire(`${ns}:stat:processed`, 1000);
     const found = new Map<string, { type: string; size: number; ttl: number }>();
@@ -54,7 +66,12 @@ describe("key browser", () => {
   it("pages a list and a hash, and reads sets, sorted sets, strings and streams", async () => {
     const ns = testNamespace("keys");
     const conn = makeConn(redis, ns);
-    await seed(redis, ns, php, [...QUEUED, "develop/queues_set_member", "develop/delayed_schedule_entry", "develop/delayed_schedule_entry_no_args"]);
+    await seed(redis, ns, php, [
+      ...QUEUED,
+      "develop/queues_set_member",
+      "develop/delayed_schedule_entry",
+      "develop/delayed_schedule_entry_no_args",
+    ]);
     const list = await getKeyValue(conn, `${ns}:queue:fixtures`, { page: 2, perPage: 2 });
     expect(list).toMatchObject({ type: "list", page: 2, perPage: 2, total: 5, ttl: -1 });
     if (list.type !== "list") throw new Error("not a list");
@@ -64,7 +81,13 @@ describe("key browser", () => {
     ]);
 
     const hkey = nsKey(ns, rb.heartbeat_key!);
-    await redis.hset(hkey, rb.heartbeat_field!, rb.heartbeat_value!, rb.worker_id_two_queues!, rb.heartbeat_value_local_zone!);
+    await redis.hset(
+      hkey,
+      rb.heartbeat_field!,
+      rb.heartbeat_value!,
+      rb.worker_id_two_queues!,
+      rb.heartbeat_value_local_zone!,
+    );
     const fields = new Map<string, string>();
     let cursor: string | undefined;
     do {
@@ -74,11 +97,21 @@ describe("key browser", () => {
       for (const { field, value } of h.items) fields.set(field, value);
       cursor = h.nextCursor;
     } while (cursor !== "0");
-    expect(Object.fromEntries(fields)).toEqual({ [rb.heartbeat_field!]: rb.heartbeat_value, [rb.worker_id_two_queues!]: rb.heartbeat_value_local_zone });
+    expect(Object.fromEntries(fields)).toEqual({
+      [rb.heartbeat_field!]: rb.heartbeat_value,
+      [rb.worker_id_two_queues!]: rb.heartbeat_value_local_zone,
+    });
 
     expect(await getKeyValue(conn, `${ns}:queues`)).toMatchObject({ type: "set", total: 1, items: ["fixtures"] });
     const z = await getKeyValue(conn, `${ns}:delayed_queue_schedule`);
-    expect(z).toMatchObject({ type: "zset", total: 2, items: [{ rank: 0, member: "1795920008", score: "1795920008" }, { rank: 1, member: "1795923608" }] });
+    expect(z).toMatchObject({
+      type: "zset",
+      total: 2,
+      items: [
+        { rank: 0, member: "1795920008", score: "1795920008" },
+        { rank: 1, member: "1795923608" },
+      ],
+    });
 
     await redis.set(`${ns}:big`, "é".repeat(40_000)); // 80 000 bytes
     const big = await getKeyValue(conn, `${ns}:big`);
@@ -89,7 +122,12 @@ describe("key browser", () => {
     await redis.xadd(`${ns}:events`, "1-2", "b", "2");
     await redis.xadd(`${ns}:events`, "1-3", "c", "3");
     const s1 = await getKeyValue(conn, `${ns}:events`, { perPage: 2 });
-    expect(s1).toMatchObject({ type: "stream", total: 3, nextCursor: "1-2", items: [{ id: "1-1", fields: [["a", "1"]] }, { id: "1-2" }] });
+    expect(s1).toMatchObject({
+      type: "stream",
+      total: 3,
+      nextCursor: "1-2",
+      items: [{ id: "1-1", fields: [["a", "1"]] }, { id: "1-2" }],
+    });
     const s2 = await getKeyValue(conn, `${ns}:events`, { perPage: 2, cursor: "1-2" });
     expect(s2).toMatchObject({ items: [{ id: "1-3", fields: [["c", "3"]] }], nextCursor: "0" });
 

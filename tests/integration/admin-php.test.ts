@@ -20,7 +20,13 @@ const php = loadEntries("php-resque");
 const redis = testRedis();
 afterAll(() => redis.disconnect());
 
-const QUEUED = ["queued_payload_args_slash_unicode_nested", "queued_payload_args_empty_object", "queued_payload_no_args", "queued_payload_namespaced_class", "queued_payload_status_tracked"];
+const QUEUED = [
+  "queued_payload_args_slash_unicode_nested",
+  "queued_payload_args_empty_object",
+  "queued_payload_no_args",
+  "queued_payload_namespaced_class",
+  "queued_payload_status_tracked",
+];
 const withoutQueueTime = (s: string) => s.replace(/"queue_time":[0-9.]+/, '"queue_time":X');
 
 describe.each(["v1.3.6", "develop"])("php-resque %s fixtures in the admin API", (v) => {
@@ -43,7 +49,11 @@ describe.each(["v1.3.6", "develop"])("php-resque %s fixtures in the admin API", 
     expect(nested!.raw).toBe(f(QUEUED[0]!).raw);
     expect(nested!.raw).toContain("https:\\/\\/example.com");
     expect(nested!.payload.className).toBe("Interop_OkJob");
-    expect(nested!.payload.namedArgs).toMatchObject({ url: "https://example.com/a/b?x=1&y=2", name: "Zoë Ünïcode – 日本語 😀", nested: { user: { id: 42, tags: ["a", "b"] }, empty: [] } });
+    expect(nested!.payload.namedArgs).toMatchObject({
+      url: "https://example.com/a/b?x=1&y=2",
+      name: "Zoë Ünïcode – 日本語 😀",
+      nested: { user: { id: 42, tags: ["a", "b"] }, empty: [] },
+    });
     expect(nested!.payload.id).toBe(JSON.parse(f(QUEUED[0]!).raw).id);
     expect(empty!.payload.namedArgs).toEqual({});
 
@@ -70,7 +80,9 @@ describe.each(["v1.3.6", "develop"])("php-resque %s fixtures in the admin API", 
     expect(dirty!.index).toBe(1);
     expect(dirty!.id).toBe(`1-${sha1Hex(f("failed_dirty_exit").raw).slice(0, 16)}`);
     expect(dirty!.raw).toBe(f("failed_dirty_exit").raw);
-    expect(dirty!.exception).toBe(v === "develop" ? "Resque\\Exceptions\\DirtyExitException" : "Resque_Job_DirtyExitException");
+    expect(dirty!.exception).toBe(
+      v === "develop" ? "Resque\\Exceptions\\DirtyExitException" : "Resque_Job_DirtyExitException",
+    );
     expect(dirty!.error).toBe("Job exited with exit code 3");
     expect(dirty!.worker).toMatch(/^vm:\d+:critical,default$/);
     expect(dirty!.queue).toBe("default");
@@ -125,11 +137,29 @@ describe.each(["v1.3.6", "develop"])("php-resque %s fixtures in the admin API", 
   it("shows a php worker with its job, dates and counters, liveness unknown, and prunes it into a DirtyExit record", async () => {
     const ns = testNamespace("php");
     const conn = makeConn(redis, ns);
-    await seed(redis, ns, php, names(["workers_set_member", "worker_current_job", "worker_started", "stat_processed_worker", "stat_failed_worker"]));
+    await seed(
+      redis,
+      ns,
+      php,
+      names([
+        "workers_set_member",
+        "worker_current_job",
+        "worker_started",
+        "stat_processed_worker",
+        "stat_failed_worker",
+      ]),
+    );
     const [w] = await listWorkers(conn);
     const id = f("workers_set_member").raw;
     const runAtMs = new Date(JSON.parse(f("worker_current_job").raw).run_at).getTime();
-    expect(w).toMatchObject({ id, host: "vm", queues: ["critical", "default"], liveness: "unknown", processed: 3, failed: 2 });
+    expect(w).toMatchObject({
+      id,
+      host: "vm",
+      queues: ["critical", "default"],
+      liveness: "unknown",
+      processed: 3,
+      failed: 2,
+    });
     expect(w!.pid).toBe(id.split(":")[1]);
     expect(w!.heartbeat).toBeUndefined();
     expect(w!.started).toMatchObject({ ms: new Date(f("worker_started").raw).getTime(), zoneKnown: true });
@@ -142,9 +172,21 @@ describe.each(["v1.3.6", "develop"])("php-resque %s fixtures in the admin API", 
     expect(await pruneWorker(conn, id)).toMatchObject({ job: "failed", className: "Interop_SleepJob" });
     const [record] = await redis.lrange(`${ns}:failed`, 0, -1);
     expect(rawField(record!, "payload")).toBe(rawField(f("worker_current_job").raw, "payload"));
-    expect(JSON.parse(record!)).toMatchObject({ exception: "Resque::DirtyExit", worker: id, queue: "default", backtrace: [] });
+    expect(JSON.parse(record!)).toMatchObject({
+      exception: "Resque::DirtyExit",
+      worker: id,
+      queue: "default",
+      backtrace: [],
+    });
     expect(await redis.sismember(`${ns}:workers`, id)).toBe(0);
-    expect(await redis.exists(`${ns}:worker:${id}`, `${ns}:worker:${id}:started`, `${ns}:stat:processed:${id}`, `${ns}:stat:failed:${id}`)).toBe(0);
+    expect(
+      await redis.exists(
+        `${ns}:worker:${id}`,
+        `${ns}:worker:${id}:started`,
+        `${ns}:stat:processed:${id}`,
+        `${ns}:stat:failed:${id}`,
+      ),
+    ).toBe(0);
     expect(await redis.get(`${ns}:stat:failed`)).toBe("1");
     expect(await listWorkers(conn)).toEqual([]);
   });
@@ -152,9 +194,31 @@ describe.each(["v1.3.6", "develop"])("php-resque %s fixtures in the admin API", 
   it("sums the overview stats (processed counts php's failures too)", async () => {
     const ns = testNamespace("php");
     const conn = makeConn(redis, ns);
-    await seed(redis, ns, php, names([...QUEUED, "queues_set_member", "failed_exception", "failed_dirty_exit", "stat_processed", "stat_failed", "workers_set_member", "worker_current_job"]));
+    await seed(
+      redis,
+      ns,
+      php,
+      names([
+        ...QUEUED,
+        "queues_set_member",
+        "failed_exception",
+        "failed_dirty_exit",
+        "stat_processed",
+        "stat_failed",
+        "workers_set_member",
+        "worker_current_job",
+      ]),
+    );
     const stats = await getStats(conn);
-    expect(stats).toMatchObject({ processed: 3, failed: 2, failedListLength: 2, queues: 1, pending: 5, workers: 1, working: 1 });
+    expect(stats).toMatchObject({
+      processed: 3,
+      failed: 2,
+      failedListLength: 2,
+      queues: 1,
+      pending: 5,
+      workers: 1,
+      working: 1,
+    });
     expect(Math.abs(stats.redisTimeMs - Date.now())).toBeLessThan(60_000);
   });
 });

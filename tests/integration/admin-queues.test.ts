@@ -31,13 +31,20 @@ describe("queue actions", () => {
       { name: "empty", size: 0, latencySec: null, paused: false },
     ]);
     const [item] = (await peekQueue(conn, "broken")).items;
-    expect(item).toMatchObject({ raw: "<script>alert(1)</script>", payload: { ok: false, error: "payload is not valid JSON" } });
+    expect(item).toMatchObject({
+      raw: "<script>alert(1)</script>",
+      payload: { ok: false, error: "payload is not valid JSON" },
+    });
   });
 
   it("clears a queue but keeps it registered; removes a queue with its pause flag and wake tokens", async () => {
     const ns = testNamespace("q");
     const conn = makeConn(redis, ns);
-    await seed(redis, ns, php, ["v1.3.6/queued_payload_no_args", "v1.3.6/queued_payload_namespaced_class", "v1.3.6/queues_set_member"]);
+    await seed(redis, ns, php, [
+      "v1.3.6/queued_payload_no_args",
+      "v1.3.6/queued_payload_namespaced_class",
+      "v1.3.6/queues_set_member",
+    ]);
     expect(await clearQueue(conn, "fixtures")).toBe(2);
     expect(await redis.exists(`${ns}:queue:fixtures`)).toBe(0);
     expect(await redis.smembers(`${ns}:queues`)).toEqual(["fixtures"]);
@@ -46,7 +53,14 @@ describe("queue actions", () => {
     await pauseQueue(conn, "fixtures");
     await redis.rpush(`${ns}:tsq:wake:fixtures`, "1");
     await removeQueue(conn, "fixtures");
-    expect(await redis.exists(`${ns}:queues`, `${ns}:queue:fixtures`, `${ns}:pause:queue:fixtures`, `${ns}:tsq:wake:fixtures`)).toBe(0);
+    expect(
+      await redis.exists(
+        `${ns}:queues`,
+        `${ns}:queue:fixtures`,
+        `${ns}:pause:queue:fixtures`,
+        `${ns}:tsq:wake:fixtures`,
+      ),
+    ).toBe(0);
   });
 
   it("pauses and resumes queues and all workers with Ruby's and resque-pause's keys", async () => {

@@ -40,20 +40,37 @@ async function seedWorkers(ns: string) {
   await seedRaw(redis, ns, { key: rb.worker_key!, type: "string", raw: rb.worker_current_job! });
   await seedRaw(redis, ns, { key: rb.worker_started_key!, type: "string", raw: rb.worker_started! });
   await seedRaw(redis, ns, { key: `resque:worker:${id2}:started`, type: "string", raw: rb.worker_started_local_zone! });
-  await redis.hset(nsKey(ns, rb.heartbeat_key!), rb.heartbeat_field!, rb.heartbeat_value!, id2, rb.heartbeat_value_local_zone!);
+  await redis.hset(
+    nsKey(ns, rb.heartbeat_key!),
+    rb.heartbeat_field!,
+    rb.heartbeat_value!,
+    id2,
+    rb.heartbeat_value_local_zone!,
+  );
 }
 
 describe("Ruby resque fixtures in the admin API", () => {
   it("pages Ruby payloads (Oj floats, raw UTF-8, control characters) unchanged", async () => {
     const ns = testNamespace("ruby");
     const conn = makeConn(redis, ns);
-    const names = ["queued_payload", "queued_payload_positional_args", "queued_payload_no_args", "queued_payload_namespaced_class"];
+    const names = [
+      "queued_payload",
+      "queued_payload_positional_args",
+      "queued_payload_no_args",
+      "queued_payload_namespaced_class",
+    ];
     for (const n of names) await seedRaw(redis, ns, { key: "resque:queue:ruby_interop", type: "list", raw: rb[n]! });
     const page = await peekQueue(conn, "ruby_interop");
     expect(page.items.map((i) => i.raw)).toEqual(names.map((n) => rb[n]));
     const [full, positional, none, namespaced] = page.items.map((i) => i.payload);
     expect(full!.className).toBe("RubyInterop::OkJob");
-    expect(full!.namedArgs).toMatchObject({ s: JSON.parse(rb.queued_payload!).args[0].s, e: 1e20, eh: {}, empty: [], nil: null });
+    expect(full!.namedArgs).toMatchObject({
+      s: JSON.parse(rb.queued_payload!).args[0].s,
+      e: 1e20,
+      eh: {},
+      empty: [],
+      nil: null,
+    });
     expect(full!.namedArgs!.s).toMatch(/^a\/b ü 中 😀 <&> "q" \\/);
     expect(positional!.argsArray).toEqual(["x", 2, null, 1.5, { k: [] }]);
     expect(none!.argsArray).toEqual([]);
@@ -71,9 +88,18 @@ describe("Ruby resque fixtures in the admin API", () => {
     expect(retried.failedAt.ms).toBe(Date.UTC(2026, 10, 29, 1, 44, 58));
     expect(byRaw.get(rb.failed_record!)!.retriedAt).toBeUndefined();
     // "CST" is ambiguous (Asia/Shanghai wrote it): wall clock kept, zone flagged unknown.
-    expect(byRaw.get(rb.failed_record_local_zone!)!.failedAt).toMatchObject({ ms: Date.UTC(2026, 10, 29, 9, 45, 2), zoneKnown: false, raw: "2026/11/29 09:45:02 CST" });
+    expect(byRaw.get(rb.failed_record_local_zone!)!.failedAt).toMatchObject({
+      ms: Date.UTC(2026, 10, 29, 9, 45, 2),
+      zoneKnown: false,
+      raw: "2026/11/29 09:45:02 CST",
+    });
     const pruned = byRaw.get(rb.failed_record_pruned_stale_heartbeat!)!;
-    expect(pruned).toMatchObject({ exception: "Resque::PruneDeadWorkerDirtyExit", worker: "otherhost:4242:other_queue", queue: "ruby_prune", backtrace: [] });
+    expect(pruned).toMatchObject({
+      exception: "Resque::PruneDeadWorkerDirtyExit",
+      worker: "otherhost:4242:other_queue",
+      queue: "ruby_prune",
+      backtrace: [],
+    });
     expect(items.map((i) => i.index)).toEqual([6, 5, 4, 3, 2, 1, 0]);
   });
 
@@ -83,10 +109,18 @@ describe("Ruby resque fixtures in the admin API", () => {
     await seedFailed(ns);
     const dirty = await listFailed(conn, { filter: { exception: "Resque::DirtyExit" } });
     expect(dirty.total).toBe(3);
-    expect(dirty.items.map((i) => i.raw)).toEqual([rb.failed_record_term_while_working, rb.failed_record_pruned_same_host, rb.failed_record_dirty_exit_signal]);
+    expect(dirty.items.map((i) => i.raw)).toEqual([
+      rb.failed_record_term_while_working,
+      rb.failed_record_pruned_same_host,
+      rb.failed_record_dirty_exit_signal,
+    ]);
     expect((await listFailed(conn, { filter: { text: "GHOST" } })).total).toBe(2);
-    expect((await listFailed(conn, { filter: { queue: "ruby_tz" } })).items.map((i) => i.raw)).toEqual([rb.failed_record_local_zone]);
-    expect((await listFailed(conn, { filter: { class: "RubyInterop::SleepJob", exception: "Resque::DirtyExit" } })).total).toBe(1);
+    expect((await listFailed(conn, { filter: { queue: "ruby_tz" } })).items.map((i) => i.raw)).toEqual([
+      rb.failed_record_local_zone,
+    ]);
+    expect(
+      (await listFailed(conn, { filter: { class: "RubyInterop::SleepJob", exception: "Resque::DirtyExit" } })).total,
+    ).toBe(1);
     const page2 = await listFailed(conn, { filter: { class: "RubyInterop::FailJob" }, page: 2, perPage: 2 });
     expect(page2).toMatchObject({ page: 2, total: 3 });
     expect(page2.items.map((i) => i.raw)).toEqual([rb.failed_record]);
@@ -132,7 +166,10 @@ describe("Ruby resque fixtures in the admin API", () => {
     await seedFailed(ns, ["failed_record_dirty_exit_signal"]);
     await redis.sadd(`${ns}:failed_queues`, "ruby_interop_failed");
     await redis.rpush(`${ns}:ruby_interop_failed`, rb.failed_record!);
-    expect(await listFailedLists(conn)).toEqual([{ name: "failed", size: 1 }, { name: "ruby_interop_failed", size: 1 }]);
+    expect(await listFailedLists(conn)).toEqual([
+      { name: "failed", size: 1 },
+      { name: "ruby_interop_failed", size: 1 },
+    ]);
     const [job] = (await listFailed(conn, { list: "ruby_interop_failed" })).items;
     expect(job).toMatchObject({ list: "ruby_interop_failed", raw: rb.failed_record });
     expect(await retryFailed(conn, [job!.id], { list: "ruby_interop_failed" })).toEqual({ retried: 1, skipped: [] });
@@ -151,7 +188,12 @@ describe("Ruby resque fixtures in the admin API", () => {
     const byId = new Map(workers.map((w) => [w.id, w]));
     const slow = byId.get(rb.worker_id!)!;
     const beatMs = Date.UTC(2026, 10, 29, 1, 45, 3);
-    expect(slow).toMatchObject({ host: "vm", queues: ["ruby_slow"], livenessSource: "heartbeat", liveness: now - beatMs <= 300_000 ? "alive" : "dead" });
+    expect(slow).toMatchObject({
+      host: "vm",
+      queues: ["ruby_slow"],
+      livenessSource: "heartbeat",
+      liveness: now - beatMs <= 300_000 ? "alive" : "dead",
+    });
     expect(slow.started).toMatchObject({ ms: beatMs, zoneKnown: true });
     expect(slow.heartbeat!.ms).toBe(beatMs);
     expect(slow.job).toMatchObject({ queue: "ruby_slow", runAt: { ms: Date.UTC(2026, 10, 29, 1, 45, 4) } });
@@ -178,7 +220,12 @@ describe("Ruby resque fixtures in the admin API", () => {
     expect(rawField(record!, "payload")).toBe(rawField(rb.failed_record_term_while_working!, "payload"));
     const parsed = JSON.parse(record!);
     expect(Object.keys(parsed)).toEqual(Object.keys(JSON.parse(rb.failed_record_term_while_working!)));
-    expect(parsed).toMatchObject({ exception: "Resque::DirtyExit", worker: rb.worker_id, queue: "ruby_slow", backtrace: [] });
+    expect(parsed).toMatchObject({
+      exception: "Resque::DirtyExit",
+      worker: rb.worker_id,
+      queue: "ruby_slow",
+      backtrace: [],
+    });
     expect(await redis.hexists(nsKey(ns, rb.heartbeat_key!), rb.worker_id!)).toBe(0);
     expect(await redis.exists(nsKey(ns, rb.worker_key!), nsKey(ns, rb.worker_started_key!))).toBe(0);
     expect((await listWorkers(conn)).map((w) => w.id)).toEqual([rb.worker_id_two_queues]);
@@ -187,10 +234,22 @@ describe("Ruby resque fixtures in the admin API", () => {
   it("reports Ruby's stats", async () => {
     const ns = testNamespace("ruby");
     const conn = makeConn(redis, ns);
-    await seedRaw(redis, ns, { key: "resque:stat:processed", type: "string", raw: rb.stat_processed_after_3_ok_1_failed! });
+    await seedRaw(redis, ns, {
+      key: "resque:stat:processed",
+      type: "string",
+      raw: rb.stat_processed_after_3_ok_1_failed!,
+    });
     await seedRaw(redis, ns, { key: "resque:stat:failed", type: "string", raw: rb.stat_failed_after_3_ok_1_failed! });
     await seedFailed(ns, ["failed_record"]);
     await seedWorkers(ns);
-    expect(await getStats(conn)).toMatchObject({ processed: 4, failed: 1, failedListLength: 1, queues: 0, pending: 0, workers: 2, working: 1 });
+    expect(await getStats(conn)).toMatchObject({
+      processed: 4,
+      failed: 1,
+      failedListLength: 1,
+      queues: 0,
+      pending: 0,
+      workers: 2,
+      working: 1,
+    });
   });
 });

@@ -39,7 +39,13 @@ describe("sessions", () => {
     expect(s.expiresAt.getTime()).toBe(now + SESSION_ABSOLUTE_TTL_MS);
 
     const row = await db.selectFrom("sessions").selectAll().executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ id: s.sessionId, admin_id: adminId, ip: "10.1.2.3", user_agent: "vitest", created_at: now });
+    expect(row).toMatchObject({
+      id: s.sessionId,
+      admin_id: adminId,
+      ip: "10.1.2.3",
+      user_agent: "vitest",
+      created_at: now,
+    });
 
     const read = await readSession(db, s.token, { now: clock, env });
     expect(read).toEqual({
@@ -99,7 +105,8 @@ describe("sessions", () => {
   it("writes last_seen_at at most once a minute", async () => {
     const { sessionId, token } = await createSession(db, adminId, {}, { now: clock, env });
     const seen = async () =>
-      (await db.selectFrom("sessions").select("last_seen_at").where("id", "=", sessionId).executeTakeFirstOrThrow()).last_seen_at;
+      (await db.selectFrom("sessions").select("last_seen_at").where("id", "=", sessionId).executeTakeFirstOrThrow())
+        .last_seen_at;
     now += 30_000;
     await readSession(db, token, { now: clock, env });
     expect(await seen()).toBe(now - 30_000);
@@ -169,7 +176,9 @@ describe("session secret", () => {
     expect(await readSession(db, token, { now: clock, env })).toBeNull(); // signed with the other secret
 
     await expect(getSessionSecret(db, { AUTH_SECRET: "too-short" })).rejects.toThrow(BadSecretError);
-    await expect(getSessionSecret(db, { AUTH_SECRET: "too-short" })).rejects.toThrow(/at least 32 characters \(it has 9\)/);
+    await expect(getSessionSecret(db, { AUTH_SECRET: "too-short" })).rejects.toThrow(
+      /at least 32 characters \(it has 9\)/,
+    );
   });
 });
 

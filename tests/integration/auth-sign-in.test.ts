@@ -65,7 +65,11 @@ describe("signIn", () => {
   });
 
   it("asks for both fields without counting a failure", async () => {
-    expect(await attempt("", PASSWORD)).toMatchObject({ ok: false, code: "invalid_input", error: "Enter your email and password." });
+    expect(await attempt("", PASSWORD)).toMatchObject({
+      ok: false,
+      code: "invalid_input",
+      error: "Enter your email and password.",
+    });
     expect(await attempt("ann@example.com", "")).toMatchObject({ ok: false, code: "invalid_input" });
     expect(await db.selectFrom("sign_in_attempts").selectAll().execute()).toEqual([]);
   });

@@ -34,7 +34,11 @@ async function startWork(c: ReturnType<typeof ctx>, queue: string): Promise<Runn
   const sup = startCli(["work"], { ...c.env, QUEUE: queue });
   started.push(sup);
   await waitFor("a worker", async () => (await c.redis.scard(c.k.workers)) === 1, 60_000);
-  await waitFor("the scheduler leads", async () => (await c.redis.get(c.k.schedulerMasterLock)) === `${os.hostname()}:${sup.proc.pid}`, 60_000);
+  await waitFor(
+    "the scheduler leads",
+    async () => (await c.redis.get(c.k.schedulerMasterLock)) === `${os.hostname()}:${sup.proc.pid}`,
+    60_000,
+  );
   return sup;
 }
 
@@ -53,7 +57,10 @@ async function watchJob(redis: Redis, ns: string, n: string, beforeMs: number, t
   const doneAt = await waitFor(
     `job ${n} done`,
     async () => {
-      const [startedFlag, done] = await Promise.all([redis.sismember(`${ns}:test:started`, n), redis.sismember(`${ns}:test:done`, n)]);
+      const [startedFlag, done] = await Promise.all([
+        redis.sismember(`${ns}:test:started`, n),
+        redis.sismember(`${ns}:test:done`, n),
+      ]);
       const at = Date.now();
       if (at < beforeMs) early.push(startedFlag === 1);
       return done === 1 ? at : 0;
@@ -82,7 +89,9 @@ describe("CLI: delayed jobs", () => {
     expect(ts).toBeGreaterThanOrEqual(Math.ceil(t0 / 1000) + 2);
     expect(ts).toBeLessThanOrEqual(Math.ceil(t1 / 1000) + 2);
     expect(r.stdout).toBe(`Scheduled RecordJob on q for ${new Date(ts * 1000).toISOString()}.\n`);
-    expect(await c.redis.lrange(c.k.delayed(ts), 0, -1)).toEqual(['{"class":"RecordJob","args":[{"n":"later"}],"queue":"q"}']);
+    expect(await c.redis.lrange(c.k.delayed(ts), 0, -1)).toEqual([
+      '{"class":"RecordJob","args":[{"n":"later"}],"queue":"q"}',
+    ]);
 
     const { doneAt, early } = await watchJob(c.redis, c.ns, "later", ts * 1000);
     // Never started before its timestamp (every observation completed before it says so).
@@ -94,7 +103,10 @@ describe("CLI: delayed jobs", () => {
     expect(await c.redis.zcard(c.k.delayedSchedule)).toBe(0);
     expect(await c.redis.exists(c.k.delayed(ts))).toBe(0);
     expect(await c.redis.llen(c.k.failed)).toBe(0);
-    if (process.env.SCHED_TEST_TIMINGS) console.log(`enqueue-in 2: done ${doneAt - t1} ms after the CLI returned (${doneAt - t0} ms after it started), ${doneAt - ts * 1000} ms after its slot`);
+    if (process.env.SCHED_TEST_TIMINGS)
+      console.log(
+        `enqueue-in 2: done ${doneAt - t1} ms after the CLI returned (${doneAt - t0} ms after it started), ${doneAt - ts * 1000} ms after its slot`,
+      );
     await stopWork(sup);
   }, 120_000);
 
@@ -111,7 +123,9 @@ describe("CLI: delayed jobs", () => {
     expect(r.code).toBe(0);
     const at = await watchJob(c.redis, c.ns, "at", atMs);
     // Seen done before the time asked for means it ran early (the poll comes after the fact).
-    expect.soft(at.doneAt - atMs, `enqueue-at ${new Date(atMs).toISOString()}: ms from the time asked for to seen done`).toBeGreaterThanOrEqual(0);
+    expect
+      .soft(at.doneAt - atMs, `enqueue-at ${new Date(atMs).toISOString()}: ms from the time asked for to seen done`)
+      .toBeGreaterThanOrEqual(0);
 
     // enqueue-in 2 (the CLI calls Client.enqueueIn) issued 800–900 ms into a second.
     await waitFor("800 ms into a second", () => Date.now() % 1000 >= 800 && Date.now() % 1000 < 900, 5_000, 5);
@@ -141,7 +155,9 @@ describe("CLI: delayed jobs", () => {
 
     const noZone = runCli(["enqueue-at", "2030-01-01T00:00:00", "q", "RecordJob"], c.env);
     expect(noZone.code).toBe(2);
-    expect(noZone.stderr).toBe("error: Give the time with its zone (2026-12-01T09:00:00+08:00 or …Z), or as epoch seconds: 2030-01-01T00:00:00\n");
+    expect(noZone.stderr).toBe(
+      "error: Give the time with its zone (2026-12-01T09:00:00+08:00 or …Z), or as epoch seconds: 2030-01-01T00:00:00\n",
+    );
     const garbage = runCli(["enqueue-at", "next tuesday", "q", "RecordJob"], c.env);
     expect(garbage.code).toBe(2);
     expect(garbage.stderr).toMatch(/^error: Give the time with its zone .*: next tuesday\n$/);
@@ -154,14 +170,20 @@ describe("CLI: delayed jobs", () => {
     const usage = runCli(["enqueue-in", "5", "q"], c.env);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/Usage: npm run queue -- enqueue-in <seconds> <queue> <class>/);
-    for (const cmd of [["enqueue-in", "60"], ["enqueue-at", futureIso]]) {
+    for (const cmd of [
+      ["enqueue-in", "60"],
+      ["enqueue-at", futureIso],
+    ]) {
       const badJson = runCli([...cmd, "q", "RecordJob", "{n:"], c.env);
       expect(badJson.code).toBe(2);
       expect(badJson.stderr).toMatch(/^error: The args are not valid JSON \(.+\): \{n:\n$/);
     }
 
     const t0 = Date.now();
-    for (const cmd of [["enqueue-in", "60"], ["enqueue-at", futureIso]]) {
+    for (const cmd of [
+      ["enqueue-in", "60"],
+      ["enqueue-at", futureIso],
+    ]) {
       const rejected = runCli([...cmd, "mail", "SendEmailJob", '{"to":"nobody","subject":"s","body":"b"}'], c.env);
       expect(rejected.code).toBe(1);
       expect(rejected.stderr).toBe("error: Invalid args for SendEmailJob: to: Invalid email address\n");
@@ -179,7 +201,9 @@ describe("CLI: delayed jobs", () => {
     const ok = runCli(["enqueue-at", futureIso, "mail", "SendEmailJob", EMAIL], c.env);
     expect(ok.stderr).toBe("");
     expect(ok.stdout).toBe(`Scheduled SendEmailJob on mail for ${futureIso.replace("Z", ".000Z")}.\n`);
-    expect(await c.redis.lrange(c.k.delayed(futureTs), 0, -1)).toEqual([`{"class":"SendEmailJob","args":[${EMAIL}],"queue":"mail"}`]);
+    expect(await c.redis.lrange(c.k.delayed(futureTs), 0, -1)).toEqual([
+      `{"class":"SendEmailJob","args":[${EMAIL}],"queue":"mail"}`,
+    ]);
     expect(await c.redis.zscore(c.k.delayedSchedule, String(futureTs))).toBe(String(futureTs));
   }, 120_000);
 
@@ -187,7 +211,11 @@ describe("CLI: delayed jobs", () => {
   async function seedDelayed(c: ReturnType<typeof ctx>) {
     const now = Math.floor(Date.now() / 1000);
     const [t0, t1, t2] = [now - 5, now + 1000, now + 2000];
-    for (const [ts, q, n] of [[t1, "q", 1], [t1, "q", 2], [t2, "q2", 3]] as const) {
+    for (const [ts, q, n] of [
+      [t1, "q", 1],
+      [t1, "q", 2],
+      [t2, "q2", 3],
+    ] as const) {
       expect(runCli(["enqueue-at", String(ts), q, "RecordJob", JSON.stringify({ n })], c.env).code).toBe(0);
     }
     const client = new Client({ redis: c.redis, namespace: c.ns });
@@ -198,7 +226,12 @@ describe("CLI: delayed jobs", () => {
   it("delayed and delayed --json show counts and timestamps, earliest first", async () => {
     const c = ctx("delayed");
     expect(runCli(["delayed"], c.env).stdout).toBe("No delayed jobs.\n");
-    expect(JSON.parse(runCli(["delayed", "--json"], c.env).stdout)).toMatchObject({ total: 0, due: 0, timestamps: 0, items: [] });
+    expect(JSON.parse(runCli(["delayed", "--json"], c.env).stdout)).toMatchObject({
+      total: 0,
+      due: 0,
+      timestamps: 0,
+      items: [],
+    });
 
     const { t0, t1, t2 } = await seedDelayed(c);
     const iso = (ts: number) => new Date(ts * 1000).toISOString();
@@ -212,7 +245,14 @@ describe("CLI: delayed jobs", () => {
     );
     const json = JSON.parse(runCli(["delayed", "--json"], c.env).stdout);
     expect(json).toMatchObject({ due: 1, timestamps: 3, page: 1 });
-    expect(json.items.map((t: { timestamp: number; count: number; first: { queue: string; raw: string } }) => [t.timestamp, t.count, t.first.queue, t.first.raw])).toEqual([
+    expect(
+      json.items.map((t: { timestamp: number; count: number; first: { queue: string; raw: string } }) => [
+        t.timestamp,
+        t.count,
+        t.first.queue,
+        t.first.raw,
+      ]),
+    ).toEqual([
       [t0, 1, "q", '{"class":"RecordJob","args":[{"n":0}],"queue":"q"}'],
       [t1, 2, "q", '{"class":"RecordJob","args":[{"n":1}],"queue":"q"}'],
       [t2, 1, "q2", '{"class":"RecordJob","args":[{"n":3}],"queue":"q2"}'],
@@ -233,7 +273,9 @@ describe("CLI: delayed jobs", () => {
     await seedDelayed(c);
     const refused = runCli(["delayed", "clear"], c.env);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toBe("error: Delete all 4 delayed job(s)? Refusing without a terminal to ask on: add --yes\n");
+    expect(refused.stderr).toBe(
+      "error: Delete all 4 delayed job(s)? Refusing without a terminal to ask on: add --yes\n",
+    );
     expect(await c.redis.zcard(c.k.delayedSchedule)).toBe(3);
     const cleared = runCli(["delayed", "clear", "--yes"], c.env);
     expect(cleared.stdout).toBe("Deleted 4 delayed job(s).\n");
@@ -254,13 +296,18 @@ describe("CLI: recurring schedules", () => {
     expect(add.code).toBe(0);
     expect(add.stdout).toBe("Created schedule nightly.\n");
     const raw = await c.redis.hget(c.k.persistentSchedules, "nightly");
-    expect(raw).toBe(`{"class":"SendEmailJob","cron":"0 3 * * * Asia/Shanghai","queue":"default","args":${EMAIL},"description":"daily numbers"}`);
+    expect(raw).toBe(
+      `{"class":"SendEmailJob","cron":"0 3 * * * Asia/Shanghai","queue":"default","args":${EMAIL},"description":"daily numbers"}`,
+    );
     expect(await c.redis.smembers(c.k.schedulesChanged)).toEqual(["nightly"]);
 
     // 03:00 in Shanghai (UTC+8, no DST) is 19:00 UTC the day before.
     const list = runCli(["schedule", "list"], c.env);
     expect(list.code).toBe(0);
-    const m = /^nightly: SendEmailJob → default, cron "0 3 \* \* \*" \(Asia\/Shanghai\); next (\S+), last never\n$/.exec(list.stdout);
+    const m =
+      /^nightly: SendEmailJob → default, cron "0 3 \* \* \*" \(Asia\/Shanghai\); next (\S+), last never\n$/.exec(
+        list.stdout,
+      );
     expect(m, list.stdout).not.toBeNull();
     const next = Date.parse(m![1]!);
     expect(m![1]).toMatch(/^\d{4}-\d{2}-\d{2}T19:00:00\.000Z$/);
@@ -268,18 +315,42 @@ describe("CLI: recurring schedules", () => {
     expect(next).toBeLessThanOrEqual(Date.now() + 86_400_000);
     const listJson = JSON.parse(runCli(["schedule", "list", "--json"], c.env).stdout);
     expect(listJson).toHaveLength(1);
-    expect(listJson[0]).toMatchObject({ name: "nightly", className: "SendEmailJob", queue: "default", enabled: true, nextRunMs: next });
+    expect(listJson[0]).toMatchObject({
+      name: "nightly",
+      className: "SendEmailJob",
+      queue: "default",
+      enabled: true,
+      nextRunMs: next,
+    });
 
     const before = await c.redis.hgetall(c.k.persistentSchedules);
     await c.redis.del(c.k.schedulesChanged);
     const refused: Array<[string[], RegExp | string]> = [
-      [["bad", "--class", "SendEmailJob", "--cron", "61 * * * *", "--args", EMAIL], /^error: Invalid cron expression "61 \* \* \* \*": .+\n$/],
-      [["bad", "--class", "SendEmailJob", "--cron", "0 3 * * *", "--tz", "Mars/Olympus", "--args", EMAIL], 'error: Unknown time zone "Mars/Olympus": use an IANA name such as "Asia/Shanghai" or "UTC"\n'],
-      [["bad", "--class", "NoSuchJob", "--cron", "0 3 * * *"], 'error: No job class is registered under the name "NoSuchJob"\n'],
-      [["bad", "--class", "SendEmailJob", "--every", "10m", "--args", '{"to":"nobody","subject":"s","body":"b"}'], "error: Invalid args for SendEmailJob: to: Invalid email address\n"],
-      [["bad", "--class", "SendEmailJob", "--every", "soon", "--args", EMAIL], /^error: Invalid every interval "soon": .+\n$/],
+      [
+        ["bad", "--class", "SendEmailJob", "--cron", "61 * * * *", "--args", EMAIL],
+        /^error: Invalid cron expression "61 \* \* \* \*": .+\n$/,
+      ],
+      [
+        ["bad", "--class", "SendEmailJob", "--cron", "0 3 * * *", "--tz", "Mars/Olympus", "--args", EMAIL],
+        'error: Unknown time zone "Mars/Olympus": use an IANA name such as "Asia/Shanghai" or "UTC"\n',
+      ],
+      [
+        ["bad", "--class", "NoSuchJob", "--cron", "0 3 * * *"],
+        'error: No job class is registered under the name "NoSuchJob"\n',
+      ],
+      [
+        ["bad", "--class", "SendEmailJob", "--every", "10m", "--args", '{"to":"nobody","subject":"s","body":"b"}'],
+        "error: Invalid args for SendEmailJob: to: Invalid email address\n",
+      ],
+      [
+        ["bad", "--class", "SendEmailJob", "--every", "soon", "--args", EMAIL],
+        /^error: Invalid every interval "soon": .+\n$/,
+      ],
       // An existing name without --replace.
-      [["nightly", "--class", "SendEmailJob", "--cron", "0 4 * * *", "--args", EMAIL], 'error: A schedule named "nightly" already exists\n'],
+      [
+        ["nightly", "--class", "SendEmailJob", "--cron", "0 4 * * *", "--args", EMAIL],
+        'error: A schedule named "nightly" already exists\n',
+      ],
     ];
     for (const [args, message] of refused) {
       const r = runCli(["schedule", "add", ...args], c.env);
@@ -291,23 +362,49 @@ describe("CLI: recurring schedules", () => {
     const usage = runCli(["schedule", "add", "bad", "--cron", "0 3 * * *"], c.env);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/^error: Usage: npm run queue -- schedule add <name> --class <class>/);
-    const badJson = runCli(["schedule", "add", "bad", "--class", "SendEmailJob", "--every", "10m", "--args", "{to:"], c.env);
+    const badJson = runCli(
+      ["schedule", "add", "bad", "--class", "SendEmailJob", "--every", "10m", "--args", "{to:"],
+      c.env,
+    );
     expect(badJson.code).toBe(2);
     expect(badJson.stderr).toMatch(/^error: The args are not valid JSON/);
     expect(await c.redis.hgetall(c.k.persistentSchedules)).toEqual(before);
     expect(await c.redis.exists(c.k.schedulesChanged)).toBe(0);
 
     // An unknown class is accepted when asked (a php or Ruby worker runs it).
-    const foreign = runCli(["schedule", "add", "php-report", "--class", "App\\Jobs\\Report", "--every", "15mins", "--allow-unknown-class"], c.env);
+    const foreign = runCli(
+      ["schedule", "add", "php-report", "--class", "App\\Jobs\\Report", "--every", "15mins", "--allow-unknown-class"],
+      c.env,
+    );
     expect(foreign.stderr).toBe("");
     expect(foreign.stdout).toBe("Created schedule php-report.\n");
-    expect(await c.redis.hget(c.k.persistentSchedules, "php-report")).toBe('{"class":"App\\\\Jobs\\\\Report","every":"15m","queue":"default","args":{}}');
+    expect(await c.redis.hget(c.k.persistentSchedules, "php-report")).toBe(
+      '{"class":"App\\\\Jobs\\\\Report","every":"15m","queue":"default","args":{}}',
+    );
 
     // --replace edits the existing entry.
-    const replaced = runCli(["schedule", "add", "nightly", "--class", "SendEmailJob", "--cron", "30 4 * * *", "--tz", "Asia/Shanghai", "--args", EMAIL, "--replace"], c.env);
+    const replaced = runCli(
+      [
+        "schedule",
+        "add",
+        "nightly",
+        "--class",
+        "SendEmailJob",
+        "--cron",
+        "30 4 * * *",
+        "--tz",
+        "Asia/Shanghai",
+        "--args",
+        EMAIL,
+        "--replace",
+      ],
+      c.env,
+    );
     expect(replaced.stdout).toBe("Updated schedule nightly.\n");
     expect(JSON.parse((await c.redis.hget(c.k.persistentSchedules, "nightly"))!).cron).toBe("30 4 * * * Asia/Shanghai");
-    expect(runCli(["schedule", "list"], c.env).stdout).toMatch(/^nightly: .*next \d{4}-\d{2}-\d{2}T20:30:00\.000Z, last never$/m);
+    expect(runCli(["schedule", "list"], c.env).stdout).toMatch(
+      /^nightly: .*next \d{4}-\d{2}-\d{2}T20:30:00\.000Z, last never$/m,
+    );
   }, 120_000);
 
   it("schedule disable, enable, run and rm act on the entry and refuse unknown names", async () => {
@@ -318,12 +415,16 @@ describe("CLI: recurring schedules", () => {
     const disable = runCli(["schedule", "disable", "nightly"], c.env);
     expect(disable.stdout).toBe("Schedule nightly disabled.\n");
     expect(await c.redis.hget(c.k.persistentSchedules, "nightly")).toBe(raw.slice(0, -1) + ',"enabled":false}');
-    expect(runCli(["schedule", "list"], c.env).stdout).toMatch(/^nightly: SendEmailJob → default, cron "0 3 \* \* \*" \(Asia\/Shanghai\), disabled; next -, last never\n$/);
+    expect(runCli(["schedule", "list"], c.env).stdout).toMatch(
+      /^nightly: SendEmailJob → default, cron "0 3 \* \* \*" \(Asia\/Shanghai\), disabled; next -, last never\n$/,
+    );
 
     // run enqueues one job now, enabled or not.
     const run = runCli(["schedule", "run", "nightly"], c.env);
     expect(run.stderr).toBe("");
-    const id = /^Enqueued SendEmailJob on default from schedule nightly \(id ([0-9a-f]{32})\)\.\n$/.exec(run.stdout)?.[1];
+    const id = /^Enqueued SendEmailJob on default from schedule nightly \(id ([0-9a-f]{32})\)\.\n$/.exec(
+      run.stdout,
+    )?.[1];
     expect(id, run.stdout).toBeDefined();
     const jobs = await c.redis.lrange(c.k.queue("default"), 0, -1);
     expect(jobs).toHaveLength(1);
@@ -333,7 +434,9 @@ describe("CLI: recurring schedules", () => {
     const enable = runCli(["schedule", "enable", "nightly"], c.env);
     expect(enable.stdout).toBe("Schedule nightly enabled.\n");
     expect(await c.redis.hget(c.k.persistentSchedules, "nightly")).toBe(raw);
-    expect(runCli(["schedule", "list"], c.env).stdout).toMatch(/^nightly: .*\(Asia\/Shanghai\); next \S+T19:00:00\.000Z, last never\n$/);
+    expect(runCli(["schedule", "list"], c.env).stdout).toMatch(
+      /^nightly: .*\(Asia\/Shanghai\); next \S+T19:00:00\.000Z, last never\n$/,
+    );
 
     for (const sub of ["disable", "enable", "run", "rm"]) {
       const r = runCli(["schedule", sub, "nope"], c.env);
@@ -345,7 +448,9 @@ describe("CLI: recurring schedules", () => {
     }
     const unknownSub = runCli(["schedule", "pause", "nightly"], c.env);
     expect(unknownSub.code).toBe(2);
-    expect(unknownSub.stderr).toBe('error: Unknown schedule command "pause": use list, add, rm, enable, disable or run.\n');
+    expect(unknownSub.stderr).toBe(
+      'error: Unknown schedule command "pause": use list, add, rm, enable, disable or run.\n',
+    );
 
     const rm = runCli(["schedule", "rm", "nightly"], c.env);
     expect(rm.stdout).toBe("Removed schedule nightly.\n");

@@ -24,12 +24,17 @@ function ctx() {
 describe("queue CLI", () => {
   it("enqueue writes a php-compatible payload and registers the queue", async () => {
     const { redis, env, key } = ctx();
-    const r = runCli(["enqueue", "email", "Common\\Job\\SendEmailJob", '{"to":"a@example.com","subject":"Hi","body":"x/y"}'], env);
+    const r = runCli(
+      ["enqueue", "email", "Common\\Job\\SendEmailJob", '{"to":"a@example.com","subject":"Hi","body":"x/y"}'],
+      env,
+    );
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Enqueued Common\\Job\\SendEmailJob on email \(id [0-9a-f]{32}\)\./);
     const raw = (await redis.lindex(key("queue:email"), 0))!;
-    expect(raw).toMatch(/^\{"class":"Common\\\\Job\\\\SendEmailJob","args":\[\{"to":"a@example.com","subject":"Hi","body":"x\/y"\}\],"id":"[0-9a-f]{32}","queue_time":\d+(\.\d+)?\}$/);
+    expect(raw).toMatch(
+      /^\{"class":"Common\\\\Job\\\\SendEmailJob","args":\[\{"to":"a@example.com","subject":"Hi","body":"x\/y"\}\],"id":"[0-9a-f]{32}","queue_time":\d+(\.\d+)?\}$/,
+    );
     expect(await redis.smembers(key("queues"))).toEqual(["email"]);
     redis.disconnect();
   });
@@ -60,7 +65,9 @@ describe("queue CLI", () => {
     const port = await freePort();
     const down = runCli(["status"], { ...env, REDIS_URL: `redis://:secret@127.0.0.1:${port}` });
     expect(down.code).toBe(1);
-    expect(down.stderr).toMatch(new RegExp(`^error: Cannot reach Redis at redis://:\\*\\*\\*@127\\.0\\.0\\.1:${port}: .+\\n$`));
+    expect(down.stderr).toMatch(
+      new RegExp(`^error: Cannot reach Redis at redis://:\\*\\*\\*@127\\.0\\.0\\.1:${port}: .+\\n$`),
+    );
     const count = runCli(["status"], { ...env, QUEUE_COUNT: "two" });
     expect(count.code).toBe(1);
     expect(count.stderr).toBe('error: QUEUE_COUNT must be a positive whole number, got "two"\n');
@@ -82,7 +89,11 @@ describe("queue CLI", () => {
     const r = spawnSync(process.execPath, [CLI, "enqueue", "x", "Foo"], { cwd: dir, env, encoding: "utf8" });
     expect(r.status).toBe(0);
     expect(await redis.llen(`${ns}:queue:x`)).toBe(1);
-    const missing = spawnSync(process.execPath, [CLI, "status"], { cwd: dir, env: { ...env, QUEUE_ENV: "staging" }, encoding: "utf8" });
+    const missing = spawnSync(process.execPath, [CLI, "status"], {
+      cwd: dir,
+      env: { ...env, QUEUE_ENV: "staging" },
+      encoding: "utf8",
+    });
     expect(missing.status).toBe(1);
     expect(missing.stderr).toMatch(/QUEUE_ENV=staging but \.env\.staging does not exist/);
     redis.disconnect();

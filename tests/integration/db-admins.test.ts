@@ -1,5 +1,16 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { countAdmins, createAdmin, createAdminIfNone, DataError, deleteAdmin, findAdminByEmail, findAdminById, listAdmins, setAdminRole, type Db } from "@/lib/db";
+import {
+  countAdmins,
+  createAdmin,
+  createAdminIfNone,
+  DataError,
+  deleteAdmin,
+  findAdminByEmail,
+  findAdminById,
+  listAdmins,
+  setAdminRole,
+  type Db,
+} from "@/lib/db";
 import { useTempDb } from "../helpers/db";
 
 const tmp = useTempDb("db-admins");
@@ -21,8 +32,18 @@ async function dataError(p: Promise<unknown>): Promise<DataError> {
 
 describe("admins", () => {
   it("creates, finds, lists and counts accounts", async () => {
-    const a = await createAdmin(db, { email: "  Ann@Example.com ", passwordHash: HASH, role: "admin" }, { now: () => 1000 });
-    expect(a).toMatchObject({ email: "ann@example.com", role: "admin", createdAtMs: 1000, updatedAtMs: 1000, lastSignInAtMs: null });
+    const a = await createAdmin(
+      db,
+      { email: "  Ann@Example.com ", passwordHash: HASH, role: "admin" },
+      { now: () => 1000 },
+    );
+    expect(a).toMatchObject({
+      email: "ann@example.com",
+      role: "admin",
+      createdAtMs: 1000,
+      updatedAtMs: 1000,
+      lastSignInAtMs: null,
+    });
     await createAdmin(db, { email: "bob@example.com", passwordHash: HASH, role: "viewer" });
 
     expect((await listAdmins(db)).map((x) => [x.email, x.role])).toEqual([
@@ -61,7 +82,10 @@ describe("admins", () => {
     expect(e3.message).toBe('Unknown role "root": use admin or viewer.');
     // The database enforces the role too.
     await expect(
-      db.insertInto("admins").values({ email: "x@y", password_hash: HASH, role: "root" as never }).execute(),
+      db
+        .insertInto("admins")
+        .values({ email: "x@y", password_hash: HASH, role: "root" as never })
+        .execute(),
     ).rejects.toThrow(/CHECK/);
   });
 
@@ -85,10 +109,7 @@ describe("admins", () => {
   it("deletes accounts with their sessions, but never the last admin", async () => {
     const ann = await createAdmin(db, { email: "ann@example.com", passwordHash: HASH, role: "admin" });
     const bob = await createAdmin(db, { email: "bob@example.com", passwordHash: HASH, role: "viewer" });
-    await db
-      .insertInto("sessions")
-      .values({ id: "s1", admin_id: bob.id, expires_at: 9e12, last_seen_at: 0 })
-      .execute();
+    await db.insertInto("sessions").values({ id: "s1", admin_id: bob.id, expires_at: 9e12, last_seen_at: 0 }).execute();
 
     const last = await dataError(deleteAdmin(db, ann.id));
     expect(last.code).toBe("last_admin");

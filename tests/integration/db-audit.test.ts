@@ -40,7 +40,14 @@ describe("audit log", () => {
     expect(raw.items).toBe('["0-abc","1-def",42]');
 
     const system = await recordAudit(db, { actor: null, action: "queue.clear", result: "ok" });
-    expect(system).toMatchObject({ actorId: null, actorEmail: null, target: null, items: null, detail: null, ip: null });
+    expect(system).toMatchObject({
+      actorId: null,
+      actorEmail: null,
+      target: null,
+      items: null,
+      detail: null,
+      ip: null,
+    });
   });
 
   it("lists newest first, paginated, with the total, and filters by action and actor", async () => {
@@ -84,7 +91,14 @@ describe("audit log", () => {
 
   it("records a forged request's non-string target and items as text instead of failing the refusal", async () => {
     const forged = { junk: "<script>" } as unknown as string;
-    const entry = await recordAudit(db, { actor: null, action: "queue.remove", target: forged, items: [forged], result: "denied", detail: "not signed in" });
+    const entry = await recordAudit(db, {
+      actor: null,
+      action: "queue.remove",
+      target: forged,
+      items: [forged],
+      result: "denied",
+      detail: "not signed in",
+    });
     expect(entry).toMatchObject({ target: '{"junk":"<script>"}', items: [{ junk: "<script>" }], result: "denied" });
   });
 });

@@ -35,7 +35,10 @@ function slowMigration(version: number, ms: number): Migration {
     version,
     name: "slow",
     async up(k: Kysely<any>) {
-      await k.schema.createTable("slow_marker").addColumn("id", "integer", (c) => c.primaryKey()).execute();
+      await k.schema
+        .createTable("slow_marker")
+        .addColumn("id", "integer", (c) => c.primaryKey())
+        .execute();
       await new Promise((r) => setTimeout(r, ms));
       await k.insertInto("slow_marker").values({ id: 1 }).execute();
     },
@@ -56,8 +59,21 @@ describe("migrate", () => {
     const d = db();
     const first = await migrate(d, { now: () => 1_700_000_000_000 });
     expect(first.applied).toEqual(migrations.map(migrationLabel));
-    expect(await tables(d)).toEqual(["admins", "audit_log", "exports", "notifications", "products", "schema_migrations", "sessions", "settings", "sign_in_attempts", "users"]);
-    expect(await listAppliedMigrations(d)).toEqual(migrations.map((m) => ({ version: m.version, name: m.name, appliedAtMs: 1_700_000_000_000 })));
+    expect(await tables(d)).toEqual([
+      "admins",
+      "audit_log",
+      "exports",
+      "notifications",
+      "products",
+      "schema_migrations",
+      "sessions",
+      "settings",
+      "sign_in_attempts",
+      "users",
+    ]);
+    expect(await listAppliedMigrations(d)).toEqual(
+      migrations.map((m) => ({ version: m.version, name: m.name, appliedAtMs: 1_700_000_000_000 })),
+    );
 
     expect((await migrate(d)).applied).toEqual([]);
     // A fresh connection (a restart) sees the same and applies nothing either.
@@ -110,7 +126,12 @@ describe("migrate", () => {
     expect([a.applied.length, b.applied.length].sort()).toEqual([0, migrations.length + 1]);
     const d = db();
     expect((await listAppliedMigrations(d)).map((m) => m.version)).toEqual([...VERSIONS, NEXT]);
-    expect(await d.selectFrom("slow_marker" as any).selectAll().execute()).toEqual([{ id: 1 }]);
+    expect(
+      await d
+        .selectFrom("slow_marker" as any)
+        .selectAll()
+        .execute(),
+    ).toEqual([{ id: 1 }]);
   });
 
   it("two processes migrating the same file at once end with one application", async () => {
@@ -150,13 +171,20 @@ console.log(JSON.stringify(res));
         p.stdout.on("data", (d: Buffer) => (out += d.toString()));
         p.stderr.on("data", (d: Buffer) => (err += d.toString()));
         p.on("exit", (code) =>
-          code === 0 ? resolve(JSON.parse(out.trim().split("\n").pop()!)) : reject(new Error(`child exited ${code}: ${err}`)),
+          code === 0
+            ? resolve(JSON.parse(out.trim().split("\n").pop()!))
+            : reject(new Error(`child exited ${code}: ${err}`)),
         );
       });
     const [a, b] = await Promise.all([run(), run()]);
     expect([...a.applied, ...b.applied]).toEqual([nextLabel("slow")]);
     const d = db();
     expect((await listAppliedMigrations(d)).map((m) => m.version)).toEqual([...VERSIONS, NEXT]);
-    expect(await d.selectFrom("slow_marker" as any).selectAll().execute()).toEqual([{ id: 1 }]);
+    expect(
+      await d
+        .selectFrom("slow_marker" as any)
+        .selectAll()
+        .execute(),
+    ).toEqual([{ id: 1 }]);
   });
 });

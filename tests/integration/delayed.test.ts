@@ -39,17 +39,26 @@ describe("delayed jobs: wire format", () => {
     const client = new Client({ redis, namespace });
     const at = Math.floor(Date.now() / 1000) + 3600;
     // 0.1 s before a whole second: stored at that second (rounded up, never early).
-    const job = await client.enqueueAt(at - 0.1, "mail", "Common\\Job\\SendEmailJob", { to: "a/b@example.com", name: "Zoë" });
-    const item = '{"class":"Common\\\\Job\\\\SendEmailJob","args":[{"to":"a/b@example.com","name":"Zoë"}],"queue":"mail"}';
+    const job = await client.enqueueAt(at - 0.1, "mail", "Common\\Job\\SendEmailJob", {
+      to: "a/b@example.com",
+      name: "Zoë",
+    });
+    const item =
+      '{"class":"Common\\\\Job\\\\SendEmailJob","args":[{"to":"a/b@example.com","name":"Zoë"}],"queue":"mail"}';
     expect(job.at).toBe(at);
     expect(await redis.lrange(key(`delayed:${at}`), 0, -1)).toEqual([item]);
     expect(await redis.smembers(key(`timestamps:${item}`))).toEqual([`delayed:${at}`]);
-    expect(await redis.zrange(key("delayed_queue_schedule"), "0", "-1", "WITHSCORES")).toEqual([String(at), String(at)]);
+    expect(await redis.zrange(key("delayed_queue_schedule"), "0", "-1", "WITHSCORES")).toEqual([
+      String(at),
+      String(at),
+    ]);
     expect(await redis.exists(key("queue:mail"))).toBe(0);
     // A second copy at another time, then remove_delayed semantics.
     await client.enqueueIn(7200, "mail", "Common\\Job\\SendEmailJob", { to: "a/b@example.com", name: "Zoë" });
     expect(await redis.scard(key(`timestamps:${item}`))).toBe(2);
-    expect(await client.removeDelayed("mail", "Common\\Job\\SendEmailJob", { to: "a/b@example.com", name: "Zoë" })).toBe(2);
+    expect(
+      await client.removeDelayed("mail", "Common\\Job\\SendEmailJob", { to: "a/b@example.com", name: "Zoë" }),
+    ).toBe(2);
     expect(await redis.exists(key(`delayed:${at}`), key(`timestamps:${item}`), key("delayed_queue_schedule"))).toBe(0);
   });
 
@@ -57,7 +66,12 @@ describe("delayed jobs: wire format", () => {
     const { redis, namespace, key } = setup("dlpast");
     class Strict extends BaseJob<{ to: string }> {
       static names = ["Strict"];
-      static schema = { safeParse: (v: unknown) => (typeof (v as { to?: unknown })?.to === "string" ? { success: true as const, data: v } : { success: false as const, error: { issues: [{ path: ["to"], message: "Required" }] } }) };
+      static schema = {
+        safeParse: (v: unknown) =>
+          typeof (v as { to?: unknown })?.to === "string"
+            ? { success: true as const, data: v }
+            : { success: false as const, error: { issues: [{ path: ["to"], message: "Required" }] } },
+      };
       perform() {}
     }
     const client = new Client({ redis, namespace, registry: new JobRegistry([Strict]) });
@@ -94,7 +108,9 @@ describe("delayed jobs: wire format", () => {
     const php = items.find((i) => i.source === "php:v1.3.6/delayed_item")!;
     await enqueueDelayedItemNow(conn, php.ts, php.raw);
     const queued = (await redis.lrange(key("queue:default"), 0, -1))[0]!;
-    expect(queued).toMatch(/^\{"class":"Interop_OkJob","args":\[\{"to":"user@example.com","path":"a\\\/b","name":"Zo\\u00eb"\}\],"id":"[0-9a-f]{32}","queue_time":\d+(\.\d+)?\}$/);
+    expect(queued).toMatch(
+      /^\{"class":"Interop_OkJob","args":\[\{"to":"user@example.com","path":"a\\\/b","name":"Zo\\u00eb"\}\],"id":"[0-9a-f]{32}","queue_time":\d+(\.\d+)?\}$/,
+    );
     expect(await redis.exists(key(`delayed:${php.ts}`))).toBe(0);
     expect(await redis.zscore(key("delayed_queue_schedule"), String(php.ts))).toBe(null);
 
@@ -114,15 +130,33 @@ describe("delayed jobs: wire format", () => {
     const rubyQueue = await byQueue("ruby_interop");
     expect(rubyQueue.map((p) => p.args)).toEqual([[{ n: "d1" }], ["positional", 2]]);
     expect((await byQueue("php_queue"))[0].class).toBe("Interop_OkJob");
-    expect((await byQueue("default")).map((p) => p.class).sort()).toEqual(["Interop_OkJob", "Interop_OkJob", "Interop_OkJob", "Interop_OkJob", "cleanup", "retryJob", "sendEmail"]);
+    expect((await byQueue("default")).map((p) => p.class).sort()).toEqual([
+      "Interop_OkJob",
+      "Interop_OkJob",
+      "Interop_OkJob",
+      "Interop_OkJob",
+      "cleanup",
+      "retryJob",
+      "sendEmail",
+    ]);
     // Raw bytes of node's args (unescaped slash) survive the move.
-    expect((await redis.lrange(key("queue:default"), 0, -1)).some((r) => r.includes('"args":[{"to":"user@example.com","path":"a/b","name":"Zoë"}]'))).toBe(true);
-    expect(await redis.smembers(key("queues"))).toEqual(expect.arrayContaining(["default", "ruby_interop", "ruby_other", "php_queue"]));
+    expect(
+      (await redis.lrange(key("queue:default"), 0, -1)).some((r) =>
+        r.includes('"args":[{"to":"user@example.com","path":"a/b","name":"Zoë"}]'),
+      ),
+    ).toBe(true);
+    expect(await redis.smembers(key("queues"))).toEqual(
+      expect.arrayContaining(["default", "ruby_interop", "ruby_other", "php_queue"]),
+    );
   });
 
   it("an item without a queue becomes a readable failure record instead of queue:undefined", async () => {
     const { redis, conn, key } = setup("dlbad");
-    await redis.multi().rpush(key("delayed:100"), '{"class":"X","args":[]}', "garbage").zadd(key("delayed_queue_schedule"), 100, "100").exec();
+    await redis
+      .multi()
+      .rpush(key("delayed:100"), '{"class":"X","args":[]}', "garbage")
+      .zadd(key("delayed_queue_schedule"), 100, "100")
+      .exec();
     expect(await promoteDueItems(conn, { nowSec: 200 })).toBe(2);
     const failed = (await redis.lrange(key("failed"), 0, -1)).map((r) => JSON.parse(r));
     expect(failed.map((f) => f.error)).toEqual(["delayed item has no queue", "delayed item is not a JSON object"]);
@@ -136,7 +170,13 @@ describe("delayed jobs: wire format", () => {
     const base = Math.floor(Date.now() / 1000) + 1000;
     for (let i = 0; i < 250; i++) await client.enqueueAt(base + (i % 120), "q", "X", { i });
     expect(await clearDelayed(conn)).toBe(250);
-    expect(await redis.exists(key("delayed_queue_schedule"), key(`delayed:${base}`), key(`timestamps:{"class":"X","args":[{"i":0}],"queue":"q"}`))).toBe(0);
+    expect(
+      await redis.exists(
+        key("delayed_queue_schedule"),
+        key(`delayed:${base}`),
+        key(`timestamps:{"class":"X","args":[{"i":0}],"queue":"q"}`),
+      ),
+    ).toBe(0);
   });
 });
 
@@ -169,11 +209,26 @@ describe("retries with backoff", () => {
   async function run(label: string) {
     const ctx = setup(label);
     const registry = new JobRegistry([Flaky, Patient, Permanent]);
-    const worker = new Worker({ redis: ctx.redis, namespace: ctx.namespace, registry, queues: ["r"], intervalSec: 0.5 });
-    const scheduler = new Scheduler({ redis: ctx.redis, namespace: ctx.namespace, registry, tickSec: 0.2, id: `s-${label}` });
+    const worker = new Worker({
+      redis: ctx.redis,
+      namespace: ctx.namespace,
+      registry,
+      queues: ["r"],
+      intervalSec: 0.5,
+    });
+    const scheduler = new Scheduler({
+      redis: ctx.redis,
+      namespace: ctx.namespace,
+      registry,
+      tickSec: 0.2,
+      id: `s-${label}`,
+    });
     await worker.start();
     await scheduler.start();
-    cleanups.push(() => worker.stop(), () => scheduler.stop());
+    cleanups.push(
+      () => worker.stop(),
+      () => scheduler.stop(),
+    );
     return { ...ctx, worker, client: new Client({ redis: ctx.redis, namespace: ctx.namespace, registry }) };
   }
 
@@ -213,7 +268,13 @@ describe("retries with backoff", () => {
     await waitFor("the retry scheduled", async () => (await redis.zcard(key("delayed_queue_schedule"))) === 1, 30_000);
     const conn = new Connection({ redis, namespace });
     const [ts] = (await listDelayedTimestamps(conn)).items;
-    const expected = { attempt: 1, retries: 3, exception: "Error", error: "451 try again later (attempt 0)", worker: worker.id };
+    const expected = {
+      attempt: 1,
+      retries: 3,
+      exception: "Error",
+      error: "451 try again later (attempt 0)",
+      worker: worker.id,
+    };
     expect(ts!.first!.retry).toMatchObject(expected);
     const [item] = (await listDelayedItems(conn, ts!.timestamp)).items;
     expect(item!.retry).toMatchObject(expected);

@@ -3,7 +3,16 @@
  * worker SIGKILLed mid-export leaves no partial file and the export runs again to completion,
  * and retention (`exports prune`) removes old exports and leftovers.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { sql } from "kysely";
@@ -38,7 +47,13 @@ afterEach(async () => {
 });
 
 const env = (ns: string, extra: Record<string, string> = {}) =>
-  cliEnv(inject("redisUrl"), ns, { DATABASE_URL: dbFile, EXPORT_DIR: exportDir, ADMIN_EMAIL: "first@example.test", ADMIN_PASSWORD: "a-long-enough-password", ...extra });
+  cliEnv(inject("redisUrl"), ns, {
+    DATABASE_URL: dbFile,
+    EXPORT_DIR: exportDir,
+    ADMIN_EMAIL: "first@example.test",
+    ADMIN_PASSWORD: "a-long-enough-password",
+    ...extra,
+  });
 
 describe("setup", () => {
   it("migrates, creates the first admin and seeds the demo data once", () => {
@@ -57,7 +72,9 @@ describe("a worker killed mid-export", () => {
     const N = 200_000;
     await sql`with recursive n(i) as (select 1 union all select i + 1 from n where i < ${N})
       insert into products (name, price_cents, category, status, stock, created_at, updated_at)
-      select '商品 ' || i || ' Product', i * 7 % 100000, 'books', 'active', i % 500, 1735689600000 + i * 60000, 1735689600000 + i * 60000 from n`.execute(db);
+      select '商品 ' || i || ' Product', i * 7 % 100000, 'books', 'active', i % 500, 1735689600000 + i * 60000, 1735689600000 + i * 60000 from n`.execute(
+      db,
+    );
     const admin = await createAdmin(db, { email: "ops@example.test", passwordHash: "x", role: "admin" });
     const record = await createExport(db, { admin: { id: admin.id }, selection: { filter: {} } });
 
@@ -67,7 +84,10 @@ describe("a worker killed mid-export", () => {
       const sup = startCli(["work"], env(ns, { QUEUE: "export,notification", SCHEDULER: "0" }));
       started.push(sup);
       await waitFor("worker up", async () => (await redis.scard(`${ns}:workers`)) === 1, 60_000);
-      await new Client({ redis, namespace: ns }).enqueue("export", "Common\\Job\\BatchExportJob", { user_id: admin.id, export_id: record.id });
+      await new Client({ redis, namespace: ns }).enqueue("export", "Common\\Job\\BatchExportJob", {
+        user_id: admin.id,
+        export_id: record.id,
+      });
 
       // Kill the worker process once rows are being written but before the end.
       await waitFor(
@@ -84,7 +104,10 @@ describe("a worker killed mid-export", () => {
       process.kill(pid, "SIGKILL");
       const atKill = (await getExport(db, record.id))!;
       expect(atKill.rowsWritten).toBeLessThan(N);
-      expect(existsSync(exportDir) ? readdirSync(exportDir) : [], "nothing in the export folder while the file is incomplete").toEqual([]);
+      expect(
+        existsSync(exportDir) ? readdirSync(exportDir) : [],
+        "nothing in the export folder while the file is incomplete",
+      ).toEqual([]);
       await waitFor("worker gone", () => !alive(pid), 30_000);
 
       // The supervisor put the job back (the class is safe to re-run); a new worker runs it again.
@@ -98,7 +121,11 @@ describe("a worker killed mid-export", () => {
       expect(lines.length).toBe(N + 2); // header, N rows, and the empty string after the last CRLF
       expect(lines.at(-2)).toMatch(new RegExp(`^${N},商品 ${N} Product,`));
       expect(await redis.llen(`${ns}:failed`)).toBe(0);
-      await waitFor("admin notified once", async () => (await listNotifications(db, { type: "admin", id: admin.id })).total === 1, 30_000);
+      await waitFor(
+        "admin notified once",
+        async () => (await listNotifications(db, { type: "admin", id: admin.id })).total === 1,
+        30_000,
+      );
       sup.kill("SIGTERM");
       await sup.exited;
     } finally {

@@ -38,11 +38,27 @@ async function snapshot(db: Db): Promise<string> {
 
 describe("migration 002 and the seed", () => {
   it("creates the demo tables with an index for each filter and sort", async () => {
-    const idx = await sql<{ name: string; tbl_name: string }>`select name, tbl_name from sqlite_master where type = 'index' and name not like 'sqlite_%'`.execute(t.db);
-    const names = idx.rows.filter((r) => r.tbl_name === "products").map((r) => r.name).sort();
-    expect(names).toEqual(["products_category_price", "products_created", "products_name", "products_price", "products_status_price", "products_stock", "products_updated"]);
+    const idx = await sql<{
+      name: string;
+      tbl_name: string;
+    }>`select name, tbl_name from sqlite_master where type = 'index' and name not like 'sqlite_%'`.execute(t.db);
+    const names = idx.rows
+      .filter((r) => r.tbl_name === "products")
+      .map((r) => r.name)
+      .sort();
+    expect(names).toEqual([
+      "products_category_price",
+      "products_created",
+      "products_name",
+      "products_price",
+      "products_status_price",
+      "products_stock",
+      "products_updated",
+    ]);
     // The list's default page is served by an index, not a scan of the table.
-    const plan = await sql<{ detail: string }>`explain query plan select * from products where category = 'books' order by price_cents limit 20`.execute(t.db);
+    const plan = await sql<{
+      detail: string;
+    }>`explain query plan select * from products where category = 'books' order by price_cents limit 20`.execute(t.db);
     expect(plan.rows.map((r) => r.detail).join(" ")).toMatch(/USING INDEX products_category_price/);
   });
 
@@ -66,7 +82,12 @@ describe("migration 002 and the seed", () => {
     // Idempotent: deleting demo rows and seeding again brings nothing back.
     await t.db.deleteFrom("products").where("id", "<=", 10).execute();
     expect(await seedDemo(t.db)).toEqual({ seeded: false, products: 0, users: 0 });
-    expect(await t.db.selectFrom("products").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).toEqual({ n: 9_990 });
+    expect(
+      await t.db
+        .selectFrom("products")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .executeTakeFirstOrThrow(),
+    ).toEqual({ n: 9_990 });
 
     // Deterministic: the same rows (times included) from a second, independent seed.
     const { openDb, migrate } = await import("@/lib/db");
@@ -89,7 +110,9 @@ describe("product list", () => {
   it("filters by search, category, status and price range, sorts, and pages with the total", async () => {
     await seedDemo(t.db, { products: 2_000, users: 10 });
     const rows = await all();
-    const f = parseProductFilter(new URLSearchParams("category=books&status=active&priceMin=20&priceMax=150.5&sort=-price"));
+    const f = parseProductFilter(
+      new URLSearchParams("category=books&status=active&priceMin=20&priceMax=150.5&sort=-price"),
+    );
     expect(f.ok).toBe(true);
     if (!f.ok) return;
     const expected = rows
@@ -110,7 +133,13 @@ describe("product list", () => {
     expect(byId.items.map((p) => p.id)).toContain(1234);
 
     // Every sort key, both ways, agrees with sorting in JS (ties broken by id).
-    const cols = { name: "name", price: "price_cents", stock: "stock", created: "created_at", updated: "updated_at" } as const;
+    const cols = {
+      name: "name",
+      price: "price_cents",
+      stock: "stock",
+      created: "created_at",
+      updated: "updated_at",
+    } as const;
     for (const [key, col] of Object.entries(cols)) {
       for (const desc of [false, true]) {
         const got = await listProducts(t.db, { sort: (desc ? `-${key}` : key) as "name", perPage: 50 });
@@ -123,7 +152,10 @@ describe("product list", () => {
           })
           .slice(0, 50)
           .map((r) => r.id);
-        expect(got.items.map((p) => p.id), `${desc ? "-" : ""}${key}`).toEqual(want);
+        expect(
+          got.items.map((p) => p.id),
+          `${desc ? "-" : ""}${key}`,
+        ).toEqual(want);
       }
     }
     // A page past the end is empty but keeps the total; perPage is capped.
@@ -155,7 +187,12 @@ describe("validation: malformed input gets a message per field and changes nothi
       ["price NaN", () => createProduct(t.db, { ...good, price: Number.NaN }), "price", /Enter a price/],
       ["name too long", () => createProduct(t.db, { ...good, name: "长".repeat(201) }), "name", /longer than 200/],
       ["name blank", () => createProduct(t.db, { ...good, name: "   " }), "name", /Enter a name/],
-      ["name missing", () => createProduct(t.db, { price: "1", category: "home", status: "active", stock: "1" }), "name", /Enter a name/],
+      [
+        "name missing",
+        () => createProduct(t.db, { price: "1", category: "home", status: "active", stock: "1" }),
+        "name",
+        /Enter a name/,
+      ],
       ["name as number", () => createProduct(t.db, { ...good, name: 42 }), "name", /Enter a name/],
       ["name as array", () => createProduct(t.db, { ...good, name: ["a"] }), "name", /Enter a name/],
       ["unknown category", () => createProduct(t.db, { ...good, category: "weapons" }), "category", /categories/],
@@ -167,12 +204,36 @@ describe("validation: malformed input gets a message per field and changes nothi
       ["update of an unknown id", () => updateProduct(t.db, 999_999, good), "_form", /no product with id 999999/],
       ["update with a malformed id", () => updateProduct(t.db, "1; drop table products", good), "ids", /not valid ids/],
       ["delete nothing selected", () => deleteProducts(t.db, ""), "ids", /Select at least one/],
-      ["delete foreign ids", () => deleteProducts(t.db, "1,2,999998,999999"), "ids", /no products with these ids: 999998, 999999/],
-      ["delete malformed ids", () => deleteProducts(t.db, ["3", "abc", "-4", "5.5"]), "ids", /not valid ids: "abc", "-4", "5.5"/],
-      ["delete too many", () => deleteProducts(t.db, Array.from({ length: 10_001 }, (_, i) => i + 1)), "ids", /At most 10000 rows at once; 10001/],
+      [
+        "delete foreign ids",
+        () => deleteProducts(t.db, "1,2,999998,999999"),
+        "ids",
+        /no products with these ids: 999998, 999999/,
+      ],
+      [
+        "delete malformed ids",
+        () => deleteProducts(t.db, ["3", "abc", "-4", "5.5"]),
+        "ids",
+        /not valid ids: "abc", "-4", "5.5"/,
+      ],
+      [
+        "delete too many",
+        () =>
+          deleteProducts(
+            t.db,
+            Array.from({ length: 10_001 }, (_, i) => i + 1),
+          ),
+        "ids",
+        /At most 10000 rows at once; 10001/,
+      ],
       ["send to nobody", () => checkUserIds(t.db, []), "ids", /Select the users to send to/],
       ["send to foreign users", () => checkUserIds(t.db, [1, 2, 424242]), "ids", /no users with these ids: 424242/],
-      ["filter with reversed price range", async () => parseProductFilter({ priceMin: "100", priceMax: "5" }), "priceMin", /lowest price is above/],
+      [
+        "filter with reversed price range",
+        async () => parseProductFilter({ priceMin: "100", priceMax: "5" }),
+        "priceMin",
+        /lowest price is above/,
+      ],
       ["filter with an unknown sort", async () => parseProductFilter({ sort: "-password" }), "sort", /Unknown sort/],
     ];
     expect(cases.length).toBeGreaterThanOrEqual(20);
@@ -203,7 +264,12 @@ describe("validation: malformed input gets a message per field and changes nothi
 describe("notifications", () => {
   it("one per job id, newest first, with an unread count that mark-read clears", async () => {
     const admin = { type: "admin" as const, id: 7 };
-    const a = await createNotification(t.db, { recipient: admin, message: "导出完成: a.csv", downloadUrl: "/uploads/export/a.csv", jobId: "j1" });
+    const a = await createNotification(t.db, {
+      recipient: admin,
+      message: "导出完成: a.csv",
+      downloadUrl: "/uploads/export/a.csv",
+      jobId: "j1",
+    });
     const again = await createNotification(t.db, { recipient: admin, message: "something else", jobId: "j1" });
     expect(a.created).toBe(true);
     expect(again).toEqual({ created: false, notification: a.notification });

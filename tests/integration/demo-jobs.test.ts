@@ -10,7 +10,19 @@ import Papa from "papaparse";
 import { sql } from "kysely";
 import { SMTPServer } from "smtp-server";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { closeDb, createAdmin, createExport, getDb, getExport, listNotifications, orderProducts, seedDemo, whereProductFilter, type Db, type ExportSelection } from "@/lib/db";
+import {
+  closeDb,
+  createAdmin,
+  createExport,
+  getDb,
+  getExport,
+  listNotifications,
+  orderProducts,
+  seedDemo,
+  whereProductFilter,
+  type Db,
+  type ExportSelection,
+} from "@/lib/db";
 import { EXPORT_FILE_PATTERN, PRODUCT_CSV_HEADER, exportTmpDir, runProductExport } from "@/lib/export";
 import { Client, Scheduler, Worker } from "@/lib/resque";
 import { createRegistry } from "@/jobs/index";
@@ -76,7 +88,10 @@ describe("SendNotificationJob and NotifyJob", () => {
     await seedDemo(db, { products: 1, users: 5 });
     const w = await startWorker();
     // As php enqueues it: the id comes from explode(), so it is a string.
-    const job = await w.client.enqueue("notification", "Common\\Job\\SendNotificationJob", { user_id: "3", message: "您有新消息" });
+    const job = await w.client.enqueue("notification", "Common\\Job\\SendNotificationJob", {
+      user_id: "3",
+      message: "您有新消息",
+    });
     await waitFor("notification", async () => (await listNotifications(db, { type: "user", id: 3 })).total === 1);
     await w.redis.rpush(`${w.namespace}:queue:notification`, job.payload); // the same job (same id) again
     await waitFor("second run", async () => (await w.processed()) === 2);
@@ -87,32 +102,67 @@ describe("SendNotificationJob and NotifyJob", () => {
     await w.client.enqueue("notification", "Common\\Job\\SendNotificationJob", { user_id: 999 });
     await waitFor("failure", async () => (await w.failed()).length === 1);
     expect((await w.failed())[0]).toMatchObject({ exception: "DoNotRetry", error: "There is no user with id 999" });
-    expect(await db.selectFrom("notifications").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).toEqual({ n: 1 });
+    expect(
+      await db
+        .selectFrom("notifications")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .executeTakeFirstOrThrow(),
+    ).toEqual({ n: 1 });
   });
 
   it("refuses a javascript: download link at enqueue, before anything is stored", async () => {
     const w = await startWorker();
-    await expect(w.client.enqueue("notification", "Common\\Job\\NotifyJob", { user_id: 1, message: "x", download_url: "javascript:alert(1)" })).rejects.toThrow(
-      /download_url: must be a path on this site/,
-    );
+    await expect(
+      w.client.enqueue("notification", "Common\\Job\\NotifyJob", {
+        user_id: 1,
+        message: "x",
+        download_url: "javascript:alert(1)",
+      }),
+    ).rejects.toThrow(/download_url: must be a path on this site/);
     expect(await w.redis.llen(`${w.namespace}:queue:notification`)).toBe(0);
   });
 
   it("NotifyJob notifies the admin who asked", async () => {
     const id = await adminId();
     const w = await startWorker();
-    await w.client.enqueue("notification", "Common\\Job\\NotifyJob", { user_id: id, message: "导出完成: export_x.csv", download_url: "/uploads/export/export_x.csv" });
+    await w.client.enqueue("notification", "Common\\Job\\NotifyJob", {
+      user_id: id,
+      message: "导出完成: export_x.csv",
+      download_url: "/uploads/export/export_x.csv",
+    });
     await waitFor("admin notification", async () => (await listNotifications(db, { type: "admin", id })).total === 1);
-    expect((await listNotifications(db, { type: "admin", id })).items[0]).toMatchObject({ message: "导出完成: export_x.csv", downloadUrl: "/uploads/export/export_x.csv" });
+    expect((await listNotifications(db, { type: "admin", id })).items[0]).toMatchObject({
+      message: "导出完成: export_x.csv",
+      downloadUrl: "/uploads/export/export_x.csv",
+    });
   });
 });
 
-const HOSTILE = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+1 cmd", "-2+3", "@SUM(A1)", "\tTabbed", "\rCR first", "=1+1\nsecond line", 'a "quoted", name'];
+const HOSTILE = [
+  '=HYPERLINK("http://evil.example","x")',
+  "+1 cmd",
+  "-2+3",
+  "@SUM(A1)",
+  "\tTabbed",
+  "\rCR first",
+  "=1+1\nsecond line",
+  'a "quoted", name',
+];
 
 async function addHostileProducts(d: Db): Promise<void> {
   await d
     .insertInto("products")
-    .values(HOSTILE.map((name) => ({ name, price_cents: 100, category: "books", status: "active", stock: 1, created_at: Date.UTC(2025, 5, 1), updated_at: Date.UTC(2025, 5, 2) })))
+    .values(
+      HOSTILE.map((name) => ({
+        name,
+        price_cents: 100,
+        category: "books",
+        status: "active",
+        stock: 1,
+        created_at: Date.UTC(2025, 5, 1),
+        updated_at: Date.UTC(2025, 5, 2),
+      })),
+    )
     .execute();
 }
 
@@ -132,7 +182,11 @@ describe("BatchExportJob", () => {
     const record = await createExport(db, { admin: { id: admin, email: "ops@example.test" }, selection: { filter } });
     const w = await startWorker();
     await w.client.enqueue("export", "Common\\Job\\BatchExportJob", { user_id: admin, export_id: record.id });
-    await waitFor("export done and admin notified", async () => (await listNotifications(db, { type: "admin", id: admin })).total === 1, 60_000);
+    await waitFor(
+      "export done and admin notified",
+      async () => (await listNotifications(db, { type: "admin", id: admin })).total === 1,
+      60_000,
+    );
 
     const done = (await getExport(db, record.id))!;
     expect(done).toMatchObject({ status: "done", attempts: 1, error: null });
@@ -165,11 +219,16 @@ describe("BatchExportJob", () => {
       expect(r.slice(1, 6)).toEqual([neutral, (p.price_cents / 100).toFixed(2), p.category, p.status, String(p.stock)]);
     }
     // Every hostile name is neutralised, and the CSV still has 8 columns on every row.
-    for (const name of HOSTILE.filter((n) => /^[=+\-@\t\r]/.test(n))) expect(rows.some((r) => r[1] === "'" + name)).toBe(true);
+    for (const name of HOSTILE.filter((n) => /^[=+\-@\t\r]/.test(n)))
+      expect(rows.some((r) => r[1] === "'" + name)).toBe(true);
     expect(rows.some((r) => r[1] === 'a "quoted", name')).toBe(true);
     expect(rows.every((r) => r.length === 8)).toBe(true);
     // Times in the process's zone, as SQLite's localtime would write them.
-    const t = await sql<{ c: string }>`select strftime('%Y-%m-%d %H:%M:%S', created_at / 1000, 'unixepoch', 'localtime') as c from products where id = ${expected[0]!.id}`.execute(db);
+    const t = await sql<{
+      c: string;
+    }>`select strftime('%Y-%m-%d %H:%M:%S', created_at / 1000, 'unixepoch', 'localtime') as c from products where id = ${expected[0]!.id}`.execute(
+      db,
+    );
     expect(byId.get(expected[0]!.id)![6]).toBe(t.rows[0]!.c);
 
     const note = (await listNotifications(db, { type: "admin", id: admin })).items[0]!;
@@ -181,7 +240,9 @@ describe("BatchExportJob", () => {
     await seedDemo(db, { products: 3_000, users: 1 });
     const record = await createExport(db, { admin: null, selection: { filter: {} } });
     await sql`create table progress_log (rows integer)`.execute(db);
-    await sql`create trigger log_progress after update of rows_written on exports begin insert into progress_log values (new.rows_written); end`.execute(db);
+    await sql`create trigger log_progress after update of rows_written on exports begin insert into progress_log values (new.rows_written); end`.execute(
+      db,
+    );
     const exportDir = process.env.EXPORT_DIR!;
     mkdirSync(exportTmpDir(exportDir), { recursive: true });
     mkdirSync(exportDir, { recursive: true });
@@ -194,7 +255,13 @@ describe("BatchExportJob", () => {
     }, 1);
     let result;
     try {
-      result = await runProductExport({ db, exportId: record.id, selection: { filter: {} }, progressEvery: 100, chunkRows: 50 });
+      result = await runProductExport({
+        db,
+        exportId: record.id,
+        selection: { filter: {} },
+        progressEvery: 100,
+        chunkRows: 50,
+      });
     } finally {
       clearInterval(sampler);
     }
@@ -227,10 +294,17 @@ describe("BatchExportJob", () => {
       const expected =
         "ids" in selection
           ? [...selection.ids].sort((a, b) => a - b)
-          : (await orderProducts(whereProductFilter(db.selectFrom("products").select("id"), selection.filter), selection.filter.sort).execute()).map((r) => r.id);
+          : (
+              await orderProducts(
+                whereProductFilter(db.selectFrom("products").select("id"), selection.filter),
+                selection.filter.sort,
+              ).execute()
+            ).map((r) => r.id);
       const record = await createExport(db, { admin: null, selection });
       const result = await runProductExport({ db, exportId: record.id, selection, chunkRows: 7 });
-      const ids = readCsv(result.path).rows.slice(1).map((r) => Number(r[0]));
+      const ids = readCsv(result.path)
+        .rows.slice(1)
+        .map((r) => Number(r[0]));
       expect(ids, JSON.stringify(selection)).toEqual(expected);
       expect(result.rows).toBe(expected.length);
     }
@@ -240,19 +314,34 @@ describe("BatchExportJob", () => {
     await seedDemo(db, { products: 500, users: 1 });
     const admin = await adminId();
     const w = await startWorker();
-    await w.client.enqueue("default", "Common\\Job\\BatchExportJob", { user_id: String(admin), filters: { category: "toys", priceMax: "100" } });
+    await w.client.enqueue("default", "Common\\Job\\BatchExportJob", {
+      user_id: String(admin),
+      filters: { category: "toys", priceMax: "100" },
+    });
     await w.client.enqueue("default", "Common\\Job\\BatchExportJob", { user_id: admin, filters: [] });
-    await waitFor("two exports notified", async () => (await listNotifications(db, { type: "admin", id: admin })).total === 2, 60_000);
+    await waitFor(
+      "two exports notified",
+      async () => (await listNotifications(db, { type: "admin", id: admin })).total === 2,
+      60_000,
+    );
     const records = await db.selectFrom("exports").selectAll().orderBy("id").execute();
     expect(records.map((r) => [r.status, r.admin_id, JSON.parse(r.filters)])).toEqual([
       ["done", admin, { filter: { category: "toys", priceMaxCents: 10_000 } }],
       ["done", admin, { filter: {} }],
     ]);
-    const toys = await db.selectFrom("products").select((eb) => eb.fn.countAll<number>().as("n")).where("category", "=", "toys").where("price_cents", "<=", 10_000).executeTakeFirstOrThrow();
+    const toys = await db
+      .selectFrom("products")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("category", "=", "toys")
+      .where("price_cents", "<=", 10_000)
+      .executeTakeFirstOrThrow();
     expect(records[0]!.rows_written).toBe(toys.n);
     expect(records[1]!.rows_written).toBe(500);
 
-    await w.client.enqueue("default", "Common\\Job\\BatchExportJob", { user_id: admin, filters: { priceMin: "cheap" } });
+    await w.client.enqueue("default", "Common\\Job\\BatchExportJob", {
+      user_id: admin,
+      filters: { priceMin: "cheap" },
+    });
     await waitFor("failure", async () => (await w.failed()).length === 1);
     expect((await w.failed())[0].error).toMatch(/^Invalid filters: priceMin: Enter a price/);
   });
@@ -306,7 +395,11 @@ describe("e-mail refusals and retries", () => {
     const smtp = await smtpServer(2);
     process.env.SMTP_URL = smtp.url;
     const w = await startWorker({ scheduler: true });
-    await w.client.enqueue("mail", "Common\\Job\\SendEmailJob", { to: "li.wei@example.cn", subject: "欢迎", body: "Welcome to our site!" });
+    await w.client.enqueue("mail", "Common\\Job\\SendEmailJob", {
+      to: "li.wei@example.cn",
+      subject: "欢迎",
+      body: "Welcome to our site!",
+    });
     await waitFor("accepted on the third attempt", () => smtp.received.length === 1, 60_000);
     expect(w.events.retries).toHaveLength(2);
     for (const m of w.events.retries) expect(m).toMatch(/451.*Greylisted, please try again later/);
@@ -320,14 +413,22 @@ describe("e-mail refusals and retries", () => {
     const smtp = await smtpServer(2);
     process.env.SMTP_URL = smtp.url;
     const w = await startWorker();
-    await w.client.enqueue("default", "Common\\Job\\ReliableJob", { to: "emma.smith@example.com", subject: "Hi", body: "x" });
+    await w.client.enqueue("default", "Common\\Job\\ReliableJob", {
+      to: "emma.smith@example.com",
+      subject: "Hi",
+      body: "x",
+    });
     await waitFor("accepted", () => smtp.received.length === 1, 60_000);
     await waitFor("three runs", async () => (await w.processed()) === 3);
     expect(await w.failed()).toEqual([]);
 
     const never = await smtpServer(Number.MAX_SAFE_INTEGER);
     process.env.SMTP_URL = never.url;
-    await w.client.enqueue("default", "Common\\Job\\ReliableJob", { to: "emma.smith@example.com", subject: "Hi", body: "x" });
+    await w.client.enqueue("default", "Common\\Job\\ReliableJob", {
+      to: "emma.smith@example.com",
+      subject: "Hi",
+      body: "x",
+    });
     await waitFor("given up", async () => (await w.failed()).length === 1, 60_000);
     const rec = (await w.failed())[0];
     expect(rec.error).toMatch(/451.*Greylisted/);

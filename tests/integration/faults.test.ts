@@ -38,7 +38,11 @@ describe("faults", () => {
     const N = 1000;
     // Even n: safe to re-run (back to the queue when killed); odd n: a killed run is a dirty exit.
     await client.enqueueMany(
-      Array.from({ length: N }, (_, n) => ({ queue: "fault", class: n % 2 ? "RecordJob" : "RerunnableJob", args: { n, ms: 4 } })),
+      Array.from({ length: N }, (_, n) => ({
+        queue: "fault",
+        class: n % 2 ? "RecordJob" : "RerunnableJob",
+        args: { n, ms: 4 },
+      })),
     );
 
     let kills = 0;
@@ -55,7 +59,11 @@ describe("faults", () => {
       killed.add(busy[0]!);
       kills++;
       // Let the supervisor notice and respawn before the next kill.
-      await waitFor("respawned worker", async () => (await workerPids(redis, ns)).filter((p) => !killed.has(p)).length === 2, 60_000);
+      await waitFor(
+        "respawned worker",
+        async () => (await workerPids(redis, ns)).filter((p) => !killed.has(p)).length === 2,
+        60_000,
+      );
     }
     expect(kills).toBeGreaterThanOrEqual(5);
 
@@ -63,8 +71,15 @@ describe("faults", () => {
     await waitFor(
       "every job accounted for",
       async () => {
-        const [queued, done, failures, ids] = await Promise.all([redis.llen(`${ns}:queue:fault`), redis.scard(`${ns}:test:done`), failedOf(), redis.smembers(`${ns}:workers`)]);
-        const inFlight = ids.length ? (await redis.mget(...ids.map((id) => `${ns}:worker:${id}`))).filter(Boolean).length : 0;
+        const [queued, done, failures, ids] = await Promise.all([
+          redis.llen(`${ns}:queue:fault`),
+          redis.scard(`${ns}:test:done`),
+          failedOf(),
+          redis.smembers(`${ns}:workers`),
+        ]);
+        const inFlight = ids.length
+          ? (await redis.mget(...ids.map((id) => `${ns}:worker:${id}`))).filter(Boolean).length
+          : 0;
         if (queued || inFlight) return false;
         const doneSet = new Set(await redis.smembers(`${ns}:test:done`));
         const failedNs = failures.map((f) => f.payload.args[0].n as number).filter((n) => !doneSet.has(String(n)));
@@ -101,7 +116,9 @@ describe("faults", () => {
     started.push(sup);
     await waitFor("two workers", async () => (await workerPids(redis, ns)).length === 2, 60_000);
     const N = 300;
-    await client.enqueueMany(Array.from({ length: N }, (_, n) => ({ queue: "r", class: "RerunnableJob", args: { n, ms: 10 } })));
+    await client.enqueueMany(
+      Array.from({ length: N }, (_, n) => ({ queue: "r", class: "RerunnableJob", args: { n, ms: 10 } })),
+    );
     await waitFor("some done", async () => (await redis.scard(`${ns}:test:done`)) > 30, 60_000);
     await server.restart();
     await waitFor("all done after the restart", async () => (await redis.scard(`${ns}:test:done`)) === N, 120_000, 100);
@@ -126,7 +143,9 @@ describe("faults", () => {
     started.push(sup);
     await waitFor("two workers", async () => (await workerPids(redis, ns)).length === 2, 60_000);
     const pids = await workerPids(redis, ns);
-    await client.enqueueMany(Array.from({ length: 40 }, (_, n) => ({ queue: "s", class: "RecordJob", args: { n, ms: 50 } })));
+    await client.enqueueMany(
+      Array.from({ length: 40 }, (_, n) => ({ queue: "s", class: "RecordJob", args: { n, ms: 50 } })),
+    );
     await waitFor("a job in flight", async () => (await busyWorkerPids(redis, ns)).length > 0);
     sup.kill("SIGKILL");
     await waitFor("orphaned workers exit", () => pids.every((p) => !alive(p)), 60_000);

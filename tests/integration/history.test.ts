@@ -6,7 +6,15 @@
  */
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import type { Redis } from "ioredis";
-import { Connection, getDailyHistory, getHourlyHistory, HISTORY_RETENTION_HOURS, sampleHistory, Scheduler, validTimeZone } from "@/lib/resque";
+import {
+  Connection,
+  getDailyHistory,
+  getHourlyHistory,
+  HISTORY_RETENTION_HOURS,
+  sampleHistory,
+  Scheduler,
+  validTimeZone,
+} from "@/lib/resque";
 import { testNamespace, testRedis } from "../helpers/ns";
 
 const H = 3_600_000;
@@ -92,7 +100,11 @@ describe("history", () => {
     ]);
     // A key deleted outright reads as 0 too.
     await redis.del(`${ns}:stat:processed`, `${ns}:stat:failed`);
-    expect((await getHourlyHistory(conn, { hours: 1, nowMs: T0 + H + 6 * MIN }))[0]).toEqual({ startMs: T0 + H, processed: 0, failed: 0 });
+    expect((await getHourlyHistory(conn, { hours: 1, nowMs: T0 + H + 6 * MIN }))[0]).toEqual({
+      startMs: T0 + H,
+      processed: 0,
+      failed: 0,
+    });
   });
 
   it("trims buckets older than the retention with bounded work, keeping the newest", async () => {
@@ -105,7 +117,9 @@ describe("history", () => {
       maxFields = Math.max(maxFields, await redis.hlen(key));
     }
     expect(maxFields).toBeLessThanOrEqual(2 * (retentionHours + 2));
-    const buckets = [...new Set((await redis.hkeys(key)).map((f) => Number(f.split(":")[0]) * 1000))].sort((a, b) => a - b);
+    const buckets = [...new Set((await redis.hkeys(key)).map((f) => Number(f.split(":")[0]) * 1000))].sort(
+      (a, b) => a - b,
+    );
     expect(buckets.at(-1)).toBe(T0 + 11 * H);
     expect(buckets[0]).toBeGreaterThan(T0 + 11 * H - retentionHours * H - 2 * H);
     expect(buckets.length).toBeGreaterThanOrEqual(retentionHours);

@@ -46,9 +46,17 @@ const keyOrder = (raw: string) => Object.keys(JSON.parse(raw) as object);
 describe("node-resque enqueues, our Worker runs", () => {
   it("runs one-object, bare-object, positional and no-arg jobs with php-style this.args and the whole argsArray", async () => {
     const { redis, namespace, conn, key } = setup("node-to-ts");
-    const runs: { className: string; args: unknown; argsArray: unknown[]; queue: string; id?: string; raw: string }[] = [];
+    const runs: { className: string; args: unknown; argsArray: unknown[]; queue: string; id?: string; raw: string }[] =
+      [];
     const record = (job: BaseJob<unknown>) =>
-      runs.push({ className: job.job.className, args: job.args, argsArray: job.job.argsArray, queue: job.job.queue, id: job.job.id, raw: job.job.raw });
+      runs.push({
+        className: job.job.className,
+        args: job.args,
+        argsArray: job.job.argsArray,
+        queue: job.job.queue,
+        id: job.job.id,
+        raw: job.job.raw,
+      });
     class SendEmail extends BaseJob<{ to: string; subject: string }> {
       static names = ["sendEmail"];
       perform() {
@@ -67,7 +75,13 @@ describe("node-resque enqueues, our Worker runs", () => {
         record(this);
       }
     }
-    const worker = new Worker({ redis, namespace, registry: new JobRegistry([SendEmail, Add, NoArgs]), queues: ["nq"], intervalSec: 0.1 });
+    const worker = new Worker({
+      redis,
+      namespace,
+      registry: new JobRegistry([SendEmail, Add, NoArgs]),
+      queues: ["nq"],
+      intervalSec: 0.1,
+    });
     cleanups.push(() => worker.stop());
     await worker.start();
 
@@ -76,7 +90,10 @@ describe("node-resque enqueues, our Worker runs", () => {
     const mail = { to: "zoë@example.com", subject: "a/b </script> ü 😀" };
     await queue.it.enqueue("nq", "sendEmail", [mail]);
     // Typed as an array, but node-resque arrayifies a bare value at runtime: stored as [obj].
-    await queue.it.enqueue("nq", "sendEmail", { to: "bare@example.com", subject: "not wrapped by the caller" } as unknown as unknown[]);
+    await queue.it.enqueue("nq", "sendEmail", {
+      to: "bare@example.com",
+      subject: "not wrapped by the caller",
+    } as unknown as unknown[]);
     await queue.it.enqueue("nq", "add", [1, "two", { three: 3 }, null]);
     await queue.it.enqueue("nq", "noArgs");
 
@@ -86,7 +103,10 @@ describe("node-resque enqueues, our Worker runs", () => {
     // node-resque's wire format: {class, queue, args}, args always an array (arrayify).
     expect(keyOrder(runs[0]!.raw)).toEqual(["class", "queue", "args"]);
     expect(runs[0]!.raw).toBe(JSON.stringify({ class: "sendEmail", queue: "nq", args: [mail] }));
-    expect(runs[1]).toMatchObject({ args: { to: "bare@example.com", subject: "not wrapped by the caller" }, argsArray: [{ to: "bare@example.com", subject: "not wrapped by the caller" }] });
+    expect(runs[1]).toMatchObject({
+      args: { to: "bare@example.com", subject: "not wrapped by the caller" },
+      argsArray: [{ to: "bare@example.com", subject: "not wrapped by the caller" }],
+    });
     expect(runs[2]).toMatchObject({ args: 1, argsArray: [1, "two", { three: 3 }, null] });
     expect(runs[3]!.args).toBeUndefined();
     expect(runs[3]!.argsArray).toEqual([]);
@@ -97,7 +117,15 @@ describe("node-resque enqueues, our Worker runs", () => {
     expect(await redis.llen(key("queue:nq"))).toBe(0);
     expect(await redis.llen(key("failed"))).toBe(0);
     expect(await redis.get(key(`worker:${worker.id}`))).toBeNull();
-    expect(await getStats(conn)).toMatchObject({ processed: 4, failed: 0, failedListLength: 0, queues: 1, pending: 0, workers: 1, working: 0 });
+    expect(await getStats(conn)).toMatchObject({
+      processed: 4,
+      failed: 0,
+      failedListLength: 0,
+      queues: 1,
+      pending: 0,
+      workers: 1,
+      working: 0,
+    });
     expect(await queue.it.length("nq")).toBe(0);
     expect(queue.errors).toEqual([]);
   });
@@ -159,8 +187,21 @@ describe("we enqueue, node-resque's Worker runs", () => {
     const page = await listFailed(conn);
     expect(page.total).toBe(1);
     const f = page.items[0]!;
-    expect(f).toMatchObject({ index: 0, list: "failed", exception: "RangeError", error: "first attempt fails: a/b ü", queue: "tq", worker: node.it.name });
-    expect(f.payload).toMatchObject({ ok: true, className: "flaky", namedArgs: { n: 1, path: "a/b" }, argsArray: [{ n: 1, path: "a/b" }], id: job.id });
+    expect(f).toMatchObject({
+      index: 0,
+      list: "failed",
+      exception: "RangeError",
+      error: "first attempt fails: a/b ü",
+      queue: "tq",
+      worker: node.it.name,
+    });
+    expect(f.payload).toMatchObject({
+      ok: true,
+      className: "flaky",
+      namedArgs: { n: 1, path: "a/b" },
+      argsArray: [{ n: 1, path: "a/b" }],
+      id: job.id,
+    });
     expect(f.backtrace.length).toBeGreaterThan(0);
     expect(f.backtrace.every((l) => typeof l === "string")).toBe(true);
     const now = await redisNowMs(redis);
@@ -215,17 +256,32 @@ describe("node-resque's own failure records in our admin API", () => {
     await node.stop();
 
     const before = await redis.lrangeBuffer(key("failed"), 0, -1);
-    expect(before.map((b) => keyOrder(b.toString("utf8")))).toEqual(Array(3).fill(["worker", "queue", "payload", "exception", "error", "backtrace", "failed_at"]));
+    expect(before.map((b) => keyOrder(b.toString("utf8")))).toEqual(
+      Array(3).fill(["worker", "queue", "payload", "exception", "error", "backtrace", "failed_at"]),
+    );
 
     const page = await listFailed(conn, { perPage: 10 });
     expect(page.total).toBe(3);
     expect(page.items.map((i) => i.index)).toEqual([2, 1, 0]);
     expect(page.items.map((i) => i.raw)).toEqual([...before].reverse().map((b) => b.toString("utf8")));
     const [other, boom2, boom1] = page.items;
-    expect(boom1).toMatchObject({ exception: "TypeError", error: "cannot send to a/b@example.com", queue: "mail", worker: node.it.name });
-    expect(boom1!.payload).toMatchObject({ className: "boomJob", namedArgs: { to: "a/b@example.com", note: "<script>alert(1)</script>" } });
+    expect(boom1).toMatchObject({
+      exception: "TypeError",
+      error: "cannot send to a/b@example.com",
+      queue: "mail",
+      worker: node.it.name,
+    });
+    expect(boom1!.payload).toMatchObject({
+      className: "boomJob",
+      namedArgs: { to: "a/b@example.com", note: "<script>alert(1)</script>" },
+    });
     expect(boom2).toMatchObject({ exception: "TypeError", error: "cannot send to c@example.com", queue: "mail" });
-    expect(other).toMatchObject({ exception: "QuotaError", error: "quota exceeded <b>ü</b>", queue: "reports", worker: node.it.name });
+    expect(other).toMatchObject({
+      exception: "QuotaError",
+      error: "quota exceeded <b>ü</b>",
+      queue: "reports",
+      worker: node.it.name,
+    });
     expect(other!.payload.argsArray).toEqual([1, "two"]);
     expect(other!.payload.namedArgs).toBeUndefined();
     for (const f of page.items) {
@@ -237,7 +293,9 @@ describe("node-resque's own failure records in our admin API", () => {
       { className: "boomJob", exception: "TypeError", count: 2, sampleId: boom2!.id },
       { className: "otherJob", exception: "QuotaError", count: 1, sampleId: other!.id },
     ]);
-    expect(await groupFailed(conn, { queue: "reports" })).toEqual([{ className: "otherJob", exception: "QuotaError", count: 1, sampleId: other!.id }]);
+    expect(await groupFailed(conn, { queue: "reports" })).toEqual([
+      { className: "otherJob", exception: "QuotaError", count: 1, sampleId: other!.id },
+    ]);
     expect((await listFailed(conn, { filter: { text: "a/b@example" } })).items.map((i) => i.id)).toEqual([boom1!.id]);
 
     // Remove the middle record: exactly its bytes go, the others stay byte for byte.
@@ -253,7 +311,10 @@ describe("node-resque's own failure records in our admin API", () => {
     expect(await redis.llen(key("failed"))).toBe(2);
     // node-resque still reads what is left.
     expect(await queue.it.failedCount()).toBe(2);
-    expect((await queue.it.failed(0, -1)).map((r) => r.error)).toEqual(["cannot send to a/b@example.com", "quota exceeded <b>ü</b>"]);
+    expect((await queue.it.failed(0, -1)).map((r) => r.error)).toEqual([
+      "cannot send to a/b@example.com",
+      "quota exceeded <b>ü</b>",
+    ]);
     expect(await groupFailed(conn)).toEqual([
       { className: "boomJob", exception: "TypeError", count: 1, sampleId: expect.stringMatching(/^0-/) },
       { className: "otherJob", exception: "QuotaError", count: 1, sampleId: expect.stringMatching(/^1-/) },
@@ -318,7 +379,11 @@ describe("a running node-resque worker in our listWorkers", () => {
     expect(w.job!.queue).toBe("slowq");
     expect(w.job!.runAt.zoneKnown).toBe(true);
     expect(Math.abs(w.job!.runAt.ms! - now)).toBeLessThan(60_000);
-    expect(w.job!.payload).toMatchObject({ ok: true, className: "slowJob", namedArgs: { url: "https://example.com/a/b", name: "Zoë" } });
+    expect(w.job!.payload).toMatchObject({
+      ok: true,
+      className: "slowJob",
+      namedArgs: { url: "https://example.com/a/b", name: "Zoë" },
+    });
     // Neither a Ruby heartbeat nor our full-id counters exist: liveness and counts come from node's keys.
     expect(await redis.hget(key("workers:heartbeat"), w.id)).toBeNull();
     expect(await redis.exists(key(`stat:processed:${w.id}`))).toBe(0);

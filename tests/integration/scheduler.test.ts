@@ -8,7 +8,16 @@ import os from "node:os";
 import { afterAll, describe, expect, it } from "vitest";
 import { inject } from "vitest";
 import { Redis } from "ioredis";
-import { Client, Connection, Scheduler, makeKeys, saveSchedule, setScheduleEnabled, type EnqueuedJob, type SchedulerRecord } from "@/lib/resque";
+import {
+  Client,
+  Connection,
+  Scheduler,
+  makeKeys,
+  saveSchedule,
+  setScheduleEnabled,
+  type EnqueuedJob,
+  type SchedulerRecord,
+} from "@/lib/resque";
 import { alive, cliEnv, startCli, type Running } from "../helpers/processes";
 import { testNamespace, waitFor } from "../helpers/ns";
 
@@ -85,7 +94,12 @@ describe("scheduler", () => {
     seeded.push(
       ...(await Promise.all(
         Array.from({ length: DUE }, (_, n) =>
-          client.schedule(base - 1 - (n % 3), { queue: queueOf(n), className: "RecordJob", argsArray: [{ n }], payload: "" }),
+          client.schedule(base - 1 - (n % 3), {
+            queue: queueOf(n),
+            className: "RecordJob",
+            argsArray: [{ n }],
+            payload: "",
+          }),
         ),
       )),
     );
@@ -108,19 +122,34 @@ describe("scheduler", () => {
     expect(alive(victim!.proc.pid!)).toBe(false);
 
     // The standby takes the lock once the dead leader's lock expires (LOCK_TIMEOUT=2).
-    await waitFor("the standby takes the lock", async () => (await redis.get(k.schedulerMasterLock)) === lockOf(survivor.proc.pid!), 30_000);
+    await waitFor(
+      "the standby takes the lock",
+      async () => (await redis.get(k.schedulerMasterLock)) === lockOf(survivor.proc.pid!),
+      30_000,
+    );
     const takeoverMs = Date.now() - killedAt;
     expect(takeoverMs).toBeLessThan(30_000);
 
-    await waitFor("every item queued", async () => (await queued()) >= N && (await redis.zcard(k.delayedSchedule)) === 0, 90_000, 50);
+    await waitFor(
+      "every item queued",
+      async () => (await queued()) >= N && (await redis.zcard(k.delayedSchedule)) === 0,
+      90_000,
+      50,
+    );
     // Let a last tick pass: nothing more may appear.
     const tick0 = (await records(redis, k.schedulers))[lockOf(survivor.proc.pid!)]!.lastTickAt;
-    await waitFor("another tick of the new leader", async () => (await records(redis, k.schedulers))[lockOf(survivor.proc.pid!)]!.lastTickAt > tick0, 30_000);
+    await waitFor(
+      "another tick of the new leader",
+      async () => (await records(redis, k.schedulers))[lockOf(survivor.proc.pid!)]!.lastTickAt > tick0,
+      30_000,
+    );
 
     const seen = new Map<number, string>();
     for (const q of ["even", "odd"]) {
       for (const raw of await redis.lrange(k.queue(q), 0, -1)) {
-        expect(raw).toMatch(/^\{"class":"RecordJob","args":\[\{"n":\d+\}\],"id":"[0-9a-f]{32}","queue_time":\d+(\.\d+)?\}$/);
+        expect(raw).toMatch(
+          /^\{"class":"RecordJob","args":\[\{"n":\d+\}\],"id":"[0-9a-f]{32}","queue_time":\d+(\.\d+)?\}$/,
+        );
         const job = parseJob(raw);
         expect(job.class).toBe("RecordJob");
         expect(job.id).toMatch(/^[0-9a-f]{32}$/);
@@ -162,7 +191,10 @@ describe("scheduler", () => {
     expect((await survivor.exited).code).toBe(0);
     expect(await redis.get(k.schedulerMasterLock)).toBe(null);
     expect(await redis.hexists(k.schedulers, lockOf(survivor.proc.pid!))).toBe(0);
-    if (process.env.SCHED_TEST_TIMINGS) console.log(`leader killed with ${queuedAtKill} queued, ${leftAtKill} timestamps left; takeover after ${takeoverMs} ms`);
+    if (process.env.SCHED_TEST_TIMINGS)
+      console.log(
+        `leader killed with ${queuedAtKill} queued, ${leftAtKill} timestamps left; takeover after ${takeoverMs} ms`,
+      );
   }, 180_000);
 
   it("a recurring every-1s schedule with two schedulers fires each slot once, follows an edit, stops when disabled, and survives a clean leader hand-over", async () => {
@@ -187,7 +219,13 @@ describe("scheduler", () => {
       async () => {
         const recs = await records(redis, k.schedulers);
         const lock = await redis.get(k.schedulerMasterLock);
-        return recs.a && recs.b && lock && recs[lock]?.role === "leader" && recs[lock === "a" ? "b" : "a"]!.role === "standby";
+        return (
+          recs.a &&
+          recs.b &&
+          lock &&
+          recs[lock]?.role === "leader" &&
+          recs[lock === "a" ? "b" : "a"]!.role === "standby"
+        );
       },
       30_000,
     );
@@ -206,13 +244,24 @@ describe("scheduler", () => {
 
     const secondsOf = (raws: string[]) => raws.map((r) => Math.floor(parseJob(r).queue_time));
     const snapshot = async () => {
-      const res = (await redis.multi().lrange(k.queue("rec"), 0, -1).lrange(k.queue("rec2"), 0, -1).hget(k.scheduleLastSlot, "every-second").exec())!;
+      const res = (await redis
+        .multi()
+        .lrange(k.queue("rec"), 0, -1)
+        .lrange(k.queue("rec2"), 0, -1)
+        .hget(k.scheduleLastSlot, "every-second")
+        .exec())!;
       const last = res[2]![1] as string | null;
       return { rec: res[0]![1] as string[], rec2: res[1]![1] as string[], last: last === null ? null : Number(last) };
     };
 
     const savedAt = Date.now();
-    await saveSchedule(conn, { name: "every-second", className: "RecordJob", every: "1s", queue: "rec", args: { n: "tick" } });
+    await saveSchedule(conn, {
+      name: "every-second",
+      className: "RecordJob",
+      every: "1s",
+      queue: "rec",
+      args: { n: "tick" },
+    });
     await waitFor("five firings into rec", async () => (await redis.llen(k.queue("rec"))) >= 5, 60_000, 50);
     const s1 = await snapshot();
     const recSeconds = secondsOf(s1.rec);
@@ -229,7 +278,13 @@ describe("scheduler", () => {
     }
 
     // Edit: same name, another queue. Firings after the edit land in rec2 only.
-    await saveSchedule(conn, { name: "every-second", className: "RecordJob", every: "1s", queue: "rec2", args: { n: "tick" } });
+    await saveSchedule(conn, {
+      name: "every-second",
+      className: "RecordJob",
+      every: "1s",
+      queue: "rec2",
+      args: { n: "tick" },
+    });
     const recAtEdit = await redis.llen(k.queue("rec"));
     await waitFor("three firings into rec2", async () => (await redis.llen(k.queue("rec2"))) >= 3, 60_000, 50);
     const s2 = await snapshot();
@@ -282,15 +337,27 @@ describe("scheduler", () => {
     const stoppedAt = Date.now();
     expect([null, other.id]).toContain(await redis.get(k.schedulerMasterLock));
     expect(await redis.hexists(k.schedulers, leader.id)).toBe(0);
-    await waitFor("the other scheduler leads", async () => other.isLeader && (await redis.get(k.schedulerMasterLock)) === other.id, 30_000, 10);
+    await waitFor(
+      "the other scheduler leads",
+      async () => other.isLeader && (await redis.get(k.schedulerMasterLock)) === other.id,
+      30_000,
+      10,
+    );
     const handoverMs = Date.now() - stoppedAt;
     expect(handoverMs).toBeLessThan(5_000);
-    await waitFor("its record says leader", async () => (await records(redis, k.schedulers))[other.id]?.role === "leader", 30_000);
+    await waitFor(
+      "its record says leader",
+      async () => (await records(redis, k.schedulers))[other.id]?.role === "leader",
+      30_000,
+    );
 
     await other.stop();
     expect(await redis.get(k.schedulerMasterLock)).toBe(null);
     expect(await redis.hlen(k.schedulers)).toBe(0);
     expect(errors).toEqual([]);
-    if (process.env.SCHED_TEST_TIMINGS) console.log(`rec ${s4.rec.length}, rec2 ${s4.rec2.length}, fired a=${firedBy.a} b=${firedBy.b}; hand-over after ${handoverMs} ms`);
+    if (process.env.SCHED_TEST_TIMINGS)
+      console.log(
+        `rec ${s4.rec.length}, rec2 ${s4.rec2.length}, fired a=${firedBy.a} b=${firedBy.b}; hand-over after ${handoverMs} ms`,
+      );
   }, 180_000);
 });

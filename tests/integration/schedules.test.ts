@@ -59,21 +59,34 @@ describe("schedule entries in resque-scheduler's Redis layout", () => {
   it("save, disable, enable and delete write RS's keys", async () => {
     const { conn } = fresh();
     const k = conn.keys;
-    const input: ScheduleInput = { name: "nightly report", className: "Reports\\Nightly", cron: "0 3 * * *", timezone: "Asia/Shanghai", args: { day: "2026-01-01" }, description: "daily numbers" };
+    const input: ScheduleInput = {
+      name: "nightly report",
+      className: "Reports\\Nightly",
+      cron: "0 3 * * *",
+      timezone: "Asia/Shanghai",
+      args: { day: "2026-01-01" },
+      description: "daily numbers",
+    };
     const saved = await saveSchedule(conn, input, { registry, create: true });
     expect(saved.created).toBe(true);
     const raw = await redis.hget(k.persistentSchedules, "nightly report");
     expect(raw).toBe(saved.raw);
     const parsed = JSON.parse(raw!);
     expect(Object.keys(parsed)).toEqual(["class", "cron", "queue", "args", "description"]);
-    expect(parsed).toEqual({ class: "Reports\\Nightly", cron: "0 3 * * * Asia/Shanghai", queue: "reports", args: { day: "2026-01-01" }, description: "daily numbers" });
+    expect(parsed).toEqual({
+      class: "Reports\\Nightly",
+      cron: "0 3 * * * Asia/Shanghai",
+      queue: "reports",
+      args: { day: "2026-01-01" },
+      description: "daily numbers",
+    });
     expect(await redis.smembers(k.schedulesChanged)).toEqual(["nightly report"]);
 
     await redis.del(k.schedulesChanged);
     expect(await setScheduleEnabled(conn, "nightly report", false)).toBe(true);
     expect(await redis.hget(k.persistentSchedules, "nightly report")).toBe(raw!.slice(0, -1) + ',"enabled":false}');
     expect(await redis.smembers(k.schedulesChanged)).toEqual(["nightly report"]);
-    expect((await getSchedule(conn, "nightly report"))).toMatchObject({ enabled: false, nextRunMs: null });
+    expect(await getSchedule(conn, "nightly report")).toMatchObject({ enabled: false, nextRunMs: null });
 
     await redis.del(k.schedulesChanged);
     expect(await setScheduleEnabled(conn, "nightly report", true)).toBe(true);
@@ -95,16 +108,24 @@ describe("schedule entries in resque-scheduler's Redis layout", () => {
   it("editing keeps keys it does not manage and the disabled state", async () => {
     const { conn } = fresh();
     const k = conn.keys;
-    await redis.hset(k.persistentSchedules, "rs", '{"class":"Old","every":"1h","queue":"q","args":[1],"rails_env":"production","enabled":false}');
+    await redis.hset(
+      k.persistentSchedules,
+      "rs",
+      '{"class":"Old","every":"1h","queue":"q","args":[1],"rails_env":"production","enabled":false}',
+    );
     await saveSchedule(conn, { name: "rs", className: "New", cron: "*/5 * * * *", queue: "q2", argsArray: ["a"] });
-    expect(await redis.hget(k.persistentSchedules, "rs")).toBe('{"class":"New","cron":"*/5 * * * *","queue":"q2","args":["a"],"rails_env":"production","enabled":false}');
+    expect(await redis.hget(k.persistentSchedules, "rs")).toBe(
+      '{"class":"New","cron":"*/5 * * * *","queue":"q2","args":["a"],"rails_env":"production","enabled":false}',
+    );
   });
 
   it("create refuses an existing name and leaves it untouched", async () => {
     const { conn } = fresh();
     await saveSchedule(conn, { name: "a", className: "X", every: "1m", queue: "q" });
     const before = await redis.hget(conn.keys.persistentSchedules, "a");
-    const e = await rejection(saveSchedule(conn, { name: "a", className: "Y", every: "2m", queue: "q" }, { create: true }));
+    const e = await rejection(
+      saveSchedule(conn, { name: "a", className: "Y", every: "2m", queue: "q" }, { create: true }),
+    );
     expect(e.message).toBe('A schedule named "a" already exists');
     expect(e.field).toBe("name");
     expect(await redis.hget(conn.keys.persistentSchedules, "a")).toBe(before);
@@ -116,11 +137,23 @@ describe("schedule entries in resque-scheduler's Redis layout", () => {
     const base = { name: "bad", className: "Reports\\Nightly", args: { day: "2026-01-01" } };
     const cases: Array<[ScheduleInput, string]> = [
       [{ ...base, cron: "61 * * * *" }, 'Invalid cron expression "61 * * * *": Invalid value for minute: 61'],
-      [{ ...base, cron: "0 3 * * * Mars/Olympus" }, 'Unknown time zone "Mars/Olympus": use an IANA name such as "Asia/Shanghai" or "UTC"'],
-      [{ ...base, cron: "0 3 * * *", timezone: "Asia/Nowhere" }, 'Unknown time zone "Asia/Nowhere": use an IANA name such as "Asia/Shanghai" or "UTC"'],
+      [
+        { ...base, cron: "0 3 * * * Mars/Olympus" },
+        'Unknown time zone "Mars/Olympus": use an IANA name such as "Asia/Shanghai" or "UTC"',
+      ],
+      [
+        { ...base, cron: "0 3 * * *", timezone: "Asia/Nowhere" },
+        'Unknown time zone "Asia/Nowhere": use an IANA name such as "Asia/Shanghai" or "UTC"',
+      ],
       [{ ...base, className: "Ruby::Thing", every: "1h" }, 'No job class is registered under the name "Ruby::Thing"'],
-      [{ ...base, every: "1d", args: { day: "tomorrow" } }, "Invalid args for Reports\\Nightly: day: expected YYYY-MM-DD"],
-      [{ ...base, every: "1d", args: {} }, expect.stringMatching(/^Invalid args for Reports\\Nightly: day: /) as unknown as string],
+      [
+        { ...base, every: "1d", args: { day: "tomorrow" } },
+        "Invalid args for Reports\\Nightly: day: expected YYYY-MM-DD",
+      ],
+      [
+        { ...base, every: "1d", args: {} },
+        expect.stringMatching(/^Invalid args for Reports\\Nightly: day: /) as unknown as string,
+      ],
     ];
     for (const [input, message] of cases) {
       const e = await rejection(saveSchedule(conn, input, { registry }));
@@ -131,7 +164,11 @@ describe("schedule entries in resque-scheduler's Redis layout", () => {
     }
     expect(await redis.exists(k.persistentSchedules, k.schedulesChanged, k.scheduleLastSlot)).toBe(0);
     // The same unknown class is accepted on request: a php or Ruby worker may run it.
-    await saveSchedule(conn, { ...base, className: "Ruby::Thing", every: "1h", queue: "ruby" }, { registry, allowUnknownClass: true });
+    await saveSchedule(
+      conn,
+      { ...base, className: "Ruby::Thing", every: "1h", queue: "ruby" },
+      { registry, allowUnknownClass: true },
+    );
     expect(await redis.hlen(k.persistentSchedules)).toBe(1);
   });
 });
@@ -169,7 +206,14 @@ describe("Ruby resque-scheduler fixtures", () => {
       lastSlotMs: null,
     });
     expect(every!.error).toBeUndefined();
-    expect(cron).toMatchObject({ cron: "0 3 * * *", args: { n: "nightly" }, argsArray: [{ n: "nightly" }], description: "03:00 every night", nextRunMs: utc("2026-11-29T03:00:00Z"), lastRun: null });
+    expect(cron).toMatchObject({
+      cron: "0 3 * * *",
+      args: { n: "nightly" },
+      argsArray: [{ n: "nightly" }],
+      description: "03:00 every night",
+      nextRunMs: utc("2026-11-29T03:00:00Z"),
+      lastRun: null,
+    });
     expect(cron!.timezone).toBeUndefined();
   });
 
@@ -187,11 +231,20 @@ describe("Ruby resque-scheduler fixtures", () => {
     const t1 = utc("2026-11-29T01:45:31.250Z");
     const second = await fireDueSchedules(conn, { nowMs: t1, registry });
     expect(second.fired).toHaveLength(1);
-    expect(second.fired[0]).toMatchObject({ name: EVERY, slotMs: utc("2026-11-29T01:45:30Z"), queue: "ruby_cron", class: "RubyInterop::OkJob" });
+    expect(second.fired[0]).toMatchObject({
+      name: EVERY,
+      slotMs: utc("2026-11-29T01:45:30Z"),
+      queue: "ruby_cron",
+      class: "RubyInterop::OkJob",
+    });
     const jobs = await queued(conn, "ruby_cron");
     expect(jobs).toHaveLength(1);
     // Ruby's {"class","args"} followed by php's id and queue_time.
-    expect(jobs[0]!.startsWith(rb.recurring_enqueued_payload!.slice(0, -1) + ',"id":"' + second.fired[0]!.id + '","queue_time":1795916731.25')).toBe(true);
+    expect(
+      jobs[0]!.startsWith(
+        rb.recurring_enqueued_payload!.slice(0, -1) + ',"id":"' + second.fired[0]!.id + '","queue_time":1795916731.25',
+      ),
+    ).toBe(true);
     expect(await redis.sismember(k.queues, "ruby_cron")).toBe(1);
     expect(await redis.llen(k.wake("ruby_cron"))).toBeGreaterThan(0);
     expect(await redis.hget(k.lastEnqueuedAt, EVERY)).toBe("2026-11-29 01:45:31 +0000");
@@ -199,7 +252,9 @@ describe("Ruby resque-scheduler fixtures", () => {
 
     const night = await fireDueSchedules(conn, { nowMs: utc("2026-11-29T03:00:02Z"), registry });
     expect(night.fired.map((f) => f.name).sort()).toEqual([CRON, EVERY].sort());
-    const nightly = (await queued(conn, "ruby_cron")).map((p) => JSON.parse(p)).filter((p) => p.args[0].n === "nightly");
+    const nightly = (await queued(conn, "ruby_cron"))
+      .map((p) => JSON.parse(p))
+      .filter((p) => p.args[0].n === "nightly");
     expect(nightly).toHaveLength(1);
     expect(nightly[0]).toMatchObject({ class: "RubyInterop::OkJob", args: [{ n: "nightly" }] });
     expect(Object.keys(nightly[0])).toEqual(["class", "args", "id", "queue_time"]);
@@ -208,7 +263,11 @@ describe("Ruby resque-scheduler fixtures", () => {
 
   it("keeps RS's positional array args as they are, and writes bare payloads on request", async () => {
     const { conn } = fresh("ruby");
-    await redis.hset(conn.keys.persistentSchedules, "pos", '{"class":"Ruby::Pos","every":"1m","queue":"q","args":["x",2,null]}');
+    await redis.hset(
+      conn.keys.persistentSchedules,
+      "pos",
+      '{"class":"Ruby::Pos","every":"1m","queue":"q","args":["x",2,null]}',
+    );
     await fireDueSchedules(conn, { nowMs: utc("2026-11-29T01:00:00Z") });
     await fireDueSchedules(conn, { nowMs: utc("2026-11-29T01:01:00Z"), strictRubyPayload: true });
     expect(await queued(conn, "q")).toEqual(['{"class":"Ruby::Pos","args":["x",2,null]}']);
@@ -243,7 +302,10 @@ describe("fireDueSchedules fires each slot exactly once", () => {
     await everyMinute(conn);
     await fireDueSchedules(conn, { nowMs: T });
     for (let i = 1; i <= 5; i++) {
-      const [a, b] = await Promise.all([fireDueSchedules(conn, { nowMs: T + i * 60_000 }), fireDueSchedules(conn2, { nowMs: T + i * 60_000 })]);
+      const [a, b] = await Promise.all([
+        fireDueSchedules(conn, { nowMs: T + i * 60_000 }),
+        fireDueSchedules(conn2, { nowMs: T + i * 60_000 }),
+      ]);
       expect(a.fired.length + b.fired.length).toBe(1);
     }
     expect(await queued(conn, "ticks")).toHaveLength(5);
@@ -256,7 +318,14 @@ describe("fireDueSchedules fires each slot exactly once", () => {
     await fireDueSchedules(conn, { nowMs: T });
     const raw = (await redis.hget(k.persistentSchedules, "tick"))!;
     const slot = utc("2026-11-29T10:01:00Z");
-    const keys = [k.scheduleLastSlot, k.queues, k.queue("ticks"), k.wake("ticks"), k.lastEnqueuedAt, k.persistentSchedules];
+    const keys = [
+      k.scheduleLastSlot,
+      k.queues,
+      k.queue("ticks"),
+      k.wake("ticks"),
+      k.lastEnqueuedAt,
+      k.persistentSchedules,
+    ];
     const args = (payload: string, seen: string) => ["tick", slot, "ticks", payload, formatRubyTime(slot), seen];
     expect(await conn.run("schedule-fire", keys, args('{"class":"Ping","args":[]}', raw + " "))).toBe(-2);
     expect(await conn.run("schedule-fire", keys, args('{"class":"Ping","args":[]}', raw))).toBe(1);
@@ -328,7 +397,13 @@ describe("fireDueSchedules fires each slot exactly once", () => {
   it("unusable entries are reported, never thrown, and do not stop the others", async () => {
     const { conn } = fresh();
     const k = conn.keys;
-    await redis.hset(k.persistentSchedules, "broken", "{not json", "bad cron", '{"class":"A","cron":"99 * * * *","queue":"q"}');
+    await redis.hset(
+      k.persistentSchedules,
+      "broken",
+      "{not json",
+      "bad cron",
+      '{"class":"A","cron":"99 * * * *","queue":"q"}',
+    );
     await everyMinute(conn);
     await fireDueSchedules(conn, { nowMs: T });
     const r = await fireDueSchedules(conn, { nowMs: T + 60_000 });
@@ -344,7 +419,11 @@ describe("fireDueSchedules fires each slot exactly once", () => {
 
   it("RS's env restriction: restricted entries fire only in a matching env", async () => {
     const { conn } = fresh();
-    await redis.hset(conn.keys.persistentSchedules, "prod", '{"class":"A","every":"1m","queue":"q","rails_env":"production"}');
+    await redis.hset(
+      conn.keys.persistentSchedules,
+      "prod",
+      '{"class":"A","every":"1m","queue":"q","rails_env":"production"}',
+    );
     await fireDueSchedules(conn, { nowMs: T, env: "production" });
     expect((await fireDueSchedules(conn, { nowMs: T + 60_000 })).fired).toEqual([]);
     expect((await fireDueSchedules(conn, { nowMs: T + 60_000, env: "staging" })).fired).toEqual([]);
@@ -355,13 +434,25 @@ describe("fireDueSchedules fires each slot exactly once", () => {
 describe("time zones", () => {
   it('"0 3 * * * Asia/Shanghai" runs at 19:00 UTC', async () => {
     const { conn } = fresh();
-    await saveSchedule(conn, { name: "sh", className: "Ping", cron: "0 3 * * *", timezone: "Asia/Shanghai", queue: "tz" });
+    await saveSchedule(conn, {
+      name: "sh",
+      className: "Ping",
+      cron: "0 3 * * *",
+      timezone: "Asia/Shanghai",
+      queue: "tz",
+    });
     expect(JSON.parse((await redis.hget(conn.keys.persistentSchedules, "sh"))!).cron).toBe("0 3 * * * Asia/Shanghai");
     const [info] = await listSchedules(conn, { nowMs: utc("2026-11-29T01:00:00Z") });
-    expect(info).toMatchObject({ cron: "0 3 * * *", timezone: "Asia/Shanghai", nextRunMs: utc("2026-11-29T19:00:00Z") });
+    expect(info).toMatchObject({
+      cron: "0 3 * * *",
+      timezone: "Asia/Shanghai",
+      nextRunMs: utc("2026-11-29T19:00:00Z"),
+    });
     await fireDueSchedules(conn, { nowMs: utc("2026-11-29T01:00:00Z") });
     expect((await fireDueSchedules(conn, { nowMs: utc("2026-11-29T18:59:59Z") })).fired).toEqual([]);
-    expect((await fireDueSchedules(conn, { nowMs: utc("2026-11-29T19:00:00Z") })).fired.map((f) => f.slotMs)).toEqual([utc("2026-11-29T19:00:00Z")]);
+    expect((await fireDueSchedules(conn, { nowMs: utc("2026-11-29T19:00:00Z") })).fired.map((f) => f.slotMs)).toEqual([
+      utc("2026-11-29T19:00:00Z"),
+    ]);
   });
 });
 
@@ -369,7 +460,11 @@ describe("runScheduleNow and legacy entries", () => {
   it("runs an entry now without moving its slot", async () => {
     const { conn } = fresh();
     const k = conn.keys;
-    await saveSchedule(conn, { name: "r", className: "Reports\\Nightly", every: "1d", args: { day: "2026-01-01" } }, { registry });
+    await saveSchedule(
+      conn,
+      { name: "r", className: "Reports\\Nightly", every: "1d", args: { day: "2026-01-01" } },
+      { registry },
+    );
     await fireDueSchedules(conn, { nowMs: utc("2026-11-29T10:00:00Z") });
     const slot = await redis.hget(k.scheduleLastSlot, "r");
     const job = await runScheduleNow(conn, "r", { registry });
@@ -384,7 +479,13 @@ describe("runScheduleNow and legacy entries", () => {
   it("lists RS ≤ 4.1's schedules hash read-only and fires it only when asked", async () => {
     const { conn } = fresh();
     const k = conn.keys;
-    await redis.hset(k.legacySchedules, "old", '{"class":"Legacy::Job","every":"1m","queue":"legacy","args":{"a":1}}', "both", '{"class":"Legacy::Shadowed","every":"1m","queue":"legacy"}');
+    await redis.hset(
+      k.legacySchedules,
+      "old",
+      '{"class":"Legacy::Job","every":"1m","queue":"legacy","args":{"a":1}}',
+      "both",
+      '{"class":"Legacy::Shadowed","every":"1m","queue":"legacy"}',
+    );
     await saveSchedule(conn, { name: "both", className: "Current", every: "1m", queue: "current" });
     const list = await listSchedules(conn, { nowMs: utc("2026-11-29T10:00:30Z") });
     expect(list.map((s) => [s.name, s.source, s.className])).toEqual([

@@ -101,7 +101,7 @@ describe("worker processes and signals", () => {
   it("a job from our own client starts without waiting for the poll interval", async () => {
     const { redis, client, sup, key } = await startSupervisor("q", { INTERVAL: "30" });
     // The worker has started blocking; with INTERVAL=30 only the wake-up list can start it early.
-    await waitFor("blocked", async () => (await redis.client("LIST") as string).includes("cmd=blpop"));
+    await waitFor("blocked", async () => ((await redis.client("LIST")) as string).includes("cmd=blpop"));
     const t0 = Date.now();
     await client.enqueue("q", "RecordJob", { n: "fast" });
     await waitFor("ran", async () => (await redis.sismember(key("test:done"), "fast")) === 1, 20_000, 5);
@@ -158,7 +158,13 @@ describe("dead-worker prune at start", () => {
 
     // A worker starting up runs the same prune.
     await redis.sadd(k.workers, `${os.hostname()}:999998:mail`);
-    const w = new Worker({ redis, namespace, registry: new JobRegistry([SafeJob]), queues: ["mail"], intervalSec: 0.2 });
+    const w = new Worker({
+      redis,
+      namespace,
+      registry: new JobRegistry([SafeJob]),
+      queues: ["mail"],
+      intervalSec: 0.2,
+    });
     await w.start();
     expect(await redis.smembers(k.workers)).toEqual([w.id]);
     await w.stop();
@@ -176,14 +182,30 @@ describe("dead-worker prune at start", () => {
     await redis
       .multi()
       .sadd(k.workers, nodeWorker)
-      .set(k.worker(nodeWorker), '{"run_at":"Sun Nov 29 2026 01:42:56 GMT+0000 (Coordinated Universal Time)","queue":"slowq","payload":{"class":"slowJob","args":{}}}')
-      .set(k.workerPing(`${os.hostname()}:${process.pid}`), JSON.stringify({ time: Math.floor(Date.now() / 1000), name: `${os.hostname()}:${process.pid}`, queues: "slowq" }))
+      .set(
+        k.worker(nodeWorker),
+        '{"run_at":"Sun Nov 29 2026 01:42:56 GMT+0000 (Coordinated Universal Time)","queue":"slowq","payload":{"class":"slowJob","args":{}}}',
+      )
+      .set(
+        k.workerPing(`${os.hostname()}:${process.pid}`),
+        JSON.stringify({
+          time: Math.floor(Date.now() / 1000),
+          name: `${os.hostname()}:${process.pid}`,
+          queues: "slowq",
+        }),
+      )
       .exec();
     let report = await pruneDeadWorkers(conn, { selfId: "me:1:x" });
     expect(report.pruned).toEqual([]);
     expect(await redis.llen(k.failed)).toBe(0);
     // Without a ping, a live pid that is not a resque process is someone else's: the worker is gone.
-    await redis.multi().del(k.workerPing(`${os.hostname()}:${process.pid}`)).srem(k.workers, nodeWorker).del(k.worker(nodeWorker)).sadd(k.workers, reusedPid).exec();
+    await redis
+      .multi()
+      .del(k.workerPing(`${os.hostname()}:${process.pid}`))
+      .srem(k.workers, nodeWorker)
+      .del(k.worker(nodeWorker))
+      .sadd(k.workers, reusedPid)
+      .exec();
     report = await pruneDeadWorkers(conn, { selfId: "me:1:x" });
     expect(report.pruned.map((p) => p.id)).toEqual([reusedPid]);
     redis.disconnect();

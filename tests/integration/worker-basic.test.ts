@@ -28,7 +28,10 @@ describe("worker basics", () => {
     const registry = new JobRegistry([OkJob, BoomJob]);
     const client = new Client({ redis, namespace, registry });
     const worker = new Worker({ redis, namespace, registry, queues: ["default"], intervalSec: 1 });
-    cleanups.push(async () => { await worker.stop(); redis.disconnect(); });
+    cleanups.push(async () => {
+      await worker.stop();
+      redis.disconnect();
+    });
     await worker.start();
     await client.enqueue("default", OkJob, { n: 7 });
     await waitFor("job ran", () => OkJob.seen.includes(7));

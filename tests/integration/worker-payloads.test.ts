@@ -110,7 +110,9 @@ describe("malformed payloads", () => {
 
   it("refuses bad args at enqueue with a readable message and stores nothing", async () => {
     const { redis, client, key } = await setup();
-    await expect(client.enqueue("q", "StrictJob", { to: "nope", count: 1 })).rejects.toThrow("Invalid args for StrictJob: to: Invalid email address");
+    await expect(client.enqueue("q", "StrictJob", { to: "nope", count: 1 })).rejects.toThrow(
+      "Invalid args for StrictJob: to: Invalid email address",
+    );
     await expect(client.enqueue("bad queue", PingJob, { id: "x" })).rejects.toThrow(/Invalid queue name/);
     await expect(
       client.enqueueMany([
@@ -150,20 +152,50 @@ describe("hooks", () => {
     const namespace = testNamespace("hooks");
     const registry = new JobRegistry([HookJob]);
     const globalCalls: string[] = [];
-    const client = new Client({ redis, namespace, registry, beforeEnqueue: [({ className }) => (globalCalls.push(`enqueue:${className}`), undefined)] });
-    const worker = new Worker({
-      redis, namespace, registry, queues: ["h"], intervalSec: 0.2,
-      hooks: { afterPerform: (job) => void globalCalls.push(`after:${job.job.className}`), onFailure: (e) => void globalCalls.push(`failed:${e.message}`) },
+    const client = new Client({
+      redis,
+      namespace,
+      registry,
+      beforeEnqueue: [({ className }) => (globalCalls.push(`enqueue:${className}`), undefined)],
     });
-    stops.push(async () => { await worker.stop(); redis.disconnect(); });
+    const worker = new Worker({
+      redis,
+      namespace,
+      registry,
+      queues: ["h"],
+      intervalSec: 0.2,
+      hooks: {
+        afterPerform: (job) => void globalCalls.push(`after:${job.job.className}`),
+        onFailure: (e) => void globalCalls.push(`failed:${e.message}`),
+      },
+    });
+    stops.push(async () => {
+      await worker.stop();
+      redis.disconnect();
+    });
     await expect(client.enqueue("h", HookJob, { mode: "veto" })).rejects.toThrow(/vetoed/);
     await client.enqueue("h", HookJob, { mode: "ok" });
     await client.enqueue("h", HookJob, { mode: "skip" });
     await client.enqueue("h", HookJob, { mode: "fail" });
     await worker.start();
     await waitFor("three handled", () => calls.includes("failure:nope"));
-    expect(calls).toEqual(["before:ok", "perform:ok", "after:ok", "before:skip", "before:fail", "perform:fail", "failure:nope"]);
-    expect(globalCalls).toEqual(["enqueue:HookJob", "enqueue:HookJob", "enqueue:HookJob", "enqueue:HookJob", "after:HookJob", "failed:nope"]);
+    expect(calls).toEqual([
+      "before:ok",
+      "perform:ok",
+      "after:ok",
+      "before:skip",
+      "before:fail",
+      "perform:fail",
+      "failure:nope",
+    ]);
+    expect(globalCalls).toEqual([
+      "enqueue:HookJob",
+      "enqueue:HookJob",
+      "enqueue:HookJob",
+      "enqueue:HookJob",
+      "after:HookJob",
+      "failed:nope",
+    ]);
     expect(await redis.llen(`${namespace}:queue:h`)).toBe(0);
     expect(await redis.llen(`${namespace}:failed`)).toBe(1);
   });

@@ -92,7 +92,8 @@ async function withBuildLock<T>(fn: () => Promise<T>): Promise<T> {
         rmSync(lock, { recursive: true, force: true });
         continue;
       }
-      if (Date.now() > deadline) throw new Error(`another test run holds ${lock} (pid ${owner}); remove it if that process is gone`);
+      if (Date.now() > deadline)
+        throw new Error(`another test run holds ${lock} (pid ${owner}); remove it if that process is gone`);
       await new Promise((r) => setTimeout(r, 250));
     }
   }

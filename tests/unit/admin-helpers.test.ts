@@ -36,7 +36,16 @@ describe("failed-job ids", () => {
   });
 
   it("reject anything else", () => {
-    for (const bad of ["", "12", "-1-0123456789abcdef", "1-0123456789ABCDEF", "1-0123", "x-0123456789abcdef", "1-0123456789abcdef0"]) expect(parseFailedId(bad)).toBeNull();
+    for (const bad of [
+      "",
+      "12",
+      "-1-0123456789abcdef",
+      "1-0123456789ABCDEF",
+      "1-0123",
+      "x-0123456789abcdef",
+      "1-0123456789abcdef0",
+    ])
+      expect(parseFailedId(bad)).toBeNull();
   });
 });
 
@@ -46,7 +55,10 @@ describe("decodeFailedRecord", () => {
     const without = base.replace(/,"backtrace":\[[^\]]*\]/, "");
     expect(decodeFailedRecord(without, 0, "").backtrace).toEqual([]);
     expect(decodeFailedRecord(base.replace(/"backtrace":\[[^\]]*\]/, '"backtrace":null'), 0, "").backtrace).toEqual([]);
-    expect(decodeFailedRecord(base.replace(/"backtrace":\[[^\]]*\]/, '"backtrace":"a\\nb"'), 0, "").backtrace).toEqual(["a", "b"]);
+    expect(decodeFailedRecord(base.replace(/"backtrace":\[[^\]]*\]/, '"backtrace":"a\\nb"'), 0, "").backtrace).toEqual([
+      "a",
+      "b",
+    ]);
   });
 
   it("decodes a payload stored as a JSON string and reads _attempt and failure_id", () => {
@@ -60,7 +72,12 @@ describe("decodeFailedRecord", () => {
 
   it("never throws on a record that is not JSON", () => {
     const job = decodeFailedRecord("oops", 0, "");
-    expect(job).toMatchObject({ parseError: "record is not valid JSON", exception: "", backtrace: [], payload: { ok: false } });
+    expect(job).toMatchObject({
+      parseError: "record is not valid JSON",
+      exception: "",
+      backtrace: [],
+      payload: { ok: false },
+    });
     expect(requeueTarget("oops")).toEqual({ reason: "the failure record is not valid JSON" });
   });
 
@@ -73,7 +90,11 @@ describe("decodeFailedRecord", () => {
 describe("requeueTarget", () => {
   it("keeps php's payload bytes and refreshes only queue_time", () => {
     const t = requeueTarget(phpFailed, 1800000000.5);
-    expect(t).toEqual({ queue: "default", payload: '{"class":"Interop_FailJob","args":[{"why":"demo"}],"id":"dbc606922c09b968bab1751286b43603","prefix":"","queue_time":1800000000.5}' });
+    expect(t).toEqual({
+      queue: "default",
+      payload:
+        '{"class":"Interop_FailJob","args":[{"why":"demo"}],"id":"dbc606922c09b968bab1751286b43603","prefix":"","queue_time":1800000000.5}',
+    });
   });
 
   it("refuses payloads without a class", () => {
@@ -98,7 +119,8 @@ describe("searchText and compileFilter", () => {
   });
 
   it("matches ActiveJob's wrapped class", () => {
-    const rec = '{"payload":{"class":"ActiveJob::QueueAdapters::ResqueAdapter::JobWrapper","args":[{"job_class":"SignupMailer","arguments":[]}]},"exception":"E","queue":"mail"}';
+    const rec =
+      '{"payload":{"class":"ActiveJob::QueueAdapters::ResqueAdapter::JobWrapper","args":[{"job_class":"SignupMailer","arguments":[]}]},"exception":"E","queue":"mail"}';
     expect(compileFilter({ class: "SignupMailer" })(rec)).toBe(true);
   });
 });
@@ -112,8 +134,13 @@ describe("paging, INFO, liveness", () => {
   });
 
   it("parses INFO text", () => {
-    const info = parseRedisInfo("# Server\r\nredis_version:7.0.15\r\nexecutable:/usr/bin/redis-server\r\n\r\n# Keyspace\r\ndb0:keys=3,expires=0,avg_ttl=0\r\n");
-    expect(info).toEqual({ server: { redis_version: "7.0.15", executable: "/usr/bin/redis-server" }, keyspace: { db0: "keys=3,expires=0,avg_ttl=0" } });
+    const info = parseRedisInfo(
+      "# Server\r\nredis_version:7.0.15\r\nexecutable:/usr/bin/redis-server\r\n\r\n# Keyspace\r\ndb0:keys=3,expires=0,avg_ttl=0\r\n",
+    );
+    expect(info).toEqual({
+      server: { redis_version: "7.0.15", executable: "/usr/bin/redis-server" },
+      keyspace: { db0: "keys=3,expires=0,avg_ttl=0" },
+    });
   });
 
   it("classifies liveness against the Redis clock with Ruby's 300 s threshold", () => {

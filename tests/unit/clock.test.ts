@@ -24,11 +24,24 @@ const formats = new Map<string, Intl.DateTimeFormat>();
 function wall(ms: number, zone: string): { date: string; minute: number; stamp: string } {
   let f = formats.get(zone);
   if (!f) {
-    f = new Intl.DateTimeFormat("en-CA", { timeZone: zone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" });
+    f = new Intl.DateTimeFormat("en-CA", {
+      timeZone: zone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    });
     formats.set(zone, f);
   }
   const p = Object.fromEntries(f.formatToParts(ms).map((x) => [x.type, x.value]));
-  return { date: `${p.year}-${p.month}-${p.day}`, minute: Number(p.hour) * 60 + Number(p.minute), stamp: `${p.year}${p.month}${p.day}${p.hour}${p.minute}${p.second}` };
+  return {
+    date: `${p.year}-${p.month}-${p.day}`,
+    minute: Number(p.hour) * 60 + Number(p.minute),
+    stamp: `${p.year}${p.month}${p.day}${p.hour}${p.minute}${p.second}`,
+  };
 }
 
 /**
@@ -79,10 +92,14 @@ describe(`with the clock at ${new Date().toISOString()} in ${processZone}`, () =
           const from = now + off;
           const expected = nextDaily(from, zone, hh, mm);
           const got = cronNextAfter(cron, from);
-          if (got !== expected) wrong.push(`${mm} ${hh} ${zone} from ${new Date(from).toISOString()}: ${got && new Date(got).toISOString()} ≠ ${new Date(expected).toISOString()}`);
+          if (got !== expected)
+            wrong.push(
+              `${mm} ${hh} ${zone} from ${new Date(from).toISOString()}: ${got && new Date(got).toISOString()} ≠ ${new Date(expected).toISOString()}`,
+            );
           // The slot in force is the run before the next one: never later than now, never a day skipped.
           const slot = cronSlotAt(cron, from);
-          if (slot === null || slot > from || got! - slot > 25 * HOUR) wrong.push(`${mm} ${hh} ${zone} slot at ${new Date(from).toISOString()}: ${slot}`);
+          if (slot === null || slot > from || got! - slot > 25 * HOUR)
+            wrong.push(`${mm} ${hh} ${zone} slot at ${new Date(from).toISOString()}: ${slot}`);
         }
       }
     }

@@ -12,16 +12,41 @@ const field = (raw: string, name: string) => JSON.parse(raw)[name] as string;
 
 describe("parseResqueDate reads every date style in the fixtures", () => {
   const cases: [string, string, number, boolean][] = [
-    ["php date('c') run_at", field(php["v1.3.6/worker_current_job"].raw, "run_at"), Date.UTC(2026, 10, 29, 1, 39, 52), true],
+    [
+      "php date('c') run_at",
+      field(php["v1.3.6/worker_current_job"].raw, "run_at"),
+      Date.UTC(2026, 10, 29, 1, 39, 52),
+      true,
+    ],
     ["php date('c') started", php["develop/worker_started"].raw, Date.UTC(2026, 10, 29, 1, 40, 9), true],
-    ["php date('c') failed_at", field(php["develop/failed_exception"].raw, "failed_at"), Date.UTC(2026, 10, 29, 1, 40, 14), true],
-    ["node Date#toString run_at", field(node.worker_current_job.raw, "run_at"), Date.UTC(2026, 10, 29, 1, 42, 56), true],
+    [
+      "php date('c') failed_at",
+      field(php["develop/failed_exception"].raw, "failed_at"),
+      Date.UTC(2026, 10, 29, 1, 40, 14),
+      true,
+    ],
+    [
+      "node Date#toString run_at",
+      field(node.worker_current_job.raw, "run_at"),
+      Date.UTC(2026, 10, 29, 1, 42, 56),
+      true,
+    ],
     ["node Date#toString failed_at", field(node.failed_error.raw, "failed_at"), Date.UTC(2026, 10, 29, 1, 43, 2), true],
     ["node epoch-seconds started", node.worker_started.raw, 1795916577_000, true],
-    ["node Retry plugin, no zone", field(node.retry_failure_record.raw, "failed_at"), Date.UTC(2026, 10, 29, 1, 43, 3), false],
+    [
+      "node Retry plugin, no zone",
+      field(node.retry_failure_record.raw, "failed_at"),
+      Date.UTC(2026, 10, 29, 1, 43, 3),
+      false,
+    ],
     ["Ruby failure backend UTC", field(rb.failed_record!, "failed_at"), Date.UTC(2026, 10, 29, 1, 44, 58), true],
     ["Ruby retried_at", field(rb.failed_record_retried!, "retried_at"), Date.UTC(2026, 10, 29, 1, 44, 59), true],
-    ["Ruby failure backend CST (ambiguous)", field(rb.failed_record_local_zone!, "failed_at"), Date.UTC(2026, 10, 29, 9, 45, 2), false],
+    [
+      "Ruby failure backend CST (ambiguous)",
+      field(rb.failed_record_local_zone!, "failed_at"),
+      Date.UTC(2026, 10, 29, 9, 45, 2),
+      false,
+    ],
     ["Ruby run_at ISO Z", field(rb.worker_current_job!, "run_at"), Date.UTC(2026, 10, 29, 1, 45, 4), true],
     ["Ruby Time#to_s +0000", rb.worker_started!, Date.UTC(2026, 10, 29, 1, 45, 3), true],
     ["Ruby Time#to_s +0800", rb.worker_started_local_zone!, Date.UTC(2026, 10, 29, 1, 45, 3), true],

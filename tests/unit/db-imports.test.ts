@@ -5,7 +5,15 @@ import { describe, expect, it } from "vitest";
 // STYLE.md §1: lib/db and lib/auth load in the plain-Node worker and CLI, so they must not pull
 // in Next.js, React, server-only, the app, components or the Resque engine.
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
-const FORBIDDEN = [/^next(\/|$)/, /^react(-dom)?(\/|$)/, /^server-only$/, /(^|\/)app\//, /(^|\/)components\//, /(^|\/)resque(\/|$)/, /^@\/(app|components)\//];
+const FORBIDDEN = [
+  /^next(\/|$)/,
+  /^react(-dom)?(\/|$)/,
+  /^server-only$/,
+  /(^|\/)app\//,
+  /(^|\/)components\//,
+  /(^|\/)resque(\/|$)/,
+  /^@\/(app|components)\//,
+];
 
 function files(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>

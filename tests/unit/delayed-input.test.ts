@@ -5,21 +5,45 @@ import { pagingFrom } from "@/lib/page-params";
 import { checkScheduleForm } from "@/app/(dashboard)/schedules/form";
 
 const t = translator("en");
-const form = { name: "n", className: "C", kind: "cron", cron: "0 3 * * *", timezone: "", every: "", queue: "", args: "", description: "", enabled: true };
+const form = {
+  name: "n",
+  className: "C",
+  kind: "cron",
+  cron: "0 3 * * *",
+  timezone: "",
+  every: "",
+  queue: "",
+  args: "",
+  description: "",
+  enabled: true,
+};
 
 describe("delayed page input", () => {
   it("reads a datetime-local value as UTC, with or without seconds, and refuses dates that do not exist", () => {
     expect(parseUtcInput("2026-11-29T10:42")).toBe(Date.UTC(2026, 10, 29, 10, 42) / 1000);
     expect(parseUtcInput("2026-11-29T10:42:07")).toBe(Date.UTC(2026, 10, 29, 10, 42, 7) / 1000);
     expect(parseUtcInput(" 2020-01-01 00:00 ")).toBe(1577836800);
-    for (const bad of ["", "tomorrow", "2026-02-30T10:00", "2026-13-01T00:00", "2026-11-29T24:00", "2026-11-29T10:60", "1969-12-31T23:59", "10000-01-01T00:00", "2026-11-29T10:42Z", 1795920176, null]) {
+    for (const bad of [
+      "",
+      "tomorrow",
+      "2026-02-30T10:00",
+      "2026-13-01T00:00",
+      "2026-11-29T24:00",
+      "2026-11-29T10:60",
+      "1969-12-31T23:59",
+      "10000-01-01T00:00",
+      "2026-11-29T10:42Z",
+      1795920176,
+      null,
+    ]) {
       expect(parseUtcInput(bad), String(bad)).toBe(null);
     }
   });
 
   it("takes only whole-second timestamps from a URL, and clamps paging to what the pages offer", () => {
     expect(parseTimestamp("1795920176")).toBe(1795920176);
-    for (const bad of ["", "-1", "1.5", "1e9", "0x10", "253402300800", "abc"]) expect(parseTimestamp(bad), bad).toBe(null);
+    for (const bad of ["", "-1", "1.5", "1e9", "0x10", "253402300800", "abc"])
+      expect(parseTimestamp(bad), bad).toBe(null);
     const q = (s: string) => pagingFrom((k) => new URLSearchParams(s).get(k));
     expect(q("page=3&per=50")).toEqual({ page: 3, perPage: 50 });
     expect(q("page=-2&per=7")).toEqual({ page: 1, perPage: 20 });
@@ -29,9 +53,23 @@ describe("delayed page input", () => {
 
 describe("schedule form input", () => {
   it("turns the form into the engine's input: an object is the php-style value, an array the whole args list", () => {
-    expect(checkScheduleForm({ ...form, args: '{"to":"a"}', queue: " mail " }, t)).toEqual({ input: expect.objectContaining({ name: "n", className: "C", cron: "0 3 * * *", queue: "mail", args: { to: "a" }, enabled: true }) });
-    expect(checkScheduleForm({ ...form, args: '["a", 1]' }, t)).toEqual({ input: expect.objectContaining({ argsArray: ["a", 1] }) });
-    const every = checkScheduleForm({ ...form, kind: "every", every: "15m", cron: "ignored", timezone: "ignored" }, t) as { input: { every?: string; cron?: string; timezone?: string } };
+    expect(checkScheduleForm({ ...form, args: '{"to":"a"}', queue: " mail " }, t)).toEqual({
+      input: expect.objectContaining({
+        name: "n",
+        className: "C",
+        cron: "0 3 * * *",
+        queue: "mail",
+        args: { to: "a" },
+        enabled: true,
+      }),
+    });
+    expect(checkScheduleForm({ ...form, args: '["a", 1]' }, t)).toEqual({
+      input: expect.objectContaining({ argsArray: ["a", 1] }),
+    });
+    const every = checkScheduleForm(
+      { ...form, kind: "every", every: "15m", cron: "ignored", timezone: "ignored" },
+      t,
+    ) as { input: { every?: string; cron?: string; timezone?: string } };
     expect(every.input.every).toBe("15m");
     expect([every.input.cron, every.input.timezone]).toEqual([undefined, undefined]);
   });

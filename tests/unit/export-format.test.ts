@@ -3,7 +3,14 @@ process.env.TZ = "America/New_York";
 
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { EXPORT_FILE_PATTERN, exportDir, exportFilePath, formatCents, formatLocalDateTime, newExportFileName } from "@/lib/export";
+import {
+  EXPORT_FILE_PATTERN,
+  exportDir,
+  exportFilePath,
+  formatCents,
+  formatLocalDateTime,
+  newExportFileName,
+} from "@/lib/export";
 
 const viaDate = (ms: number) => {
   const d = new Date(ms);
@@ -15,7 +22,8 @@ describe("export cell formatting", () => {
   it("local date-times match Date's, across DST changes and in random order", () => {
     const samples: number[] = [];
     // Every 7 minutes through both 2025 DST changes, then random instants from 1990 to 2060.
-    for (const start of [Date.UTC(2025, 2, 8), Date.UTC(2025, 10, 1)]) for (let ms = start; ms < start + 3 * 86_400_000; ms += 7 * 60_000 + 1234) samples.push(ms);
+    for (const start of [Date.UTC(2025, 2, 8), Date.UTC(2025, 10, 1)])
+      for (let ms = start; ms < start + 3 * 86_400_000; ms += 7 * 60_000 + 1234) samples.push(ms);
     let seed = 7;
     for (let i = 0; i < 20_000; i++) {
       seed = (seed * 1103515245 + 12345) % 2147483648;
@@ -28,7 +36,15 @@ describe("export cell formatting", () => {
   });
 
   it("cents as yuan with two decimals", () => {
-    expect([0, 5, 99, 100, 1250, 129_999, 100_000_000_000].map(formatCents)).toEqual(["0.00", "0.05", "0.99", "1.00", "12.50", "1299.99", "1000000000.00"]);
+    expect([0, 5, 99, 100, 1250, 129_999, 100_000_000_000].map(formatCents)).toEqual([
+      "0.00",
+      "0.05",
+      "0.99",
+      "1.00",
+      "12.50",
+      "1299.99",
+      "1000000000.00",
+    ]);
   });
 });
 
@@ -39,7 +55,16 @@ describe("export file names and folder", () => {
     expect(name).toMatch(EXPORT_FILE_PATTERN);
     const dir = "/srv/exports";
     expect(exportFilePath(name, dir)).toBe(path.join(dir, name));
-    for (const bad of ["../app.db", "/etc/passwd", `${name}/../../x`, `..\\${name}`, name.replace(".csv", ".CSV"), `${name}\0`, "export_2025_ab.csv", ""]) {
+    for (const bad of [
+      "../app.db",
+      "/etc/passwd",
+      `${name}/../../x`,
+      `..\\${name}`,
+      name.replace(".csv", ".CSV"),
+      `${name}\0`,
+      "export_2025_ab.csv",
+      "",
+    ]) {
       expect(exportFilePath(bad, dir), bad).toBeNull();
     }
   });

@@ -12,7 +12,9 @@ describe("i18n", () => {
   });
   it("translates with values, in both languages, and has every key in both", () => {
     expect(translator("en")("workers.on", { job: "SendEmailJob", queue: "mail" })).toBe("SendEmailJob on mail");
-    expect(translator("zh-CN")("workers.on", { job: "SendEmailJob", queue: "mail" })).toBe("mail 队列上的 SendEmailJob");
+    expect(translator("zh-CN")("workers.on", { job: "SendEmailJob", queue: "mail" })).toBe(
+      "mail 队列上的 SendEmailJob",
+    );
     expect(Object.keys(messages["zh-CN"]).sort()).toEqual(Object.keys(messages.en).sort());
     expect(formatAgo(translator("zh-CN"), 5_000)).toBe("5 秒前");
     expect(formatAgo(translator("en"), 600_000)).toBe("10 min ago");

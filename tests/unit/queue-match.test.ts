@@ -13,7 +13,13 @@ describe("resolveQueues", () => {
   });
 
   it("expands globs in place and lists each queue once, at its first match", () => {
-    expect(resolveQueues(["critical", "mail_*", "*"], registered)).toEqual(["critical", "mail_high", "mail_low", "default", "reports"]);
+    expect(resolveQueues(["critical", "mail_*", "*"], registered)).toEqual([
+      "critical",
+      "mail_high",
+      "mail_low",
+      "default",
+      "reports",
+    ]);
     expect(resolveQueues(["mail_?ow"], registered)).toEqual(["mail_low"]);
   });
 

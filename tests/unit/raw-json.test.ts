@@ -12,13 +12,17 @@ describe("rawField", () => {
   it("slices the exact payload bytes out of a php failure record (escapes kept)", () => {
     const rec: string = php["v1.3.6/failed_exception"].raw;
     const p = rawField(rec, "payload")!;
-    expect(p).toBe('{"class":"Interop_FailJob","args":[{"why":"demo"}],"id":"528bc12b2dbc674f8a93983cfa64c472","prefix":"","queue_time":1795916398.257221}');
+    expect(p).toBe(
+      '{"class":"Interop_FailJob","args":[{"why":"demo"}],"id":"528bc12b2dbc674f8a93983cfa64c472","prefix":"","queue_time":1795916398.257221}',
+    );
     expect(rawField(rec, "backtrace")).toContain("\\/srv\\/app");
     expect(rawField(rec, "queue")).toBe('"default"');
   });
 
   it("finds fields in node's order and in cjson's reordered worker record", () => {
-    expect(rawField(node.failed_error.raw, "payload")).toBe('{"class":"failJob","queue":"default","args":[{"why":"a/b ü"}]}');
+    expect(rawField(node.failed_error.raw, "payload")).toBe(
+      '{"class":"failJob","queue":"default","args":[{"why":"a/b ü"}]}',
+    );
     const w: string = node.worker_current_job.raw;
     expect(rawField(w, "payload")).toContain('"big":1.2345678901235e+19');
     expect(rawField(w, "payload")).toContain("https:\\/\\/example.com");
@@ -37,7 +41,8 @@ describe("rawField", () => {
   });
 
   it("returns undefined for non-objects and invalid JSON", () => {
-    for (const s of ["", "[1,2]", '"x"', "{", '{"a":', "not json", '{"a":1 "b":2}']) expect(rawField(s, "a")).toBeUndefined();
+    for (const s of ["", "[1,2]", '"x"', "{", '{"a":', "not json", '{"a":1 "b":2}'])
+      expect(rawField(s, "a")).toBeUndefined();
   });
 });
 

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { backoffDelaySec, BaseJob, decodePayload, DoNotRetryError, InvalidArgsError, isRetryable, retryPlan } from "@/lib/resque";
+import {
+  backoffDelaySec,
+  BaseJob,
+  decodePayload,
+  DoNotRetryError,
+  InvalidArgsError,
+  isRetryable,
+  retryPlan,
+} from "@/lib/resque";
 
 class Job extends BaseJob {
   static names = ["Job"];
@@ -26,7 +34,9 @@ describe("retryPlan", () => {
     expect(first).toEqual({ attempt: 1, attempts: 3, ts: 1_800_000_010, argsArray: [{ a: 1, _attempt: 1 }] });
     const second = retryPlan(Job, decodePayload('{"class":"Job","args":[{"a":1,"_attempt":1}]}'), new Error("x"), now)!;
     expect(second.ts).toBe(1_800_000_060);
-    expect(retryPlan(Job, decodePayload('{"class":"Job","args":[{"a":1,"_attempt":2}]}'), new Error("x"), now)).toBeUndefined();
+    expect(
+      retryPlan(Job, decodePayload('{"class":"Job","args":[{"a":1,"_attempt":2}]}'), new Error("x"), now),
+    ).toBeUndefined();
   });
   it("does not retry what a retry cannot fix, nor positional args that have nowhere to count", () => {
     const p = decodePayload('{"class":"Job","args":[{}]}');

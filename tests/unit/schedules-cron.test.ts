@@ -41,7 +41,17 @@ describe("cron in words", () => {
   });
 
   it("answers null rather than a wrong sentence for patterns it does not know", () => {
-    for (const cron of ["*/7 * * * *", "*/15 9-17 * * 1-5", "0 9 * * 1#2", "0 0 L * *", "5 0 * 8 *", "30 0 3 * * *", "garbage", "0 0 * * * * *", "0 0 1 1 1"]) {
+    for (const cron of [
+      "*/7 * * * *",
+      "*/15 9-17 * * 1-5",
+      "0 9 * * 1#2",
+      "0 0 L * *",
+      "5 0 * 8 *",
+      "30 0 3 * * *",
+      "garbage",
+      "0 0 * * * * *",
+      "0 0 1 1 1",
+    ]) {
       expect(describeCron("en", cron), cron).toBe(null);
     }
   });

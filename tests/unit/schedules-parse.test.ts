@@ -22,7 +22,9 @@ import {
   splitCronZone,
 } from "@/lib/resque";
 
-const rb = JSON.parse(readFileSync(path.resolve(import.meta.dirname, "../fixtures/ruby-resque.json"), "utf8")) as Record<string, string>;
+const rb = JSON.parse(
+  readFileSync(path.resolve(import.meta.dirname, "../fixtures/ruby-resque.json"), "utf8"),
+) as Record<string, string>;
 const utc = (iso: string) => Date.parse(iso);
 
 function thrown(fn: () => unknown): InvalidScheduleError {
@@ -68,7 +70,8 @@ describe("parseEvery reads resque-scheduler / rufus durations", () => {
     expect(formatEvery(86_400_000)).toBe("1d");
     expect(formatEvery(30 * 86_400_000)).toBe("4w2d");
     expect(formatEvery(1_500)).toBe("1.5s");
-    for (const ms of [1_000, 61_000, 3_723_000, 90 * 86_400_000]) expect(parseEvery(formatEvery(ms))).toEqual({ ms, rufus: true });
+    for (const ms of [1_000, 61_000, 3_723_000, 90 * 86_400_000])
+      expect(parseEvery(formatEvery(ms))).toEqual({ ms, rufus: true });
   });
 });
 
@@ -110,9 +113,13 @@ describe("compileCron", () => {
   });
 
   it("refuses with croner's reason, or a readable zone message", () => {
-    expect(thrown(() => compileCron("61 * * * *")).message).toBe('Invalid cron expression "61 * * * *": Invalid value for minute: 61');
+    expect(thrown(() => compileCron("61 * * * *")).message).toBe(
+      'Invalid cron expression "61 * * * *": Invalid value for minute: 61',
+    );
     expect(thrown(() => compileCron("* * * *")).field).toBe("cron");
-    expect(thrown(() => compileCron("0 0 3 * * * 2026")).message).toMatch(/^Invalid cron expression "0 0 3 \* \* \* 2026": .*5 or 6 parts/);
+    expect(thrown(() => compileCron("0 0 3 * * * 2026")).message).toMatch(
+      /^Invalid cron expression "0 0 3 \* \* \* 2026": .*5 or 6 parts/,
+    );
     const zone = thrown(() => compileCron("0 3 * * * Mars/Olympus"));
     expect(zone.field).toBe("timezone");
     expect(zone.message).toBe('Unknown time zone "Mars/Olympus": use an IANA name such as "Asia/Shanghai" or "UTC"');
@@ -142,7 +149,15 @@ describe("args and dates", () => {
 describe("decodeSchedule", () => {
   it("reads the Ruby fixtures", () => {
     const every = decodeSchedule("ruby_every_10s", rb.persistent_schedule_every!, "persistent");
-    expect(every).toMatchObject({ className: "RubyInterop::OkJob", every: "10s", everyMs: 10_000, queue: "ruby_cron", argsArray: [{ n: "every" }], description: "fires every 10 s", enabled: true });
+    expect(every).toMatchObject({
+      className: "RubyInterop::OkJob",
+      every: "10s",
+      everyMs: 10_000,
+      queue: "ruby_cron",
+      argsArray: [{ n: "every" }],
+      description: "fires every 10 s",
+      enabled: true,
+    });
     expect(every.error).toBeUndefined();
     expect(scheduleSlotAt(every, utc("2026-11-29T01:45:25.5Z"))).toBe(utc("2026-11-29T01:45:20Z"));
     expect(scheduleNextAfter(every, utc("2026-11-29T01:45:25.5Z"))).toBe(utc("2026-11-29T01:45:30Z"));
@@ -153,16 +168,33 @@ describe("decodeSchedule", () => {
   });
 
   it("reads RS's [interval, {options}] form, a missing class, env restrictions and our enabled flag", () => {
-    const d = decodeSchedule("MakeTea", '{"every":["1h",{"first_in":"10m"}],"queue":"q","rails_env":"production, staging","enabled":false}', "legacy");
-    expect(d).toMatchObject({ className: "MakeTea", every: "1h", everyMs: 3_600_000, env: ["production", "staging"], enabled: false, source: "legacy" });
+    const d = decodeSchedule(
+      "MakeTea",
+      '{"every":["1h",{"first_in":"10m"}],"queue":"q","rails_env":"production, staging","enabled":false}',
+      "legacy",
+    );
+    expect(d).toMatchObject({
+      className: "MakeTea",
+      every: "1h",
+      everyMs: 3_600_000,
+      env: ["production", "staging"],
+      enabled: false,
+      source: "legacy",
+    });
   });
 
   it("never throws: bad entries carry an error", () => {
     expect(decodeSchedule("x", "not json", "persistent").error).toBe("config is not valid JSON");
     expect(decodeSchedule("x", "[1]", "persistent").error).toBe("config is not a JSON object");
-    expect(decodeSchedule("x", '{"class":"A","queue":"q"}', "persistent").error).toBe("config has neither cron nor every");
-    expect(decodeSchedule("x", '{"class":"A","queue":"q","cron":"99 * * * *"}', "persistent").error).toMatch(/^Invalid cron expression/);
-    expect(decodeSchedule("x", '{"class":"A","queue":"q","every":"soon"}', "persistent").error).toBe('Invalid every interval "soon"');
+    expect(decodeSchedule("x", '{"class":"A","queue":"q"}', "persistent").error).toBe(
+      "config has neither cron nor every",
+    );
+    expect(decodeSchedule("x", '{"class":"A","queue":"q","cron":"99 * * * *"}', "persistent").error).toMatch(
+      /^Invalid cron expression/,
+    );
+    expect(decodeSchedule("x", '{"class":"A","queue":"q","every":"soon"}', "persistent").error).toBe(
+      'Invalid every interval "soon"',
+    );
     expect(decodeSchedule("x", '{"class":"A","every":"1m"}', "persistent").error).toMatch(/^no queue/);
     const fallback = decodeSchedule("x", '{"class":"A","every":"1m"}', "persistent", { queueOfClass: () => "mail" });
     expect(fallback.queue).toBe("mail");
@@ -181,26 +213,78 @@ describe("buildScheduleConfig", () => {
   const registry = new JobRegistry([ReportJob]);
 
   it("writes RS's key order, the zone inside the cron string, and php-style args", () => {
-    const c = buildScheduleConfig({ name: "r", className: "Reports\\Daily", cron: "0 3 * * *", timezone: "Asia/Shanghai", args: { day: "2026-01-01" }, description: "d" }, { registry });
-    expect(JSON.stringify(c)).toBe('{"class":"Reports\\\\Daily","cron":"0 3 * * * Asia/Shanghai","queue":"reports","args":{"day":"2026-01-01"},"description":"d"}');
+    const c = buildScheduleConfig(
+      {
+        name: "r",
+        className: "Reports\\Daily",
+        cron: "0 3 * * *",
+        timezone: "Asia/Shanghai",
+        args: { day: "2026-01-01" },
+        description: "d",
+      },
+      { registry },
+    );
+    expect(JSON.stringify(c)).toBe(
+      '{"class":"Reports\\\\Daily","cron":"0 3 * * * Asia/Shanghai","queue":"reports","args":{"day":"2026-01-01"},"description":"d"}',
+    );
     const e = buildScheduleConfig({ name: "e", className: "X", every: "15mins", queue: "q" });
     expect(JSON.stringify(e)).toBe('{"class":"X","every":"15m","queue":"q","args":{}}');
-    expect(buildScheduleConfig({ name: "p", className: "X", every: "1h30m", argsArray: ["a", 1], enabled: false } as never, { enabled: false })).toEqual({ class: "X", every: "1h30m", queue: "default", args: ["a", 1], enabled: false });
+    expect(
+      buildScheduleConfig({ name: "p", className: "X", every: "1h30m", argsArray: ["a", 1], enabled: false } as never, {
+        enabled: false,
+      }),
+    ).toEqual({ class: "X", every: "1h30m", queue: "default", args: ["a", 1], enabled: false });
   });
 
   it.each([
-    [{ name: "", className: "X", every: "1m" }, "name", "Schedule name must be 1–200 characters without control characters"],
-    [{ name: "a\nb", className: "X", every: "1m" }, "name", "Schedule name must be 1–200 characters without control characters"],
-    [{ name: "x".repeat(201), className: "X", every: "1m" }, "name", "Schedule name must be 1–200 characters without control characters"],
+    [
+      { name: "", className: "X", every: "1m" },
+      "name",
+      "Schedule name must be 1–200 characters without control characters",
+    ],
+    [
+      { name: "a\nb", className: "X", every: "1m" },
+      "name",
+      "Schedule name must be 1–200 characters without control characters",
+    ],
+    [
+      { name: "x".repeat(201), className: "X", every: "1m" },
+      "name",
+      "Schedule name must be 1–200 characters without control characters",
+    ],
     [{ name: "n", className: " ", every: "1m" }, "class", "Job class is required"],
     [{ name: "n", className: "X" }, "cron", "A schedule needs a cron expression or an every interval"],
-    [{ name: "n", className: "X", cron: "* * * * *", every: "1m" }, "cron", "Give either a cron expression or an every interval, not both"],
-    [{ name: "n", className: "X", every: "often" }, "every", 'Invalid every interval "often": use a duration such as "10s", "15m", "2h" or "1d"'],
+    [
+      { name: "n", className: "X", cron: "* * * * *", every: "1m" },
+      "cron",
+      "Give either a cron expression or an every interval, not both",
+    ],
+    [
+      { name: "n", className: "X", every: "often" },
+      "every",
+      'Invalid every interval "often": use a duration such as "10s", "15m", "2h" or "1d"',
+    ],
     [{ name: "n", className: "X", every: "0.5s" }, "every", 'The every interval "0.5s" is shorter than 1 second'],
-    [{ name: "n", className: "X", cron: "0 0 31 2 *" }, "cron", 'Cron expression "0 0 31 2 *" never matches a future date'],
-    [{ name: "n", className: "X", cron: "0 3 * * * UTC", timezone: "Asia/Shanghai" }, "timezone", 'The cron expression already names the time zone "UTC"'],
-    [{ name: "n", className: "X", cron: "0 3 * * *", timezone: "Nowhere/City" }, "timezone", 'Unknown time zone "Nowhere/City": use an IANA name such as "Asia/Shanghai" or "UTC"'],
-    [{ name: "n", className: "X", every: "1m", queue: "a b" }, "queue", expect.stringMatching(/^Invalid queue name "a b"/)],
+    [
+      { name: "n", className: "X", cron: "0 0 31 2 *" },
+      "cron",
+      'Cron expression "0 0 31 2 *" never matches a future date',
+    ],
+    [
+      { name: "n", className: "X", cron: "0 3 * * * UTC", timezone: "Asia/Shanghai" },
+      "timezone",
+      'The cron expression already names the time zone "UTC"',
+    ],
+    [
+      { name: "n", className: "X", cron: "0 3 * * *", timezone: "Nowhere/City" },
+      "timezone",
+      'Unknown time zone "Nowhere/City": use an IANA name such as "Asia/Shanghai" or "UTC"',
+    ],
+    [
+      { name: "n", className: "X", every: "1m", queue: "a b" },
+      "queue",
+      expect.stringMatching(/^Invalid queue name "a b"/),
+    ],
   ])("refuses %j", (input, field, message) => {
     const e = thrown(() => buildScheduleConfig(input));
     expect(e.field).toBe(field);
@@ -208,9 +292,18 @@ describe("buildScheduleConfig", () => {
   });
 
   it("checks the class and its schema when a registry is given", () => {
-    expect(thrown(() => buildScheduleConfig({ name: "n", className: "Nope", every: "1m" }, { registry })).message).toBe('No job class is registered under the name "Nope"');
-    expect(buildScheduleConfig({ name: "n", className: "Nope", every: "1m" }, { registry, allowUnknownClass: true })).toMatchObject({ class: "Nope", queue: "default" });
-    const bad = thrown(() => buildScheduleConfig({ name: "n", className: "Reports\\Daily", every: "1d", args: { day: "tomorrow" } }, { registry }));
+    expect(thrown(() => buildScheduleConfig({ name: "n", className: "Nope", every: "1m" }, { registry })).message).toBe(
+      'No job class is registered under the name "Nope"',
+    );
+    expect(
+      buildScheduleConfig({ name: "n", className: "Nope", every: "1m" }, { registry, allowUnknownClass: true }),
+    ).toMatchObject({ class: "Nope", queue: "default" });
+    const bad = thrown(() =>
+      buildScheduleConfig(
+        { name: "n", className: "Reports\\Daily", every: "1d", args: { day: "tomorrow" } },
+        { registry },
+      ),
+    );
     expect(bad.field).toBe("args");
     expect(bad.message).toBe("Invalid args for Reports\\Daily: day: expected YYYY-MM-DD");
   });

@@ -1,6 +1,13 @@
 "use server";
 
-import { assertPasswordPolicy, changePassword, addAdmin, generatePassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "@/lib/auth";
+import {
+  assertPasswordPolicy,
+  changePassword,
+  addAdmin,
+  generatePassword,
+  MAX_PASSWORD_LENGTH,
+  MIN_PASSWORD_LENGTH,
+} from "@/lib/auth";
 import { DataError, deleteAdmin, findAdminById, getDb, isRole, normalizeEmail, setAdminRole } from "@/lib/db";
 import type { Translate } from "@/lib/i18n";
 import type { ActionResult } from "@/components/resque/confirm-button";
@@ -62,9 +69,12 @@ async function targetOf(id: unknown): Promise<string> {
  * the generated password. Both are kept here, beside the call, so the password never reaches the
  * audit log (which records the message only) and a refused call carries neither.
  */
-async function accountAction(
-  a: { action: string; target: string; problem: (t: Translate) => Problem; perform: (t: Translate, extra: Omit<AccountResult, keyof ActionResult>) => Promise<ActionResult> },
-): Promise<AccountResult> {
+async function accountAction(a: {
+  action: string;
+  target: string;
+  problem: (t: Translate) => Problem;
+  perform: (t: Translate, extra: Omit<AccountResult, keyof ActionResult>) => Promise<ActionResult>;
+}): Promise<AccountResult> {
   const extra: Omit<AccountResult, keyof ActionResult> = {};
   const result = await auditedAction({
     action: a.action,
@@ -85,7 +95,10 @@ export async function addAccountAction(input: { email: string; role: string } & 
   return accountAction({
     action: "account.add",
     target: email,
-    problem: (t) => emailProblem(t, email) ?? (isRole(input?.role) ? null : { field: "role", message: t("accounts.badRole") }) ?? passwordProblem(t, input),
+    problem: (t) =>
+      emailProblem(t, email) ??
+      (isRole(input?.role) ? null : { field: "role", message: t("accounts.badRole") }) ??
+      passwordProblem(t, input),
     perform: async (t, extra) => {
       const password = input.generate === true ? generatePassword(20) : input.password!;
       try {
@@ -108,7 +121,12 @@ export async function setAccountRoleAction(id: number, role: string): Promise<Ac
   return accountAction({
     action: "account.set_role",
     target: await targetOf(id),
-    problem: (t) => (!validId(id) ? { field: "role", message: t("accounts.badId") } : isRole(role) ? null : { field: "role", message: t("accounts.badRole") }),
+    problem: (t) =>
+      !validId(id)
+        ? { field: "role", message: t("accounts.badId") }
+        : isRole(role)
+          ? null
+          : { field: "role", message: t("accounts.badRole") },
     perform: async (t) => {
       try {
         const admin = await setAdminRole(await getDb(), id, role as "admin" | "viewer");

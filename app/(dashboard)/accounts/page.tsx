@@ -9,7 +9,11 @@ import { addAccountAction, removeAccountAction, resetAccountPasswordAction, setA
 export const dynamic = "force-dynamic";
 
 /** Every signed-in account may read the list; the actions refuse viewers on the server. */
-export default async function AccountsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function AccountsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const session = await requirePageSession();
   const { locale } = await getTranslator();
   const { page, perPage, choices } = pageParams(await searchParams);
@@ -22,7 +26,12 @@ export default async function AccountsPage({ searchParams }: { searchParams: Pro
       meId={session.admin.id}
       nowMs={Date.now()}
       minPasswordLength={MIN_PASSWORD_LENGTH}
-      actions={{ add: addAccountAction, setRole: setAccountRoleAction, resetPassword: resetAccountPasswordAction, remove: removeAccountAction }}
+      actions={{
+        add: addAccountAction,
+        setRole: setAccountRoleAction,
+        resetPassword: resetAccountPasswordAction,
+        remove: removeAccountAction,
+      }}
     />
   );
 }

@@ -12,11 +12,23 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const { locale } = await getTranslator();
   const sp = await searchParams;
   const { page, perPage, choices } = pageParams(sp);
-  const filters = { action: (one(sp.action) ?? "").trim().slice(0, 200), actor: (one(sp.actor) ?? "").trim().slice(0, 300) };
+  const filters = {
+    action: (one(sp.action) ?? "").trim().slice(0, 200),
+    actor: (one(sp.actor) ?? "").trim().slice(0, 300),
+  };
   const db = await getDb();
   const [log, actions] = await Promise.all([
     listAudit(db, { page, perPage, action: filters.action || undefined, actor: filters.actor || undefined }),
     listAuditActions(db),
   ]);
-  return <AuditLog locale={locale} log={log} actions={actions} filters={filters} perPageChoices={choices} nowMs={Date.now()} />;
+  return (
+    <AuditLog
+      locale={locale}
+      log={log}
+      actions={actions}
+      filters={filters}
+      perPageChoices={choices}
+      nowMs={Date.now()}
+    />
+  );
 }

@@ -1,7 +1,15 @@
 "use server";
 
 import { getConnection } from "@/lib/redis";
-import { clearDelayed, decodePayload, enqueueDelayedItemNow, queuedFormOf, removeDelayedItem, rescheduleDelayedItem, StaleItemError } from "@/lib/resque/index";
+import {
+  clearDelayed,
+  decodePayload,
+  enqueueDelayedItemNow,
+  queuedFormOf,
+  removeDelayedItem,
+  rescheduleDelayedItem,
+  StaleItemError,
+} from "@/lib/resque/index";
 import type { Translate } from "@/lib/i18n";
 import type { ActionResult } from "@/components/resque/confirm-button";
 import { formatTime } from "@/components/resque/job-text";
@@ -14,7 +22,13 @@ const MAX_RAW = 1 << 20;
  * Every per-item action: a sane timestamp and the item's exact stored bytes (≤ 1 MiB), else a
  * message and nothing changed; an item no longer at that time is said so, not thrown.
  */
-function itemAction(action: string, timestamp: number, raw: string, perform: (t: Translate, cls: string) => Promise<ActionResult>, extraInvalid?: (t: Translate) => string | null): Promise<ActionResult> {
+function itemAction(
+  action: string,
+  timestamp: number,
+  raw: string,
+  perform: (t: Translate, cls: string) => Promise<ActionResult>,
+  extraInvalid?: (t: Translate) => string | null,
+): Promise<ActionResult> {
   const validRaw = typeof raw === "string" && raw.length > 0 && raw.length <= MAX_RAW;
   return auditedAction({
     action,
@@ -65,7 +79,13 @@ export async function rescheduleDelayedAction(timestamp: number, raw: string, wh
       const time = formatTime(to! * 1000);
       if (to === timestamp) return { ok: false, message: t("delayed.action.sameTime", { class: cls, time }) };
       await rescheduleDelayedItem(getConnection(), timestamp, raw, to!);
-      return { ok: true, message: t(to! * 1000 <= Date.now() ? "delayed.action.rescheduledPast" : "delayed.action.rescheduled", { class: cls, time }) };
+      return {
+        ok: true,
+        message: t(to! * 1000 <= Date.now() ? "delayed.action.rescheduledPast" : "delayed.action.rescheduled", {
+          class: cls,
+          time,
+        }),
+      };
     },
     (t) => (to === null ? t("delayed.action.badTime") : null),
   );
@@ -75,7 +95,10 @@ export async function rescheduleDelayedAction(timestamp: number, raw: string, wh
 export async function clearDelayedAction(): Promise<ActionResult> {
   return auditedAction({
     action: "delayed.clear",
-    perform: async (t) => ({ ok: true, message: t("delayed.action.cleared", { count: await clearDelayed(getConnection()) }) }),
+    perform: async (t) => ({
+      ok: true,
+      message: t("delayed.action.cleared", { count: await clearDelayed(getConnection()) }),
+    }),
     revalidate: ["/delayed"],
   });
 }

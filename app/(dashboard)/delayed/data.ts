@@ -1,4 +1,10 @@
-import { countDelayed, getSchedulerHealth, listDelayedItems, listDelayedTimestamps, type PageOptions } from "@/lib/resque/index";
+import {
+  countDelayed,
+  getSchedulerHealth,
+  listDelayedItems,
+  listDelayedTimestamps,
+  type PageOptions,
+} from "@/lib/resque/index";
 import { getConnection } from "@/lib/redis";
 import type { DelayedListData } from "@/components/resque/delayed-list";
 import type { DelayedItemsData } from "@/components/resque/delayed-items";
@@ -22,12 +28,28 @@ export function parseTimestamp(segment: string): number | null {
  * null when it is not a real date (Feb 30 included) or out of range.
  */
 export function parseUtcInput(text: unknown): number | null {
-  const m = typeof text === "string" ? /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?$/.exec(text.trim()) : null;
+  const m =
+    typeof text === "string" ? /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?$/.exec(text.trim()) : null;
   if (!m) return null;
-  const [y, mo, d, h, mi, s] = m.slice(1).map((v) => Number(v ?? 0)) as [number, number, number, number, number, number];
+  const [y, mo, d, h, mi, s] = m.slice(1).map((v) => Number(v ?? 0)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const ms = Date.UTC(y, mo - 1, d, h, mi, s);
   const back = new Date(ms);
-  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) return null;
+  if (
+    back.getUTCFullYear() !== y ||
+    back.getUTCMonth() !== mo - 1 ||
+    back.getUTCDate() !== d ||
+    h > 23 ||
+    mi > 59 ||
+    s > 59
+  )
+    return null;
   const ts = ms / 1000;
   return isTimestamp(ts) ? ts : null;
 }
@@ -40,7 +62,11 @@ export function parseUtcInput(text: unknown): number | null {
 export async function readDelayed(opts: PageOptions): Promise<DelayedListData> {
   const conn = getConnection();
   const nowMs = Date.now();
-  const [counts, page, health] = await Promise.all([countDelayed(conn, nowMs / 1000), listDelayedTimestamps(conn, opts), getSchedulerHealth(conn, nowMs / 1000)]);
+  const [counts, page, health] = await Promise.all([
+    countDelayed(conn, nowMs / 1000),
+    listDelayedTimestamps(conn, opts),
+    getSchedulerHealth(conn, nowMs / 1000),
+  ]);
   return { counts, page, leader: health.leader ?? health.nodeLeader, nowMs };
 }
 

@@ -8,7 +8,11 @@ import { PER_PAGE_CHOICES, pagingFrom } from "@/lib/page-params";
 
 export const dynamic = "force-dynamic";
 
-export default async function DelayedPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function DelayedPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   await requirePageSession();
   const { locale, t } = await getTranslator();
   const sp = await searchParams;
@@ -19,5 +23,7 @@ export default async function DelayedPage({ searchParams }: { searchParams: Prom
   } catch (e) {
     return <RedisDown t={t} error={e} />;
   }
-  return <DelayedList initial={initial} locale={locale} perPageChoices={PER_PAGE_CHOICES} clearAll={clearDelayedAction} />;
+  return (
+    <DelayedList initial={initial} locale={locale} perPageChoices={PER_PAGE_CHOICES} clearAll={clearDelayedAction} />
+  );
 }

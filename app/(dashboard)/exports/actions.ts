@@ -27,12 +27,20 @@ export async function retryExportAction(id: unknown): Promise<ActionResult> {
       const record = await requeueExport(db, n);
       if (!record) {
         const now = await getExport(db, n);
-        return { ok: false, message: now ? t("demo.exports.notFailed", { id: n }) : t("demo.exports.notFound", { id: n }) };
+        return {
+          ok: false,
+          message: now ? t("demo.exports.notFailed", { id: n }) : t("demo.exports.notFound", { id: n }),
+        };
       }
-      const job = await demoClient().enqueue(BatchExportJob.queue, BatchExportJob, { export_id: n, ...(record.adminId ? { user_id: record.adminId } : {}) });
+      const job = await demoClient().enqueue(BatchExportJob.queue, BatchExportJob, {
+        export_id: n,
+        ...(record.adminId ? { user_id: record.adminId } : {}),
+      });
       await setExportJobId(db, n, job.id ?? null);
       const failedJob = record.jobId && /^[0-9a-f]{16,}$/.test(record.jobId) ? record.jobId : null;
-      const cleared = failedJob ? (await removeAllFailed(getConnection(), { class: BatchExportJob.names[0], text: failedJob })).removed : 0;
+      const cleared = failedJob
+        ? (await removeAllFailed(getConnection(), { class: BatchExportJob.names[0], text: failedJob })).removed
+        : 0;
       return { ok: true, message: t(cleared ? "demo.exports.retriedCleared" : "demo.exports.retried", { id: n }) };
     },
     revalidate: ["/exports"],

@@ -3,5 +3,8 @@ import { pagingFrom } from "@/lib/page-params";
 
 /** One page of exports, newest first: what the Exports page draws and /api/exports answers. */
 export async function readExports(query: URLSearchParams): Promise<ExportPage> {
-  return listExports(await getDb(), pagingFrom((n) => query.get(n)));
+  return listExports(
+    await getDb(),
+    pagingFrom((n) => query.get(n)),
+  );
 }

@@ -35,7 +35,12 @@ function validList(list: unknown): list is string {
 }
 
 function validIds(ids: unknown): ids is string[] {
-  return Array.isArray(ids) && ids.length > 0 && ids.length <= MAX_IDS_PER_ACTION && ids.every((id) => typeof id === "string" && FAILED_ID.test(id));
+  return (
+    Array.isArray(ids) &&
+    ids.length > 0 &&
+    ids.length <= MAX_IDS_PER_ACTION &&
+    ids.every((id) => typeof id === "string" && FAILED_ID.test(id))
+  );
 }
 
 const FILTER_FIELDS = ["queue", "class", "exception", "text"] as const;
@@ -60,12 +65,23 @@ const isStale = (s: SkippedId) => /changed or was removed/.test(s.reason);
  * "12 jobs retried, 1 skipped: it changed since the page was drawn." — what happened, then each
  * kind of skip with its count (other reasons quoted from the engine, the first one only).
  */
-function outcome(t: Translate, done: string, doneCount: number, skipped: SkippedId[]): ActionResult & { partial?: boolean } {
+function outcome(
+  t: Translate,
+  done: string,
+  doneCount: number,
+  skipped: SkippedId[],
+): ActionResult & { partial?: boolean } {
   const parts = [done];
   const stale = skipped.filter(isStale).length;
   const other = skipped.filter((s) => !isStale(s));
-  if (stale) parts.push(plural(t, { one: "failed.msg.skippedStale.one", other: "failed.msg.skippedStale.other" }, stale));
-  if (other.length) parts.push(plural(t, { one: "failed.msg.skippedOther.one", other: "failed.msg.skippedOther.other" }, other.length, { reason: other[0]!.reason }));
+  if (stale)
+    parts.push(plural(t, { one: "failed.msg.skippedStale.one", other: "failed.msg.skippedStale.other" }, stale));
+  if (other.length)
+    parts.push(
+      plural(t, { one: "failed.msg.skippedOther.one", other: "failed.msg.skippedOther.other" }, other.length, {
+        reason: other[0]!.reason,
+      }),
+    );
   return {
     ok: doneCount > 0 || skipped.length === 0,
     partial: doneCount > 0 && skipped.length > 0,
@@ -74,8 +90,15 @@ function outcome(t: Translate, done: string, doneCount: number, skipped: Skipped
 }
 
 const retried = (t: Translate, n: number, keep: boolean) =>
-  plural(t, keep ? { one: "failed.msg.retriedKept.one", other: "failed.msg.retriedKept.other" } : { one: "failed.msg.retried.one", other: "failed.msg.retried.other" }, n);
-const removed = (t: Translate, n: number) => plural(t, { one: "failed.msg.removed.one", other: "failed.msg.removed.other" }, n);
+  plural(
+    t,
+    keep
+      ? { one: "failed.msg.retriedKept.one", other: "failed.msg.retriedKept.other" }
+      : { one: "failed.msg.retried.one", other: "failed.msg.retried.other" },
+    n,
+  );
+const removed = (t: Translate, n: number) =>
+  plural(t, { one: "failed.msg.removed.one", other: "failed.msg.removed.other" }, n);
 
 /** Every failed-list action: the audited-action shape, a valid list, and one engine call. */
 function failedAction(
@@ -106,7 +129,11 @@ export async function retryFailedAction(ids: string[], opts: FailedActionOptions
   const keep = opts?.keep === true;
   return failedAction(
     keep ? "failed.retry_keep" : "failed.retry",
-    { list: opts?.list, items: validIds(ids) ? ids : undefined, invalid: (t) => (validIds(ids) ? null : t("failed.invalid.ids")) },
+    {
+      list: opts?.list,
+      items: validIds(ids) ? ids : undefined,
+      invalid: (t) => (validIds(ids) ? null : t("failed.invalid.ids")),
+    },
     async (conn, list, t) => {
       const r = await retryFailed(conn, ids, { list, remove: !keep });
       return outcome(t, retried(t, r.retried, keep), r.retried, r.skipped);
@@ -118,7 +145,11 @@ export async function retryFailedAction(ids: string[], opts: FailedActionOptions
 export async function removeFailedAction(ids: string[], opts: FailedActionOptions = {}): Promise<ActionResult> {
   return failedAction(
     "failed.remove",
-    { list: opts?.list, items: validIds(ids) ? ids : undefined, invalid: (t) => (validIds(ids) ? null : t("failed.invalid.ids")) },
+    {
+      list: opts?.list,
+      items: validIds(ids) ? ids : undefined,
+      invalid: (t) => (validIds(ids) ? null : t("failed.invalid.ids")),
+    },
     async (conn, list, t) => {
       const r = await removeFailed(conn, ids, { list });
       return outcome(t, removed(t, r.removed), r.removed, r.skipped);
@@ -127,12 +158,19 @@ export async function removeFailedAction(ids: string[], opts: FailedActionOption
 }
 
 /** Retries every failure matching the filter (all of them without one). */
-export async function retryAllFailedAction(filter: FailedFilter, opts: FailedActionOptions = {}): Promise<ActionResult> {
+export async function retryAllFailedAction(
+  filter: FailedFilter,
+  opts: FailedActionOptions = {},
+): Promise<ActionResult> {
   const keep = opts?.keep === true;
   const f = cleanFilter(filter);
   return failedAction(
     keep ? "failed.retry_all_keep" : "failed.retry_all",
-    { list: opts?.list, target: describeFilter(opts?.list, f), invalid: (t) => (f ? null : t("failed.invalid.filter")) },
+    {
+      list: opts?.list,
+      target: describeFilter(opts?.list, f),
+      invalid: (t) => (f ? null : t("failed.invalid.filter")),
+    },
     async (conn, list, t) => {
       const r = await retryAllFailed(conn, f!, { list, remove: !keep });
       return outcome(t, retried(t, r.retried, keep), r.retried, r.skipped);
@@ -141,11 +179,18 @@ export async function retryAllFailedAction(filter: FailedFilter, opts: FailedAct
 }
 
 /** Removes every failure matching the filter; an empty filter clears the list. */
-export async function removeAllFailedAction(filter: FailedFilter, opts: FailedActionOptions = {}): Promise<ActionResult> {
+export async function removeAllFailedAction(
+  filter: FailedFilter,
+  opts: FailedActionOptions = {},
+): Promise<ActionResult> {
   const f = cleanFilter(filter);
   return failedAction(
     "failed.remove_all",
-    { list: opts?.list, target: describeFilter(opts?.list, f), invalid: (t) => (f ? null : t("failed.invalid.filter")) },
+    {
+      list: opts?.list,
+      target: describeFilter(opts?.list, f),
+      invalid: (t) => (f ? null : t("failed.invalid.filter")),
+    },
     async (conn, list, t) => {
       const r = await removeAllFailed(conn, f!, { list });
       return outcome(t, removed(t, r.removed), r.removed, r.skipped);
@@ -157,7 +202,10 @@ export async function removeAllFailedAction(filter: FailedFilter, opts: FailedAc
 export async function clearFailedAction(opts: FailedActionOptions = {}): Promise<ActionResult> {
   return failedAction("failed.clear", { list: opts?.list }, async (conn, list, t) => {
     const n = await clearFailed(conn, { list });
-    return { ok: true, message: plural(t, { one: "failed.msg.cleared.one", other: "failed.msg.cleared.other" }, n, { list }) };
+    return {
+      ok: true,
+      message: plural(t, { one: "failed.msg.cleared.one", other: "failed.msg.cleared.other" }, n, { list }),
+    };
   });
 }
 

@@ -4,22 +4,41 @@ import { failedSearch, fromSearchParams, parseFailedQuery } from "@/components/r
 import { requirePageSession } from "../../auth";
 import { getTranslator } from "../../locale";
 import { RedisDown } from "../../redis-down";
-import { clearFailedAction, removeAllFailedAction, removeFailedAction, retryAllFailedAction, retryFailedAction } from "./actions";
+import {
+  clearFailedAction,
+  removeAllFailedAction,
+  removeFailedAction,
+  retryAllFailedAction,
+  retryFailedAction,
+} from "./actions";
 import { readFailedGroups, readFailedList } from "./data";
 
 export const dynamic = "force-dynamic";
 
-const actions = { retry: retryFailedAction, remove: removeFailedAction, retryAll: retryAllFailedAction, removeAll: removeAllFailedAction, clear: clearFailedAction };
+const actions = {
+  retry: retryFailedAction,
+  remove: removeFailedAction,
+  retryAll: retryAllFailedAction,
+  removeAll: removeAllFailedAction,
+  clear: clearFailedAction,
+};
 
-export default async function FailedPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function FailedPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   await requirePageSession();
   const { locale, t } = await getTranslator();
   const query = parseFailedQuery(fromSearchParams(await searchParams));
   // key: another URL starts with a fresh selection and fresh answers.
   const key = failedSearch(query);
   try {
-    if (query.view === "groups") return <FailedGroups key={key} initial={await readFailedGroups(query)} query={query} locale={locale} />;
-    return <FailedList key={key} initial={await readFailedList(query)} query={query} locale={locale} actions={actions} />;
+    if (query.view === "groups")
+      return <FailedGroups key={key} initial={await readFailedGroups(query)} query={query} locale={locale} />;
+    return (
+      <FailedList key={key} initial={await readFailedList(query)} query={query} locale={locale} actions={actions} />
+    );
   } catch (e) {
     return <RedisDown t={t} error={e} />;
   }

@@ -11,7 +11,9 @@ export async function markAllReadAction(): Promise<ActionResult> {
     action: "demo.notifications.read_all",
     perform: async (t) => {
       const session = await getSession();
-      const n = session ? await markNotificationsRead(await getDb(), { type: "admin", id: session.admin.id }, "all") : 0;
+      const n = session
+        ? await markNotificationsRead(await getDb(), { type: "admin", id: session.admin.id }, "all")
+        : 0;
       return { ok: true, message: t("demo.notifications.markedRead", { count: n }) };
     },
   });

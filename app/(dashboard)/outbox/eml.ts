@@ -15,14 +15,16 @@ export interface OutboxEntry {
 /** RFC 2047 words (`=?UTF-8?B?…?=`, `=?UTF-8?Q?…?=`) in a header, as nodemailer writes non-ASCII subjects. */
 function decodeWords(v: string): string {
   // Whitespace between two encoded words is folding, not text (RFC 2047 §6.2).
-  return v.replace(/(\?=)\s+(?==\?)/g, "$1").replace(/=\?([^?]+)\?([bBqQ])\?([^?]*)\?=/g, (_, charset: string, enc: string, text: string) => {
-    const bytes = enc.toUpperCase() === "B" ? Buffer.from(text, "base64") : qp(text.replace(/_/g, " "));
-    try {
-      return new TextDecoder(charset, { fatal: false }).decode(bytes);
-    } catch {
-      return bytes.toString("utf8"); // a charset TextDecoder does not know
-    }
-  });
+  return v
+    .replace(/(\?=)\s+(?==\?)/g, "$1")
+    .replace(/=\?([^?]+)\?([bBqQ])\?([^?]*)\?=/g, (_, charset: string, enc: string, text: string) => {
+      const bytes = enc.toUpperCase() === "B" ? Buffer.from(text, "base64") : qp(text.replace(/_/g, " "));
+      try {
+        return new TextDecoder(charset, { fatal: false }).decode(bytes);
+      } catch {
+        return bytes.toString("utf8"); // a charset TextDecoder does not know
+      }
+    });
 }
 
 function qp(s: string): Buffer {
@@ -49,7 +51,13 @@ export function parseEml(raw: string): { headers: Record<string, string>; body: 
   }
   const cte = (headers["content-transfer-encoding"] ?? "").toLowerCase();
   const multipart = /^multipart\//i.test(headers["content-type"] ?? "");
-  const body = multipart ? rest : cte === "base64" ? Buffer.from(rest, "base64").toString("utf8") : cte === "quoted-printable" ? qp(rest).toString("utf8") : rest;
+  const body = multipart
+    ? rest
+    : cte === "base64"
+      ? Buffer.from(rest, "base64").toString("utf8")
+      : cte === "quoted-printable"
+        ? qp(rest).toString("utf8")
+        : rest;
   return { headers, body };
 }
 
@@ -84,7 +92,9 @@ export async function listOutbox(page: number, perPage: number): Promise<{ items
 }
 
 /** One saved message by its name, or null for a name that is not an outbox file (no path can escape the folder). */
-export async function readOutboxMessage(file: string): Promise<{ headers: Record<string, string>; body: string } | null> {
+export async function readOutboxMessage(
+  file: string,
+): Promise<{ headers: Record<string, string>; body: string } | null> {
   if (!EML.test(file)) return null;
   try {
     return parseEml(await readFile(path.join(outboxDir(), file), "utf8"));

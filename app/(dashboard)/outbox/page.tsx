@@ -21,7 +21,9 @@ export default async function OutboxPage({ searchParams }: { searchParams: Promi
     return (
       <div className="space-y-4">
         <p className="text-sm">
-          <Link href="/outbox" className="text-blue-700 hover:underline dark:text-blue-400">← {t("demo.outbox.title")}</Link>
+          <Link href="/outbox" className="text-blue-700 hover:underline dark:text-blue-400">
+            ← {t("demo.outbox.title")}
+          </Link>
         </p>
         {!msg ? (
           <p className="text-zinc-500">{t("demo.outbox.missing")}</p>
@@ -36,7 +38,12 @@ export default async function OutboxPage({ searchParams }: { searchParams: Promi
                 </div>
               ))}
             </dl>
-            <pre data-body className="whitespace-pre-wrap break-words rounded border border-zinc-200 p-3 text-sm dark:border-zinc-800">{msg.body}</pre>
+            <pre
+              data-body
+              className="whitespace-pre-wrap break-words rounded border border-zinc-200 p-3 text-sm dark:border-zinc-800"
+            >
+              {msg.body}
+            </pre>
           </>
         )}
       </div>
@@ -47,7 +54,9 @@ export default async function OutboxPage({ searchParams }: { searchParams: Promi
   return (
     <div className="space-y-4">
       <h1 className="text-xl font-semibold">{t("demo.outbox.title")}</h1>
-      <p className="text-sm text-zinc-600 dark:text-zinc-400">{process.env.SMTP_URL ? t("demo.outbox.smtpSet") : t("demo.outbox.hint")}</p>
+      <p className="text-sm text-zinc-600 dark:text-zinc-400">
+        {process.env.SMTP_URL ? t("demo.outbox.smtpSet") : t("demo.outbox.hint")}
+      </p>
       {list.total === 0 ? (
         <p className="text-zinc-500">{t("demo.outbox.empty")}</p>
       ) : (
@@ -65,7 +74,12 @@ export default async function OutboxPage({ searchParams }: { searchParams: Promi
               {list.items.map((m) => (
                 <tr key={m.file} data-eml={m.file} className="border-t border-zinc-100 dark:border-zinc-900">
                   <td className="py-1 pr-4">
-                    <Link href={`/outbox?file=${encodeURIComponent(m.file)}`} className="text-blue-700 hover:underline dark:text-blue-400">{m.subject || m.file}</Link>
+                    <Link
+                      href={`/outbox?file=${encodeURIComponent(m.file)}`}
+                      className="text-blue-700 hover:underline dark:text-blue-400"
+                    >
+                      {m.subject || m.file}
+                    </Link>
                   </td>
                   <td className="py-1 pr-4">{m.to}</td>
                   <td className="py-1 pr-4 tabular-nums text-zinc-500">{m.date}</td>

@@ -49,7 +49,10 @@ async function saveProduct(action: string, edit: { id: unknown } | null, form: u
         fields = fieldMessages(t, r.fieldErrors);
         return { ok: false, message: fields._form ?? fields.ids ?? t("demo.invalid.form") };
       }
-      return { ok: true, message: t(edit ? "demo.products.saved" : "demo.products.created", { id: r.value.id, name: r.value.name }) };
+      return {
+        ok: true,
+        message: t(edit ? "demo.products.saved" : "demo.products.created", { id: r.value.id, name: r.value.name }),
+      };
     },
     revalidate: ["/products"],
   });
@@ -116,8 +119,14 @@ export async function exportProductsAction(input: { ids?: unknown; filter?: unkn
         if (missing.length) return { ok: false, message: t("demo.products.unknown", { ids: listForMessage(missing) }) };
       }
       const session = await getSession();
-      const record = await createExport(db, { admin: session ? { id: session.admin.id, email: session.admin.email } : null, selection: selection! });
-      const job = await demoClient().enqueue(BatchExportJob.queue, BatchExportJob, { export_id: record.id, user_id: session?.admin.id });
+      const record = await createExport(db, {
+        admin: session ? { id: session.admin.id, email: session.admin.email } : null,
+        selection: selection!,
+      });
+      const job = await demoClient().enqueue(BatchExportJob.queue, BatchExportJob, {
+        export_id: record.id,
+        user_id: session?.admin.id,
+      });
       await setExportJobId(db, record.id, job.id ?? null);
       return { ok: true, message: t("demo.products.exportQueued", { id: record.id }) };
     },

@@ -1,5 +1,12 @@
 import { ProductsList } from "@/components/demo/products-list";
-import { getDb, listProducts, parseProductFilter, PRODUCT_CATEGORIES, productFilterToParams, type ProductFilter } from "@/lib/db";
+import {
+  getDb,
+  listProducts,
+  parseProductFilter,
+  PRODUCT_CATEGORIES,
+  productFilterToParams,
+  type ProductFilter,
+} from "@/lib/db";
 import { pageParams, type SearchParams } from "@/lib/page-params";
 import { requirePageSession } from "../../auth";
 import { getTranslator } from "../../locale";

@@ -74,10 +74,18 @@ export async function resumeAllWorkersAction(): Promise<ActionResult> {
 /** Removes one pending job by its exact stored bytes (never a re-serialized copy). */
 export async function removeQueuedJobAction(queue: string, raw: string): Promise<ActionResult> {
   const valid = typeof raw === "string" && raw.length > 0 && raw.length <= 1 << 20;
-  return queueAction("queue.remove_job", queue, valid ? [raw.slice(0, 500)] : undefined, async (conn, t) => {
-    const removed = await removeQueuedJob(conn, queue, raw);
-    return removed ? { ok: true, message: t("action.removedJob", { queue }) } : { ok: false, message: t("action.jobGone", { queue }) };
-  }, valid);
+  return queueAction(
+    "queue.remove_job",
+    queue,
+    valid ? [raw.slice(0, 500)] : undefined,
+    async (conn, t) => {
+      const removed = await removeQueuedJob(conn, queue, raw);
+      return removed
+        ? { ok: true, message: t("action.removedJob", { queue }) }
+        : { ok: false, message: t("action.jobGone", { queue }) };
+    },
+    valid,
+  );
 }
 
 export async function clearQueueAction(queue: string): Promise<ActionResult> {

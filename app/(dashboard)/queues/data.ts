@@ -1,4 +1,13 @@
-import { assertQueueName, getPauseState, InvalidQueueNameError, listQueueNames, listQueues, listWorkers, peekQueue, resolveQueues } from "@/lib/resque/index";
+import {
+  assertQueueName,
+  getPauseState,
+  InvalidQueueNameError,
+  listQueueNames,
+  listQueues,
+  listWorkers,
+  peekQueue,
+  resolveQueues,
+} from "@/lib/resque/index";
 import { getConnection } from "@/lib/redis";
 import type { QueuesData } from "@/components/resque/queues-list";
 import type { QueueJobsData } from "@/components/resque/queues-jobs";
@@ -16,7 +25,10 @@ export async function readQueues(): Promise<QueuesData> {
  * What a queue's page and GET /api/queues/[name] show: one page of pending jobs and the pause
  * flag. Null when the name is not a registered queue (both answer 404). O(queues + perPage).
  */
-export async function readQueueJobs(name: string, paging: { page: number; perPage: number }): Promise<QueueJobsData | null> {
+export async function readQueueJobs(
+  name: string,
+  paging: { page: number; perPage: number },
+): Promise<QueueJobsData | null> {
   try {
     assertQueueName(name);
   } catch (e) {

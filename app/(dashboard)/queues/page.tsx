@@ -20,7 +20,12 @@ export default async function QueuesPage() {
     <QueuesList
       initial={initial}
       locale={locale}
-      actions={{ pause: pauseQueueAction, resume: resumeQueueAction, pauseAll: pauseAllWorkersAction, resumeAll: resumeAllWorkersAction }}
+      actions={{
+        pause: pauseQueueAction,
+        resume: resumeQueueAction,
+        pauseAll: pauseAllWorkersAction,
+        resumeAll: resumeAllWorkersAction,
+      }}
     />
   );
 }

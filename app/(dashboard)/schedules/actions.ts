@@ -2,7 +2,16 @@
 
 import { redirect } from "next/navigation";
 import { getConnection } from "@/lib/redis";
-import { assertScheduleName, deleteSchedule, getSchedule, InvalidScheduleError, runScheduleNow, saveSchedule, setScheduleEnabled, type ScheduleInput } from "@/lib/resque/index";
+import {
+  assertScheduleName,
+  deleteSchedule,
+  getSchedule,
+  InvalidScheduleError,
+  runScheduleNow,
+  saveSchedule,
+  setScheduleEnabled,
+  type ScheduleInput,
+} from "@/lib/resque/index";
 import type { Translate } from "@/lib/i18n";
 import type { ActionResult } from "@/components/resque/confirm-button";
 import type { ScheduleFormField, ScheduleFormResult } from "@/components/resque/schedules-form";
@@ -19,7 +28,11 @@ function validName(name: unknown): name is string {
 }
 
 /** Every list action: a valid name, one engine call; "no such entry" and the engine's refusals (legacy entries) are said, not thrown. */
-function scheduleAction(action: string, name: string, perform: (t: Translate) => Promise<ActionResult>): Promise<ActionResult> {
+function scheduleAction(
+  action: string,
+  name: string,
+  perform: (t: Translate) => Promise<ActionResult>,
+): Promise<ActionResult> {
   return auditedAction({
     action,
     target: validName(name) ? name : null,
@@ -40,20 +53,24 @@ function scheduleAction(action: string, name: string, perform: (t: Translate) =>
 export async function runScheduleNowAction(name: string): Promise<ActionResult> {
   return scheduleAction("schedule.run", name, async (t) => {
     const fired = await runScheduleNow(getConnection(), name);
-    return fired ? { ok: true, message: t("schedules.action.ran", { name, class: fired.class, queue: fired.queue }) } : { ok: false, message: t("schedules.action.gone", { name }) };
+    return fired
+      ? { ok: true, message: t("schedules.action.ran", { name, class: fired.class, queue: fired.queue }) }
+      : { ok: false, message: t("schedules.action.gone", { name }) };
   });
 }
 
 export async function setScheduleEnabledAction(name: string, enabled: boolean): Promise<ActionResult> {
   return scheduleAction(enabled ? "schedule.enable" : "schedule.disable", name, async (t) => {
-    if (!(await setScheduleEnabled(getConnection(), name, enabled === true))) return { ok: false, message: t("schedules.action.gone", { name }) };
+    if (!(await setScheduleEnabled(getConnection(), name, enabled === true)))
+      return { ok: false, message: t("schedules.action.gone", { name }) };
     return { ok: true, message: t(enabled ? "schedules.action.enabled" : "schedules.action.disabled", { name }) };
   });
 }
 
 export async function deleteScheduleAction(name: string): Promise<ActionResult> {
   return scheduleAction("schedule.delete", name, async (t) => {
-    if (!(await deleteSchedule(getConnection(), name))) return { ok: false, message: t("schedules.action.gone", { name }) };
+    if (!(await deleteSchedule(getConnection(), name)))
+      return { ok: false, message: t("schedules.action.gone", { name }) };
     return { ok: true, message: t("schedules.action.deleted", { name }) };
   });
 }

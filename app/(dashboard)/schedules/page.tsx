@@ -8,7 +8,11 @@ import { readSchedules } from "./data";
 
 export const dynamic = "force-dynamic";
 
-export default async function SchedulesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function SchedulesPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   await requirePageSession();
   const { locale, t } = await getTranslator();
   const sp = await searchParams;

@@ -60,7 +60,12 @@ export async function readKeys(q: KeysQuery): Promise<KeysData> {
     cursor = res.cursor;
     if (cursor === "0" || found.size >= q.perPage) break;
   }
-  return { query: q, defaultMatch: defaultMatch(), nextCursor: cursor, keys: [...found.values()].sort((a, b) => a.key.localeCompare(b.key)) };
+  return {
+    query: q,
+    defaultMatch: defaultMatch(),
+    nextCursor: cursor,
+    keys: [...found.values()].sort((a, b) => a.key.localeCompare(b.key)),
+  };
 }
 
 /** The key page's query string: the key, then `page`/`per` (lists, sorted sets) or `cursor` (sets, hashes, streams). */
@@ -72,7 +77,15 @@ export function keyValueQueryFrom(get: (name: string) => string | null | undefin
 /** One key's value, paged by type (strings cut at MAX_STRING_BYTES). 2 round trips. */
 export async function readKeyValue(q: KeyValueQuery): Promise<KeyValueData> {
   const ns = getConnection().keys.ns;
-  if (q.key && !q.key.startsWith(ns)) return { query: q, value: { key: q.key, ttl: -2, type: "none" }, maxStringBytes: MAX_STRING_BYTES, outsideNamespace: ns };
-  const value = q.key ? await getKeyValue(getConnection(), q.key, { page: q.page, perPage: q.perPage, cursor: q.cursor }) : ({ key: "", ttl: -2, type: "none" } as const);
+  if (q.key && !q.key.startsWith(ns))
+    return {
+      query: q,
+      value: { key: q.key, ttl: -2, type: "none" },
+      maxStringBytes: MAX_STRING_BYTES,
+      outsideNamespace: ns,
+    };
+  const value = q.key
+    ? await getKeyValue(getConnection(), q.key, { page: q.page, perPage: q.perPage, cursor: q.cursor })
+    : ({ key: "", ttl: -2, type: "none" } as const);
   return { query: q, value, maxStringBytes: MAX_STRING_BYTES };
 }

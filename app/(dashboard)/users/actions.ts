@@ -12,7 +12,12 @@ import { demoClient } from "./enqueue";
 const message = z.string().trim().min(1, "demo.message.required").max(MAX_MESSAGE_LENGTH, "demo.message.tooLong");
 const MAX_SUBJECT_LENGTH = 200;
 /** Absent or empty means the default subject; a line break would be a header injection attempt. */
-const subjectField = z.string().trim().max(MAX_SUBJECT_LENGTH).regex(/^\P{Cc}*$/u).nullish();
+const subjectField = z
+  .string()
+  .trim()
+  .max(MAX_SUBJECT_LENGTH)
+  .regex(/^\P{Cc}*$/u)
+  .nullish();
 
 /** Ids and message checked without the database; a sentence for the first problem, else the values. */
 function checkInput(t: Translate, ids: unknown, text: unknown): string | { ids: number[]; message: string } {
@@ -23,7 +28,8 @@ function checkInput(t: Translate, ids: unknown, text: unknown): string | { ids: 
   }
   const m = message.safeParse(text);
   if (!m.success) {
-    const key = m.error.issues[0]!.message === "demo.message.tooLong" ? "demo.message.tooLong" : "demo.message.required";
+    const key =
+      m.error.issues[0]!.message === "demo.message.tooLong" ? "demo.message.tooLong" : "demo.message.required";
     return t(key, { max: MAX_MESSAGE_LENGTH });
   }
   return { ids: parsed.value, message: m.data };
@@ -38,7 +44,10 @@ function sendToUsers(
   action: string,
   rawIds: unknown,
   text: unknown,
-  specs: (ids: number[], message: string) => Promise<{ class: typeof SendNotificationJob | typeof SendEmailJob; args: unknown }[]>,
+  specs: (
+    ids: number[],
+    message: string,
+  ) => Promise<{ class: typeof SendNotificationJob | typeof SendEmailJob; args: unknown }[]>,
   checkMore: (t: Translate) => string | null = () => null,
 ): Promise<ActionResult> {
   let input: ReturnType<typeof checkInput> = "";

@@ -14,5 +14,13 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   const { page, perPage, choices } = pageParams(sp);
   const q = (one(sp.q) ?? "").slice(0, 100);
   const users = await listUsers(await getDb(), { q, page, perPage });
-  return <UsersList locale={locale} q={q} users={users} choices={choices} actions={{ notify: sendNotificationAction, email: sendEmailAction }} />;
+  return (
+    <UsersList
+      locale={locale}
+      q={q}
+      users={users}
+      choices={choices}
+      actions={{ notify: sendNotificationAction, email: sendEmailAction }}
+    />
+  );
 }

@@ -16,7 +16,8 @@ export async function pruneWorkerAction(id: string): Promise<ActionResult> {
   return auditedAction({
     action: "worker.prune",
     target: typeof id === "string" ? id.slice(0, 1000) : null,
-    validate: (t) => (typeof id !== "string" || !WORKER_ID.test(id) || id.split(":").length < 2 ? t("action.invalidWorker") : null),
+    validate: (t) =>
+      typeof id !== "string" || !WORKER_ID.test(id) || id.split(":").length < 2 ? t("action.invalidWorker") : null,
     perform: async (t) => {
       const r = await pruneWorker(getConnection(), id);
       return r.job === "none"

@@ -7,7 +7,11 @@ import { one, pagingFrom, PER_PAGE_CHOICES } from "@/lib/page-params";
 
 export const dynamic = "force-dynamic";
 
-export default async function WorkingPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function WorkingPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   await requirePageSession();
   const { locale, t } = await getTranslator();
   const sp = await searchParams;

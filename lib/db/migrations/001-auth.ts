@@ -27,9 +27,7 @@ export const migration001Auth: Migration = {
     await db.schema
       .createTable("sessions")
       .addColumn("id", "text", (c) => c.primaryKey())
-      .addColumn("admin_id", "integer", (c) =>
-        c.notNull().references("admins.id").onDelete("cascade"),
-      )
+      .addColumn("admin_id", "integer", (c) => c.notNull().references("admins.id").onDelete("cascade"))
       .addColumn("created_at", "integer", (c) => c.notNull().defaultTo(nowMs))
       .addColumn("expires_at", "integer", (c) => c.notNull())
       .addColumn("last_seen_at", "integer", (c) => c.notNull())
@@ -51,11 +49,7 @@ export const migration001Auth: Migration = {
       .on("sign_in_attempts")
       .columns(["key", "success", "attempted_at"])
       .execute();
-    await db.schema
-      .createIndex("sign_in_attempts_at")
-      .on("sign_in_attempts")
-      .column("attempted_at")
-      .execute();
+    await db.schema.createIndex("sign_in_attempts_at").on("sign_in_attempts").column("attempted_at").execute();
 
     await db.schema
       .createTable("audit_log")
@@ -72,11 +66,7 @@ export const migration001Auth: Migration = {
       .execute();
     await db.schema.createIndex("audit_log_at").on("audit_log").columns(["at", "id"]).execute();
     await db.schema.createIndex("audit_log_action").on("audit_log").columns(["action", "at"]).execute();
-    await db.schema
-      .createIndex("audit_log_actor_email")
-      .on("audit_log")
-      .columns(["actor_email", "at"])
-      .execute();
+    await db.schema.createIndex("audit_log_actor_email").on("audit_log").columns(["actor_email", "at"]).execute();
 
     await db.schema
       .createTable("settings")

@@ -18,13 +18,22 @@ export const migration002Demo: Migration = {
       .addColumn("price_cents", "integer", (c) => c.notNull().check(sql`price_cents between 0 and 100000000000`))
       .addColumn("category", "text", (c) => c.notNull())
       .addColumn("status", "text", (c) => c.notNull().check(sql`status in ('active', 'draft', 'archived')`))
-      .addColumn("stock", "integer", (c) => c.notNull().defaultTo(0).check(sql`stock >= 0`))
+      .addColumn("stock", "integer", (c) =>
+        c
+          .notNull()
+          .defaultTo(0)
+          .check(sql`stock >= 0`),
+      )
       .addColumn("created_at", "integer", (c) => c.notNull().defaultTo(nowMs))
       .addColumn("updated_at", "integer", (c) => c.notNull().defaultTo(nowMs))
       .execute();
     // Filters are category / status equality plus a price range, sorted by one column: one
     // index per sort key, with the usual equality filters in front where they pay off.
-    await db.schema.createIndex("products_category_price").on("products").columns(["category", "price_cents"]).execute();
+    await db.schema
+      .createIndex("products_category_price")
+      .on("products")
+      .columns(["category", "price_cents"])
+      .execute();
     await db.schema.createIndex("products_status_price").on("products").columns(["status", "price_cents"]).execute();
     await db.schema.createIndex("products_price").on("products").columns(["price_cents", "id"]).execute();
     await db.schema.createIndex("products_stock").on("products").columns(["stock", "id"]).execute();

@@ -23,7 +23,7 @@ export const en = {
   "accounts.remove": "Remove",
   "accounts.removeConfirm": "Remove the account {email}? They are signed out at once.",
   "accounts.emailMissing": "Enter an email address.",
-  "accounts.emailInvalid": "\"{email}\" is not an email address.",
+  "accounts.emailInvalid": '"{email}" is not an email address.',
   "accounts.duplicate": "An account with the email {email} already exists.",
   "accounts.passwordShort": "The password must be at least {min} characters long.",
   "accounts.passwordLong": "The password must be at most {max} characters long.",
@@ -32,7 +32,8 @@ export const en = {
   "accounts.badId": "No such account.",
   "accounts.notFound": "That account no longer exists.",
   "accounts.lastAdmin": "{email} is the last admin: make another account an admin first.",
-  "accounts.notYourself": "You cannot remove your own account: another admin has to, so nobody locks the dashboard out by mistake.",
+  "accounts.notYourself":
+    "You cannot remove your own account: another admin has to, so nobody locks the dashboard out by mistake.",
   "accounts.added": "Account {email} added as {role}.",
   "accounts.roleSet": "{email} is now {role}.",
   "accounts.passwordReset": "Password of {email} reset; their other sessions were ended.",

@@ -109,14 +109,13 @@ export const en = {
   "signIn.missing": "Enter your email and password.",
   "signIn.wrong": "Wrong email or password.",
   "signIn.throttled": "Too many failed sign-ins. Try again in {min} min.",
-  "signOut": "Sign out",
+  signOut: "Sign out",
   "role.admin": "admin",
   "role.viewer": "viewer (read-only)",
   "notFound.title": "Page not found",
   "notFound.body": "There is nothing at this address. It may not be built yet, or the item was removed.",
   "notFound.back": "Back to the overview",
 } as const;
-
 
 export const zhCN: { [K in keyof typeof en]: string } = {
   "app.title": "Resque 管理",
@@ -228,7 +227,7 @@ export const zhCN: { [K in keyof typeof en]: string } = {
   "signIn.missing": "请输入邮箱和密码。",
   "signIn.wrong": "邮箱或密码错误。",
   "signIn.throttled": "登录失败次数过多，请 {min} 分钟后再试。",
-  "signOut": "退出登录",
+  signOut: "退出登录",
   "role.admin": "管理员",
   "role.viewer": "只读查看者",
   "notFound.title": "页面不存在",

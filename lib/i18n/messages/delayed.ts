@@ -2,7 +2,8 @@
 export const en = {
   "delayed.title": "Delayed jobs",
   "delayed.totals": "Delayed jobs: {total} · scheduled times: {timestamps} · due now: {due}",
-  "delayed.overdueNote": "{due} jobs are overdue: their time has passed, but no scheduler has moved them to their queues yet. Is a scheduler running?",
+  "delayed.overdueNote":
+    "{due} jobs are overdue: their time has passed, but no scheduler has moved them to their queues yet. Is a scheduler running?",
   "delayed.scheduler": "Scheduler: {leader}",
   "delayed.noScheduler": "No scheduler holds the lock",
   "delayed.empty": "No delayed jobs. Schedule one with {command}.",
@@ -13,7 +14,8 @@ export const en = {
   "delayed.more": "+{n} more",
   "delayed.noQueue": "(no queue)",
   "delayed.clearAll": "Clear all delayed",
-  "delayed.clearAllConfirm": "Delete every delayed job ({count} in all, scheduled times: {timestamps})? They will never run.",
+  "delayed.clearAllConfirm":
+    "Delete every delayed job ({count} in all, scheduled times: {timestamps})? They will never run.",
   "delayed.retry": "retry {attempt} of {retries}",
   "delayed.retryBecause": "The attempt before failed {when} on {worker}:",
   "delayed.back": "All delayed jobs",
@@ -27,14 +29,16 @@ export const en = {
   "delayed.rescheduleTo": "New time (UTC)",
   "delayed.action.invalidTimestamp": "Invalid timestamp: nothing was changed.",
   "delayed.action.invalidItem": "Invalid job: nothing was changed.",
-  "delayed.action.gone": "Nothing changed: the job is no longer scheduled at that time (it was already enqueued or removed).",
+  "delayed.action.gone":
+    "Nothing changed: the job is no longer scheduled at that time (it was already enqueued or removed).",
   "delayed.action.cannotQueue": "Cannot enqueue it ({error}); delete it instead. Nothing was changed.",
   "delayed.action.enqueued": "Enqueued {class} on {queue}.",
   "delayed.action.deleted": "Deleted the {class} job due {time}.",
   "delayed.action.badTime": "Give a valid date and time (UTC): nothing was changed.",
   "delayed.action.sameTime": "{class} is already due {time}: nothing was changed.",
   "delayed.action.rescheduled": "Moved {class} to {time}.",
-  "delayed.action.rescheduledPast": "Moved {class} to {time}. That time has passed, so it is due now: a running scheduler enqueues it within seconds.",
+  "delayed.action.rescheduledPast":
+    "Moved {class} to {time}. That time has passed, so it is due now: a running scheduler enqueues it within seconds.",
   "delayed.action.cleared": "Deleted {count} delayed jobs.",
   "delayed.in.now": "now",
   "delayed.in.seconds": "in {n} s",
@@ -56,7 +60,8 @@ export const en = {
   "schedules.enabled": "enabled",
   "schedules.disabled": "disabled",
   "schedules.legacy": "legacy, read-only",
-  "schedules.legacyHint": "Read from resque-scheduler ≤ 4.1's schedules hash: run it here, change it where it was defined.",
+  "schedules.legacyHint":
+    "Read from resque-scheduler ≤ 4.1's schedules hash: run it here, change it where it was defined.",
   "schedules.error": "Cannot run: {error}",
   "schedules.saved": "Schedule {name} saved.",
   "schedules.run": "Run now",
@@ -91,7 +96,8 @@ export const en = {
   "schedules.form.queue": "Queue",
   "schedules.form.queueHint": "Empty means default.",
   "schedules.form.args": "Arguments (JSON)",
-  "schedules.form.argsHint": "An object is passed as the job's one argument (php style); an array is the whole argument list; empty means no arguments.",
+  "schedules.form.argsHint":
+    "An object is passed as the job's one argument (php style); an array is the whole argument list; empty means no arguments.",
   "schedules.form.description": "Description",
   "schedules.form.enabled": "Enabled",
   "schedules.form.create": "Create schedule",
@@ -113,12 +119,15 @@ export const en = {
   "schedules.error.queueInvalid": "“{queue}” is not a valid queue name.",
   "schedules.error.argsInvalid": "The arguments are not accepted: {error}",
   "schedules.error.exists": "A schedule named “{name}” already exists.",
-  "schedules.error.legacy": "Schedule “{name}” is a legacy (resque-scheduler ≤ 4.1) entry and is read-only; create a new schedule instead.",
-  "schedules.error.notObject": "Schedule “{name}” is not a JSON object and cannot be changed; save it again or delete it.",
+  "schedules.error.legacy":
+    "Schedule “{name}” is a legacy (resque-scheduler ≤ 4.1) entry and is read-only; create a new schedule instead.",
+  "schedules.error.notObject":
+    "Schedule “{name}” is not a JSON object and cannot be changed; save it again or delete it.",
   "schedules.error.cannotRun": "Schedule “{name}” cannot be run: {reason}",
   "schedules.form.tooLong": "Too long.",
   "schedules.form.invalid": "Nothing was saved: check the field marked below.",
-  "schedules.form.legacy": "This is a legacy (resque-scheduler ≤ 4.1) entry and is read-only here: change it where it was defined, or create a new schedule.",
+  "schedules.form.legacy":
+    "This is a legacy (resque-scheduler ≤ 4.1) entry and is read-only here: change it where it was defined, or create a new schedule.",
   "schedules.cron.everySecond": "every second",
   "schedules.cron.everyNSeconds": "every {n} seconds",
   "schedules.cron.everyMinute": "every minute",
@@ -173,7 +182,8 @@ export const zhCN: { [K in keyof typeof en]: string } = {
   "delayed.action.badTime": "请填写有效的日期和时间（UTC）：未做任何更改。",
   "delayed.action.sameTime": "{class} 已经是 {time} 到期：未做任何更改。",
   "delayed.action.rescheduled": "已将 {class} 改期到 {time}。",
-  "delayed.action.rescheduledPast": "已将 {class} 改期到 {time}。该时间已过，所以它现在就到期：运行中的调度器会在几秒内将其入队。",
+  "delayed.action.rescheduledPast":
+    "已将 {class} 改期到 {time}。该时间已过，所以它现在就到期：运行中的调度器会在几秒内将其入队。",
   "delayed.action.cleared": "已删除 {count} 个延时任务。",
   "delayed.in.now": "现在",
   "delayed.in.seconds": "{n} 秒后",

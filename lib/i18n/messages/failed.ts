@@ -99,7 +99,8 @@ export const en = {
   "failed.msg.join": ", ",
   "failed.msg.end": ".",
   "failed.invalid.ids": "Nothing done: choose between 1 and 1,000 failures from this page.",
-  "failed.invalid.filter": "Nothing done: the filter is not valid (queue, class, exception and search, each at most 200 characters).",
+  "failed.invalid.filter":
+    "Nothing done: the filter is not valid (queue, class, exception and search, each at most 200 characters).",
   "failed.invalid.list": "Nothing done: that is not a failure list.",
 } as const;
 

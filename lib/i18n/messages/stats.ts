@@ -32,10 +32,12 @@ export const en = {
   "stats.history.total30d": "Last 30 days: {processed} processed · {failed} failed",
   "stats.history.bucket": "{when}: {processed} processed, {failed} failed",
   "stats.history.noSample": "{when}: no sample (no scheduler was running)",
-  "stats.history.empty": "No history yet. The scheduler records it every 10 s; it runs inside the workers, or alone with {command}.",
+  "stats.history.empty":
+    "No history yet. The scheduler records it every 10 s; it runs inside the workers, or alone with {command}.",
   "stats.history.zone": "Times in {zone}",
   "stats.scheduler.title": "Scheduler",
-  "stats.scheduler.none": "No scheduler is running: delayed jobs and recurring schedules are not being enqueued. Start one with {command}.",
+  "stats.scheduler.none":
+    "No scheduler is running: delayed jobs and recurring schedules are not being enqueued. Start one with {command}.",
   "stats.scheduler.stalled": "The leader {id} holds the lock but last ticked {ago}: it may be stuck.",
   "stats.scheduler.leader": "Leader",
   "stats.scheduler.noLeader": "none",
@@ -53,7 +55,8 @@ export const en = {
   "stats.keys.type": "Type",
   "stats.keys.anyType": "any type",
   "stats.keys.scan": "Scan",
-  "stats.keys.hint": "Uses SCAN (never KEYS): each page continues from where the last one stopped, so a page can hold more or fewer keys than asked.",
+  "stats.keys.hint":
+    "Uses SCAN (never KEYS): each page continues from where the last one stopped, so a page can hold more or fewer keys than asked.",
   "stats.keys.pages": "Key pages",
   "stats.keys.found": "{n} keys on this page",
   "stats.keys.first": "First page",

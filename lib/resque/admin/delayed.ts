@@ -35,7 +35,13 @@ export interface DelayedItem {
 
 function decodeItem(timestamp: number, index: number, raw: string): DelayedItem {
   const obj = tryParse(raw) as { queue?: unknown } | undefined;
-  return { timestamp, index, raw, queue: typeof obj?.queue === "string" ? obj.queue : undefined, payload: decodePayload(raw) };
+  return {
+    timestamp,
+    index,
+    raw,
+    queue: typeof obj?.queue === "string" ? obj.queue : undefined,
+    payload: decodePayload(raw),
+  };
 }
 
 /** Whether an item carries the seed's attempt counter, so a retry note may exist for it. */
@@ -63,21 +69,34 @@ async function withRetryNotes(conn: Connection, items: DelayedItem[]): Promise<v
 export async function listDelayedTimestamps(conn: Connection, opts: PageOptions = {}): Promise<Page<DelayedTimestamp>> {
   const k = conn.keys;
   const { page, perPage, start, stop } = normalizePage(opts);
-  const [total, members] = (await execAll(conn.redis.multi().zcard(k.delayedSchedule).zrange(k.delayedSchedule, String(start), String(stop)))) as [number, string[]];
+  const [total, members] = (await execAll(
+    conn.redis.multi().zcard(k.delayedSchedule).zrange(k.delayedSchedule, String(start), String(stop)),
+  )) as [number, string[]];
   if (members.length === 0) return { page, perPage, total, items: [] };
   const pipe = conn.redis.pipeline();
   for (const ts of members) pipe.llen(k.delayed(ts)).lindex(k.delayed(ts), 0);
   const res = await execAll(pipe);
   const items = members.map((ts, i) => {
     const first = res[i * 2 + 1] as string | null;
-    return { timestamp: Number(ts), count: res[i * 2] as number, first: first === null ? undefined : decodeItem(Number(ts), 0, first) };
+    return {
+      timestamp: Number(ts),
+      count: res[i * 2] as number,
+      first: first === null ? undefined : decodeItem(Number(ts), 0, first),
+    };
   });
-  await withRetryNotes(conn, items.flatMap((t) => (t.first ? [t.first] : [])));
+  await withRetryNotes(
+    conn,
+    items.flatMap((t) => (t.first ? [t.first] : [])),
+  );
   return { page, perPage, total, items };
 }
 
 /** The items scheduled at one timestamp. Cost: 1 round trip, and one MGET when some are retries. */
-export async function listDelayedItems(conn: Connection, timestamp: number, opts: PageOptions = {}): Promise<Page<DelayedItem>> {
+export async function listDelayedItems(
+  conn: Connection,
+  timestamp: number,
+  opts: PageOptions = {},
+): Promise<Page<DelayedItem>> {
   const ts = toTimestamp(timestamp);
   const key = conn.keys.delayed(ts);
   const { page, perPage, start, stop } = normalizePage(opts);
@@ -91,7 +110,10 @@ export async function listDelayedItems(conn: Connection, timestamp: number, opts
  * Total delayed items and the number already due. One Lua call, O(timestamps) inside Redis
  * (a LLEN per timestamp; about 10 ms per 100,000 timestamps).
  */
-export async function countDelayed(conn: Connection, nowSec = Date.now() / 1000): Promise<{ total: number; due: number; timestamps: number }> {
+export async function countDelayed(
+  conn: Connection,
+  nowSec = Date.now() / 1000,
+): Promise<{ total: number; due: number; timestamps: number }> {
   const k = conn.keys;
   const [total, due, timestamps] = (await conn.redis.eval(
     `local total, due = 0, 0
@@ -110,12 +132,22 @@ export async function countDelayed(conn: Connection, nowSec = Date.now() / 1000)
   return { total, due, timestamps };
 }
 
-async function actOnItem(conn: Connection, mode: "remove" | "now" | "move", timestamp: number, raw: string, extra: { queue?: string; payload?: string; to?: number } = {}): Promise<void> {
+async function actOnItem(
+  conn: Connection,
+  mode: "remove" | "now" | "move",
+  timestamp: number,
+  raw: string,
+  extra: { queue?: string; payload?: string; to?: number } = {},
+): Promise<void> {
   const k = conn.keys;
   const ts = toTimestamp(timestamp);
   const fourth = mode === "now" ? k.queues : mode === "move" ? k.delayed(extra.to!) : k.queues;
   const arg4 = mode === "now" ? extra.queue! : mode === "move" ? String(extra.to) : "";
-  const done = await conn.run<number>("delayed-item", [k.delayed(ts), k.delayedSchedule, k.timestamps(raw), fourth], [mode, ts, raw, arg4, extra.payload ?? "", k.ns]);
+  const done = await conn.run<number>(
+    "delayed-item",
+    [k.delayed(ts), k.delayedSchedule, k.timestamps(raw), fourth],
+    [mode, ts, raw, arg4, extra.payload ?? "", k.ns],
+  );
   if (done !== 1) throw new StaleItemError("The delayed item");
 }
 
@@ -125,7 +157,11 @@ export function removeDelayedItem(conn: Connection, timestamp: number, raw: stri
 }
 
 /** Enqueues one delayed item now (with a fresh php `id` and `queue_time`), removing it from the schedule. */
-export async function enqueueDelayedItemNow(conn: Connection, timestamp: number, raw: string): Promise<{ queue: string }> {
+export async function enqueueDelayedItemNow(
+  conn: Connection,
+  timestamp: number,
+  raw: string,
+): Promise<{ queue: string }> {
   const form = queuedFormOf(raw);
   if ("error" in form) throw new StaleItemError(`The delayed item cannot be queued (${form.error}); it`);
   await actOnItem(conn, "now", timestamp, raw, { queue: form.queue, payload: form.payload });
@@ -133,7 +169,12 @@ export async function enqueueDelayedItemNow(conn: Connection, timestamp: number,
 }
 
 /** Moves one delayed item, byte for byte, to another time. */
-export function rescheduleDelayedItem(conn: Connection, timestamp: number, raw: string, to: Date | number): Promise<void> {
+export function rescheduleDelayedItem(
+  conn: Connection,
+  timestamp: number,
+  raw: string,
+  to: Date | number,
+): Promise<void> {
   return actOnItem(conn, "move", timestamp, raw, { to: toTimestamp(to) });
 }
 
@@ -186,9 +227,19 @@ export async function getSchedulerHealth(conn: Connection, nowSec = Date.now() /
       .zrangebyscore(k.delayedSchedule, "-inf", due, "LIMIT", 0, 100),
   )) as [string | null, number, string | null, Record<string, string>, string[]];
   let overdue = 0;
-  if (overdueTs.length) overdue = ((await execAll(overdueTs.reduce((p, ts) => p.llen(k.delayed(ts)), conn.redis.pipeline()))) as number[]).reduce((a, b) => a + b, 0);
+  if (overdueTs.length)
+    overdue = (
+      (await execAll(overdueTs.reduce((p, ts) => p.llen(k.delayed(ts)), conn.redis.pipeline()))) as number[]
+    ).reduce((a, b) => a + b, 0);
   const schedulers = Object.values(records)
     .map((v) => tryParse(v) as SchedulerRecord | undefined)
     .filter((r): r is SchedulerRecord => !!r && typeof r === "object");
-  return { leader, leaderTtlMs: ttl >= 0 ? ttl : null, nodeLeader, schedulers, overdue, oldestOverdue: overdueTs.length ? Number(overdueTs[0]) : null };
+  return {
+    leader,
+    leaderTtlMs: ttl >= 0 ? ttl : null,
+    nodeLeader,
+    schedulers,
+    overdue,
+    oldestOverdue: overdueTs.length ? Number(overdueTs[0]) : null,
+  };
 }

@@ -83,7 +83,9 @@ export async function scanRecords(
           recs.push({ index: Number(reply[i]), bytes, raw: bytes.toString("utf8") });
         }
       } else {
-        reply.forEach((bytes, i) => recs.push({ index: start + i, bytes: bytes as Buffer, raw: (bytes as Buffer).toString("utf8") }));
+        reply.forEach((bytes, i) =>
+          recs.push({ index: start + i, bytes: bytes as Buffer, raw: (bytes as Buffer).toString("utf8") }),
+        );
       }
       if (desc) recs.reverse();
       if ((await visit(recs)) === false) return;
@@ -95,7 +97,13 @@ export async function scanRecords(
  * Visits the records that match `filter`, newest first: Redis finds the candidates (failed-grep),
  * then each is checked exactly on its decoded JSON.
  */
-async function scanMatching(conn: Connection, key: string, filter: FailedFilter | undefined, visit: (rec: StoredRecord) => void, range: { from?: number; to?: number } = {}): Promise<void> {
+async function scanMatching(
+  conn: Connection,
+  key: string,
+  filter: FailedFilter | undefined,
+  visit: (rec: StoredRecord) => void,
+  range: { from?: number; to?: number } = {},
+): Promise<void> {
   const match = compileFilter(filter);
   await scanRecords(
     conn,
@@ -124,9 +132,16 @@ export async function listFailed(
   const key = failedListKey(conn, list);
   const { page, perPage, start, stop } = normalizePage(opts);
   if (isEmptyFilter(opts.filter)) {
-    const [total, raws] = (await execAll(conn.redis.multi().llen(key).lrangeBuffer(key, -(stop + 1), -(start + 1)))) as [number, Buffer[]];
+    const [total, raws] = (await execAll(
+      conn.redis
+        .multi()
+        .llen(key)
+        .lrangeBuffer(key, -(stop + 1), -(start + 1)),
+    )) as [number, Buffer[]];
     const first = Math.max(0, total - (stop + 1));
-    const items = raws.map((bytes, i) => toJob({ index: first + i, bytes, raw: bytes.toString("utf8") }, list)).reverse();
+    const items = raws
+      .map((bytes, i) => toJob({ index: first + i, bytes, raw: bytes.toString("utf8") }, list))
+      .reverse();
     return { page, perPage, total, items };
   }
   let total = 0;
@@ -201,7 +216,8 @@ export async function getFailed(conn: Connection, id: string, opts: { list?: str
   const parsed = parseFailedId(id);
   if (!parsed) return null;
   const bytes = await conn.redis.lindexBuffer(key, parsed.index);
-  if (bytes && sha1Hex(bytes).startsWith(parsed.digest)) return toJob({ index: parsed.index, bytes, raw: bytes.toString("utf8") }, list);
+  if (bytes && sha1Hex(bytes).startsWith(parsed.digest))
+    return toJob({ index: parsed.index, bytes, raw: bytes.toString("utf8") }, list);
   const [found] = await locateRecords(conn, key, [parsed]);
   return found ? toJob(found, list) : null;
 }
@@ -234,7 +250,11 @@ const GROUPS_SNAPSHOTS_KEPT = 32;
  * as a sample. A full count is O(list length), ⌈n / 4000⌉ round trips; a list that only grew
  * since the last grouping with the same filter costs 1 round trip plus its new records.
  */
-export async function groupFailed(conn: Connection, filter?: FailedFilter, opts: { list?: string; nowMs?: number } = {}): Promise<FailedGroup[]> {
+export async function groupFailed(
+  conn: Connection,
+  filter?: FailedFilter,
+  opts: { list?: string; nowMs?: number } = {},
+): Promise<FailedGroup[]> {
   const list = opts.list ?? "failed";
   const key = failedListKey(conn, list);
   const nowMs = opts.nowMs ?? Date.now();
@@ -246,10 +266,20 @@ export async function groupFailed(conn: Connection, filter?: FailedFilter, opts:
   // One MULTI, so the length and the digests describe the same moment.
   const tx = conn.redis.multi().llen(key).lindexBuffer(key, 0).lindexBuffer(key, -1);
   if (prev) tx.lindexBuffer(key, prev.len - 1);
-  const [len, headBytes, tailBytes, oldTailBytes] = (await execAll(tx)) as [number, Buffer | null, Buffer | null, Buffer | null | undefined];
+  const [len, headBytes, tailBytes, oldTailBytes] = (await execAll(tx)) as [
+    number,
+    Buffer | null,
+    Buffer | null,
+    Buffer | null | undefined,
+  ];
   const digest = (b: Buffer | null | undefined) => (b ? sha1Hex(b) : "");
   const head = digest(headBytes);
-  const grew = prev !== undefined && nowMs - prev.builtAtMs < GROUPS_MAX_AGE_MS && len >= prev.len && head === prev.head && digest(oldTailBytes) === prev.tail;
+  const grew =
+    prev !== undefined &&
+    nowMs - prev.builtAtMs < GROUPS_MAX_AGE_MS &&
+    len >= prev.len &&
+    head === prev.head &&
+    digest(oldTailBytes) === prev.tail;
 
   const groups = grew ? new Map([...prev.groups].map(([g, v]) => [g, { ...v }])) : new Map<string, FailedGroup>();
   const from = grew ? prev.len : 0;
@@ -281,7 +311,9 @@ export async function groupFailed(conn: Connection, filter?: FailedFilter, opts:
   if (cache.size > GROUPS_SNAPSHOTS_KEPT) cache.delete(cache.keys().next().value!);
   return [...groups.values()]
     .map((g) => ({ ...g }))
-    .sort((a, b) => b.count - a.count || a.className.localeCompare(b.className) || a.exception.localeCompare(b.exception));
+    .sort(
+      (a, b) => b.count - a.count || a.className.localeCompare(b.className) || a.exception.localeCompare(b.exception),
+    );
 }
 
 /**

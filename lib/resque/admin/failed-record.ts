@@ -28,7 +28,11 @@ export function parseFailedId(id: string): { index: number; digest: string } | n
 /** Only `failed` and Ruby's multi-queue `<queue>_failed` lists may be addressed, so an id cannot reach arbitrary keys. */
 export function assertFailedListName(list: string): void {
   if (typeof list !== "string" || !(list === "failed" || /^[^\s\x00-\x1f]{1,200}_failed$/.test(list))) {
-    throw new ResqueError(ErrorCode.InvalidQueueName, `Not a failure list: ${JSON.stringify(list)} (use "failed" or "<queue>_failed")`, "InvalidFailedList");
+    throw new ResqueError(
+      ErrorCode.InvalidQueueName,
+      `Not a failure list: ${JSON.stringify(list)} (use "failed" or "<queue>_failed")`,
+      "InvalidFailedList",
+    );
   }
 }
 
@@ -36,7 +40,8 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-const str = (v: unknown): string => (typeof v === "string" ? v : v == null ? "" : typeof v === "object" ? JSON.stringify(v) : String(v));
+const str = (v: unknown): string =>
+  typeof v === "string" ? v : v == null ? "" : typeof v === "object" ? JSON.stringify(v) : String(v);
 
 /**
  * The payload as its exact bytes plus a decoded view. Records hold the payload as an object
@@ -54,7 +59,12 @@ export function payloadOfRecord(raw: string): { payloadRaw?: string; payload: De
     const args = tryParse(p);
     return {
       payloadRaw: p,
-      payload: { raw: p, ok: false, error: "payload is a bare args array (node-resque Retry plugin record)", argsArray: Array.isArray(args) ? args : [] },
+      payload: {
+        raw: p,
+        ok: false,
+        error: "payload is a bare args array (node-resque Retry plugin record)",
+        argsArray: Array.isArray(args) ? args : [],
+      },
     };
   }
   return { payloadRaw: p, payload: decodePayload(p) };
@@ -66,9 +76,17 @@ export function decodeFailedRecord(raw: string, index: number, sha1: string, lis
   const id = formatFailedId(index, sha1);
   if (!isObject(obj)) {
     return {
-      id, index, list, raw,
+      id,
+      index,
+      list,
+      raw,
       parseError: obj === undefined ? "record is not valid JSON" : "record is not a JSON object",
-      failedAt: parseResqueDate(undefined), exception: "", error: "", backtrace: [], worker: "", queue: "",
+      failedAt: parseResqueDate(undefined),
+      exception: "",
+      error: "",
+      backtrace: [],
+      worker: "",
+      queue: "",
       payload: { ...decodePayload(""), error: "unparseable failure record" },
     };
   }
@@ -80,7 +98,10 @@ export function decodeFailedRecord(raw: string, index: number, sha1: string, lis
   // node-resque records may lack `queue` in odd cases; its payload repeats it.
   const queue = str(obj.queue) || str(payload.object?.queue);
   const job: FailedJob = {
-    id, index, list, raw,
+    id,
+    index,
+    list,
+    raw,
     failedAt: parseResqueDate(obj.failed_at),
     exception: str(obj.exception),
     error: str(obj.error),
@@ -182,7 +203,8 @@ export function requeueTarget(raw: string, nowSec?: number): { queue: string; pa
   if (!isObject(obj)) return { reason: "the failure record is not valid JSON" };
   const { payloadRaw, payload } = payloadOfRecord(raw);
   if (payloadRaw === undefined) return { reason: "the failure record has no payload" };
-  if (!isObject(payload.object)) return { reason: `the payload cannot be requeued: ${payload.error ?? "not a JSON object"}` };
+  if (!isObject(payload.object))
+    return { reason: `the payload cannot be requeued: ${payload.error ?? "not a JSON object"}` };
   if (!payload.className) return { reason: "the payload has no class" };
   const queue = str(obj.queue) || str(payload.object.queue);
   if (!queue) return { reason: "the failure record names no queue" };

@@ -8,7 +8,16 @@ import { randomUUID } from "node:crypto";
 import { execAll, type Connection } from "../connection";
 import { formatFailedAt } from "../dates";
 import { appendRawField, rawField, replaceRawField } from "../raw-json";
-import { compileFilter, formatFailedId, grepNeedles, isEmptyFilter, parseFailedId, requeueTarget, sha1Hex, type GrepGroup } from "./failed-record";
+import {
+  compileFilter,
+  formatFailedId,
+  grepNeedles,
+  isEmptyFilter,
+  parseFailedId,
+  requeueTarget,
+  sha1Hex,
+  type GrepGroup,
+} from "./failed-record";
 import { failedListKey, locateRecords, scanRecords, type StoredRecord } from "./failed-read";
 import { chunk } from "./paging";
 import type { FailedFilter, RemoveResult, RetryResult, SkippedId } from "./types";
@@ -43,13 +52,21 @@ function plan(id: string, rec: StoredRecord, mode: Mode, now: Date): Planned | S
   if (mode === "retry-keep") {
     // Ruby's requeue assigns `retried_at`, which keeps an existing key in place or appends it.
     const stamp = JSON.stringify(formatFailedAt(now));
-    replacement = rawField(rec.raw, "retried_at") !== undefined ? replaceRawField(rec.raw, "retried_at", stamp) : appendRawField(rec.raw, "retried_at", stamp);
+    replacement =
+      rawField(rec.raw, "retried_at") !== undefined
+        ? replaceRawField(rec.raw, "retried_at", stamp)
+        : appendRawField(rec.raw, "retried_at", stamp);
   }
   return { id, rec, sha1, queue: target.queue, payload: target.payload, replacement };
 }
 
 /** Runs the script over planned items; returns those done and those it could not verify at their index. */
-async function runPlanned(conn: Connection, key: string, items: Planned[], mode: Mode): Promise<{ done: Planned[]; moved: Planned[] }> {
+async function runPlanned(
+  conn: Connection,
+  key: string,
+  items: Planned[],
+  mode: Mode,
+): Promise<{ done: Planned[]; moved: Planned[] }> {
   const k = conn.keys;
   const done: Planned[] = [];
   const moved: Planned[] = [];
@@ -76,7 +93,12 @@ async function runPlanned(conn: Connection, key: string, items: Planned[], mode:
  * between our read and the script are located once more (up to 3 passes).
  * O(ids) with 2 round trips when nothing moved.
  */
-async function actOnIds(conn: Connection, ids: string[], mode: Mode, opts: { list?: string }): Promise<{ done: number; skipped: SkippedId[] }> {
+async function actOnIds(
+  conn: Connection,
+  ids: string[],
+  mode: Mode,
+  opts: { list?: string },
+): Promise<{ done: number; skipped: SkippedId[] }> {
   const key = failedListKey(conn, opts.list);
   const skipped: SkippedId[] = [];
   const wanted: { id: string; index: number; digest: string }[] = [];
@@ -101,13 +123,19 @@ async function actOnIds(conn: Connection, ids: string[], mode: Mode, opts: { lis
       const res = (await execAll(pipe)) as (Buffer | null)[];
       res.forEach((bytes, i) => {
         const w = pending[i]!;
-        if (bytes && sha1Hex(bytes).startsWith(w.digest)) found[i] = { index: w.index, bytes, raw: bytes.toString("utf8") };
+        if (bytes && sha1Hex(bytes).startsWith(w.digest))
+          found[i] = { index: w.index, bytes, raw: bytes.toString("utf8") };
         else lost.push(i);
       });
     } else pending.forEach((_, i) => lost.push(i));
     if (lost.length) {
       const claimed = new Set(found.filter((r): r is StoredRecord => !!r).map((r) => r.index));
-      const relocated = await locateRecords(conn, key, lost.map((i) => pending[i]!), { claimed });
+      const relocated = await locateRecords(
+        conn,
+        key,
+        lost.map((i) => pending[i]!),
+        { claimed },
+      );
       lost.forEach((i, j) => (found[i] = relocated[j]));
     }
     const planned: Planned[] = [];
@@ -135,13 +163,21 @@ async function actOnIds(conn: Connection, ids: string[], mode: Mode, opts: { lis
  * Records that changed since they were read, or whose payload is not a JSON object, are skipped
  * with a reason.
  */
-export async function retryFailed(conn: Connection, ids: string[], opts: { remove?: boolean; list?: string } = {}): Promise<RetryResult> {
+export async function retryFailed(
+  conn: Connection,
+  ids: string[],
+  opts: { remove?: boolean; list?: string } = {},
+): Promise<RetryResult> {
   const r = await actOnIds(conn, ids, opts.remove === false ? "retry-keep" : "retry", opts);
   return { retried: r.done, skipped: r.skipped };
 }
 
 /** Removes failures by id, each verified against the bytes it had when listed. */
-export async function removeFailed(conn: Connection, ids: string[], opts: { list?: string } = {}): Promise<RemoveResult> {
+export async function removeFailed(
+  conn: Connection,
+  ids: string[],
+  opts: { list?: string } = {},
+): Promise<RemoveResult> {
   const r = await actOnIds(conn, ids, "remove", opts);
   return { removed: r.done, skipped: r.skipped };
 }
@@ -163,37 +199,61 @@ async function actOnMatches(
   const skipped: SkippedId[] = [];
   const handled = new Set<string>(); // keep mode: records we rewrote, should a shift show them again
   let done = 0;
-  await scanRecords(conn, key, async (recs) => {
-    const planned: Planned[] = [];
-    for (const rec of recs) {
-      if (!match(rec.raw)) continue;
-      const sha1 = sha1Hex(rec.bytes);
-      if (handled.has(sha1)) continue;
-      const p = plan(formatFailedId(rec.index, sha1), rec, mode, now);
-      if ("reason" in p) skipped.push(p);
-      else planned.push(p);
-    }
-    const r = await runPlanned(conn, key, planned, mode);
-    done += r.done.length;
-    if (mode === "retry-keep") for (const p of r.done) handled.add(sha1Hex(p.replacement));
-    if (r.moved.length) {
-      // Someone else changed the list under us: hand the stragglers to the id path.
-      const again = await actOnIds(conn, r.moved.map((p) => p.id), mode, opts);
-      done += again.done;
-      skipped.push(...again.skipped);
-    }
-  }, { grep });
+  await scanRecords(
+    conn,
+    key,
+    async (recs) => {
+      const planned: Planned[] = [];
+      for (const rec of recs) {
+        if (!match(rec.raw)) continue;
+        const sha1 = sha1Hex(rec.bytes);
+        if (handled.has(sha1)) continue;
+        const p = plan(formatFailedId(rec.index, sha1), rec, mode, now);
+        if ("reason" in p) skipped.push(p);
+        else planned.push(p);
+      }
+      const r = await runPlanned(conn, key, planned, mode);
+      done += r.done.length;
+      if (mode === "retry-keep") for (const p of r.done) handled.add(sha1Hex(p.replacement));
+      if (r.moved.length) {
+        // Someone else changed the list under us: hand the stragglers to the id path.
+        const again = await actOnIds(
+          conn,
+          r.moved.map((p) => p.id),
+          mode,
+          opts,
+        );
+        done += again.done;
+        skipped.push(...again.skipped);
+      }
+    },
+    { grep },
+  );
   return { done, skipped };
 }
 
 /** Retries every failure matching `filter` (all of them when empty); same semantics as `retryFailed`. */
-export async function retryAllFailed(conn: Connection, filter?: FailedFilter, opts: { remove?: boolean; list?: string } = {}): Promise<RetryResult> {
-  const r = await actOnMatches(conn, opts.remove === false ? "retry-keep" : "retry", compileFilter(filter), opts, grepNeedles(filter));
+export async function retryAllFailed(
+  conn: Connection,
+  filter?: FailedFilter,
+  opts: { remove?: boolean; list?: string } = {},
+): Promise<RetryResult> {
+  const r = await actOnMatches(
+    conn,
+    opts.remove === false ? "retry-keep" : "retry",
+    compileFilter(filter),
+    opts,
+    grepNeedles(filter),
+  );
   return { retried: r.done, skipped: r.skipped };
 }
 
 /** Removes every failure matching `filter`; an empty filter clears the list. */
-export async function removeAllFailed(conn: Connection, filter?: FailedFilter, opts: { list?: string } = {}): Promise<RemoveResult> {
+export async function removeAllFailed(
+  conn: Connection,
+  filter?: FailedFilter,
+  opts: { list?: string } = {},
+): Promise<RemoveResult> {
   if (isEmptyFilter(filter)) return { removed: await clearFailed(conn, opts), skipped: [] };
   const r = await actOnMatches(conn, "remove", compileFilter(filter), opts, grepNeedles(filter));
   return { removed: r.done, skipped: r.skipped };
@@ -208,6 +268,11 @@ export async function clearFailed(conn: Connection, opts: { list?: string } = {}
 
 /** resque-web's "Clear Retried Jobs": removes every record that has a `retried_at` field. */
 export async function clearRetriedFailed(conn: Connection, opts: { list?: string } = {}): Promise<RemoveResult> {
-  const r = await actOnMatches(conn, "remove", (raw) => raw.includes('"retried_at"') && rawField(raw, "retried_at") !== undefined, opts);
+  const r = await actOnMatches(
+    conn,
+    "remove",
+    (raw) => raw.includes('"retried_at"') && rawField(raw, "retried_at") !== undefined,
+    opts,
+  );
   return { removed: r.done, skipped: r.skipped };
 }

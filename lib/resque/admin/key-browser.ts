@@ -49,7 +49,11 @@ function pairs(flat: string[]): [string, string][] {
  * from the entry after `cursor` (XRANGE COUNT), strings truncated to 64 KiB.
  * O(perPage), 2 round trips.
  */
-export async function getKeyValue(conn: Connection, key: string, opts: PageOptions & { cursor?: string } = {}): Promise<KeyValue> {
+export async function getKeyValue(
+  conn: Connection,
+  key: string,
+  opts: PageOptions & { cursor?: string } = {},
+): Promise<KeyValue> {
   const { page, perPage, start, stop } = normalizePage(opts);
   const [type, ttl] = (await execAll(conn.redis.multi().type(key).ttl(key))) as [string, number];
   const r = conn.redis;
@@ -58,28 +62,68 @@ export async function getKeyValue(conn: Connection, key: string, opts: PageOptio
     case "none":
       return { key, ttl, type: "none" };
     case "string": {
-      const [size, head] = (await execAll(r.multi().strlen(key).getrangeBuffer(key, 0, MAX_STRING_BYTES - 1))) as [number, Buffer];
+      const [size, head] = (await execAll(
+        r
+          .multi()
+          .strlen(key)
+          .getrangeBuffer(key, 0, MAX_STRING_BYTES - 1),
+      )) as [number, Buffer];
       return { key, ttl, type: "string", size, value: head.toString("utf8"), truncated: size > MAX_STRING_BYTES };
     }
     case "list": {
       const [total, vals] = (await execAll(r.multi().llen(key).lrange(key, start, stop))) as [number, string[]];
-      return { key, ttl, type: "list", page, perPage, total, items: vals.map((value, i) => ({ index: start + i, value })) };
+      return {
+        key,
+        ttl,
+        type: "list",
+        page,
+        perPage,
+        total,
+        items: vals.map((value, i) => ({ index: start + i, value })),
+      };
     }
     case "zset": {
-      const [total, flat] = (await execAll(r.multi().zcard(key).zrange(key, String(start), String(stop), "WITHSCORES"))) as [number, string[]];
-      return { key, ttl, type: "zset", page, perPage, total, items: pairs(flat).map(([member, score], i) => ({ rank: start + i, member, score })) };
+      const [total, flat] = (await execAll(
+        r.multi().zcard(key).zrange(key, String(start), String(stop), "WITHSCORES"),
+      )) as [number, string[]];
+      return {
+        key,
+        ttl,
+        type: "zset",
+        page,
+        perPage,
+        total,
+        items: pairs(flat).map(([member, score], i) => ({ rank: start + i, member, score })),
+      };
     }
     case "set": {
-      const [total, [next, members]] = (await execAll(r.multi().scard(key).sscan(key, cursor, "COUNT", perPage))) as [number, [string, string[]]];
+      const [total, [next, members]] = (await execAll(r.multi().scard(key).sscan(key, cursor, "COUNT", perPage))) as [
+        number,
+        [string, string[]],
+      ];
       return { key, ttl, type: "set", total, cursor, nextCursor: next, items: members };
     }
     case "hash": {
-      const [total, [next, flat]] = (await execAll(r.multi().hlen(key).hscan(key, cursor, "COUNT", perPage))) as [number, [string, string[]]];
-      return { key, ttl, type: "hash", total, cursor, nextCursor: next, items: pairs(flat).map(([field, value]) => ({ field, value })) };
+      const [total, [next, flat]] = (await execAll(r.multi().hlen(key).hscan(key, cursor, "COUNT", perPage))) as [
+        number,
+        [string, string[]],
+      ];
+      return {
+        key,
+        ttl,
+        type: "hash",
+        total,
+        cursor,
+        nextCursor: next,
+        items: pairs(flat).map(([field, value]) => ({ field, value })),
+      };
     }
     case "stream": {
       const from = cursor === "0" ? "-" : "(" + cursor;
-      const [total, entries] = (await execAll(r.multi().xlen(key).xrange(key, from, "+", "COUNT", perPage))) as [number, [string, string[]][]];
+      const [total, entries] = (await execAll(r.multi().xlen(key).xrange(key, from, "+", "COUNT", perPage))) as [
+        number,
+        [string, string[]][],
+      ];
       const items = entries.map(([id, flat]) => ({ id, fields: pairs(flat) }));
       const nextCursor = items.length === perPage ? items[items.length - 1]!.id : "0";
       return { key, ttl, type: "stream", total, cursor, nextCursor, items };

@@ -12,9 +12,14 @@ export const MAX_PER_PAGE = 1000;
  * Clamps a page request: page ≥ 1, 1 ≤ perPage ≤ 1000. Query strings arrive as garbage often
  * enough (`?page=-3`, `?page=abc`) that the engine normalises rather than throws.
  */
-export function normalizePage(opts: PageOptions = {}, defaultPerPage = DEFAULT_PER_PAGE): { page: number; perPage: number; start: number; stop: number } {
+export function normalizePage(
+  opts: PageOptions = {},
+  defaultPerPage = DEFAULT_PER_PAGE,
+): { page: number; perPage: number; start: number; stop: number } {
   const page = Number.isFinite(opts.page) ? Math.max(1, Math.floor(opts.page!)) : 1;
-  const perPage = Number.isFinite(opts.perPage) ? Math.min(MAX_PER_PAGE, Math.max(1, Math.floor(opts.perPage!))) : defaultPerPage;
+  const perPage = Number.isFinite(opts.perPage)
+    ? Math.min(MAX_PER_PAGE, Math.max(1, Math.floor(opts.perPage!)))
+    : defaultPerPage;
   const start = (page - 1) * perPage;
   return { page, perPage, start, stop: start + perPage - 1 };
 }

@@ -43,7 +43,8 @@ export async function listQueues(conn: Connection): Promise<QueueInfo[]> {
     const head = res[2 + i * 3] as string | null;
     const paused = (res[3 + i * 3] as number) === 1;
     const queuedMs = head === null ? undefined : decodePayload(head).queueTimeMs;
-    const latencySec = queuedMs === undefined || !Number.isFinite(queuedMs) ? null : Math.max(0, (nowMs - queuedMs) / 1000);
+    const latencySec =
+      queuedMs === undefined || !Number.isFinite(queuedMs) ? null : Math.max(0, (nowMs - queuedMs) / 1000);
     return { name, size, latencySec, paused };
   });
 }
@@ -57,7 +58,12 @@ export async function peekQueue(conn: Connection, queue: string, opts: PageOptio
   const { page, perPage, start, stop } = normalizePage(opts);
   const key = conn.keys.queue(queue);
   const [total, raws] = (await execAll(conn.redis.multi().llen(key).lrange(key, start, stop))) as [number, string[]];
-  return { page, perPage, total, items: raws.map((raw, i) => ({ index: start + i, raw, payload: decodePayload(raw) })) };
+  return {
+    page,
+    perPage,
+    total,
+    items: raws.map((raw, i) => ({ index: start + i, raw, payload: decodePayload(raw) })),
+  };
 }
 
 /**
@@ -85,7 +91,9 @@ export async function clearQueue(conn: Connection, queue: string): Promise<numbe
 export async function removeQueue(conn: Connection, queue: string): Promise<void> {
   assertQueueName(queue);
   const k = conn.keys;
-  await execAll(conn.redis.multi().srem(k.queues, queue).del(k.queue(queue)).del(k.pauseQueue(queue)).del(k.wake(queue)));
+  await execAll(
+    conn.redis.multi().srem(k.queues, queue).del(k.queue(queue)).del(k.pauseQueue(queue)).del(k.wake(queue)),
+  );
 }
 
 /** resque-pause's per-queue switch, honoured by Ruby with resque-pause and by our workers. */

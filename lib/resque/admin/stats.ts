@@ -18,9 +18,23 @@ const count = (v: unknown): number => {
 export async function getStats(conn: Connection): Promise<ResqueStats> {
   const k = conn.keys;
   const first = await execAll(
-    conn.redis.pipeline().get(k.statProcessed).get(k.statFailed).llen(k.failed).smembers(k.queues).smembers(k.workers).time(),
+    conn.redis
+      .pipeline()
+      .get(k.statProcessed)
+      .get(k.statFailed)
+      .llen(k.failed)
+      .smembers(k.queues)
+      .smembers(k.workers)
+      .time(),
   );
-  const [processed, failed, failedLen, queueNames, workerIds, time] = first as [string | null, string | null, number, string[], string[], [string, string]];
+  const [processed, failed, failedLen, queueNames, workerIds, time] = first as [
+    string | null,
+    string | null,
+    number,
+    string[],
+    string[],
+    [string, string],
+  ];
   const queues = queueNames.filter((q) => !q.includes(":temp:"));
   const pipe = conn.redis.pipeline();
   for (const q of queues) pipe.llen(k.queue(q));

@@ -185,6 +185,18 @@ export type KeyValue =
   | (KeyValueBase & { type: "list" } & Page<{ index: number; value: string }>)
   | (KeyValueBase & { type: "zset" } & Page<{ rank: number; member: string; score: string }>)
   | (KeyValueBase & { type: "set"; total: number; cursor: string; nextCursor: string; items: string[] })
-  | (KeyValueBase & { type: "hash"; total: number; cursor: string; nextCursor: string; items: { field: string; value: string }[] })
-  | (KeyValueBase & { type: "stream"; total: number; cursor: string; nextCursor: string; items: { id: string; fields: [string, string][] }[] })
+  | (KeyValueBase & {
+      type: "hash";
+      total: number;
+      cursor: string;
+      nextCursor: string;
+      items: { field: string; value: string }[];
+    })
+  | (KeyValueBase & {
+      type: "stream";
+      total: number;
+      cursor: string;
+      nextCursor: string;
+      items: { id: string; fields: [string, string][] }[];
+    })
   | (KeyValueBase & { type: "other"; redisType: string });

@@ -11,7 +11,6 @@ import { decodePayload } from "../payload";
 import { tryParse } from "../raw-json";
 import type { Liveness, WorkerInfo } from "./types";
 
-
 /**
  * Alive when the newest signal is at most 300 s old by the Redis clock (Ruby's prune
  * threshold), dead when older; a signal from the future (clock skew) counts as alive.
@@ -60,7 +59,10 @@ export async function listWorkers(conn: Connection): Promise<WorkerInfo[]> {
   const [sec, usec] = res[0] as [string, string];
   const nowMs = Number(sec) * 1000 + Math.floor(Number(usec) / 1000);
   return ids.map((id, i) => {
-    const [entry, started, beat, ping, procId, failId, procName, failName] = res.slice(1 + i * PER_WORKER, 1 + (i + 1) * PER_WORKER) as (string | null)[];
+    const [entry, started, beat, ping, procId, failId, procName, failName] = res.slice(
+      1 + i * PER_WORKER,
+      1 + (i + 1) * PER_WORKER,
+    ) as (string | null)[];
     const { host, pid, queues } = parseWorkerId(id);
     const info: WorkerInfo = {
       id,

@@ -13,7 +13,13 @@ export const dynamic = "force-dynamic";
  * The jobs due at one timestamp. A timestamp with no jobs left is not a 404: after "enqueue now"
  * on its last job the page says the jobs were enqueued or removed.
  */
-export default async function DelayedTimestampPage({ params, searchParams }: { params: Promise<{ timestamp: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function DelayedTimestampPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ timestamp: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   await requirePageSession();
   const { locale, t } = await getTranslator();
   const timestamp = parseTimestamp((await params).timestamp);
@@ -21,7 +27,10 @@ export default async function DelayedTimestampPage({ params, searchParams }: { p
   const sp = await searchParams;
   let initial;
   try {
-    initial = await readDelayedItems(timestamp, pagingFrom((k) => [sp[k]].flat()[0]));
+    initial = await readDelayedItems(
+      timestamp,
+      pagingFrom((k) => [sp[k]].flat()[0]),
+    );
   } catch (e) {
     return <RedisDown t={t} error={e} />;
   }

@@ -9,7 +9,13 @@ import { readFailedOne } from "../data";
 export const dynamic = "force-dynamic";
 
 /** One failure at its own URL; a gone one (retried, removed, or a made-up id) says so and links back. */
-export default async function FailedJobPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function FailedJobPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   await requirePageSession();
   const { locale, t } = await getTranslator();
   const [{ id }, sp] = await Promise.all([params, searchParams]);
@@ -19,5 +25,7 @@ export default async function FailedJobPage({ params, searchParams }: { params: 
   } catch (e) {
     return <RedisDown t={t} error={e} />;
   }
-  return <FailedDetail data={data} locale={locale} actions={{ retry: retryFailedAction, remove: removeFailedAction }} />;
+  return (
+    <FailedDetail data={data} locale={locale} actions={{ retry: retryFailedAction, remove: removeFailedAction }} />
+  );
 }

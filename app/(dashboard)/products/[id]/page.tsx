@@ -20,7 +20,9 @@ export default async function ProductPage({ params }: { params: Promise<{ id: st
   return (
     <div className="space-y-4">
       <p className="text-sm">
-        <Link href="/products" className="text-blue-700 hover:underline dark:text-blue-400">← {t("demo.products.title")}</Link>
+        <Link href="/products" className="text-blue-700 hover:underline dark:text-blue-400">
+          ← {t("demo.products.title")}
+        </Link>
       </p>
       <h1 className="text-xl font-semibold">
         {t("demo.products.edit")} <span className="text-zinc-500">#{p.id}</span>
@@ -28,7 +30,13 @@ export default async function ProductPage({ params }: { params: Promise<{ id: st
       <ProductForm
         locale={locale}
         categories={PRODUCT_CATEGORIES}
-        initial={{ name: p.name, price: formatPrice(p.priceCents), category: p.category, status: p.status, stock: String(p.stock) }}
+        initial={{
+          name: p.name,
+          price: formatPrice(p.priceCents),
+          category: p.category,
+          status: p.status,
+          stock: String(p.stock),
+        }}
         save={updateProductAction.bind(null, p.id)}
       />
       <div className="border-t border-zinc-200 pt-4 dark:border-zinc-800">

@@ -13,7 +13,9 @@ export default async function NewProductPage() {
   return (
     <div className="space-y-4">
       <p className="text-sm">
-        <Link href="/products" className="text-blue-700 hover:underline dark:text-blue-400">← {t("demo.products.title")}</Link>
+        <Link href="/products" className="text-blue-700 hover:underline dark:text-blue-400">
+          ← {t("demo.products.title")}
+        </Link>
       </p>
       <h1 className="text-xl font-semibold">{t("demo.products.new")}</h1>
       <ProductForm

@@ -9,7 +9,13 @@ import { one, pagingFrom, PER_PAGE_CHOICES, type SearchParams } from "@/lib/page
 
 export const dynamic = "force-dynamic";
 
-export default async function QueuePage({ params, searchParams }: { params: Promise<{ name: string }>; searchParams: Promise<SearchParams> }) {
+export default async function QueuePage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ name: string }>;
+  searchParams: Promise<SearchParams>;
+}) {
   await requirePageSession();
   const { locale, t } = await getTranslator();
   const { name: encoded } = await params;
@@ -23,7 +29,10 @@ export default async function QueuePage({ params, searchParams }: { params: Prom
   const sp = await searchParams;
   let initial;
   try {
-    initial = await readQueueJobs(name, pagingFrom((n) => one(sp[n])));
+    initial = await readQueueJobs(
+      name,
+      pagingFrom((n) => one(sp[n])),
+    );
   } catch (e) {
     return <RedisDown t={t} error={e} />;
   }

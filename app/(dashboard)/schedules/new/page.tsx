@@ -12,7 +12,9 @@ export default async function NewSchedulePage() {
   return (
     <div className="space-y-4">
       <p className="text-sm">
-        <Link href="/schedules" className="text-blue-700 hover:underline dark:text-blue-400">← {t("schedules.form.back")}</Link>
+        <Link href="/schedules" className="text-blue-700 hover:underline dark:text-blue-400">
+          ← {t("schedules.form.back")}
+        </Link>
       </p>
       <h1 className="text-xl font-semibold">{t("schedules.form.newTitle")}</h1>
       <ScheduleFormView locale={locale} mode="create" save={saveScheduleAction.bind(null, "create")} />

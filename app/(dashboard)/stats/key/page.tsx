@@ -7,7 +7,11 @@ import { keyValueQueryFrom, readKeyValue } from "../data";
 
 export const dynamic = "force-dynamic";
 
-export default async function KeyPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function KeyPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   await requirePageSession();
   const { locale, t } = await getTranslator();
   const sp = await searchParams;

@@ -10,7 +10,13 @@ import { getTranslator } from "../../../locale";
 export const dynamic = "force-dynamic";
 
 /** One demo user and the notifications the jobs wrote for them, newest first. */
-export default async function UserPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<SearchParams> }) {
+export default async function UserPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<SearchParams>;
+}) {
   await requirePageSession();
   const { locale, t } = await getTranslator();
   const { id: raw } = await params;
@@ -24,7 +30,9 @@ export default async function UserPage({ params, searchParams }: { params: Promi
   return (
     <div className="space-y-4">
       <p className="text-sm">
-        <Link href="/users" className="text-blue-700 hover:underline dark:text-blue-400">← {t("demo.users.title")}</Link>
+        <Link href="/users" className="text-blue-700 hover:underline dark:text-blue-400">
+          ← {t("demo.users.title")}
+        </Link>
       </p>
       <h1 className="text-xl font-semibold">{user.name}</h1>
       <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">
@@ -35,7 +43,10 @@ export default async function UserPage({ params, searchParams }: { params: Promi
         <dt className="text-zinc-500">{t("demo.users.status")}</dt>
         <dd>{t(`demo.userStatus.${user.status}`)}</dd>
       </dl>
-      <h2 className="text-lg font-semibold">{t("demo.notifications.title")} <span className="text-sm font-normal text-zinc-500">({list.total.toLocaleString("en")})</span></h2>
+      <h2 className="text-lg font-semibold">
+        {t("demo.notifications.title")}{" "}
+        <span className="text-sm font-normal text-zinc-500">({list.total.toLocaleString("en")})</span>
+      </h2>
       {list.total === 0 ? (
         <p className="text-zinc-500">{t("demo.notifications.empty")}</p>
       ) : (

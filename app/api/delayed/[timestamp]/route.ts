@@ -8,5 +8,8 @@ export const dynamic = "force-dynamic";
 export const GET = readOnlyJsonRoute(async (q, req) => {
   const timestamp = parseTimestamp(decodeURIComponent(new URL(req.url).pathname.split("/").pop() ?? ""));
   if (timestamp === null) return Response.json({ error: "Not a timestamp: give whole unix seconds" }, { status: 404 });
-  return readDelayedItems(timestamp, pagingFrom((k) => q.get(k)));
+  return readDelayedItems(
+    timestamp,
+    pagingFrom((k) => q.get(k)),
+  );
 });

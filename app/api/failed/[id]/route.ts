@@ -7,6 +7,10 @@ export const dynamic = "force-dynamic";
 export const GET = readOnlyJsonRoute<{ params: Promise<{ id: string }> }>(async (q, _req, ctx) => {
   const { id } = await ctx.params;
   const data = await readFailedOne(id, queryOf(q).list);
-  if (!data.job) return Response.json({ error: "This failure is gone: it was retried or removed, or the id is not a failed-job id." }, { status: 404 });
+  if (!data.job)
+    return Response.json(
+      { error: "This failure is gone: it was retried or removed, or the id is not a failed-job id." },
+      { status: 404 },
+    );
   return { item: data.job, list: data.list };
 });

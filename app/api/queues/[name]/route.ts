@@ -11,6 +11,9 @@ export const dynamic = "force-dynamic";
 export const GET = readOnlyJsonRoute(async (q, _req, { params }: { params: Promise<{ name: string }> }) => {
   const { name } = await params;
   // `perPage` as documented for this route; `per` as in the page's own URL.
-  const data = await readQueueJobs(name, pagingFrom((n) => (n === "per" ? (q.get("perPage") ?? q.get("per")) : q.get(n))));
+  const data = await readQueueJobs(
+    name,
+    pagingFrom((n) => (n === "per" ? (q.get("perPage") ?? q.get("per")) : q.get(n))),
+  );
   return data ?? Response.json({ error: `No queue named ${JSON.stringify(name)}` }, { status: 404 });
 });

@@ -28,15 +28,25 @@ export default async function EditSchedulePage({ params }: { params: Promise<{ n
   return (
     <div className="space-y-4">
       <p className="text-sm">
-        <Link href="/schedules" className="text-blue-700 hover:underline dark:text-blue-400">← {t("schedules.form.back")}</Link>
+        <Link href="/schedules" className="text-blue-700 hover:underline dark:text-blue-400">
+          ← {t("schedules.form.back")}
+        </Link>
       </p>
       <h1 className="break-all text-xl font-semibold">{t("schedules.form.editTitle", { name })}</h1>
       {found.legacy ? (
-        <p role="note" className="rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100">
+        <p
+          role="note"
+          className="rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100"
+        >
           {t("schedules.form.legacy")}
         </p>
       ) : (
-        <ScheduleFormView locale={locale} mode="edit" initial={found.form} save={saveScheduleAction.bind(null, "edit")} />
+        <ScheduleFormView
+          locale={locale}
+          mode="edit"
+          initial={found.form}
+          save={saveScheduleAction.bind(null, "edit")}
+        />
       )}
     </div>
   );
