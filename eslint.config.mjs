@@ -40,9 +40,18 @@ export default tseslint.config(
       ],
       "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
       "no-empty": ["error", { allowEmptyCatch: true }],
+      // Validators of names, ids and cells match control characters on purpose.
+      "no-control-regex": "off",
     },
   },
+  {
+    // Migrations run against the schema of their own day, not today's types: Kysely<any>, as kysely documents.
+    files: ["lib/db/migrate.ts", "lib/db/migrations/**", "tests/integration/db-migrate.test.ts"],
+    rules: { "@typescript-eslint/no-explicit-any": "off" },
+  },
   { files: ["app/**/*.tsx", "components/**/*.{ts,tsx}"], ...reactHooks.configs.flat["recommended-latest"] },
+  // Pages and layouts are server components: drawn once per request, so reading the clock there is the point.
+  { files: ["app/**/page.tsx", "app/**/layout.tsx"], rules: { "react-hooks/purity": "off" } },
   {
     files: ["lib/resque/**/*.ts"],
     rules: forbid({

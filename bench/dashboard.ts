@@ -561,7 +561,7 @@ async function main(): Promise<void> {
   process.once("SIGTERM", onSignal);
   let routes: SizeRun[] | undefined;
   let loadRun: LoadRun | undefined;
-  let redisVersion = "?";
+  let redisVersion: string;
   try {
     server = await startRedisServer();
     redis = new Redis(server.url);

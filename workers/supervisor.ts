@@ -176,7 +176,7 @@ export class Supervisor {
     this.subscriber = this.redis.duplicate();
     this.subscriber.on("error", () => {});
     this.subscriber.on("message", (_channel, message: string) => {
-      let cmd: { cmd?: string } = {};
+      let cmd: { cmd?: string };
       try {
         cmd = JSON.parse(message) as { cmd?: string };
       } catch {

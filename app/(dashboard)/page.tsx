@@ -9,10 +9,11 @@ export const dynamic = "force-dynamic";
 export default async function OverviewPage() {
   await requirePageSession();
   const { locale, t } = await getTranslator();
+  let initial, initialHistory;
   try {
-    const [initial, initialHistory] = await Promise.all([readStatus(), readHistory(null)]);
-    return <Overview initial={initial} initialHistory={initialHistory} locale={locale} />;
+    [initial, initialHistory] = await Promise.all([readStatus(), readHistory(null)]);
   } catch (e) {
     return <RedisDown t={t} error={e} />;
   }
+  return <Overview initial={initial} initialHistory={initialHistory} locale={locale} />;
 }

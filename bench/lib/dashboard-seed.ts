@@ -8,7 +8,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
-import { beat, Connection, encodeDelayedItem, registerWorker, saveSchedule } from "../../lib/resque/index.js";
+import { beat, type Connection, encodeDelayedItem, registerWorker, saveSchedule } from "../../lib/resque/index.js";
 
 export interface DatasetSpec {
   queued: number;

@@ -73,7 +73,7 @@ export function Bell({ locale, markAllRead }: { locale: Locale; markAllRead: () 
             />
           </div>
           {q.data && q.data.items.length > 0 ? (
-            <NotificationItems locale={locale} items={q.data.items} />
+            <NotificationItems locale={locale} items={q.data.items} nowMs={q.dataUpdatedAt} />
           ) : (
             <p className="text-sm text-zinc-500">{q.data ? t("demo.notifications.empty") : "…"}</p>
           )}

@@ -94,7 +94,7 @@ export function ExportsList({
     initial,
   );
   const data = q.data;
-  const now = q.dataUpdatedAt || Date.now();
+  const now = q.dataUpdatedAt; // never 0: useLivePoll dates the initial data
   // The retry button's row leaves the failed state at once, so its answer is shown above the table.
   const [answer, setAnswer] = useState<ActionResult | null>(null);
   const retried = (r: ActionResult) => {

@@ -19,11 +19,12 @@ function messageText(t: Translate, message: string): string {
 export function NotificationItems({
   locale,
   items,
-  nowMs = Date.now(),
+  nowMs,
 }: {
   locale: Locale;
   items: Notification[];
-  nowMs?: number;
+  /** What "3 min ago" is measured from: the request's time on the server, the read's time in the bell. */
+  nowMs: number;
 }) {
   const t = translator(locale);
   return (

@@ -38,13 +38,14 @@ const total = (points: HistoryPoint[], key: "processed" | "failed") => points.re
 export function HistoryChart({ locale, initial, live }: { locale: Locale; initial: HistoryData; live: boolean }) {
   const t = translator(locale);
   const [unit, setUnit] = useState<"hours" | "days">("hours");
-  const tz = useMemo(browserTimeZone, []);
+  const tz = useMemo(() => browserTimeZone(), []);
+  const [mountedAt] = useState(() => Date.now());
   const q = useQuery<HistoryData>({
     queryKey: queryKeys.history(tz),
     queryFn: () => fetchJson<HistoryData>(`/api/history?tz=${encodeURIComponent(tz)}`),
     initialData: initial,
     // Data cut in another zone is stale at once, so the browser's own read replaces it on mount.
-    initialDataUpdatedAt: initial.timeZone === tz ? Date.now() : 0,
+    initialDataUpdatedAt: initial.timeZone === tz ? mountedAt : 0,
     refetchInterval: live ? REFRESH_MS : false,
   });
   const data = q.data;

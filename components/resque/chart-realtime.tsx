@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { translator, type Locale } from "@/lib/i18n";
 import { ChartFrame, niceCeil, PLOT, SERIES, Swatch, yOf } from "./chart-frame";
 
@@ -46,13 +46,12 @@ const rate = (v: number) => (v >= 10 ? v.toFixed(0) : v.toFixed(1));
 export function RealtimeChart({ locale, sample }: { locale: Locale; sample: CounterSample }) {
   const t = translator(locale);
   const [samples, setSamples] = useState<CounterSample[]>([sample]);
-  useEffect(() => {
-    setSamples((prev) => {
-      const last = prev[prev.length - 1];
-      if (last && sample.atMs <= last.atMs) return prev;
-      return [...prev.filter((s) => s.atMs >= sample.atMs - WINDOW_MS - 60_000), sample];
-    });
-  }, [sample]);
+  // A newer sample is added while rendering (React's pattern for state that follows a prop),
+  // not in an effect, which would draw the stale chart once more first.
+  const last = samples[samples.length - 1];
+  if (!last || sample.atMs > last.atMs) {
+    setSamples([...samples.filter((s) => s.atMs >= sample.atMs - WINDOW_MS - 60_000), sample]);
+  }
 
   const rates = ratesOf(samples);
   const latest = rates[rates.length - 1];

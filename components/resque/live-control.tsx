@@ -1,30 +1,72 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
+import { useEffect, useState, useSyncExternalStore } from "react";
 import { formatAgo, translator, type Locale } from "@/lib/i18n";
 
 const INTERVALS = [1, 2, 5, 10, 30];
 
-/** Sidekiq-style live switch: on/off and the interval, remembered in this browser. */
-export function useLiveSettings(): {
+interface LiveSettings {
   live: boolean;
-  setLive: (v: boolean) => void;
   intervalSec: number;
+}
+const DEFAULT_SETTINGS: LiveSettings = { live: true, intervalSec: 2 };
+const STORAGE_KEY = "live";
+const changed = new Set<() => void>();
+let lastRaw: string | null | undefined;
+let lastRead = DEFAULT_SETTINGS;
+
+/** The stored choice, or the default; the same object while the stored text is unchanged (useSyncExternalStore needs that). */
+function readSettings(): LiveSettings {
+  const raw = localStorage.getItem(STORAGE_KEY);
+  if (raw !== lastRaw) {
+    lastRaw = raw;
+    let v: Partial<LiveSettings> = {};
+    try {
+      v = raw ? (JSON.parse(raw) as Partial<LiveSettings>) : {};
+    } catch {
+      // Someone else's junk under our key: the defaults.
+    }
+    lastRead = {
+      live: typeof v?.live === "boolean" ? v.live : DEFAULT_SETTINGS.live,
+      intervalSec:
+        typeof v?.intervalSec === "number" && INTERVALS.includes(v.intervalSec)
+          ? v.intervalSec
+          : DEFAULT_SETTINGS.intervalSec,
+    };
+  }
+  return lastRead;
+}
+
+function subscribe(onChange: () => void): () => void {
+  changed.add(onChange);
+  window.addEventListener("storage", onChange); // another tab changed it
+  return () => {
+    changed.delete(onChange);
+    window.removeEventListener("storage", onChange);
+  };
+}
+
+function writeSettings(next: LiveSettings): void {
+  localStorage.setItem(STORAGE_KEY, JSON.stringify(next));
+  for (const onChange of changed) onChange();
+}
+
+/**
+ * Sidekiq-style live switch: on/off and the interval, remembered in this browser (localStorage,
+ * read through useSyncExternalStore: the server and the first client render use the defaults,
+ * then the stored choice, with no effect copying it into state).
+ */
+export function useLiveSettings(): LiveSettings & {
+  setLive: (v: boolean) => void;
   setIntervalSec: (v: number) => void;
 } {
-  const [live, setLive] = useState(true);
-  const [intervalSec, setIntervalSec] = useState(2);
-  useEffect(() => {
-    const saved = localStorage.getItem("live");
-    if (saved) {
-      const v = JSON.parse(saved) as { live?: boolean; intervalSec?: number };
-      if (typeof v.live === "boolean") setLive(v.live);
-      if (typeof v.intervalSec === "number" && INTERVALS.includes(v.intervalSec)) setIntervalSec(v.intervalSec);
-    }
-  }, []);
-  useEffect(() => localStorage.setItem("live", JSON.stringify({ live, intervalSec })), [live, intervalSec]);
-  return { live, setLive, intervalSec, setIntervalSec };
+  const settings = useSyncExternalStore(subscribe, readSettings, () => DEFAULT_SETTINGS);
+  return {
+    ...settings,
+    setLive: (live) => writeSettings({ ...readSettings(), live }),
+    setIntervalSec: (intervalSec) => writeSettings({ ...readSettings(), intervalSec }),
+  };
 }
 
 export function LiveControl({
@@ -92,6 +134,8 @@ export function useLivePoll<R extends object, T extends object = R>(
   select?: (raw: R) => T,
 ) {
   const settings = useLiveSettings();
+  // The initial data is as old as this panel: the first render's time, not each render's.
+  const [mountedAt] = useState(() => Date.now());
   const query = useQuery<T, Error, T>({
     queryKey,
     queryFn: async () => {
@@ -99,7 +143,7 @@ export function useLivePoll<R extends object, T extends object = R>(
       return select ? select(raw) : (raw as unknown as T);
     },
     initialData: initial,
-    initialDataUpdatedAt: Date.now(),
+    initialDataUpdatedAt: mountedAt,
     refetchInterval: settings.live ? settings.intervalSec * 1000 : false,
   });
   return { query, settings };

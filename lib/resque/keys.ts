@@ -101,4 +101,4 @@ export function workerName(id: string): string {
 }
 
 /** Queue names as Sidekiq's web accepts them: no whitespace or control characters, bounded length. */
-export const QUEUE_NAME = /^[^\s\x00-\x1f,*?!\[\]]{1,200}$/;
+export const QUEUE_NAME = /^[^\s\x00-\x1f,*?![\]]{1,200}$/;

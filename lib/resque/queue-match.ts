@@ -12,7 +12,7 @@ function globToRegExp(glob: string): RegExp {
 }
 
 export function isPattern(entry: string): boolean {
-  return /[*?\[]/.test(entry);
+  return /[*?[]/.test(entry);
 }
 
 export function resolveQueues(configured: string[], registered: string[]): string[] {

@@ -96,7 +96,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.conn = new Connection(opts);
     this.client = new Client({ redis: opts.redis, namespace: opts.namespace, registry: opts.registry });
     this.intervalMs = Math.max(0.05, opts.intervalSec ?? 5) * 1000;
-    this.dynamicQueues = opts.queues.some((q) => /[*?!\[]/.test(q));
+    this.dynamicQueues = opts.queues.some((q) => /[*?![]/.test(q));
     this.id = `${opts.hostname ?? os.hostname()}:${process.pid}:${opts.queues.join(",")}`;
   }
 

@@ -13,7 +13,7 @@ import {
   getStats,
   JobRegistry,
   listQueues,
-  listWorkers,
+  type listWorkers,
   makeKeys,
   Worker,
 } from "@/lib/resque";

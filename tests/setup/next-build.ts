@@ -93,7 +93,9 @@ async function withBuildLock<T>(fn: () => Promise<T>): Promise<T> {
         continue;
       }
       if (Date.now() > deadline)
-        throw new Error(`another test run holds ${lock} (pid ${owner}); remove it if that process is gone`);
+        throw new Error(`another test run holds ${lock} (pid ${owner}); remove it if that process is gone`, {
+          cause: e,
+        });
       await new Promise((r) => setTimeout(r, 250));
     }
   }

@@ -33,13 +33,16 @@ export default async function FailedPage({
   const query = parseFailedQuery(fromSearchParams(await searchParams));
   // key: another URL starts with a fresh selection and fresh answers.
   const key = failedSearch(query);
+  // The read alone is guarded: a render error belongs to the segment's error boundary, not to "Redis is down".
+  let read;
   try {
-    if (query.view === "groups")
-      return <FailedGroups key={key} initial={await readFailedGroups(query)} query={query} locale={locale} />;
-    return (
-      <FailedList key={key} initial={await readFailedList(query)} query={query} locale={locale} actions={actions} />
-    );
+    read =
+      query.view === "groups"
+        ? ({ view: "groups", data: await readFailedGroups(query) } as const)
+        : ({ view: "list", data: await readFailedList(query) } as const);
   } catch (e) {
     return <RedisDown t={t} error={e} />;
   }
+  if (read.view === "groups") return <FailedGroups key={key} initial={read.data} query={query} locale={locale} />;
+  return <FailedList key={key} initial={read.data} query={query} locale={locale} actions={actions} />;
 }

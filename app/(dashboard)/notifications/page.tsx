@@ -20,7 +20,7 @@ export default async function NotificationsPage({ searchParams }: { searchParams
         <p className="text-zinc-500">{t("demo.notifications.empty")}</p>
       ) : (
         <>
-          <NotificationItems locale={locale} items={list.items} />
+          <NotificationItems locale={locale} items={list.items} nowMs={Date.now()} />
           <Pager t={t} path="/notifications" page={page} perPage={perPage} total={list.total} choices={choices} />
         </>
       )}

@@ -51,7 +51,7 @@ export default async function UserPage({
         <p className="text-zinc-500">{t("demo.notifications.empty")}</p>
       ) : (
         <>
-          <NotificationItems locale={locale} items={list.items} />
+          <NotificationItems locale={locale} items={list.items} nowMs={Date.now()} />
           <Pager t={t} path={`/users/${id}`} page={page} perPage={perPage} total={list.total} choices={choices} />
         </>
       )}
