@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The one command that runs every test, unattended, on a fresh Debian machine with Node 20:
-# installs what is missing (redis-server, npm packages), builds the worker bundle, runs vitest,
-# and ends with the plain line "N passed, N failed".
+# installs what is missing (redis-server, npm packages), builds the worker bundle, runs vitest, and ends with the 15 slowest tests and the plain line
+# "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/setup-lib.sh
@@ -20,7 +20,14 @@ rm -f "$report"
 npx vitest run --reporter=default --reporter=json --outputFile="$report" "$@"
 rc=$?
 if [ -f "$report" ]; then
-  node -e 'const r=require("./'"$report"'"); console.log(r.numPassedTests+" passed, "+(r.numFailedTests)+" failed"+(r.numPendingTests?", "+r.numPendingTests+" skipped":""))'
+  # The 15 slowest tests (where a faster loop would start), then the line CI reads.
+  node -e '
+    const r = require("./'"$report"'");
+    const all = r.testResults.flatMap((f) => f.assertionResults.map((a) => ({ ms: a.duration ?? 0, name: f.name.replace(process.cwd() + "/", "") + " › " + a.title })));
+    all.sort((a, b) => b.ms - a.ms);
+    console.log("\nslowest tests:");
+    for (const a of all.slice(0, 15)) console.log(`${(a.ms / 1000).toFixed(1).padStart(7)} s  ${a.name.slice(0, 150)}`);
+    console.log(r.numPassedTests + " passed, " + r.numFailedTests + " failed" + (r.numPendingTests ? ", " + r.numPendingTests + " skipped" : ""));'
 else
   echo "0 passed, 1 failed"
   [ $rc -eq 0 ] && rc=1
