@@ -1,6 +1,6 @@
 /**
- * Enqueueing (RESQUE-PROTOCOL.md §3–§4): php-compatible payloads, one Lua call per queue,
- * and a whole batch in one pipelined round trip.
+ * Enqueueing (docs/resque-protocol.md#queues, docs/resque-protocol.md#job-payloads): php-compatible payloads,
+ * one Lua call per queue, and a whole batch in one pipelined round trip.
  */
 import { Connection, execAll, type ConnectionOptions } from "./connection";
 import { EnqueueVetoedError, InvalidQueueNameError } from "./errors";

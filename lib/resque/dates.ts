@@ -1,5 +1,5 @@
 /**
- * Dates as the Resque implementations write them (RESQUE-PROTOCOL.md §7.5) and as we write them.
+ * Dates as the Resque implementations write them (docs/resque-protocol.md#date-formats) and as we write them.
  */
 
 const pad = (n: number, w = 2) => String(n).padStart(w, "0");

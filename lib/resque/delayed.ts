@@ -1,5 +1,5 @@
 /**
- * Delayed jobs in resque-scheduler's layout (RESQUE-PROTOCOL.md §8): `delayed_queue_schedule`
+ * Delayed jobs in resque-scheduler's layout (docs/resque-protocol.md#delayed-jobs): `delayed_queue_schedule`
  * (ZSET of whole-second timestamps), `delayed:<ts>` (LIST of items) and `timestamps:<raw item>`
  * (reverse index). Items are `{"class","args","queue"}` in RS's key order, so RS's exact-match
  * helpers find ours; php-resque-scheduler's items (no reverse index) and node-resque's

@@ -1,5 +1,5 @@
 /**
- * Failure records in Ruby's field order (RESQUE-PROTOCOL.md §7.1, §7.4), built around the
+ * Failure records in Ruby's field order (docs/resque-protocol.md#failure-records), built around the
  * stored payload bytes so a retry pushes back exactly what was queued.
  */
 import { formatFailedAt } from "./dates";

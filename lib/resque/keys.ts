@@ -1,5 +1,5 @@
 /**
- * Every Redis key name the engine reads or writes, in one place (RESQUE-PROTOCOL.md §15).
+ * Every Redis key name the engine reads or writes, in one place (docs/resque-protocol.md#key-index).
  * Keys are built explicitly as `ns + name`; ioredis `keyPrefix` is never used because SCAN
  * patterns and returned key names are not rewritten by it.
  */
@@ -85,7 +85,7 @@ export function makeKeys(namespace?: string) {
   };
 }
 
-/** Worker id parts, tolerant of node-resque names with fewer colons (§5.1). */
+/** Worker id parts, tolerant of node-resque names with fewer colons (docs/resque-protocol.md#worker-ids). */
 export function parseWorkerId(id: string): { host: string; pid: string; queues: string[] } {
   const parts = id.split(":");
   const host = parts[0] ?? "";

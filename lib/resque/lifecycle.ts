@@ -1,6 +1,7 @@
 /**
  * Worker registration, heartbeats, unregistering with the in-flight job settled, and the
- * dead-worker prune (RESQUE-PROTOCOL.md §5.4–§5.6).
+ * dead-worker prune (docs/resque-protocol.md#heartbeats-and-pings,
+ * docs/resque-protocol.md#registering-and-unregistering, docs/resque-protocol.md#dead-worker-pruning).
  */
 import { readFileSync } from "node:fs";
 import os from "node:os";

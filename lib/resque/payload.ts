@@ -1,5 +1,5 @@
 /**
- * Job payloads (RESQUE-PROTOCOL.md §4): what we write, and a liberal reader for what
+ * Job payloads (docs/resque-protocol.md#job-payloads): what we write, and a liberal reader for what
  * php-resque, Ruby resque and node-resque write.
  */
 import { randomBytes } from "node:crypto";

@@ -1,5 +1,5 @@
 /**
- * Expands a worker's configured queue list (RESQUE-PROTOCOL.md §3.2): names in priority order,
+ * Expands a worker's configured queue list (docs/resque-protocol.md#worker-queue-lists): names in priority order,
  * `*` (every registered queue, alphabetically), globs (`mail_*`, Ruby 3.0) and `!name`
  * exclusions. Order of the configured list is kept; a queue appears once, at its first match.
  */

@@ -2,7 +2,7 @@
  * Byte-exact access to the top-level fields of a stored JSON object.
  *
  * Destructive and moving operations must act on the stored string, never on a
- * re-encoded copy (RESQUE-PROTOCOL.md §2): php escapes `/` and non-ASCII, Ruby's Oj
+ * re-encoded copy (docs/resque-protocol.md#json-encodings-and-raw-bytes): php escapes `/` and non-ASCII, Ruby's Oj
  * writes `1.0e+20`, node-resque's cjson reorders keys. These helpers find the exact
  * substring of one top-level value so it can be moved verbatim (a failure record's
  * `payload` back onto its queue, a worker entry's payload into a failure record).

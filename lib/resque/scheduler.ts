@@ -2,7 +2,7 @@
  * The scheduler: moves due delayed items to their queues and fires recurring schedules.
  *
  * Several may run at once (one per host is usual). A leader lock on resque-scheduler's own key
- * (RESQUE-PROTOCOL.md §9) makes one of them the leader; the others are standbys that check the
+ * (docs/resque-protocol.md#scheduler-locks) makes one of them the leader; the others are standbys that check the
  * lock every tick and take over within the lock's lifetime when the leader dies (at once when it
  * stops cleanly and releases it). Each scheduler records its heartbeat, last tick and the leader
  * it sees under `tsq:schedulers` for the dashboard's health card. The leader also samples the shared

@@ -1,5 +1,5 @@
 /**
- * Pure parts of recurring schedules (RESQUE-PROTOCOL.md §10): resque-scheduler's `every`
+ * Pure parts of recurring schedules (docs/resque-protocol.md#recurring-schedules): resque-scheduler's `every`
  * durations, cron strings with a trailing time zone (rufus-scheduler's "0 3 * * * Asia/Shanghai"),
  * the args rule of RS's `enqueue_from_config`, Ruby's `Time#to_s`, and decoding one stored
  * config into what the scheduler and the dashboard need. No Redis here.

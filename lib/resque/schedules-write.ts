@@ -1,5 +1,5 @@
 /**
- * Writing recurring schedules (RESQUE-PROTOCOL.md §10): validation with readable messages, and
+ * Writing recurring schedules (docs/resque-protocol.md#recurring-schedules): validation with readable messages, and
  * create / edit / enable / disable / delete in resque-scheduler's layout. Every change lands in
  * `persistent_schedules` (RS's JSON shape) and signals `schedules_changed`, like RS's
  * `set_schedule` / `remove_schedule`. Reads and firing are in `schedules.ts`.

@@ -1,5 +1,5 @@
 /**
- * Recurring schedules in resque-scheduler's layout (RESQUE-PROTOCOL.md §10): entries live in the
+ * Recurring schedules in resque-scheduler's layout (docs/resque-protocol.md#recurring-schedules): entries live in the
  * HASH `persistent_schedules` (name → RS-shaped JSON config), every change is signalled in
  * `schedules_changed`, every firing is recorded in `delayed:last_enqueued_at`, and RS ≤ 4.1's
  * `schedules` hash is read as a read-only legacy source. The only key of our own is

@@ -85,7 +85,8 @@ describe("CLI: delayed jobs", () => {
     const schedule = await c.redis.zrange(c.k.delayedSchedule, "0", "-1");
     expect(schedule).toHaveLength(1);
     const ts = Number(schedule[0]);
-    // Whole seconds (RESQUE-PROTOCOL.md §8), rounded up so the job never runs early: ceil(enqueue time + 2).
+    // Whole seconds (docs/resque-protocol.md#delayed-jobs), rounded up so the job never runs early:
+    // ceil(enqueue time + 2).
     expect(ts).toBeGreaterThanOrEqual(Math.ceil(t0 / 1000) + 2);
     expect(ts).toBeLessThanOrEqual(Math.ceil(t1 / 1000) + 2);
     expect(r.stdout).toBe(`Scheduled RecordJob on q for ${new Date(ts * 1000).toISOString()}.\n`);

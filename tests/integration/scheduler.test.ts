@@ -1,5 +1,6 @@
 /**
- * The scheduler under failure and concurrency (RESQUE-PROTOCOL.md §8–§10): two scheduler
+ * The scheduler under failure and concurrency (docs/resque-protocol.md#delayed-jobs,
+ * docs/resque-protocol.md#scheduler-locks, docs/resque-protocol.md#recurring-schedules): two scheduler
  * processes sharing resque-scheduler's master lock while the leader is SIGKILLed mid-run, and two
  * in-process schedulers firing one recurring schedule exactly once per slot through an edit, a
  * disable and a clean leader hand-over.

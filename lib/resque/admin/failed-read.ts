@@ -1,7 +1,7 @@
 /**
- * Reading failure lists (RESQUE-PROTOCOL.md §7.1–§7.3): pages newest first, filtered scans in
- * bounded chunks, grouping, lookup by id. Records are read as bytes so the id digest matches
- * Lua's `redis.sha1hex` whatever the encoding.
+ * Reading failure lists (docs/resque-protocol.md#failure-records, docs/resque-protocol.md#per-queue-failure-lists):
+ * pages newest first, filtered scans in bounded chunks, grouping, lookup by id. Records are read as bytes so the
+ * id digest matches Lua's `redis.sha1hex` whatever the encoding.
  */
 import { execAll, type Connection } from "../connection";
 import {

@@ -1,6 +1,6 @@
 /**
- * Pure helpers for failure records (RESQUE-PROTOCOL.md §7): ids, liberal decoding of every
- * implementation's record shape, filters, and the exact bytes a retry pushes back.
+ * Pure helpers for failure records (docs/resque-protocol.md#failure-records, docs/resque-protocol.md#failure-ids):
+ * ids, liberal decoding of every implementation's record shape, filters, and the exact bytes a retry pushes back.
  */
 import { parseResqueDate } from "../dates";
 import { ErrorCode, ResqueError } from "../errors";

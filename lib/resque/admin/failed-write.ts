@@ -1,5 +1,5 @@
 /**
- * Retrying and removing failure records (RESQUE-PROTOCOL.md §7.3, §7.4). Every change goes
+ * Retrying and removing failure records (docs/resque-protocol.md#retrying-and-removing-failures). Every change goes
  * through `failed-act.lua`, which re-checks each record's sha1 at its index in the same atomic
  * step, so a record that moved or changed is never removed or requeued by mistake (the bug in
  * resque/resque#1172 and in node-resque's LREM of a re-encoded record).

@@ -1,6 +1,6 @@
 /**
- * Queue views and queue-level actions (RESQUE-PROTOCOL.md §3, §13): sizes, latency, paging
- * through pending jobs, removing one job by its exact bytes, clearing, removing and pausing.
+ * Queue views and queue-level actions (docs/resque-protocol.md#queues, docs/resque-protocol.md#pausing): sizes,
+ * latency, paging through pending jobs, removing one job by its exact bytes, clearing, removing and pausing.
  */
 import { execAll, type Connection } from "../connection";
 import { InvalidQueueNameError } from "../errors";
@@ -14,7 +14,7 @@ export function assertQueueName(name: string): void {
   if (typeof name !== "string" || !QUEUE_NAME.test(name)) throw new InvalidQueueNameError(String(name));
 }
 
-/** php's `dequeue` scratch lists are not queues (§3.2). */
+/** php's `dequeue` scratch lists are not queues (docs/resque-protocol.md#queues). */
 function isRealQueue(name: string): boolean {
   return !name.includes(":temp:");
 }
@@ -27,7 +27,7 @@ export async function listQueueNames(conn: Connection): Promise<string[]> {
 
 /**
  * Every registered queue with its size, head-job latency and pause flag. An empty queue is still
- * listed: its name stays in `queues` until removed (§3.1).
+ * listed: its name stays in `queues` until removed (docs/resque-protocol.md#queues).
  * O(queues) redis calls, 2 round trips.
  */
 export async function listQueues(conn: Connection): Promise<QueueInfo[]> {

@@ -1,5 +1,5 @@
 /**
- * Overview numbers (RESQUE-PROTOCOL.md §6), Sidekiq `Stats#fetch_stats_fast!` style.
+ * Overview numbers (docs/resque-protocol.md#counters), Sidekiq `Stats#fetch_stats_fast!` style.
  */
 import { execAll, type Connection } from "../connection";
 import type { ResqueStats } from "./types";

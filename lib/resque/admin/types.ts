@@ -36,7 +36,7 @@ export interface QueuedJob {
   payload: DecodedPayload;
 }
 
-/** Which pause switches are on (RESQUE-PROTOCOL.md §13). */
+/** Which pause switches are on (docs/resque-protocol.md#pausing). */
 export interface PauseState {
   all: boolean;
   /** The key that pauses every worker: Ruby's `pause-all-workers` or resque-pause's `pause:all`. */

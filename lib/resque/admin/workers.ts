@@ -1,5 +1,5 @@
 /**
- * Worker views (RESQUE-PROTOCOL.md §5): every registered id, what it is running, its counters
+ * Worker views (docs/resque-protocol.md#workers): every registered id, what it is running, its counters
  * and whether it still looks alive — read liberally from Ruby, php and node-resque keys.
  */
 import { execAll, type Connection } from "../connection";
@@ -105,9 +105,9 @@ export async function listWorking(conn: Connection): Promise<WorkerInfo[]> {
 }
 
 /**
- * Manual removal of a worker (§5.6: the dashboard never prunes on its own): Ruby's unregister
- * sequence, turning an in-flight job into a `Resque::DirtyExit` failure record that keeps the
- * exact payload bytes.
+ * Manual removal of a worker (the dashboard never prunes on its own:
+ * docs/resque-protocol.md#dead-worker-pruning): Ruby's unregister sequence, turning an in-flight job
+ * into a `Resque::DirtyExit` failure record that keeps the exact payload bytes.
  */
 export async function pruneWorker(conn: Connection, id: string): Promise<UnregisterResult> {
   return unregisterWorker(conn, id);

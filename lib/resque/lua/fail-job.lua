@@ -1,6 +1,6 @@
 --[[
   Record the failure of the job this worker is running, atomically with releasing it.
-  Processed is counted for failures too (Ruby and php semantics, RESQUE-PROTOCOL.md §6).
+  Processed is counted for failures too (Ruby and php semantics, docs/resque-protocol.md#counters).
   Applies only while `worker:<id>` still holds the entry of that job, so a resent call (lost
   reply) cannot record the failure twice.
 

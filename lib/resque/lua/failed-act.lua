@@ -1,12 +1,12 @@
 --[[
   Remove, retry-and-remove, or retry-and-keep failure records addressed by (index, sha1 of the
-  stored bytes), RESQUE-PROTOCOL.md §7.4. Each record is verified here, in the same atomic step
-  that changes it, so a record that moved or changed since the caller read it is never touched:
-  the caller gets a 0 for it and may locate it again. Marked records are overwritten with a
-  sentinel and removed by one LREM at the end, so no index shifts while the items of one call
-  are processed, whatever their order (the caller sends successive calls from the highest
-  indexes down, so calls do not shift each other either). Payloads are pushed as the caller
-  computed them from the verified bytes, in ARGV order.
+  stored bytes), docs/resque-protocol.md#retrying-and-removing-failures. Each record is verified
+  here, in the same atomic step that changes it, so a record that moved or changed since the
+  caller read it is never touched: the caller gets a 0 for it and may locate it again. Marked
+  records are overwritten with a sentinel and removed by one LREM at the end, so no index
+  shifts while the items of one call are processed, whatever their order (the caller sends
+  successive calls from the highest indexes down, so calls do not shift each other either).
+  Payloads are pushed as the caller computed them from the verified bytes, in ARGV order.
 
   KEYS[1] the failure list (`failed` or `<queue>_failed`)
   KEYS[2] queues

@@ -1,5 +1,5 @@
 --[[
-  Ruby-style heartbeat (RESQUE-PROTOCOL.md §5.4) for several workers at once, stamped with the
+  Ruby-style heartbeat (docs/resque-protocol.md#heartbeats-and-pings) for several workers at once, stamped with the
   Redis server clock so hosts with skewed clocks agree, plus self re-registration of any worker
   that a foreign pruner removed from `workers` while it was still alive.
 

@@ -1,5 +1,5 @@
 --[[
-  Fire one recurring schedule for one slot, at most once (RESQUE-PROTOCOL.md §10). Everything is
+  Fire one recurring schedule for one slot, at most once (docs/resque-protocol.md#recurring-schedules). Everything is
   re-checked here, in the same atomic step that enqueues, so two schedulers racing on the same
   tick, or a command ioredis resends after a reconnect, can never enqueue the slot twice:
   * the entry must still hold the exact config the caller read (an entry edited, disabled or

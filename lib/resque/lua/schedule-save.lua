@@ -1,5 +1,5 @@
 --[[
-  Store one recurring schedule config in resque-scheduler's layout (RESQUE-PROTOCOL.md §10) and
+  Store one recurring schedule config in resque-scheduler's layout (docs/resque-protocol.md#recurring-schedules) and
   signal the change the way RS's set_schedule does (SADD schedules_changed), checking the
   precondition in the same atomic step:
   * "create": refuse when the name exists;

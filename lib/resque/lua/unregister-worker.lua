@@ -1,8 +1,8 @@
 --[[
-  Unregister a worker (Ruby's sequence, RESQUE-PROTOCOL.md §5.5) and settle its in-flight job:
-  fail it as a dirty exit, or push it back to the head of its queue when its class is safe to
-  re-run. The in-flight record is compared with the value the caller read, so two pruners
-  racing over the same dead worker settle its job once.
+  Unregister a worker (Ruby's sequence, docs/resque-protocol.md#registering-and-unregistering) and
+  settle its in-flight job: fail it as a dirty exit, or push it back to the head of its queue when
+  its class is safe to re-run. The in-flight record is compared with the value the caller read,
+  so two pruners racing over the same dead worker settle its job once.
 
   KEYS[1] workers  KEYS[2] worker:<id>  KEYS[3] worker:<id>:started  KEYS[4] workers:heartbeat
   KEYS[5] stat:processed:<id>  KEYS[6] stat:failed:<id>  KEYS[7] failed  KEYS[8] stat:failed
