@@ -2,8 +2,8 @@
 
 import { getConnection } from "@/lib/redis";
 import { pruneWorker } from "@/lib/resque/index";
-import type { ActionResult } from "@/components/resque/confirm-button";
 import { auditedAction } from "../../action";
+import type { ActionResult } from "@/lib/dashboard/action-result";
 
 /** Worker ids are `host:pid:queues` (or node-resque's `host:pid`): printable, no spaces, bounded. */
 const WORKER_ID = /^[^\s]{1,1000}$/;
