@@ -1,11 +1,11 @@
 import { revalidatePath } from "next/cache";
 import { getDb, recordAudit, type AuditActor, type AuditResult } from "@/lib/db";
 import type { Translate } from "@/lib/i18n";
-import type { ActionResult } from "@/components/resque/confirm-button";
 import { clientIp, getSession } from "./auth";
 import { getTranslator } from "./locale";
 import { forgetSharedReads } from "./json-route";
 import { can } from "@/lib/auth";
+import type { ActionResult } from "@/lib/dashboard/action-result";
 
 export interface AuditedAction {
   /** Dotted lower_snake name for the audit log: `failed.retry`, `queue.clear`. */

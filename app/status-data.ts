@@ -10,10 +10,7 @@ import {
   validTimeZone,
 } from "@/lib/resque/index";
 import { getConnection } from "@/lib/redis";
-import type { HistoryData } from "@/components/resque/chart-history";
-import type { StatusData } from "@/components/resque/overview";
-import type { WorkersData } from "@/components/resque/workers-list";
-import type { WorkingData } from "@/components/resque/working-list";
+import type { HistoryData, StatusData, WorkersData, WorkingData } from "@/lib/dashboard/contracts";
 
 /** What the overview and /api/status show: one read of stats, queues, workers and the scheduler's health. */
 export async function readStatus(): Promise<StatusData> {

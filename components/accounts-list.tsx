@@ -5,12 +5,12 @@ import { useId, useState, useTransition } from "react";
 import type { Admin } from "@/lib/db/admins";
 import type { Role } from "@/lib/db/types";
 import { translator, type Locale, type Translate } from "@/lib/i18n";
-import type { AccountResult, PasswordInput } from "@/app/(dashboard)/accounts/actions";
 import { useCanWrite } from "./providers";
 import { ConfirmButton } from "./resque/confirm-button";
 import { Pager } from "./resque/pager";
 import { When } from "./when";
 import { DataTable } from "@/components/data-table";
+import type { AccountResult, PasswordInput } from "@/lib/dashboard/action-result";
 
 export interface AccountsActions {
   add: (input: { email: string; role: string } & PasswordInput) => Promise<AccountResult>;

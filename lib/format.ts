@@ -3,6 +3,13 @@
  */
 import { formatWhen, type MessageKey, type Translate } from "./i18n";
 
+/** "2026-11-29 10:42:07 UTC", or "–" when unknown. */
+export function formatTime(ms: number | undefined): string {
+  if (ms === undefined || !Number.isFinite(ms)) return "–";
+  const d = new Date(ms);
+  return `${d.toISOString().slice(0, 19).replace("T", " ")} UTC`;
+}
+
 /**
  * "3 min ago · 2026-11-29 04:42:07 UTC", or the raw string when it could not be read. Ages are
  * measured against `nowMs` (the Redis clock at the read), and the absolute time is UTC so the

@@ -1,6 +1,10 @@
+/**
+ * The outbox as the dashboard reads it: the .eml files lib/mail.ts saves when `SMTP_URL` is unset,
+ * listed a page at a time and parsed (headers unfolded and decoded, single-part bodies decoded).
+ */
 import { open, readdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { outboxDir } from "@/lib/mail";
+import { outboxDir } from "./mail";
 
 /** Outbox names as lib/mail.ts writes them; anything else in the folder (a .tmp) is not listed or opened. */
 const EML = /^\d{8}T\d{6}_[0-9a-f]{8}\.eml$/;

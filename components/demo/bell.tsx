@@ -7,8 +7,9 @@ import type { NotificationPage } from "@/lib/db/notifications";
 import { translator, type Locale } from "@/lib/i18n";
 import { queryKeys } from "@/lib/query-keys";
 import { fetchJson } from "../resque/live-control";
-import { ConfirmButton, type ActionResult } from "../resque/confirm-button";
+import { ConfirmButton } from "../resque/confirm-button";
 import { NotificationItems } from "./notification-items";
+import type { ActionResult } from "@/lib/dashboard/action-result";
 
 /** The header's bell: the admin's unread count (polled every 5 s) and a panel of the newest ten. */
 export function Bell({ locale, markAllRead }: { locale: Locale; markAllRead: () => Promise<ActionResult> }) {

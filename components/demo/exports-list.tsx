@@ -7,10 +7,11 @@ import { formatCents } from "@/lib/export/format";
 import { queryKeys } from "@/lib/query-keys";
 import { useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { ConfirmButton, type ActionResult } from "../resque/confirm-button";
+import { ConfirmButton } from "../resque/confirm-button";
 import { LiveControl, useLivePoll } from "../resque/live-control";
 import { Pager } from "../resque/pager";
 import { DataTable } from "@/components/data-table";
+import type { ActionResult } from "@/lib/dashboard/action-result";
 
 const td = "py-2 pr-4 align-top";
 

@@ -4,9 +4,8 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { translator, type Locale, type MessageKey } from "@/lib/i18n";
 import { useCanWrite } from "../providers";
-import type { ActionResult } from "../resque/confirm-button";
+import type { FormResult } from "@/lib/dashboard/action-result";
 
-export type FormResult = ActionResult & { fields?: Record<string, string> };
 export interface ProductValues {
   name: string;
   price: string;

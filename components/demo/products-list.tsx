@@ -5,9 +5,10 @@ import { useState } from "react";
 import { useSelection } from "../use-selection";
 import { translator, type Locale, type MessageKey } from "@/lib/i18n";
 import type { ProductPage } from "@/lib/db/products";
-import { ConfirmButton, type ActionResult } from "../resque/confirm-button";
+import { ConfirmButton } from "../resque/confirm-button";
 import { DataTable } from "@/components/data-table";
 import { Pager } from "../resque/pager";
+import type { ActionResult } from "@/lib/dashboard/action-result";
 
 export interface ProductsActions {
   remove: (ids: number[]) => Promise<ActionResult>;

@@ -7,15 +7,7 @@ import { translator, type Locale } from "@/lib/i18n";
 import { queryKeys } from "@/lib/query-keys";
 import { ChartFrame, niceCeil, PLOT, SERIES, Swatch, yOf } from "./chart-frame";
 import { fetchJson } from "./live-control";
-
-export interface HistoryData {
-  /** The zone days were cut in and labels are written in. */
-  timeZone: string;
-  /** The last 48 hours, oldest first. */
-  hours: HistoryPoint[];
-  /** The last 30 days, oldest first. */
-  days: HistoryPoint[];
-}
+import type { HistoryData } from "@/lib/dashboard/contracts";
 
 /** History changes by the minute; polling it as often as the counters would only cost Redis. */
 const REFRESH_MS = 30_000;

@@ -4,12 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { translator, type Locale } from "@/lib/i18n";
 import { useCanWrite } from "../providers";
-
-/** What every server action answers: whether it happened, and a sentence saying what happened. */
-export interface ActionResult {
-  ok: boolean;
-  message: string;
-}
+import type { ActionResult } from "@/lib/dashboard/action-result";
 
 const base = "rounded border px-2 py-0.5 text-sm disabled:opacity-50";
 const plain = `${base} border-zinc-300 hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800`;

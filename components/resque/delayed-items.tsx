@@ -3,24 +3,19 @@
 import Link from "next/link";
 import { useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
-import type { Page } from "@/lib/resque/admin/types";
-import type { DelayedItem } from "@/lib/resque/admin/delayed";
 import { translator, type Locale } from "@/lib/i18n";
 import { queryKeys } from "@/lib/query-keys";
 import { useCanWrite } from "../providers";
-import { ConfirmButton, type ActionResult } from "./confirm-button";
+import { ConfirmButton } from "./confirm-button";
 import { LiveControl, useLivePoll } from "./live-control";
-import { ArgsPreview, argsText, formatTime } from "./job-text";
+import { formatTime } from "@/lib/format";
+import { ArgsPreview, argsText } from "./job-text";
 import { Pager } from "./pager";
 import { formatWhen, utcInputValue } from "./delayed-time";
 import { ActionFlash, OverdueBadge, RetryBadge } from "./delayed-list";
 import { DataTable } from "@/components/data-table";
-
-export interface DelayedItemsData {
-  timestamp: number;
-  items: Page<DelayedItem>;
-  nowMs: number;
-}
+import type { DelayedItemsData } from "@/lib/dashboard/contracts";
+import type { ActionResult } from "@/lib/dashboard/action-result";
 
 /** The item actions, already bound to the page's timestamp; each takes the item's stored bytes. */
 export interface DelayedItemActions {

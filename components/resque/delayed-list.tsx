@@ -3,25 +3,16 @@
 import Link from "next/link";
 import { useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
-import type { Page } from "@/lib/resque/admin/types";
-import type { DelayedTimestamp } from "@/lib/resque/admin/delayed";
 import { translator, type Locale } from "@/lib/i18n";
 import { queryKeys } from "@/lib/query-keys";
-import { ConfirmButton, type ActionResult } from "./confirm-button";
+import { ConfirmButton } from "./confirm-button";
 import { LiveControl, useLivePoll } from "./live-control";
-import { formatTime } from "./job-text";
+import { formatTime } from "@/lib/format";
 import { Pager } from "./pager";
 import { formatRelative } from "./delayed-time";
 import { DataTable } from "@/components/data-table";
-
-export interface DelayedListData {
-  counts: { total: number; due: number; timestamps: number };
-  page: Page<DelayedTimestamp>;
-  /** Holder of the scheduler lock (ours/resque-scheduler's, else node-resque's), null when none. */
-  leader: string | null;
-  /** Server clock at the read: "overdue" and "in 3 min" are measured from it. */
-  nowMs: number;
-}
+import type { DelayedListData } from "@/lib/dashboard/contracts";
+import type { ActionResult } from "@/lib/dashboard/action-result";
 
 const td = "py-1 pr-4 align-top";
 

@@ -4,7 +4,7 @@
  * data, not the browser's clock, so the server's HTML and the hydrated page say the same thing.
  */
 import { formatAgo, type Translate } from "@/lib/i18n";
-import { formatTime } from "./job-text";
+import { formatTime } from "@/lib/format";
 
 /** "in 3 min" for the future, "3 min ago" for the past. */
 export function formatRelative(t: Translate, deltaMs: number): string {

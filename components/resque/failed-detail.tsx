@@ -3,9 +3,11 @@
 import Link from "next/link";
 import { useState } from "react";
 import { translator, type Locale, type Translate } from "@/lib/i18n";
-import { ConfirmButton, type ActionResult } from "./confirm-button";
+import { ConfirmButton } from "./confirm-button";
 import { argsText, Backtrace, FailedBadges, failedWhen, jobClass, link, RetryButton } from "./failed-parts";
-import type { FailedActions, FailedDetailData } from "./failed-list";
+import type { FailedActions } from "./failed-list";
+import type { FailedDetailData } from "@/lib/dashboard/contracts";
+import type { ActionResult } from "@/lib/dashboard/action-result";
 
 function Field({ label, children, mono = false }: { label: string; children: React.ReactNode; mono?: boolean }) {
   return (

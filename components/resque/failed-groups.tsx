@@ -5,10 +5,10 @@ import { translator, type Locale } from "@/lib/i18n";
 import { queryKeys } from "@/lib/query-keys";
 import { plural } from "@/lib/format";
 import { LiveControl, useLivePoll } from "./live-control";
-import { failedSearch, isFiltered, type FailedQuery } from "./failed-query";
+import { failedSearch, isFiltered, type FailedQuery } from "@/lib/dashboard/failed-query";
 import { FailedHeader, link } from "./failed-parts";
-import type { FailedGroupsData } from "./failed-list";
 import { DataTable } from "@/components/data-table";
+import type { FailedGroupsData } from "@/lib/dashboard/contracts";
 
 const td = "py-1.5 pr-4 align-top";
 

@@ -3,15 +3,15 @@
 import Link from "next/link";
 import { useQueryClient } from "@tanstack/react-query";
 import { Fragment, useState } from "react";
-import type { FailedFilter, FailedGroup, FailedJob, FailedListInfo, Page, ResqueStats } from "@/lib/resque/admin/types";
+import type { FailedFilter, FailedJob } from "@/lib/resque/admin/types";
 import { translator, type Locale, type Translate } from "@/lib/i18n";
 import { plural } from "@/lib/format";
 import { queryKeys } from "@/lib/query-keys";
-import { ConfirmButton, type ActionResult } from "./confirm-button";
+import { ConfirmButton } from "./confirm-button";
 import { LiveControl, useLivePoll } from "./live-control";
 import { DataTable } from "@/components/data-table";
 import { Pager } from "./pager";
-import { FAILED_PER_PAGE, failedSearch, isFiltered, type FailedQuery } from "./failed-query";
+import { FAILED_PER_PAGE, failedSearch, isFiltered, type FailedQuery } from "@/lib/dashboard/failed-query";
 import {
   argsText,
   Backtrace,
@@ -25,31 +25,8 @@ import {
   RetryButton,
   retryQuestion,
 } from "./failed-parts";
-
-/** GET /api/failed: a page of failures plus what the page around it shows. */
-export interface FailedListData extends Page<FailedJob> {
-  list: string;
-  lists: FailedListInfo[];
-  filter: FailedFilter;
-  stats: ResqueStats;
-}
-
-/** GET /api/failed/groups. */
-export interface FailedGroupsData {
-  groups: FailedGroup[];
-  total: number;
-  list: string;
-  lists: FailedListInfo[];
-  filter: FailedFilter;
-  stats: ResqueStats;
-}
-
-/** The detail page's read: the failure, or null when it is gone. */
-export interface FailedDetailData {
-  job: FailedJob | null;
-  list: string;
-  redisTimeMs: number;
-}
+import type { FailedListData } from "@/lib/dashboard/contracts";
+import type { ActionResult } from "@/lib/dashboard/action-result";
 
 /** The server actions of app/(dashboard)/failed/actions.ts, passed down by the page. */
 export interface FailedActions {

@@ -8,9 +8,10 @@ import type { Translate } from "@/lib/i18n";
 import type { ParsedDate } from "@/lib/resque/dates";
 import { formatStamp, plural } from "@/lib/format";
 import { useCanWrite } from "../providers";
-import { ConfirmButton, type ActionResult } from "./confirm-button";
-import { failedSearch, isFiltered, type FailedQuery } from "./failed-query";
+import { ConfirmButton } from "./confirm-button";
+import { failedSearch, isFiltered, type FailedQuery } from "@/lib/dashboard/failed-query";
 import type { Locale } from "@/lib/i18n";
+import type { ActionResult } from "@/lib/dashboard/action-result";
 
 /** Frames shown before "show all": enough to see where it broke without a wall of text. */
 export const BACKTRACE_HEAD = 5;

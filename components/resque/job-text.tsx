@@ -1,8 +1,8 @@
 import type { DecodedPayload } from "@/lib/resque/payload";
 
 /**
- * How a job's arguments and times read wherever a job appears (queues, delayed, schedules,
- * working). Not a client module, so server code (actions, pages) can format with it too.
+ * How a job's arguments read wherever a job appears (queues, delayed, schedules, working).
+ * Times are lib/format.ts's formatTime.
  */
 
 const ARGS_PREVIEW = 80;
@@ -15,13 +15,6 @@ export function argsText(payload: DecodedPayload): string {
   } catch {
     return payload.raw;
   }
-}
-
-/** "2026-11-29 10:42:07 UTC", or "–" when unknown. */
-export function formatTime(ms: number | undefined): string {
-  if (ms === undefined || !Number.isFinite(ms)) return "–";
-  const d = new Date(ms);
-  return `${d.toISOString().slice(0, 19).replace("T", " ")} UTC`;
 }
 
 /** Args cut to one line; long ones open in place. */

@@ -6,24 +6,7 @@ import { translator, type Locale, type Translate } from "@/lib/i18n";
 import { queryKeys } from "@/lib/query-keys";
 import { LiveControl, useLivePoll } from "./live-control";
 import { DataTable } from "@/components/data-table";
-
-export interface KeysQuery {
-  match: string;
-  /** A Redis type to filter on (SCAN … TYPE), or "" for every type. */
-  type: string;
-  /** SCAN cursor this page starts at ("0" = the beginning). */
-  cursor: string;
-  perPage: number;
-}
-
-export interface KeysData {
-  query: KeysQuery;
-  /** `<namespace>:*`, the pattern a blank match stands for. */
-  defaultMatch: string;
-  /** Where the next page starts; "0" when the scan is complete. */
-  nextCursor: string;
-  keys: KeySummary[];
-}
+import type { KeysData, KeysQuery } from "@/lib/dashboard/contracts";
 
 const TYPES = ["string", "list", "set", "zset", "hash", "stream"];
 const link = "rounded border border-zinc-300 px-2 py-0.5 dark:border-zinc-700";

@@ -7,23 +7,7 @@ import { queryKeys } from "@/lib/query-keys";
 import { CursorPager, keyHref, ttlText } from "./keys-browser";
 import { LiveControl, useLivePoll } from "./live-control";
 import { Pager } from "./pager";
-
-export interface KeyValueQuery {
-  key: string;
-  page: number;
-  perPage: number;
-  /** SSCAN/HSCAN cursor, or the last stream entry id shown; "0" = from the start. */
-  cursor: string;
-}
-
-export interface KeyValueData {
-  query: KeyValueQuery;
-  value: KeyValue;
-  /** Strings longer than this many bytes are cut (the engine's MAX_STRING_BYTES). */
-  maxStringBytes: number;
-  /** Set (to the namespace) when the key is outside it: not read. */
-  outsideNamespace?: string;
-}
+import type { KeyValueData, KeyValueQuery } from "@/lib/dashboard/contracts";
 
 const th = "py-1 pr-4 font-normal";
 const td = "py-1 pr-4 align-top";

@@ -1,20 +1,13 @@
 "use client";
 
 import type { SchedulerHealth } from "@/lib/resque/admin/delayed";
-import type { QueueInfo, ResqueStats, WorkerInfo } from "@/lib/resque/admin/types";
 import { translator, type Locale, type Translate } from "@/lib/i18n";
 import { queryKeys } from "@/lib/query-keys";
-import { HistoryChart, type HistoryData } from "./chart-history";
+import { HistoryChart } from "./chart-history";
 import { RealtimeChart } from "./chart-realtime";
 import { LiveControl, useLivePoll } from "./live-control";
 import { formatStamp as when } from "@/lib/format";
-
-export interface StatusData {
-  stats: ResqueStats;
-  queues: QueueInfo[];
-  workers: WorkerInfo[];
-  scheduler: SchedulerHealth;
-}
+import type { HistoryData, StatusData } from "@/lib/dashboard/contracts";
 
 /** A leader whose last tick is older than this is shown as stalled (it ticks every second). */
 const STALLED_AFTER_MS = 30_000;

@@ -2,21 +2,17 @@
 
 import Link from "next/link";
 import { useQueryClient } from "@tanstack/react-query";
-import type { Page, QueuedJob } from "@/lib/resque/admin/types";
+import type { QueuedJob } from "@/lib/resque/admin/types";
 import { translator, type Locale } from "@/lib/i18n";
 import { queryKeys } from "@/lib/query-keys";
-import { ConfirmButton, type ActionResult } from "./confirm-button";
-import { ArgsPreview, argsText, formatTime } from "./job-text";
+import { ConfirmButton } from "./confirm-button";
+import { formatTime } from "@/lib/format";
+import { ArgsPreview, argsText } from "./job-text";
 import { LiveControl, useLivePoll } from "./live-control";
 import { Pager } from "./pager";
 import { DataTable } from "@/components/data-table";
-
-/** What the queue page draws and GET /api/queues/[name] answers. */
-export interface QueueJobsData {
-  queue: string;
-  paused: boolean;
-  jobs: Page<QueuedJob>;
-}
+import type { QueueJobsData } from "@/lib/dashboard/contracts";
+import type { ActionResult } from "@/lib/dashboard/action-result";
 
 export interface QueueJobsActions {
   resume: () => Promise<ActionResult>;

@@ -2,19 +2,13 @@
 
 import Link from "next/link";
 import { useQueryClient } from "@tanstack/react-query";
-import type { PauseState, QueueInfo } from "@/lib/resque/admin/types";
 import { translator, type Locale } from "@/lib/i18n";
 import { queryKeys } from "@/lib/query-keys";
-import { ConfirmButton, type ActionResult } from "./confirm-button";
+import { ConfirmButton } from "./confirm-button";
 import { LiveControl, useLivePoll } from "./live-control";
 import { DataTable } from "@/components/data-table";
-
-export interface QueuesData {
-  queues: QueueInfo[];
-  /** Queues no registered worker listens on (after expanding `*` and globs). */
-  noWorker: string[];
-  pause: PauseState;
-}
+import type { QueuesData } from "@/lib/dashboard/contracts";
+import type { ActionResult } from "@/lib/dashboard/action-result";
 
 export interface QueuesActions {
   pause: (queue: string) => Promise<ActionResult>;

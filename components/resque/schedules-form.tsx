@@ -3,35 +3,12 @@
 import Link from "next/link";
 import { useState, useTransition } from "react";
 import { useQueryClient } from "@tanstack/react-query";
-import type { ScheduleField } from "@/lib/resque/schedules-parse";
 import { translator, type Locale, type MessageKey } from "@/lib/i18n";
 import { queryKeys } from "@/lib/query-keys";
 import { useCanWrite } from "../providers";
-import type { ActionResult } from "./confirm-button";
 import { describeCron } from "./schedules-cron";
-
-/** What the form sends: every field as typed (the server parses and validates all of it). */
-export interface ScheduleForm {
-  name: string;
-  className: string;
-  kind: "cron" | "every";
-  cron: string;
-  timezone: string;
-  every: string;
-  queue: string;
-  /** JSON text; empty means no arguments. */
-  args: string;
-  description: string;
-  enabled: boolean;
-}
-
-/** A field the form can mark: the engine's (InvalidScheduleError), plus the description. */
-export type ScheduleFormField = ScheduleField | "description";
-
-/** The save action's answer: which field to mark, when the refusal is about one. */
-export interface ScheduleFormResult extends ActionResult {
-  field?: ScheduleFormField;
-}
+import type { ScheduleForm, ScheduleFormField } from "@/lib/dashboard/contracts";
+import type { ScheduleFormResult } from "@/lib/dashboard/action-result";
 
 const EMPTY: ScheduleForm = {
   name: "",

@@ -3,25 +3,21 @@
 import Link from "next/link";
 import { useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
-import type { Page } from "@/lib/resque/admin/types";
 import type { ScheduleInfo } from "@/lib/resque/schedules";
 import { translator, type Locale, type Translate } from "@/lib/i18n";
 import { queryKeys } from "@/lib/query-keys";
 import { useCanWrite } from "../providers";
-import { ConfirmButton, type ActionResult } from "./confirm-button";
+import { ConfirmButton } from "./confirm-button";
 import { LiveControl, useLivePoll } from "./live-control";
-import { ArgsPreview, formatTime } from "./job-text";
+import { formatTime } from "@/lib/format";
+import { ArgsPreview } from "./job-text";
 import { Pager } from "./pager";
 import { ActionFlash } from "./delayed-list";
 import { formatInZone, formatRelative } from "./delayed-time";
 import { describeCron, describeEvery } from "./schedules-cron";
 import { DataTable } from "@/components/data-table";
-
-export interface SchedulesData {
-  schedules: Page<ScheduleInfo>;
-  /** Server clock at the read: "in 16 h" is measured from it. */
-  nowMs: number;
-}
+import type { SchedulesData } from "@/lib/dashboard/contracts";
+import type { ActionResult } from "@/lib/dashboard/action-result";
 
 export interface SchedulesActions {
   run: (name: string) => Promise<ActionResult>;

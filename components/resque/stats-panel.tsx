@@ -1,15 +1,10 @@
 "use client";
 
 import Link from "next/link";
-import type { RedisInfo, ResqueStats } from "@/lib/resque/admin/types";
 import { translator, type Locale, type Translate } from "@/lib/i18n";
 import { queryKeys } from "@/lib/query-keys";
 import { LiveControl, useLivePoll } from "./live-control";
-
-export interface StatsData {
-  stats: ResqueStats;
-  info: RedisInfo;
-}
+import type { StatsData } from "@/lib/dashboard/contracts";
 
 function Fact({ label, value, note, name }: { label: string; value: string; note?: string; name: string }) {
   return (

@@ -5,15 +5,11 @@ import type { Liveness, WorkerInfo } from "@/lib/resque/admin/types";
 import { translator, type Locale } from "@/lib/i18n";
 import { formatStamp as when } from "@/lib/format";
 import { queryKeys } from "@/lib/query-keys";
-import { ConfirmButton, type ActionResult } from "./confirm-button";
+import { ConfirmButton } from "./confirm-button";
 import { LiveControl, useLivePoll } from "./live-control";
 import { DataTable } from "@/components/data-table";
-
-export interface WorkersData {
-  workers: WorkerInfo[];
-  /** Redis server clock at the read, so ages do not depend on the browser's clock. */
-  redisTimeMs: number;
-}
+import type { WorkersData } from "@/lib/dashboard/contracts";
+import type { ActionResult } from "@/lib/dashboard/action-result";
 
 const BADGE: Record<Liveness, string> = {
   alive: "bg-green-100 text-green-900 dark:bg-green-900 dark:text-green-100",

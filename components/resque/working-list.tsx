@@ -1,6 +1,5 @@
 "use client";
 
-import type { Page, WorkerInfo } from "@/lib/resque/admin/types";
 import { translator, type Locale } from "@/lib/i18n";
 import { queryKeys } from "@/lib/query-keys";
 import { LiveControl, useLivePoll } from "./live-control";
@@ -8,13 +7,7 @@ import { ArgsPreview, argsText } from "./job-text";
 import { Pager } from "./pager";
 import { formatStamp as when } from "@/lib/format";
 import { DataTable } from "@/components/data-table";
-
-export interface WorkingData {
-  /** Workers that are running a job, longest-running first. */
-  working: Page<WorkerInfo>;
-  /** Redis server clock at the read, so "since" does not depend on the browser's clock. */
-  redisTimeMs: number;
-}
+import type { WorkingData } from "@/lib/dashboard/contracts";
 
 const td = "py-1 pr-4 align-top";
 

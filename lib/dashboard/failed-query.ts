@@ -3,7 +3,7 @@
  * perPage, filters, view and failure list. Pure, so server and browser parse it the same way.
  */
 import type { FailedFilter } from "@/lib/resque/admin/types";
-import { pagingFrom, PER_PAGE_CHOICES } from "@/lib/page-params";
+import { pagingFrom, PER_PAGE_CHOICES } from "./paging";
 
 /** The failed list speaks `perPage` in its URL; `per` (every other list's name) is read too. */
 export const FAILED_PER_PAGE = PER_PAGE_CHOICES;

@@ -2,7 +2,11 @@ import { Client } from "@/lib/resque/index";
 import { getRedis, namespaceFromEnv } from "@/lib/redis";
 import { createRegistry } from "@/jobs/index";
 
-/** The web app's producer for the demo's jobs: the registry checks each job's args before storing. */
-export function demoClient(): Client {
+/**
+ * The web app's Resque client, for every job a dashboard action enqueues (the demo's sends and
+ * exports): the shared connection and namespace, and the job registry, which checks each job's
+ * args against its class's schema before anything is stored.
+ */
+export function queueClient(): Client {
   return new Client({ redis: getRedis(), namespace: namespaceFromEnv(), registry: createRegistry() });
 }

@@ -15,6 +15,7 @@ export * from "./audit";
 export * from "./settings";
 export * from "./demo-types";
 export * from "./demo-validation";
+export * from "./ids";
 export * from "./products";
 export * from "./users";
 export * from "./notifications";

@@ -14,6 +14,7 @@ import {
   type Checked,
   type DemoMessageKey,
 } from "./demo-validation";
+import { findMissingIds } from "./ids";
 import type { Database, Db } from "./types";
 
 export const PRODUCT_CATEGORIES = [
@@ -360,17 +361,6 @@ export async function updateProduct(
     .executeTakeFirst();
   if (!row) return invalid("_form", "demo.product.notFound", { id: ids.value[0]! });
   return { ok: true, value: toProduct(row) };
-}
-
-/**
- * The ids among `ids` with no row in `table`: one statement whatever the count (the list goes in
- * as one JSON parameter, not as 10,000 bound variables).
- */
-export async function findMissingIds(db: Db, table: "products" | "users", ids: readonly number[]): Promise<number[]> {
-  if (ids.length === 0) return [];
-  const res = await sql<{ id: number }>`select j.value as id from json_each(${JSON.stringify(ids)}) j
-    where not exists (select 1 from ${sql.table(table)} t where t.id = j.value)`.execute(db);
-  return res.rows.map((r) => r.id);
 }
 
 /**

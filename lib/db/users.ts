@@ -5,7 +5,7 @@
 import { sql } from "kysely";
 import type { UserStatus } from "./demo-types";
 import { invalid, listForMessage, parseIds, type Checked, type DemoMessageKey } from "./demo-validation";
-import { findMissingIds } from "./products";
+import { findMissingIds } from "./ids";
 import type { Db } from "./types";
 
 export const USER_STATUSES: readonly UserStatus[] = ["active", "disabled"];

@@ -1,7 +1,7 @@
 /**
  * `lib/resque`: a standalone Resque-protocol engine (client, worker, admin API) that reads and
- * writes the Redis layout php-resque, Ruby resque and node-resque share. Imports only ioredis
- * and node:*; callers pass an ioredis instance in.
+ * writes the Redis layout php-resque, Ruby resque and node-resque share. Imports only ioredis,
+ * croner (cron patterns) and node:*; callers pass an ioredis instance in.
  */
 export * from "./keys";
 export * from "./errors";

@@ -56,7 +56,7 @@ export function makeKeys(namespace?: string) {
     nodeSchedulerLeaderLock: ns + "resque_scheduler_leader_lock",
     /** LIST: a token our delayed enqueues push so the leader scheduler wakes before its tick. */
     schedulerWake: ns + "tsq:scheduler:wake",
-    /** HASH scheduler id → JSON {host,pid,role,leader,beatAt,lastTickAt,lastMoved} for health. */
+    /** HASH scheduler id → JSON {id,host,pid,role,beatAt,lastTickAt,moved,fired} (SchedulerRecord), for health. */
     schedulers: ns + "tsq:schedulers",
     /** Counter of failed attempts that were rescheduled by a retry policy instead of failing. */
     statRetried: ns + "tsq:stat:retried",
@@ -74,7 +74,7 @@ export function makeKeys(namespace?: string) {
     wake: (q: string) => ns + "tsq:wake:" + q,
     /** Pub/sub channel for supervisor control messages (restart). */
     control: ns + "tsq:control",
-    /** HASH supervisor id → JSON {host,pid,count,queues,beat} for the dashboard and `status`. */
+    /** HASH supervisor id → JSON {host,pid,queues,count,workers,beatAt}: written by each supervisor, removed on exit. */
     supervisors: ns + "tsq:supervisors",
     /** resque-scheduler ≤ 4.1's HASH of every schedule (name → JSON config); read-only legacy source. */
     legacySchedules: ns + "schedules",

@@ -8,7 +8,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { inject } from "vitest";
 import { Redis } from "ioredis";
 import { Client, makeKeys } from "@/lib/resque";
-import { cliEnv, runCli, startCli, type Running } from "../helpers/processes";
+import { cliEnv, startCli, type Running } from "../helpers/processes";
+import { runCliInProcess as cli } from "../helpers/cli";
 import { testNamespace, waitFor } from "../helpers/ns";
 
 const started: Running[] = [];
@@ -72,11 +73,24 @@ async function watchJob(redis: Redis, ns: string, n: string, beforeMs: number, t
 }
 
 describe("CLI: delayed jobs", () => {
+  // One `work` (a supervisor, its worker process and the scheduler) on one namespace, for the
+  // tests that need jobs to run: started on first use, stopped after the last test.
+  let shared: { c: ReturnType<typeof ctx>; sup: Running } | undefined;
+  async function sharedWork(): Promise<ReturnType<typeof ctx>> {
+    if (!shared) {
+      const c = ctx("delayedwork");
+      shared = { c, sup: await startWork(c, "q") };
+    }
+    return shared.c;
+  }
+  afterAll(async () => {
+    if (shared) await stopWork(shared.sup);
+  });
+
   it("enqueue-in 2 with `work` running: scheduled, not run before its time, then run by the supervisor's scheduler", async () => {
-    const c = ctx("enqin");
-    const sup = await startWork(c, "q");
+    const c = await sharedWork();
     const t0 = Date.now();
-    const r = runCli(["enqueue-in", "2", "q", "RecordJob", '{"n":"later"}'], c.env);
+    const r = await cli(["enqueue-in", "2", "q", "RecordJob", '{"n":"later"}'], c.env);
     const t1 = Date.now();
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
@@ -108,20 +122,20 @@ describe("CLI: delayed jobs", () => {
       console.log(
         `enqueue-in 2: done ${doneAt - t1} ms after the CLI returned (${doneAt - t0} ms after it started), ${doneAt - ts * 1000} ms after its slot`,
       );
-    await stopWork(sup);
   }, 120_000);
 
   // Regression: due times used to be truncated to the whole second (as resque-scheduler does), so
   // `enqueue-at …:05.900Z` ran 0.9 s early and `enqueue-in 2` late in a second ran after ~1.1 s.
   it("enqueue-at / enqueue-in never run a job before the time asked for", async () => {
-    const c = ctx("early");
-    const sup = await startWork(c, "q");
+    const c = await sharedWork();
     const client = new Client({ redis: c.redis, namespace: c.ns });
 
-    // enqueue-at with a time 900 ms into a second, a few seconds ahead.
-    const atMs = (Math.floor(Date.now() / 1000) + 4) * 1000 + 900;
-    const r = runCli(["enqueue-at", new Date(atMs).toISOString(), "q", "RecordJob", '{"n":"at"}'], c.env);
+    // enqueue-at with a time 900 ms into a second, 1.9–2.9 s ahead (the command takes
+    // milliseconds in this process; it must still be ahead, hence "Scheduled", not "Enqueued").
+    const atMs = (Math.floor(Date.now() / 1000) + 2) * 1000 + 900;
+    const r = await cli(["enqueue-at", new Date(atMs).toISOString(), "q", "RecordJob", '{"n":"at"}'], c.env);
     expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Scheduled RecordJob on q for /);
     const at = await watchJob(c.redis, c.ns, "at", atMs);
     // Seen done before the time asked for means it ran early (the poll comes after the fact).
     expect
@@ -134,7 +148,6 @@ describe("CLI: delayed jobs", () => {
     await client.enqueueIn(2, "q", "RecordJob", { n: "in" });
     const inn = await watchJob(c.redis, c.ns, "in", t0 + 2000);
     expect.soft(inn.doneAt - t0, "enqueueIn(2): ms from enqueue to done").toBeGreaterThanOrEqual(1500);
-    await stopWork(sup);
   }, 120_000);
 
   it("enqueue-at: a past date enqueues now; a date without a zone, garbage or bad JSON is a usage error; args the schema rejects store nothing", async () => {
@@ -142,11 +155,11 @@ describe("CLI: delayed jobs", () => {
     // A time that stays in the future however long this suite lives: New Year two years on.
     const futureIso = `${new Date().getUTCFullYear() + 2}-01-01T00:00:00Z`;
     const futureTs = Date.parse(futureIso) / 1000;
-    const past = runCli(["enqueue-at", "2020-01-01T08:00:00+08:00", "q", "RecordJob", '{"n":"past"}'], c.env);
+    const past = await cli(["enqueue-at", "2020-01-01T08:00:00+08:00", "q", "RecordJob", '{"n":"past"}'], c.env);
     expect(past.stderr).toBe("");
     expect(past.code).toBe(0);
     expect(past.stdout).toBe("Enqueued RecordJob on q now (the time has passed).\n");
-    const pastEpoch = runCli(["enqueue-at", "1000000000", "q", "RecordJob", '{"n":"epoch"}'], c.env);
+    const pastEpoch = await cli(["enqueue-at", "1000000000", "q", "RecordJob", '{"n":"epoch"}'], c.env);
     expect(pastEpoch.code).toBe(0);
     const queued = await c.redis.lrange(c.k.queue("q"), 0, -1);
     expect(queued).toHaveLength(2);
@@ -154,28 +167,28 @@ describe("CLI: delayed jobs", () => {
     expect(queued.map((raw) => JSON.parse(raw).args)).toEqual([[{ n: "past" }], [{ n: "epoch" }]]);
     expect(await c.redis.zcard(c.k.delayedSchedule)).toBe(0);
 
-    const noZone = runCli(["enqueue-at", "2030-01-01T00:00:00", "q", "RecordJob"], c.env);
+    const noZone = await cli(["enqueue-at", "2030-01-01T00:00:00", "q", "RecordJob"], c.env);
     expect(noZone.code).toBe(2);
     expect(noZone.stderr).toBe(
       "error: Give the time with its zone (2026-12-01T09:00:00+08:00 or …Z), or as epoch seconds: 2030-01-01T00:00:00\n",
     );
-    const garbage = runCli(["enqueue-at", "next tuesday", "q", "RecordJob"], c.env);
+    const garbage = await cli(["enqueue-at", "next tuesday", "q", "RecordJob"], c.env);
     expect(garbage.code).toBe(2);
     expect(garbage.stderr).toMatch(/^error: Give the time with its zone .*: next tuesday\n$/);
-    const impossible = runCli(["enqueue-at", "2030-13-45T00:00:00Z", "q", "RecordJob"], c.env);
+    const impossible = await cli(["enqueue-at", "2030-13-45T00:00:00Z", "q", "RecordJob"], c.env);
     expect(impossible.code).toBe(2);
     expect(impossible.stderr).toBe("error: Not a date: 2030-13-45T00:00:00Z\n");
-    const badDelay = runCli(["enqueue-in", "soon", "q", "RecordJob"], c.env);
+    const badDelay = await cli(["enqueue-in", "soon", "q", "RecordJob"], c.env);
     expect(badDelay.code).toBe(2);
     expect(badDelay.stderr).toBe("error: The delay must be a number of seconds: soon\n");
-    const usage = runCli(["enqueue-in", "5", "q"], c.env);
+    const usage = await cli(["enqueue-in", "5", "q"], c.env);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/Usage: npm run queue -- enqueue-in <seconds> <queue> <class>/);
     for (const cmd of [
       ["enqueue-in", "60"],
       ["enqueue-at", futureIso],
     ]) {
-      const badJson = runCli([...cmd, "q", "RecordJob", "{n:"], c.env);
+      const badJson = await cli([...cmd, "q", "RecordJob", "{n:"], c.env);
       expect(badJson.code).toBe(2);
       expect(badJson.stderr).toMatch(/^error: The args are not valid JSON \(.+\): \{n:\n$/);
     }
@@ -185,7 +198,7 @@ describe("CLI: delayed jobs", () => {
       ["enqueue-in", "60"],
       ["enqueue-at", futureIso],
     ]) {
-      const rejected = runCli([...cmd, "mail", "SendEmailJob", '{"to":"nobody","subject":"s","body":"b"}'], c.env);
+      const rejected = await cli([...cmd, "mail", "SendEmailJob", '{"to":"nobody","subject":"s","body":"b"}'], c.env);
       expect(rejected.code).toBe(1);
       expect(rejected.stderr).toBe("error: Invalid args for SendEmailJob: to: Invalid email address\n");
       expect(rejected.stdout).toBe("");
@@ -199,7 +212,7 @@ describe("CLI: delayed jobs", () => {
     expect(await c.redis.smembers(c.k.queues)).toEqual(["q"]);
 
     // The same args, valid, are scheduled.
-    const ok = runCli(["enqueue-at", futureIso, "mail", "SendEmailJob", EMAIL], c.env);
+    const ok = await cli(["enqueue-at", futureIso, "mail", "SendEmailJob", EMAIL], c.env);
     expect(ok.stderr).toBe("");
     expect(ok.stdout).toBe(`Scheduled SendEmailJob on mail for ${futureIso.replace("Z", ".000Z")}.\n`);
     expect(await c.redis.lrange(c.k.delayed(futureTs), 0, -1)).toEqual([
@@ -217,7 +230,7 @@ describe("CLI: delayed jobs", () => {
       [t1, "q", 2],
       [t2, "q2", 3],
     ] as const) {
-      expect(runCli(["enqueue-at", String(ts), q, "RecordJob", JSON.stringify({ n })], c.env).code).toBe(0);
+      expect((await cli(["enqueue-at", String(ts), q, "RecordJob", JSON.stringify({ n })], c.env)).code).toBe(0);
     }
     const client = new Client({ redis: c.redis, namespace: c.ns });
     await client.schedule(t0, { queue: "q", className: "RecordJob", argsArray: [{ n: 0 }], payload: "" });
@@ -226,8 +239,8 @@ describe("CLI: delayed jobs", () => {
 
   it("delayed and delayed --json show counts and timestamps, earliest first", async () => {
     const c = ctx("delayed");
-    expect(runCli(["delayed"], c.env).stdout).toBe("No delayed jobs.\n");
-    expect(JSON.parse(runCli(["delayed", "--json"], c.env).stdout)).toMatchObject({
+    expect((await cli(["delayed"], c.env)).stdout).toBe("No delayed jobs.\n");
+    expect(JSON.parse((await cli(["delayed", "--json"], c.env)).stdout)).toMatchObject({
       total: 0,
       due: 0,
       timestamps: 0,
@@ -236,7 +249,7 @@ describe("CLI: delayed jobs", () => {
 
     const { t0, t1, t2 } = await seedDelayed(c);
     const iso = (ts: number) => new Date(ts * 1000).toISOString();
-    const text = runCli(["delayed"], c.env);
+    const text = await cli(["delayed"], c.env);
     expect(text.code).toBe(0);
     expect(text.stdout).toBe(
       "4 delayed job(s) at 3 time(s); 1 due now.\n\n" +
@@ -244,7 +257,7 @@ describe("CLI: delayed jobs", () => {
         `${iso(t1)}      2  RecordJob → q …\n` +
         `${iso(t2)}      1  RecordJob → q2\n`,
     );
-    const json = JSON.parse(runCli(["delayed", "--json"], c.env).stdout);
+    const json = JSON.parse((await cli(["delayed", "--json"], c.env)).stdout);
     expect(json).toMatchObject({ due: 1, timestamps: 3, page: 1 });
     expect(
       json.items.map((t: { timestamp: number; count: number; first: { queue: string; raw: string } }) => [
@@ -264,7 +277,7 @@ describe("CLI: delayed jobs", () => {
   it("delayed --json total is the number of delayed jobs (as in the text output)", async () => {
     const c = ctx("delayedjson");
     await seedDelayed(c);
-    const json = JSON.parse(runCli(["delayed", "--json"], c.env).stdout);
+    const json = JSON.parse((await cli(["delayed", "--json"], c.env)).stdout);
     expect(json.timestamps).toBe(3);
     expect(json.total, "`total` in delayed --json (4 jobs at 3 timestamps)").toBe(4);
   }, 60_000);
@@ -272,17 +285,17 @@ describe("CLI: delayed jobs", () => {
   it("delayed clear asks, refuses without a terminal, and deletes everything with --yes", async () => {
     const c = ctx("delayedclear");
     await seedDelayed(c);
-    const refused = runCli(["delayed", "clear"], c.env);
+    const refused = await cli(["delayed", "clear"], c.env);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toBe(
       "error: Delete all 4 delayed job(s)? Refusing without a terminal to ask on: add --yes\n",
     );
     expect(await c.redis.zcard(c.k.delayedSchedule)).toBe(3);
-    const cleared = runCli(["delayed", "clear", "--yes"], c.env);
+    const cleared = await cli(["delayed", "clear", "--yes"], c.env);
     expect(cleared.stdout).toBe("Deleted 4 delayed job(s).\n");
     expect(await c.redis.exists(c.k.delayedSchedule)).toBe(0);
-    expect(runCli(["delayed", "clear", "--yes"], c.env).stdout).toBe("There are no delayed jobs to clear.\n");
-    expect(runCli(["delayed", "frob"], c.env).code).toBe(2);
+    expect((await cli(["delayed", "clear", "--yes"], c.env)).stdout).toBe("There are no delayed jobs to clear.\n");
+    expect((await cli(["delayed", "frob"], c.env)).code).toBe(2);
   }, 60_000);
 });
 
@@ -291,8 +304,8 @@ describe("CLI: recurring schedules", () => {
 
   it("schedule add stores RS's config and schedule list shows the next run in UTC; bad input stores nothing", async () => {
     const c = ctx("schedadd");
-    expect(runCli(["schedule", "list"], c.env).stdout).toBe("No recurring schedules.\n");
-    const add = runCli(["schedule", "add", "nightly", ...nightlyArgs, "--description", "daily numbers"], c.env);
+    expect((await cli(["schedule", "list"], c.env)).stdout).toBe("No recurring schedules.\n");
+    const add = await cli(["schedule", "add", "nightly", ...nightlyArgs, "--description", "daily numbers"], c.env);
     expect(add.stderr).toBe("");
     expect(add.code).toBe(0);
     expect(add.stdout).toBe("Created schedule nightly.\n");
@@ -303,7 +316,7 @@ describe("CLI: recurring schedules", () => {
     expect(await c.redis.smembers(c.k.schedulesChanged)).toEqual(["nightly"]);
 
     // 03:00 in Shanghai (UTC+8, no DST) is 19:00 UTC the day before.
-    const list = runCli(["schedule", "list"], c.env);
+    const list = await cli(["schedule", "list"], c.env);
     expect(list.code).toBe(0);
     const m =
       /^nightly: SendEmailJob → default, cron "0 3 \* \* \*" \(Asia\/Shanghai\); next (\S+), last never\n$/.exec(
@@ -314,7 +327,7 @@ describe("CLI: recurring schedules", () => {
     expect(m![1]).toMatch(/^\d{4}-\d{2}-\d{2}T19:00:00\.000Z$/);
     expect(next).toBeGreaterThan(Date.now() - 60_000);
     expect(next).toBeLessThanOrEqual(Date.now() + 86_400_000);
-    const listJson = JSON.parse(runCli(["schedule", "list", "--json"], c.env).stdout);
+    const listJson = JSON.parse((await cli(["schedule", "list", "--json"], c.env)).stdout);
     expect(listJson).toHaveLength(1);
     expect(listJson[0]).toMatchObject({
       name: "nightly",
@@ -354,16 +367,16 @@ describe("CLI: recurring schedules", () => {
       ],
     ];
     for (const [args, message] of refused) {
-      const r = runCli(["schedule", "add", ...args], c.env);
+      const r = await cli(["schedule", "add", ...args], c.env);
       expect(r.code, args.join(" ")).toBe(1);
       if (typeof message === "string") expect(r.stderr).toBe(message);
       else expect(r.stderr).toMatch(message);
       expect(r.stdout).toBe("");
     }
-    const usage = runCli(["schedule", "add", "bad", "--cron", "0 3 * * *"], c.env);
+    const usage = await cli(["schedule", "add", "bad", "--cron", "0 3 * * *"], c.env);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/^error: Usage: npm run queue -- schedule add <name> --class <class>/);
-    const badJson = runCli(
+    const badJson = await cli(
       ["schedule", "add", "bad", "--class", "SendEmailJob", "--every", "10m", "--args", "{to:"],
       c.env,
     );
@@ -373,7 +386,7 @@ describe("CLI: recurring schedules", () => {
     expect(await c.redis.exists(c.k.schedulesChanged)).toBe(0);
 
     // An unknown class is accepted when asked (a php or Ruby worker runs it).
-    const foreign = runCli(
+    const foreign = await cli(
       ["schedule", "add", "php-report", "--class", "App\\Jobs\\Report", "--every", "15mins", "--allow-unknown-class"],
       c.env,
     );
@@ -384,7 +397,7 @@ describe("CLI: recurring schedules", () => {
     );
 
     // --replace edits the existing entry.
-    const replaced = runCli(
+    const replaced = await cli(
       [
         "schedule",
         "add",
@@ -403,25 +416,25 @@ describe("CLI: recurring schedules", () => {
     );
     expect(replaced.stdout).toBe("Updated schedule nightly.\n");
     expect(JSON.parse((await c.redis.hget(c.k.persistentSchedules, "nightly"))!).cron).toBe("30 4 * * * Asia/Shanghai");
-    expect(runCli(["schedule", "list"], c.env).stdout).toMatch(
+    expect((await cli(["schedule", "list"], c.env)).stdout).toMatch(
       /^nightly: .*next \d{4}-\d{2}-\d{2}T20:30:00\.000Z, last never$/m,
     );
   }, 120_000);
 
   it("schedule disable, enable, run and rm act on the entry and refuse unknown names", async () => {
     const c = ctx("schedops");
-    expect(runCli(["schedule", "add", "nightly", ...nightlyArgs], c.env).code).toBe(0);
+    expect((await cli(["schedule", "add", "nightly", ...nightlyArgs], c.env)).code).toBe(0);
     const raw = (await c.redis.hget(c.k.persistentSchedules, "nightly"))!;
 
-    const disable = runCli(["schedule", "disable", "nightly"], c.env);
+    const disable = await cli(["schedule", "disable", "nightly"], c.env);
     expect(disable.stdout).toBe("Schedule nightly disabled.\n");
     expect(await c.redis.hget(c.k.persistentSchedules, "nightly")).toBe(raw.slice(0, -1) + ',"enabled":false}');
-    expect(runCli(["schedule", "list"], c.env).stdout).toMatch(
+    expect((await cli(["schedule", "list"], c.env)).stdout).toMatch(
       /^nightly: SendEmailJob → default, cron "0 3 \* \* \*" \(Asia\/Shanghai\), disabled; next -, last never\n$/,
     );
 
     // run enqueues one job now, enabled or not.
-    const run = runCli(["schedule", "run", "nightly"], c.env);
+    const run = await cli(["schedule", "run", "nightly"], c.env);
     expect(run.stderr).toBe("");
     const id = /^Enqueued SendEmailJob on default from schedule nightly \(id ([0-9a-f]{32})\)\.\n$/.exec(
       run.stdout,
@@ -432,32 +445,32 @@ describe("CLI: recurring schedules", () => {
     expect(jobs[0]).toMatch(PAYLOAD);
     expect(JSON.parse(jobs[0]!)).toMatchObject({ class: "SendEmailJob", args: [JSON.parse(EMAIL)], id });
 
-    const enable = runCli(["schedule", "enable", "nightly"], c.env);
+    const enable = await cli(["schedule", "enable", "nightly"], c.env);
     expect(enable.stdout).toBe("Schedule nightly enabled.\n");
     expect(await c.redis.hget(c.k.persistentSchedules, "nightly")).toBe(raw);
-    expect(runCli(["schedule", "list"], c.env).stdout).toMatch(
+    expect((await cli(["schedule", "list"], c.env)).stdout).toMatch(
       /^nightly: .*\(Asia\/Shanghai\); next \S+T19:00:00\.000Z, last never\n$/,
     );
 
     for (const sub of ["disable", "enable", "run", "rm"]) {
-      const r = runCli(["schedule", sub, "nope"], c.env);
+      const r = await cli(["schedule", sub, "nope"], c.env);
       expect(r.code, sub).toBe(2);
       expect(r.stderr).toBe('error: No schedule named "nope".\n');
-      const noName = runCli(["schedule", sub], c.env);
+      const noName = await cli(["schedule", sub], c.env);
       expect(noName.code).toBe(2);
       expect(noName.stderr).toBe(`error: Usage: npm run queue -- schedule ${sub} <name>\n`);
     }
-    const unknownSub = runCli(["schedule", "pause", "nightly"], c.env);
+    const unknownSub = await cli(["schedule", "pause", "nightly"], c.env);
     expect(unknownSub.code).toBe(2);
     expect(unknownSub.stderr).toBe(
       'error: Unknown schedule command "pause": use list, add, rm, enable, disable or run.\n',
     );
 
-    const rm = runCli(["schedule", "rm", "nightly"], c.env);
+    const rm = await cli(["schedule", "rm", "nightly"], c.env);
     expect(rm.stdout).toBe("Removed schedule nightly.\n");
     expect(await c.redis.hexists(c.k.persistentSchedules, "nightly")).toBe(0);
-    expect(runCli(["schedule", "list"], c.env).stdout).toBe("No recurring schedules.\n");
-    expect(runCli(["schedule", "rm", "nightly"], c.env).code).toBe(2);
+    expect((await cli(["schedule", "list"], c.env)).stdout).toBe("No recurring schedules.\n");
+    expect((await cli(["schedule", "rm", "nightly"], c.env)).code).toBe(2);
     expect(await c.redis.llen(c.k.queue("default"))).toBe(1);
   }, 120_000);
 });

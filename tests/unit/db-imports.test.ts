@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 
-// STYLE.md §1: lib/db and lib/auth load in the plain-Node worker and CLI, so they must not pull
+// docs/architecture.md#import-rules: lib/db and lib/auth load in the plain-Node worker and CLI, so they must not pull
 // in Next.js, React, server-only, the app, components or the Resque engine.
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 const FORBIDDEN = [

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { translator } from "@/lib/i18n";
 import { parseTimestamp, parseUtcInput } from "@/app/(dashboard)/delayed/data";
-import { pagingFrom } from "@/lib/page-params";
+import { pagingFrom } from "@/lib/dashboard/paging";
 import { checkScheduleForm } from "@/app/(dashboard)/schedules/form";
 
 const t = translator("en");

@@ -10,21 +10,9 @@ import {
 } from "@/lib/auth";
 import { DataError, deleteAdmin, findAdminById, getDb, isRole, normalizeEmail, setAdminRole } from "@/lib/db";
 import type { Translate } from "@/lib/i18n";
-import type { ActionResult } from "@/components/resque/confirm-button";
 import { auditedAction } from "../../action";
 import { getSession } from "../../auth";
-
-/** A form's answer: `field` names the input a bad value came from; `password` is a generated one, shown once. */
-export interface AccountResult extends ActionResult {
-  field?: "email" | "password" | "role";
-  password?: string;
-}
-
-export interface PasswordInput {
-  password?: string;
-  /** Ignore `password` and make one up (returned once in the result, never audited). */
-  generate?: boolean;
-}
+import type { AccountResult, ActionResult, PasswordInput } from "@/lib/dashboard/action-result";
 
 type Problem = { field: NonNullable<AccountResult["field"]>; message: string } | null;
 

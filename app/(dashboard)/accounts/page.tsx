@@ -3,7 +3,7 @@ import { MIN_PASSWORD_LENGTH } from "@/lib/auth";
 import { getDb, listAdminsPage } from "@/lib/db";
 import { requirePageSession } from "../../auth";
 import { getTranslator } from "../../locale";
-import { pageParams } from "@/lib/page-params";
+import { pageParams } from "@/lib/dashboard/paging";
 import { addAccountAction, removeAccountAction, resetAccountPasswordAction, setAccountRoleAction } from "./actions";
 
 export const dynamic = "force-dynamic";

@@ -2,7 +2,7 @@ import { AuditLog } from "@/components/audit-log";
 import { getDb, listAudit, listAuditActions } from "@/lib/db";
 import { requirePageSession } from "../../auth";
 import { getTranslator } from "../../locale";
-import { one, pageParams, type SearchParams } from "@/lib/page-params";
+import { one, pageParams, type SearchParams } from "@/lib/dashboard/paging";
 
 export const dynamic = "force-dynamic";
 

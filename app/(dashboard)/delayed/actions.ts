@@ -11,10 +11,10 @@ import {
   StaleItemError,
 } from "@/lib/resque/index";
 import type { Translate } from "@/lib/i18n";
-import type { ActionResult } from "@/components/resque/confirm-button";
-import { formatTime } from "@/components/resque/job-text";
+import { formatTime } from "@/lib/format";
 import { auditedAction } from "../../action";
 import { isTimestamp, parseUtcInput } from "./data";
+import type { ActionResult } from "@/lib/dashboard/action-result";
 
 const MAX_RAW = 1 << 20;
 

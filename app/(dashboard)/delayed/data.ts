@@ -6,8 +6,7 @@ import {
   type PageOptions,
 } from "@/lib/resque/index";
 import { getConnection } from "@/lib/redis";
-import type { DelayedListData } from "@/components/resque/delayed-list";
-import type { DelayedItemsData } from "@/components/resque/delayed-items";
+import type { DelayedItemsData, DelayedListData } from "@/lib/dashboard/contracts";
 
 /** 9999-12-31 23:59:59 UTC: anything later is a typo, not a plan. */
 export const MAX_TIMESTAMP = 253_402_300_799;

@@ -4,7 +4,7 @@ import { getTranslator } from "../../locale";
 import { RedisDown } from "../../redis-down";
 import { clearDelayedAction } from "./actions";
 import { readDelayed } from "./data";
-import { PER_PAGE_CHOICES, pagingFrom } from "@/lib/page-params";
+import { PER_PAGE_CHOICES, pagingFrom } from "@/lib/dashboard/paging";
 
 export const dynamic = "force-dynamic";
 

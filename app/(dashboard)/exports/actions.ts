@@ -2,11 +2,11 @@
 
 import { getDb, getExport, requeueExport, setExportJobId, shownId } from "@/lib/db";
 import { BatchExportJob } from "@/jobs/batch-export-job";
-import type { ActionResult } from "@/components/resque/confirm-button";
 import { auditedAction } from "../../action";
-import { demoClient } from "../users/enqueue";
+import { queueClient } from "@/lib/dashboard/queue-client";
 import { getConnection } from "@/lib/redis";
 import { removeAllFailed } from "@/lib/resque/index";
+import type { ActionResult } from "@/lib/dashboard/action-result";
 
 /**
  * A failed export's retry button: the record back to queued (only if it is still failed, so a
@@ -32,7 +32,7 @@ export async function retryExportAction(id: unknown): Promise<ActionResult> {
           message: now ? t("demo.exports.notFailed", { id: n }) : t("demo.exports.notFound", { id: n }),
         };
       }
-      const job = await demoClient().enqueue(BatchExportJob.queue, BatchExportJob, {
+      const job = await queueClient().enqueue(BatchExportJob.queue, BatchExportJob, {
         export_id: n,
         ...(record.adminId ? { user_id: record.adminId } : {}),
       });

@@ -1,5 +1,5 @@
 import { getDb, listExports, type ExportPage } from "@/lib/db";
-import { pagingFrom } from "@/lib/page-params";
+import { pagingFrom } from "@/lib/dashboard/paging";
 
 /** One page of exports, newest first: what the Exports page draws and /api/exports answers. */
 export async function readExports(query: URLSearchParams): Promise<ExportPage> {

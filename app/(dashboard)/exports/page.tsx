@@ -1,5 +1,5 @@
 import { ExportsList } from "@/components/demo/exports-list";
-import { one, PER_PAGE_CHOICES, type SearchParams } from "@/lib/page-params";
+import { one, PER_PAGE_CHOICES, type SearchParams } from "@/lib/dashboard/paging";
 import { requirePageSession } from "../../auth";
 import { getTranslator } from "../../locale";
 import { retryExportAction } from "./actions";

@@ -15,15 +15,9 @@ import {
 } from "@/lib/resque/index";
 import type { Translate } from "@/lib/i18n";
 import { plural } from "@/lib/format";
-import type { ActionResult } from "@/components/resque/confirm-button";
-import { FAILED_ID, MAX_FILTER_LENGTH, MAX_IDS_PER_ACTION } from "@/components/resque/failed-query";
+import { FAILED_ID, MAX_FILTER_LENGTH, MAX_IDS_PER_ACTION } from "@/lib/dashboard/failed-query";
 import { auditedAction } from "../../action";
-
-/** Which failure list an action works on, and for retries whether the record stays (Ruby's resque-web default) or goes (ours). */
-export interface FailedActionOptions {
-  list?: string;
-  keep?: boolean;
-}
+import type { ActionResult, FailedActionOptions } from "@/lib/dashboard/action-result";
 
 function validList(list: unknown): list is string {
   try {

@@ -1,7 +1,7 @@
 import { getFailed, getStats, groupFailed, listFailed, listFailedLists, type Connection } from "@/lib/resque/index";
 import { getConnection } from "@/lib/redis";
-import { parseFailedQuery, type FailedQuery } from "@/components/resque/failed-query";
-import type { FailedDetailData, FailedGroupsData, FailedListData } from "@/components/resque/failed-list";
+import { parseFailedQuery, type FailedQuery } from "@/lib/dashboard/failed-query";
+import type { FailedDetailData, FailedGroupsData, FailedListData } from "@/lib/dashboard/contracts";
 
 /**
  * The lists to offer and the one to show: an unknown name falls back to `failed`, so a URL can

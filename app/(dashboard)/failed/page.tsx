@@ -1,6 +1,6 @@
 import { FailedGroups } from "@/components/resque/failed-groups";
 import { FailedList } from "@/components/resque/failed-list";
-import { failedSearch, fromSearchParams, parseFailedQuery } from "@/components/resque/failed-query";
+import { failedSearch, fromSearchParams, parseFailedQuery } from "@/lib/dashboard/failed-query";
 import { requirePageSession } from "../../auth";
 import { getTranslator } from "../../locale";
 import { RedisDown } from "../../redis-down";

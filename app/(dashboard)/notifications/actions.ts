@@ -1,9 +1,9 @@
 "use server";
 
 import { getDb, markNotificationsRead } from "@/lib/db";
-import type { ActionResult } from "@/components/resque/confirm-button";
 import { auditedAction } from "../../action";
 import { getSession } from "../../auth";
+import type { ActionResult } from "@/lib/dashboard/action-result";
 
 /** Marks all of the signed-in admin's notifications read (the bell's "mark all read"). */
 export async function markAllReadAction(): Promise<ActionResult> {

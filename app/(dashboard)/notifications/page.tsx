@@ -1,6 +1,6 @@
 import { NotificationItems } from "@/components/demo/notification-items";
 import { Pager } from "@/components/resque/pager";
-import { pageParams, type SearchParams } from "@/lib/page-params";
+import { pageParams, type SearchParams } from "@/lib/dashboard/paging";
 import { requirePageSession } from "../../auth";
 import { getTranslator } from "../../locale";
 import { readAdminNotifications } from "./data";

@@ -1,9 +1,9 @@
 import Link from "next/link";
 import { Pager } from "@/components/resque/pager";
-import { one, pageParams, type SearchParams } from "@/lib/page-params";
+import { one, pageParams, type SearchParams } from "@/lib/dashboard/paging";
 import { requirePageSession } from "../../auth";
 import { getTranslator } from "../../locale";
-import { listOutbox, readOutboxMessage } from "./eml";
+import { listOutbox, readOutboxMessage } from "@/lib/mail-outbox";
 
 export const dynamic = "force-dynamic";
 

@@ -16,14 +16,11 @@ import {
 } from "@/lib/db";
 import { BatchExportJob } from "@/jobs/batch-export-job";
 import type { Translate } from "@/lib/i18n";
-import type { ActionResult } from "@/components/resque/confirm-button";
 import { auditedAction } from "../../action";
 import { getSession } from "../../auth";
 import { getTranslator } from "../../locale";
-import { demoClient } from "../users/enqueue";
-
-/** A form's answer: the sentence, and a message per field to show beside it. */
-export type FormResult = ActionResult & { fields?: Record<string, string> };
+import { queueClient } from "@/lib/dashboard/queue-client";
+import type { ActionResult, FormResult } from "@/lib/dashboard/action-result";
 
 function fieldMessages(t: Translate, errors: FieldErrors): Record<string, string> {
   const out: Record<string, string> = {};
@@ -123,7 +120,7 @@ export async function exportProductsAction(input: { ids?: unknown; filter?: unkn
         admin: session ? { id: session.admin.id, email: session.admin.email } : null,
         selection: selection!,
       });
-      const job = await demoClient().enqueue(BatchExportJob.queue, BatchExportJob, {
+      const job = await queueClient().enqueue(BatchExportJob.queue, BatchExportJob, {
         export_id: record.id,
         user_id: session?.admin.id,
       });

@@ -7,7 +7,7 @@ import {
   productFilterToParams,
   type ProductFilter,
 } from "@/lib/db";
-import { pageParams, type SearchParams } from "@/lib/page-params";
+import { pageParams, type SearchParams } from "@/lib/dashboard/paging";
 import { requirePageSession } from "../../auth";
 import { getTranslator } from "../../locale";
 import { deleteProductsAction, exportProductsAction } from "./actions";

@@ -13,8 +13,8 @@ import {
   type Connection,
 } from "@/lib/resque/index";
 import type { Translate } from "@/lib/i18n";
-import type { ActionResult } from "@/components/resque/confirm-button";
 import { auditedAction } from "../../action";
+import type { ActionResult } from "@/lib/dashboard/action-result";
 
 /** Every queue action: the audited-action shape plus a valid queue name and one engine call. */
 function queueAction(

@@ -9,8 +9,7 @@ import {
   resolveQueues,
 } from "@/lib/resque/index";
 import { getConnection } from "@/lib/redis";
-import type { QueuesData } from "@/components/resque/queues-list";
-import type { QueueJobsData } from "@/components/resque/queues-jobs";
+import type { QueueJobsData, QueuesData } from "@/lib/dashboard/contracts";
 
 /** What the Queues page and GET /api/queues show: queues, which have no worker, and the pause switches. */
 export async function readQueues(): Promise<QueuesData> {

@@ -13,10 +13,10 @@ import {
   type ScheduleInput,
 } from "@/lib/resque/index";
 import type { Translate } from "@/lib/i18n";
-import type { ActionResult } from "@/components/resque/confirm-button";
-import type { ScheduleFormField, ScheduleFormResult } from "@/components/resque/schedules-form";
 import { auditedAction } from "../../action";
 import { checkScheduleForm, scheduleProblem } from "./form";
+import type { ScheduleFormField } from "@/lib/dashboard/contracts";
+import type { ActionResult, ScheduleFormResult } from "@/lib/dashboard/action-result";
 
 function validName(name: unknown): name is string {
   try {

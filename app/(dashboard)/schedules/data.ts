@@ -1,7 +1,6 @@
 import { getSchedule, listSchedules, normalizePage, type PageOptions } from "@/lib/resque/index";
 import { getConnection } from "@/lib/redis";
-import type { SchedulesData } from "@/components/resque/schedules-list";
-import type { ScheduleForm } from "@/components/resque/schedules-form";
+import type { ScheduleForm, SchedulesData } from "@/lib/dashboard/contracts";
 
 /**
  * The Schedules page and GET /api/schedules: one page of the entries, sorted by name.

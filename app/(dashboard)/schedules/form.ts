@@ -1,6 +1,6 @@
 import { buildScheduleConfig, InvalidScheduleError, type ScheduleInput } from "@/lib/resque/index";
 import { isMessageKey, type Translate } from "@/lib/i18n";
-import type { ScheduleForm, ScheduleFormField } from "@/components/resque/schedules-form";
+import type { ScheduleForm, ScheduleFormField } from "@/lib/dashboard/contracts";
 
 const MAX_TEXT = 1000;
 const MAX_ARGS = 1 << 20;

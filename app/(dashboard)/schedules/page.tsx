@@ -2,7 +2,7 @@ import { SchedulesList } from "@/components/resque/schedules-list";
 import { requirePageSession } from "../../auth";
 import { getTranslator } from "../../locale";
 import { RedisDown } from "../../redis-down";
-import { PER_PAGE_CHOICES, pagingFrom } from "@/lib/page-params";
+import { PER_PAGE_CHOICES, pagingFrom } from "@/lib/dashboard/paging";
 import { deleteScheduleAction, runScheduleNowAction, setScheduleEnabledAction } from "./actions";
 import { readSchedules } from "./data";
 

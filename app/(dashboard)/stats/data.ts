@@ -1,9 +1,7 @@
 import { getKeyValue, getRedisInfo, getStats, MAX_STRING_BYTES, scanKeys, type KeySummary } from "@/lib/resque/index";
 import { getConnection } from "@/lib/redis";
-import type { KeysData, KeysQuery } from "@/components/resque/keys-browser";
-import type { KeyValueData, KeyValueQuery } from "@/components/resque/keys-value";
-import type { StatsData } from "@/components/resque/stats-panel";
-import { pagingFrom } from "@/lib/page-params";
+import { pagingFrom } from "@/lib/dashboard/paging";
+import type { KeyValueData, KeyValueQuery, KeysData, KeysQuery, StatsData } from "@/lib/dashboard/contracts";
 
 /** The Stats page and /api/stats: Resque's counters and INFO (its default sections), parsed. 2 round trips in parallel. */
 export async function readStatsData(): Promise<StatsData> {

@@ -5,9 +5,9 @@ import { findMissingIds, getDb, getUsersByIds, listForMessage, MAX_MESSAGE_LENGT
 import { SendEmailJob } from "@/jobs/send-email-job";
 import { SendNotificationJob } from "@/jobs/send-notification-job";
 import type { Translate } from "@/lib/i18n";
-import type { ActionResult } from "@/components/resque/confirm-button";
 import { auditedAction } from "../../action";
-import { demoClient } from "./enqueue";
+import { queueClient } from "@/lib/dashboard/queue-client";
+import type { ActionResult } from "@/lib/dashboard/action-result";
 
 const message = z.string().trim().min(1, "demo.message.required").max(MAX_MESSAGE_LENGTH, "demo.message.tooLong");
 const MAX_SUBJECT_LENGTH = 200;
@@ -62,7 +62,7 @@ function sendToUsers(
       const { ids, message } = input as Exclude<typeof input, string>;
       const missing = await findMissingIds(await getDb(), "users", ids);
       if (missing.length) return { ok: false, message: t("demo.users.unknown", { ids: listForMessage(missing) }) };
-      const jobs = await demoClient().enqueueMany(await specs(ids, message));
+      const jobs = await queueClient().enqueueMany(await specs(ids, message));
       return { ok: true, message: t("demo.notify.queued", { count: jobs.length }) };
     },
     revalidate: ["/queues"],

@@ -1,6 +1,6 @@
 import { UsersList } from "@/components/demo/users-list";
 import { getDb, listUsers } from "@/lib/db";
-import { one, pageParams, type SearchParams } from "@/lib/page-params";
+import { one, pageParams, type SearchParams } from "@/lib/dashboard/paging";
 import { requirePageSession } from "../../auth";
 import { getTranslator } from "../../locale";
 import { sendEmailAction, sendNotificationAction } from "./actions";

@@ -3,7 +3,7 @@ import { requirePageSession } from "../../auth";
 import { getTranslator } from "../../locale";
 import { RedisDown } from "../../redis-down";
 import { readWorking } from "../../status-data";
-import { one, pagingFrom, PER_PAGE_CHOICES } from "@/lib/page-params";
+import { one, pagingFrom, PER_PAGE_CHOICES } from "@/lib/dashboard/paging";
 
 export const dynamic = "force-dynamic";
 

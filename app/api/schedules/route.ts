@@ -1,5 +1,5 @@
 import { readOnlyJsonRoute } from "../../json-route";
-import { pagingFrom } from "@/lib/page-params";
+import { pagingFrom } from "@/lib/dashboard/paging";
 import { readSchedules } from "../../(dashboard)/schedules/data";
 
 export const dynamic = "force-dynamic";

@@ -13,7 +13,7 @@ export const DIGEST_HEX = 16;
 
 export { sha1Hex } from "../hash";
 
-/** `<index>-<digest>`, Sidekiq's `<score>-<jid>` idea applied to a list (STYLE.md §2). */
+/** `<index>-<digest>`, Sidekiq's `<score>-<jid>` idea applied to a list (see docs/resque-protocol.md#failure-ids). */
 export function formatFailedId(index: number, sha1: string): string {
   return `${index}-${sha1.slice(0, DIGEST_HEX)}`;
 }

@@ -5,7 +5,7 @@ import { getTranslator } from "../../../locale";
 import { RedisDown } from "../../../redis-down";
 import { enqueueDelayedNowAction, removeDelayedAction, rescheduleDelayedAction } from "../actions";
 import { parseTimestamp, readDelayedItems } from "../data";
-import { PER_PAGE_CHOICES, pagingFrom } from "@/lib/page-params";
+import { PER_PAGE_CHOICES, pagingFrom } from "@/lib/dashboard/paging";
 
 export const dynamic = "force-dynamic";
 

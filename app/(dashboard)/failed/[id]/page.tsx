@@ -1,5 +1,5 @@
 import { FailedDetail } from "@/components/resque/failed-detail";
-import { fromSearchParams, parseFailedQuery } from "@/components/resque/failed-query";
+import { fromSearchParams, parseFailedQuery } from "@/lib/dashboard/failed-query";
 import { requirePageSession } from "../../../auth";
 import { getTranslator } from "../../../locale";
 import { RedisDown } from "../../../redis-down";

@@ -5,7 +5,7 @@ import { getTranslator } from "../../../locale";
 import { clearQueueAction, removeQueueAction, removeQueuedJobAction, resumeQueueAction } from "../actions";
 import { readQueueJobs } from "../data";
 import { RedisDown } from "../../../redis-down";
-import { one, pagingFrom, PER_PAGE_CHOICES, type SearchParams } from "@/lib/page-params";
+import { one, pagingFrom, PER_PAGE_CHOICES, type SearchParams } from "@/lib/dashboard/paging";
 
 export const dynamic = "force-dynamic";
 

@@ -2,7 +2,7 @@ import { KeyValueView } from "@/components/resque/keys-value";
 import { requirePageSession } from "../../../auth";
 import { getTranslator } from "../../../locale";
 import { RedisDown } from "../../../redis-down";
-import { PER_PAGE_CHOICES } from "@/lib/page-params";
+import { PER_PAGE_CHOICES } from "@/lib/dashboard/paging";
 import { keyValueQueryFrom, readKeyValue } from "../data";
 
 export const dynamic = "force-dynamic";

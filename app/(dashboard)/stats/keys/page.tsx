@@ -3,7 +3,7 @@ import { StatsTabs } from "@/components/resque/stats-panel";
 import { requirePageSession } from "../../../auth";
 import { getTranslator } from "../../../locale";
 import { RedisDown } from "../../../redis-down";
-import { PER_PAGE_CHOICES } from "@/lib/page-params";
+import { PER_PAGE_CHOICES } from "@/lib/dashboard/paging";
 import { keysQueryFrom, readKeys } from "../data";
 
 export const dynamic = "force-dynamic";

@@ -3,7 +3,7 @@ import { notFound } from "next/navigation";
 import { NotificationItems } from "@/components/demo/notification-items";
 import { Pager } from "@/components/resque/pager";
 import { getDb, getUser, listNotifications } from "@/lib/db";
-import { pageParams, type SearchParams } from "@/lib/page-params";
+import { pageParams, type SearchParams } from "@/lib/dashboard/paging";
 import { requirePageSession } from "../../../auth";
 import { getTranslator } from "../../../locale";
 

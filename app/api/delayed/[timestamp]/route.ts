@@ -1,6 +1,6 @@
 import { readOnlyJsonRoute } from "../../../json-route";
 import { parseTimestamp, readDelayedItems } from "../../../(dashboard)/delayed/data";
-import { pagingFrom } from "@/lib/page-params";
+import { pagingFrom } from "@/lib/dashboard/paging";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,6 @@
 import { readOnlyJsonRoute } from "../../../json-route";
 import { readQueueJobs } from "../../../(dashboard)/queues/data";
-import { pagingFrom } from "@/lib/page-params";
+import { pagingFrom } from "@/lib/dashboard/paging";
 
 export const dynamic = "force-dynamic";
 
