@@ -8,10 +8,13 @@ import { pathToFileURL } from "node:url";
 import type { JobClass, JobRegistry } from "../lib/resque/index";
 import { createRegistry } from "../jobs/index";
 
-export async function loadJobClasses(env: NodeJS.ProcessEnv = process.env): Promise<JobRegistry> {
+export async function loadJobClasses(
+  env: NodeJS.ProcessEnv = process.env,
+  cwd: string = process.cwd(),
+): Promise<JobRegistry> {
   const extra: JobClass[] = [];
   if (env.APP_INCLUDE) {
-    const file = path.resolve(process.cwd(), env.APP_INCLUDE);
+    const file = path.resolve(cwd, env.APP_INCLUDE);
     const mod = (await import(pathToFileURL(file).href)) as { default?: unknown; jobs?: unknown };
     const list = mod.jobs ?? mod.default;
     if (!Array.isArray(list))

@@ -12,9 +12,10 @@ import {
   type FailedFilter,
 } from "../lib/resque/index";
 
-import { UsageError } from "./cli-common";
+import { println, UsageError } from "./cli-common";
 
 type Flags = Map<string, string | true>;
+type Out = NodeJS.WritableStream;
 
 const ago = (ms: number | null | undefined) => {
   if (ms == null) return "?";
@@ -35,19 +36,21 @@ function table(rows: string[][]): string {
 }
 
 /** `status [--json]`: queues with sizes, workers with what they are doing, failed count. */
-export async function printStatus(conn: Connection, json: boolean): Promise<void> {
+export async function printStatus(conn: Connection, json: boolean, out: Out): Promise<void> {
   const [stats, queues, workers] = await Promise.all([getStats(conn), listQueues(conn), listWorkers(conn)]);
   if (json) {
-    console.log(JSON.stringify({ stats, queues, workers }, null, 2));
+    println(out, JSON.stringify({ stats, queues, workers }, null, 2));
     return;
   }
-  console.log(
+  println(
+    out,
     `processed ${stats.processed} · failed ${stats.failedListLength} in the failed list (${stats.failed} ever) · pending ${stats.pending} · workers ${stats.workers} (${stats.working} working)`,
   );
-  console.log("");
-  if (queues.length === 0) console.log("No queues.");
+  println(out);
+  if (queues.length === 0) println(out, "No queues.");
   else
-    console.log(
+    println(
+      out,
       table([
         ["QUEUE", "SIZE", "LATENCY", "STATE"],
         ...queues.map((q) => [
@@ -58,10 +61,11 @@ export async function printStatus(conn: Connection, json: boolean): Promise<void
         ]),
       ]),
     );
-  console.log("");
-  if (workers.length === 0) console.log("No workers.");
+  println(out);
+  if (workers.length === 0) println(out, "No workers.");
   else
-    console.log(
+    println(
+      out,
       table([
         ["WORKER", "LIVENESS", "DOING", "PROCESSED", "FAILED"],
         ...workers.map((w) => [
@@ -85,21 +89,22 @@ function filterFrom(flags: Flags): FailedFilter {
 }
 
 /** `failed [--json] [--page N] [filters]`: newest first. */
-export async function printFailed(conn: Connection, flags: Flags): Promise<void> {
+export async function printFailed(conn: Connection, flags: Flags, out: Out): Promise<void> {
   const page = Number(flags.get("page") ?? 1);
   const perPage = Number(flags.get("per-page") ?? 20);
   const result = await listFailed(conn, { page, perPage, filter: filterFrom(flags) });
   if (flags.has("json")) {
-    console.log(JSON.stringify(result, null, 2));
+    println(out, JSON.stringify(result, null, 2));
     return;
   }
   if (result.total === 0) {
-    console.log("No failed jobs.");
+    println(out, "No failed jobs.");
     return;
   }
   const first = (result.page - 1) * result.perPage + 1;
-  console.log(`Failed jobs ${first}–${first + result.items.length - 1} of ${result.total} (newest first)\n`);
-  console.log(
+  println(out, `Failed jobs ${first}–${first + result.items.length - 1} of ${result.total} (newest first)\n`);
+  println(
+    out,
     table([
       ["ID", "WHEN", "QUEUE", "CLASS", "ERROR"],
       ...result.items.map((f) => [
@@ -114,16 +119,17 @@ export async function printFailed(conn: Connection, flags: Flags): Promise<void>
 }
 
 /** `retry <id…> | --all [--keep]`: exit code 1 when some ids were skipped. */
-export async function retryCommand(conn: Connection, ids: string[], flags: Flags): Promise<number> {
+export async function retryCommand(conn: Connection, ids: string[], flags: Flags, out: Out): Promise<number> {
   const remove = !flags.has("keep");
   if (!flags.has("all") && ids.length === 0)
     throw new UsageError("Name the failed job ids to retry (see `failed`), or use --all");
   const r = flags.has("all")
     ? await retryAllFailed(conn, filterFrom(flags), { remove })
     : await retryFailed(conn, ids, { remove });
-  console.log(
+  println(
+    out,
     `${r.retried} job(s) retried${remove ? " and removed from the failed list" : ""}${r.skipped.length ? `, ${r.skipped.length} skipped` : ""}.`,
   );
-  for (const s of r.skipped) console.log(`  skipped ${s.id}: ${s.reason}`);
+  for (const s of r.skipped) println(out, `  skipped ${s.id}: ${s.reason}`);
   return r.skipped.length ? 1 : 0;
 }

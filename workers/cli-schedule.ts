@@ -15,7 +15,7 @@ import {
   type EnqueuedJob,
   type JobRegistry,
 } from "../lib/resque/index";
-import { confirm, UsageError } from "./cli-common";
+import { confirm, println, UsageError, type CliIo } from "./cli-common";
 
 type Flags = Map<string, string | true>;
 
@@ -56,6 +56,7 @@ export async function enqueueLater(
   command: "enqueue-in" | "enqueue-at",
   positional: string[],
   registry: JobRegistry,
+  io: CliIo,
 ): Promise<number> {
   const [when, queue, className, json] = positional;
   if (!when || !queue || !className)
@@ -69,27 +70,28 @@ export async function enqueueLater(
     if (!Number.isFinite(sec)) throw new UsageError(`The delay must be a number of seconds: ${when}`);
     job = await client.enqueueIn(sec, queue, className, args);
   } else job = await client.enqueueAt(parseWhen(when), queue, className, args);
-  console.log(`${described(job, queue)}.`);
+  println(io.stdout, `${described(job, queue)}.`);
   if (!registry.get(className))
-    console.error(
+    println(
+      io.stderr,
       `Note: no TypeScript job class is registered as "${className}"; a php-resque, Ruby or node-resque worker must run it.`,
     );
   return 0;
 }
 
 /** `delayed [--json]`: the schedule of delayed items, earliest first; `delayed clear [--yes]` empties it. */
-export async function printDelayed(conn: Connection, flags: Flags, positional: string[] = []): Promise<number> {
+export async function printDelayed(conn: Connection, flags: Flags, positional: string[], io: CliIo): Promise<number> {
   if (positional[0] === "clear") {
     const { total } = await countDelayed(conn);
     if (total === 0) {
-      console.log("There are no delayed jobs to clear.");
+      println(io.stdout, "There are no delayed jobs to clear.");
       return 0;
     }
-    if (!(await confirm(`Delete all ${total} delayed job(s)?`, flags))) {
-      console.log("Nothing cleared.");
+    if (!(await confirm(`Delete all ${total} delayed job(s)?`, flags, io))) {
+      println(io.stdout, "Nothing cleared.");
       return 1;
     }
-    console.log(`Deleted ${await clearDelayed(conn)} delayed job(s).`);
+    println(io.stdout, `Deleted ${await clearDelayed(conn)} delayed job(s).`);
     return 0;
   }
   if (positional.length)
@@ -98,17 +100,18 @@ export async function printDelayed(conn: Connection, flags: Flags, positional: s
   const [counts, list] = await Promise.all([countDelayed(conn), listDelayedTimestamps(conn, { page, perPage: 50 })]);
   if (flags.has("json")) {
     // `total` is the number of jobs (as in the text output); the page's own total is `timestamps`.
-    console.log(JSON.stringify({ ...list, ...counts }, null, 2));
+    println(io.stdout, JSON.stringify({ ...list, ...counts }, null, 2));
     return 0;
   }
   if (counts.total === 0) {
-    console.log("No delayed jobs.");
+    println(io.stdout, "No delayed jobs.");
     return 0;
   }
-  console.log(`${counts.total} delayed job(s) at ${counts.timestamps} time(s); ${counts.due} due now.\n`);
+  println(io.stdout, `${counts.total} delayed job(s) at ${counts.timestamps} time(s); ${counts.due} due now.\n`);
   for (const t of list.items) {
     const first = t.first ? `${t.first.payload.className ?? "?"} → ${t.first.queue ?? "(no queue)"}` : "";
-    console.log(
+    println(
+      io.stdout,
       `${new Date(t.timestamp * 1000).toISOString()}  ${String(t.count).padStart(5)}  ${first}${t.count > 1 ? " …" : ""}`,
     );
   }
@@ -121,6 +124,7 @@ export async function scheduleCommand(
   registry: JobRegistry,
   positional: string[],
   flags: Flags,
+  io: CliIo,
 ): Promise<number> {
   const [sub, name] = positional;
   const needName = () => {
@@ -132,18 +136,19 @@ export async function scheduleCommand(
     case "list": {
       const all = await listSchedules(conn, { registry });
       if (flags.has("json")) {
-        console.log(JSON.stringify(all, null, 2));
+        println(io.stdout, JSON.stringify(all, null, 2));
         return 0;
       }
       if (all.length === 0) {
-        console.log("No recurring schedules.");
+        println(io.stdout, "No recurring schedules.");
         return 0;
       }
       for (const s of all) {
         const when = s.cron ? `cron "${s.cron}"${s.timezone ? ` (${s.timezone})` : ""}` : `every ${s.every}`;
         const next = s.nextRunMs ? new Date(s.nextRunMs).toISOString() : "-";
         const last = s.lastRun?.ms ? new Date(s.lastRun.ms).toISOString() : "never";
-        console.log(
+        println(
+          io.stdout,
           `${s.name}: ${s.className ?? "?"} → ${s.queue ?? "?"}, ${when}${s.enabled ? "" : ", disabled"}; next ${next}, last ${last}${s.error ? `; error: ${s.error}` : ""}`,
         );
       }
@@ -172,23 +177,24 @@ export async function scheduleCommand(
         },
         { registry, create: !flags.has("replace"), allowUnknownClass: flags.has("allow-unknown-class") },
       );
-      console.log(`${saved.created ? "Created" : "Updated"} schedule ${name}.`);
+      println(io.stdout, `${saved.created ? "Created" : "Updated"} schedule ${name}.`);
       return 0;
     }
     case "rm":
       if (!(await deleteSchedule(conn, needName()))) throw new UsageError(`No schedule named "${name}".`);
-      console.log(`Removed schedule ${name}.`);
+      println(io.stdout, `Removed schedule ${name}.`);
       return 0;
     case "enable":
     case "disable":
       if (!(await setScheduleEnabled(conn, needName(), sub === "enable")))
         throw new UsageError(`No schedule named "${name}".`);
-      console.log(`Schedule ${name} ${sub}d.`);
+      println(io.stdout, `Schedule ${name} ${sub}d.`);
       return 0;
     case "run": {
       const fired = await runScheduleNow(conn, needName(), { registry });
       if (!fired) throw new UsageError(`No schedule named "${name}".`);
-      console.log(
+      println(
+        io.stdout,
         `Enqueued ${fired.class} on ${fired.queue} from schedule ${name}${fired.id ? ` (id ${fired.id})` : ""}.`,
       );
       return 0;

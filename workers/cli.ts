@@ -2,7 +2,14 @@
  * `npm run queue -- <command>`: the TypeScript counterpart of
  * `QUEUE_ENV=prod QUEUE_COUNT=1 php app/queue_resque.php [status|clear|restart]`.
  * Errors are one readable line on stderr and a non-zero exit code.
+ *
+ * `main(argv, io)` reads its settings from `io.env` and writes only to `io.stdout` / `io.stderr`,
+ * so the one-shot commands also run inside another process (the tests run them that way); each
+ * call opens its own Redis and database connections and closes them before it returns. `work`
+ * and `scheduler` run until a signal and belong to a process of their own (the bin).
  */
+import { realpathSync } from "node:fs";
+import { pathToFileURL } from "node:url";
 import type { Redis } from "ioredis";
 import { Client, Connection } from "../lib/resque/index";
 import { createRedis, redactUrl } from "../lib/redis";
@@ -10,13 +17,15 @@ import { loadJobClasses } from "./app-include";
 import { loadEnvFiles, readWorkerConfig, type WorkerConfig } from "./config";
 import { log } from "./log";
 import { describeFirstAdmin, ensureFirstAdmin } from "../lib/auth/index";
-import { migrate, openDb, seedDemo } from "../lib/db/index";
+import { databaseFileFromEnv, migrate, openDb, seedDemo } from "../lib/db/index";
 import { pruneExportsCommand, startExportRetention } from "./export-retention";
 import { Supervisor } from "./supervisor";
 import { enqueueLater, printDelayed, scheduleCommand, SCHEDULE_VALUE_FLAGS } from "./cli-schedule";
 import { runScheduler } from "./scheduler-process";
 import { printFailed, printStatus, retryCommand } from "./cli-admin";
-import { CliError, confirm, UsageError } from "./cli-common";
+import { CliError, confirm, println, processIo, UsageError, type CliIo } from "./cli-common";
+
+export type { CliIo } from "./cli-common";
 
 const HELP = `Usage: npm run queue -- <command> [options]
 
@@ -95,12 +104,26 @@ export function parseArgs(argv: string[]): Parsed {
   return { command, positional, flags };
 }
 
+/** Closes the connection and waits until its socket is gone, so no handle outlives the command. */
+async function close(redis: Redis): Promise<void> {
+  if (redis.status === "end") return;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 2000); // never wait forever on a connection that says nothing
+    redis.once("end", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    redis.disconnect();
+  });
+}
+
 async function connect(cfg: WorkerConfig): Promise<Redis> {
   const redis = createRedis(cfg.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 3000, retryStrategy: () => null });
   redis.on("error", () => {});
   try {
     await redis.connect();
   } catch (e) {
+    await close(redis);
     throw new CliError(
       `Cannot reach Redis at ${redactUrl(cfg.redisUrl)}: ${(e as Error).message || "connection refused"}`,
     );
@@ -108,9 +131,10 @@ async function connect(cfg: WorkerConfig): Promise<Redis> {
   return redis;
 }
 
-async function work(cfg: WorkerConfig): Promise<void> {
-  const registry = await loadJobClasses();
-  const heartbeat = process.env.RESQUE_HEARTBEAT_INTERVAL ? Number(process.env.RESQUE_HEARTBEAT_INTERVAL) : undefined;
+/** `work`: the supervisor, until a signal; process-wide (signal handlers, forked workers). */
+async function work(cfg: WorkerConfig, io: CliIo): Promise<void> {
+  const registry = await loadJobClasses(io.env, io.cwd);
+  const heartbeat = io.env.RESQUE_HEARTBEAT_INTERVAL ? Number(io.env.RESQUE_HEARTBEAT_INTERVAL) : undefined;
   const sup = new Supervisor({ config: cfg, registry, heartbeatIntervalSec: heartbeat });
   const retention = startExportRetention();
   process.on("SIGTERM", () => void sup.stop("now"));
@@ -128,24 +152,30 @@ async function work(cfg: WorkerConfig): Promise<void> {
   }
 }
 
-async function run(p: Parsed, cfg: WorkerConfig): Promise<number> {
+/** The commands that run until a signal: signal handlers and forked workers belong to a process. */
+const PROCESS_ONLY = new Set(["work", "scheduler"]);
+
+async function run(p: Parsed, cfg: WorkerConfig, io: CliIo, ownProcess: boolean): Promise<number> {
+  const say = (text = "") => println(io.stdout, text);
   if (p.command === "help" || p.flags.has("help")) {
-    console.log(HELP);
+    say(HELP);
     return 0;
   }
+  if (PROCESS_ONLY.has(p.command) && !ownProcess)
+    throw new UsageError(`\`${p.command}\` runs only as a process of its own: npm run queue -- ${p.command}`);
   if (p.command === "work") {
-    await work(cfg);
+    await work(cfg, io);
     return 0;
   }
   if (p.command === "setup") {
-    const db = openDb();
+    const db = openDb(databaseFileFromEnv(io.env));
     try {
       const { applied } = await migrate(db);
-      console.log(applied.length ? `Database migrated: ${applied.join(", ")}.` : "Database is up to date.");
-      for (const line of describeFirstAdmin(await ensureFirstAdmin(db))) console.log(line);
-      if (!/^(0|false|no|off)$/i.test(process.env.DEMO_SEED ?? "")) {
+      say(applied.length ? `Database migrated: ${applied.join(", ")}.` : "Database is up to date.");
+      for (const line of describeFirstAdmin(await ensureFirstAdmin(db, io.env))) say(line);
+      if (!/^(0|false|no|off)$/i.test(io.env.DEMO_SEED ?? "")) {
         const seeded = await seedDemo(db);
-        if (seeded.seeded) console.log(`Demo data seeded: ${seeded.products} products, ${seeded.users} users.`);
+        if (seeded.seeded) say(`Demo data seeded: ${seeded.products} products, ${seeded.users} users.`);
       }
     } finally {
       await db.destroy();
@@ -153,10 +183,10 @@ async function run(p: Parsed, cfg: WorkerConfig): Promise<number> {
     return 0;
   }
   if (p.command === "exports") {
-    return pruneExportsCommand(p.positional, p.flags);
+    return pruneExportsCommand(p.positional, p.flags, io);
   }
   if (p.command === "scheduler") {
-    await runScheduler(cfg, await loadJobClasses());
+    await runScheduler(cfg, await loadJobClasses(io.env, io.cwd));
     return 0;
   }
   const commands = new Set([
@@ -178,30 +208,31 @@ async function run(p: Parsed, cfg: WorkerConfig): Promise<number> {
   try {
     switch (p.command) {
       case "status":
-        await printStatus(conn, p.flags.has("json"));
+        await printStatus(conn, p.flags.has("json"), io.stdout);
         return 0;
       case "failed":
-        await printFailed(conn, p.flags);
+        await printFailed(conn, p.flags, io.stdout);
         return 0;
       case "retry":
-        return await retryCommand(conn, p.positional, p.flags);
+        return await retryCommand(conn, p.positional, p.flags, io.stdout);
       case "enqueue-in":
       case "enqueue-at": {
-        const registry = await loadJobClasses();
+        const registry = await loadJobClasses(io.env, io.cwd);
         return await enqueueLater(
           new Client({ redis, namespace: cfg.namespace, registry }),
           p.command,
           p.positional,
           registry,
+          io,
         );
       }
       case "delayed":
-        return await printDelayed(conn, p.flags, p.positional);
+        return await printDelayed(conn, p.flags, p.positional, io);
       case "schedule":
-        return await scheduleCommand(conn, await loadJobClasses(), p.positional, p.flags);
+        return await scheduleCommand(conn, await loadJobClasses(io.env, io.cwd), p.positional, p.flags, io);
       case "restart": {
         const n = await redis.publish(conn.keys.control, JSON.stringify({ cmd: "restart", at: Date.now() }));
-        console.log(
+        say(
           n === 0
             ? "No supervisor is listening on this Redis; nothing to restart."
             : `Restart sent to ${n} supervisor(s); their workers finish their current jobs first.`,
@@ -212,7 +243,7 @@ async function run(p: Parsed, cfg: WorkerConfig): Promise<number> {
         const named = p.positional;
         const queues = named.length ? named : (await redis.smembers(conn.keys.queues)).sort();
         if (queues.length === 0) {
-          console.log("There are no queues to clear.");
+          say("There are no queues to clear.");
           return 0;
         }
         const sizes = await Promise.all(queues.map((q) => redis.llen(conn.keys.queue(q))));
@@ -221,15 +252,16 @@ async function run(p: Parsed, cfg: WorkerConfig): Promise<number> {
           !(await confirm(
             `Clear ${total} job(s) from ${queues.length === 1 ? `queue ${queues[0]}` : `${queues.length} queues (${queues.join(", ")})`}?`,
             p.flags,
+            io,
           ))
         ) {
-          console.log("Nothing cleared.");
+          say("Nothing cleared.");
           return 1;
         }
         const pipe = redis.multi();
         for (const q of queues) pipe.del(conn.keys.queue(q));
         await pipe.exec();
-        console.log(`Cleared ${total} job(s) from ${queues.join(", ")}.`);
+        say(`Cleared ${total} job(s) from ${queues.join(", ")}.`);
         return 0;
       }
       case "enqueue": {
@@ -243,12 +275,13 @@ async function run(p: Parsed, cfg: WorkerConfig): Promise<number> {
             throw new UsageError(`The args are not valid JSON (${(e as Error).message}): ${json}`);
           }
         }
-        const registry = await loadJobClasses();
+        const registry = await loadJobClasses(io.env, io.cwd);
         const client = new Client({ redis, namespace: cfg.namespace, registry });
         const job = await client.enqueue(queue, className, args);
-        console.log(`Enqueued ${className} on ${queue} (id ${job.id}).`);
+        say(`Enqueued ${className} on ${queue} (id ${job.id}).`);
         if (!registry.get(className))
-          console.error(
+          println(
+            io.stderr,
             `Note: no TypeScript job class is registered as "${className}"; a php-resque, Ruby or node-resque worker must run it.`,
           );
         return 0;
@@ -256,28 +289,61 @@ async function run(p: Parsed, cfg: WorkerConfig): Promise<number> {
     }
     return 0;
   } finally {
-    redis.disconnect();
+    await close(redis);
   }
 }
 
-/** Entry point; returns the exit code. */
-export async function main(argv = process.argv.slice(2)): Promise<number> {
+/**
+ * The I/O a call runs with: what `given` names, the process's own for the rest. A given `env` is
+ * copied, so the `.env` files it loads do not leak into the caller's object; the process's own
+ * environment takes them in place (the supervisor's worker processes inherit them).
+ */
+function resolveIo(given: Partial<CliIo>): CliIo {
+  const own = processIo();
+  return {
+    env: given.env && given.env !== process.env ? { ...given.env } : own.env,
+    cwd: given.cwd ?? own.cwd,
+    stdout: given.stdout ?? own.stdout,
+    stderr: given.stderr ?? own.stderr,
+    get stdin() {
+      return given.stdin ?? own.stdin; // only read when a command asks for confirmation
+    },
+  };
+}
+
+/**
+ * Entry point; returns the exit code (2 usage, 1 other errors) and leaves exiting to the bin.
+ * `io` replaces any part of the process's environment, working directory and standard streams.
+ */
+export async function main(argv: string[] = process.argv.slice(2), given: Partial<CliIo> = {}): Promise<number> {
+  const io = resolveIo(given);
   try {
-    loadEnvFiles();
+    loadEnvFiles(io.cwd, io.env);
     const parsed = parseArgs(argv);
-    const cfg = readWorkerConfig();
-    return await run(parsed, cfg);
+    const cfg = readWorkerConfig(io.env);
+    return await run(parsed, cfg, io, io.env === process.env);
   } catch (e) {
     const err = e as Error;
     // A programming error keeps its class name so a bug report says what broke; the rest are
     // messages meant for the person at the terminal.
     const bug = err instanceof TypeError || err instanceof ReferenceError || err instanceof RangeError;
-    process.stderr.write(`error: ${bug ? `${err.name}: ${err.message}` : err.message}\n`);
+    io.stderr.write(`error: ${bug ? `${err.name}: ${err.message}` : err.message}\n`);
     return e instanceof UsageError ? 2 : 1;
   }
 }
 
-if (process.argv[1] && /cli\.(ts|mjs|js)$/.test(process.argv[1])) {
+/** True when this module is the script node was started with (`node dist/workers/cli.mjs`). */
+function isEntry(): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    return pathToFileURL(realpathSync(script)).href === import.meta.url;
+  } catch {
+    return false;
+  }
+}
+
+if (isEntry()) {
   main().then(
     (code) => process.exit(code),
     (e) => {

@@ -4,9 +4,9 @@
  * The first prune waits 10 minutes: better-sqlite3 waits for a busy database synchronously, and
  * a supervisor must not stall while it starts its workers.
  */
-import { getDb, closeDb } from "../lib/db/index";
+import { closeDb, databaseFileFromEnv, getDb, migrate, openDb } from "../lib/db/index";
 import { exportDir, pruneExports, retentionDaysFromEnv } from "../lib/export/index";
-import { UsageError } from "./cli-common";
+import { println, UsageError, type CliIo } from "./cli-common";
 import { log } from "./log";
 
 const EVERY_MS = 3_600_000;
@@ -41,18 +41,30 @@ export function startExportRetention(): { stop: () => Promise<void> } {
   };
 }
 
-export async function pruneExportsCommand(positional: string[], flags: Map<string, string | true>): Promise<number> {
+/**
+ * `exports prune [--days N]`, with the settings of `io.env`: a database connection of its own,
+ * closed before it returns (not the process-wide one `work` uses).
+ */
+export async function pruneExportsCommand(
+  positional: string[],
+  flags: Map<string, string | true>,
+  io: CliIo,
+): Promise<number> {
   if (positional[0] !== "prune") throw new UsageError("Usage: npm run queue -- exports prune [--days N]");
   const raw = flags.get("days");
-  const days = raw === undefined ? retentionDaysFromEnv() : Number(raw);
+  const days = raw === undefined ? retentionDaysFromEnv(io.env) : Number(raw);
   if (!Number.isFinite(days) || days <= 0) throw new UsageError(`--days must be a positive number, got ${String(raw)}`);
+  const dir = exportDir(io.env);
+  const db = openDb(databaseFileFromEnv(io.env));
   try {
-    const r = await pruneExports(await getDb(), { retentionDays: days });
-    console.log(
-      `Removed ${r.rows} export record(s), ${r.files} file(s) and ${r.tmpFiles} temp file(s) older than ${days} day(s) from ${exportDir()}.`,
+    await migrate(db);
+    const r = await pruneExports(db, { dir, retentionDays: days });
+    println(
+      io.stdout,
+      `Removed ${r.rows} export record(s), ${r.files} file(s) and ${r.tmpFiles} temp file(s) older than ${days} day(s) from ${dir}.`,
     );
   } finally {
-    await closeDb();
+    await db.destroy();
   }
   return 0;
 }
