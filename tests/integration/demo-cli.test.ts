@@ -1,7 +1,8 @@
 /**
- * The demo's worker-side processes, run from the real worker bundle: `setup` seeds once, a
- * worker SIGKILLed mid-export leaves no partial file and the export runs again to completion,
- * and retention (`exports prune`) removes old exports and leftovers.
+ * The demo's worker side: `setup` seeds once, a worker SIGKILLed mid-export (real processes from
+ * the worker bundle) leaves no partial file and the export runs again to completion, and
+ * retention (`exports prune`) removes old exports and leftovers. `setup` and `exports prune` run
+ * in this process through main(argv, io).
  */
 import {
   existsSync,
@@ -22,7 +23,8 @@ import { Redis } from "ioredis";
 import { createAdmin, createExport, getExport, listNotifications, migrate, openDb, type Db } from "@/lib/db";
 import { EXPORT_FILE_PATTERN, exportTmpDir } from "@/lib/export";
 import { Client, parseWorkerId } from "@/lib/resque";
-import { alive, cliEnv, runCli, startCli, type Running } from "../helpers/processes";
+import { alive, cliEnv, startCli, type Running } from "../helpers/processes";
+import { runCliInProcess as cli } from "../helpers/cli";
 import { testNamespace, waitFor } from "../helpers/ns";
 
 const started: Running[] = [];
@@ -56,11 +58,11 @@ const env = (ns: string, extra: Record<string, string> = {}) =>
   });
 
 describe("setup", () => {
-  it("migrates, creates the first admin and seeds the demo data once", () => {
-    const first = runCli(["setup"], env(testNamespace("setup")));
+  it("migrates, creates the first admin and seeds the demo data once", async () => {
+    const first = await cli(["setup"], env(testNamespace("setup")));
     expect(first.stderr).toBe("");
     expect(first.stdout).toMatch(/Demo data seeded: 10000 products, 500 users\./);
-    const second = runCli(["setup"], env(testNamespace("setup")));
+    const second = await cli(["setup"], env(testNamespace("setup")));
     expect(second.code).toBe(0);
     expect(second.stdout).not.toMatch(/Demo data seeded/);
   });
@@ -154,14 +156,14 @@ describe("retention", () => {
     aged(path.join(exportTmpDir(exportDir), "export-9-123-x.csv.part"), 2 * day);
     writeFileSync(path.join(exportTmpDir(exportDir), "export-10-123-y.csv.part"), "in progress");
 
-    const r = runCli(["exports", "prune"], env(testNamespace("prune"), { EXPORT_RETENTION_DAYS: "7" }));
+    const r = await cli(["exports", "prune"], env(testNamespace("prune"), { EXPORT_RETENTION_DAYS: "7" }));
     expect(r.stderr).toBe("");
     expect(r.stdout).toMatch(/Removed 1 export record\(s\), 2 file\(s\) and 1 temp file\(s\) older than 7 day\(s\)/);
     expect(readdirSync(exportDir).sort()).toEqual([freshFile, "notes.txt"]);
     expect(readdirSync(exportTmpDir(exportDir))).toEqual(["export-10-123-y.csv.part"]);
     expect((await db.selectFrom("exports").select("id").execute()).map((x) => x.id)).toEqual([fresh.id]);
 
-    const bad = runCli(["exports", "prune", "--days", "soon"], env(testNamespace("prune")));
+    const bad = await cli(["exports", "prune", "--days", "soon"], env(testNamespace("prune")));
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--days must be a positive number/);
   });
