@@ -1,33 +1,217 @@
+/**
+ * # The recipe for a dashboard action
+ *
+ * Every server action of the dashboard (app/(dashboard)/*\/actions.ts; not signing in, not the
+ * language switch) is one `dashboardAction({...})`, in this order:
+ *
+ * ```ts
+ * export const pauseQueueAction = dashboardAction({
+ *   action: "queue.pause",                          // the audit log's name
+ *   input: z.tuple([queueName]),                    // 1. the arguments, as zod
+ *   audit: ([queue]) => ({ target: queue }),        //    what the audit row names
+ *   perform: async ([queue], { t }) => {            // 4. the parsed, typed value
+ *     await pauseQueue(getConnection(), queue);
+ *     return { code: "ok", message: t("action.paused", { queue }) };
+ *   },
+ * });
+ * ```
+ *
+ * 1. **Arguments: a zod schema.** `input` is a tuple of the arguments as the browser sends them
+ *    (`.rest(z.unknown())` is added: extra arguments are ignored, as a JS function ignores them).
+ *    A server action is a public POST endpoint, so nothing is trusted before it parses. Each
+ *    refusal's message is a message key of lib/i18n (`z.string({ error: "action.invalidQueue" })`);
+ *    its values, and the form `field` it is about, go in the issue's `params` (see `refuse`).
+ *    Zod's own English never reaches a reader.
+ * 2. **The check comes first.** The session is read, and a caller who may not write (a viewer,
+ *    nobody signed in) is answered `refused` and audited as `denied` whatever the arguments were:
+ *    they are parsed only to name the audit row's target, never to answer a refused caller.
+ *    (tests/e2e/actions-replay.test.ts replays every action with junk as a viewer.)
+ * 3. **Invalid arguments** are answered `invalid` with the first issue in the reader's language
+ *    (and its `field`); nothing is done, nothing is audited.
+ * 4. **`perform` receives the parsed, typed value** (and the translator) and answers
+ *    `{ code, message, ...extra }`: a code from lib/dashboard/action-result.ts (`ok`, `partial`
+ *    with per-item `skipped` outcomes, `invalid`, `stale`, `conflict`, `error`) and the sentence.
+ *    A throw is answered `error` with "Failed: <why>".
+ * 5. **Audit**: everything auditedAction always did — who, the action, target, items (first
+ *    1,000), the result (`partial`, `ok`, else `error`; `denied` in step 2), the sentence, the IP.
+ * 6. **One refresh path.** After `perform` (answered or thrown), the server drops the shared JSON
+ *    reads (`forgetSharedReads`, so the next poll reads Redis) and calls
+ *    `revalidatePath("/", "layout")`: Next then draws the current page's server components again
+ *    inside this same action response (no second request), and the client router's cache of
+ *    other pages is dropped. In the browser, `useRunAction` (components/use-run-action.ts) is
+ *    the one way every button and form calls an action: it drops react-query reads of pages not
+ *    on screen before the call (an action may redirect there) and refetches the panels on screen
+ *    after it, so polled data changes at once instead of at the next tick. Nothing calls
+ *    `router.refresh()` and no component invalidates query keys of its own. Why this one:
+ *    server-drawn parts and polled parts are both stale after a change and need different
+ *    mechanisms, but each needs exactly one, applied to everything, so no action or button can
+ *    forget a path or a key; the revalidation costs nothing more than the router.refresh() it
+ *    replaces (one render, now inside the action's own response), and a refetch of the few
+ *    queries on screen costs one Redis read each.
+ * 7. **The answer** is `{ ok, message, code, ...extra }`, `ok` being true for `ok` and
+ *    `partial`; `redirect` (when given) is followed after a success.
+ */
 import { revalidatePath } from "next/cache";
-import { getDb, recordAudit, type AuditActor, type AuditResult } from "@/lib/db";
-import type { Translate } from "@/lib/i18n";
-import { clientIp, getSession } from "./auth";
-import { getTranslator } from "./locale";
-import { forgetSharedReads } from "./json-route";
+import { redirect } from "next/navigation";
+import { z } from "zod";
 import { can } from "@/lib/auth";
-import type { ActionResult } from "@/lib/dashboard/action-result";
+import type { ActionCode, ActionResult } from "@/lib/dashboard/action-result";
+import { getDb, recordAudit, type AuditActor, type AuditResult } from "@/lib/db";
+import { isMessageKey, type Translate } from "@/lib/i18n";
+import { clientIp, getSession, type SignedIn } from "./auth";
+import { forgetSharedReads } from "./json-route";
+import { getTranslator } from "./locale";
 
-export interface AuditedAction {
-  /** Dotted lower_snake name for the audit log: `failed.retry`, `queue.clear`. */
-  action: string;
-  /** The one thing acted on (a queue name, a worker id), when there is one. */
+/** What `perform` answers: the recipe adds `ok` (true for `ok` and `partial`). */
+export type Answer<R extends ActionResult = ActionResult> = Omit<R, "ok" | "code"> & {
+  code: Exclude<ActionCode, "refused">;
+};
+
+/** What the audit row names: the one thing acted on, and the ids or names acted on. */
+export interface AuditTarget {
   target?: string | null;
-  /** The ids or names acted on. */
   items?: readonly (string | number)[];
-  /** Answers a message for bad input (nothing is done, nothing audited), or null when it is fine. */
-  validate?: (t: Translate) => string | null;
-  perform: (t: Translate) => Promise<ActionResult & { partial?: boolean }>;
-  /** Paths whose server-drawn data the change makes stale. */
-  revalidate?: string[];
+}
+
+/** The arguments of an action: a tuple schema, perhaps refined across its elements. */
+type ArgsSchema = z.ZodTuple | z.ZodPipe<z.ZodTuple, z.ZodType>;
+
+export interface DashboardAction<S extends ArgsSchema, R extends ActionResult> {
+  /**
+   * Dotted lower_snake name for the audit log (`failed.retry`, `queue.clear`), or one per input
+   * (a refused call whose arguments do not parse gets it for `undefined`).
+   */
+  action: string | ((input: z.output<S> | undefined) => string);
+  /** The arguments (step 1). */
+  input: S;
+  /** The audit row's target and items, from the parsed input (a refused call whose arguments do not parse names none). */
+  audit?: (input: z.output<S>) => AuditTarget | Promise<AuditTarget>;
+  /** Which issue answers an invalid call (default: the first, in argument order). */
+  pickIssue?: (issues: z.core.$ZodIssue[]) => z.core.$ZodIssue;
+  perform: (input: z.output<S>, ctx: { t: Translate; session: SignedIn }) => Promise<Answer<R>>;
+  /** Where a success goes next (a saved form back to its list). */
+  redirect?: (input: z.output<S>) => string;
 }
 
 /**
- * The one shape of every dashboard mutation, Sidekiq-route style: check the session on the server
- * (a viewer or an anonymous replay is refused and the refusal is audited as `denied`), validate,
- * make the change, audit what happened with its result, revalidate, and answer with a sentence.
- * Hiding a button is not a check; this is.
+ * A zod issue in the recipe's terms: `key` is the message (a message key, or a sentence to show
+ * as it is), `values` fill it in, `field` names the form input it is about. For `ctx.addIssue`
+ * in a `superRefine` or `transform`.
  */
-export async function auditedAction(a: AuditedAction): Promise<ActionResult> {
+export function refuse(
+  key: string,
+  values: Record<string, string | number> = {},
+  field?: string,
+): { code: "custom"; message: string; params: Record<string, string | number> } {
+  return { code: "custom", message: key, params: field ? { ...values, field } : values };
+}
+
+/**
+ * The refusal of an issue, in the reader's language: a message key with its values; a `refuse`d
+ * sentence that is not a key (the engine's own English, for a problem it does not name) as it
+ * is; zod's own message, had a schema not keyed it, quoted after "Failed:".
+ */
+function invalidMessage(t: Translate, issue: z.core.$ZodIssue): { message: string; field?: string } {
+  const params: Record<string, string | number> = ("params" in issue && issue.params) || {};
+  const message = isMessageKey(issue.message)
+    ? t(issue.message, params)
+    : issue.code === "custom"
+      ? issue.message
+      : t("action.failed", { error: issue.message });
+  return typeof params.field === "string" ? { message, field: params.field } : { message };
+}
+
+/** The answer with `ok` first (tests read it out of the RSC stream by its leading `{"ok":`). */
+function finish<R extends ActionResult>(code: ActionCode, message: string, extra: object = {}): R {
+  return { ok: code === "ok" || code === "partial", message, code, ...extra } as R;
+}
+
+/** Allows extra arguments, as a JS function does; a refined tuple keeps its own. */
+function lenient(schema: ArgsSchema): z.ZodType {
+  return schema instanceof z.ZodTuple ? schema.rest(z.unknown()) : schema;
+}
+
+/** Builds a dashboard action from the recipe above; the result is what the "use server" file exports. */
+export function dashboardAction<S extends ArgsSchema, R extends ActionResult = ActionResult>(
+  spec: DashboardAction<S, R>,
+): (...args: z.input<S>) => Promise<R> {
+  const schema = lenient(spec.input);
+  return async function run(...args: unknown[]): Promise<R> {
+    const { t } = await getTranslator();
+    const [session, ip] = await Promise.all([getSession(), clientIp()]);
+    const parsed = schema.safeParse(args);
+    const input = parsed.success ? (parsed.data as z.output<S>) : undefined;
+    const named: AuditTarget = input !== undefined && spec.audit ? await spec.audit(input) : {};
+    const actor: AuditActor | null = session ? { id: session.admin.id, email: session.admin.email } : null;
+    const audit = async (result: AuditResult, detail: string) =>
+      recordAudit(await getDb(), {
+        actor,
+        action: typeof spec.action === "string" ? spec.action : spec.action(input),
+        target: named.target ?? null,
+        items: named.items ? named.items.slice(0, 1000) : null,
+        result,
+        detail,
+        ip,
+      });
+
+    // 2. The check comes first.
+    if (!session || !can(session.admin.role, "write")) {
+      await audit("denied", session ? `role ${session.admin.role}` : "not signed in");
+      return finish<R>("refused", t("action.refused"));
+    }
+    // 3. Invalid arguments: answered, nothing done, nothing audited.
+    if (!parsed.success) {
+      const issue = spec.pickIssue ? spec.pickIssue(parsed.error.issues) : parsed.error.issues[0]!;
+      const { message, ...extra } = invalidMessage(t, issue);
+      return finish<R>("invalid", message, extra);
+    }
+    // 4.–6. Perform, refresh, audit.
+    let answer: Answer<R>;
+    try {
+      answer = await spec.perform(input!, { t, session });
+    } catch (e) {
+      refresh();
+      const error = (e as Error).message;
+      await audit("error", error);
+      return finish<R>("error", t("action.failed", { error }));
+    }
+    refresh();
+    await audit(answer.code === "partial" ? "partial" : answer.code === "ok" ? "ok" : "error", answer.message);
+    const { code, message, ...extra } = answer;
+    const result = finish<R>(code, message, extra);
+    // 7. A success that leaves the page.
+    if (result.ok && spec.redirect) redirect(spec.redirect(input!));
+    return result;
+  };
+}
+
+/**
+ * dashboardAction for an answer that carries more than ActionResult (a form's `field`, a
+ * generated password): `answering<AccountResult>()({ ... })`.
+ */
+export function answering<R extends ActionResult>() {
+  return <S extends ArgsSchema>(spec: DashboardAction<S, R>) => dashboardAction<S, R>(spec);
+}
+
+/** Step 6, the server half: shared reads dropped, the current page drawn again in this response. */
+function refresh(): void {
+  forgetSharedReads();
+  revalidatePath("/", "layout");
+}
+
+/**
+ * The former shape of a dashboard action, kept only until the demo's actions are ported to
+ * dashboardAction (the next commit): checks the session first, validates, performs, refreshes
+ * and audits as the recipe does, answering `{ ok, message }` with its code.
+ */
+export async function auditedAction(a: {
+  action: string;
+  target?: string | null;
+  items?: readonly (string | number)[];
+  validate?: (t: Translate) => string | null;
+  perform: (t: Translate) => Promise<{ ok: boolean; message: string; partial?: boolean }>;
+  revalidate?: string[];
+}): Promise<ActionResult> {
   const { t } = await getTranslator();
   const [session, ip] = await Promise.all([getSession(), clientIp()]);
   const actor: AuditActor | null = session ? { id: session.admin.id, email: session.admin.email } : null;
@@ -41,25 +225,22 @@ export async function auditedAction(a: AuditedAction): Promise<ActionResult> {
       detail,
       ip,
     });
-
   if (!session || !can(session.admin.role, "write")) {
     await audit("denied", session ? `role ${session.admin.role}` : "not signed in");
-    return { ok: false, message: t("action.refused") };
+    return finish("refused", t("action.refused"));
   }
   const invalid = a.validate?.(t);
-  if (invalid) return { ok: false, message: invalid };
-
-  let result: ActionResult & { partial?: boolean };
+  if (invalid) return finish("invalid", invalid);
+  let r: { ok: boolean; message: string; partial?: boolean };
   try {
-    result = await a.perform(t);
+    r = await a.perform(t);
   } catch (e) {
-    forgetSharedReads();
+    refresh();
     const error = (e as Error).message;
     await audit("error", error);
-    return { ok: false, message: t("action.failed", { error }) };
+    return finish("error", t("action.failed", { error }));
   }
-  forgetSharedReads();
-  await audit(result.partial ? "partial" : result.ok ? "ok" : "error", result.message);
-  for (const p of a.revalidate ?? []) revalidatePath(p, "layout");
-  return { ok: result.ok, message: result.message };
+  refresh();
+  await audit(r.partial ? "partial" : r.ok ? "ok" : "error", r.message);
+  return finish(r.partial ? "partial" : r.ok ? "ok" : "error", r.message);
 }

@@ -1,11 +1,11 @@
 "use client";
 
-import { useRouter } from "next/navigation";
 import { useId, useState, useTransition } from "react";
 import type { Admin } from "@/lib/db/admins";
 import type { Role } from "@/lib/db/types";
 import { translator, type Locale, type Translate } from "@/lib/i18n";
 import { useCanWrite } from "./providers";
+import { useRunAction, type RunAction } from "./use-run-action";
 import { ConfirmButton } from "./resque/confirm-button";
 import { Pager } from "./resque/pager";
 import { When } from "./when";
@@ -14,7 +14,7 @@ import type { AccountResult, PasswordInput } from "@/lib/dashboard/action-result
 
 export interface AccountsActions {
   add: (input: { email: string; role: string } & PasswordInput) => Promise<AccountResult>;
-  setRole: (id: number, role: string) => Promise<AccountResult>;
+  setRole: (id: number, role: Role) => Promise<AccountResult>;
   resetPassword: (id: number, input: PasswordInput) => Promise<AccountResult>;
   remove: (id: number) => Promise<AccountResult>;
 }
@@ -116,12 +116,12 @@ function AddAccountForm({
   t,
   minLength,
   add,
-  onDone,
+  run,
 }: {
   t: Translate;
   minLength: number;
   add: AccountsActions["add"];
-  onDone: () => void;
+  run: RunAction;
 }) {
   const id = useId();
   const canWrite = useCanWrite();
@@ -137,18 +137,12 @@ function AddAccountForm({
   const submit = (e: React.FormEvent) => {
     e.preventDefault();
     startTransition(async () => {
-      let r: AccountResult;
-      try {
-        r = await add({ email, role, password, generate });
-      } catch (e) {
-        r = { ok: false, message: t("action.failed", { error: (e as Error).message }) };
-      }
+      const r = await run(() => add({ email, role, password, generate }));
       setResult({ ...r, email: email.trim().toLowerCase() });
       if (r.ok) {
         setEmail("");
         setPassword("");
         setGenerate(false);
-        onDone();
       }
     });
   };
@@ -240,11 +234,13 @@ function ResetPassword({
   account,
   minLength,
   reset,
+  run,
 }: {
   t: Translate;
   account: Admin;
   minLength: number;
   reset: AccountsActions["resetPassword"];
+  run: RunAction;
 }) {
   const id = useId();
   const canWrite = useCanWrite();
@@ -257,12 +253,7 @@ function ResetPassword({
   const submit = (e: React.FormEvent) => {
     e.preventDefault();
     startTransition(async () => {
-      let r: AccountResult;
-      try {
-        r = await reset(account.id, { password, generate });
-      } catch (e) {
-        r = { ok: false, message: t("action.failed", { error: (e as Error).message }) };
-      }
+      const r = await run(() => reset(account.id, { password, generate }));
       setResult(r);
       if (r.ok) {
         setOpen(false);
@@ -340,7 +331,7 @@ export function AccountsList({
   actions: AccountsActions;
 }) {
   const t = translator(locale);
-  const router = useRouter();
+  const run = useRunAction(locale);
   // A removed row disappears with its inline answer, so removals are also told here.
   const [notice, setNotice] = useState<AccountResult | null>(null);
   const pager = (
@@ -359,7 +350,7 @@ export function AccountsList({
         <h1 className="text-xl font-semibold">{t("accounts.title")}</h1>
         <p className="text-sm text-zinc-600 dark:text-zinc-400">{t("accounts.intro")}</p>
       </div>
-      <AddAccountForm t={t} minLength={minPasswordLength} add={actions.add} onDone={() => router.refresh()} />
+      <AddAccountForm t={t} minLength={minPasswordLength} add={actions.add} run={run} />
       {notice && (
         <p
           role="status"
@@ -417,7 +408,13 @@ export function AccountsList({
                     action={() => actions.setRole(a.id, other)}
                     danger={other === "viewer"}
                   />
-                  <ResetPassword t={t} account={a} minLength={minPasswordLength} reset={actions.resetPassword} />
+                  <ResetPassword
+                    t={t}
+                    account={a}
+                    minLength={minPasswordLength}
+                    reset={actions.resetPassword}
+                    run={run}
+                  />
                   <ConfirmButton
                     locale={locale}
                     label={t("accounts.remove")}

@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import type { NotificationPage } from "@/lib/db/notifications";
 import { translator, type Locale } from "@/lib/i18n";
@@ -14,7 +14,6 @@ import type { ActionResult } from "@/lib/dashboard/action-result";
 /** The header's bell: the admin's unread count (polled every 5 s) and a panel of the newest ten. */
 export function Bell({ locale, markAllRead }: { locale: Locale; markAllRead: () => Promise<ActionResult> }) {
   const t = translator(locale);
-  const client = useQueryClient();
   const [open, setOpen] = useState(false);
   const q = useQuery<NotificationPage | null>({
     queryKey: queryKeys.notifications(),
@@ -69,7 +68,6 @@ export function Bell({ locale, markAllRead }: { locale: Locale; markAllRead: () 
               label={t("demo.notifications.markAllRead")}
               action={markAllRead}
               disabled={unread === 0}
-              onDone={() => void client.invalidateQueries({ queryKey: queryKeys.notifications() })}
               quiet
             />
           </div>

@@ -1,9 +1,9 @@
 "use client";
 
-import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { translator, type Locale, type MessageKey } from "@/lib/i18n";
 import { useCanWrite } from "../providers";
+import { useRunAction } from "../use-run-action";
 import type { FormResult } from "@/lib/dashboard/action-result";
 
 export interface ProductValues {
@@ -33,7 +33,7 @@ export function ProductForm({
   afterCreate?: boolean;
 }) {
   const t = translator(locale);
-  const router = useRouter();
+  const run = useRunAction(locale);
   const canWrite = useCanWrite();
   const [values, setValues] = useState(initial);
   const [result, setResult] = useState<FormResult | null>(null);
@@ -53,15 +53,9 @@ export function ProductForm({
   const submit = (e: React.FormEvent) => {
     e.preventDefault();
     start(async () => {
-      let r: FormResult;
-      try {
-        r = await save(values);
-      } catch (err) {
-        r = { ok: false, message: t("action.failed", { error: (err as Error).message }) };
-      }
+      const r = await run(() => save(values));
       setResult(r);
       if (r.ok && afterCreate) setValues(initial);
-      router.refresh();
     });
   };
   return (

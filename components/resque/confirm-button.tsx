@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { translator, type Locale } from "@/lib/i18n";
 import { useCanWrite } from "../providers";
+import { useRunAction } from "../use-run-action";
 import type { ActionResult } from "@/lib/dashboard/action-result";
 
 const base = "rounded border px-2 py-0.5 text-sm disabled:opacity-50";
@@ -12,8 +13,9 @@ const red = `${base} border-red-600 bg-red-600 text-white hover:bg-red-700 dark:
 const redOutline = `${base} border-red-400 text-red-700 hover:bg-red-50 dark:border-red-800 dark:text-red-300 dark:hover:bg-red-950`;
 
 /**
- * A button that runs a server action and says what happened. With `question`, the first click
- * only asks (inline, no browser dialog) and a second, red button confirms.
+ * A button that runs a server action (through useRunAction, which refreshes the page's data) and
+ * says what happened. With `question`, the first click only asks (inline, no browser dialog) and
+ * a second, red button confirms.
  */
 export function ConfirmButton({
   locale,
@@ -35,12 +37,14 @@ export function ConfirmButton({
   disabled?: boolean;
   /** Where to go after a successful action (e.g. the list, after removing the page's queue). */
   redirectTo?: string;
+  /** What the caller shows or resets with the answer (refreshing is done already). */
   onDone?: (r: ActionResult) => void;
   /** The caller shows the answer itself (in `onDone`), e.g. because this button's row goes away. */
   quiet?: boolean;
 }) {
   const t = translator(locale);
   const router = useRouter();
+  const runAction = useRunAction(locale);
   const [asking, setAsking] = useState(false);
   const [result, setResult] = useState<ActionResult | null>(null);
   const [pending, startTransition] = useTransition();
@@ -49,16 +53,10 @@ export function ConfirmButton({
   const run = () => {
     setAsking(false);
     startTransition(async () => {
-      let r: ActionResult;
-      try {
-        r = await action();
-      } catch (e) {
-        r = { ok: false, message: t("action.failed", { error: (e as Error).message }) };
-      }
+      const r = await runAction(action);
       setResult(r);
       onDone?.(r);
       if (r.ok && redirectTo) router.push(redirectTo);
-      else router.refresh();
     });
   };
 

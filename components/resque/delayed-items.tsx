@@ -2,7 +2,6 @@
 
 import Link from "next/link";
 import { useState } from "react";
-import { useQueryClient } from "@tanstack/react-query";
 import { translator, type Locale } from "@/lib/i18n";
 import { queryKeys } from "@/lib/query-keys";
 import { useCanWrite } from "../providers";
@@ -82,7 +81,6 @@ export function DelayedItems({
   actions: DelayedItemActions;
 }) {
   const t = translator(locale);
-  const client = useQueryClient();
   const { timestamp } = initial;
   const { page: pageNo, perPage } = initial.items;
   const { query: q, settings } = useLivePoll<DelayedItemsData>(
@@ -91,10 +89,7 @@ export function DelayedItems({
     initial,
   );
   const [flash, setFlash] = useState<ActionResult | null>(null);
-  const done = (r: ActionResult) => {
-    setFlash(r);
-    void client.invalidateQueries({ queryKey: queryKeys.delayed() });
-  };
+  const done = setFlash;
   const { items, nowMs } = q.data;
   const ms = timestamp * 1000;
   const pager = (

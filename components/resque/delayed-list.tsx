@@ -2,7 +2,6 @@
 
 import Link from "next/link";
 import { useState } from "react";
-import { useQueryClient } from "@tanstack/react-query";
 import { translator, type Locale } from "@/lib/i18n";
 import { queryKeys } from "@/lib/query-keys";
 import { ConfirmButton } from "./confirm-button";
@@ -63,7 +62,6 @@ export function DelayedList({
   clearAll: () => Promise<ActionResult>;
 }) {
   const t = translator(locale);
-  const client = useQueryClient();
   const { page: pageNo, perPage } = initial.page;
   const { query: q, settings } = useLivePoll<DelayedListData>(
     queryKeys.delayedList(pageNo, perPage),
@@ -86,10 +84,7 @@ export function DelayedList({
             label={t("delayed.clearAll")}
             question={t("delayed.clearAllConfirm", { count: n(counts.total), timestamps: n(counts.timestamps) })}
             action={clearAll}
-            onDone={(r) => {
-              setFlash(r);
-              void client.invalidateQueries({ queryKey: queryKeys.delayed() });
-            }}
+            onDone={setFlash}
             quiet
             danger
           />

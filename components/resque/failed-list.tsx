@@ -1,7 +1,6 @@
 "use client";
 
 import Link from "next/link";
-import { useQueryClient } from "@tanstack/react-query";
 import { Fragment, useState } from "react";
 import type { FailedFilter, FailedJob } from "@/lib/resque/admin/types";
 import { translator, type Locale, type Translate } from "@/lib/i18n";
@@ -40,15 +39,6 @@ export interface FailedActions {
 const td = "py-1.5 pr-3 align-top";
 const MESSAGE_PREVIEW = 120;
 
-/** After any change: the list, the groups and the overview counters are stale. */
-function useFailedInvalidate() {
-  const client = useQueryClient();
-  return () => {
-    void client.invalidateQueries({ queryKey: queryKeys.failed() });
-    void client.invalidateQueries({ queryKey: queryKeys.status() });
-  };
-}
-
 /** The Failed page's list view: drawn from the server's first read, then polled at /api/failed with the same query. */
 export function FailedList({
   initial,
@@ -68,7 +58,6 @@ export function FailedList({
     `/api/failed${search}`,
     initial,
   );
-  const refetch = useFailedInvalidate();
   const data = q.data;
   const [picked, setPicked] = useState<Set<string>>(() => new Set());
   // What you see is what you act on: a selected row that left the page is no longer selected.
@@ -80,10 +69,7 @@ export function FailedList({
   const opts = { list: data.list };
   // A row's own buttons leave with the row once it is retried or removed, so its answer is said here.
   const [rowResult, setRowResult] = useState<ActionResult | null>(null);
-  const afterRow = (r: ActionResult) => {
-    setRowResult(r);
-    refetch();
-  };
+  const afterRow = setRowResult;
   // Keeps the bar (and the answer in it) after an action emptied the list.
   const [acted, setActed] = useState(false);
   // One switch for the bar's two retry buttons: whether a retry keeps the failure records.
@@ -92,7 +78,6 @@ export function FailedList({
     setActed(true);
     setRowResult(null);
     setPicked(new Set());
-    refetch();
   };
   const filtered = isFiltered(data.filter);
   const pager = (

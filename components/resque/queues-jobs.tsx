@@ -1,7 +1,6 @@
 "use client";
 
 import Link from "next/link";
-import { useQueryClient } from "@tanstack/react-query";
 import type { QueuedJob } from "@/lib/resque/admin/types";
 import { translator, type Locale } from "@/lib/i18n";
 import { queryKeys } from "@/lib/query-keys";
@@ -50,13 +49,10 @@ export function QueueJobs({
   actions: QueueJobsActions;
 }) {
   const t = translator(locale);
-  const client = useQueryClient();
   const { queue } = initial;
   const { page, perPage } = initial.jobs;
   const url = `/api/queues/${encodeURIComponent(queue)}?page=${page}&perPage=${perPage}`;
   const { query: q, settings } = useLivePoll<QueueJobsData>(queryKeys.queue(queue, page, perPage), url, initial);
-  // The action's router.refresh() redraws the server part, but polled data only changes on a refetch.
-  const refetch = () => void client.invalidateQueries({ queryKey: queryKeys.queue(queue) });
   const { paused, jobs } = q.data;
   const keys = rowKeys(jobs.items);
   const count = jobs.total.toLocaleString("en");
@@ -92,7 +88,6 @@ export function QueueJobs({
             label={t("queue.clear")}
             question={t("queue.clearConfirm", { count, queue })}
             action={actions.clear}
-            onDone={refetch}
             danger
           />
           <ConfirmButton
@@ -113,7 +108,7 @@ export function QueueJobs({
           className="flex flex-wrap items-center gap-3 rounded border border-amber-300 bg-amber-50 px-3 py-2 text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100"
         >
           <span>{t("queue.pausedBanner")}</span>
-          <ConfirmButton locale={locale} label={t("queues.resume")} action={actions.resume} onDone={refetch} />
+          <ConfirmButton locale={locale} label={t("queues.resume")} action={actions.resume} />
         </div>
       )}
       {jobs.total === 0 ? (
@@ -149,7 +144,6 @@ export function QueueJobs({
                     label={t("queue.remove")}
                     question={t("queue.removeConfirm", { class: cls, queue })}
                     action={actions.removeJob.bind(null, job.raw)}
-                    onDone={refetch}
                     danger
                   />
                 </td>

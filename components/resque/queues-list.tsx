@@ -1,7 +1,6 @@
 "use client";
 
 import Link from "next/link";
-import { useQueryClient } from "@tanstack/react-query";
 import { translator, type Locale } from "@/lib/i18n";
 import { queryKeys } from "@/lib/query-keys";
 import { ConfirmButton } from "./confirm-button";
@@ -30,9 +29,7 @@ export function QueuesList({
   actions: QueuesActions;
 }) {
   const t = translator(locale);
-  const client = useQueryClient();
   const { query: q, settings } = useLivePoll<QueuesData>(queryKeys.queues(), "/api/queues", initial);
-  const refetch = () => void client.invalidateQueries({ queryKey: queryKeys.queues() });
   const { queues, noWorker, pause } = q.data;
   const orphan = new Set(noWorker);
   return (
@@ -41,15 +38,9 @@ export function QueuesList({
         <h1 className="text-xl font-semibold">{t("queues.title")}</h1>
         <div className="flex flex-wrap items-center gap-2">
           {pause.all ? (
-            <ConfirmButton locale={locale} label={t("queues.resumeAll")} action={actions.resumeAll} onDone={refetch} />
+            <ConfirmButton locale={locale} label={t("queues.resumeAll")} action={actions.resumeAll} />
           ) : (
-            <ConfirmButton
-              locale={locale}
-              label={t("queues.pauseAll")}
-              action={actions.pauseAll}
-              onDone={refetch}
-              danger
-            />
+            <ConfirmButton locale={locale} label={t("queues.pauseAll")} action={actions.pauseAll} danger />
           )}
         </div>
       </div>
@@ -109,19 +100,9 @@ export function QueuesList({
               </td>
               <td className={td}>
                 {row.paused ? (
-                  <ConfirmButton
-                    locale={locale}
-                    label={t("queues.resume")}
-                    action={() => actions.resume(row.name)}
-                    onDone={refetch}
-                  />
+                  <ConfirmButton locale={locale} label={t("queues.resume")} action={() => actions.resume(row.name)} />
                 ) : (
-                  <ConfirmButton
-                    locale={locale}
-                    label={t("queues.pause")}
-                    action={() => actions.pause(row.name)}
-                    onDone={refetch}
-                  />
+                  <ConfirmButton locale={locale} label={t("queues.pause")} action={() => actions.pause(row.name)} />
                 )}
               </td>
             </tr>

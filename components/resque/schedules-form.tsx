@@ -2,10 +2,9 @@
 
 import Link from "next/link";
 import { useState, useTransition } from "react";
-import { useQueryClient } from "@tanstack/react-query";
 import { translator, type Locale, type MessageKey } from "@/lib/i18n";
-import { queryKeys } from "@/lib/query-keys";
 import { useCanWrite } from "../providers";
+import { useRunAction } from "../use-run-action";
 import { describeCron } from "./schedules-cron";
 import type { ScheduleForm, ScheduleFormField } from "@/lib/dashboard/contracts";
 import type { ScheduleFormResult } from "@/lib/dashboard/action-result";
@@ -78,7 +77,7 @@ export function ScheduleFormView({
 }) {
   const t = translator(locale);
   const canWrite = useCanWrite();
-  const client = useQueryClient();
+  const run = useRunAction(locale);
   const [v, setV] = useState(initial ?? EMPTY);
   const [result, setResult] = useState<ScheduleFormResult | null>(null);
   const [pending, startTransition] = useTransition();
@@ -97,15 +96,9 @@ export function ScheduleFormView({
   const submit = (e: React.FormEvent) => {
     e.preventDefault();
     startTransition(async () => {
-      let r: ScheduleFormResult | undefined;
-      try {
-        // The list we return to must draw the server's fresh read, not what it polled before.
-        client.removeQueries({ queryKey: queryKeys.schedules() });
-        r = await save(v);
-      } catch (err) {
-        r = { ok: false, message: t("action.failed", { error: (err as Error).message }) };
-      }
-      // A successful save redirects to the list: there is nothing to show here then.
+      // A successful save redirects to the list (which then draws the server's fresh read, not
+      // what it polled before): there is nothing to show here then.
+      const r: ScheduleFormResult | undefined = await run(() => save(v));
       if (r) setResult(r);
     });
   };

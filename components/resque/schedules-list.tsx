@@ -2,7 +2,6 @@
 
 import Link from "next/link";
 import { useState } from "react";
-import { useQueryClient } from "@tanstack/react-query";
 import type { ScheduleInfo } from "@/lib/resque/schedules";
 import { translator, type Locale, type Translate } from "@/lib/i18n";
 import { queryKeys } from "@/lib/query-keys";
@@ -62,7 +61,6 @@ export function SchedulesList({
   actions: SchedulesActions;
 }) {
   const t = translator(locale);
-  const client = useQueryClient();
   const canWrite = useCanWrite();
   const { page: pageNo, perPage } = initial.schedules;
   const { query: q, settings } = useLivePoll<SchedulesData>(
@@ -71,12 +69,9 @@ export function SchedulesList({
     initial,
   );
   const [flash, setFlash] = useState<ActionResult | null>(
-    saved ? { ok: true, message: t("schedules.saved", { name: saved }) } : null,
+    saved ? { ok: true, message: t("schedules.saved", { name: saved }), code: "ok" } : null,
   );
-  const done = (r: ActionResult) => {
-    setFlash(r);
-    void client.invalidateQueries({ queryKey: queryKeys.schedules() });
-  };
+  const done = setFlash;
   const { schedules, nowMs } = q.data;
   const pager = (
     <Pager

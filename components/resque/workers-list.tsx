@@ -1,6 +1,5 @@
 "use client";
 
-import { useQueryClient } from "@tanstack/react-query";
 import type { Liveness, WorkerInfo } from "@/lib/resque/admin/types";
 import { translator, type Locale } from "@/lib/i18n";
 import { formatStamp as when } from "@/lib/format";
@@ -30,12 +29,7 @@ export function WorkersList({
   prune: (id: string) => Promise<ActionResult>;
 }) {
   const t = translator(locale);
-  const client = useQueryClient();
   const { query: q, settings } = useLivePoll<WorkersData>(queryKeys.workers(), "/api/workers", initial);
-  const refetch = () => {
-    void client.invalidateQueries({ queryKey: queryKeys.workers() });
-    void client.invalidateQueries({ queryKey: queryKeys.status() });
-  };
   const { workers, redisTimeMs } = q.data;
   const hosts = new Map<string, WorkerInfo[]>();
   for (const w of workers) hosts.set(w.host, [...(hosts.get(w.host) ?? []), w]);
@@ -96,7 +90,6 @@ export function WorkersList({
                         label={t("workers.prune")}
                         question={t("workers.pruneConfirm", { id: w.id })}
                         action={() => prune(w.id)}
-                        onDone={refetch}
                         danger
                       />
                     )}

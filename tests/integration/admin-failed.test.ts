@@ -65,7 +65,9 @@ describe("failure ids survive index shifts and refuse stale records", () => {
     for (const act of [() => removeFailed(conn, [staleId]), () => retryFailed(conn, [staleId])]) {
       const res = await act();
       expect(Object.values(res)[0]).toBe(0);
-      expect(res.skipped).toEqual([{ id: staleId, reason: expect.stringMatching(/changed or was removed/) }]);
+      expect(res.skipped).toEqual([
+        { id: staleId, code: "stale", reason: expect.stringMatching(/changed or was removed/) },
+      ]);
       expect(await redis.lrange(`${ns}:failed`, 0, -1)).toEqual(before);
     }
     expect(await redis.exists(`${ns}:queue:ruby_interop`, `${ns}:queues`)).toBe(0);
@@ -80,8 +82,8 @@ describe("failure ids survive index shifts and refuse stale records", () => {
     const res = await removeFailed(conn, [i0!, i2!, i4!, i2!, "7", "0-zz"]);
     expect(res.removed).toBe(3);
     expect(res.skipped).toEqual([
-      { id: "7", reason: "not a failed-job id" },
-      { id: "0-zz", reason: "not a failed-job id" },
+      { id: "7", code: "bad_id", reason: "not a failed-job id" },
+      { id: "0-zz", code: "bad_id", reason: "not a failed-job id" },
     ]);
     expect(await redis.lrange(`${ns}:failed`, 0, -1)).toEqual([MIXED[1], MIXED[3]]);
   });
@@ -119,6 +121,7 @@ describe("failure ids survive index shifts and refuse stale records", () => {
     expect(bad!.parseError).toBeDefined();
     const retry = await retryFailed(conn, [bad!.id]);
     expect(retry.skipped[0]!.reason).toMatch(/UTF-8/);
+    expect(retry.skipped[0]!.code).toBe("not_utf8");
     expect(await removeFailed(conn, [bad!.id])).toEqual({ removed: 1, skipped: [] });
     expect(await redis.lrange(`${ns}:failed`, 0, -1)).toEqual([MIXED[0]]);
   });

@@ -168,7 +168,9 @@ describe("node-resque fixtures in the admin API", () => {
     expect(job!.failedAt).toMatchObject({ ms: Date.UTC(2026, 10, 29, 1, 43, 3), zoneKnown: false });
     const res = await retryFailed(conn, [job!.id]);
     expect(res.retried).toBe(0);
-    expect(res.skipped).toEqual([{ id: job!.id, reason: expect.stringContaining("bare args array") }]);
+    expect(res.skipped).toEqual([
+      { id: job!.id, code: "not_requeueable", reason: expect.stringContaining("bare args array") },
+    ]);
     expect(await redis.lrange(`${ns}:failed`, 0, -1)).toEqual([node.retry_failure_record!.raw]);
   });
 

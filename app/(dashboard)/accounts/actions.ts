@@ -1,172 +1,161 @@
 "use server";
 
+import { z } from "zod";
 import {
+  addAdmin,
   assertPasswordPolicy,
   changePassword,
-  addAdmin,
   generatePassword,
   MAX_PASSWORD_LENGTH,
   MIN_PASSWORD_LENGTH,
 } from "@/lib/auth";
+import type { AccountResult } from "@/lib/dashboard/action-result";
 import { DataError, deleteAdmin, findAdminById, getDb, isRole, normalizeEmail, setAdminRole } from "@/lib/db";
 import type { Translate } from "@/lib/i18n";
-import { auditedAction } from "../../action";
-import { getSession } from "../../auth";
-import type { AccountResult, ActionResult, PasswordInput } from "@/lib/dashboard/action-result";
+import { answering, refuse, type Answer } from "../../action";
 
-type Problem = { field: NonNullable<AccountResult["field"]>; message: string } | null;
+type Field = NonNullable<AccountResult["field"]>;
 
-function passwordProblem(t: Translate, input: PasswordInput): Problem {
-  if (input?.generate === true) return null;
-  const pw = input?.password;
+/** Anything but a plain object reads as an empty form. */
+const formObject = (o: unknown) => (typeof o === "object" && o !== null && !Array.isArray(o) ? o : {});
+
+/** An account id; a bad one is said beside `field`, the input the form shows answers next to. */
+const accountId = (field: Field) =>
+  z.custom<number>((id) => Number.isSafeInteger(id) && (id as number) > 0, {
+    error: "accounts.badId",
+    params: { field },
+  });
+
+const role = z.custom<"admin" | "viewer">(isRole, { error: "accounts.badRole", params: { field: "role" } });
+
+/** Trimmed and lower-cased (a missing one is empty); must be an address normalizeEmail accepts. */
+const email = z
+  .string()
+  .catch("")
+  .transform((e) => e.trim().toLowerCase().slice(0, 300))
+  .superRefine((e, ctx) => {
+    if (!e) return void ctx.addIssue(refuse("accounts.emailMissing", {}, "email"));
+    try {
+      normalizeEmail(e);
+    } catch {
+      ctx.addIssue(refuse("accounts.emailInvalid", { email: e.slice(0, 80) }, "email"));
+    }
+  });
+
+/** The password policy's refusal, worded by what is wrong with it. */
+function passwordRefusal(pw: unknown): ReturnType<typeof refuse> | null {
   try {
     assertPasswordPolicy(pw as string);
     return null;
   } catch {
-    const message =
-      typeof pw === "string" && pw.length > MAX_PASSWORD_LENGTH
-        ? t("accounts.passwordLong", { max: MAX_PASSWORD_LENGTH })
-        : typeof pw === "string" && pw.length >= MIN_PASSWORD_LENGTH
-          ? t("accounts.passwordBlank")
-          : t("accounts.passwordShort", { min: MIN_PASSWORD_LENGTH });
-    return { field: "password", message };
+    const length = typeof pw === "string" ? pw.length : 0;
+    return length > MAX_PASSWORD_LENGTH
+      ? refuse("accounts.passwordLong", { max: MAX_PASSWORD_LENGTH }, "password")
+      : length >= MIN_PASSWORD_LENGTH
+        ? refuse("accounts.passwordBlank", {}, "password")
+        : refuse("accounts.passwordShort", { min: MIN_PASSWORD_LENGTH }, "password");
   }
 }
 
-function emailProblem(t: Translate, email: unknown): Problem {
-  const e = typeof email === "string" ? email.trim() : "";
-  if (!e) return { field: "email", message: t("accounts.emailMissing") };
-  try {
-    normalizeEmail(e);
-    return null;
-  } catch {
-    return { field: "email", message: t("accounts.emailInvalid", { email: e.slice(0, 80) }) };
-  }
+/** A typed password that meets the policy, or `generate: true` (one is made up and shown once). */
+const passwordFields = {
+  password: z.unknown().optional(),
+  generate: z
+    .unknown()
+    .optional()
+    .transform((g) => g === true),
+};
+function checkPassword(v: { password?: unknown; generate: boolean }, ctx: z.RefinementCtx): void {
+  const problem = v.generate ? null : passwordRefusal(v.password);
+  if (problem) ctx.addIssue(problem);
+}
+const passwordChoice = z.preprocess(formObject, z.object(passwordFields).superRefine(checkPassword));
+
+/** The password to set: the typed one, or a generated one. */
+const passwordOf = (p: { password?: unknown; generate: boolean }) =>
+  p.generate ? generatePassword(20) : (p.password as string);
+
+/** The account's email for the audit row's target (a read only: the role check still comes first). */
+async function targetOf(id: number): Promise<string> {
+  return (await findAdminById(await getDb(), id))?.email ?? `#${id}`;
 }
 
-const validId = (id: unknown): id is number => Number.isSafeInteger(id) && (id as number) > 0;
-
-/** The account's email for the audit row's target (a read only: the role check still comes first in auditedAction). */
-async function targetOf(id: unknown): Promise<string> {
-  const found = validId(id) ? await findAdminById(await getDb(), id) : null;
-  return found?.email ?? `#${String(id).slice(0, 40)}`;
+/** The data layer's refusals: the last admin stays, a vanished account is said. */
+async function dataErrorAnswer(t: Translate, e: unknown, id: number): Promise<Answer<AccountResult>> {
+  if (!(e instanceof DataError)) throw e;
+  if (e.code === "last_admin")
+    return { code: "conflict", message: t("accounts.lastAdmin", { email: await targetOf(id) }) };
+  if (e.code === "not_found") return { code: "stale", message: t("accounts.notFound") };
+  throw e;
 }
 
 /**
- * auditedAction answers `{ ok, message }`; the account forms also need which field was wrong and
- * the generated password. Both are kept here, beside the call, so the password never reaches the
- * audit log (which records the message only) and a refused call carries neither.
+ * Adds an account. The answer names the field a bad value came from, and carries a generated
+ * password once (the audit log records the sentence only).
  */
-async function accountAction(a: {
-  action: string;
-  target: string;
-  problem: (t: Translate) => Problem;
-  perform: (t: Translate, extra: Omit<AccountResult, keyof ActionResult>) => Promise<ActionResult>;
-}): Promise<AccountResult> {
-  const extra: Omit<AccountResult, keyof ActionResult> = {};
-  const result = await auditedAction({
-    action: a.action,
-    target: a.target,
-    validate: (t) => {
-      const p = a.problem(t);
-      if (p) extra.field = p.field;
-      return p?.message ?? null;
-    },
-    perform: (t) => a.perform(t, extra),
-    revalidate: ["/accounts"],
-  });
-  return { ...result, ...(result.ok ? { password: extra.password } : { field: extra.field }) };
-}
-
-export async function addAccountAction(input: { email: string; role: string } & PasswordInput): Promise<AccountResult> {
-  const email = typeof input?.email === "string" ? input.email.trim().toLowerCase().slice(0, 300) : "";
-  return accountAction({
-    action: "account.add",
-    target: email,
-    problem: (t) =>
-      emailProblem(t, email) ??
-      (isRole(input?.role) ? null : { field: "role", message: t("accounts.badRole") }) ??
-      passwordProblem(t, input),
-    perform: async (t, extra) => {
-      const password = input.generate === true ? generatePassword(20) : input.password!;
-      try {
-        const admin = await addAdmin(await getDb(), { email, password, role: input.role as "admin" | "viewer" });
-        if (input.generate === true) extra.password = password;
-        return { ok: true, message: t("accounts.added", { email: admin.email, role: t(`role.${admin.role}`) }) };
-      } catch (e) {
-        if (e instanceof DataError && e.code === "duplicate") {
-          extra.field = "email";
-          return { ok: false, message: t("accounts.duplicate", { email }) };
-        }
-        throw e;
-      }
-    },
-  });
-}
+export const addAccountAction = answering<AccountResult>()({
+  action: "account.add",
+  input: z.tuple([z.preprocess(formObject, z.object({ email, role, ...passwordFields }).superRefine(checkPassword))]),
+  audit: ([a]) => ({ target: a.email }),
+  perform: async ([a], { t }) => {
+    const password = passwordOf(a);
+    try {
+      const admin = await addAdmin(await getDb(), { email: a.email, password, role: a.role });
+      const message = t("accounts.added", { email: admin.email, role: t(`role.${admin.role}`) });
+      return a.generate ? { code: "ok", message, password } : { code: "ok", message };
+    } catch (e) {
+      if (e instanceof DataError && e.code === "duplicate")
+        return { code: "conflict", message: t("accounts.duplicate", { email: a.email }), field: "email" };
+      throw e;
+    }
+  },
+});
 
 /** Role changes apply on the account's next request: the session reads the role every time. */
-export async function setAccountRoleAction(id: number, role: string): Promise<AccountResult> {
-  return accountAction({
-    action: "account.set_role",
-    target: await targetOf(id),
-    problem: (t) =>
-      !validId(id)
-        ? { field: "role", message: t("accounts.badId") }
-        : isRole(role)
-          ? null
-          : { field: "role", message: t("accounts.badRole") },
-    perform: async (t) => {
-      try {
-        const admin = await setAdminRole(await getDb(), id, role as "admin" | "viewer");
-        return { ok: true, message: t("accounts.roleSet", { email: admin.email, role: t(`role.${admin.role}`) }) };
-      } catch (e) {
-        return dataErrorResult(t, e, id);
-      }
-    },
-  });
-}
+export const setAccountRoleAction = answering<AccountResult>()({
+  action: "account.set_role",
+  input: z.tuple([accountId("role"), role]),
+  audit: async ([id]) => ({ target: await targetOf(id) }),
+  perform: async ([id, role], { t }) => {
+    try {
+      const admin = await setAdminRole(await getDb(), id, role);
+      return { code: "ok", message: t("accounts.roleSet", { email: admin.email, role: t(`role.${admin.role}`) }) };
+    } catch (e) {
+      return dataErrorAnswer(t, e, id);
+    }
+  },
+});
 
 /** Sets a new password and ends the account's sessions (except the caller's own, when it is theirs). */
-export async function resetAccountPasswordAction(id: number, input: PasswordInput): Promise<AccountResult> {
-  return accountAction({
-    action: "account.reset_password",
-    target: await targetOf(id),
-    problem: (t) => (!validId(id) ? { field: "password", message: t("accounts.badId") } : passwordProblem(t, input)),
-    perform: async (t, extra) => {
-      const db = await getDb();
-      const admin = await findAdminById(db, id);
-      if (!admin) return { ok: false, message: t("accounts.notFound") };
-      const password = input.generate === true ? generatePassword(20) : input.password!;
-      const me = await getSession();
-      await changePassword(db, id, password, { keepSessionId: me?.admin.id === id ? me.sessionId : undefined });
-      if (input.generate === true) extra.password = password;
-      return { ok: true, message: t("accounts.passwordReset", { email: admin.email }) };
-    },
-  });
-}
+export const resetAccountPasswordAction = answering<AccountResult>()({
+  action: "account.reset_password",
+  input: z.tuple([accountId("password"), passwordChoice]),
+  audit: async ([id]) => ({ target: await targetOf(id) }),
+  perform: async ([id, choice], { t, session }) => {
+    const db = await getDb();
+    const admin = await findAdminById(db, id);
+    if (!admin) return { code: "stale", message: t("accounts.notFound") };
+    const password = passwordOf(choice);
+    await changePassword(db, id, password, {
+      keepSessionId: session.admin.id === id ? session.sessionId : undefined,
+    });
+    const message = t("accounts.passwordReset", { email: admin.email });
+    return choice.generate ? { code: "ok", message, password } : { code: "ok", message };
+  },
+});
 
 /** Deletes the account; its sessions go with it (foreign key cascade), so it is signed out at once. */
-export async function removeAccountAction(id: number): Promise<AccountResult> {
-  return accountAction({
-    action: "account.remove",
-    target: await targetOf(id),
-    problem: (t) => (validId(id) ? null : { field: "email", message: t("accounts.badId") }),
-    perform: async (t) => {
-      const me = await getSession();
-      if (me?.admin.id === id) return { ok: false, message: t("accounts.notYourself") };
-      try {
-        const admin = await deleteAdmin(await getDb(), id);
-        return { ok: true, message: t("accounts.removed", { email: admin.email }) };
-      } catch (e) {
-        return dataErrorResult(t, e, id);
-      }
-    },
-  });
-}
-
-async function dataErrorResult(t: Translate, e: unknown, id: number): Promise<ActionResult> {
-  if (!(e instanceof DataError)) throw e;
-  if (e.code === "last_admin") return { ok: false, message: t("accounts.lastAdmin", { email: await targetOf(id) }) };
-  if (e.code === "not_found") return { ok: false, message: t("accounts.notFound") };
-  throw e;
-}
+export const removeAccountAction = answering<AccountResult>()({
+  action: "account.remove",
+  input: z.tuple([accountId("email")]),
+  audit: async ([id]) => ({ target: await targetOf(id) }),
+  perform: async ([id], { t, session }) => {
+    if (session.admin.id === id) return { code: "conflict", message: t("accounts.notYourself") };
+    try {
+      const admin = await deleteAdmin(await getDb(), id);
+      return { code: "ok", message: t("accounts.removed", { email: admin.email }) };
+    } catch (e) {
+      return dataErrorAnswer(t, e, id);
+    }
+  },
+});

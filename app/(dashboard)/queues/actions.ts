@@ -1,5 +1,6 @@
 "use server";
 
+import { z } from "zod";
 import { getConnection } from "@/lib/redis";
 import {
   assertQueueName,
@@ -10,94 +11,93 @@ import {
   removeQueuedJob,
   resumeAllWorkers,
   resumeQueue,
-  type Connection,
 } from "@/lib/resque/index";
-import type { Translate } from "@/lib/i18n";
-import { auditedAction } from "../../action";
-import type { ActionResult } from "@/lib/dashboard/action-result";
+import { dashboardAction } from "../../action";
 
-/** Every queue action: the audited-action shape plus a valid queue name and one engine call. */
-function queueAction(
-  action: string,
-  queue: string | null,
-  items: string[] | undefined,
-  perform: (conn: Connection, t: Translate) => Promise<ActionResult>,
-  validInput = true,
-): Promise<ActionResult> {
-  return auditedAction({
-    action,
-    target: queue,
-    items,
-    validate: (t) => {
-      if (!validInput) return t("action.failed", { error: "bad job" });
-      if (queue === null) return null;
-      try {
-        assertQueueName(queue);
-        return null;
-      } catch {
-        return t("action.invalidQueue");
-      }
-    },
-    perform: (t) => perform(getConnection(), t),
-    revalidate: ["/queues"],
-  });
+function isQueueName(name: string): boolean {
+  try {
+    assertQueueName(name);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
-export async function pauseQueueAction(queue: string): Promise<ActionResult> {
-  return queueAction("queue.pause", queue, undefined, async (conn, t) => {
-    await pauseQueue(conn, queue);
-    return { ok: true, message: t("action.paused", { queue }) };
-  });
-}
+/** A queue name as the engine accepts it. */
+const queueName = z.string({ error: "action.invalidQueue" }).refine(isQueueName, { error: "action.invalidQueue" });
+/** A pending job's exact stored bytes (never a re-serialized copy), at most 1 MiB. */
+const jobBytes = z
+  .string({ error: "bad job" })
+  .min(1, { error: "bad job" })
+  .max(1 << 20, { error: "bad job" });
 
-export async function resumeQueueAction(queue: string): Promise<ActionResult> {
-  return queueAction("queue.resume", queue, undefined, async (conn, t) => {
-    await resumeQueue(conn, queue);
-    return { ok: true, message: t("action.resumed", { queue }) };
-  });
-}
+export const pauseQueueAction = dashboardAction({
+  action: "queue.pause",
+  input: z.tuple([queueName]),
+  audit: ([queue]) => ({ target: queue }),
+  perform: async ([queue], { t }) => {
+    await pauseQueue(getConnection(), queue);
+    return { code: "ok", message: t("action.paused", { queue }) };
+  },
+});
 
-export async function pauseAllWorkersAction(): Promise<ActionResult> {
-  return queueAction("workers.pause_all", null, undefined, async (conn, t) => {
-    await pauseAllWorkers(conn);
-    return { ok: true, message: t("action.pausedAll") };
-  });
-}
+export const resumeQueueAction = dashboardAction({
+  action: "queue.resume",
+  input: z.tuple([queueName]),
+  audit: ([queue]) => ({ target: queue }),
+  perform: async ([queue], { t }) => {
+    await resumeQueue(getConnection(), queue);
+    return { code: "ok", message: t("action.resumed", { queue }) };
+  },
+});
 
-export async function resumeAllWorkersAction(): Promise<ActionResult> {
-  return queueAction("workers.resume_all", null, undefined, async (conn, t) => {
-    await resumeAllWorkers(conn);
-    return { ok: true, message: t("action.resumedAll") };
-  });
-}
+export const pauseAllWorkersAction = dashboardAction({
+  action: "workers.pause_all",
+  input: z.tuple([]),
+  perform: async (_, { t }) => {
+    await pauseAllWorkers(getConnection());
+    return { code: "ok", message: t("action.pausedAll") };
+  },
+});
 
-/** Removes one pending job by its exact stored bytes (never a re-serialized copy). */
-export async function removeQueuedJobAction(queue: string, raw: string): Promise<ActionResult> {
-  const valid = typeof raw === "string" && raw.length > 0 && raw.length <= 1 << 20;
-  return queueAction(
-    "queue.remove_job",
-    queue,
-    valid ? [raw.slice(0, 500)] : undefined,
-    async (conn, t) => {
-      const removed = await removeQueuedJob(conn, queue, raw);
-      return removed
-        ? { ok: true, message: t("action.removedJob", { queue }) }
-        : { ok: false, message: t("action.jobGone", { queue }) };
-    },
-    valid,
-  );
-}
+export const resumeAllWorkersAction = dashboardAction({
+  action: "workers.resume_all",
+  input: z.tuple([]),
+  perform: async (_, { t }) => {
+    await resumeAllWorkers(getConnection());
+    return { code: "ok", message: t("action.resumedAll") };
+  },
+});
 
-export async function clearQueueAction(queue: string): Promise<ActionResult> {
-  return queueAction("queue.clear", queue, undefined, async (conn, t) => {
-    const count = await clearQueue(conn, queue);
-    return { ok: true, message: t("action.cleared", { queue, count }) };
-  });
-}
+/** Removes one pending job by its exact stored bytes; a job already taken or removed is said so. */
+export const removeQueuedJobAction = dashboardAction({
+  action: "queue.remove_job",
+  input: z.tuple([queueName, jobBytes]),
+  audit: ([queue, raw]) => ({ target: queue, items: [raw.slice(0, 500)] }),
+  // A bad job is answered before a bad queue name.
+  pickIssue: (issues) => issues.find((i) => i.path[0] === 1) ?? issues[0]!,
+  perform: async ([queue, raw], { t }) =>
+    (await removeQueuedJob(getConnection(), queue, raw))
+      ? { code: "ok", message: t("action.removedJob", { queue }) }
+      : { code: "stale", message: t("action.jobGone", { queue }) },
+});
 
-export async function removeQueueAction(queue: string): Promise<ActionResult> {
-  return queueAction("queue.remove", queue, undefined, async (conn, t) => {
-    await removeQueue(conn, queue);
-    return { ok: true, message: t("action.removedQueue", { queue }) };
-  });
-}
+export const clearQueueAction = dashboardAction({
+  action: "queue.clear",
+  input: z.tuple([queueName]),
+  audit: ([queue]) => ({ target: queue }),
+  perform: async ([queue], { t }) => {
+    const count = await clearQueue(getConnection(), queue);
+    return { code: "ok", message: t("action.cleared", { queue, count }) };
+  },
+});
+
+export const removeQueueAction = dashboardAction({
+  action: "queue.remove",
+  input: z.tuple([queueName]),
+  audit: ([queue]) => ({ target: queue }),
+  perform: async ([queue], { t }) => {
+    await removeQueue(getConnection(), queue);
+    return { code: "ok", message: t("action.removedQueue", { queue }) };
+  },
+});

@@ -1,29 +1,28 @@
 "use server";
 
+import { z } from "zod";
 import { getConnection } from "@/lib/redis";
 import { pruneWorker } from "@/lib/resque/index";
-import { auditedAction } from "../../action";
-import type { ActionResult } from "@/lib/dashboard/action-result";
+import { dashboardAction } from "../../action";
 
 /** Worker ids are `host:pid:queues` (or node-resque's `host:pid`): printable, no spaces, bounded. */
-const WORKER_ID = /^[^\s]{1,1000}$/;
+const workerId = z
+  .string({ error: "action.invalidWorker" })
+  .regex(/^[^\s]{1,1000}$/, { error: "action.invalidWorker" })
+  .refine((id) => id.split(":").length >= 2, { error: "action.invalidWorker" });
 
 /**
  * Removes a worker's registration by hand (the dashboard never prunes on its own); its in-flight
  * job, if any, becomes a dirty-exit failure (or goes back to its queue for rerun-on-dirty-exit classes).
  */
-export async function pruneWorkerAction(id: string): Promise<ActionResult> {
-  return auditedAction({
-    action: "worker.prune",
-    target: typeof id === "string" ? id.slice(0, 1000) : null,
-    validate: (t) =>
-      typeof id !== "string" || !WORKER_ID.test(id) || id.split(":").length < 2 ? t("action.invalidWorker") : null,
-    perform: async (t) => {
-      const r = await pruneWorker(getConnection(), id);
-      return r.job === "none"
-        ? { ok: true, message: t("action.pruned", { id }) }
-        : { ok: true, message: t("action.prunedJob", { id, class: r.className ?? "?", outcome: r.job }) };
-    },
-    revalidate: ["/workers"],
-  });
-}
+export const pruneWorkerAction = dashboardAction({
+  action: "worker.prune",
+  input: z.tuple([workerId]),
+  audit: ([id]) => ({ target: id }),
+  perform: async ([id], { t }) => {
+    const r = await pruneWorker(getConnection(), id);
+    return r.job === "none"
+      ? { code: "ok", message: t("action.pruned", { id }) }
+      : { code: "ok", message: t("action.prunedJob", { id, class: r.className ?? "?", outcome: r.job }) };
+  },
+});

@@ -44,10 +44,10 @@ function plan(id: string, rec: StoredRecord, mode: Mode, now: Date): Planned | S
   if (mode === "remove") return { id, rec, sha1, queue: "", payload: "", replacement: "" };
   // A record that is not valid UTF-8 cannot be moved as a JS string without changing its bytes.
   if (Buffer.byteLength(rec.raw, "utf8") !== rec.bytes.length || !Buffer.from(rec.raw, "utf8").equals(rec.bytes)) {
-    return { id, reason: "the record is not valid UTF-8; it can only be removed" };
+    return { id, code: "not_utf8", reason: "the record is not valid UTF-8; it can only be removed" };
   }
   const target = requeueTarget(rec.raw, now.getTime() / 1000);
-  if ("reason" in target) return { id, reason: target.reason };
+  if ("reason" in target) return { id, code: "not_requeueable", reason: target.reason };
   let replacement = "";
   if (mode === "retry-keep") {
     // Ruby's requeue assigns `retried_at`, which keeps an existing key in place or appends it.
@@ -108,7 +108,7 @@ async function actOnIds(
     seen.add(id);
     const p = parseFailedId(id);
     if (p) wanted.push({ id, ...p });
-    else skipped.push({ id, reason: "not a failed-job id" });
+    else skipped.push({ id, code: "bad_id", reason: "not a failed-job id" });
   }
   const now = new Date();
   let done = 0;
@@ -141,9 +141,9 @@ async function actOnIds(
     const planned: Planned[] = [];
     pending.forEach((w, i) => {
       const rec = found[i];
-      if (!rec) return void skipped.push({ id: w.id, reason: GONE });
+      if (!rec) return void skipped.push({ id: w.id, code: "stale", reason: GONE });
       const p = plan(w.id, rec, mode, now);
-      if ("reason" in p) skipped.push(p);
+      if ("code" in p) skipped.push(p);
       else planned.push(p);
     });
     const r = await runPlanned(conn, key, planned, mode);
@@ -152,7 +152,7 @@ async function actOnIds(
     pending = pending.filter((w) => movedIds.has(w.id));
     trustIndex = false;
   }
-  for (const w of pending) skipped.push({ id: w.id, reason: GONE });
+  for (const w of pending) skipped.push({ id: w.id, code: "stale", reason: GONE });
   return { done, skipped };
 }
 
@@ -209,7 +209,7 @@ async function actOnMatches(
         const sha1 = sha1Hex(rec.bytes);
         if (handled.has(sha1)) continue;
         const p = plan(formatFailedId(rec.index, sha1), rec, mode, now);
-        if ("reason" in p) skipped.push(p);
+        if ("code" in p) skipped.push(p);
         else planned.push(p);
       }
       const r = await runPlanned(conn, key, planned, mode);

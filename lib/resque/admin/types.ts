@@ -98,9 +98,19 @@ export interface FailedListInfo {
   size: number;
 }
 
-/** Why an id was not acted on, e.g. the record changed since the page was loaded. */
+/**
+ * Why an id was not acted on, as a code to branch on:
+ * - `stale`: the record changed or was removed since the list was read (reload and try again);
+ * - `bad_id`: not a failed-job id (`<index>-<16 hex>`);
+ * - `not_utf8`: the record is not valid UTF-8, so it can only be removed, not requeued;
+ * - `not_requeueable`: the record or its payload cannot be requeued (no JSON object, no class, no queue).
+ */
+export type SkipCode = "stale" | "bad_id" | "not_utf8" | "not_requeueable";
+
+/** An id that was not acted on: the code, and the reason as an English sentence (the CLI prints it). */
 export interface SkippedId {
   id: string;
+  code: SkipCode;
   reason: string;
 }
 
