@@ -17,17 +17,18 @@
  * ```
  *
  * 1. **Arguments: a zod schema.** `input` is a tuple of the arguments as the browser sends them
- *    (`.rest(z.unknown())` is added: extra arguments are ignored, as a JS function ignores them).
+ *    (as a JS function sees them: a missing argument is `undefined`, extra ones are ignored).
  *    A server action is a public POST endpoint, so nothing is trusted before it parses. Each
  *    refusal's message is a message key of lib/i18n (`z.string({ error: "action.invalidQueue" })`);
- *    its values, and the form `field` it is about, go in the issue's `params` (see `refuse`).
- *    Zod's own English never reaches a reader.
+ *    its values, and the form `field` it is about, go in the issue's `params` (`refuse`, `keyed`,
+ *    and `checked` for the data layer's own parsers). Zod's own English never reaches a reader.
  * 2. **The check comes first.** The session is read, and a caller who may not write (a viewer,
  *    nobody signed in) is answered `refused` and audited as `denied` whatever the arguments were:
  *    they are parsed only to name the audit row's target, never to answer a refused caller.
  *    (tests/e2e/actions-replay.test.ts replays every action with junk as a viewer.)
  * 3. **Invalid arguments** are answered `invalid` with the first issue in the reader's language
- *    (and its `field`); nothing is done, nothing is audited.
+ *    (a form's action words it with `invalid`: `withField`, or every field's message); nothing is
+ *    done, nothing is audited.
  * 4. **`perform` receives the parsed, typed value** (and the translator) and answers
  *    `{ code, message, ...extra }`: a code from lib/dashboard/action-result.ts (`ok`, `partial`
  *    with per-item `skipped` outcomes, `invalid`, `stale`, `conflict`, `error`) and the sentence.
@@ -56,7 +57,7 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { can } from "@/lib/auth";
 import type { ActionCode, ActionResult } from "@/lib/dashboard/action-result";
-import { getDb, recordAudit, type AuditActor, type AuditResult } from "@/lib/db";
+import { getDb, recordAudit, type AuditActor, type AuditResult, type Checked } from "@/lib/db";
 import { isMessageKey, type Translate } from "@/lib/i18n";
 import { clientIp, getSession, type SignedIn } from "./auth";
 import { forgetSharedReads } from "./json-route";
@@ -73,8 +74,8 @@ export interface AuditTarget {
   items?: readonly (string | number)[];
 }
 
-/** The arguments of an action: a tuple schema, perhaps refined across its elements. */
-type ArgsSchema = z.ZodTuple | z.ZodPipe<z.ZodTuple, z.ZodType>;
+/** The arguments of an action: a tuple schema, one element per argument. */
+type ArgsSchema = z.ZodTuple;
 
 export interface DashboardAction<S extends ArgsSchema, R extends ActionResult> {
   /**
@@ -86,8 +87,8 @@ export interface DashboardAction<S extends ArgsSchema, R extends ActionResult> {
   input: S;
   /** The audit row's target and items, from the parsed input (a refused call whose arguments do not parse names none). */
   audit?: (input: z.output<S>) => AuditTarget | Promise<AuditTarget>;
-  /** Which issue answers an invalid call (default: the first, in argument order). */
-  pickIssue?: (issues: z.core.$ZodIssue[]) => z.core.$ZodIssue;
+  /** The answer to invalid arguments (default: the first issue's sentence, in argument order). */
+  invalid?: (issues: z.core.$ZodIssue[], t: Translate) => Answer<R>;
   perform: (input: z.output<S>, ctx: { t: Translate; session: SignedIn }) => Promise<Answer<R>>;
   /** Where a success goes next (a saved form back to its list). */
   redirect?: (input: z.output<S>) => string;
@@ -107,18 +108,58 @@ export function refuse(
 }
 
 /**
- * The refusal of an issue, in the reader's language: a message key with its values; a `refuse`d
- * sentence that is not a key (the engine's own English, for a problem it does not name) as it
- * is; zod's own message, had a schema not keyed it, quoted after "Failed:".
+ * `schema`, with any refusal of it said as `key` (with `values`): for checks whose message needs
+ * values zod's own checks cannot carry, or several checks that share one sentence.
  */
-function invalidMessage(t: Translate, issue: z.core.$ZodIssue): { message: string; field?: string } {
+export function keyed<T extends z.ZodType>(schema: T, key: string, values: Record<string, string | number> = {}) {
+  return z.unknown().transform((v, ctx): z.output<T> => {
+    const r = schema.safeParse(v);
+    if (r.success) return r.data;
+    ctx.addIssue(refuse(key, values));
+    return z.NEVER;
+  });
+}
+
+/**
+ * One of the data layer's parsers (lib/db answers `Checked<T>`: a message key and values per
+ * field) as a schema: each field's problem becomes an issue naming that field.
+ */
+export function checked<T, I = unknown>(parse: (v: I) => Checked<T>) {
+  return z.custom<I>().transform((v, ctx): T => {
+    const r = parse(v);
+    if (r.ok) return r.value;
+    for (const [field, p] of Object.entries(r.fieldErrors)) if (p) ctx.addIssue(refuse(p.key, p.values ?? {}, field));
+    return z.NEVER;
+  });
+}
+
+/**
+ * An issue in the reader's language: a message key with its values; a `refuse`d sentence that
+ * is not a key (the engine's own English, for a problem it does not name) as it is; zod's own
+ * message, had a schema not keyed it, quoted after "Failed:".
+ */
+export function sentence(t: Translate, issue: z.core.$ZodIssue): string {
   const params: Record<string, string | number> = ("params" in issue && issue.params) || {};
-  const message = isMessageKey(issue.message)
+  return isMessageKey(issue.message)
     ? t(issue.message, params)
     : issue.code === "custom"
       ? issue.message
       : t("action.failed", { error: issue.message });
-  return typeof params.field === "string" ? { message, field: params.field } : { message };
+}
+
+/** The form field an issue is about (`refuse`'s `field`), if it names one. */
+export function fieldOf(issue: z.core.$ZodIssue): string | undefined {
+  const field = "params" in issue ? issue.params?.field : undefined;
+  return typeof field === "string" ? field : undefined;
+}
+
+/** `invalid` for a form that marks one field: the first issue's sentence and its field. */
+export function withField<R extends ActionResult & { field?: string }>(
+  issues: z.core.$ZodIssue[],
+  t: Translate,
+): Answer<R> {
+  const field = fieldOf(issues[0]!);
+  return { code: "invalid", message: sentence(t, issues[0]!), ...(field ? { field } : {}) } as Answer<R>;
 }
 
 /** The answer with `ok` first (tests read it out of the RSC stream by its leading `{"ok":`). */
@@ -126,9 +167,16 @@ function finish<R extends ActionResult>(code: ActionCode, message: string, extra
   return { ok: code === "ok" || code === "partial", message, code, ...extra } as R;
 }
 
-/** Allows extra arguments, as a JS function does; a refined tuple keeps its own. */
+/**
+ * The arguments as a JS function sees them: a missing one is `undefined` (so its own schema
+ * answers, not a "too few" from the tuple), and extra ones are ignored.
+ */
 function lenient(schema: ArgsSchema): z.ZodType {
-  return schema instanceof z.ZodTuple ? schema.rest(z.unknown()) : schema;
+  const count = schema.def.items.length;
+  return z.preprocess(
+    (args) => (Array.isArray(args) && args.length < count ? [...args, ...Array(count - args.length)] : args),
+    schema.rest(z.unknown()),
+  );
 }
 
 /** Builds a dashboard action from the recipe above; the result is what the "use server" file exports. */
@@ -161,9 +209,10 @@ export function dashboardAction<S extends ArgsSchema, R extends ActionResult = A
     }
     // 3. Invalid arguments: answered, nothing done, nothing audited.
     if (!parsed.success) {
-      const issue = spec.pickIssue ? spec.pickIssue(parsed.error.issues) : parsed.error.issues[0]!;
-      const { message, ...extra } = invalidMessage(t, issue);
-      return finish<R>("invalid", message, extra);
+      const { code, message, ...extra } = spec.invalid
+        ? spec.invalid(parsed.error.issues, t)
+        : { code: "invalid" as const, message: sentence(t, parsed.error.issues[0]!) };
+      return finish<R>(code, message, extra);
     }
     // 4.–6. Perform, refresh, audit.
     let answer: Answer<R>;
@@ -197,50 +246,4 @@ export function answering<R extends ActionResult>() {
 function refresh(): void {
   forgetSharedReads();
   revalidatePath("/", "layout");
-}
-
-/**
- * The former shape of a dashboard action, kept only until the demo's actions are ported to
- * dashboardAction (the next commit): checks the session first, validates, performs, refreshes
- * and audits as the recipe does, answering `{ ok, message }` with its code.
- */
-export async function auditedAction(a: {
-  action: string;
-  target?: string | null;
-  items?: readonly (string | number)[];
-  validate?: (t: Translate) => string | null;
-  perform: (t: Translate) => Promise<{ ok: boolean; message: string; partial?: boolean }>;
-  revalidate?: string[];
-}): Promise<ActionResult> {
-  const { t } = await getTranslator();
-  const [session, ip] = await Promise.all([getSession(), clientIp()]);
-  const actor: AuditActor | null = session ? { id: session.admin.id, email: session.admin.email } : null;
-  const audit = async (result: AuditResult, detail: string) =>
-    recordAudit(await getDb(), {
-      actor,
-      action: a.action,
-      target: a.target ?? null,
-      items: a.items ? a.items.slice(0, 1000) : null,
-      result,
-      detail,
-      ip,
-    });
-  if (!session || !can(session.admin.role, "write")) {
-    await audit("denied", session ? `role ${session.admin.role}` : "not signed in");
-    return finish("refused", t("action.refused"));
-  }
-  const invalid = a.validate?.(t);
-  if (invalid) return finish("invalid", invalid);
-  let r: { ok: boolean; message: string; partial?: boolean };
-  try {
-    r = await a.perform(t);
-  } catch (e) {
-    refresh();
-    const error = (e as Error).message;
-    await audit("error", error);
-    return finish("error", t("action.failed", { error }));
-  }
-  refresh();
-  await audit(r.partial ? "partial" : r.ok ? "ok" : "error", r.message);
-  return finish(r.partial ? "partial" : r.ok ? "ok" : "error", r.message);
 }

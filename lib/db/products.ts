@@ -317,7 +317,11 @@ export async function createProduct(
 ): Promise<Checked<Product>> {
   const parsed = parseProductInput(input);
   if (!parsed.ok) return parsed;
-  const v = parsed.value;
+  return { ok: true, value: await insertProduct(db, parsed.value, opts) };
+}
+
+/** Stores a product already checked by parseProductInput. */
+export async function insertProduct(db: Db, v: ProductInput, opts: { now?: () => number } = {}): Promise<Product> {
   const now = (opts.now ?? Date.now)();
   const row = await db
     .insertInto("products")
@@ -332,7 +336,7 @@ export async function createProduct(
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  return { ok: true, value: toProduct(row) };
+  return toProduct(row);
 }
 
 export async function updateProduct(
@@ -345,7 +349,18 @@ export async function updateProduct(
   if (!ids.ok) return ids;
   const parsed = parseProductInput(input);
   if (!parsed.ok) return parsed;
-  const v = parsed.value;
+  const product = await rewriteProduct(db, ids.value[0]!, parsed.value, opts);
+  if (!product) return invalid("_form", "demo.product.notFound", { id: ids.value[0]! });
+  return { ok: true, value: product };
+}
+
+/** Rewrites a product with values already checked by parseProductInput; null when there is no such product. */
+export async function rewriteProduct(
+  db: Db,
+  id: number,
+  v: ProductInput,
+  opts: { now?: () => number } = {},
+): Promise<Product | null> {
   const row = await db
     .updateTable("products")
     .set({
@@ -356,11 +371,10 @@ export async function updateProduct(
       stock: v.stock,
       updated_at: (opts.now ?? Date.now)(),
     })
-    .where("id", "=", ids.value[0]!)
+    .where("id", "=", id)
     .returningAll()
     .executeTakeFirst();
-  if (!row) return invalid("_form", "demo.product.notFound", { id: ids.value[0]! });
-  return { ok: true, value: toProduct(row) };
+  return row ? toProduct(row) : null;
 }
 
 /**

@@ -41,6 +41,8 @@ interface Forged {
   action: [file: string, exportedName: string];
   args: unknown[];
   message: string;
+  /** The answer's code: `invalid` unless the lookup inside the action refused it. */
+  code?: "invalid" | "stale" | "conflict";
   /** The product form's messages per field, when the action answers them. */
   fields?: Record<string, string>;
 }
@@ -67,15 +69,16 @@ const FORGED: Forged[] = [
 
   ...(
     [
-      ["unknown id", 99999, "There is no product with id 99999.", "_form"],
+      ["unknown id", 99999, "There is no product with id 99999.", "_form", "stale"],
       // Was a create: saveProduct took a null id to mean "new product".
-      ["null id", null, "These are not valid ids: null.", "ids"],
+      ["null id", null, "These are not valid ids: null.", "ids", "invalid"],
     ] as const
-  ).map(([name, id, message, field]): Forged => ({
+  ).map(([name, id, message, field, code]): Forged => ({
     name: `edit: ${name}`,
     action: [PRODUCTS, "updateProductAction"],
     args: [id, GOOD],
     message,
+    code,
     fields: { [field]: message },
   })),
   {
@@ -150,8 +153,13 @@ const FORGED: Forged[] = [
 
   ...(
     [
-      ["an unknown id", 99999, "There is no export #99999."],
-      ["an export that has not failed", 1, "Export #1 has not failed (it was retried already); nothing done."],
+      ["an unknown id", 99999, "There is no export #99999.", "stale"],
+      [
+        "an export that has not failed",
+        1,
+        "Export #1 has not failed (it was retried already); nothing done.",
+        "conflict",
+      ],
       ['id "abc"', "abc", 'These are not valid ids: "abc".'],
       // The page binds a number; a string, even of digits, is a forged request.
       ['id "5" (a string)', "5", 'These are not valid ids: "5".'],
@@ -160,11 +168,12 @@ const FORGED: Forged[] = [
       ["id null", null, "These are not valid ids: null."],
       ["id as an array", [1], "These are not valid ids: [1]."],
     ] as const
-  ).map(([name, id, message]): Forged => ({
+  ).map(([name, id, message, code]): Forged => ({
     name: `retry export: ${name}`,
     action: [EXPORTS, "retryExportAction"],
     args: [id],
     message,
+    code,
   })),
 ];
 
@@ -252,7 +261,7 @@ describe("demo: malformed submissions change nothing and say why", () => {
   async function forge(page: Page, c: Pick<Forged, "action" | "args">) {
     const res = await replayAction(page, demo.web.url, serverAction(...c.action), c.args);
     expect(res.status).toBe(200);
-    return actionAnswer<{ ok: boolean; message: string; fields?: Record<string, string> }>(res.text);
+    return actionAnswer<{ ok: boolean; code: string; message: string; fields?: Record<string, string> }>(res.text);
   }
 
   describe("forged POSTs of the server actions", () => {
@@ -280,6 +289,7 @@ describe("demo: malformed submissions change nothing and say why", () => {
         await changesNothing(async () => {
           expect(await forge(demo.browser.page, c)).toEqual({
             ok: false,
+            code: c.code ?? "invalid",
             message: c.message,
             ...(c.fields ? { fields: c.fields } : {}),
           });
@@ -352,10 +362,12 @@ describe("demo: malformed submissions change nothing and say why", () => {
       await changesNothing(async () => {
         expect(await forge(page, { action: [USERS, "sendNotificationAction"], args: [[], "hi"] })).toEqual({
           ok: false,
+          code: "invalid",
           message: "请选择要发送的用户",
         });
         expect(await forge(page, { action: [PRODUCTS, "deleteProductsAction"], args: [["1", "x"]] })).toEqual({
           ok: false,
+          code: "invalid",
           message: '以下编号无效："x"。',
         });
       });

@@ -62,22 +62,32 @@ describe("demo users page", () => {
       actionAnswer((await replayAction(page, demo.web.url, notify, args)).text);
     expect(await send([1, 2, 9001, 9002], "hi")).toEqual({
       ok: false,
+      code: "invalid",
       message: "There are no users with these ids: 9001, 9002.",
     });
-    expect(await send(["3", "x1", "-4"], "hi")).toEqual({ ok: false, message: 'These are not valid ids: "x1", "-4".' });
+    expect(await send(["3", "x1", "-4"], "hi")).toEqual({
+      ok: false,
+      code: "invalid",
+      message: 'These are not valid ids: "x1", "-4".',
+    });
     expect(
       await send(
         Array.from({ length: 10_001 }, (_, i) => i + 1),
         "hi",
       ),
-    ).toEqual({ ok: false, message: "At most 10000 rows at once; 10001 were selected." });
-    expect(await send([1], "   ")).toEqual({ ok: false, message: "Enter a message." });
+    ).toEqual({ ok: false, code: "invalid", message: "At most 10000 rows at once; 10001 were selected." });
+    expect(await send([1], "   ")).toEqual({ ok: false, code: "invalid", message: "Enter a message." });
     expect(await send([1], "x".repeat(2001))).toEqual({
       ok: false,
+      code: "invalid",
       message: "The message is longer than 2000 characters.",
     });
-    expect(await send({ ids: [1] }, 5)).toEqual({ ok: false, message: 'These are not valid ids: {"ids":[1]}.' });
-    expect(await send([], "hi")).toEqual({ ok: false, message: "Select the users to send to." });
+    expect(await send({ ids: [1] }, 5)).toEqual({
+      ok: false,
+      code: "invalid",
+      message: 'These are not valid ids: {"ids":[1]}.',
+    });
+    expect(await send([], "hi")).toEqual({ ok: false, code: "invalid", message: "Select the users to send to." });
     expect(await queueLen()).toBe(0);
   });
 

@@ -12,7 +12,7 @@ import {
 import type { AccountResult } from "@/lib/dashboard/action-result";
 import { DataError, deleteAdmin, findAdminById, getDb, isRole, normalizeEmail, setAdminRole } from "@/lib/db";
 import type { Translate } from "@/lib/i18n";
-import { answering, refuse, type Answer } from "../../action";
+import { answering, refuse, withField, type Answer } from "../../action";
 
 type Field = NonNullable<AccountResult["field"]>;
 
@@ -95,6 +95,7 @@ async function dataErrorAnswer(t: Translate, e: unknown, id: number): Promise<An
  */
 export const addAccountAction = answering<AccountResult>()({
   action: "account.add",
+  invalid: withField,
   input: z.tuple([z.preprocess(formObject, z.object({ email, role, ...passwordFields }).superRefine(checkPassword))]),
   audit: ([a]) => ({ target: a.email }),
   perform: async ([a], { t }) => {
@@ -114,6 +115,7 @@ export const addAccountAction = answering<AccountResult>()({
 /** Role changes apply on the account's next request: the session reads the role every time. */
 export const setAccountRoleAction = answering<AccountResult>()({
   action: "account.set_role",
+  invalid: withField,
   input: z.tuple([accountId("role"), role]),
   audit: async ([id]) => ({ target: await targetOf(id) }),
   perform: async ([id, role], { t }) => {
@@ -129,6 +131,7 @@ export const setAccountRoleAction = answering<AccountResult>()({
 /** Sets a new password and ends the account's sessions (except the caller's own, when it is theirs). */
 export const resetAccountPasswordAction = answering<AccountResult>()({
   action: "account.reset_password",
+  invalid: withField,
   input: z.tuple([accountId("password"), passwordChoice]),
   audit: async ([id]) => ({ target: await targetOf(id) }),
   perform: async ([id, choice], { t, session }) => {
@@ -147,6 +150,7 @@ export const resetAccountPasswordAction = answering<AccountResult>()({
 /** Deletes the account; its sessions go with it (foreign key cascade), so it is signed out at once. */
 export const removeAccountAction = answering<AccountResult>()({
   action: "account.remove",
+  invalid: withField,
   input: z.tuple([accountId("email")]),
   audit: async ([id]) => ({ target: await targetOf(id) }),
   perform: async ([id], { t, session }) => {

@@ -1,12 +1,19 @@
 "use server";
 
+import { z } from "zod";
 import { getDb, getExport, requeueExport, setExportJobId, shownId } from "@/lib/db";
 import { BatchExportJob } from "@/jobs/batch-export-job";
-import { auditedAction } from "../../action";
 import { queueClient } from "@/lib/dashboard/queue-client";
 import { getConnection } from "@/lib/redis";
 import { removeAllFailed } from "@/lib/resque/index";
-import type { ActionResult } from "@/lib/dashboard/action-result";
+import { dashboardAction, refuse } from "../../action";
+
+/** An export id as the page binds it: a positive integer (a string, even of digits, is a forged request). */
+const exportId = z.unknown().transform((id, ctx) => {
+  if (Number.isSafeInteger(id) && (id as number) > 0) return id as number;
+  ctx.addIssue(refuse("demo.ids.malformed", { ids: shownId(id) }));
+  return z.NEVER;
+});
 
 /**
  * A failed export's retry button: the record back to queued (only if it is still failed, so a
@@ -15,34 +22,26 @@ import type { ActionResult } from "@/lib/dashboard/action-result";
  * places after it was dealt with. It is found by the job's id (a random hex string) in one
  * in-Redis scan of the list.
  */
-export async function retryExportAction(id: unknown): Promise<ActionResult> {
-  const valid = typeof id === "number" && Number.isSafeInteger(id) && id > 0;
-  return auditedAction({
-    action: "demo.export.retry",
-    target: valid ? String(id) : null,
-    validate: (t) => (valid ? null : t("demo.ids.malformed", { ids: shownId(id) })),
-    perform: async (t) => {
-      const db = await getDb();
-      const n = id as number;
-      const record = await requeueExport(db, n);
-      if (!record) {
-        const now = await getExport(db, n);
-        return {
-          ok: false,
-          message: now ? t("demo.exports.notFailed", { id: n }) : t("demo.exports.notFound", { id: n }),
-        };
-      }
-      const job = await queueClient().enqueue(BatchExportJob.queue, BatchExportJob, {
-        export_id: n,
-        ...(record.adminId ? { user_id: record.adminId } : {}),
-      });
-      await setExportJobId(db, n, job.id ?? null);
-      const failedJob = record.jobId && /^[0-9a-f]{16,}$/.test(record.jobId) ? record.jobId : null;
-      const cleared = failedJob
-        ? (await removeAllFailed(getConnection(), { class: BatchExportJob.names[0], text: failedJob })).removed
-        : 0;
-      return { ok: true, message: t(cleared ? "demo.exports.retriedCleared" : "demo.exports.retried", { id: n }) };
-    },
-    revalidate: ["/exports"],
-  });
-}
+export const retryExportAction = dashboardAction({
+  action: "demo.export.retry",
+  input: z.tuple([exportId]),
+  audit: ([id]) => ({ target: String(id) }),
+  perform: async ([id], { t }) => {
+    const db = await getDb();
+    const record = await requeueExport(db, id);
+    if (!record)
+      return (await getExport(db, id))
+        ? { code: "conflict", message: t("demo.exports.notFailed", { id }) }
+        : { code: "stale", message: t("demo.exports.notFound", { id }) };
+    const job = await queueClient().enqueue(BatchExportJob.queue, BatchExportJob, {
+      export_id: id,
+      ...(record.adminId ? { user_id: record.adminId } : {}),
+    });
+    await setExportJobId(db, id, job.id ?? null);
+    const failedJob = record.jobId && /^[0-9a-f]{16,}$/.test(record.jobId) ? record.jobId : null;
+    const cleared = failedJob
+      ? (await removeAllFailed(getConnection(), { class: BatchExportJob.names[0], text: failedJob })).removed
+      : 0;
+    return { code: "ok", message: t(cleared ? "demo.exports.retriedCleared" : "demo.exports.retried", { id }) };
+  },
+});

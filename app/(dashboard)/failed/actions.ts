@@ -16,7 +16,7 @@ import {
 import type { Translate } from "@/lib/i18n";
 import { plural } from "@/lib/format";
 import { FAILED_ID, MAX_FILTER_LENGTH, MAX_IDS_PER_ACTION } from "@/lib/dashboard/failed-query";
-import { dashboardAction, type Answer } from "../../action";
+import { dashboardAction, sentence, type Answer } from "../../action";
 
 function isFailedList(list: string): boolean {
   try {
@@ -79,7 +79,10 @@ const failedFilter = z
   });
 
 /** The list is checked before the ids or the filter, so a bad list is what the answer names. */
-const listFirst = (issues: z.core.$ZodIssue[]) => issues.find((i) => i.path[0] === 1) ?? issues[0]!;
+const listFirst = (issues: z.core.$ZodIssue[], t: Translate): Answer => ({
+  code: "invalid",
+  message: sentence(t, issues.find((i) => i.path[0] === 1) ?? issues[0]!),
+});
 
 /** `queue=email class=SendEmail`: the audit log's target for a filtered bulk action. */
 function describeFilter(list: string, f: FailedFilter): string {
@@ -128,7 +131,7 @@ export const retryFailedAction = dashboardAction({
   action: (input) => (input?.[1].keep ? "failed.retry_keep" : "failed.retry"),
   input: z.tuple([failedIds, options]),
   audit: ([ids, { list }]) => ({ target: list.slice(0, MAX_FILTER_LENGTH), items: ids }),
-  pickIssue: listFirst,
+  invalid: listFirst,
   perform: async ([ids, { list, keep }], { t }) => {
     const r = await retryFailed(getConnection(), ids, { list, remove: !keep });
     return outcome(t, retried(t, r.retried, keep), r.retried, r.skipped);
@@ -140,7 +143,7 @@ export const removeFailedAction = dashboardAction({
   action: "failed.remove",
   input: z.tuple([failedIds, options]),
   audit: ([ids, { list }]) => ({ target: list.slice(0, MAX_FILTER_LENGTH), items: ids }),
-  pickIssue: listFirst,
+  invalid: listFirst,
   perform: async ([ids, { list }], { t }) => {
     const r = await removeFailed(getConnection(), ids, { list });
     return outcome(t, removed(t, r.removed), r.removed, r.skipped);
@@ -152,7 +155,7 @@ export const retryAllFailedAction = dashboardAction({
   action: (input) => (input?.[1].keep ? "failed.retry_all_keep" : "failed.retry_all"),
   input: z.tuple([failedFilter, options]),
   audit: ([filter, { list }]) => ({ target: describeFilter(list, filter) }),
-  pickIssue: listFirst,
+  invalid: listFirst,
   perform: async ([filter, { list, keep }], { t }) => {
     const r = await retryAllFailed(getConnection(), filter, { list, remove: !keep });
     return outcome(t, retried(t, r.retried, keep), r.retried, r.skipped);
@@ -164,7 +167,7 @@ export const removeAllFailedAction = dashboardAction({
   action: "failed.remove_all",
   input: z.tuple([failedFilter, options]),
   audit: ([filter, { list }]) => ({ target: describeFilter(list, filter) }),
-  pickIssue: listFirst,
+  invalid: listFirst,
   perform: async ([filter, { list }], { t }) => {
     const r = await removeAllFailed(getConnection(), filter, { list });
     return outcome(t, removed(t, r.removed), r.removed, r.skipped);

@@ -1,20 +1,15 @@
 "use server";
 
+import { z } from "zod";
 import { getDb, markNotificationsRead } from "@/lib/db";
-import { auditedAction } from "../../action";
-import { getSession } from "../../auth";
-import type { ActionResult } from "@/lib/dashboard/action-result";
+import { dashboardAction } from "../../action";
 
 /** Marks all of the signed-in admin's notifications read (the bell's "mark all read"). */
-export async function markAllReadAction(): Promise<ActionResult> {
-  return auditedAction({
-    action: "demo.notifications.read_all",
-    perform: async (t) => {
-      const session = await getSession();
-      const n = session
-        ? await markNotificationsRead(await getDb(), { type: "admin", id: session.admin.id }, "all")
-        : 0;
-      return { ok: true, message: t("demo.notifications.markedRead", { count: n }) };
-    },
-  });
-}
+export const markAllReadAction = dashboardAction({
+  action: "demo.notifications.read_all",
+  input: z.tuple([]),
+  perform: async (_, { t, session }) => {
+    const n = await markNotificationsRead(await getDb(), { type: "admin", id: session.admin.id }, "all");
+    return { code: "ok", message: t("demo.notifications.markedRead", { count: n }) };
+  },
+});

@@ -12,7 +12,7 @@ import {
   resumeAllWorkers,
   resumeQueue,
 } from "@/lib/resque/index";
-import { dashboardAction } from "../../action";
+import { dashboardAction, sentence } from "../../action";
 
 function isQueueName(name: string): boolean {
   try {
@@ -75,7 +75,10 @@ export const removeQueuedJobAction = dashboardAction({
   input: z.tuple([queueName, jobBytes]),
   audit: ([queue, raw]) => ({ target: queue, items: [raw.slice(0, 500)] }),
   // A bad job is answered before a bad queue name.
-  pickIssue: (issues) => issues.find((i) => i.path[0] === 1) ?? issues[0]!,
+  invalid: (issues, t) => ({
+    code: "invalid",
+    message: sentence(t, issues.find((i) => i.path[0] === 1) ?? issues[0]!),
+  }),
   perform: async ([queue, raw], { t }) =>
     (await removeQueuedJob(getConnection(), queue, raw))
       ? { code: "ok", message: t("action.removedJob", { queue }) }

@@ -13,7 +13,7 @@ import {
 } from "@/lib/resque/index";
 import type { Translate } from "@/lib/i18n";
 import type { ScheduleFormResult } from "@/lib/dashboard/action-result";
-import { answering, dashboardAction, refuse, type Answer } from "../../action";
+import { answering, dashboardAction, refuse, withField, type Answer } from "../../action";
 import { readScheduleForm, scheduleProblem } from "./form";
 
 function isScheduleName(name: string): boolean {
@@ -94,6 +94,7 @@ export const deleteScheduleAction = dashboardAction({
 export const saveScheduleAction = answering<ScheduleFormResult>()({
   action: (input) => (input?.[0] === "edit" ? "schedule.edit" : "schedule.create"),
   input: z.tuple([z.enum(["create", "edit"]).catch("create"), scheduleForm]),
+  invalid: withField,
   audit: ([, input]) => ({ target: input.name }),
   perform: async ([mode, input], { t }) => {
     const conn = getConnection();
