@@ -1,4 +1,5 @@
-import { formatWhen, type Translate } from "@/lib/i18n";
+import { formatWhen } from "@/lib/format";
+import type { Translate } from "@/lib/i18n";
 
 /** A time as two lines: how long ago, then the absolute time with its zone (dimmed). */
 export function When({ t, ms, nowMs }: { t: Translate; ms: number; nowMs: number }) {

@@ -1,9 +1,9 @@
 "use client";
 
-import { translator, formatWhen, type Locale, type Translate } from "@/lib/i18n";
+import { formatCents, formatWhen } from "@/lib/format";
+import { translator, type Locale, type Translate } from "@/lib/i18n";
 import type { ExportPage, ExportRecord } from "@/lib/db/exports";
 import type { ProductFilter } from "@/lib/db/products";
-import { formatCents } from "@/lib/export/format";
 import { queryKeys } from "@/lib/query-keys";
 import { useState } from "react";
 import { ConfirmButton } from "../resque/confirm-button";

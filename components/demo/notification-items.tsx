@@ -1,4 +1,5 @@
-import { formatWhen, translator, type Locale, type Translate } from "@/lib/i18n";
+import { formatWhen } from "@/lib/format";
+import { translator, type Locale, type Translate } from "@/lib/i18n";
 import type { Notification } from "@/lib/db/notifications";
 
 /**

@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useState } from "react";
 import { useSelection } from "../use-selection";
+import { formatCents } from "@/lib/format";
 import { translator, type Locale, type MessageKey } from "@/lib/i18n";
 import type { ProductPage } from "@/lib/db/products";
 import { ConfirmButton } from "../resque/confirm-button";
@@ -248,7 +249,7 @@ export function ProductsList({
                   {p.name}
                 </Link>
               </td>
-              <td className={`${td} tabular-nums`}>¥{p.price.toFixed(2)}</td>
+              <td className={`${td} tabular-nums`}>¥{formatCents(p.priceCents)}</td>
               <td className={`${td} tabular-nums`}>{p.stock.toLocaleString("en")}</td>
               <td className={`${td} whitespace-nowrap tabular-nums text-zinc-500`}>
                 {new Date(p.updatedAtMs).toISOString().slice(0, 10)}

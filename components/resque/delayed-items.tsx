@@ -10,7 +10,8 @@ import { LiveControl, useLivePoll } from "./live-control";
 import { formatTime } from "@/lib/format";
 import { ArgsPreview, argsText } from "./job-text";
 import { Pager } from "./pager";
-import { formatWhen, utcInputValue } from "./delayed-time";
+import { formatWhen } from "@/lib/format";
+import { utcInputValue } from "./delayed-time";
 import { ActionFlash, OverdueBadge, RetryBadge } from "./delayed-list";
 import { DataTable } from "@/components/data-table";
 import type { DelayedItemsData } from "@/lib/dashboard/contracts";
@@ -110,7 +111,7 @@ export function DelayedItems({
         </Link>
       </p>
       <h1 className="text-xl font-semibold">
-        {t("delayed.dueAt", { when: formatWhen(t, ms, nowMs) })}
+        {t("delayed.dueAt", { when: formatWhen(t, ms, nowMs, { ahead: true }) })}
         {ms <= nowMs && <OverdueBadge label={t("delayed.overdue")} />}
       </h1>
       <LiveControl locale={locale} {...settings} updatedAt={q.dataUpdatedAt} failed={q.isError} />
@@ -147,7 +148,7 @@ export function DelayedItems({
                       />
                       <p className="text-xs text-zinc-500">
                         {t("delayed.retryBecause", {
-                          when: formatWhen(t, Date.parse(item.retry.failedAt), nowMs),
+                          when: formatWhen(t, Date.parse(item.retry.failedAt), nowMs, { ahead: true }),
                           worker: item.retry.worker,
                         })}
                       </p>

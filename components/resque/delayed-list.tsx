@@ -8,7 +8,7 @@ import { ConfirmButton } from "./confirm-button";
 import { LiveControl, useLivePoll } from "./live-control";
 import { formatTime } from "@/lib/format";
 import { Pager } from "./pager";
-import { formatRelative } from "./delayed-time";
+import { formatRelative } from "@/lib/format";
 import { DataTable } from "@/components/data-table";
 import type { DelayedListData } from "@/lib/dashboard/contracts";
 import type { ActionResult } from "@/lib/dashboard/action-result";

@@ -10,7 +10,8 @@ import { ConfirmButton } from "./confirm-button";
 import { LiveControl, useLivePoll } from "./live-control";
 import { DataTable } from "@/components/data-table";
 import { Pager } from "./pager";
-import { FAILED_PER_PAGE, failedSearch, isFiltered, type FailedQuery } from "@/lib/dashboard/failed-query";
+import { failedSearch, isFiltered, type FailedQuery } from "@/lib/dashboard/failed-query";
+import { PER_PAGE_CHOICES } from "@/lib/dashboard/paging";
 import {
   argsText,
   Backtrace,
@@ -86,7 +87,7 @@ export function FailedList({
       page={data.page}
       perPage={data.perPage}
       total={data.total}
-      choices={FAILED_PER_PAGE}
+      choices={PER_PAGE_CHOICES}
       href={(page, perPage) => `/failed${failedSearch(query, { page, perPage })}`}
     />
   );

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { PER_PAGE_PARAM } from "@/lib/dashboard/paging";
 import type { Translate } from "@/lib/i18n";
 
 /**
@@ -29,7 +30,9 @@ export function Pager({
   const from = total === 0 ? 0 : Math.min(total, (page - 1) * perPage + 1);
   const to = Math.min(total, page * perPage);
   const href = (p: number, per = perPage) =>
-    hrefOf ? hrefOf(p, per) : `${path}?${new URLSearchParams({ ...params, page: String(p), per: String(per) })}`;
+    hrefOf
+      ? hrefOf(p, per)
+      : `${path}?${new URLSearchParams({ ...params, page: String(p), [PER_PAGE_PARAM]: String(per) })}`;
   const link = "rounded border border-zinc-300 px-2 py-0.5 dark:border-zinc-700";
   const off = `${link} opacity-40`;
   return (

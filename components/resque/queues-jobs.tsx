@@ -51,7 +51,7 @@ export function QueueJobs({
   const t = translator(locale);
   const { queue } = initial;
   const { page, perPage } = initial.jobs;
-  const url = `/api/queues/${encodeURIComponent(queue)}?page=${page}&perPage=${perPage}`;
+  const url = `/api/queues/${encodeURIComponent(queue)}?page=${page}&per=${perPage}`;
   const { query: q, settings } = useLivePoll<QueueJobsData>(queryKeys.queue(queue, page, perPage), url, initial);
   const { paused, jobs } = q.data;
   const keys = rowKeys(jobs.items);

@@ -3,10 +3,8 @@
  * perPage, filters, view and failure list. Pure, so server and browser parse it the same way.
  */
 import type { FailedFilter } from "@/lib/resque/admin/types";
-import { pagingFrom, PER_PAGE_CHOICES } from "./paging";
+import { pagingFrom, PER_PAGE_CHOICES, PER_PAGE_PARAM } from "./paging";
 
-/** The failed list speaks `perPage` in its URL; `per` (every other list's name) is read too. */
-export const FAILED_PER_PAGE = PER_PAGE_CHOICES;
 /** Filter values longer than this are cut: they only ever match as substrings or exact names. */
 export const MAX_FILTER_LENGTH = 200;
 /** Most ids one action takes, so a crafted POST cannot make one request scan without end. */
@@ -33,9 +31,9 @@ const FILTER_PARAMS = [
   ["text", "q"],
 ] as const;
 
-/** Reads the URL, forgiving garbage (`?page=-3`, `?perPage=7`) the way the engine's pager does. */
+/** Reads the URL, forgiving garbage (`?page=-3`, `?per=7`) the way the engine's pager does. */
 export function parseFailedQuery(get: (name: string) => string | null | undefined): FailedQuery {
-  const { page, perPage } = pagingFrom((name) => (name === "per" ? (get("perPage") ?? get("per")) : get(name)));
+  const { page, perPage } = pagingFrom(get);
   const filter: FailedFilter = {};
   for (const [field, param] of FILTER_PARAMS) {
     const v = get(param)?.trim().slice(0, MAX_FILTER_LENGTH);
@@ -72,7 +70,7 @@ export function failedSearch(
   if (n.list !== "failed") p.set("list", n.list);
   for (const [field, param] of FILTER_PARAMS) if (n.filter[field]) p.set(param, n.filter[field]!);
   if (n.page !== 1) p.set("page", String(n.page));
-  if (n.perPage !== FAILED_PER_PAGE[0]) p.set("perPage", String(n.perPage));
+  if (n.perPage !== PER_PAGE_CHOICES[0]) p.set(PER_PAGE_PARAM, String(n.perPage));
   const s = p.toString();
   return s ? `?${s}` : "";
 }

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { sql, type SelectQueryBuilder } from "kysely";
+import { formatCents } from "../format";
 import type { ProductStatus } from "./demo-types";
 import {
   fieldErrorsFromIssues,
@@ -33,7 +34,6 @@ export const PRODUCT_STATUSES: readonly ProductStatus[] = ["active", "draft", "a
 export const PRODUCT_SORTS = ["id", "name", "price", "stock", "created", "updated"] as const;
 export type ProductSortKey = (typeof PRODUCT_SORTS)[number];
 export type ProductSort = ProductSortKey | `-${ProductSortKey}`;
-export const PER_PAGE_CHOICES = [20, 50, 100] as const;
 
 export const MAX_NAME_LENGTH = 200;
 export const MAX_QUERY_LENGTH = 100;
@@ -203,15 +203,10 @@ export function productFilterToParams(f: ProductFilter): Record<string, string> 
   if (f.q) out.q = f.q;
   if (f.category) out.category = f.category;
   if (f.status) out.status = f.status;
-  if (f.priceMinCents !== undefined) out.priceMin = formatPrice(f.priceMinCents);
-  if (f.priceMaxCents !== undefined) out.priceMax = formatPrice(f.priceMaxCents);
+  if (f.priceMinCents !== undefined) out.priceMin = formatCents(f.priceMinCents);
+  if (f.priceMaxCents !== undefined) out.priceMax = formatCents(f.priceMaxCents);
   if (f.sort) out.sort = f.sort;
   return out;
-}
-
-/** Cents → `"12.50"`. */
-export function formatPrice(cents: number): string {
-  return (cents / 100).toFixed(2);
 }
 
 const SORT_COLUMNS: Record<ProductSortKey, "id" | "name" | "price_cents" | "stock" | "created_at" | "updated_at"> = {

@@ -1,15 +1,10 @@
 /**
  * Cell formatting for big exports, in JS because SQLite's strftime('…', 'localtime') and printf
  * cost about 1 µs per cell — most of a million-row export. Same output as
- * `strftime('%Y-%m-%d %H:%M:%S', ms / 1000, 'unixepoch', 'localtime')` and `printf('%.2f')`.
+ * `strftime('%Y-%m-%d %H:%M:%S', ms / 1000, 'unixepoch', 'localtime')`; prices are
+ * lib/format.ts's formatCents (`printf('%.2f')`).
  */
 const TWO = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, "0"));
-
-/** 1250 → "12.50". */
-export function formatCents(cents: number): string {
-  const whole = Math.trunc(cents / 100);
-  return `${whole}.${TWO[cents - whole * 100]}`;
-}
 
 const DAY_MS = 86_400_000;
 /**

@@ -24,7 +24,8 @@ import {
   type ExportSelection,
 } from "../db/index";
 import { BOM, csvLines } from "./csv";
-import { formatCents, formatLocalDateTime } from "./format";
+import { formatCents } from "../format";
+import { formatLocalDateTime } from "./format";
 import { exportDir, exportTmpDir, newExportFileName } from "./paths";
 
 /** The seed's header `ID, 名称, 价格`, then the other columns. */

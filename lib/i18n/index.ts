@@ -53,8 +53,3 @@ export function formatAgo(t: Translate, ms: number): string {
   if (s < 172_800) return t("time.hoursAgo", { n: Math.round(s / 3600) });
   return t("time.daysAgo", { n: Math.round(s / 86_400) });
 }
-
-/** "3 min ago · 2026-11-29 04:42:07 UTC": relative for a glance, absolute with its zone to be sure. */
-export function formatWhen(t: Translate, ms: number, nowMs: number): string {
-  return `${formatAgo(t, nowMs - ms)} · ${new Date(ms).toISOString().slice(0, 19).replace("T", " ")} UTC`;
-}

@@ -6,7 +6,7 @@
  */
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { formatRelative } from "@/components/resque/delayed-time";
+import { formatRelative } from "@/lib/format";
 import { translator } from "@/lib/i18n";
 import { Client, Connection, JobRegistry } from "@/lib/resque";
 import { replayAction, serverAction } from "../helpers/actions";

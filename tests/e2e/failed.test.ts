@@ -428,7 +428,7 @@ describe("failed pages", () => {
     await page.waitForURL((u) => u.searchParams.get("page") === "2");
     await page.getByText("Showing 21–25 of 25").first().waitFor();
     await page.getByRole("link", { name: "50", exact: true }).first().click();
-    await page.waitForURL((u) => u.searchParams.get("perPage") === "50" && !u.searchParams.has("page"));
+    await page.waitForURL((u) => u.searchParams.get("per") === "50" && !u.searchParams.has("page"));
     await page.getByText("Showing 1–25 of 25").first().waitFor();
   });
 

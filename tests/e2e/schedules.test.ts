@@ -8,7 +8,7 @@ import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { Connection, saveSchedule } from "@/lib/resque";
 import { formatRubyTime } from "@/lib/resque/schedules-parse";
-import { formatRelative } from "@/components/resque/delayed-time";
+import { formatRelative } from "@/lib/format";
 import { translator } from "@/lib/i18n";
 import { replayAction, serverAction } from "../helpers/actions";
 import { openBrowser, type OpenedBrowser } from "../helpers/browser";

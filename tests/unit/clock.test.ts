@@ -9,7 +9,7 @@
  * machine's zone.
  */
 import { describe, expect, it } from "vitest";
-import { formatRelative } from "@/components/resque/delayed-time";
+import { formatRelative } from "@/lib/format";
 import { newExportFileName } from "@/lib/export";
 import { formatAgo, translator } from "@/lib/i18n";
 import { compileCron, cronNextAfter, cronSlotAt } from "@/lib/resque";

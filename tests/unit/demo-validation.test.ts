@@ -120,12 +120,12 @@
  * meta case stay in e2e. Unit cases with no e2e twin: the filter guard's two edge cases below.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { formatCents } from "@/lib/format";
 import {
   MEMORY_DATABASE,
   checkUserIds,
   deleteProducts,
   findMissingIds,
-  formatPrice,
   getProduct,
   listForMessage,
   migrate,
@@ -383,7 +383,7 @@ describe("the values the product forms send when typed into (e2e keeps the typin
     const p = (await getProduct(db, product))!;
     return {
       name: p.name,
-      price: formatPrice(p.priceCents),
+      price: formatCents(p.priceCents),
       category: p.category,
       status: p.status,
       stock: String(p.stock),

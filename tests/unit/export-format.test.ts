@@ -3,14 +3,8 @@ process.env.TZ = "America/New_York";
 
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import {
-  EXPORT_FILE_PATTERN,
-  exportDir,
-  exportFilePath,
-  formatCents,
-  formatLocalDateTime,
-  newExportFileName,
-} from "@/lib/export";
+import { EXPORT_FILE_PATTERN, exportDir, exportFilePath, formatLocalDateTime, newExportFileName } from "@/lib/export";
+import { formatCents } from "@/lib/format";
 
 const viaDate = (ms: number) => {
   const d = new Date(ms);

@@ -1,5 +1,5 @@
 import { ExportsList } from "@/components/demo/exports-list";
-import { one, PER_PAGE_CHOICES, type SearchParams } from "@/lib/dashboard/paging";
+import { one, PAGING_PARAMS, PER_PAGE_CHOICES, type SearchParams } from "@/lib/dashboard/paging";
 import { requirePageSession } from "../../auth";
 import { getTranslator } from "../../locale";
 import { retryExportAction } from "./actions";
@@ -12,7 +12,7 @@ export default async function ExportsPage({ searchParams }: { searchParams: Prom
   const { locale } = await getTranslator();
   const sp = await searchParams;
   const query = new URLSearchParams();
-  for (const k of ["page", "per"]) {
+  for (const k of PAGING_PARAMS) {
     const v = one(sp[k]);
     if (v) query.set(k, v);
   }

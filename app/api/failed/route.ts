@@ -5,7 +5,7 @@ export const dynamic = "force-dynamic";
 
 /**
  * A page of failures, newest first, polled by the Failed page: the page's own query string
- * (page, perPage, queue, class, exception, q, list). A session or the read-only API token.
+ * (page, per, queue, class, exception, q, list). A session or the read-only API token.
  * Documented in docs/api/failed.md.
  */
 export const GET = readOnlyJsonRoute((q) => readFailedList(queryOf(q)));

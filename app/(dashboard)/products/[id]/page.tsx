@@ -2,7 +2,8 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ProductForm } from "@/components/demo/product-form";
 import { ConfirmButton } from "@/components/resque/confirm-button";
-import { formatPrice, getDb, getProduct, PRODUCT_CATEGORIES } from "@/lib/db";
+import { getDb, getProduct, PRODUCT_CATEGORIES } from "@/lib/db";
+import { formatCents } from "@/lib/format";
 import { requirePageSession } from "../../../auth";
 import { getTranslator } from "../../../locale";
 import { deleteProductsAction, updateProductAction } from "../actions";
@@ -32,7 +33,7 @@ export default async function ProductPage({ params }: { params: Promise<{ id: st
         categories={PRODUCT_CATEGORIES}
         initial={{
           name: p.name,
-          price: formatPrice(p.priceCents),
+          price: formatCents(p.priceCents),
           category: p.category,
           status: p.status,
           stock: String(p.stock),
