@@ -21,19 +21,21 @@
  *    A server action is a public POST endpoint, so nothing is trusted before it parses. Each
  *    refusal's message is a message key of lib/i18n (`z.string({ error: "action.invalidQueue" })`);
  *    its values, and the form `field` it is about, go in the issue's `params` (`refuse`, `keyed`,
- *    and `checked` for the data layer's own parsers). Zod's own English never reaches a reader.
+ *    and `checked` for the data layer's own parsers). Zod's own English reaches a reader only as
+ *    "Failed: …", for an issue a schema left unkeyed.
  * 2. **The check comes first.** The session is read, and a caller who may not write (a viewer,
  *    nobody signed in) is answered `refused` and audited as `denied` whatever the arguments were:
- *    they are parsed only to name the audit row's target, never to answer a refused caller.
+ *    they are parsed only to name the audit row's target (`audit`; none when they do not parse),
+ *    never to answer a refused caller.
  *    (tests/e2e/actions-replay.test.ts replays every action with junk as a viewer.)
  * 3. **Invalid arguments** are answered `invalid` with the first issue in the reader's language
  *    (a form's action words it with `invalid`: `withField`, or every field's message); nothing is
  *    done, nothing is audited.
- * 4. **`perform` receives the parsed, typed value** (and the translator) and answers
+ * 4. **`perform` receives the parsed, typed value** (and the translator and session) and answers
  *    `{ code, message, ...extra }`: a code from lib/dashboard/action-result.ts (`ok`, `partial`
  *    with per-item `skipped` outcomes, `invalid`, `stale`, `conflict`, `error`) and the sentence.
  *    A throw is answered `error` with "Failed: <why>".
- * 5. **Audit**: everything auditedAction always did — who, the action, target, items (first
+ * 5. **Audit**: the row the former auditedAction wrote — who, the action, target, items (first
  *    1,000), the result (`partial`, `ok`, else `error`; `denied` in step 2), the sentence, the IP.
  * 6. **One refresh path.** After `perform` (answered or thrown), the server drops the shared JSON
  *    reads (`forgetSharedReads`, so the next poll reads Redis) and calls
