@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The one command that runs every test, unattended, on a fresh Debian machine with Node 20:
-# installs what is missing (redis-server, npm packages), builds the worker bundle, runs vitest, and ends with the 15 slowest tests and the plain line
+# installs what is missing (redis-server, npm packages), builds the worker bundle, runs the static
+# gates (scripts/check.sh), then vitest, and ends with the 15 slowest tests and the plain line
 # "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +15,16 @@ command -v redis-server >/dev/null || apt_install redis-server
 apt_install chromium fonts-liberation fonts-noto-cjk
 npm_install
 build_workers
+
+# The static gates first: a type error, a lint error, a forbidden import, an import cycle or an
+# unformatted file fails the run before any test starts (scripts/check.sh; `npm run check`).
+log "static checks: types, lint and import boundaries, format, import cycles"
+bash scripts/check.sh
+gates_failed=$?
+if [ "$gates_failed" -ne 0 ]; then
+  echo "0 passed, $gates_failed failed"
+  exit 1
+fi
 
 report=.vitest-report.json
 rm -f "$report"
