@@ -43,14 +43,14 @@ export default async function RootLayout({ children }: { children: React.ReactNo
         </Script>
       </head>
       <body className="min-h-screen bg-white text-zinc-900 antialiased dark:bg-zinc-950 dark:text-zinc-100">
-        <Providers canWrite={!!session && can(session.admin.role, "write")}>
+        <Providers locale={locale} canWrite={!!session && can(session.admin.role, "write")}>
           <header className="flex flex-wrap items-center gap-4 border-b border-zinc-200 px-6 py-3 dark:border-zinc-800">
             <span className="font-semibold">{t("app.title")}</span>
             {session && <Nav items={nav} label={t("nav.main")} />}
             <div className="ml-auto flex items-center gap-2">
               <LanguageSwitch current={locale} label={t("lang.switch")} action={setLocaleAction} />
               <ThemeToggle label={t("theme.toggle")} />
-              {session && <Bell locale={locale} markAllRead={markAllReadAction} />}
+              {session && <Bell markAllRead={markAllReadAction} />}
               {session && (
                 <form action={signOutAction} className="flex items-center gap-2 text-sm">
                   <Link

@@ -3,8 +3,8 @@
 import { useId, useState, useTransition } from "react";
 import type { Admin } from "@/lib/db/admins";
 import type { Role } from "@/lib/db/types";
-import { translator, type Locale, type Translate } from "@/lib/i18n";
-import { useCanWrite } from "./providers";
+import type { Translate } from "@/lib/i18n";
+import { useCanWrite, useT } from "./providers";
 import { useRunAction, type RunAction } from "./use-run-action";
 import { ConfirmButton } from "./resque/confirm-button";
 import { Pager } from "./resque/pager";
@@ -314,7 +314,6 @@ function ResetPassword({
 
 /** The accounts page: the paged list for everyone, and the add/role/reset/remove controls for admins. */
 export function AccountsList({
-  locale,
   accounts,
   perPageChoices,
   meId,
@@ -322,7 +321,6 @@ export function AccountsList({
   minPasswordLength,
   actions,
 }: {
-  locale: Locale;
   accounts: { page: number; perPage: number; total: number; items: Admin[] };
   perPageChoices: number[];
   meId: number;
@@ -330,8 +328,8 @@ export function AccountsList({
   minPasswordLength: number;
   actions: AccountsActions;
 }) {
-  const t = translator(locale);
-  const run = useRunAction(locale);
+  const t = useT();
+  const run = useRunAction();
   // A removed row disappears with its inline answer, so removals are also told here.
   const [notice, setNotice] = useState<AccountResult | null>(null);
   const pager = (
@@ -400,7 +398,6 @@ export function AccountsList({
               <td className={td}>
                 <div className="flex flex-wrap items-start gap-2">
                   <ConfirmButton
-                    locale={locale}
                     label={other === "admin" ? t("accounts.makeAdmin") : t("accounts.makeViewer")}
                     question={t(other === "admin" ? "accounts.makeAdminConfirm" : "accounts.makeViewerConfirm", {
                       email: a.email,
@@ -416,7 +413,6 @@ export function AccountsList({
                     run={run}
                   />
                   <ConfirmButton
-                    locale={locale}
                     label={t("accounts.remove")}
                     question={t("accounts.removeConfirm", { email: a.email })}
                     action={() => actions.remove(a.id)}

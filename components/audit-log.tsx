@@ -69,7 +69,10 @@ function who(t: Translate, e: AuditEntry): string {
   return e.actorEmail ?? (e.result === "denied" ? t("audit.anonymous") : t("audit.system"));
 }
 
-/** The audit log: filters and pager in the URL, newest first, everything rendered as text. */
+/**
+ * The audit log: filters and pager in the URL, newest first, everything rendered as text.
+ * A server component (no hooks, no useT): the page passes its locale.
+ */
 export function AuditLog({
   locale,
   log,

@@ -3,7 +3,7 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useCallback } from "react";
 import type { ActionResult } from "@/lib/dashboard/action-result";
-import { translator, type Locale } from "@/lib/i18n";
+import { useT } from "./providers";
 
 /**
  * The browser's half of the dashboard action recipe (app/action.ts, step 6): every button and
@@ -22,20 +22,21 @@ import { translator, type Locale } from "@/lib/i18n";
  */
 export type RunAction = <R extends ActionResult>(action: () => Promise<R>) => Promise<R>;
 
-export function useRunAction(locale: Locale): RunAction {
+export function useRunAction(): RunAction {
   const client = useQueryClient();
+  const t = useT();
   return useCallback(
     async <R extends ActionResult>(action: () => Promise<R>): Promise<R> => {
       client.removeQueries({ type: "inactive" });
       try {
         return await action();
       } catch (e) {
-        const message = translator(locale)("action.failed", { error: (e as Error).message });
+        const message = t("action.failed", { error: (e as Error).message });
         return { ok: false, message, code: "error" } as R;
       } finally {
         void client.invalidateQueries();
       }
     },
-    [client, locale],
+    [client, t],
   );
 }

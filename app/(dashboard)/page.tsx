@@ -8,12 +8,12 @@ export const dynamic = "force-dynamic";
 
 export default async function OverviewPage() {
   await requirePageSession();
-  const { locale, t } = await getTranslator();
+  const { t } = await getTranslator();
   let initial, initialHistory;
   try {
     [initial, initialHistory] = await Promise.all([readStatus(), readHistory(null)]);
   } catch (e) {
     return <RedisDown t={t} error={e} />;
   }
-  return <Overview initial={initial} initialHistory={initialHistory} locale={locale} />;
+  return <Overview initial={initial} initialHistory={initialHistory} />;
 }

@@ -4,16 +4,17 @@ import Link from "next/link";
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import type { NotificationPage } from "@/lib/db/notifications";
-import { translator, type Locale } from "@/lib/i18n";
 import { queryKeys } from "@/lib/query-keys";
 import { fetchJson } from "../resque/live-control";
 import { ConfirmButton } from "../resque/confirm-button";
 import { NotificationItems } from "./notification-items";
 import type { ActionResult } from "@/lib/dashboard/action-result";
+import { useLocale, useT } from "../providers";
 
 /** The header's bell: the admin's unread count (polled every 5 s) and a panel of the newest ten. */
-export function Bell({ locale, markAllRead }: { locale: Locale; markAllRead: () => Promise<ActionResult> }) {
-  const t = translator(locale);
+export function Bell({ markAllRead }: { markAllRead: () => Promise<ActionResult> }) {
+  const t = useT();
+  const locale = useLocale(); // for NotificationItems: no hooks there, the user page draws it on the server
   const [open, setOpen] = useState(false);
   const q = useQuery<NotificationPage | null>({
     queryKey: queryKeys.notifications(),
@@ -64,7 +65,6 @@ export function Bell({ locale, markAllRead }: { locale: Locale; markAllRead: () 
           <div className="flex items-center justify-between gap-2">
             <span className="font-semibold">{t("demo.notifications.title")}</span>
             <ConfirmButton
-              locale={locale}
               label={t("demo.notifications.markAllRead")}
               action={markAllRead}
               disabled={unread === 0}

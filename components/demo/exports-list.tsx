@@ -1,7 +1,7 @@
 "use client";
 
 import { formatCents, formatWhen } from "@/lib/format";
-import { translator, type Locale, type Translate } from "@/lib/i18n";
+import type { Translate } from "@/lib/i18n";
 import type { ExportPage, ExportRecord } from "@/lib/db/exports";
 import type { ProductFilter } from "@/lib/db/products";
 import { queryKeys } from "@/lib/query-keys";
@@ -11,6 +11,7 @@ import { LiveControl, useLivePoll } from "../resque/live-control";
 import { Pager } from "../resque/pager";
 import { DataTable } from "@/components/data-table";
 import type { ActionResult } from "@/lib/dashboard/action-result";
+import { useT } from "../providers";
 
 const td = "py-2 pr-4 align-top";
 
@@ -75,17 +76,15 @@ function describeFilter(t: Translate, f: ProductFilter): string {
 }
 
 export function ExportsList({
-  locale,
   initial,
   choices,
   retry,
 }: {
-  locale: Locale;
   initial: ExportPage;
   choices: number[];
   retry: (id: number) => Promise<ActionResult>;
 }) {
-  const t = translator(locale);
+  const t = useT();
   const { page, perPage } = initial;
   const { query: q, settings } = useLivePoll<ExportPage>(
     queryKeys.exports(page, perPage),
@@ -100,7 +99,7 @@ export function ExportsList({
   return (
     <div className="space-y-4">
       <h1 className="text-xl font-semibold">{t("demo.exports.title")}</h1>
-      <LiveControl locale={locale} {...settings} updatedAt={q.dataUpdatedAt} failed={q.isError} />
+      <LiveControl {...settings} updatedAt={q.dataUpdatedAt} failed={q.isError} />
       {answer && (
         <p
           role="status"
@@ -174,7 +173,6 @@ export function ExportsList({
                         {e.error}
                       </pre>
                       <ConfirmButton
-                        locale={locale}
                         label={t("demo.exports.retry")}
                         action={() => retry(e.id)}
                         onDone={retried}

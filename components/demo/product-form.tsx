@@ -1,8 +1,8 @@
 "use client";
 
 import { useState, useTransition } from "react";
-import { translator, type Locale, type MessageKey } from "@/lib/i18n";
-import { useCanWrite } from "../providers";
+import type { MessageKey } from "@/lib/i18n";
+import { useCanWrite, useT } from "../providers";
 import { useRunAction } from "../use-run-action";
 import type { FormResult } from "@/lib/dashboard/action-result";
 
@@ -19,21 +19,19 @@ const input =
 
 /** Create or edit one product; the server's message for each field appears beside that field. */
 export function ProductForm({
-  locale,
   initial,
   categories,
   save,
   afterCreate,
 }: {
-  locale: Locale;
   initial: ProductValues;
   categories: readonly string[];
   save: (form: ProductValues) => Promise<FormResult>;
   /** Where a created product's list goes (the form is emptied for the next one). */
   afterCreate?: boolean;
 }) {
-  const t = translator(locale);
-  const run = useRunAction(locale);
+  const t = useT();
+  const run = useRunAction();
   const canWrite = useCanWrite();
   const [values, setValues] = useState(initial);
   const [result, setResult] = useState<FormResult | null>(null);

@@ -4,12 +4,13 @@ import Link from "next/link";
 import { useState } from "react";
 import { useSelection } from "../use-selection";
 import { formatCents } from "@/lib/format";
-import { translator, type Locale, type MessageKey } from "@/lib/i18n";
+import type { MessageKey } from "@/lib/i18n";
 import type { ProductPage } from "@/lib/db/products";
 import { ConfirmButton } from "../resque/confirm-button";
 import { DataTable } from "@/components/data-table";
 import { Pager } from "../resque/pager";
 import type { ActionResult } from "@/lib/dashboard/action-result";
+import { useT } from "../providers";
 
 export interface ProductsActions {
   remove: (ids: number[]) => Promise<ActionResult>;
@@ -32,7 +33,6 @@ const SORTABLE = [
  * selection, or everything the filters match when nothing is selected.
  */
 export function ProductsList({
-  locale,
   products,
   params,
   form,
@@ -41,7 +41,6 @@ export function ProductsList({
   choices,
   actions,
 }: {
-  locale: Locale;
   products: ProductPage;
   /** The valid filter as URL params, kept by the pager and the sort links. */
   params: Record<string, string>;
@@ -52,7 +51,7 @@ export function ProductsList({
   choices: number[];
   actions: ProductsActions;
 }) {
-  const t = translator(locale);
+  const t = useT();
   const [exported, setExported] = useState(false);
   const selection = useSelection(products.items.map((p) => p.id));
   const ids = selection.ids;
@@ -170,7 +169,6 @@ export function ProductsList({
           </button>
         )}
         <ConfirmButton
-          locale={locale}
           label={
             ids.length
               ? t("demo.products.exportSelected", { count: ids.length })
@@ -185,7 +183,6 @@ export function ProductsList({
           </Link>
         )}
         <ConfirmButton
-          locale={locale}
           danger
           disabled={ids.length === 0}
           label={t("demo.products.deleteSelected", { count: ids.length })}

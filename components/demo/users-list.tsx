@@ -3,12 +3,12 @@
 import Link from "next/link";
 import { useState } from "react";
 import { useSelection } from "../use-selection";
-import { translator, type Locale } from "@/lib/i18n";
 import type { UserPage } from "@/lib/db/users";
 import { ConfirmButton } from "../resque/confirm-button";
 import { DataTable } from "@/components/data-table";
 import { Pager } from "../resque/pager";
 import type { ActionResult } from "@/lib/dashboard/action-result";
+import { useT } from "../providers";
 
 export interface UsersActions {
   notify: (ids: number[], message: string) => Promise<ActionResult>;
@@ -23,19 +23,17 @@ const input = "rounded border border-zinc-300 bg-white px-2 py-1 text-sm dark:bo
  * survives paging, so a batch can span pages; the batch buttons name how many they act on.
  */
 export function UsersList({
-  locale,
   q,
   users,
   choices,
   actions,
 }: {
-  locale: Locale;
   q: string;
   users: UserPage;
   choices: number[];
   actions: UsersActions;
 }) {
-  const t = translator(locale);
+  const t = useT();
   const [message, setMessage] = useState(() => t("demo.notify.defaultMessage"));
   const [subject, setSubject] = useState(() => t("demo.users.defaultSubject"));
   const selection = useSelection(users.items.map((u) => u.id));
@@ -106,12 +104,10 @@ export function UsersList({
         <div className="flex flex-wrap items-center gap-3">
           {/* No `disabled` on an empty selection: the server answers it with the original's own message. */}
           <ConfirmButton
-            locale={locale}
             label={t("demo.users.sendNotification", { count: ids.length })}
             action={() => actions.notify(ids, message)}
           />
           <ConfirmButton
-            locale={locale}
             label={t("demo.users.sendEmail", { count: ids.length })}
             action={() => actions.email(ids, message, subject)}
           />

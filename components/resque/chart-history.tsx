@@ -3,11 +3,11 @@
 import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import type { HistoryPoint } from "@/lib/resque/history";
-import { translator, type Locale } from "@/lib/i18n";
 import { queryKeys } from "@/lib/query-keys";
 import { ChartFrame, niceCeil, PLOT, SERIES, Swatch, yOf } from "./chart-frame";
 import { fetchJson } from "./live-control";
 import type { HistoryData } from "@/lib/dashboard/contracts";
+import { useLocale, useT } from "../providers";
 
 /** History changes by the minute; polling it as often as the counters would only cost Redis. */
 const REFRESH_MS = 30_000;
@@ -27,8 +27,9 @@ const total = (points: HistoryPoint[], key: "processed" | "failed") => points.re
  * samples. Labels and days follow the browser's time zone; the server's first drawing is in UTC
  * and is replaced at once by a read in the browser's zone.
  */
-export function HistoryChart({ locale, initial, live }: { locale: Locale; initial: HistoryData; live: boolean }) {
-  const t = translator(locale);
+export function HistoryChart({ initial, live }: { initial: HistoryData; live: boolean }) {
+  const t = useT();
+  const locale = useLocale();
   const [unit, setUnit] = useState<"hours" | "days">("hours");
   const tz = useMemo(() => browserTimeZone(), []);
   const [mountedAt] = useState(() => Date.now());

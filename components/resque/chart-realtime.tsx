@@ -1,8 +1,8 @@
 "use client";
 
 import { useState } from "react";
-import { translator, type Locale } from "@/lib/i18n";
 import { ChartFrame, niceCeil, PLOT, SERIES, Swatch, yOf } from "./chart-frame";
+import { useT } from "../providers";
 
 /** The shared counters at one poll, timed by the Redis clock. */
 export interface CounterSample {
@@ -43,8 +43,8 @@ const rate = (v: number) => (v >= 10 ? v.toFixed(0) : v.toFixed(1));
  * browser from the deltas of the counters the overview already polls, so it costs no Redis call.
  * Starts empty on every page load (nothing is stored).
  */
-export function RealtimeChart({ locale, sample }: { locale: Locale; sample: CounterSample }) {
-  const t = translator(locale);
+export function RealtimeChart({ sample }: { sample: CounterSample }) {
+  const t = useT();
   const [samples, setSamples] = useState<CounterSample[]>([sample]);
   // A newer sample is added while rendering (React's pattern for state that follows a prop),
   // not in an effect, which would draw the stale chart once more first.

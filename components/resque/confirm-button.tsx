@@ -2,8 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
-import { translator, type Locale } from "@/lib/i18n";
-import { useCanWrite } from "../providers";
+import { useCanWrite, useT } from "../providers";
 import { useRunAction } from "../use-run-action";
 import type { ActionResult } from "@/lib/dashboard/action-result";
 
@@ -18,7 +17,6 @@ const redOutline = `${base} border-red-400 text-red-700 hover:bg-red-50 dark:bor
  * a second, red button confirms.
  */
 export function ConfirmButton({
-  locale,
   label,
   action,
   question,
@@ -28,7 +26,6 @@ export function ConfirmButton({
   onDone,
   quiet = false,
 }: {
-  locale: Locale;
   label: string;
   action: () => Promise<ActionResult>;
   question?: string;
@@ -42,9 +39,9 @@ export function ConfirmButton({
   /** The caller shows the answer itself (in `onDone`), e.g. because this button's row goes away. */
   quiet?: boolean;
 }) {
-  const t = translator(locale);
+  const t = useT();
   const router = useRouter();
-  const runAction = useRunAction(locale);
+  const runAction = useRunAction();
   const [asking, setAsking] = useState(false);
   const [result, setResult] = useState<ActionResult | null>(null);
   const [pending, startTransition] = useTransition();

@@ -2,9 +2,8 @@
 
 import Link from "next/link";
 import { useState } from "react";
-import { translator, type Locale } from "@/lib/i18n";
 import { queryKeys } from "@/lib/query-keys";
-import { useCanWrite } from "../providers";
+import { useCanWrite, useT } from "../providers";
 import { ConfirmButton } from "./confirm-button";
 import { LiveControl, useLivePoll } from "./live-control";
 import { formatTime } from "@/lib/format";
@@ -30,17 +29,15 @@ const input =
 
 /** A UTC date-time field and its button; the server validates the value (a past time means due now). */
 function Reschedule({
-  locale,
   timestamp,
   onReschedule,
   onDone,
 }: {
-  locale: Locale;
   timestamp: number;
   onReschedule: (when: string) => Promise<ActionResult>;
   onDone: (r: ActionResult) => void;
 }) {
-  const t = translator(locale);
+  const t = useT();
   const canWrite = useCanWrite();
   const [when, setWhen] = useState(() => utcInputValue(timestamp * 1000));
   return (
@@ -58,13 +55,7 @@ function Reschedule({
         />
         UTC
       </label>
-      <ConfirmButton
-        locale={locale}
-        label={t("delayed.reschedule")}
-        action={() => onReschedule(when)}
-        onDone={onDone}
-        quiet
-      />
+      <ConfirmButton label={t("delayed.reschedule")} action={() => onReschedule(when)} onDone={onDone} quiet />
     </span>
   );
 }
@@ -72,16 +63,14 @@ function Reschedule({
 /** The jobs due at one timestamp, a page at a time, each with enqueue-now, delete and reschedule; polls /api/delayed/[ts]. */
 export function DelayedItems({
   initial,
-  locale,
   perPageChoices,
   actions,
 }: {
   initial: DelayedItemsData;
-  locale: Locale;
   perPageChoices: number[];
   actions: DelayedItemActions;
 }) {
-  const t = translator(locale);
+  const t = useT();
   const { timestamp } = initial;
   const { page: pageNo, perPage } = initial.items;
   const { query: q, settings } = useLivePoll<DelayedItemsData>(
@@ -114,7 +103,7 @@ export function DelayedItems({
         {t("delayed.dueAt", { when: formatWhen(t, ms, nowMs, { ahead: true }) })}
         {ms <= nowMs && <OverdueBadge label={t("delayed.overdue")} />}
       </h1>
-      <LiveControl locale={locale} {...settings} updatedAt={q.dataUpdatedAt} failed={q.isError} />
+      <LiveControl {...settings} updatedAt={q.dataUpdatedAt} failed={q.isError} />
       <ActionFlash result={flash} />
       {items.total === 0 ? (
         <p className="text-zinc-500">{t("delayed.itemsEmpty")}</p>
@@ -166,14 +155,12 @@ export function DelayedItems({
                   <div className="flex flex-col items-start gap-1.5">
                     <span className="flex flex-wrap gap-2">
                       <ConfirmButton
-                        locale={locale}
                         label={t("delayed.enqueueNow")}
                         action={() => actions.enqueueNow(item.raw)}
                         onDone={done}
                         quiet
                       />
                       <ConfirmButton
-                        locale={locale}
                         label={t("delayed.delete")}
                         question={t("delayed.deleteConfirm", { class: cls, time: formatTime(ms) })}
                         action={() => actions.remove(item.raw)}
@@ -183,7 +170,6 @@ export function DelayedItems({
                       />
                     </span>
                     <Reschedule
-                      locale={locale}
                       timestamp={timestamp}
                       onReschedule={(when) => actions.reschedule(item.raw, when)}
                       onDone={done}

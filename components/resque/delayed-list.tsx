@@ -2,7 +2,6 @@
 
 import Link from "next/link";
 import { useState } from "react";
-import { translator, type Locale } from "@/lib/i18n";
 import { queryKeys } from "@/lib/query-keys";
 import { ConfirmButton } from "./confirm-button";
 import { LiveControl, useLivePoll } from "./live-control";
@@ -12,6 +11,7 @@ import { formatRelative } from "@/lib/format";
 import { DataTable } from "@/components/data-table";
 import type { DelayedListData } from "@/lib/dashboard/contracts";
 import type { ActionResult } from "@/lib/dashboard/action-result";
+import { useT } from "../providers";
 
 const td = "py-1 pr-4 align-top";
 
@@ -52,16 +52,14 @@ export function OverdueBadge({ label }: { label: string }) {
 /** The Delayed page: totals, the timestamps a page at a time, and "clear all"; polls /api/delayed. */
 export function DelayedList({
   initial,
-  locale,
   perPageChoices,
   clearAll,
 }: {
   initial: DelayedListData;
-  locale: Locale;
   perPageChoices: number[];
   clearAll: () => Promise<ActionResult>;
 }) {
-  const t = translator(locale);
+  const t = useT();
   const { page: pageNo, perPage } = initial.page;
   const { query: q, settings } = useLivePoll<DelayedListData>(
     queryKeys.delayedList(pageNo, perPage),
@@ -80,7 +78,6 @@ export function DelayedList({
         <h1 className="text-xl font-semibold">{t("delayed.title")}</h1>
         {counts.total > 0 && (
           <ConfirmButton
-            locale={locale}
             label={t("delayed.clearAll")}
             question={t("delayed.clearAllConfirm", { count: n(counts.total), timestamps: n(counts.timestamps) })}
             action={clearAll}
@@ -90,7 +87,7 @@ export function DelayedList({
           />
         )}
       </div>
-      <LiveControl locale={locale} {...settings} updatedAt={q.dataUpdatedAt} failed={q.isError} />
+      <LiveControl {...settings} updatedAt={q.dataUpdatedAt} failed={q.isError} />
       <ActionFlash result={flash} />
       {counts.total === 0 ? (
         <p className="text-zinc-500">

@@ -2,12 +2,13 @@
 
 import Link from "next/link";
 import { useState } from "react";
-import { translator, type Locale, type Translate } from "@/lib/i18n";
+import type { Translate } from "@/lib/i18n";
 import { ConfirmButton } from "./confirm-button";
 import { argsText, Backtrace, FailedBadges, failedWhen, jobClass, link, RetryButton } from "./failed-parts";
 import type { FailedActions } from "./failed-list";
 import type { FailedDetailData } from "@/lib/dashboard/contracts";
 import type { ActionResult } from "@/lib/dashboard/action-result";
+import { useT } from "../providers";
 
 function Field({ label, children, mono = false }: { label: string; children: React.ReactNode; mono?: boolean }) {
   return (
@@ -32,14 +33,12 @@ function Back({ t, list }: { t: Translate; list: string }) {
  */
 export function FailedDetail({
   data,
-  locale,
   actions,
 }: {
   data: FailedDetailData;
-  locale: Locale;
   actions: Pick<FailedActions, "retry" | "remove">;
 }) {
-  const t = translator(locale);
+  const t = useT();
   const [last, setLast] = useState<ActionResult | null>(null);
   const { job, list, redisTimeMs } = data;
   if (!job) {
@@ -75,7 +74,6 @@ export function FailedDetail({
         </div>
         <div className="flex flex-wrap items-center gap-3">
           <RetryButton
-            locale={locale}
             t={t}
             label={t("failed.retry")}
             question={t("failed.confirm.retryOne", { class: cls, queue: job.queue })}
@@ -83,7 +81,6 @@ export function FailedDetail({
             onDone={setLast}
           />
           <ConfirmButton
-            locale={locale}
             label={t("failed.remove")}
             question={t("failed.confirm.removeOne", { class: cls })}
             action={() => actions.remove([job.id], { list })}

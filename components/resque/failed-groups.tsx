@@ -1,7 +1,6 @@
 "use client";
 
 import Link from "next/link";
-import { translator, type Locale } from "@/lib/i18n";
 import { queryKeys } from "@/lib/query-keys";
 import { plural } from "@/lib/format";
 import { LiveControl, useLivePoll } from "./live-control";
@@ -9,20 +8,13 @@ import { failedSearch, isFiltered, type FailedQuery } from "@/lib/dashboard/fail
 import { FailedHeader, link } from "./failed-parts";
 import { DataTable } from "@/components/data-table";
 import type { FailedGroupsData } from "@/lib/dashboard/contracts";
+import { useT } from "../providers";
 
 const td = "py-1.5 pr-4 align-top";
 
 /** Failures counted by class and exception; a group's link shows the list filtered to it. Polls /api/failed/groups. */
-export function FailedGroups({
-  initial,
-  query,
-  locale,
-}: {
-  initial: FailedGroupsData;
-  query: FailedQuery;
-  locale: Locale;
-}) {
-  const t = translator(locale);
+export function FailedGroups({ initial, query }: { initial: FailedGroupsData; query: FailedQuery }) {
+  const t = useT();
   const search = failedSearch(query);
   const { query: q, settings } = useLivePoll<FailedGroupsData>(
     queryKeys.failed("groups", search),
@@ -35,7 +27,7 @@ export function FailedGroups({
   return (
     <div className="space-y-4">
       <FailedHeader t={t} query={query} lists={data.lists} stats={data.stats} total={data.total} />
-      <LiveControl locale={locale} {...settings} updatedAt={q.dataUpdatedAt} failed={q.isError} />
+      <LiveControl {...settings} updatedAt={q.dataUpdatedAt} failed={q.isError} />
       {data.groups.length === 0 ? (
         <p className="text-zinc-500" data-empty>
           {isFiltered(data.filter) ? t("failed.emptyFiltered") : t("failed.empty")}

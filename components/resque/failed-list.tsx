@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { Fragment, useState } from "react";
 import type { FailedFilter, FailedJob } from "@/lib/resque/admin/types";
-import { translator, type Locale, type Translate } from "@/lib/i18n";
+import type { Translate } from "@/lib/i18n";
 import { plural } from "@/lib/format";
 import { queryKeys } from "@/lib/query-keys";
 import { ConfirmButton } from "./confirm-button";
@@ -27,6 +27,7 @@ import {
 } from "./failed-parts";
 import type { FailedListData } from "@/lib/dashboard/contracts";
 import type { ActionResult } from "@/lib/dashboard/action-result";
+import { useT } from "../providers";
 
 /** The server actions of app/(dashboard)/failed/actions.ts, passed down by the page. */
 export interface FailedActions {
@@ -44,15 +45,13 @@ const MESSAGE_PREVIEW = 120;
 export function FailedList({
   initial,
   query,
-  locale,
   actions,
 }: {
   initial: FailedListData;
   query: FailedQuery;
-  locale: Locale;
   actions: FailedActions;
 }) {
-  const t = translator(locale);
+  const t = useT();
   const search = failedSearch(query);
   const { query: q, settings } = useLivePoll<FailedListData>(
     queryKeys.failed("list", search),
@@ -95,7 +94,7 @@ export function FailedList({
   return (
     <div className="space-y-4">
       <FailedHeader t={t} query={query} lists={data.lists} stats={data.stats} total={data.total} />
-      <LiveControl locale={locale} {...settings} updatedAt={q.dataUpdatedAt} failed={q.isError} />
+      <LiveControl {...settings} updatedAt={q.dataUpdatedAt} failed={q.isError} />
       {rowResult && (
         <p
           role="status"
@@ -114,7 +113,6 @@ export function FailedList({
             {plural(t, { one: "failed.selected.one", other: "failed.selected.other" }, selected.length)}
           </span>
           <ConfirmButton
-            locale={locale}
             label={t("failed.retrySelected")}
             question={retryQuestion(
               t,
@@ -130,7 +128,6 @@ export function FailedList({
             disabled={selected.length === 0}
           />
           <ConfirmButton
-            locale={locale}
             label={t("failed.removeSelected")}
             question={plural(
               t,
@@ -144,7 +141,6 @@ export function FailedList({
           />
           <span className="ml-auto inline-flex flex-wrap items-center gap-x-4 gap-y-2">
             <ConfirmButton
-              locale={locale}
               label={plural(
                 t,
                 filtered
@@ -159,7 +155,6 @@ export function FailedList({
             />
             {filtered ? (
               <ConfirmButton
-                locale={locale}
                 label={plural(
                   t,
                   { one: "failed.removeMatching.one", other: "failed.removeMatching.other" },
@@ -173,7 +168,6 @@ export function FailedList({
               />
             ) : (
               <ConfirmButton
-                locale={locale}
                 label={t("failed.clearAll")}
                 question={plural(
                   t,
@@ -224,7 +218,6 @@ export function FailedList({
             <FailedRow
               key={job.id}
               t={t}
-              locale={locale}
               job={job}
               nowMs={data.stats.redisTimeMs}
               list={data.list}
@@ -243,7 +236,6 @@ export function FailedList({
 /** One failure: a summary row, and below it, on demand, the backtrace, args and per-row actions. */
 function FailedRow({
   t,
-  locale,
   job,
   nowMs,
   list,
@@ -253,7 +245,6 @@ function FailedRow({
   onDone,
 }: {
   t: Translate;
-  locale: Locale;
   job: FailedJob;
   nowMs: number;
   list: string;
@@ -315,7 +306,6 @@ function FailedRow({
                 {t("failed.open")}
               </Link>
               <RetryButton
-                locale={locale}
                 t={t}
                 label={t("failed.retry")}
                 question={t("failed.confirm.retryOne", { class: cls, queue: job.queue })}
@@ -323,7 +313,6 @@ function FailedRow({
                 onDone={onDone}
               />
               <ConfirmButton
-                locale={locale}
                 label={t("failed.remove")}
                 question={t("failed.confirm.removeOne", { class: cls })}
                 action={() => actions.remove([job.id], opts)}

@@ -10,7 +10,6 @@ import { formatStamp, plural } from "@/lib/format";
 import { useCanWrite } from "../providers";
 import { ConfirmButton } from "./confirm-button";
 import { failedSearch, isFiltered, type FailedQuery } from "@/lib/dashboard/failed-query";
-import type { Locale } from "@/lib/i18n";
 import type { ActionResult } from "@/lib/dashboard/action-result";
 
 /** Frames shown before "show all": enough to see where it broke without a wall of text. */
@@ -142,14 +141,12 @@ export function retryQuestion(t: Translate, question: string, keep: boolean): st
 
 /** A single failure's retry button with its own keep switch. */
 export function RetryButton({
-  locale,
   t,
   label,
   question,
   run,
   onDone,
 }: {
-  locale: Locale;
   t: Translate;
   label: string;
   question: string;
@@ -160,7 +157,6 @@ export function RetryButton({
   return (
     <span className="inline-flex flex-wrap items-center gap-x-3 gap-y-1">
       <ConfirmButton
-        locale={locale}
         label={label}
         question={retryQuestion(t, question, keep)}
         action={() => run(keep)}

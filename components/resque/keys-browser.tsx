@@ -2,11 +2,12 @@
 
 import Link from "next/link";
 import type { KeySummary } from "@/lib/resque/admin/types";
-import { translator, type Locale, type Translate } from "@/lib/i18n";
+import type { Translate } from "@/lib/i18n";
 import { queryKeys } from "@/lib/query-keys";
 import { LiveControl, useLivePoll } from "./live-control";
 import { DataTable } from "@/components/data-table";
 import type { KeysData, KeysQuery } from "@/lib/dashboard/contracts";
+import { useT } from "../providers";
 
 const TYPES = ["string", "list", "set", "zset", "hash", "stream"];
 const link = "rounded border border-zinc-300 px-2 py-0.5 dark:border-zinc-700";
@@ -76,16 +77,8 @@ export function ttlText(t: Translate, ttl: number): string {
 }
 
 /** The key browser: a SCAN page of keys matching a pattern, with the cursor in the URL; refreshed by polling /api/keys. */
-export function KeysBrowser({
-  initial,
-  locale,
-  perPageChoices,
-}: {
-  initial: KeysData;
-  locale: Locale;
-  perPageChoices: number[];
-}) {
-  const t = translator(locale);
+export function KeysBrowser({ initial, perPageChoices }: { initial: KeysData; perPageChoices: number[] }) {
+  const t = useT();
   const query = initial.query;
   const { query: q, settings } = useLivePoll<KeysData>(
     queryKeys.keys(query),
@@ -103,7 +96,7 @@ export function KeysBrowser({
   );
   return (
     <div className="space-y-4">
-      <LiveControl locale={locale} {...settings} updatedAt={q.dataUpdatedAt} failed={q.isError} />
+      <LiveControl {...settings} updatedAt={q.dataUpdatedAt} failed={q.isError} />
       <form method="get" action="/stats/keys" className="flex flex-wrap items-end gap-3 text-sm" role="search">
         <label className="flex flex-col gap-1">
           <span className="text-zinc-500">{t("stats.keys.match")}</span>

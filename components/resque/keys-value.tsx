@@ -2,12 +2,13 @@
 
 import Link from "next/link";
 import type { KeyValue } from "@/lib/resque/admin/types";
-import { translator, type Locale, type Translate } from "@/lib/i18n";
+import type { Translate } from "@/lib/i18n";
 import { queryKeys } from "@/lib/query-keys";
 import { CursorPager, keyHref, ttlText } from "./keys-browser";
 import { LiveControl, useLivePoll } from "./live-control";
 import { Pager } from "./pager";
 import type { KeyValueData, KeyValueQuery } from "@/lib/dashboard/contracts";
+import { useT } from "../providers";
 
 const th = "py-1 pr-4 font-normal";
 const td = "py-1 pr-4 align-top";
@@ -197,16 +198,8 @@ function Body({
 }
 
 /** One key's value, paged the way its type allows; refreshed by polling /api/keys/value. */
-export function KeyValueView({
-  initial,
-  locale,
-  perPageChoices,
-}: {
-  initial: KeyValueData;
-  locale: Locale;
-  perPageChoices: number[];
-}) {
-  const t = translator(locale);
+export function KeyValueView({ initial, perPageChoices }: { initial: KeyValueData; perPageChoices: number[] }) {
+  const t = useT();
   const query = initial.query;
   const api = `/api/keys/value?${new URLSearchParams({ key: query.key, page: String(query.page), per: String(query.perPage), cursor: query.cursor })}`;
   const { query: q, settings } = useLivePoll<KeyValueData>(queryKeys.keyValue(query), api, initial);
@@ -229,7 +222,7 @@ export function KeyValueView({
           </span>
         )}
       </p>
-      <LiveControl locale={locale} {...settings} updatedAt={q.dataUpdatedAt} failed={q.isError} />
+      <LiveControl {...settings} updatedAt={q.dataUpdatedAt} failed={q.isError} />
       {q.data.outsideNamespace !== undefined ? (
         <p className="text-zinc-500" data-outside>
           {t("stats.key.outside", { ns: q.data.outsideNamespace })}

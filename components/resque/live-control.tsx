@@ -2,7 +2,8 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useState, useSyncExternalStore } from "react";
-import { formatAgo, translator, type Locale } from "@/lib/i18n";
+import { formatAgo } from "@/lib/i18n";
+import { useT } from "../providers";
 
 const INTERVALS = [1, 2, 5, 10, 30];
 
@@ -70,15 +71,14 @@ export function useLiveSettings(): LiveSettings & {
 }
 
 export function LiveControl({
-  locale,
   live,
   setLive,
   intervalSec,
   setIntervalSec,
   updatedAt,
   failed,
-}: { locale: Locale; updatedAt: number; failed: boolean } & ReturnType<typeof useLiveSettings>) {
-  const t = translator(locale);
+}: { updatedAt: number; failed: boolean } & ReturnType<typeof useLiveSettings>) {
+  const t = useT();
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const id = setInterval(() => setNow(Date.now()), 1000);

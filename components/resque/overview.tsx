@@ -1,13 +1,14 @@
 "use client";
 
 import type { SchedulerHealth } from "@/lib/resque/admin/delayed";
-import { translator, type Locale, type Translate } from "@/lib/i18n";
+import type { Translate } from "@/lib/i18n";
 import { queryKeys } from "@/lib/query-keys";
 import { HistoryChart } from "./chart-history";
 import { RealtimeChart } from "./chart-realtime";
 import { LiveControl, useLivePoll } from "./live-control";
 import { formatStamp as when } from "@/lib/format";
 import type { HistoryData, StatusData } from "@/lib/dashboard/contracts";
+import { useT } from "../providers";
 
 /** A leader whose last tick is older than this is shown as stalled (it ticks every second). */
 const STALLED_AFTER_MS = 30_000;
@@ -97,21 +98,13 @@ const th = "py-1 pr-4 font-normal";
 const td = "py-1 pr-4";
 
 /** The overview, drawn from the server's first fetch, then refreshed by polling /api/status. */
-export function Overview({
-  initial,
-  initialHistory,
-  locale,
-}: {
-  initial: StatusData;
-  initialHistory: HistoryData;
-  locale: Locale;
-}) {
-  const t = translator(locale);
+export function Overview({ initial, initialHistory }: { initial: StatusData; initialHistory: HistoryData }) {
+  const t = useT();
   const { query: q, settings } = useLivePoll<StatusData>(queryKeys.status(), "/api/status", initial);
   const { stats, queues, workers, scheduler } = q.data;
   return (
     <div className="space-y-8">
-      <LiveControl locale={locale} {...settings} updatedAt={q.dataUpdatedAt} failed={q.isError} />
+      <LiveControl {...settings} updatedAt={q.dataUpdatedAt} failed={q.isError} />
       <section className="grid grid-cols-2 gap-3 sm:grid-cols-5">
         <Stat label={t("stat.processed")} value={stats.processed} />
         <Stat label={t("stat.failed")} value={stats.failedListLength} />
@@ -120,11 +113,8 @@ export function Overview({
         <Stat label={t("stat.working")} value={stats.working} />
       </section>
       <section className="grid gap-3 lg:grid-cols-2">
-        <RealtimeChart
-          locale={locale}
-          sample={{ atMs: stats.redisTimeMs, processed: stats.processed, failed: stats.failed }}
-        />
-        <HistoryChart locale={locale} initial={initialHistory} live={settings.live} />
+        <RealtimeChart sample={{ atMs: stats.redisTimeMs, processed: stats.processed, failed: stats.failed }} />
+        <HistoryChart initial={initialHistory} live={settings.live} />
       </section>
       <SchedulerCard t={t} health={scheduler} nowMs={stats.redisTimeMs} />
       <section>

@@ -2,7 +2,6 @@
 
 import Link from "next/link";
 import type { QueuedJob } from "@/lib/resque/admin/types";
-import { translator, type Locale } from "@/lib/i18n";
 import { queryKeys } from "@/lib/query-keys";
 import { ConfirmButton } from "./confirm-button";
 import { formatTime } from "@/lib/format";
@@ -12,6 +11,7 @@ import { Pager } from "./pager";
 import { DataTable } from "@/components/data-table";
 import type { QueueJobsData } from "@/lib/dashboard/contracts";
 import type { ActionResult } from "@/lib/dashboard/action-result";
+import { useT } from "../providers";
 
 export interface QueueJobsActions {
   resume: () => Promise<ActionResult>;
@@ -38,17 +38,15 @@ function rowKeys(items: QueuedJob[]): string[] {
  * the server's first read, then refreshed by polling /api/queues/[name] for the same page.
  */
 export function QueueJobs({
-  locale,
   initial,
   perPageChoices,
   actions,
 }: {
-  locale: Locale;
   initial: QueueJobsData;
   perPageChoices: number[];
   actions: QueueJobsActions;
 }) {
-  const t = translator(locale);
+  const t = useT();
   const { queue } = initial;
   const { page, perPage } = initial.jobs;
   const url = `/api/queues/${encodeURIComponent(queue)}?page=${page}&per=${perPage}`;
@@ -84,14 +82,12 @@ export function QueueJobs({
         </h1>
         <div className="flex flex-wrap items-center gap-2">
           <ConfirmButton
-            locale={locale}
             label={t("queue.clear")}
             question={t("queue.clearConfirm", { count, queue })}
             action={actions.clear}
             danger
           />
           <ConfirmButton
-            locale={locale}
             label={t("queue.removeQueue")}
             question={t("queue.removeQueueConfirm", { count, queue })}
             action={actions.removeQueue}
@@ -100,7 +96,7 @@ export function QueueJobs({
           />
         </div>
       </div>
-      <LiveControl locale={locale} {...settings} updatedAt={q.dataUpdatedAt} failed={q.isError} />
+      <LiveControl {...settings} updatedAt={q.dataUpdatedAt} failed={q.isError} />
       {paused && (
         <div
           role="note"
@@ -108,7 +104,7 @@ export function QueueJobs({
           className="flex flex-wrap items-center gap-3 rounded border border-amber-300 bg-amber-50 px-3 py-2 text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100"
         >
           <span>{t("queue.pausedBanner")}</span>
-          <ConfirmButton locale={locale} label={t("queues.resume")} action={actions.resume} />
+          <ConfirmButton label={t("queues.resume")} action={actions.resume} />
         </div>
       )}
       {jobs.total === 0 ? (
@@ -140,7 +136,6 @@ export function QueueJobs({
                 <td className={`${td} break-all font-mono text-xs`}>{job.payload.id ?? "–"}</td>
                 <td className={td}>
                   <ConfirmButton
-                    locale={locale}
                     label={t("queue.remove")}
                     question={t("queue.removeConfirm", { class: cls, queue })}
                     action={actions.removeJob.bind(null, job.raw)}

@@ -1,13 +1,13 @@
 "use client";
 
 import Link from "next/link";
-import { translator, type Locale } from "@/lib/i18n";
 import { queryKeys } from "@/lib/query-keys";
 import { ConfirmButton } from "./confirm-button";
 import { LiveControl, useLivePoll } from "./live-control";
 import { DataTable } from "@/components/data-table";
 import type { QueuesData } from "@/lib/dashboard/contracts";
 import type { ActionResult } from "@/lib/dashboard/action-result";
+import { useT } from "../providers";
 
 export interface QueuesActions {
   pause: (queue: string) => Promise<ActionResult>;
@@ -19,16 +19,8 @@ export interface QueuesActions {
 const td = "py-1 pr-4 align-middle";
 
 /** The Queues page: drawn from the server's first read, then refreshed by polling /api/queues. */
-export function QueuesList({
-  initial,
-  locale,
-  actions,
-}: {
-  initial: QueuesData;
-  locale: Locale;
-  actions: QueuesActions;
-}) {
-  const t = translator(locale);
+export function QueuesList({ initial, actions }: { initial: QueuesData; actions: QueuesActions }) {
+  const t = useT();
   const { query: q, settings } = useLivePoll<QueuesData>(queryKeys.queues(), "/api/queues", initial);
   const { queues, noWorker, pause } = q.data;
   const orphan = new Set(noWorker);
@@ -38,13 +30,13 @@ export function QueuesList({
         <h1 className="text-xl font-semibold">{t("queues.title")}</h1>
         <div className="flex flex-wrap items-center gap-2">
           {pause.all ? (
-            <ConfirmButton locale={locale} label={t("queues.resumeAll")} action={actions.resumeAll} />
+            <ConfirmButton label={t("queues.resumeAll")} action={actions.resumeAll} />
           ) : (
-            <ConfirmButton locale={locale} label={t("queues.pauseAll")} action={actions.pauseAll} danger />
+            <ConfirmButton label={t("queues.pauseAll")} action={actions.pauseAll} danger />
           )}
         </div>
       </div>
-      <LiveControl locale={locale} {...settings} updatedAt={q.dataUpdatedAt} failed={q.isError} />
+      <LiveControl {...settings} updatedAt={q.dataUpdatedAt} failed={q.isError} />
       {pause.all && (
         <p
           role="note"
@@ -100,9 +92,9 @@ export function QueuesList({
               </td>
               <td className={td}>
                 {row.paused ? (
-                  <ConfirmButton locale={locale} label={t("queues.resume")} action={() => actions.resume(row.name)} />
+                  <ConfirmButton label={t("queues.resume")} action={() => actions.resume(row.name)} />
                 ) : (
-                  <ConfirmButton locale={locale} label={t("queues.pause")} action={() => actions.pause(row.name)} />
+                  <ConfirmButton label={t("queues.pause")} action={() => actions.pause(row.name)} />
                 )}
               </td>
             </tr>

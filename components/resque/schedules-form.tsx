@@ -2,8 +2,8 @@
 
 import Link from "next/link";
 import { useState, useTransition } from "react";
-import { translator, type Locale, type MessageKey } from "@/lib/i18n";
-import { useCanWrite } from "../providers";
+import type { MessageKey } from "@/lib/i18n";
+import { useCanWrite, useLocale, useT } from "../providers";
 import { useRunAction } from "../use-run-action";
 import { describeCron } from "./schedules-cron";
 import type { ScheduleForm, ScheduleFormField } from "@/lib/dashboard/contracts";
@@ -65,19 +65,18 @@ function Field({
  * typed; the message goes beside the field the server named (InvalidScheduleError's `field`).
  */
 export function ScheduleFormView({
-  locale,
   mode,
   initial,
   save,
 }: {
-  locale: Locale;
   mode: "create" | "edit";
   initial?: ScheduleForm;
   save: (form: ScheduleForm) => Promise<ScheduleFormResult>;
 }) {
-  const t = translator(locale);
+  const t = useT();
+  const locale = useLocale();
   const canWrite = useCanWrite();
-  const run = useRunAction(locale);
+  const run = useRunAction();
   const [v, setV] = useState(initial ?? EMPTY);
   const [result, setResult] = useState<ScheduleFormResult | null>(null);
   const [pending, startTransition] = useTransition();

@@ -3,9 +3,8 @@
 import Link from "next/link";
 import { useState } from "react";
 import type { ScheduleInfo } from "@/lib/resque/schedules";
-import { translator, type Locale, type Translate } from "@/lib/i18n";
 import { queryKeys } from "@/lib/query-keys";
-import { useCanWrite } from "../providers";
+import { useCanWrite, useLocale, useT } from "../providers";
 import { ConfirmButton } from "./confirm-button";
 import { LiveControl, useLivePoll } from "./live-control";
 import { formatTime } from "@/lib/format";
@@ -33,7 +32,9 @@ const linkButton =
 const editHref = (name: string) => `/schedules/${encodeURIComponent(name)}/edit`;
 
 /** The expression as stored, its meaning in words (when we can say it), and the zone it runs in. */
-function Timing({ s, locale, t }: { s: ScheduleInfo; locale: Locale; t: Translate }) {
+function Timing({ s }: { s: ScheduleInfo }) {
+  const t = useT();
+  const locale = useLocale();
   const words =
     s.cron !== undefined ? describeCron(locale, s.cron) : s.everyMs ? describeEvery(locale, s.everyMs) : null;
   return (
@@ -50,18 +51,16 @@ function Timing({ s, locale, t }: { s: ScheduleInfo; locale: Locale; t: Translat
 /** Recurring schedules, a page at a time, with run now / enable / disable / edit / delete; polls /api/schedules. */
 export function SchedulesList({
   initial,
-  locale,
   perPageChoices,
   saved,
   actions,
 }: {
   initial: SchedulesData;
-  locale: Locale;
   perPageChoices: number[];
   saved: string | null;
   actions: SchedulesActions;
 }) {
-  const t = translator(locale);
+  const t = useT();
   const canWrite = useCanWrite();
   const { page: pageNo, perPage } = initial.schedules;
   const { query: q, settings } = useLivePoll<SchedulesData>(
@@ -98,7 +97,7 @@ export function SchedulesList({
           </span>
         )}
       </div>
-      <LiveControl locale={locale} {...settings} updatedAt={q.dataUpdatedAt} failed={q.isError} />
+      <LiveControl {...settings} updatedAt={q.dataUpdatedAt} failed={q.isError} />
       <ActionFlash result={flash} />
       {schedules.total === 0 ? (
         <p className="text-zinc-500">{t("schedules.empty", { command: "npm run queue -- schedule add" })}</p>
@@ -152,7 +151,7 @@ export function SchedulesList({
                   </div>
                 </td>
                 <td className={td}>
-                  <Timing s={s} locale={locale} t={t} />
+                  <Timing s={s} />
                 </td>
                 <td className={`${td} font-mono`}>
                   <ArgsPreview text={JSON.stringify(s.argsArray) ?? ""} />
@@ -180,17 +179,10 @@ export function SchedulesList({
                 </td>
                 <td className={td}>
                   <div className="flex flex-wrap gap-1.5">
-                    <ConfirmButton
-                      locale={locale}
-                      label={t("schedules.run")}
-                      action={() => actions.run(s.name)}
-                      onDone={done}
-                      quiet
-                    />
+                    <ConfirmButton label={t("schedules.run")} action={() => actions.run(s.name)} onDone={done} quiet />
                     {!legacy && (
                       <>
                         <ConfirmButton
-                          locale={locale}
                           label={t(s.enabled ? "schedules.disable" : "schedules.enable")}
                           action={() => actions.setEnabled(s.name, !s.enabled)}
                           onDone={done}
@@ -200,7 +192,6 @@ export function SchedulesList({
                           {t("schedules.edit")}
                         </Link>
                         <ConfirmButton
-                          locale={locale}
                           label={t("schedules.delete")}
                           question={t("schedules.deleteConfirm", { name: s.name })}
                           action={() => actions.remove(s.name)}

@@ -1,10 +1,11 @@
 "use client";
 
 import Link from "next/link";
-import { translator, type Locale, type Translate } from "@/lib/i18n";
+import type { Translate } from "@/lib/i18n";
 import { queryKeys } from "@/lib/query-keys";
 import { LiveControl, useLivePoll } from "./live-control";
 import type { StatsData } from "@/lib/dashboard/contracts";
+import { useT } from "../providers";
 
 function Fact({ label, value, note, name }: { label: string; value: string; note?: string; name: string }) {
   return (
@@ -33,8 +34,8 @@ function uptime(t: Translate, sec: number): string {
 const n = (v: number) => v.toLocaleString("en");
 
 /** Resque's counters and the Redis server's INFO: the facts people look for first, then every section, folded. */
-export function StatsPanel({ initial, locale }: { initial: StatsData; locale: Locale }) {
-  const t = translator(locale);
+export function StatsPanel({ initial }: { initial: StatsData }) {
+  const t = useT();
   const { query: q, settings } = useLivePoll<StatsData>(queryKeys.stats(), "/api/stats", initial);
   const { stats, info } = q.data;
   const server = info.server ?? {};
@@ -43,7 +44,7 @@ export function StatsPanel({ initial, locale }: { initial: StatsData; locale: Lo
   return (
     <div className="space-y-6">
       <h1 className="text-xl font-semibold">{t("stats.title")}</h1>
-      <LiveControl locale={locale} {...settings} updatedAt={q.dataUpdatedAt} failed={q.isError} />
+      <LiveControl {...settings} updatedAt={q.dataUpdatedAt} failed={q.isError} />
       <section>
         <h2 className="mb-2 font-semibold">{t("stats.resque")}</h2>
         <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4">
@@ -122,8 +123,8 @@ export function StatsPanel({ initial, locale }: { initial: StatsData; locale: Lo
 }
 
 /** The two views of the Stats section: counters + INFO, and the key browser. */
-export function StatsTabs({ locale, current }: { locale: Locale; current: "info" | "keys" }) {
-  const t = translator(locale);
+export function StatsTabs({ current }: { current: "info" | "keys" }) {
+  const t = useT();
   const tab = (id: "info" | "keys", href: string, label: string) => (
     <Link
       href={href}

@@ -1,7 +1,6 @@
 "use client";
 
 import type { Liveness, WorkerInfo } from "@/lib/resque/admin/types";
-import { translator, type Locale } from "@/lib/i18n";
 import { formatStamp as when } from "@/lib/format";
 import { queryKeys } from "@/lib/query-keys";
 import { ConfirmButton } from "./confirm-button";
@@ -9,6 +8,7 @@ import { LiveControl, useLivePoll } from "./live-control";
 import { DataTable } from "@/components/data-table";
 import type { WorkersData } from "@/lib/dashboard/contracts";
 import type { ActionResult } from "@/lib/dashboard/action-result";
+import { useT } from "../providers";
 
 const BADGE: Record<Liveness, string> = {
   alive: "bg-green-100 text-green-900 dark:bg-green-900 dark:text-green-100",
@@ -21,14 +21,12 @@ const td = "py-1 pr-4 align-top";
 /** Registered workers grouped by host, refreshed by polling /api/workers. */
 export function WorkersList({
   initial,
-  locale,
   prune,
 }: {
   initial: WorkersData;
-  locale: Locale;
   prune: (id: string) => Promise<ActionResult>;
 }) {
-  const t = translator(locale);
+  const t = useT();
   const { query: q, settings } = useLivePoll<WorkersData>(queryKeys.workers(), "/api/workers", initial);
   const { workers, redisTimeMs } = q.data;
   const hosts = new Map<string, WorkerInfo[]>();
@@ -36,7 +34,7 @@ export function WorkersList({
   return (
     <div className="space-y-6">
       <h1 className="text-xl font-semibold">{t("workers.title")}</h1>
-      <LiveControl locale={locale} {...settings} updatedAt={q.dataUpdatedAt} failed={q.isError} />
+      <LiveControl {...settings} updatedAt={q.dataUpdatedAt} failed={q.isError} />
       {workers.length === 0 ? (
         <p className="text-zinc-500">{t("workers.empty", { command: "npm run queue -- work" })}</p>
       ) : (
@@ -86,7 +84,6 @@ export function WorkersList({
                   <td className={td}>
                     {w.liveness === "dead" && (
                       <ConfirmButton
-                        locale={locale}
                         label={t("workers.prune")}
                         question={t("workers.pruneConfirm", { id: w.id })}
                         action={() => prune(w.id)}

@@ -1,6 +1,5 @@
 "use client";
 
-import { translator, type Locale } from "@/lib/i18n";
 import { queryKeys } from "@/lib/query-keys";
 import { LiveControl, useLivePoll } from "./live-control";
 import { ArgsPreview, argsText } from "./job-text";
@@ -8,20 +7,13 @@ import { Pager } from "./pager";
 import { formatStamp as when } from "@/lib/format";
 import { DataTable } from "@/components/data-table";
 import type { WorkingData } from "@/lib/dashboard/contracts";
+import { useT } from "../providers";
 
 const td = "py-1 pr-4 align-top";
 
 /** resque-web's Working page: every job being worked now, paged in the URL, refreshed by polling /api/working. */
-export function WorkingList({
-  initial,
-  locale,
-  perPageChoices,
-}: {
-  initial: WorkingData;
-  locale: Locale;
-  perPageChoices: number[];
-}) {
-  const t = translator(locale);
+export function WorkingList({ initial, perPageChoices }: { initial: WorkingData; perPageChoices: number[] }) {
+  const t = useT();
   const { page, perPage } = initial.working;
   const { query: q, settings } = useLivePoll<WorkingData>(
     queryKeys.working(page, perPage),
@@ -42,7 +34,7 @@ export function WorkingList({
   return (
     <div className="space-y-4">
       <h1 className="text-xl font-semibold">{t("stats.working.title")}</h1>
-      <LiveControl locale={locale} {...settings} updatedAt={q.dataUpdatedAt} failed={q.isError} />
+      <LiveControl {...settings} updatedAt={q.dataUpdatedAt} failed={q.isError} />
       {working.total === 0 ? (
         <p className="text-zinc-500" data-empty>
           {t("stats.working.empty")}

@@ -2,7 +2,6 @@ import { AccountsList } from "@/components/accounts-list";
 import { MIN_PASSWORD_LENGTH } from "@/lib/auth";
 import { getDb, listAdminsPage } from "@/lib/db";
 import { requirePageSession } from "../../auth";
-import { getTranslator } from "../../locale";
 import { pageParams } from "@/lib/dashboard/paging";
 import { addAccountAction, removeAccountAction, resetAccountPasswordAction, setAccountRoleAction } from "./actions";
 
@@ -15,12 +14,10 @@ export default async function AccountsPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const session = await requirePageSession();
-  const { locale } = await getTranslator();
   const { page, perPage, choices } = pageParams(await searchParams);
   const accounts = await listAdminsPage(await getDb(), { page, perPage });
   return (
     <AccountsList
-      locale={locale}
       accounts={accounts}
       perPageChoices={choices}
       meId={session.admin.id}

@@ -14,7 +14,7 @@ export default async function DelayedPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   await requirePageSession();
-  const { locale, t } = await getTranslator();
+  const { t } = await getTranslator();
   const sp = await searchParams;
   const paging = pagingFrom((k) => [sp[k]].flat()[0]);
   let initial;
@@ -23,7 +23,5 @@ export default async function DelayedPage({
   } catch (e) {
     return <RedisDown t={t} error={e} />;
   }
-  return (
-    <DelayedList initial={initial} locale={locale} perPageChoices={PER_PAGE_CHOICES} clearAll={clearDelayedAction} />
-  );
+  return <DelayedList initial={initial} perPageChoices={PER_PAGE_CHOICES} clearAll={clearDelayedAction} />;
 }

@@ -1,7 +1,6 @@
 import { ExportsList } from "@/components/demo/exports-list";
 import { one, PAGING_PARAMS, PER_PAGE_CHOICES, type SearchParams } from "@/lib/dashboard/paging";
 import { requirePageSession } from "../../auth";
-import { getTranslator } from "../../locale";
 import { retryExportAction } from "./actions";
 import { readExports } from "./data";
 
@@ -9,7 +8,6 @@ export const dynamic = "force-dynamic";
 
 export default async function ExportsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   await requirePageSession();
-  const { locale } = await getTranslator();
   const sp = await searchParams;
   const query = new URLSearchParams();
   for (const k of PAGING_PARAMS) {
@@ -17,5 +15,5 @@ export default async function ExportsPage({ searchParams }: { searchParams: Prom
     if (v) query.set(k, v);
   }
   const initial = await readExports(query);
-  return <ExportsList locale={locale} initial={initial} choices={PER_PAGE_CHOICES} retry={retryExportAction} />;
+  return <ExportsList initial={initial} choices={PER_PAGE_CHOICES} retry={retryExportAction} />;
 }

@@ -29,7 +29,7 @@ export default async function FailedPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   await requirePageSession();
-  const { locale, t } = await getTranslator();
+  const { t } = await getTranslator();
   const query = parseFailedQuery(fromSearchParams(await searchParams));
   // key: another URL starts with a fresh selection and fresh answers.
   const key = failedSearch(query);
@@ -43,6 +43,6 @@ export default async function FailedPage({
   } catch (e) {
     return <RedisDown t={t} error={e} />;
   }
-  if (read.view === "groups") return <FailedGroups key={key} initial={read.data} query={query} locale={locale} />;
-  return <FailedList key={key} initial={read.data} query={query} locale={locale} actions={actions} />;
+  if (read.view === "groups") return <FailedGroups key={key} initial={read.data} query={query} />;
+  return <FailedList key={key} initial={read.data} query={query} actions={actions} />;
 }

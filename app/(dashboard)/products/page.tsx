@@ -16,7 +16,7 @@ export const dynamic = "force-dynamic";
 
 export default async function ProductsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   await requirePageSession();
-  const { locale, t } = await getTranslator();
+  const { t } = await getTranslator();
   const sp = await searchParams;
   const { page, perPage, choices } = pageParams(sp);
   const parsed = parseProductFilter(sp as Record<string, unknown>);
@@ -32,7 +32,6 @@ export default async function ProductsPage({ searchParams }: { searchParams: Pro
   }
   return (
     <ProductsList
-      locale={locale}
       products={products}
       params={parsed.ok ? productFilterToParams(filter) : {}}
       form={raw}

@@ -9,7 +9,7 @@ export const dynamic = "force-dynamic";
 
 export default async function QueuesPage() {
   await requirePageSession();
-  const { locale, t } = await getTranslator();
+  const { t } = await getTranslator();
   let initial;
   try {
     initial = await readQueues();
@@ -19,7 +19,6 @@ export default async function QueuesPage() {
   return (
     <QueuesList
       initial={initial}
-      locale={locale}
       actions={{
         pause: pauseQueueAction,
         resume: resumeQueueAction,

@@ -14,7 +14,7 @@ export default async function SchedulesPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   await requirePageSession();
-  const { locale, t } = await getTranslator();
+  const { t } = await getTranslator();
   const sp = await searchParams;
   const one = (k: string) => [sp[k]].flat()[0];
   let initial;
@@ -29,7 +29,6 @@ export default async function SchedulesPage({
   return (
     <SchedulesList
       initial={initial}
-      locale={locale}
       perPageChoices={PER_PAGE_CHOICES}
       saved={saved}
       actions={{ run: runScheduleNowAction, setEnabled: setScheduleEnabledAction, remove: deleteScheduleAction }}

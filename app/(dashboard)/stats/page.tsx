@@ -8,7 +8,7 @@ export const dynamic = "force-dynamic";
 
 export default async function StatsPage() {
   await requirePageSession();
-  const { locale, t } = await getTranslator();
+  const { t } = await getTranslator();
   let initial;
   try {
     initial = await readStatsData();
@@ -17,8 +17,8 @@ export default async function StatsPage() {
   }
   return (
     <div className="space-y-4">
-      <StatsTabs locale={locale} current="info" />
-      <StatsPanel initial={initial} locale={locale} />
+      <StatsTabs current="info" />
+      <StatsPanel initial={initial} />
     </div>
   );
 }

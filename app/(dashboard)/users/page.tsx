@@ -2,21 +2,18 @@ import { UsersList } from "@/components/demo/users-list";
 import { getDb, listUsers } from "@/lib/db";
 import { one, pageParams, type SearchParams } from "@/lib/dashboard/paging";
 import { requirePageSession } from "../../auth";
-import { getTranslator } from "../../locale";
 import { sendEmailAction, sendNotificationAction } from "./actions";
 
 export const dynamic = "force-dynamic";
 
 export default async function UsersPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   await requirePageSession();
-  const { locale } = await getTranslator();
   const sp = await searchParams;
   const { page, perPage, choices } = pageParams(sp);
   const q = (one(sp.q) ?? "").slice(0, 100);
   const users = await listUsers(await getDb(), { q, page, perPage });
   return (
     <UsersList
-      locale={locale}
       q={q}
       users={users}
       choices={choices}

@@ -9,12 +9,12 @@ export const dynamic = "force-dynamic";
 
 export default async function WorkersPage() {
   await requirePageSession();
-  const { locale, t } = await getTranslator();
+  const { t } = await getTranslator();
   let initial;
   try {
     initial = await readWorkers();
   } catch (e) {
     return <RedisDown t={t} error={e} />;
   }
-  return <WorkersList initial={initial} locale={locale} prune={pruneWorkerAction} />;
+  return <WorkersList initial={initial} prune={pruneWorkerAction} />;
 }

@@ -13,7 +13,7 @@ export default async function WorkingPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   await requirePageSession();
-  const { locale, t } = await getTranslator();
+  const { t } = await getTranslator();
   const sp = await searchParams;
   const paging = pagingFrom((n) => one(sp[n]));
   let initial;
@@ -22,5 +22,5 @@ export default async function WorkingPage({
   } catch (e) {
     return <RedisDown t={t} error={e} />;
   }
-  return <WorkingList initial={initial} locale={locale} perPageChoices={PER_PAGE_CHOICES} />;
+  return <WorkingList initial={initial} perPageChoices={PER_PAGE_CHOICES} />;
 }

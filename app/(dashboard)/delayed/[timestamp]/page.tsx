@@ -21,7 +21,7 @@ export default async function DelayedTimestampPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   await requirePageSession();
-  const { locale, t } = await getTranslator();
+  const { t } = await getTranslator();
   const timestamp = parseTimestamp((await params).timestamp);
   if (timestamp === null) notFound();
   const sp = await searchParams;
@@ -37,7 +37,6 @@ export default async function DelayedTimestampPage({
   return (
     <DelayedItems
       initial={initial}
-      locale={locale}
       perPageChoices={PER_PAGE_CHOICES}
       actions={{
         enqueueNow: enqueueDelayedNowAction.bind(null, timestamp),

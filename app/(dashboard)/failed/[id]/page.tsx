@@ -17,7 +17,7 @@ export default async function FailedJobPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   await requirePageSession();
-  const { locale, t } = await getTranslator();
+  const { t } = await getTranslator();
   const [{ id }, sp] = await Promise.all([params, searchParams]);
   let data;
   try {
@@ -25,7 +25,5 @@ export default async function FailedJobPage({
   } catch (e) {
     return <RedisDown t={t} error={e} />;
   }
-  return (
-    <FailedDetail data={data} locale={locale} actions={{ retry: retryFailedAction, remove: removeFailedAction }} />
-  );
+  return <FailedDetail data={data} actions={{ retry: retryFailedAction, remove: removeFailedAction }} />;
 }

@@ -12,7 +12,7 @@ export const dynamic = "force-dynamic";
 
 export default async function ProductPage({ params }: { params: Promise<{ id: string }> }) {
   await requirePageSession();
-  const { locale, t } = await getTranslator();
+  const { t } = await getTranslator();
   const { id: raw } = await params;
   const id = /^\d{1,15}$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isSafeInteger(id)) notFound();
@@ -29,7 +29,6 @@ export default async function ProductPage({ params }: { params: Promise<{ id: st
         {t("demo.products.edit")} <span className="text-zinc-500">#{p.id}</span>
       </h1>
       <ProductForm
-        locale={locale}
         categories={PRODUCT_CATEGORIES}
         initial={{
           name: p.name,
@@ -42,7 +41,6 @@ export default async function ProductPage({ params }: { params: Promise<{ id: st
       />
       <div className="border-t border-zinc-200 pt-4 dark:border-zinc-800">
         <ConfirmButton
-          locale={locale}
           danger
           label={t("demo.products.deleteOne")}
           question={t("demo.products.deleteOneQuestion", { name: p.name })}

@@ -9,7 +9,7 @@ export const dynamic = "force-dynamic";
 
 export default async function NewProductPage() {
   await requirePageSession();
-  const { locale, t } = await getTranslator();
+  const { t } = await getTranslator();
   return (
     <div className="space-y-4">
       <p className="text-sm">
@@ -19,7 +19,6 @@ export default async function NewProductPage() {
       </p>
       <h1 className="text-xl font-semibold">{t("demo.products.new")}</h1>
       <ProductForm
-        locale={locale}
         categories={PRODUCT_CATEGORIES}
         initial={{ name: "", price: "", category: "", status: "active", stock: "0" }}
         save={createProductAction}

@@ -17,7 +17,7 @@ export default async function QueuePage({
   searchParams: Promise<SearchParams>;
 }) {
   await requirePageSession();
-  const { locale, t } = await getTranslator();
+  const { t } = await getTranslator();
   const { name: encoded } = await params;
   let name: string;
   try {
@@ -39,7 +39,6 @@ export default async function QueuePage({
   if (!initial) notFound();
   return (
     <QueueJobs
-      locale={locale}
       initial={initial}
       perPageChoices={PER_PAGE_CHOICES}
       actions={{

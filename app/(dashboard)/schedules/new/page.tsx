@@ -8,7 +8,7 @@ export const dynamic = "force-dynamic";
 
 export default async function NewSchedulePage() {
   await requirePageSession();
-  const { locale, t } = await getTranslator();
+  const { t } = await getTranslator();
   return (
     <div className="space-y-4">
       <p className="text-sm">
@@ -17,7 +17,7 @@ export default async function NewSchedulePage() {
         </Link>
       </p>
       <h1 className="text-xl font-semibold">{t("schedules.form.newTitle")}</h1>
-      <ScheduleFormView locale={locale} mode="create" save={saveScheduleAction.bind(null, "create")} />
+      <ScheduleFormView mode="create" save={saveScheduleAction.bind(null, "create")} />
     </div>
   );
 }

@@ -13,7 +13,7 @@ export default async function KeyPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   await requirePageSession();
-  const { locale, t } = await getTranslator();
+  const { t } = await getTranslator();
   const sp = await searchParams;
   let initial;
   try {
@@ -21,5 +21,5 @@ export default async function KeyPage({
   } catch (e) {
     return <RedisDown t={t} error={e} />;
   }
-  return <KeyValueView initial={initial} locale={locale} perPageChoices={PER_PAGE_CHOICES} />;
+  return <KeyValueView initial={initial} perPageChoices={PER_PAGE_CHOICES} />;
 }

@@ -14,7 +14,7 @@ export default async function KeysPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   await requirePageSession();
-  const { locale, t } = await getTranslator();
+  const { t } = await getTranslator();
   const sp = await searchParams;
   let initial;
   try {
@@ -24,9 +24,9 @@ export default async function KeysPage({
   }
   return (
     <div className="space-y-4">
-      <StatsTabs locale={locale} current="keys" />
+      <StatsTabs current="keys" />
       <h1 className="text-xl font-semibold">{t("stats.keys.title")}</h1>
-      <KeysBrowser initial={initial} locale={locale} perPageChoices={PER_PAGE_CHOICES} />
+      <KeysBrowser initial={initial} perPageChoices={PER_PAGE_CHOICES} />
     </div>
   );
 }

@@ -11,7 +11,7 @@ export const dynamic = "force-dynamic";
 
 export default async function EditSchedulePage({ params }: { params: Promise<{ name: string }> }) {
   await requirePageSession();
-  const { locale, t } = await getTranslator();
+  const { t } = await getTranslator();
   let name: string;
   try {
     name = decodeURIComponent((await params).name);
@@ -41,12 +41,7 @@ export default async function EditSchedulePage({ params }: { params: Promise<{ n
           {t("schedules.form.legacy")}
         </p>
       ) : (
-        <ScheduleFormView
-          locale={locale}
-          mode="edit"
-          initial={found.form}
-          save={saveScheduleAction.bind(null, "edit")}
-        />
+        <ScheduleFormView mode="edit" initial={found.form} save={saveScheduleAction.bind(null, "edit")} />
       )}
     </div>
   );
