@@ -207,6 +207,35 @@ describe("overview page", () => {
     }
   });
 
+  it("switches language from the header: the client components follow at once, without a reload", async () => {
+    const b = await openBrowser();
+    try {
+      await signIn(b.page, web);
+      await b.page.goto(web.url);
+      await b.page.getByRole("button", { name: "● Live · Pause updates" }).waitFor();
+      await b.page.evaluate(() => Object.assign(window, { beforeSwitch: true }));
+      await b.page.getByRole("button", { name: "中文", exact: true }).click();
+      // LiveControl and the counters are client components: they read the locale the layout provides.
+      await b.page.getByRole("button", { name: "● 实时 · 暂停刷新" }).waitFor();
+      await b.page.getByText("已处理", { exact: true }).first().waitFor();
+      expect(await b.page.evaluate(() => [document.documentElement.lang, "beforeSwitch" in window])).toEqual([
+        "zh-CN",
+        true,
+      ]);
+      await b.screenshot("overview-switched-zh-CN");
+      await b.page.getByRole("button", { name: "English", exact: true }).click();
+      await b.page.getByRole("button", { name: "● Live · Pause updates" }).waitFor();
+      await b.page.getByText("Processed", { exact: true }).first().waitFor();
+      expect(await b.page.evaluate(() => [document.documentElement.lang, "beforeSwitch" in window])).toEqual([
+        "en",
+        true,
+      ]);
+      expect(clientErrors(b)).toEqual([]);
+    } finally {
+      await b.close();
+    }
+  });
+
   it(
     "says Redis is unreachable, without a stack trace, and /api/status answers 503 JSON",
     { timeout: 120_000 },
