@@ -20,6 +20,10 @@ const NEXT_REACT = {
   message: "runs outside Next.js: no Next.js or React here",
 };
 const APP = { group: ["@/app", "@/app/*", "**/app/*"], message: "app/ is the top layer: nothing below imports it" };
+const ENGINE_ONLY = {
+  regex: "^(?!ioredis$|croner$|node:|\\./|\\.\\./)|^@/(?!lib/resque)",
+  message: "lib/resque is a standalone engine: it imports only ioredis, croner, node:* and itself",
+};
 const COMPONENTS = {
   group: ["@/components", "@/components/*"],
   message: "components/ are the UI: server code takes contracts from lib/dashboard",
@@ -52,17 +56,14 @@ export default tseslint.config(
   { files: ["app/**/*.tsx", "components/**/*.{ts,tsx}"], ...reactHooks.configs.flat["recommended-latest"] },
   // Pages and layouts are server components: drawn once per request, so reading the clock there is the point.
   { files: ["app/**/page.tsx", "app/**/layout.tsx"], rules: { "react-hooks/purity": "off" } },
+  // One config object per folder depth: a later object's no-restricted-imports replaces an earlier one's.
   {
-    files: ["lib/resque/**/*.ts"],
-    rules: forbid({
-      regex: "^(?!ioredis$|croner$|node:|\\./|\\.\\./)|^@/(?!lib/resque)",
-      message: "lib/resque is a standalone engine: it imports only ioredis, croner, node:* and itself",
-    }),
+    files: ["lib/resque/*.ts"],
+    rules: forbid(ENGINE_ONLY, { regex: "^\\.\\./", message: "lib/resque imports only itself" }),
   },
-  { files: ["lib/resque/*.ts"], rules: forbid({ regex: "^\\.\\./", message: "lib/resque imports only itself" }) },
   {
     files: ["lib/resque/*/**/*.ts"],
-    rules: forbid({ regex: "^\\.\\./\\.\\./", message: "lib/resque imports only itself" }),
+    rules: forbid(ENGINE_ONLY, { regex: "^\\.\\./\\.\\./", message: "lib/resque imports only itself" }),
   },
   { files: ["lib/**/*.ts"], ignores: ["lib/resque/**"], rules: forbid(NEXT_REACT, APP, COMPONENTS) },
   { files: ["jobs/**/*.ts", "workers/**/*.ts"], rules: forbid(NEXT_REACT, APP, COMPONENTS) },
