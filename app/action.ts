@@ -22,7 +22,9 @@
  *    refusal's message is a message key of lib/i18n (`z.string({ error: "action.invalidQueue" })`);
  *    its values, and the form `field` it is about, go in the issue's `params` (`refuse`, `keyed`,
  *    and `checked` for the data layer's own parsers). Zod's own English reaches a reader only as
- *    "Failed: …", for an issue a schema left unkeyed.
+ *    "Failed: …", for an issue a schema left unkeyed. Those helpers are plain zod
+ *    (lib/dashboard/action-schema.ts, re-exported here): a schema worth its own unit tests lives
+ *    in lib/dashboard (the demo's in demo-schemas.ts), since a test cannot import a "use server" file.
  * 2. **The check comes first.** The session is read, and a caller who may not write (a viewer,
  *    nobody signed in) is answered `refused` and audited as `denied` whatever the arguments were:
  *    they are parsed only to name the audit row's target (`audit`; none when they do not parse),
@@ -59,11 +61,15 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { can } from "@/lib/auth";
 import type { ActionCode, ActionResult } from "@/lib/dashboard/action-result";
-import { getDb, recordAudit, type AuditActor, type AuditResult, type Checked } from "@/lib/db";
-import { isMessageKey, type Translate } from "@/lib/i18n";
+import { fieldOf, sentence } from "@/lib/dashboard/action-schema";
+import { getDb, recordAudit, type AuditActor, type AuditResult } from "@/lib/db";
+import type { Translate } from "@/lib/i18n";
 import { clientIp, getSession, type SignedIn } from "./auth";
 import { forgetSharedReads } from "./json-route";
 import { getTranslator } from "./locale";
+
+// Step 1's helpers live beside the contracts, so argument schemas can be unit-tested (see there).
+export { checked, fieldOf, keyed, refuse, sentence } from "@/lib/dashboard/action-schema";
 
 /** What `perform` answers: the recipe adds `ok` (true for `ok` and `partial`). */
 export type Answer<R extends ActionResult = ActionResult> = Omit<R, "ok" | "code"> & {
@@ -94,65 +100,6 @@ export interface DashboardAction<S extends ArgsSchema, R extends ActionResult> {
   perform: (input: z.output<S>, ctx: { t: Translate; session: SignedIn }) => Promise<Answer<R>>;
   /** Where a success goes next (a saved form back to its list). */
   redirect?: (input: z.output<S>) => string;
-}
-
-/**
- * A zod issue in the recipe's terms: `key` is the message (a message key, or a sentence to show
- * as it is), `values` fill it in, `field` names the form input it is about. For `ctx.addIssue`
- * in a `superRefine` or `transform`.
- */
-export function refuse(
-  key: string,
-  values: Record<string, string | number> = {},
-  field?: string,
-): { code: "custom"; message: string; params: Record<string, string | number> } {
-  return { code: "custom", message: key, params: field ? { ...values, field } : values };
-}
-
-/**
- * `schema`, with any refusal of it said as `key` (with `values`): for checks whose message needs
- * values zod's own checks cannot carry, or several checks that share one sentence.
- */
-export function keyed<T extends z.ZodType>(schema: T, key: string, values: Record<string, string | number> = {}) {
-  return z.unknown().transform((v, ctx): z.output<T> => {
-    const r = schema.safeParse(v);
-    if (r.success) return r.data;
-    ctx.addIssue(refuse(key, values));
-    return z.NEVER;
-  });
-}
-
-/**
- * One of the data layer's parsers (lib/db answers `Checked<T>`: a message key and values per
- * field) as a schema: each field's problem becomes an issue naming that field.
- */
-export function checked<T, I = unknown>(parse: (v: I) => Checked<T>) {
-  return z.custom<I>().transform((v, ctx): T => {
-    const r = parse(v);
-    if (r.ok) return r.value;
-    for (const [field, p] of Object.entries(r.fieldErrors)) if (p) ctx.addIssue(refuse(p.key, p.values ?? {}, field));
-    return z.NEVER;
-  });
-}
-
-/**
- * An issue in the reader's language: a message key with its values; a `refuse`d sentence that
- * is not a key (the engine's own English, for a problem it does not name) as it is; zod's own
- * message, had a schema not keyed it, quoted after "Failed:".
- */
-export function sentence(t: Translate, issue: z.core.$ZodIssue): string {
-  const params: Record<string, string | number> = ("params" in issue && issue.params) || {};
-  return isMessageKey(issue.message)
-    ? t(issue.message, params)
-    : issue.code === "custom"
-      ? issue.message
-      : t("action.failed", { error: issue.message });
-}
-
-/** The form field an issue is about (`refuse`'s `field`), if it names one. */
-export function fieldOf(issue: z.core.$ZodIssue): string | undefined {
-  const field = "params" in issue ? issue.params?.field : undefined;
-  return typeof field === "string" ? field : undefined;
 }
 
 /** `invalid` for a form that marks one field: the first issue's sentence and its field. */

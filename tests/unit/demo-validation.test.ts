@@ -1,17 +1,18 @@
 /**
  * The demo's validation matrix as unit cases of the parsers the server actions call
- * (lib/db/demo-validation.ts, lib/db/products.ts, lib/db/users.ts), moved from
- * tests/e2e/demo-malformed.test.ts (issue 11, item 5). Each case asserts the text per field the
- * e2e case asserted: translator("en") (or "zh-CN") of the same message key and values, on the same
- * field. Lookups of unknown and foreign ids run on an in-memory SQLite database seeded as the e2e
- * stack is (30 products, 45 users: ids 31-45 are users but not products), and every case that
- * touches it asserts the tables are unchanged. No Redis, no build, no browser.
+ * (lib/db/demo-validation.ts, lib/db/products.ts, lib/db/users.ts) and of the actions' own
+ * argument schemas (lib/dashboard/demo-schemas.ts), moved from tests/e2e/demo-malformed.test.ts
+ * (issue 11, item 5). Each case asserts the text per field the e2e case asserted: translator("en")
+ * (or "zh-CN") of the same message key and values, on the same field; a schema's case asserts the
+ * sentence the action answers (the first issue, through `sentence`, as app/action.ts does).
+ * Lookups of unknown and foreign ids run on an in-memory SQLite database seeded as the e2e stack
+ * is (30 products, 45 users: ids 31-45 are users but not products), and every case that touches
+ * it asserts the tables are unchanged. No Redis, no build, no browser.
  *
  * The e2e file keeps forged POSTs for each branch of the actions' own code (which field's message
- * becomes the answer, the export's missing-filter guard, the lookups done inside `perform`), the
- * cases typed into the real forms, the zh-CN ones, and every case whose check lives inside a
- * "use server" file and cannot be imported here: the message and subject schemas of
- * app/(dashboard)/users/actions.ts and the id check of retryExportAction.
+ * becomes the answer, the lookups done inside `perform`), one refusal per argument schema (the
+ * wiring: the action parses with it on the server), the cases typed into the real forms and the
+ * zh-CN ones.
  *
  * Where each old e2e case is now ("same name": a case of that name in this file):
  *   U   unit only (same name); no longer forged in e2e
@@ -70,9 +71,9 @@
  * | export: filter with an unknown category                  | U   |
  * | export: filter with a 101-character search               | U   |
  * | export: filter an array                                  | U   |
- * | export: filter a string                                  | E [exportProductsAction's guard]; also U |
- * | export: neither ids nor filter                           | E [exportProductsAction's guard] |
- * | export: the input a string                               | E [exportProductsAction's guard] |
+ * | export: filter a string                                  | U   |
+ * | export: neither ids nor filter                           | U+E |
+ * | export: the input a string                               | U   |
  * | export: unknown ids                                      | U+E |
  * | export: foreign ids                                      | U   |
  * | export: malformed ids                                    | U+E |
@@ -80,46 +81,60 @@
  * | notify: unknown ids                                      | U+E |
  * | notify: an empty selection                               | U (+ E in zh-CN) |
  * | notify: ids as an object                                 | U   |
- * | notify: an empty message                                 | E [users/actions.ts `message` schema] |
- * | notify: a message of spaces                              | E [ditto] |
- * | notify: a message of 2001 characters                     | E [ditto] |
- * | notify: a message as a number                            | E [ditto] |
- * | notify: a message as an array                            | E [ditto] |
+ * | notify: an empty message                                 | U   |
+ * | notify: a message of spaces                              | U+E |
+ * | notify: a message of 2001 characters                     | U   |
+ * | notify: a message as a number                            | U   |
+ * | notify: a message as an array                            | U   |
  * | e-mail: malformed ids                                    | U   |
  * | e-mail: unknown ids                                      | U+E |
  * | e-mail: an empty selection                               | U   |
  * | e-mail: ids as an object                                 | U   |
- * | e-mail: an empty message                                 | E [users/actions.ts `message` schema] |
- * | e-mail: a message of spaces                              | E [ditto] |
- * | e-mail: a message of 2001 characters                     | E [ditto] |
- * | e-mail: a message as a number                            | E [ditto] |
- * | e-mail: a message as an array                            | E [ditto] |
- * | e-mail: a subject of 201 characters                      | E [users/actions.ts `subjectField`] |
- * | e-mail: a subject with a line break (a header injection) | E [ditto] |
- * | e-mail: a subject as a number                            | E [ditto] |
- * | e-mail: a subject as an object                           | E [ditto] |
+ * | e-mail: an empty message                                 | U   |
+ * | e-mail: a message of spaces                              | U   |
+ * | e-mail: a message of 2001 characters                     | U   |
+ * | e-mail: a message as a number                            | U   |
+ * | e-mail: a message as an array                            | U   |
+ * | e-mail: a subject of 201 characters                      | U   |
+ * | e-mail: a subject with a line break (a header injection) | U+E |
+ * | e-mail: a subject as a number                            | U   |
+ * | e-mail: a subject as an object                           | U   |
  * | retry export: an unknown id                              | E [retryExportAction: record lookup → message] |
  * | retry export: an export that has not failed              | E [ditto] |
- * | retry export: id "abc"                                   | E [retryExportAction's id check]; U: its text (shownId) |
- * | retry export: id "5" (a string)                          | E [ditto]; U: its text |
- * | retry export: id 0                                       | E [ditto]; U: its text |
- * | retry export: a fractional id                            | E [ditto]; U: its text |
- * | retry export: id null                                    | E [ditto]; U: its text |
- * | retry export: id as an array                             | E [ditto]; U: its text |
+ * | retry export: id "abc"                                   | U   |
+ * | retry export: id "5" (a string)                          | U+E |
+ * | retry export: id 0                                       | U   |
+ * | retry export: a fractional id                            | U   |
+ * | retry export: id null                                    | U   |
+ * | retry export: id as an array                             | U   |
  * | typed: new: nothing entered                              | E + U "typed: …" (the values the form sends) |
  * | typed: new: a negative price, a name of spaces, text …   | E + U "typed: …" |
  * | typed: new: a huge price, a fractional stock             | E + U "typed: …" |
  * | typed: new: a tab inside the name, three decimals        | E + U "typed: …" |
  * | typed: edit: price emptied, stock negative               | E + U "typed: …" |
  * | typed: edit: name emptied, price as text                 | E + U "typed: …" |
- * | typed: users: an emptied message with one user selected  | E [users/actions.ts `message` schema] |
+ * | typed: users: an emptied message with one user selected  | E + U "e-mail: an empty message" |
  * | zh-CN: new product with nothing entered                  | E + U "zh-CN: …" |
  * | zh-CN: forged notify empty selection, delete malformed   | E + U "zh-CN: …" (two cases) |
  *
- * Totals: 85 forged cases → 49 U, 11 U+E, 25 E (36 still forged); the 7 typed, 2 zh-CN and the
- * meta case stay in e2e. Unit cases with no e2e twin: the filter guard's two edge cases below.
+ * Totals: 85 forged cases → 68 U, 15 U+E, 2 E (17 still forged); the 7 typed, 2 zh-CN and the
+ * meta case stay in e2e. Unit cases with no e2e twin: the "export guard: …" edge cases, the id
+ * schemas agreeing with the parsers, what each schema accepts, and "zh-CN: an empty message".
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { fieldOf, sentence } from "@/lib/dashboard/action-schema";
+import {
+  DEFAULT_SUBJECT,
+  emailSubject,
+  exportId,
+  exportSelection,
+  productFilter,
+  productId,
+  productIds,
+  userIds,
+  userMessage,
+} from "@/lib/dashboard/demo-schemas";
 import { formatCents } from "@/lib/format";
 import {
   MEMORY_DATABASE,
@@ -134,7 +149,6 @@ import {
   parseProductFilter,
   parseProductInput,
   seedDemo,
-  shownId,
   updateProduct,
   type Checked,
   type Db,
@@ -151,6 +165,8 @@ const STATUS = "Choose a status: on sale, draft or archived.";
 const STOCK = "Enter the stock as a whole number from 0 to 1,000,000,000.";
 const CONTROL = "The name cannot contain control characters such as tabs or line breaks.";
 const NOT_A_FORM = "The form data is missing or malformed.";
+const MESSAGE = "Enter a message.";
+const SUBJECT = "The subject must be text of at most 200 characters, on one line.";
 
 /** As tests/e2e/demo-malformed.test.ts seeds: ids 31-45 are users but not products. */
 const SEED = { products: 30, users: 45 };
@@ -181,6 +197,17 @@ async function tables(): Promise<string> {
     db.selectFrom("users").selectAll().orderBy("id").execute(),
   ]);
   return JSON.stringify([products, users]);
+}
+
+/**
+ * What an action answers when its `input` refuses the arguments (app/action.ts, step 3): the
+ * first issue's sentence in `t`'s language. `input` is the action's tuple of argument schemas
+ * from lib/dashboard/demo-schemas.ts, in the action's order. An accepted input fails the case.
+ */
+function refusal(input: z.ZodType, args: unknown[], t: Translate = en): string {
+  const r = input.safeParse(args);
+  if (r.success) throw new Error(`accepted: ${JSON.stringify(r.data)}`);
+  return sentence(t, r.error.issues[0]!);
 }
 
 /** Runs a data function that must refuse, and asserts it changed no row. */
@@ -336,6 +363,62 @@ describe("exportProductsAction's parsers: parseProductFilter, parseIds, findMiss
   }
 });
 
+describe("exportProductsAction's argument: the exportSelection schema (ids when any, else the filter)", () => {
+  /** The action's input: z.tuple([exportSelection]). */
+  const input = z.tuple([exportSelection]);
+  // These three used to export every product: a missing filter is "no filter" to the parser.
+  for (const [name, arg] of [
+    ["filter a string", { filter: "category=books" }],
+    ["neither ids nor filter", {}],
+    ["the input a string", "everything"],
+  ] as const) {
+    it(`export: ${name}`, () => {
+      expect(refusal(input, [arg])).toBe(NOT_A_FORM);
+    });
+  }
+
+  it("export guard: the parsers' refusals come through the schema as the action words them", () => {
+    expect(refusal(input, [{ filter: { priceMin: "50", priceMax: "10" } }])).toBe(
+      "The lowest price is above the highest price.",
+    );
+    expect(refusal(input, [{ ids: ["3", "three"] }])).toBe('These are not valid ids: "three".');
+    expect(refusal(input, [{ filter: ["books"] }])).toBe(NOT_A_FORM);
+  });
+
+  it("export guard: ids win over the filter; an empty selection means the filter", () => {
+    expect(input.parse([{ ids: [2, 3], filter: { category: "books" } }])).toEqual([{ by: "ids", ids: [2, 3] }]);
+    expect(input.parse([{ ids: [], filter: { category: "books" } }])).toEqual([
+      { by: "filter", filter: { category: "books" } },
+    ]);
+    expect(input.parse([{ filter: {} }])).toEqual([{ by: "filter", filter: {} }]);
+  });
+});
+
+describe("the products actions' id schemas agree with the parsers above", () => {
+  it("edit: productId refuses what updateProduct refuses, on the ids field", () => {
+    for (const [id, message] of [
+      [null, "These are not valid ids: null."],
+      ["abc", 'These are not valid ids: "abc".'],
+      [1.5, "These are not valid ids: 1.5."],
+    ] as const) {
+      const r = productId.safeParse(id);
+      expect(r.success).toBe(false);
+      expect(r.error!.issues.map((i) => [fieldOf(i), sentence(en, i)])).toEqual([["ids", message]]);
+    }
+    expect(productId.parse(5)).toBe(5);
+  });
+
+  it("delete: productIds answers the first field's message", () => {
+    expect(refusal(z.tuple([productIds]), [[]])).toBe("Select at least one row.");
+    expect(refusal(z.tuple([productIds]), [["1", "x", -2, 2.5]])).toBe('These are not valid ids: "x", -2, 2.5.');
+  });
+
+  it("export: productFilter refuses a non-object before the parser sees it", () => {
+    expect(refusal(z.tuple([productFilter]), ["category=books"])).toBe(NOT_A_FORM);
+    expect(refusal(z.tuple([productFilter]), [undefined])).toBe(NOT_A_FORM);
+  });
+});
+
 describe("sendNotificationAction and sendEmailAction's ids: parseIds with their empty-selection key, findMissingIds", () => {
   const cases: [name: string, ids: unknown, message: string][] = [
     ["malformed ids", ["1", "x1", 0], 'These are not valid ids: "x1", 0.'],
@@ -359,9 +442,63 @@ describe("sendNotificationAction and sendEmailAction's ids: parseIds with their 
   }
 });
 
-describe("retryExportAction's refusal text (its id check itself lives in the action: see the e2e cases)", () => {
+describe("sendNotificationAction and sendEmailAction's message: the userMessage schema", () => {
+  /** The actions' inputs: z.tuple([userIds, userMessage]) and z.tuple([userIds, userMessage, emailSubject]). */
+  const inputs = {
+    notify: { input: z.tuple([userIds, userMessage]), extra: [] },
+    "e-mail": { input: z.tuple([userIds, userMessage, emailSubject]), extra: ["Subject"] },
+  };
+  const cases: [name: string, text: unknown, message: string][] = [
+    ["an empty message", "", MESSAGE],
+    ["a message of spaces", "   ", MESSAGE],
+    ["a message of 2001 characters", "x".repeat(2001), "The message is longer than 2000 characters."],
+    ["a message as a number", 5, MESSAGE],
+    ["a message as an array", ["hi"], MESSAGE],
+  ];
+  for (const [verb, { input, extra }] of Object.entries(inputs)) {
+    for (const [name, text, message] of cases) {
+      it(`${verb}: ${name}`, () => {
+        expect(refusal(input, [[1], text, ...extra])).toBe(message);
+      });
+    }
+    it(`${verb}: the message trimmed; 2000 characters are enough`, () => {
+      expect(input.parse([[1], "  hi  ", ...extra])[1]).toBe("hi");
+      expect(input.parse([[1], "x".repeat(2000), ...extra])[1]).toHaveLength(2000);
+    });
+  }
+
+  it("zh-CN: an empty message", () => {
+    expect(refusal(inputs.notify.input, [[1], ""], zh)).toBe("请输入消息内容。");
+  });
+});
+
+describe("sendEmailAction's subject: the emailSubject schema", () => {
+  const input = z.tuple([userIds, userMessage, emailSubject]);
+  const cases: [name: string, subject: unknown][] = [
+    ["a subject of 201 characters", "x".repeat(201)],
+    ["a subject with a line break (a header injection)", "Hello\r\nBcc: all@example.com"],
+    ["a subject as a number", 5],
+    ["a subject as an object", { text: "hi" }],
+  ];
+  for (const [name, subject] of cases) {
+    it(`e-mail: ${name}`, () => {
+      expect(refusal(input, [[1], "hi", subject])).toBe(SUBJECT);
+    });
+  }
+
+  it("e-mail: an absent, null or empty subject is the default one; a subject is trimmed", () => {
+    for (const subject of [undefined, null, "", "   "]) expect(emailSubject.parse(subject)).toBe(DEFAULT_SUBJECT);
+    expect(emailSubject.parse("  Hello  ")).toBe("Hello");
+    expect(emailSubject.parse("名".repeat(200))).toHaveLength(200);
+  });
+});
+
+describe("retryExportAction's id: the exportId schema (the lookups after it live in the action: e2e)", () => {
+  /** The action's input: z.tuple([exportId]). */
+  const input = z.tuple([exportId]);
   const cases: [name: string, id: unknown, message: string][] = [
     ['id "abc"', "abc", 'These are not valid ids: "abc".'],
+    // The page binds a number; a string, even of digits, is a forged request.
     ['id "5" (a string)', "5", 'These are not valid ids: "5".'],
     ["id 0", 0, "These are not valid ids: 0."],
     ["a fractional id", 2.5, "These are not valid ids: 2.5."],
@@ -370,9 +507,13 @@ describe("retryExportAction's refusal text (its id check itself lives in the act
   ];
   for (const [name, id, message] of cases) {
     it(`retry export: ${name}`, () => {
-      expect(en("demo.ids.malformed", { ids: shownId(id) })).toBe(message);
+      expect(refusal(input, [id])).toBe(message);
     });
   }
+
+  it("retry export: a positive whole number is an id", () => {
+    expect(input.parse([7])).toEqual([7]);
+  });
 });
 
 describe("the values the product forms send when typed into (e2e keeps the typing itself)", () => {

@@ -1,19 +1,13 @@
 "use server";
 
 import { z } from "zod";
-import { getDb, getExport, requeueExport, setExportJobId, shownId } from "@/lib/db";
+import { getDb, getExport, requeueExport, setExportJobId } from "@/lib/db";
 import { BatchExportJob } from "@/jobs/batch-export-job";
+import { exportId } from "@/lib/dashboard/demo-schemas";
 import { queueClient } from "@/lib/dashboard/queue-client";
 import { getConnection } from "@/lib/redis";
 import { removeAllFailed } from "@/lib/resque/index";
-import { dashboardAction, refuse } from "../../action";
-
-/** An export id as the page binds it: a positive integer (a string, even of digits, is a forged request). */
-const exportId = z.unknown().transform((id, ctx) => {
-  if (Number.isSafeInteger(id) && (id as number) > 0) return id as number;
-  ctx.addIssue(refuse("demo.ids.malformed", { ids: shownId(id) }));
-  return z.NEVER;
-});
+import { dashboardAction } from "../../action";
 
 /**
  * A failed export's retry button: the record back to queued (only if it is still failed, so a

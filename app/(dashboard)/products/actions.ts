@@ -8,30 +8,15 @@ import {
   getDb,
   insertProduct,
   listForMessage,
-  parseIds,
-  parseProductFilter,
-  parseProductInput,
   rewriteProduct,
   setExportJobId,
 } from "@/lib/db";
 import { BatchExportJob } from "@/jobs/batch-export-job";
 import type { FormResult } from "@/lib/dashboard/action-result";
+import { exportSelection, productForm, productId, productIds } from "@/lib/dashboard/demo-schemas";
 import { queueClient } from "@/lib/dashboard/queue-client";
 import type { Translate } from "@/lib/i18n";
-import { answering, checked, dashboardAction, fieldOf, sentence, type Answer } from "../../action";
-
-/** Anything but a plain object reads as an empty form. */
-const formObject = (o: unknown) => (typeof o === "object" && o !== null && !Array.isArray(o) ? o : {});
-
-/** The product form, checked by the data layer's schema (prices in yuan → cents). */
-const productForm = checked(parseProductInput);
-/** One product id, as the edit page binds it. */
-const productId = checked((v) => parseIds([v])).transform((ids) => ids[0]!);
-const productIds = checked(parseIds);
-/** A filter as the list's URL has it (the page always sends one: `{}` for everything). */
-const productFilter = z
-  .record(z.string(), z.unknown(), { error: "demo.invalid.notAnObject" })
-  .pipe(checked((f: Record<string, unknown>) => parseProductFilter(f)));
+import { answering, dashboardAction, fieldOf, sentence, type Answer } from "../../action";
 
 /**
  * A product form's refusal: every field's message, to show beside it, and one sentence (the
@@ -85,21 +70,6 @@ export const deleteProductsAction = dashboardAction({
     return { code: "ok", message: t("demo.products.deleted", { count: r.value.deleted }) };
   },
 });
-
-/** The selected ids when there are any, else the filter. */
-const exportSelection = z
-  .preprocess(formObject, z.object({ ids: z.unknown().optional(), filter: z.unknown().optional() }))
-  .transform((raw): { by: "ids"; ids: unknown } | { by: "filter"; filter: unknown } =>
-    raw.ids !== undefined && !(Array.isArray(raw.ids) && raw.ids.length === 0)
-      ? { by: "ids" as const, ids: raw.ids }
-      : { by: "filter" as const, filter: raw.filter },
-  )
-  .pipe(
-    z.discriminatedUnion("by", [
-      z.object({ by: z.literal("ids"), ids: productIds }),
-      z.object({ by: z.literal("filter"), filter: productFilter }),
-    ]),
-  );
 
 /**
  * "Export to CSV": the selected ids, or everything matching the filter (URL params) when none are

@@ -1,35 +1,13 @@
 "use server";
 
 import { z } from "zod";
-import { findMissingIds, getDb, getUsersByIds, listForMessage, MAX_MESSAGE_LENGTH, parseIds } from "@/lib/db";
+import { findMissingIds, getDb, getUsersByIds, listForMessage } from "@/lib/db";
 import { SendEmailJob } from "@/jobs/send-email-job";
 import { SendNotificationJob } from "@/jobs/send-notification-job";
+import { emailSubject, userIds, userMessage } from "@/lib/dashboard/demo-schemas";
 import { queueClient } from "@/lib/dashboard/queue-client";
 import type { Translate } from "@/lib/i18n";
-import { checked, dashboardAction, keyed, type Answer } from "../../action";
-
-/** The selected users: an empty selection answers the PHP original's 请选择要发送的用户. */
-const userIds = checked((v) => parseIds(v, { emptyKey: "demo.users.noneSelected" }));
-const message = z
-  .string({ error: "demo.message.required" })
-  .trim()
-  .min(1, { error: "demo.message.required" })
-  .refine((m) => m.length <= MAX_MESSAGE_LENGTH, {
-    error: "demo.message.tooLong",
-    params: { max: MAX_MESSAGE_LENGTH },
-  });
-const MAX_SUBJECT_LENGTH = 200;
-/** Absent or empty means the default subject; a line break would be a header injection attempt. */
-const subject = keyed(
-  z
-    .string()
-    .trim()
-    .max(MAX_SUBJECT_LENGTH)
-    .regex(/^\P{Cc}*$/u)
-    .nullish(),
-  "demo.subject.invalid",
-  { max: MAX_SUBJECT_LENGTH },
-).transform((s) => s || "Resque Admin");
+import { dashboardAction, type Answer } from "../../action";
 
 /**
  * One batch action over selected users: unknown ids are refused by name (one query), then one job
@@ -50,7 +28,7 @@ async function sendToUsers(
 /** The PHP original's "Send notification": one SendNotificationJob per selected user. */
 export const sendNotificationAction = dashboardAction({
   action: "demo.users.notify",
-  input: z.tuple([userIds, message]),
+  input: z.tuple([userIds, userMessage]),
   audit: ([ids]) => ({ items: ids }),
   perform: ([ids, message], { t }) =>
     sendToUsers(t, ids, async () => ids.map((user_id) => ({ class: SendNotificationJob, args: { user_id, message } }))),
@@ -59,7 +37,7 @@ export const sendNotificationAction = dashboardAction({
 /** "Send e-mail": one SendEmailJob per selected user, to the address on file. */
 export const sendEmailAction = dashboardAction({
   action: "demo.users.email",
-  input: z.tuple([userIds, message, subject]),
+  input: z.tuple([userIds, userMessage, emailSubject]),
   audit: ([ids]) => ({ items: ids }),
   perform: ([ids, message, subject], { t }) =>
     sendToUsers(t, ids, async () => {
