@@ -16,24 +16,24 @@ import { actionAnswer, replayAction, serverAction } from "../helpers/actions";
 import { openBrowser, type OpenedBrowser } from "../helpers/browser";
 import { useDemoStack } from "../helpers/demo-stack";
 import { signIn } from "../helpers/web";
+import {
+  CATEGORY,
+  CHECK,
+  CONTROL,
+  GOOD,
+  MESSAGE,
+  NAME,
+  NOT_A_FORM,
+  PRICE,
+  SEED,
+  STATUS,
+  STOCK,
+} from "../helpers/demo-messages";
 
 const PRODUCTS = "app/(dashboard)/products/actions.ts";
 const USERS = "app/(dashboard)/users/actions.ts";
 const EXPORTS = "app/(dashboard)/exports/actions.ts";
 
-const NAME = "Enter a name.";
-const PRICE = "Enter a price such as 12.50: from 0 to 1,000,000,000, at most two decimals.";
-const CATEGORY = "Choose one of the categories.";
-const STATUS = "Choose a status: on sale, draft or archived.";
-const STOCK = "Enter the stock as a whole number from 0 to 1,000,000,000.";
-const CONTROL = "The name cannot contain control characters such as tabs or line breaks.";
-const CHECK = "Check the highlighted fields.";
-const NOT_A_FORM = "The form data is missing or malformed.";
-const MESSAGE = "Enter a message.";
-
-/** 30 products and 45 users: ids 31-45 are users but not products (foreign ids for products). */
-const SEED = { products: 30, users: 45 };
-const GOOD = { name: "Widget", price: "12.50", category: "toys", status: "active", stock: "3" };
 const TABLES = ["products", "users", "notifications", "exports"] as const;
 
 interface Forged {

@@ -154,23 +154,23 @@ import {
   type Db,
 } from "@/lib/db";
 import { translator, type Translate } from "@/lib/i18n";
+import {
+  CATEGORY,
+  CONTROL,
+  GOOD,
+  MESSAGE,
+  NAME,
+  NOT_A_FORM,
+  PRICE,
+  SEED,
+  STATUS,
+  STOCK,
+} from "../helpers/demo-messages";
 
 const en = translator("en");
 const zh = translator("zh-CN");
 
-const NAME = "Enter a name.";
-const PRICE = "Enter a price such as 12.50: from 0 to 1,000,000,000, at most two decimals.";
-const CATEGORY = "Choose one of the categories.";
-const STATUS = "Choose a status: on sale, draft or archived.";
-const STOCK = "Enter the stock as a whole number from 0 to 1,000,000,000.";
-const CONTROL = "The name cannot contain control characters such as tabs or line breaks.";
-const NOT_A_FORM = "The form data is missing or malformed.";
-const MESSAGE = "Enter a message.";
 const SUBJECT = "The subject must be text of at most 200 characters, on one line.";
-
-/** As tests/e2e/demo-malformed.test.ts seeds: ids 31-45 are users but not products. */
-const SEED = { products: 30, users: 45 };
-const GOOD = { name: "Widget", price: "12.50", category: "toys", status: "active", stock: "3" };
 
 /** A refusal as the page shows it: each field's message in `t`'s language. An accepted input fails the case. */
 function shown(r: Checked<unknown>, t: Translate = en): Record<string, string> {
