@@ -19,10 +19,25 @@ build_workers
 # The static gates first: a type error, a lint error, a forbidden import, an import cycle or an
 # unformatted file fails the run before any test starts (scripts/check.sh; `npm run check`).
 log "static checks: types, lint and import boundaries, format, import cycles"
+# The e2e tests need a production build (tests/setup/next-build.ts builds when sources are newer);
+# on a full run it starts now, beside the gates, instead of after them (the global setup then
+# finds it done, or waits on the same lock). A run of named files leaves it to the setup.
+build_pid=
+if [ $# -eq 0 ]; then
+  npx --no-install tsx -e 'import("./tests/setup/next-build.ts").then((m) => m.ensureNextBuild())' >.next-build.log 2>&1 &
+  build_pid=$!
+fi
 bash scripts/check.sh
 gates_failed=$?
 if [ "$gates_failed" -ne 0 ]; then
+  [ -n "$build_pid" ] && kill "$build_pid" 2>/dev/null
   echo "0 passed, $gates_failed failed"
+  exit 1
+fi
+
+if [ -n "$build_pid" ] && ! wait "$build_pid"; then
+  cat .next-build.log
+  echo "0 passed, 1 failed"
   exit 1
 fi
 
