@@ -47,12 +47,13 @@ export default async function RootLayout({ children }: { children: React.ReactNo
           <header className="flex flex-wrap items-center gap-4 border-b border-zinc-200 px-6 py-3 dark:border-zinc-800">
             <span className="font-semibold">{t("app.title")}</span>
             {session && <Nav items={nav} label={t("nav.main")} />}
-            <div className="ml-auto flex items-center gap-2">
+            {/* At phone width the bar wraps between items, never inside one (CJK labels broke per character). */}
+            <div className="ml-auto flex flex-wrap items-center gap-x-2 gap-y-1 whitespace-nowrap">
               <LanguageSwitch current={locale} label={t("lang.switch")} action={setLocaleAction} />
               <ThemeToggle label={t("theme.toggle")} />
               {session && <Bell markAllRead={markAllReadAction} />}
               {session && (
-                <form action={signOutAction} className="flex items-center gap-2 text-sm">
+                <form action={signOutAction} className="flex flex-wrap items-center gap-x-2 gap-y-1 text-sm">
                   <Link
                     href="/audit"
                     className="rounded px-2 py-1 text-zinc-600 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800"
@@ -65,7 +66,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
                   >
                     {t("nav.accounts")}
                   </Link>
-                  <span className="text-zinc-500" title={t(`role.${session.admin.role}`)}>
+                  <span className="max-w-56 truncate text-zinc-500" title={t(`role.${session.admin.role}`)}>
                     {session.admin.email}
                   </span>
                   <button type="submit" className="rounded px-2 py-1 hover:bg-zinc-100 dark:hover:bg-zinc-800">
