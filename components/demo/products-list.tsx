@@ -65,6 +65,18 @@ export function ProductsList({
         {errors[name]}
       </span>
     );
+  // Drawn above the list, and again below it when the list is longer than a page.
+  const pager = (
+    <Pager
+      t={t}
+      path="/products"
+      params={pagerParams}
+      page={products.page}
+      perPage={products.perPage}
+      total={products.total}
+      choices={choices}
+    />
+  );
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-center justify-between gap-3">
@@ -192,15 +204,7 @@ export function ProductsList({
         />
       </div>
 
-      <Pager
-        t={t}
-        path="/products"
-        params={pagerParams}
-        page={products.page}
-        perPage={products.perPage}
-        total={products.total}
-        choices={choices}
-      />
+      {pager}
       {products.total === 0 ? (
         <p className="text-zinc-500">{t("demo.products.empty")}</p>
       ) : (
@@ -257,17 +261,7 @@ export function ProductsList({
           ))}
         </DataTable>
       )}
-      {products.total > products.perPage && (
-        <Pager
-          t={t}
-          path="/products"
-          params={pagerParams}
-          page={products.page}
-          perPage={products.perPage}
-          total={products.total}
-          choices={choices}
-        />
-      )}
+      {products.total > products.perPage && pager}
     </div>
   );
 }

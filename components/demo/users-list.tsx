@@ -39,6 +39,18 @@ export function UsersList({
   const selection = useSelection(users.items.map((u) => u.id));
   const ids = selection.ids;
   const params: Record<string, string> = q ? { q } : {};
+  // Drawn above the list, and again below it when the list is longer than a page.
+  const pager = (
+    <Pager
+      t={t}
+      path="/users"
+      params={params}
+      page={users.page}
+      perPage={users.perPage}
+      total={users.total}
+      choices={choices}
+    />
+  );
   return (
     <div className="space-y-4">
       <h1 className="text-xl font-semibold">{t("demo.users.title")}</h1>
@@ -117,15 +129,7 @@ export function UsersList({
         </div>
       </section>
 
-      <Pager
-        t={t}
-        path="/users"
-        params={params}
-        page={users.page}
-        perPage={users.perPage}
-        total={users.total}
-        choices={choices}
-      />
+      {pager}
       {users.total === 0 ? (
         <p className="text-zinc-500">{t("demo.users.empty")}</p>
       ) : (
@@ -170,17 +174,7 @@ export function UsersList({
           ))}
         </DataTable>
       )}
-      {users.total > users.perPage && (
-        <Pager
-          t={t}
-          path="/users"
-          params={params}
-          page={users.page}
-          perPage={users.perPage}
-          total={users.total}
-          choices={choices}
-        />
-      )}
+      {users.total > users.perPage && pager}
     </div>
   );
 }
