@@ -1,5 +1,23 @@
 import path from "node:path";
 import { defineConfig } from "vitest/config";
+import { BaseSequencer, type TestSpecification } from "vitest/node";
+
+const E2E_DIR = path.resolve(import.meta.dirname, "tests", "e2e") + path.sep;
+
+/**
+ * Runs the unit and integration files before the end-to-end ones. The e2e files wait for the
+ * production build (tests/setup/next-build.ts), which a full run starts beside the static gates;
+ * with the other files first, the workers spend the rest of the build running tests instead of
+ * waiting on it. Within each group vitest's own order holds (slowest first, from its cache of
+ * the last run), which packs the workers best.
+ */
+class E2eLastSequencer extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const isE2e = (f: TestSpecification) => path.resolve(f.moduleId).startsWith(E2E_DIR);
+    return [...sorted.filter((f) => !isE2e(f)), ...sorted.filter(isE2e)];
+  }
+}
 
 /**
  * Instants where calendar bugs live, each with a machine zone far from UTC: the unit tests of
@@ -34,6 +52,9 @@ export default defineConfig({
     // nothing more (measured on this 2-core machine, quiet).
     maxWorkers: 3,
     fileParallelism: true,
+    // Unit and integration files first, e2e last: the e2e files wait for the production build,
+    // which the other files overlap (E2eLastSequencer, tests/setup/next-build.ts).
+    sequence: { sequencer: E2eLastSequencer },
     projects: [
       // Pure code: no Redis, no build, no browser.
       { extends: true, test: { name: "unit", include: ["tests/unit/**/*.test.ts"] } },
@@ -61,6 +82,11 @@ export default defineConfig({
         test: {
           name: "e2e",
           include: ["tests/e2e/**/*.test.ts"],
+          // One test process per worker for all its e2e files: the helpers (playwright-core, the
+          // database and auth modules) load once and one Chromium serves them all
+          // (tests/helpers/browser.ts). Each file still starts its own server, namespace and
+          // database, and every browser of a test is its own context.
+          isolate: false,
           globalSetup: ["tests/setup/redis.ts", "tests/setup/next-build.ts"],
         },
       },

@@ -26,10 +26,36 @@ apt_install() {
 }
 
 npm_install() {
-  # npm ci when node_modules is missing or older than the lock file.
+  # npm ci when node_modules is missing or older than the lock file. With "defer", the packages'
+  # install scripts run in the background (npm rebuild): compiling better-sqlite3 is a minute of
+  # one core that the caller overlaps with work that does not load it, then calls
+  # wait_npm_scripts before anything opens a database.
+  NPM_SCRIPTS_PID=
   if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    log "installing npm packages (npm ci; compiling better-sqlite3 takes a few minutes the first time)"
-    npm ci --no-audit --no-fund --loglevel=error || die "npm ci failed"
+    log "installing npm packages (npm ci; compiling better-sqlite3 takes a minute or more the first time)"
+    if [ "${1:-}" = defer ]; then
+      npm ci --no-audit --no-fund --loglevel=error --ignore-scripts || die "npm ci failed"
+    else
+      npm ci --no-audit --no-fund --loglevel=error || die "npm ci failed"
+    fi
+  fi
+  # Also after an earlier deferred run was interrupted before the addon was linked.
+  if [ ! -f node_modules/better-sqlite3/build/Release/better_sqlite3.node ]; then
+    if [ "${1:-}" = defer ]; then
+      npm rebuild --loglevel=error >.npm-rebuild.log 2>&1 &
+      NPM_SCRIPTS_PID=$!
+    else
+      npm rebuild --loglevel=error || die "npm rebuild (the packages' install scripts) failed"
+    fi
+  fi
+}
+
+wait_npm_scripts() {
+  # Returns non-zero, with the output, when the deferred install scripts failed.
+  [ -z "${NPM_SCRIPTS_PID:-}" ] && return 0
+  if ! wait "$NPM_SCRIPTS_PID"; then
+    cat .npm-rebuild.log
+    return 1
   fi
 }
 

@@ -2,7 +2,9 @@
 # The one command that runs every test, unattended, on a fresh Debian machine with Node 20:
 # installs what is missing (redis-server, npm packages), builds the worker bundle, runs the static
 # gates (scripts/check.sh), then vitest, and ends with the 15 slowest tests and the plain line
-# "N passed, N failed".
+# "N passed, N failed". The slow steps overlap: better-sqlite3 compiles beside the gates, and the
+# production build runs beside the gates and then the unit and integration files (the e2e files,
+# last, wait for it).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/setup-lib.sh
@@ -13,15 +15,15 @@ check_node
 command -v redis-server >/dev/null || apt_install redis-server
 # e2e tests drive Debian's chromium (no Playwright download); Noto CJK renders zh-CN screenshots.
 apt_install chromium fonts-liberation fonts-noto-cjk
-npm_install
+npm_install defer
 build_workers
 
 # The static gates first: a type error, a lint error, a forbidden import, an import cycle or an
 # unformatted file fails the run before any test starts (scripts/check.sh; `npm run check`).
 log "static checks: types, lint and import boundaries, format, import cycles"
 # The e2e tests need a production build (tests/setup/next-build.ts builds when sources are newer);
-# on a full run it starts now, beside the gates, instead of after them (the global setup then
-# finds it done, or waits on the same lock). A run of named files leaves it to the setup.
+# on a full run it starts now, beside the gates, and the e2e files wait for it (or fail with its
+# output). A run of named files leaves it to vitest's global setup.
 build_pid=
 if [ $# -eq 0 ]; then
   npx --no-install tsx -e 'import("./tests/setup/next-build.ts").then((m) => m.ensureNextBuild())' >.next-build.log 2>&1 &
@@ -34,9 +36,8 @@ if [ "$gates_failed" -ne 0 ]; then
   echo "0 passed, $gates_failed failed"
   exit 1
 fi
-
-if [ -n "$build_pid" ] && ! wait "$build_pid"; then
-  cat .next-build.log
+if ! wait_npm_scripts; then
+  [ -n "$build_pid" ] && kill "$build_pid" 2>/dev/null
   echo "0 passed, 1 failed"
   exit 1
 fi
@@ -45,6 +46,8 @@ report=.vitest-report.json
 rm -f "$report"
 npx vitest run --reporter=default --reporter=json --outputFile="$report" "$@"
 rc=$?
+# The build ended before the e2e files started; this only reaps it.
+[ -n "$build_pid" ] && wait "$build_pid" 2>/dev/null
 if [ -f "$report" ]; then
   # The 15 slowest tests (where a faster loop would start), then the line CI reads.
   node -e '

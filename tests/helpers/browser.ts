@@ -1,11 +1,13 @@
 /**
  * Headless Debian chromium for end-to-end tests, driven by playwright-core (no Playwright
- * browser download). Each call gets a fresh profile folder, removed on close().
+ * browser download). One browser process per test process, started on first use; each
+ * openBrowser() call gets its own context (own cookies, storage, locale, color scheme, viewport
+ * and zone), closed by close(). A context is what isolates two "browsers" of a test; a process
+ * per call cost a Chromium start each, 37 of them in the e2e run.
  */
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 /** Full-page PNGs land here (gitignored), one per screenshot() name. */
@@ -35,7 +37,6 @@ export interface OpenedBrowser {
   close(): Promise<void>;
 }
 
-// Playwright rejects --user-data-dir here (launchPersistentContext takes the folder instead).
 const ARGS = [
   "--headless",
   "--no-sandbox",
@@ -49,49 +50,43 @@ const ARGS = [
   "--disable-dev-shm-usage",
 ];
 
-/** Profile folders not closed yet, removed if the test process exits without close(). */
-const profiles = new Set<string>();
-let exitHookInstalled = false;
-function installExitHook() {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once("exit", () => {
-    for (const dir of profiles) {
-      try {
-        rmSync(dir, { recursive: true, force: true });
-      } catch {
-        // chromium may still be writing while it is being killed: best effort
-      }
-    }
-  });
+let shared: Promise<Browser> | null = null;
+
+/**
+ * The test process's browser. Playwright talks to it over a pipe, so it ends with this process
+ * (also when a vitest worker is killed); a browser that crashed is started again.
+ */
+function browser(): Promise<Browser> {
+  if (!shared) {
+    const launching = chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      headless: true,
+      args: ARGS,
+      timeout: 120_000,
+    });
+    shared = launching;
+    launching.then(
+      (b) => b.on("disconnected", () => shared === launching && (shared = null)),
+      () => shared === launching && (shared = null),
+    );
+  }
+  return shared;
 }
 
 export async function openBrowser(opts: OpenBrowserOptions = {}): Promise<OpenedBrowser> {
-  installExitHook();
-  const profile = mkdtempSync(path.join(os.tmpdir(), "resque-admin-pw-"));
-  profiles.add(profile);
   const locale = opts.locale ?? "en-US";
-  let context: BrowserContext;
-  try {
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      headless: true,
-      args: [...ARGS, `--lang=${locale}`],
-      locale,
-      colorScheme: opts.colorScheme ?? "light",
-      viewport: opts.viewport ?? { width: 1280, height: 800 },
-      timezoneId: opts.timezoneId,
-      timeout: 120_000,
-    });
-  } catch (e) {
-    rmSync(profile, { recursive: true, force: true });
-    profiles.delete(profile);
-    throw e;
-  }
+  const context = await (
+    await browser()
+  ).newContext({
+    locale,
+    colorScheme: opts.colorScheme ?? "light",
+    viewport: opts.viewport ?? { width: 1280, height: 800 },
+    timezoneId: opts.timezoneId,
+  });
   // Generous on a loaded 2-core CI machine; locator assertions still finish as soon as they hold.
   context.setDefaultTimeout(30_000);
   context.setDefaultNavigationTimeout(60_000);
-  const page = context.pages()[0] ?? (await context.newPage());
+  const page = await context.newPage();
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
   page.on("console", (m) => {
@@ -123,12 +118,7 @@ export async function openBrowser(opts: OpenBrowserOptions = {}): Promise<Opened
     async close() {
       if (closed) return;
       closed = true;
-      try {
-        await context.close();
-      } finally {
-        rmSync(profile, { recursive: true, force: true });
-        profiles.delete(profile);
-      }
+      await context.close();
     },
   };
 }

@@ -6,12 +6,13 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Page } from "playwright-core";
 import { addAdmin } from "@/lib/auth";
 import { migrate, openDb, type Role } from "@/lib/db";
+import { ensureNextBuild } from "../setup/next-build";
 import { freePort } from "./redis-server";
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
@@ -179,14 +180,10 @@ async function waitUntilAnswering(
 
 /**
  * Starts `next start` against `redisUrl`/`namespace` and resolves once it answers HTTP.
- * Requires a build (`.next/BUILD_ID`); vitest's globalSetup makes one when e2e files run.
+ * Waits for a build of the current sources first (started by vitest's globalSetup, or here).
  */
 export async function startWeb(opts: StartWebOptions): Promise<WebServer> {
-  if (!existsSync(path.join(ROOT, ".next", "BUILD_ID"))) {
-    throw new Error(
-      "no .next build: run the e2e files through vitest (tests/setup/next-build.ts builds), or `npx next build`",
-    );
-  }
+  await ensureNextBuild();
   installExitHook();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "resque-admin-web-"));
   const databasePath = path.join(dataDir, "app.db");

@@ -1,6 +1,8 @@
 /**
- * vitest globalSetup for the end-to-end tests: makes sure `.next` holds a production build of
- * the current sources before any `next start` (tests/helpers/web.ts) runs.
+ * A production build of the current sources in `.next` for the end-to-end tests, made at most
+ * once per change of the sources. vitest's globalSetup starts it without waiting, so the unit
+ * and integration files (which run first: the sequencer in vitest.config.ts) overlap the 30-60 s build;
+ * each `next start` (tests/helpers/web.ts startWeb) waits for it through ensureNextBuild().
  *
  * Cost: a staleness check is one stat per file under app/, components/ and lib/ (milliseconds);
  * a build is 20-40 s on a loaded 2-core machine, so it runs only when a file is newer than
@@ -16,6 +18,11 @@ import type { TestProject } from "vitest/node";
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 const BUILD_ID = path.join(ROOT, ".next", "BUILD_ID");
+/**
+ * The output of a build that failed, dated by when it started: until a source changes after
+ * that, every waiting file fails with this output at once instead of building again.
+ */
+const FAILED_LOG = path.join(ROOT, ".next-build-failed.log");
 /** What the build reads; mirrors the `find ... -newer .next/BUILD_ID` in scripts/start.sh. */
 const SOURCES = ["app", "components", "lib", "next.config.js", "postcss.config.mjs", "package-lock.json"];
 const E2E_DIR = path.join(ROOT, "tests", "e2e") + path.sep;
@@ -23,7 +30,11 @@ const E2E_DIR = path.join(ROOT, "tests", "e2e") + path.sep;
 /** The first source path (file or folder: a deleted file changes its folder's mtime) newer than the build, or null. */
 export function staleBecause(): string | null {
   if (!existsSync(BUILD_ID)) return ".next/BUILD_ID is missing";
-  const builtMs = statSync(BUILD_ID).mtimeMs;
+  return changedSince(statSync(BUILD_ID).mtimeMs);
+}
+
+/** The first source path changed after `builtMs`, or null. */
+function changedSince(builtMs: number): string | null {
   const walk = (p: string): string | null => {
     let st;
     try {
@@ -129,12 +140,18 @@ export async function ensureNextBuild(): Promise<void> {
   await withBuildLock(async () => {
     const reason = staleBecause(); // another run may have built while we waited
     if (!reason) return;
+    if (existsSync(FAILED_LOG) && !changedSince(statSync(FAILED_LOG).mtimeMs)) {
+      throw new Error(`next build failed, and no source changed since:\n${readFileSync(FAILED_LOG, "utf8")}`);
+    }
     const startedMs = Date.now();
     process.stderr.write(`[e2e] next build: ${reason}\n`);
     const { code, output } = await runNextBuild();
     if (code !== 0 || !existsSync(BUILD_ID)) {
+      writeFileSync(FAILED_LOG, `exit ${code}\n${output}`);
+      utimesSync(FAILED_LOG, new Date(startedMs), new Date(startedMs));
       throw new Error(`next build failed (exit ${code}):\n${output}`);
     }
+    rmSync(FAILED_LOG, { force: true });
     // Date the build by when it started, so a source saved during the build still counts as newer.
     utimesSync(BUILD_ID, new Date(startedMs), new Date(startedMs));
     process.stderr.write(`[e2e] next build took ${((Date.now() - startedMs) / 1000).toFixed(1)} s\n`);
@@ -143,5 +160,7 @@ export async function ensureNextBuild(): Promise<void> {
 
 export async function setup(project: TestProject) {
   if (!(await runIncludesE2e(project))) return;
-  await ensureNextBuild();
+  // Not awaited: startWeb() waits where a server needs the build. A failure is reported there,
+  // by every e2e file, with the build's output.
+  ensureNextBuild().catch(() => {});
 }
