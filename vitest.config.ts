@@ -56,8 +56,9 @@ export default defineConfig({
     // which the other files overlap (E2eLastSequencer, tests/setup/next-build.ts).
     sequence: { sequencer: E2eLastSequencer },
     projects: [
-      // Pure code: no Redis, no build, no browser.
-      { extends: true, test: { name: "unit", include: ["tests/unit/**/*.test.ts"] } },
+      // Pure code: no Redis, no build, no browser. The files share a process per worker
+      // (isolate: false), as the e2e files do: a file that changes process-wide state puts it back.
+      { extends: true, test: { name: "unit", include: ["tests/unit/**/*.test.ts"], isolate: false } },
       ...CLOCKS.map((c) => ({
         extends: true as const,
         test: {
@@ -65,6 +66,7 @@ export default defineConfig({
           include: TIME_TESTS,
           env: { TEST_CLOCK: c.at, TZ: c.tz },
           setupFiles: ["tests/setup/clock.ts"],
+          isolate: false,
         },
       })),
       // A real redis-server (and the worker bundle), real processes.

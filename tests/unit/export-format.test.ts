@@ -1,10 +1,17 @@
-// A zone with DST, so the per-day offset cache meets the days it changes on. Set before any Date use.
+// A zone with DST, so the per-day offset cache meets the days it changes on. Set before any Date use,
+// and put back after: the unit files share a process (isolate: false in vitest.config.ts).
+const machineZone = process.env.TZ;
 process.env.TZ = "America/New_York";
 
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { EXPORT_FILE_PATTERN, exportDir, exportFilePath, formatLocalDateTime, newExportFileName } from "@/lib/export";
 import { formatCents } from "@/lib/format";
+
+afterAll(() => {
+  if (machineZone === undefined) delete process.env.TZ;
+  else process.env.TZ = machineZone;
+});
 
 const viaDate = (ms: number) => {
   const d = new Date(ms);
