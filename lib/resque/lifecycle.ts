@@ -10,9 +10,11 @@ import { formatIsoSeconds, parseResqueDate } from "./dates";
 import { DirtyExitError, PruneDeadWorkerDirtyExitError, type ResqueError } from "./errors";
 import type { JobRegistry } from "./job";
 import { parseWorkerId, workerName } from "./keys";
-import { buildFailureRecord, payloadFromWorkerEntry } from "./failure";
+import { buildFailureRecord } from "./failure";
+import { sha1Hex } from "./hash";
 import { decodePayload } from "./payload";
 import { tryParse } from "./raw-json";
+import { textOfBytes, workerEntryOfBytes } from "./stored-bytes";
 
 /** Ruby's prune threshold: a heartbeat older than 5 × 60 s means the worker is dead. */
 export const HEARTBEAT_DEAD_AFTER_SEC = 300;
@@ -52,39 +54,47 @@ export interface UnregisterResult {
  */
 export async function unregisterWorker(
   conn: Connection,
-  id: string,
+  id: string | Buffer,
   opts: { registry?: JobRegistry; error?: ResqueError; preferRequeue?: boolean; keepPing?: boolean } = {},
 ): Promise<UnregisterResult> {
   const k = conn.keys;
+  // An id read from `workers` as bytes (it may not be UTF-8) builds its keys as bytes too.
+  const idText = typeof id === "string" ? id : textOfBytes(id).text;
+  const key = (prefix: string, suffix = "") =>
+    typeof id === "string" ? prefix + id + suffix : Buffer.concat([Buffer.from(prefix), id, Buffer.from(suffix)]);
+  const workerKey = key(k.worker(""));
   for (let attempt = 0; attempt < 5; attempt++) {
-    const current = (await conn.redis.get(k.worker(id))) ?? "";
+    // Read as bytes and compared by their SHA-1 in the script: a record that is not UTF-8 would
+    // never match a decoded copy, and the settle would be skipped forever.
+    const current = await conn.redis.getBuffer(workerKey);
     let mode: "fail" | "requeue" | "none" = "none";
-    let arg = "";
+    let arg: string | Buffer = "";
     let queue = "";
     let className: string | undefined;
     if (current) {
-      const entry = payloadFromWorkerEntry(current);
-      const payloadRaw = entry?.payloadRaw ?? current;
+      const entry = workerEntryOfBytes(current);
+      const payloadBytes = entry?.payload ?? current;
+      const text = textOfBytes(payloadBytes);
       queue = entry?.queue ?? "";
-      const decoded = decodePayload(payloadRaw);
-      className = decoded.className;
+      const decoded = decodePayload(text.text);
+      className = text.exact ? decoded.className : undefined;
       const cls = className ? opts.registry?.get(className) : undefined;
-      if ((cls?.rerunOnDirtyExit || opts.preferRequeue) && queue && decoded.ok) {
+      if ((cls?.rerunOnDirtyExit || opts.preferRequeue) && queue && decoded.ok && text.exact) {
         mode = "requeue";
-        arg = payloadRaw;
+        arg = payloadBytes;
       } else {
         mode = "fail";
         const err =
           opts.error ??
           new DirtyExitError(
-            `Worker ${id} did not gracefully exit while processing ${className ?? "an unparseable payload"}`,
+            `Worker ${idText} did not gracefully exit while processing ${className ?? "an unparseable payload"}`,
           );
         arg = buildFailureRecord({
-          payloadRaw,
+          payloadRaw: text.text,
           exception: err.name,
-          error: err.message,
+          error: text.exact ? err.message : `${err.message}; the payload is ${text.problem} and is kept escaped`,
           backtrace: [],
-          worker: id,
+          worker: idText,
           queue,
         });
       }
@@ -93,18 +103,18 @@ export async function unregisterWorker(
       "unregister-worker",
       [
         k.workers,
-        k.worker(id),
-        k.workerStarted(id),
+        workerKey,
+        key(k.worker(""), ":started"),
         k.heartbeat,
-        k.statProcessedOf(id),
-        k.statFailedOf(id),
+        key(k.statProcessedOf("")),
+        key(k.statFailedOf("")),
         k.failed,
         k.statFailed,
         k.queue(queue || "_"),
         k.queues,
-        k.workerPing(workerName(id)),
+        k.workerPing(workerName(idText)),
       ],
-      [id, current, mode, arg, queue, opts.keepPing ? "keep" : ""],
+      [id, current ? sha1Hex(current) : "", mode, arg, queue, opts.keepPing ? "keep" : ""],
     );
     if (settled === -1) continue; // the record changed between GET and the script: read again
     return { job: settled === 1 ? (mode === "fail" ? "failed" : "requeued") : "none", className };
