@@ -129,3 +129,13 @@ export async function execAll(pipe: ChainableCommander): Promise<unknown[]> {
     return value;
   });
 }
+
+/**
+ * Executes a pipeline whose commands may fail one by one on data we do not control (a key of
+ * another Redis type: WRONGTYPE): each failed command's value is `undefined`, the rest stand.
+ */
+export async function execLoose(pipe: ChainableCommander): Promise<unknown[]> {
+  const res = await pipe.exec();
+  if (!res) throw new RedisCommandError("transaction aborted (a watched key changed)");
+  return res.map(([err, value]) => (err ? undefined : value));
+}

@@ -160,12 +160,20 @@ export async function pruneDeadWorkers(
   if (locked !== "OK") return report;
   try {
     const host = opts.hostname ?? os.hostname();
-    const [[, ids], [, beats], [, time]] = (await conn.redis
+    const [[, idBytes], [, beats], [, time]] = (await conn.redis
       .multi()
-      .smembers(k.workers)
+      .smembersBuffer(k.workers)
       .hgetall(k.heartbeat)
       .time()
-      .exec()) as [[unknown, string[]], [unknown, Record<string, string>], [unknown, [string, string]]];
+      .exec()) as [[unknown, Buffer[]], [unknown, Record<string, string>], [unknown, [string, string]]];
+    // Ids are read as bytes: one that is not UTF-8 (anyone can SADD to `workers`) is known by its
+    // escape here and unregistered by its bytes, so its SREM and DELs hit the stored names.
+    const bytesOf = new Map<string, Buffer>();
+    const ids = idBytes.map((b) => {
+      const t = textOfBytes(b);
+      if (!t.exact) bytesOf.set(t.text, b);
+      return t.text;
+    });
     const nowMs = Number(time[0]) * 1000;
     const fresh = (ms: number | null) => ms !== null && nowMs - ms <= HEARTBEAT_DEAD_AFTER_SEC * 1000;
     const candidates = new Map<string, "heartbeat" | "same-host">();
@@ -196,7 +204,7 @@ export async function pruneDeadWorkers(
         reason === "heartbeat"
           ? new PruneDeadWorkerDirtyExitError(`Worker ${id} stopped sending heartbeats`)
           : new DirtyExitError(`Worker ${id} is no longer running on ${host}`);
-      const r = await unregisterWorker(conn, id, { registry: opts.registry, error });
+      const r = await unregisterWorker(conn, bytesOf.get(id) ?? id, { registry: opts.registry, error });
       report.pruned.push({ id, reason, job: r.job });
     }
     return report;

@@ -107,8 +107,9 @@ export async function listWorking(conn: Connection): Promise<WorkerInfo[]> {
 /**
  * Manual removal of a worker (the dashboard never prunes on its own:
  * docs/resque-protocol.md#dead-worker-pruning): Ruby's unregister sequence, turning an in-flight job
- * into a `Resque::DirtyExit` failure record that keeps the exact payload bytes.
+ * into a `Resque::DirtyExit` failure record that keeps the exact payload bytes. `id` as a Buffer
+ * names a worker whose id is not UTF-8 by its stored bytes.
  */
-export async function pruneWorker(conn: Connection, id: string): Promise<UnregisterResult> {
+export async function pruneWorker(conn: Connection, id: string | Buffer): Promise<UnregisterResult> {
   return unregisterWorker(conn, id);
 }

@@ -15,8 +15,10 @@
 ]]
 local current = redis.call("GET", KEYS[1])
 if not current or redis.sha1hex(current) ~= ARGV[4] then return 0 end
-redis.call("DEL", KEYS[1])
+-- RPUSH first: a script that errors (a `failed` key of another type) stops at its first write,
+-- and Redis does not roll back, so the job must not have been released yet.
 redis.call("RPUSH", KEYS[2], ARGV[1])
+redis.call("DEL", KEYS[1])
 redis.call("INCR", KEYS[3])
 redis.call("INCR", KEYS[4])
 redis.call("INCR", KEYS[5])

@@ -11,10 +11,11 @@
 ]]
 local current = redis.call("GET", KEYS[1])
 if not current or redis.sha1hex(current) ~= ARGV[1] then return 0 end
+-- The delayed item first: if it errors (a key of another type), the job is still in flight.
+redis.call("RPUSH", KEYS[4], ARGV[2])
 redis.call("DEL", KEYS[1])
 redis.call("INCR", KEYS[2])
 redis.call("INCR", KEYS[3])
-redis.call("RPUSH", KEYS[4], ARGV[2])
 redis.call("SADD", KEYS[5], "delayed:" .. ARGV[3])
 redis.call("ZADD", KEYS[6], ARGV[3], ARGV[3])
 redis.call("INCR", KEYS[7])
