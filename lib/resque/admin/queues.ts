@@ -73,7 +73,11 @@ export async function peekQueue(conn: Connection, queue: string, opts: PageOptio
   assertQueueName(queue);
   const { page, perPage, start, stop } = normalizePage(opts);
   const key = conn.keys.queue(queue);
-  const [total, raws] = (await execAll(conn.redis.multi().llen(key).lrange(key, start, stop))) as [number, string[]];
+  // Loose: a key of another Redis type (listQueues reports it as `keyType`) reads as an empty page.
+  const [total = 0, raws = []] = (await execLoose(conn.redis.multi().llen(key).lrange(key, start, stop))) as [
+    number?,
+    string[]?,
+  ];
   return {
     page,
     perPage,
