@@ -66,7 +66,11 @@ export async function unregisterWorker(
   for (let attempt = 0; attempt < 5; attempt++) {
     // Read as bytes and compared by their SHA-1 in the script: a record that is not UTF-8 would
     // never match a decoded copy, and the settle would be skipped forever.
-    const current = await conn.redis.getBuffer(workerKey);
+    const current = await conn.redis.getBuffer(workerKey).catch((e: Error) => {
+      // A record of another Redis type holds no job: the script deletes it with the worker.
+      if (e.message.startsWith("WRONGTYPE")) return null;
+      throw e;
+    });
     let mode: "fail" | "requeue" | "none" = "none";
     let arg: string | Buffer = "";
     let queue = "";

@@ -112,7 +112,9 @@ describe("hostile queued records", () => {
     const deadBytes = b(`${host}:999999997:q\n`, [0xff, 0xfe]);
     const farNewline = "far host\nid:1:q";
     const farBytes = b("far:2:", [0xff]);
-    pipe.sadd(key("workers"), deadSpace, deadBytes, farNewline, farBytes);
+    const farHash = "far:3:q";
+    pipe.sadd(key("workers"), deadSpace, deadBytes, farNewline, farBytes, farHash);
+    pipe.hset(key(`worker:${farHash}`), "not", "a string");
     pipe.set(key(`worker:${deadSpace}`), b('{"queue":"h1","run_at":"x","payload":{"class":"Rec', [0xff], '"}}'));
     pipe.set(Buffer.concat([Buffer.from(key("worker:")), deadBytes]), b([0xff, 0xfe], "{"));
     pipe.set(
@@ -188,6 +190,8 @@ describe("hostile queued records", () => {
     // Manual prune of hostile ids elsewhere: by text (newline) and by bytes.
     expect((await pruneWorker(conn, farNewline)).job).toBe("failed");
     expect((await pruneWorker(conn, farBytes)).job).toBe("none");
+    expect((await pruneWorker(conn, farHash)).job).toBe("none"); // an in-flight key of another type
+    expect(await redis.exists(key(`worker:${farHash}`))).toBe(0);
     const left = await redis.smembersBuffer(key("workers"));
     expect(left).toHaveLength(1); // the running worker only
     expect(left[0]!.toString()).toMatch(/:h1,hx,hy,hz,h2$/);

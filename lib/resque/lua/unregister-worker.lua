@@ -17,7 +17,10 @@
   Returns {settled, removed}: settled = 1 when the job was failed/requeued, -1 when the
   in-flight record changed since it was read (nothing done), 0 when there was none.
 ]]
-local current = redis.call("GET", KEYS[2])
+local current = redis.pcall("GET", KEYS[2])
+-- A worker:<id> of another Redis type (WRONGTYPE) holds no job anyone can read: it is deleted
+-- with the worker, as the caller (which read it as "none") expects.
+if type(current) == "table" then current = false end
 if (current and redis.sha1hex(current) or "") ~= ARGV[2] then return {-1, 0} end
 local settled = 0
 if current and ARGV[3] == "fail" then
