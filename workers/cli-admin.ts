@@ -38,8 +38,12 @@ function table(rows: string[][]): string {
 /** `status [--json]`: queues with sizes, workers with what they are doing, failed count. */
 export async function printStatus(conn: Connection, json: boolean, out: Out): Promise<void> {
   const [stats, queues, workers] = await Promise.all([getStats(conn), listQueues(conn), listWorkers(conn)]);
+  // A queue key of another Redis type: workers skip it, so it never drains on its own.
+  const problems = queues
+    .filter((q) => q.keyType)
+    .map((q) => `queue ${q.name}: key is a ${q.keyType}, not a list; workers skip it (fix or remove the key)`);
   if (json) {
-    println(out, JSON.stringify({ stats, queues, workers }, null, 2));
+    println(out, JSON.stringify({ stats, queues, workers, problems }, null, 2));
     return;
   }
   println(
@@ -57,10 +61,15 @@ export async function printStatus(conn: Connection, json: boolean, out: Out): Pr
           q.name,
           String(q.size),
           q.latencySec == null ? "-" : `${q.latencySec.toFixed(1)}s`,
-          q.paused ? "paused" : "",
+          q.keyType ? `PROBLEM: ${q.keyType} key` : q.paused ? "paused" : "",
         ]),
       ]),
     );
+  if (problems.length) {
+    println(out);
+    println(out, `Problems (${problems.length}):`);
+    for (const p of problems) println(out, `  ${p}`);
+  }
   println(out);
   if (workers.length === 0) println(out, "No workers.");
   else

@@ -40,6 +40,7 @@ async function main() {
     ),
   );
   worker.on("error", (err) => log(`worker ${process.pid}: ${err.message}`));
+  worker.on("problem", (message) => log(`worker ${process.pid}: ${message}`));
   worker.on("pruned", (r) =>
     r.pruned.forEach((p) => log(`worker ${process.pid}: pruned dead worker ${p.id} (${p.reason}; job ${p.job})`)),
   );

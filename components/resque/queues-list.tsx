@@ -45,6 +45,15 @@ export function QueuesList({ initial, actions }: { initial: QueuesData; actions:
           {t("queues.allPaused", { source: pause.source ?? "" })}
         </p>
       )}
+      {queues.some((row) => row.keyType) && (
+        <p
+          role="alert"
+          data-testid="queue-problems"
+          className="rounded border border-red-300 bg-red-50 px-3 py-2 text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-100"
+        >
+          {t("queues.wrongTypeBanner", { count: String(queues.filter((row) => row.keyType).length) })}
+        </p>
+      )}
       {queues.length === 0 ? (
         <p className="text-zinc-500">
           {t("queues.empty", { command: "npm run queue -- enqueue default SendEmailJob '{…}'" })}
@@ -84,6 +93,11 @@ export function QueuesList({ initial, actions }: { initial: QueuesData; actions:
                 {row.latencySec == null ? "–" : `${row.latencySec.toFixed(1)} s`}
               </td>
               <td className={td}>
+                {row.keyType && (
+                  <span className="mr-2 rounded bg-red-100 px-1.5 py-0.5 text-xs font-medium text-red-900 dark:bg-red-900 dark:text-red-100">
+                    {t("queues.wrongType", { type: row.keyType })}
+                  </span>
+                )}
                 {row.paused && (
                   <span className="rounded bg-amber-200 px-1.5 py-0.5 text-xs font-medium text-amber-950 dark:bg-amber-800 dark:text-amber-50">
                     {t("queues.paused")}

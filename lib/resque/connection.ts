@@ -86,10 +86,18 @@ export class Connection {
     }
   }
 
-  /** Runs a registered script with a variable number of keys. */
-  run<T = unknown>(name: ScriptName, keys: string[], args: (string | number)[]): Promise<T> {
+  /**
+   * Runs a registered script with a variable number of keys; `buffers` for replies as raw bytes
+   * (records that must be settled by their stored bytes: stored-bytes.ts).
+   */
+  run<T = unknown>(
+    name: ScriptName,
+    keys: (string | Buffer)[],
+    args: (string | number | Buffer)[],
+    opts: { buffers?: boolean } = {},
+  ): Promise<T> {
     const fn = (this.redis as unknown as Record<string, (...a: unknown[]) => Promise<T>>)[
-      "tsq_" + name.replace(/-/g, "_")
+      "tsq_" + name.replace(/-/g, "_") + (opts.buffers ? "Buffer" : "")
     ]!;
     return fn.call(this.redis, keys.length, ...keys, ...args);
   }
@@ -120,4 +128,14 @@ export async function execAll(pipe: ChainableCommander): Promise<unknown[]> {
     if (err) throw new RedisCommandError(err.message);
     return value;
   });
+}
+
+/**
+ * Executes a pipeline whose commands may fail one by one on data we do not control (a key of
+ * another Redis type: WRONGTYPE): each failed command's value is `undefined`, the rest stand.
+ */
+export async function execLoose(pipe: ChainableCommander): Promise<unknown[]> {
+  const res = await pipe.exec();
+  if (!res) throw new RedisCommandError("transaction aborted (a watched key changed)");
+  return res.map(([err, value]) => (err ? undefined : value));
 }

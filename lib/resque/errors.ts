@@ -12,6 +12,7 @@ export enum ErrorCode {
   InvalidQueueName = "INVALID_QUEUE_NAME",
   StaleItem = "STALE_ITEM",
   RedisCommand = "REDIS_COMMAND",
+  StuckJob = "STUCK_JOB",
 }
 
 export class ResqueError extends Error {
@@ -104,5 +105,12 @@ export class DontPerform extends Error {
   constructor(reason = "skipped by a before-perform hook") {
     super(reason);
     this.name = "DontPerform";
+  }
+}
+
+/** The same in-flight entry kept coming back from reserve: failed by the worker's loop brake. */
+export class StuckJobError extends ResqueError {
+  constructor(message: string) {
+    super(ErrorCode.StuckJob, message, "StuckJob");
   }
 }

@@ -3,12 +3,19 @@
  * stored payload bytes so a retry pushes back exactly what was queued.
  */
 import { formatFailedAt } from "./dates";
+import { parseJsonBounded } from "./bounded-json";
 import { rawField, tryParse } from "./raw-json";
 
-/** Embeds a payload: its raw text when it is a JSON object, else the raw text as a JSON string. */
+/**
+ * Embeds a payload: its raw text when it is a JSON object within `JSON_LIMITS`, else the raw text
+ * as a JSON string. A payload nested deeper than the limits stays flat text, so the record still
+ * parses in Ruby (JSON max_nesting 100) and php (json_decode depth 512).
+ */
 export function embedPayload(payloadRaw: string): string {
-  const v = tryParse(payloadRaw);
-  return typeof v === "object" && v !== null && !Array.isArray(v) ? payloadRaw : JSON.stringify(payloadRaw);
+  const v = parseJsonBounded(payloadRaw);
+  return v.ok && typeof v.value === "object" && v.value !== null && !Array.isArray(v.value)
+    ? payloadRaw
+    : JSON.stringify(payloadRaw);
 }
 
 export function backtraceOf(err: { stack?: string } | undefined): string[] {

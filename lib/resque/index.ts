@@ -21,3 +21,4 @@ export * from "./delayed";
 export * from "./scheduler";
 export * from "./retry";
 export * from "./history";
+export * from "./stored-bytes";

@@ -10,9 +10,11 @@ import { formatIsoSeconds, parseResqueDate } from "./dates";
 import { DirtyExitError, PruneDeadWorkerDirtyExitError, type ResqueError } from "./errors";
 import type { JobRegistry } from "./job";
 import { parseWorkerId, workerName } from "./keys";
-import { buildFailureRecord, payloadFromWorkerEntry } from "./failure";
+import { buildFailureRecord } from "./failure";
+import { sha1Hex } from "./hash";
 import { decodePayload } from "./payload";
 import { tryParse } from "./raw-json";
+import { textOfBytes, workerEntryOfBytes } from "./stored-bytes";
 
 /** Ruby's prune threshold: a heartbeat older than 5 × 60 s means the worker is dead. */
 export const HEARTBEAT_DEAD_AFTER_SEC = 300;
@@ -52,39 +54,51 @@ export interface UnregisterResult {
  */
 export async function unregisterWorker(
   conn: Connection,
-  id: string,
+  id: string | Buffer,
   opts: { registry?: JobRegistry; error?: ResqueError; preferRequeue?: boolean; keepPing?: boolean } = {},
 ): Promise<UnregisterResult> {
   const k = conn.keys;
+  // An id read from `workers` as bytes (it may not be UTF-8) builds its keys as bytes too.
+  const idText = typeof id === "string" ? id : textOfBytes(id).text;
+  const key = (prefix: string, suffix = "") =>
+    typeof id === "string" ? prefix + id + suffix : Buffer.concat([Buffer.from(prefix), id, Buffer.from(suffix)]);
+  const workerKey = key(k.worker(""));
   for (let attempt = 0; attempt < 5; attempt++) {
-    const current = (await conn.redis.get(k.worker(id))) ?? "";
+    // Read as bytes and compared by their SHA-1 in the script: a record that is not UTF-8 would
+    // never match a decoded copy, and the settle would be skipped forever.
+    const current = await conn.redis.getBuffer(workerKey).catch((e: Error) => {
+      // A record of another Redis type holds no job: the script deletes it with the worker.
+      if (e.message.startsWith("WRONGTYPE")) return null;
+      throw e;
+    });
     let mode: "fail" | "requeue" | "none" = "none";
-    let arg = "";
+    let arg: string | Buffer = "";
     let queue = "";
     let className: string | undefined;
     if (current) {
-      const entry = payloadFromWorkerEntry(current);
-      const payloadRaw = entry?.payloadRaw ?? current;
+      const entry = workerEntryOfBytes(current);
+      const payloadBytes = entry?.payload ?? current;
+      const text = textOfBytes(payloadBytes);
       queue = entry?.queue ?? "";
-      const decoded = decodePayload(payloadRaw);
-      className = decoded.className;
+      const decoded = decodePayload(text.text);
+      className = text.exact ? decoded.className : undefined;
       const cls = className ? opts.registry?.get(className) : undefined;
-      if ((cls?.rerunOnDirtyExit || opts.preferRequeue) && queue && decoded.ok) {
+      if ((cls?.rerunOnDirtyExit || opts.preferRequeue) && queue && decoded.ok && text.exact) {
         mode = "requeue";
-        arg = payloadRaw;
+        arg = payloadBytes;
       } else {
         mode = "fail";
         const err =
           opts.error ??
           new DirtyExitError(
-            `Worker ${id} did not gracefully exit while processing ${className ?? "an unparseable payload"}`,
+            `Worker ${idText} did not gracefully exit while processing ${className ?? "an unparseable payload"}`,
           );
         arg = buildFailureRecord({
-          payloadRaw,
+          payloadRaw: text.text,
           exception: err.name,
-          error: err.message,
+          error: text.exact ? err.message : `${err.message}; the payload is ${text.problem} and is kept escaped`,
           backtrace: [],
-          worker: id,
+          worker: idText,
           queue,
         });
       }
@@ -93,18 +107,18 @@ export async function unregisterWorker(
       "unregister-worker",
       [
         k.workers,
-        k.worker(id),
-        k.workerStarted(id),
+        workerKey,
+        key(k.worker(""), ":started"),
         k.heartbeat,
-        k.statProcessedOf(id),
-        k.statFailedOf(id),
+        key(k.statProcessedOf("")),
+        key(k.statFailedOf("")),
         k.failed,
         k.statFailed,
         k.queue(queue || "_"),
         k.queues,
-        k.workerPing(workerName(id)),
+        k.workerPing(workerName(idText)),
       ],
-      [id, current, mode, arg, queue, opts.keepPing ? "keep" : ""],
+      [id, current ? sha1Hex(current) : "", mode, arg, queue, opts.keepPing ? "keep" : ""],
     );
     if (settled === -1) continue; // the record changed between GET and the script: read again
     return { job: settled === 1 ? (mode === "fail" ? "failed" : "requeued") : "none", className };
@@ -150,12 +164,20 @@ export async function pruneDeadWorkers(
   if (locked !== "OK") return report;
   try {
     const host = opts.hostname ?? os.hostname();
-    const [[, ids], [, beats], [, time]] = (await conn.redis
+    const [[, idBytes], [, beats], [, time]] = (await conn.redis
       .multi()
-      .smembers(k.workers)
+      .smembersBuffer(k.workers)
       .hgetall(k.heartbeat)
       .time()
-      .exec()) as [[unknown, string[]], [unknown, Record<string, string>], [unknown, [string, string]]];
+      .exec()) as [[unknown, Buffer[]], [unknown, Record<string, string>], [unknown, [string, string]]];
+    // Ids are read as bytes: one that is not UTF-8 (anyone can SADD to `workers`) is known by its
+    // escape here and unregistered by its bytes, so its SREM and DELs hit the stored names.
+    const bytesOf = new Map<string, Buffer>();
+    const ids = idBytes.map((b) => {
+      const t = textOfBytes(b);
+      if (!t.exact) bytesOf.set(t.text, b);
+      return t.text;
+    });
     const nowMs = Number(time[0]) * 1000;
     const fresh = (ms: number | null) => ms !== null && nowMs - ms <= HEARTBEAT_DEAD_AFTER_SEC * 1000;
     const candidates = new Map<string, "heartbeat" | "same-host">();
@@ -186,7 +208,7 @@ export async function pruneDeadWorkers(
         reason === "heartbeat"
           ? new PruneDeadWorkerDirtyExitError(`Worker ${id} stopped sending heartbeats`)
           : new DirtyExitError(`Worker ${id} is no longer running on ${host}`);
-      const r = await unregisterWorker(conn, id, { registry: opts.registry, error });
+      const r = await unregisterWorker(conn, bytesOf.get(id) ?? id, { registry: opts.registry, error });
       report.pruned.push({ id, reason, job: r.job });
     }
     return report;

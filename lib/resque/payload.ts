@@ -3,8 +3,9 @@
  * php-resque, Ruby resque and node-resque write.
  */
 import { randomBytes } from "node:crypto";
+import { JSON_LIMITS, parseJsonBounded } from "./bounded-json";
 import { parseResqueDate } from "./dates";
-import { rawField, replaceRawField, tryParse } from "./raw-json";
+import { rawField, replaceRawField } from "./raw-json";
 
 let idPool = Buffer.alloc(0);
 let idOffset = 0;
@@ -68,16 +69,75 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-/** Decodes any payload shape; never throws. Accepts a raw string or an already-parsed value. */
+/** Why a parsed text is refused, in the words a failure record and a log line use. */
+function parseProblem(text: string): { obj?: unknown; error?: string } {
+  const parsed = parseJsonBounded(text);
+  if (parsed.ok) return { obj: parsed.value };
+  if (parsed.problem === "too-deep")
+    return { error: `args too deeply nested: more than ${JSON_LIMITS.maxDepth} levels` };
+  if (parsed.problem === "too-large") return { error: `payload too large: ${parsed.message}` };
+  return { error: "payload is not valid JSON" };
+}
+
+/** JSON type names for error messages: `array` and `null` rather than `object`. */
+function jsonType(v: unknown): string {
+  return v === null ? "null" : Array.isArray(v) ? "array" : typeof v;
+}
+
+/**
+ * True when some string (or key) in a parsed value holds a lone UTF-16 surrogate, which only a
+ * `\ud800`-style escape can produce: such a string cannot be written back as UTF-8 unchanged.
+ * Iterative; depth is already bounded by `parseJsonBounded`.
+ */
+function hasLoneSurrogate(v: unknown): boolean {
+  const stack: unknown[] = [v];
+  while (stack.length) {
+    const x = stack.pop();
+    if (typeof x === "string") {
+      if (!x.isWellFormed()) return true;
+    } else if (Array.isArray(x)) {
+      stack.push(...x);
+    } else if (x !== null && typeof x === "object") {
+      for (const [k, val] of Object.entries(x)) {
+        if (!k.isWellFormed()) return true;
+        stack.push(val);
+      }
+    }
+  }
+  return false;
+}
+
+/**
+ * The first reason a worker must not run a decoded payload object, or undefined. Shapes other
+ * clients really write are accepted (cjson's `{}` for empty args, missing args, no id).
+ */
+function shapeProblem(obj: Record<string, unknown>): string | undefined {
+  if (obj.class === undefined) return "payload has no class";
+  if (typeof obj.class !== "string") return `payload class is not a string (${jsonType(obj.class)})`;
+  if (obj.class === "") return "payload class is empty";
+  if (obj.class.includes("\0")) return "payload class contains a NUL character";
+  const args = obj.args;
+  if (args !== undefined && !Array.isArray(args) && !(isPlainObject(args) && Object.keys(args).length === 0))
+    return `payload args is not an array (${jsonType(args)})`;
+  if (typeof obj.id === "string" && obj.id.includes("\0")) return "payload id contains a NUL character";
+  if (hasLoneSurrogate(obj)) return "payload holds a lone UTF-16 surrogate (an unpaired \\ud800-\\udfff escape)";
+  return undefined;
+}
+
+/**
+ * Decodes any payload shape; never throws. Accepts a raw string or an already-parsed value.
+ * Text is parsed within `JSON_LIMITS` (bounded-json.ts); `ok` is false, with `error` saying why,
+ * when the worker must not run it: not JSON, too deep or too large, not an object, or a field of
+ * the wrong JSON type. What could be read is still filled in for display.
+ */
 export function decodePayload(input: string | unknown): DecodedPayload {
   const raw = typeof input === "string" ? input : JSON.stringify(input);
-  const obj = typeof input === "string" ? tryParse(input) : input;
+  const { obj, error: parseError } = typeof input === "string" ? parseProblem(input) : { obj: input };
   if (!isPlainObject(obj)) {
     return {
       raw,
       ok: false,
-      error:
-        typeof input === "string" && obj === undefined ? "payload is not valid JSON" : "payload is not a JSON object",
+      error: parseError ?? "payload is not a JSON object",
       argsArray: [],
     };
   }
@@ -112,10 +172,11 @@ export function decodePayload(input: string | unknown): DecodedPayload {
   const qt = obj.queue_time;
   const queueTimeMs =
     typeof qt === "number" ? qt * 1000 : typeof qt === "string" ? (parseResqueDate(qt).ms ?? undefined) : undefined;
+  const problem = shapeProblem(obj);
   return {
     raw,
-    ok: className !== undefined,
-    error: className === undefined ? "payload has no class" : undefined,
+    ok: problem === undefined,
+    error: problem,
     className,
     argsArray,
     namedArgs,

@@ -13,8 +13,8 @@ import os from "node:os";
 import type { Redis } from "ioredis";
 import { Connection, type ConnectionOptions } from "./connection";
 import { formatIsoSeconds } from "./dates";
-import { DirtyExitError, DontPerform, InvalidPayloadError, type ResqueError } from "./errors";
-import { backtraceOf, buildFailureRecord, payloadFromWorkerEntry } from "./failure";
+import { DirtyExitError, DontPerform, InvalidPayloadError, StuckJobError, type ResqueError } from "./errors";
+import { backtraceOf, buildFailureRecord } from "./failure";
 import { Client } from "./client";
 import { encodeDelayedItem } from "./delayed";
 import { sha1Hex } from "./hash";
@@ -23,6 +23,7 @@ import { RETRY_NOTE_KEEP_SEC, retryPlan, type RetryNote, type RetryPlanned } fro
 import { beat, HEARTBEAT_INTERVAL_SEC, pruneDeadWorkers, registerWorker, unregisterWorker } from "./lifecycle";
 import { decodePayload, type DecodedPayload } from "./payload";
 import { resolveQueues } from "./queue-match";
+import { textOfBytes, workerEntryOfBytes } from "./stored-bytes";
 
 export const VERSION = "1.0.0";
 
@@ -51,11 +52,21 @@ export interface WorkerOptions extends ConnectionOptions {
   pruneOnStart?: boolean;
 }
 
+/** How often the worker logs the same wrong-typed queue key (not on every poll). */
+export const WRONG_TYPE_LOG_EVERY_MS = 60_000;
+
+/**
+ * Times the same in-flight entry may come back from reserve (flag "r") before the worker stops
+ * re-running it and fails it: a settle that keeps missing must not become an endless loop.
+ */
+export const SAME_ENTRY_BRAKE = 2;
+
 interface InFlight {
   queue: string;
+  /** The payload as text: exact when it is UTF-8, else a lossless escape (stored-bytes.ts). */
   raw: string;
-  /** Exact `worker:<id>` value; finishing compares against it (see reserve.lua). */
-  entry: string;
+  /** SHA-1 of the exact `worker:<id>` bytes; finishing, failing and retrying name the entry by it. */
+  digest: string;
   payload: DecodedPayload;
   startedMs: number;
 }
@@ -67,6 +78,8 @@ export interface WorkerEvents {
   /** A failed attempt was rescheduled: `attempt` is the number of the next try (1 = first retry). */
   retry: [queue: string, payload: DecodedPayload, error: Error, attempt: number, atSec: number];
   error: [error: Error];
+  /** Something in Redis the worker skips and a person should fix (a queue key of the wrong type). */
+  problem: [message: string];
   pruned: [report: Awaited<ReturnType<typeof pruneDeadWorkers>>];
 }
 
@@ -178,11 +191,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     return this.queueCache.names;
   }
 
-  private reserveCall(
-    queues: string[],
-    finish: InFlight | undefined,
-    reserve: boolean,
-  ): Promise<[string, string, string, string?] | null> {
+  private reserveCall(queues: string[], finish: InFlight | undefined, reserve: boolean): Promise<Buffer[] | null> {
     const k = this.conn.keys;
     const { keys, args } = reserve ? this.reserveArgs(queues) : this.finishOnlyArgs;
     const statusKey = finish?.payload.id ? k.jobStatus(finish.payload.id) : "";
@@ -192,15 +201,12 @@ export class Worker extends EventEmitter<WorkerEvents> {
       this.runAtMs = nowMs - (nowMs % 1000);
       this.runAt = formatIsoSeconds(new Date(this.runAtMs));
     }
-    return this.conn.run("reserve", keys, [
-      finish?.entry ?? "",
-      statusKey,
-      reserve ? "1" : "0",
-      this.runAt,
-      Math.floor(nowMs / 1000),
-      k.ns,
-      ...args,
-    ]);
+    return this.conn.run<Buffer[] | null>(
+      "reserve",
+      keys,
+      [finish?.digest ?? "", statusKey, reserve ? "1" : "0", this.runAt, Math.floor(nowMs / 1000), k.ns, ...args],
+      { buffers: true },
+    );
   }
 
   private runAtMs = 0;
@@ -231,31 +237,71 @@ export class Worker extends EventEmitter<WorkerEvents> {
 
   private runAt = "";
 
-  /** Turns a reserve reply into the in-flight job, rebuilding the exact entry the script stored. */
-  private inFlightFrom(got: [string, string, string, string?]): InFlight | undefined {
-    const [queue, raw, flag, entry] = got;
-    if (flag === "r") {
+  /**
+   * Turns a reserve reply ({"job", queue, raw, flag, digest}, as bytes) into the in-flight job.
+   * Payload bytes that are not UTF-8 get an escaped `raw` and a payload that is not `ok`, so the
+   * job fails with the reason instead of running on a damaged copy.
+   */
+  private inFlightFrom(got: Buffer[]): InFlight | undefined {
+    const [, queueB, rawB, flagB, digestB] = got;
+    let queue = queueB!.toString();
+    let payloadBytes = rawB!;
+    if (flagB!.toString() === "r") {
       // Our own entry from a call whose reply was lost: run that job.
-      const e = payloadFromWorkerEntry(raw);
+      const e = workerEntryOfBytes(rawB!);
       if (!e) return undefined;
-      return {
-        queue: e.queue ?? "",
-        raw: e.payloadRaw,
-        entry: raw,
-        payload: decodePayload(e.payloadRaw),
-        startedMs: Date.now(),
-      };
+      queue = e.queue ?? "";
+      payloadBytes = e.payload;
     }
-    const built =
-      flag === "s"
-        ? entry!
-        : '{"queue":' + JSON.stringify(queue) + ',"run_at":"' + this.runAt + '","payload":' + raw + "}";
-    return { queue, raw, entry: built, payload: decodePayload(raw), startedMs: Date.now() };
+    const text = textOfBytes(payloadBytes);
+    const payload: DecodedPayload = text.exact
+      ? decodePayload(text.text)
+      : {
+          raw: text.text,
+          ok: false,
+          error: `payload is ${text.problem}; the failure record keeps it as a JSON string with \\xNN escapes`,
+          argsArray: [],
+        };
+    return { queue, raw: text.text, digest: digestB!.toString(), payload, startedMs: Date.now() };
+  }
+
+  private wrongTypeLogged = new Map<string, number>();
+
+  /** Logs each wrong-typed queue key reserve skipped, once per key per `WRONG_TYPE_LOG_EVERY_MS`. */
+  private reportWrongTypes(names: Buffer[]): void {
+    const now = Date.now();
+    for (const b of names) {
+      const q = b.toString();
+      const last = this.wrongTypeLogged.get(q);
+      if (last !== undefined && now - last < WRONG_TYPE_LOG_EVERY_MS) continue;
+      this.wrongTypeLogged.set(q, now);
+      this.emit(
+        "problem",
+        `queue ${JSON.stringify(q)} skipped: key ${this.conn.keys.queue(q)} is not a list (WRONGTYPE); ` +
+          `its jobs cannot be read until the key is fixed or the queue removed`,
+      );
+    }
+  }
+
+  /**
+   * Fails the entry in `worker:<id>` without running it again (the loop brake): unregister
+   * settles it by its bytes as a failure record, and the worker registers again.
+   */
+  private async brake(f: InFlight): Promise<void> {
+    const err = new StuckJobError(
+      `Worker ${this.id} was handed the same in-flight entry ${SAME_ENTRY_BRAKE + 1} times ` +
+        `(${f.payload.className ?? "unreadable payload"}); failed instead of run again`,
+    );
+    this.emit("error", err);
+    await unregisterWorker(this.conn, this.id, { registry: this.opts.registry, error: err, keepPing: true });
+    await registerWorker(this.conn, this.id);
   }
 
   private async loop(): Promise<void> {
     let toFinish: InFlight | undefined;
     let backoffMs = 0;
+    let lastDigest = "";
+    let sameCount = 0;
     while (this.stopping === null) {
       try {
         if (this.pausedBySignal) {
@@ -270,11 +316,21 @@ export class Worker extends EventEmitter<WorkerEvents> {
         const got = await this.reserveCall(queues, toFinish, queues.length > 0);
         toFinish = undefined;
         backoffMs = 0;
-        if (!got || (got[0] === "" && got[2] !== "r")) {
+        const kind = got?.[0]?.toString();
+        if (kind === "idle") this.reportWrongTypes(got!.slice(1));
+        else if (kind === "job") this.reportWrongTypes(got!.slice(5));
+        if (kind !== "job") {
           await this.waitForWork(queues);
           continue;
         }
-        const inFlight = this.inFlightFrom(got);
+        const inFlight = this.inFlightFrom(got!);
+        const again = got![3]!.toString() === "r" && got![4]!.toString() === lastDigest;
+        sameCount = again ? sameCount + 1 : 0;
+        lastDigest = got![4]!.toString();
+        if (inFlight && sameCount >= SAME_ENTRY_BRAKE) {
+          await this.brake(inFlight);
+          continue;
+        }
         if (!inFlight) {
           // Not an entry we could have written: settle it as a dirty exit and carry on.
           await unregisterWorker(this.conn, this.id, { registry: this.opts.registry, keepPing: true });
@@ -416,7 +472,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
         k.schedulerWake,
         k.retryNote(sha1Hex(item)),
       ],
-      [f.entry, item, plan.ts, JSON.stringify(note), ttlSec],
+      [f.digest, item, plan.ts, JSON.stringify(note), ttlSec],
     );
     return done === 1;
   }
@@ -434,7 +490,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     const statusKey = f.payload.id ? k.jobStatus(f.payload.id) : "";
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.conn.run(
+        const recorded = await this.conn.run<number>(
           "fail-job",
           [
             k.worker(this.id),
@@ -444,8 +500,15 @@ export class Worker extends EventEmitter<WorkerEvents> {
             k.statProcessed,
             k.statProcessedOf(this.id),
           ],
-          [record, statusKey, Math.floor(Date.now() / 1000), f.entry],
+          [record, statusKey, Math.floor(Date.now() / 1000), f.digest],
         );
+        // worker:<id> no longer holds this job (pruned or stopped meanwhile): whatever it holds now
+        // comes back from the next reserve, and the loop brake stops it from coming back forever.
+        if (recorded === 0)
+          this.emit(
+            "error",
+            new Error(`failure of ${f.payload.className ?? "a job"} not recorded: ${k.worker(this.id)} changed`),
+          );
         return;
       } catch (e) {
         // The record must not be lost: while Redis is away the job stays in worker:<id>.

@@ -346,6 +346,31 @@ describe("queues pages", () => {
     }
   });
 
+  it("flags a queue whose key is not a list: banner, badge, keyType in /api/queues, an empty page", async () => {
+    // Issue 16: someone's HSET on a queue key. The list must still render, and say what is wrong.
+    await redis.hset(`${namespace}:queue:broken`, "a", "b");
+    await redis.sadd(`${namespace}:queues`, "broken");
+    try {
+      const { page } = browser;
+      browser.clearErrors();
+      expect((await page.goto(`${web.url}/queues`))?.status()).toBe(200);
+      const banner = page.getByTestId("queue-problems");
+      await banner.waitFor();
+      expect(await banner.innerText()).toContain("1 queue(s) cannot be read");
+      expect(await page.locator('tr[data-queue="broken"]').innerText()).toContain("PROBLEM: hash key, not a list");
+      const api = await getJson<{ queues: { name: string; size: number; keyType?: string }[] }>(web, "/api/queues");
+      expect(api.body.queues.find((q) => q.name === "broken")).toEqual(
+        expect.objectContaining({ size: 0, keyType: "hash" }),
+      );
+      expect(api.body.queues.filter((q) => q.keyType).map((q) => q.name)).toEqual(["broken"]);
+      expect((await page.goto(`${web.url}/queues/broken`))?.status()).toBe(200);
+      expect(clientErrors(browser)).toEqual([]);
+    } finally {
+      await redis.del(`${namespace}:queue:broken`);
+      await redis.srem(`${namespace}:queues`, "broken");
+    }
+  });
+
   it("lists workers by host with liveness, and prunes a dead one (its job becomes a dirty-exit failure)", async () => {
     const alive = "web-1:100:mail";
     const dead = "batch-2:4242:reports,mail";

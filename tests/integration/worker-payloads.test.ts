@@ -73,6 +73,29 @@ const MALFORMED: string[] = [
   "x".repeat(100_000),
   '{"class":"StrictJob","args":[{"to":"a@b.co","count":1e400}]}',
   '  {"class":"NoSuchJob"}',
+  // Issue 16: each of these must fail with the reason named in MALFORMED_REASONS, never run.
+  '{"class":"PingJob","args":[' + "[".repeat(65) + "]".repeat(65) + "]}",
+  '{"class":"PingJob","args":[' + "[".repeat(100_000) + "]".repeat(100_000) + "]}",
+  '{"class":"PingJob","args":17}',
+  '{"class":"PingJob","args":true}',
+  '{"class":"","args":[{"id":"empty-class"}]}',
+  '{"class":"PingJob\\u0000","args":[{"id":"nul-class"}]}',
+  '{"class":"PingJob","args":[{"id":"nul-id"}],"id":"a\\u0000b"}',
+  '{"class":"PingJob","args":[{"id":"lone-\\ud800"}]}',
+  '{"class":"PingJob","args":[{"id":"lone-low","\\udfff":1}]}',
+];
+
+/** The error each issue-16 shape at the end of MALFORMED must give, in order. */
+const MALFORMED_REASONS = [
+  /^InvalidPayload: args too deeply nested: more than 64 levels/,
+  /^InvalidPayload: args too deeply nested/,
+  /^InvalidPayload: payload args is not an array \(number\)/,
+  /^InvalidPayload: payload args is not an array \(boolean\)/,
+  /^InvalidPayload: payload class is empty/,
+  /^InvalidPayload: payload class contains a NUL character/,
+  /^InvalidPayload: payload id contains a NUL character/,
+  /^InvalidPayload: payload holds a lone UTF-16 surrogate/,
+  /^InvalidPayload: payload holds a lone UTF-16 surrogate/,
 ];
 
 describe("malformed payloads", () => {
@@ -101,6 +124,9 @@ describe("malformed payloads", () => {
     expect(errors[2]).toMatch(/^InvalidPayload: payload is not valid JSON/);
     expect(errors[17]).toBe('UnknownJobClass: No job class is registered under the name "NoSuchJob"');
     expect(errors[21]).toMatch(/^InvalidArgs: Invalid args for StrictJob: to: Invalid email address/);
+    const tail = errors.slice(MALFORMED.length - MALFORMED_REASONS.length);
+    tail.forEach((e, i) => expect(e).toMatch(MALFORMED_REASONS[i]!));
+    expect(PingJob.seen.size).toBe(0); // none of the PingJob shapes above ran
     expect(StrictJob.ran).toEqual([]);
     // Still running: a good job goes through.
     await client.enqueue("q", PingJob, { id: "after-malformed" });

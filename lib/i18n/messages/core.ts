@@ -40,6 +40,9 @@ export const en = {
   "queues.empty": "No queues yet. Enqueue a job with {command}.",
   "queues.noWorker": "no worker",
   "queues.noWorkerHint": "No registered worker listens on this queue",
+  "queues.wrongType": "PROBLEM: {type} key, not a list",
+  "queues.wrongTypeBanner":
+    "{count} queue(s) cannot be read: the queue key holds another Redis type than a list. Workers skip them; fix or remove the key.",
   "queues.pause": "Pause",
   "queues.resume": "Resume",
   "queues.pauseAll": "Pause all workers",
@@ -158,6 +161,9 @@ export const zhCN: { [K in keyof typeof en]: string } = {
   "queues.empty": "还没有队列。用 {command} 加入一个任务。",
   "queues.noWorker": "无 Worker",
   "queues.noWorkerHint": "没有已注册的 Worker 监听这个队列",
+  "queues.wrongType": "问题：键的类型是 {type}，不是列表",
+  "queues.wrongTypeBanner":
+    "{count} 个队列无法读取：队列键的 Redis 类型不是列表。Worker 会跳过它们；请修复或删除该键。",
   "queues.pause": "暂停",
   "queues.resume": "恢复",
   "queues.pauseAll": "暂停所有 Worker",

@@ -2,7 +2,7 @@
  * Queue views and queue-level actions (docs/resque-protocol.md#queues, docs/resque-protocol.md#pausing): sizes,
  * latency, paging through pending jobs, removing one job by its exact bytes, clearing, removing and pausing.
  */
-import { execAll, type Connection } from "../connection";
+import { execAll, execLoose, type Connection } from "../connection";
 import { InvalidQueueNameError } from "../errors";
 import { QUEUE_NAME } from "../keys";
 import { decodePayload } from "../payload";
@@ -27,26 +27,42 @@ export async function listQueueNames(conn: Connection): Promise<string[]> {
 
 /**
  * Every registered queue with its size, head-job latency and pause flag. An empty queue is still
- * listed: its name stays in `queues` until removed (docs/resque-protocol.md#queues).
+ * listed: its name stays in `queues` until removed (docs/resque-protocol.md#queues). A queue key
+ * of another Redis type is listed with `keyType` and size 0 rather than failing the whole list.
  * O(queues) redis calls, 2 round trips.
  */
 export async function listQueues(conn: Connection): Promise<QueueInfo[]> {
   const k = conn.keys;
   const names = await listQueueNames(conn);
   const pipe = conn.redis.pipeline().time();
-  for (const q of names) pipe.llen(k.queue(q)).lindex(k.queue(q), 0).exists(k.pauseQueue(q));
-  const res = await execAll(pipe);
+  for (const q of names) pipe.type(k.queue(q)).llen(k.queue(q)).lindex(k.queue(q), 0).exists(k.pauseQueue(q));
+  const res = await execLoose(pipe);
   const [sec, usec] = res[0] as [string, string];
   const nowMs = Number(sec) * 1000 + Math.floor(Number(usec) / 1000);
   return names.map((name, i) => {
-    const size = res[1 + i * 3] as number;
-    const head = res[2 + i * 3] as string | null;
-    const paused = (res[3 + i * 3] as number) === 1;
+    const type = res[1 + i * 4] as string;
+    const wrong = type !== "list" && type !== "none";
+    const size = wrong ? 0 : ((res[2 + i * 4] as number | undefined) ?? 0);
+    const head = wrong ? null : ((res[3 + i * 4] as string | null | undefined) ?? null);
+    const paused = (res[4 + i * 4] as number) === 1;
     const queuedMs = head === null ? undefined : decodePayload(head).queueTimeMs;
     const latencySec =
       queuedMs === undefined || !Number.isFinite(queuedMs) ? null : Math.max(0, (nowMs - queuedMs) / 1000);
-    return { name, size, latencySec, paused };
+    return { name, size, latencySec, paused, ...(wrong ? { keyType: type } : {}) };
   });
+}
+
+/**
+ * Registered queues whose key holds another Redis type than a list (docs/resque-protocol.md#queues):
+ * workers skip them, and a person has to fix or remove them. O(queues), 2 round trips.
+ */
+export async function queueProblems(conn: Connection): Promise<{ queue: string; keyType: string }[]> {
+  const names = await listQueueNames(conn);
+  if (names.length === 0) return [];
+  const types = (await execAll(names.reduce((p, q) => p.type(conn.keys.queue(q)), conn.redis.pipeline()))) as string[];
+  return names.flatMap((queue, i) =>
+    types[i] === "list" || types[i] === "none" ? [] : [{ queue, keyType: types[i]! }],
+  );
 }
 
 /**
@@ -57,7 +73,11 @@ export async function peekQueue(conn: Connection, queue: string, opts: PageOptio
   assertQueueName(queue);
   const { page, perPage, start, stop } = normalizePage(opts);
   const key = conn.keys.queue(queue);
-  const [total, raws] = (await execAll(conn.redis.multi().llen(key).lrange(key, start, stop))) as [number, string[]];
+  // Loose: a key of another Redis type (listQueues reports it as `keyType`) reads as an empty page.
+  const [total = 0, raws = []] = (await execLoose(conn.redis.multi().llen(key).lrange(key, start, stop))) as [
+    number?,
+    string[]?,
+  ];
   return {
     page,
     perPage,

@@ -27,6 +27,11 @@ export interface QueueInfo {
   latencySec: number | null;
   /** resque-pause's `pause:queue:<name>` key exists. */
   paused: boolean;
+  /**
+   * Set only when `queue:<name>` holds another Redis type than a list (`hash`, `string`, …):
+   * no worker can read it (ours skip it), and `size` is 0.
+   */
+  keyType?: string;
 }
 
 /** A pending job as stored: its position from the head (0 runs next) and its exact bytes. */

@@ -2,7 +2,7 @@
  * Worker views (docs/resque-protocol.md#workers): every registered id, what it is running, its counters
  * and whether it still looks alive — read liberally from Ruby, php and node-resque keys.
  */
-import { execAll, type Connection } from "../connection";
+import { execLoose, type Connection } from "../connection";
 import { parseResqueDate, type ParsedDate } from "../dates";
 import { payloadFromWorkerEntry } from "../failure";
 import { parseWorkerId, workerName } from "../keys";
@@ -55,7 +55,8 @@ export async function listWorkers(conn: Connection): Promise<WorkerInfo[]> {
       .get(k.statProcessedOf(name))
       .get(k.statFailedOf(name));
   }
-  const res = await execAll(pipe);
+  // Loose: a worker key of another Redis type (someone's HSET) reads as absent, not as a failed page.
+  const res = await execLoose(pipe);
   const [sec, usec] = res[0] as [string, string];
   const nowMs = Number(sec) * 1000 + Math.floor(Number(usec) / 1000);
   return ids.map((id, i) => {
@@ -107,8 +108,9 @@ export async function listWorking(conn: Connection): Promise<WorkerInfo[]> {
 /**
  * Manual removal of a worker (the dashboard never prunes on its own:
  * docs/resque-protocol.md#dead-worker-pruning): Ruby's unregister sequence, turning an in-flight job
- * into a `Resque::DirtyExit` failure record that keeps the exact payload bytes.
+ * into a `Resque::DirtyExit` failure record that keeps the exact payload bytes. `id` as a Buffer
+ * names a worker whose id is not UTF-8 by its stored bytes.
  */
-export async function pruneWorker(conn: Connection, id: string): Promise<UnregisterResult> {
+export async function pruneWorker(conn: Connection, id: string | Buffer): Promise<UnregisterResult> {
   return unregisterWorker(conn, id);
 }

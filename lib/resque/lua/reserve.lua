@@ -2,9 +2,19 @@
   Finish the previous job (optional) and reserve the next one, atomically, in one round trip.
   A job is always in exactly one place: its queue list, or this worker's `worker:<id>` key.
 
+  Settled by stored bytes (docs/resque-protocol.md#settling-by-stored-bytes): the caller names the
+  entry to finish by the SHA-1 of the bytes this script stored, never by a copy of them. A copy
+  that crossed into Node as text is not the same bytes when the payload is not valid UTF-8 (the
+  decoder replaces the bad bytes), and a compare against it would never match: the finish would
+  be a no-op and the next call would hand the same entry back forever.
+
   Safe to resend after a lost reply (ioredis resends unanswered commands on reconnect): the
   finish only applies while `worker:<id>` still holds the entry being finished, and a reserve
   that finds an entry already there returns it instead of taking another job.
+
+  A queue key that is not a list (someone's HSET on `queue:x`) is skipped, not fatal: LPOP runs
+  under redis.pcall (cheaper than a TYPE per queue per call, and it answers the same question)
+  and the queue's name is reported back so the worker can log it; later queues still run.
 
   KEYS[1]  worker:<id>                    in-flight record of this worker
   KEYS[2]  stat:processed
@@ -13,7 +23,8 @@
   KEYS[5]  pause:all                      resque-pause global pause (any value)
   KEYS[6..] pairs of queue:<q>, pause:queue:<q>, in priority order
 
-  ARGV[1]  in-flight entry to finish ("" = nothing to finish): DEL it, INCR processed counters
+  ARGV[1]  SHA-1 (hex) of the in-flight entry to finish ("" = nothing to finish): DEL it, INCR
+           processed counters
   ARGV[2]  status key of the finished job ("" if none): set to complete when it exists
   ARGV[3]  "1" to reserve a job after finishing
   ARGV[4]  run_at (ISO 8601 UTC)
@@ -21,13 +32,19 @@
   ARGV[6]  namespace, for the php `job:<id>:status` key of the reserved job
   ARGV[7..] pairs of queue name, queue name JSON-encoded by the caller, same order as KEYS
 
-  Returns nil when nothing was reserved, {"", "paused"} when paused, {queue, raw, flag} when a
-  job was reserved: flag "s" when the payload is not a JSON object (stored in the entry as a
-  JSON string so the entry stays valid JSON for every reader; the entry is returned 4th), "r"
-  when an entry left by a previous call was returned as `raw` (the caller parses it), else "".
+  Returns nil when no reserve was asked for, else a table whose first element says what it is:
+    {"idle", wrong...}                       nothing to run
+    {"paused"}                               a global pause is on
+    {"job", queue, raw, flag, digest, wrong...}
+  `raw` is the payload exactly as it was queued; `digest` is the SHA-1 of the entry now in
+  `worker:<id>` (what the caller passes back to finish, fail or retry it). flag "s" when the
+  payload is not a JSON object (stored in the entry as a JSON string so the entry stays valid
+  JSON for every reader), "r" when an entry left by a previous call was found: `raw` is then that
+  whole entry and `queue` is "" (the caller parses it). `wrong...` are the names of queues whose
+  key held another Redis type and were skipped.
 ]]
 local existing = redis.call("GET", KEYS[1])
-if ARGV[1] ~= "" and existing == ARGV[1] then
+if ARGV[1] ~= "" and existing and redis.sha1hex(existing) == ARGV[1] then
   redis.call("DEL", KEYS[1])
   existing = false
   redis.call("INCR", KEYS[2])
@@ -37,22 +54,27 @@ if ARGV[1] ~= "" and existing == ARGV[1] then
   end
 end
 if ARGV[3] ~= "1" then return nil end
-if existing then return {"", existing, "r"} end
+if existing then return {"job", "", existing, "r", redis.sha1hex(existing)} end
 
 local pause = redis.call("MGET", KEYS[4], KEYS[5])
 local all = pause[1]
-if all and string.lower(string.gsub(all, "^%s*(.-)%s*$", "%1")) == "true" then return {"", "paused"} end
-if pause[2] then return {"", "paused"} end
+if all and string.lower(string.gsub(all, "^%s*(.-)%s*$", "%1")) == "true" then return {"paused"} end
+if pause[2] then return {"paused"} end
 
+local wrong = {}
 local n = (#KEYS - 5) / 2
 for i = 1, n do
   local qkey = KEYS[5 + 2 * i - 1]
   local pkey = KEYS[5 + 2 * i]
   if redis.call("EXISTS", pkey) == 0 then
-    local payload = redis.call("LPOP", qkey)
-    if payload then
+    local payload = redis.pcall("LPOP", qkey)
+    if type(payload) == "table" then
+      -- WRONGTYPE: the only error LPOP can give on an existing key. Nothing was written.
+      wrong[#wrong + 1] = ARGV[6 + 2 * i - 1]
+    elseif payload then
       local q = ARGV[6 + 2 * i - 1]
       local qjson = ARGV[6 + 2 * i]
+      -- cjson refuses nesting deeper than 1000 and malformed text: both become flag "s".
       local ok, decoded = pcall(cjson.decode, payload)
       local embedded = payload
       local flag = ""
@@ -65,16 +87,23 @@ for i = 1, n do
       redis.call("SET", KEYS[1], entry)
       if decoded and type(decoded["id"]) == "string" then
         local skey = ARGV[6] .. "job:" .. decoded["id"] .. ":status"
-        if redis.call("EXISTS", skey) == 1 then
-          local st = cjson.decode(redis.call("GET", skey))
+        -- A status key of another type or holding no JSON object is left alone: a pcall'd
+        -- error after the SET above would otherwise fail the call with the job already taken.
+        local got = redis.pcall("GET", skey)
+        local sok, st = false, nil
+        if type(got) == "string" then sok, st = pcall(cjson.decode, got) end
+        if sok and type(st) == "table" then
           st["status"] = 2
           st["updated"] = tonumber(ARGV[5])
           redis.call("SET", skey, cjson.encode(st))
         end
       end
-      if flag == "s" then return {q, payload, flag, entry} end
-      return {q, payload, flag}
+      local reply = {"job", q, payload, flag, redis.sha1hex(entry)}
+      for _, w in ipairs(wrong) do reply[#reply + 1] = w end
+      return reply
     end
   end
 end
-return nil
+local reply = {"idle"}
+for _, w in ipairs(wrong) do reply[#reply + 1] = w end
+return reply
