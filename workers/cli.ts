@@ -62,7 +62,7 @@ Commands:
 Environment: REDIS_URL (or REDIS_BACKEND), RESQUE_NAMESPACE (or PREFIX), QUEUE, QUEUE_COUNT (or
 COUNT), INTERVAL, QUEUE_ENV (loads .env.<QUEUE_ENV>), APP_INCLUDE (extra job classes),
 SCHEDULER=0 (work without the scheduler), LOCK_TIMEOUT (scheduler leader lock, seconds),
-DATABASE_URL, EXPORT_DIR (data/uploads/export), EXPORT_RETENTION_DAYS (7).`;
+DATABASE_URL, EXPORT_DIR (public/uploads/export), EXPORT_RETENTION_DAYS (7).`;
 
 export interface Parsed {
   command: string;

@@ -52,6 +52,8 @@ export async function signInAction(_prev: SignInState, form: FormData): Promise<
 }
 
 export async function signOutAction(): Promise<void> {
+  // A cross-site page cannot sign anyone out either.
+  if (await crossSite()) return;
   const jar = await cookies();
   const token = jar.get(SESSION_COOKIE_NAME)?.value;
   if (token) await destroySession(await getDb(), token);
