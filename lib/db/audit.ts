@@ -64,10 +64,18 @@ export const AUDIT_LIMITS = {
   maxItemLength: 100,
   maxTextLength: MAX_DETAIL_LENGTH,
   deniedTextLength: 100,
-  /** Denied rows per address per window; past it a denied call writes nothing. */
-  deniedPerWindow: 30,
+  /**
+   * Denied rows per address per window; past it a denied call writes nothing.
+   * `AUDIT_DENIED_PER_MINUTE` changes it (a test that replays every action needs every row).
+   */
+  deniedPerWindow: positiveIntFromEnv("AUDIT_DENIED_PER_MINUTE", 30),
   deniedWindowMs: 60_000,
 } as const;
+
+function positiveIntFromEnv(name: string, fallback: number): number {
+  const n = Number(process.env[name]);
+  return Number.isInteger(n) && n > 0 ? n : fallback;
+}
 
 /**
  * Writes one row, or — for a `denied` row from an address that already has `deniedPerWindow`
