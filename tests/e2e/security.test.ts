@@ -262,12 +262,17 @@ describe("hardening", () => {
     try {
       const form = b.page.locator("form", { has: b.page.locator('input[name="password"]') });
       const message = b.page.locator("#sign-in-message");
-      // The same message twice leaves the text as it was: wait for the action's answer instead.
-      const submit = () =>
-        Promise.all([
+      const button = form.locator('button[type="submit"]');
+      // The same message twice leaves the text as it was: wait for the action's answer instead,
+      // then for the button to come back, which is also when React resets the form (typing
+      // before that reset loses the password, and the browser then refuses to submit).
+      const submit = async () => {
+        await Promise.all([
           b.page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname === "/sign-in"),
-          form.locator('button[type="submit"]').click(),
+          button.click(),
         ]);
+        await expect.poll(() => button.isEnabled()).toBe(true);
+      };
       await b.page.goto(`${web.url}/sign-in`);
       for (let i = 0; i < 21; i++) {
         // A different forged address each time: believed, it would dodge the limit.
