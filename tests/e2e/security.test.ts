@@ -98,10 +98,15 @@ describe("access control", () => {
   it("rejects a server-action POST from a foreign origin, and the session cookie is httpOnly and SameSite", async () => {
     const b = await openBrowser();
     try {
+      // A client's own X-Forwarded-Proto is not believed without TRUST_PROXY: believed, it would
+      // make the cookie Secure, which this browser would then drop over plain http.
+      await b.context.setExtraHTTPHeaders({ "x-forwarded-proto": "https" });
       await signIn(b.page, web);
+      await b.context.setExtraHTTPHeaders({});
       const cookie = (await b.context.cookies()).find((c) => c.name === "resque_admin_session")!;
       expect(cookie.httpOnly).toBe(true);
       expect(cookie.sameSite).toBe("Lax");
+      expect(cookie.secure).toBe(false);
       // Replay the sign-out action with the session but a foreign Origin: Next must refuse it,
       // and the session must survive.
       const page = await fetch(web.url + "/", { headers: { cookie: `${cookie.name}=${cookie.value}` } });
