@@ -11,6 +11,20 @@ const nextConfig = {
     tsconfigPath: "tsconfig.next.json",
     ignoreBuildErrors: process.env.NEXT_BUILD_SKIP_TYPES === "1",
   },
+  // On every response, build assets and public/ files included; proxy.ts sets them (and the
+  // CSP and Cache-Control) on everything else too. Values as in lib/web/headers.ts.
+  async headers() {
+    return [
+      {
+        source: "/:path*",
+        headers: [
+          { key: "X-Frame-Options", value: "DENY" },
+          { key: "X-Content-Type-Options", value: "nosniff" },
+          { key: "Referrer-Policy", value: "same-origin" },
+        ],
+      },
+    ];
+  },
 };
 
 export default nextConfig;

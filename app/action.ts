@@ -25,7 +25,8 @@
  *    "Failed: …", for an issue a schema left unkeyed. Those helpers are plain zod
  *    (lib/dashboard/action-schema.ts, re-exported here): a schema worth its own unit tests lives
  *    in lib/dashboard (the demo's in demo-schemas.ts), since a test cannot import a "use server" file.
- * 2. **The check comes first.** The session is read, and a caller who may not write (a viewer,
+ * 2. **The check comes first.** A browser's cross-site call (`Sec-Fetch-Site: cross-site`) is
+ *    answered `refused` at once, unaudited (a cross-site page could otherwise write rows). The session is read, and a caller who may not write (a viewer,
  *    nobody signed in) is answered `refused` and audited as `denied` whatever the arguments were:
  *    they are parsed only to name the audit row's target (`audit`; none when they do not parse),
  *    never to answer a refused caller.
@@ -38,7 +39,9 @@
  *    with per-item `skipped` outcomes, `invalid`, `stale`, `conflict`, `error`) and the sentence.
  *    A throw is answered `error` with "Failed: <why>".
  * 5. **Audit**: the row the former auditedAction wrote — who, the action, target, items (first
- *    1,000), the result (`partial`, `ok`, else `error`; `denied` in step 2), the sentence, the IP.
+ *    1,000 of ≤ 100 characters), the result (`partial`, `ok`, else `error`; `denied` in step 2),
+ *    the sentence, the IP. recordAudit bounds every row; a denied row keeps no items, and past
+ *    30 denied rows a minute from one address a refusal writes nothing (lib/db/audit.ts).
  * 6. **One refresh path.** After `perform` (answered or thrown), the server drops the shared JSON
  *    reads (`forgetSharedReads`, so the next poll reads Redis) and calls
  *    `revalidatePath("/", "layout")`: Next then draws the current page's server components again
@@ -64,7 +67,7 @@ import type { ActionCode, ActionResult } from "@/lib/dashboard/action-result";
 import { fieldOf, sentence } from "@/lib/dashboard/action-schema";
 import { getDb, recordAudit, type AuditActor, type AuditResult } from "@/lib/db";
 import type { Translate } from "@/lib/i18n";
-import { clientIp, getSession, type SignedIn } from "./auth";
+import { clientIp, crossSite, getSession, type SignedIn } from "./auth";
 import { forgetSharedReads } from "./json-route";
 import { getTranslator } from "./locale";
 
@@ -135,6 +138,8 @@ export function dashboardAction<S extends ArgsSchema, R extends ActionResult = A
   const schema = lenient(spec.input);
   return async function run(...args: unknown[]): Promise<R> {
     const { t } = await getTranslator();
+    // 2, before anything: a browser's cross-site call is answered without a read or a row.
+    if (await crossSite()) return finish<R>("refused", t("action.crossSite"));
     const [session, ip] = await Promise.all([getSession(), clientIp()]);
     const parsed = schema.safeParse(args);
     const input = parsed.success ? (parsed.data as z.output<S>) : undefined;
@@ -145,7 +150,7 @@ export function dashboardAction<S extends ArgsSchema, R extends ActionResult = A
         actor,
         action: typeof spec.action === "string" ? spec.action : spec.action(input),
         target: named.target ?? null,
-        items: named.items ? named.items.slice(0, 1000) : null,
+        items: named.items ?? null,
         result,
         detail,
         ip,

@@ -50,12 +50,45 @@ export async function guardRoute(req: Request, perm: Permission = "read"): Promi
   }
 }
 
+/** Set by scripts/peer-address.mjs, the preload that stamps each request with its connection's address. */
+const PEER_PRELOADED = Symbol.for("resque-admin.peer-address");
+
 /**
- * Client address for throttling and the audit log. Only behind a proxy we were told to trust
- * (`TRUST_PROXY=1`): otherwise anyone could rotate X-Forwarded-For to dodge the per-IP limit.
+ * Client address for throttling and the audit log.
+ * - Behind a proxy we were told to trust (`TRUST_PROXY=1`): the first `X-Forwarded-For` entry
+ *   (or `X-Real-IP`), as that proxy wrote it.
+ * - Otherwise the connection's own address, `x-resque-peer`, which the preload of `npm start`
+ *   sets from the socket over whatever a client sent (Next.js 16 gives server actions and
+ *   route handlers no remote address of their own).
+ * - Without that preload (`next dev`, a bare `next start`): the `x-forwarded-for` Next filled in
+ *   from the socket, which a client that sends its own can choose; the sign-in's global brake
+ *   still bounds what rotating it buys.
  */
 export async function clientIp(): Promise<string | undefined> {
-  if (process.env.TRUST_PROXY !== "1") return undefined;
   const h = await headers();
-  return h.get("x-forwarded-for")?.split(",")[0]?.trim() || h.get("x-real-ip") || undefined;
+  if (process.env.TRUST_PROXY === "1") {
+    return h.get("x-forwarded-for")?.split(",")[0]?.trim() || h.get("x-real-ip") || undefined;
+  }
+  const preloaded = (globalThis as Record<symbol, unknown>)[PEER_PRELOADED] === true;
+  const peer = preloaded ? h.get("x-resque-peer") : h.get("x-forwarded-for")?.split(",").at(-1);
+  return peer?.trim() || undefined;
+}
+
+/**
+ * Whether the request came over HTTPS, for the cookie's `Secure` flag: `COOKIE_SECURE=1`, or
+ * `X-Forwarded-Proto: https` from a proxy we were told to trust (`TRUST_PROXY=1`). A client's
+ * own X-Forwarded-Proto is not believed.
+ */
+export async function secureRequest(): Promise<boolean> {
+  if (process.env.COOKIE_SECURE === "1") return true;
+  return process.env.TRUST_PROXY === "1" && (await headers()).get("x-forwarded-proto") === "https";
+}
+
+/**
+ * Server actions refuse a browser's cross-site call (`Sec-Fetch-Site: cross-site`, which a page
+ * cannot forge) before anything else: Next's own check compares Origin with Host and lets a POST
+ * without Origin through.
+ */
+export async function crossSite(): Promise<boolean> {
+  return (await headers()).get("sec-fetch-site") === "cross-site";
 }

@@ -1,6 +1,7 @@
 /** What the demo's jobs share: php-style args and the key that makes a job's writes idempotent. */
 import { createHash } from "node:crypto";
 import { z } from "zod";
+import { isExportDownloadUrl } from "../lib/export/url";
 import type { JobContext } from "../lib/resque/index";
 
 /** An id as php sends it: `12` or `"12"` (from `explode(',', $ids)`). */
@@ -21,13 +22,11 @@ export function jobKey(job: JobContext): string {
 }
 
 /**
- * A link the notification panel may render: a path on this site or an http(s) URL — never
- * `javascript:` or `data:`, which would run in the admin's session when clicked.
+ * A link the notification panel may render: only a CSV in our export folder's URL
+ * (lib/export/url.ts) — never another site (`/\evil.example/x.csv`, `//evil`, `https://…`) or
+ * `javascript:`, which would run in the admin's session when clicked.
  */
 export const downloadUrl = z
   .string()
   .max(500)
-  .refine(
-    (u) => /^\/(?!\/)/.test(u) || /^https?:\/\//i.test(u),
-    "must be a path on this site (/uploads/export/…) or an http(s) URL",
-  );
+  .refine(isExportDownloadUrl, "must be a CSV in this site's export folder (/uploads/export/<name>.csv)");

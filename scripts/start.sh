@@ -34,7 +34,7 @@ fi
 
 build_workers
 node dist/workers/cli.mjs setup || die "database setup failed"
-if [ ! -f .next/BUILD_ID ] || [ -n "$(find app components lib next.config.js postcss.config.mjs package-lock.json -newer .next/BUILD_ID -print -quit 2>/dev/null)" ]; then
+if [ ! -f .next/BUILD_ID ] || [ -n "$(find app components lib proxy.ts next.config.js postcss.config.mjs package-lock.json -newer .next/BUILD_ID -print -quit 2>/dev/null)" ]; then
   log "building the web app (next build)"
   npx next build >/dev/null || { npx next build; die "next build failed"; }
 fi
@@ -60,7 +60,9 @@ stop_all() {
 trap 'stop_all; exit 0' INT TERM
 trap 'stop_all' EXIT
 
-setsid node node_modules/next/dist/bin/next start -p "$PORT" &
+# The preload gives the app each connection's own address (per-address sign-in limits) and drops
+# client X-Forwarded-* headers unless TRUST_PROXY=1: see scripts/peer-address.mjs.
+setsid node --import ./scripts/peer-address.mjs node_modules/next/dist/bin/next start -p "$PORT" &
 WEB_PID=$!
 setsid node dist/workers/cli.mjs work &
 SUP_PID=$!

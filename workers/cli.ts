@@ -16,7 +16,7 @@ import { createRedis, redactUrl } from "../lib/redis";
 import { loadJobClasses } from "./app-include";
 import { loadEnvFiles, readWorkerConfig, type WorkerConfig } from "./config";
 import { log } from "./log";
-import { describeFirstAdmin, ensureFirstAdmin } from "../lib/auth/index";
+import { clearSignInFailures, describeFirstAdmin, ensureFirstAdmin } from "../lib/auth/index";
 import { databaseFileFromEnv, migrate, openDb, seedDemo } from "../lib/db/index";
 import { pruneExportsCommand, startExportRetention } from "./export-retention";
 import { Supervisor } from "./supervisor";
@@ -38,6 +38,8 @@ Commands:
   setup                        migrate the database, create the first admin (ADMIN_EMAIL /
                                ADMIN_PASSWORD, or a generated password printed once) and seed
                                the demo products and users once (DEMO_SEED=0 skips it)
+  admin unlock <email>         clear an account's failed sign-ins (from every address), so a
+                               locked-out admin can sign in before the 15-minute window ends
   exports prune [--days N]     remove CSV exports (files and records) older than
                                EXPORT_RETENTION_DAYS (7); \`work\` also does it hourly
   enqueue <queue> <class> [json-args]
@@ -60,7 +62,7 @@ Commands:
 Environment: REDIS_URL (or REDIS_BACKEND), RESQUE_NAMESPACE (or PREFIX), QUEUE, QUEUE_COUNT (or
 COUNT), INTERVAL, QUEUE_ENV (loads .env.<QUEUE_ENV>), APP_INCLUDE (extra job classes),
 SCHEDULER=0 (work without the scheduler), LOCK_TIMEOUT (scheduler leader lock, seconds),
-DATABASE_URL, EXPORT_DIR (data/uploads/export), EXPORT_RETENTION_DAYS (7).`;
+DATABASE_URL, EXPORT_DIR (public/uploads/export), EXPORT_RETENTION_DAYS (7).`;
 
 export interface Parsed {
   command: string;
@@ -184,6 +186,19 @@ async function run(p: Parsed, cfg: WorkerConfig, io: CliIo, ownProcess: boolean)
   }
   if (p.command === "exports") {
     return pruneExportsCommand(p.positional, p.flags, io);
+  }
+  if (p.command === "admin") {
+    const [sub, email] = p.positional;
+    if (sub !== "unlock" || !email) throw new UsageError("Usage: npm run queue -- admin unlock <email>");
+    const db = openDb(databaseFileFromEnv(io.env));
+    try {
+      await migrate(db);
+      const cleared = await clearSignInFailures(db, email);
+      say(`Cleared ${cleared} failed sign-in${cleared === 1 ? "" : "s"} of ${email.trim().toLowerCase()}.`);
+    } finally {
+      await db.destroy();
+    }
+    return 0;
   }
   if (p.command === "scheduler") {
     await runScheduler(cfg, await loadJobClasses(io.env, io.cwd));

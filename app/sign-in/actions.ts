@@ -4,7 +4,7 @@ import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { destroySession, SESSION_COOKIE_NAME, sessionCookieOptions, signIn } from "@/lib/auth";
 import { getDb, recordAudit } from "@/lib/db";
-import { clientIp } from "../auth";
+import { clientIp, crossSite, secureRequest } from "../auth";
 import { getTranslator } from "../locale";
 
 export interface SignInState {
@@ -12,18 +12,26 @@ export interface SignInState {
   email?: string;
 }
 
-const secureRequest = async () =>
-  (await headers()).get("x-forwarded-proto") === "https" || process.env.COOKIE_SECURE === "1";
-
-/** Throttled sign-in; the same message for an unknown email and a wrong password. */
+/**
+ * Throttled sign-in; the same message for an unknown email and a wrong password. A success ends
+ * the session the browser presented (its row is deleted) and starts a new one.
+ */
 export async function signInAction(_prev: SignInState, form: FormData): Promise<SignInState> {
   const { t } = await getTranslator();
+  if (await crossSite()) return { message: t("action.crossSite") };
   const email = String(form.get("email") ?? "").trim();
   const password = String(form.get("password") ?? "");
   if (!email || !password) return { message: t("signIn.missing"), email };
   const db = await getDb();
   const ip = await clientIp();
-  const res = await signIn(db, { email, password, ip, userAgent: (await headers()).get("user-agent") ?? undefined });
+  const jar = await cookies();
+  const res = await signIn(db, {
+    email,
+    password,
+    ip,
+    userAgent: (await headers()).get("user-agent") ?? undefined,
+    presentedToken: jar.get(SESSION_COOKIE_NAME)?.value,
+  });
   if (!res.ok) {
     const message =
       res.code === "throttled"
@@ -33,7 +41,7 @@ export async function signInAction(_prev: SignInState, form: FormData): Promise<
           : res.error;
     return { message, email };
   }
-  (await cookies()).set(SESSION_COOKIE_NAME, res.token, sessionCookieOptions(await secureRequest()));
+  jar.set(SESSION_COOKIE_NAME, res.token, sessionCookieOptions(await secureRequest()));
   await recordAudit(db, {
     actor: { id: res.admin.id, email: res.admin.email },
     action: "auth.sign-in",
@@ -44,6 +52,8 @@ export async function signInAction(_prev: SignInState, form: FormData): Promise<
 }
 
 export async function signOutAction(): Promise<void> {
+  // A cross-site page cannot sign anyone out either.
+  if (await crossSite()) return;
   const jar = await cookies();
   const token = jar.get(SESSION_COOKIE_NAME)?.value;
   if (token) await destroySession(await getDb(), token);

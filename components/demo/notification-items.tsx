@@ -1,6 +1,7 @@
 import { formatWhen } from "@/lib/format";
 import { translator, type Locale, type Translate } from "@/lib/i18n";
 import type { Notification } from "@/lib/db/notifications";
+import { isExportDownloadUrl } from "@/lib/export/url";
 
 /**
  * The seed's export notification, as its jobs (ours and php's BatchExportJob) write it, in
@@ -39,7 +40,8 @@ export function NotificationItems({
             />
           )}
           <span className="min-w-0 flex-1 whitespace-pre-wrap break-words">{messageText(t, n.message)}</span>
-          {n.downloadUrl && (
+          {/* Only our own export paths become links: a row written before that rule, or by another client, stays text. */}
+          {isExportDownloadUrl(n.downloadUrl) && (
             <a href={n.downloadUrl} download className="text-blue-700 hover:underline dark:text-blue-400">
               {t("demo.notifications.download")}
             </a>

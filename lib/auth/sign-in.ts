@@ -1,40 +1,62 @@
 /**
  * Email + password sign-in with throttling of repeated failures.
  *
- * Throttling: within a sliding window (15 minutes), an email gets 5 failed attempts and an IP
- * address 20; the next attempt is refused without checking the password, with `retryAfterSec`
- * until enough failures have aged out of the window. Refused attempts are not counted, so the
- * lock always lifts when the window passes. A success clears that email's failures. Attempts
- * live in `sign_in_attempts` and are pruned once they leave the window.
+ * Throttling, within a sliding window (15 minutes), three counts, none of which lets an attacker
+ * keep the owner of an account out:
+ * - an email from one address gets 5 failed attempts (the lock is on email + address, so
+ *   someone guessing from elsewhere locks only themselves out, never the admin at their desk);
+ * - an address gets 20, whatever the emails (30 e-mails from one address: the 21st is refused);
+ * - the brake: while more than 100 attempts failed in the window across all addresses (a
+ *   spray from many addresses), an address that has failed in the window gets no more checks
+ *   until its own failures age out; an address with no failure still signs in.
+ * A refused attempt is answered without checking the password, with `retryAfterSec` until
+ * enough failures have aged out; refused attempts are not counted, so every lock lifts when
+ * the window passes. A success clears that email's failures from that address. Attempts live
+ * in `sign_in_attempts` (keys `acct:<email>|<address>` and `ip:<address>`) and are pruned once
+ * they leave the window. The way back in before then: another address, or
+ * `npm run queue -- admin unlock <email>` (clearSignInFailures), which clears an email's failures.
+ *
+ * The address is the connection's own (app/auth.ts clientIp); without one (a caller that cannot
+ * see it) the email alone is the key, as before.
  *
  * Unknown email and wrong password give the same message and cost the same (one Argon2
  * verification; the unknown case checks against a dummy hash), so the form does not reveal
- * which accounts exist.
+ * which accounts exist. A success ends the session the browser presented (`presentedToken`), so
+ * a cookie planted before sign-in never becomes a signed-in one.
  */
 import type { Db, Role } from "../db/types";
 import { findAdminByEmail, recordSignIn } from "../db/admins";
 import { getDummyHash, verifyPassword } from "./password";
-import { createSession, type SessionOptions } from "./session";
+import { createSession, destroySession, type SessionOptions } from "./session";
 
 export const SIGN_IN_FAILED_MESSAGE = "Wrong email or password.";
 
 export interface ThrottleLimits {
   windowMs: number;
+  /** Failures of one email from one address. */
   maxEmailFailures: number;
+  /** Failures from one address, whatever the emails. */
   maxIpFailures: number;
+  /** Failures from everywhere after which a failing address gets no further checks. */
+  maxGlobalFailures: number;
 }
 
 export const DEFAULT_THROTTLE: ThrottleLimits = {
   windowMs: 15 * 60 * 1000,
   maxEmailFailures: 5,
   maxIpFailures: 20,
+  maxGlobalFailures: 100,
 };
+
+const ACCOUNT_PREFIX = "acct:";
 
 export interface SignInInput {
   email: string;
   password: string;
   ip?: string | null;
   userAgent?: string | null;
+  /** The session cookie the browser sent, if any: ended on success. */
+  presentedToken?: string | null;
 }
 
 export interface SignInOptions extends SessionOptions {
@@ -68,16 +90,22 @@ export async function signIn(db: Db, input: SignInInput, opts: SignInOptions = {
   if (!email || !password) {
     return { ok: false, code: "invalid_input", error: "Enter your email and password." };
   }
-  const keys = { email: `email:${email}`, ip: input.ip ? `ip:${input.ip}` : null };
+  const keys = {
+    account: `${ACCOUNT_PREFIX}${email}|${input.ip ?? ""}`,
+    ip: input.ip ? `ip:${input.ip}` : null,
+  };
 
   const now = clock();
   await db
     .deleteFrom("sign_in_attempts")
     .where("attempted_at", "<=", now - limits.windowMs)
     .execute();
+  const braking = (await globalFailures(db, now - limits.windowMs)) >= limits.maxGlobalFailures;
   const retryAfterMs = Math.max(
-    await lockedForMs(db, keys.email, limits.maxEmailFailures, limits.windowMs, now),
+    await lockedForMs(db, keys.account, limits.maxEmailFailures, limits.windowMs, now),
     keys.ip ? await lockedForMs(db, keys.ip, limits.maxIpFailures, limits.windowMs, now) : 0,
+    // The brake: one failure in the window is enough while the whole site is under a spray.
+    braking ? await lockedForMs(db, keys.ip ?? keys.account, 1, limits.windowMs, now) : 0,
   );
   if (retryAfterMs > 0) {
     const retryAfterSec = Math.ceil(retryAfterMs / 1000);
@@ -92,7 +120,8 @@ export async function signIn(db: Db, input: SignInInput, opts: SignInOptions = {
   const admin = await findAdminByEmail(db, email);
   const valid = await verifyPassword(admin?.passwordHash ?? (await getDummyHash()), password);
   const at = clock();
-  const attemptKeys = keys.ip ? [keys.email, keys.ip] : [keys.email];
+  // One `acct:` row per attempt (the global count reads those), plus the address's own.
+  const attemptKeys = keys.ip ? [keys.account, keys.ip] : [keys.account];
   if (!admin || !valid) {
     await db
       .insertInto("sign_in_attempts")
@@ -102,13 +131,14 @@ export async function signIn(db: Db, input: SignInInput, opts: SignInOptions = {
   }
 
   await db.transaction().execute(async (trx) => {
-    await trx.deleteFrom("sign_in_attempts").where("key", "=", keys.email).where("success", "=", 0).execute();
+    await trx.deleteFrom("sign_in_attempts").where("key", "=", keys.account).where("success", "=", 0).execute();
     await trx
       .insertInto("sign_in_attempts")
       .values(attemptKeys.map((key) => ({ key, attempted_at: at, success: 1 })))
       .execute();
   });
   await recordSignIn(db, admin.id, at);
+  if (input.presentedToken) await destroySession(db, input.presentedToken, opts);
   const session = await createSession(
     db,
     admin.id,
@@ -139,6 +169,34 @@ async function lockedForMs(db: Db, key: string, max: number, windowMs: number, n
     .execute();
   if (rows.length < max) return 0;
   return Math.max(0, rows[rows.length - 1]!.attempted_at + windowMs - now);
+}
+
+/** Failed attempts in the window from every address (one `acct:` row each). */
+async function globalFailures(db: Db, since: number): Promise<number> {
+  const row = await db
+    .selectFrom("sign_in_attempts")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("attempted_at", ">", since)
+    .where("success", "=", 0)
+    .where("key", ">=", ACCOUNT_PREFIX)
+    .where("key", "<", "acct;") // the prefix as a range, so the key index serves it
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * The way back in for a locked-out account before the window passes: deletes every failure
+ * recorded for the email (from any address). The number of rows deleted.
+ */
+export async function clearSignInFailures(db: Db, email: string): Promise<number> {
+  const prefix = `${ACCOUNT_PREFIX}${email.trim().toLowerCase()}|`;
+  const res = await db
+    .deleteFrom("sign_in_attempts")
+    .where("success", "=", 0)
+    .where("key", ">=", prefix)
+    .where("key", "<", `${prefix}\uffff`)
+    .executeTakeFirst();
+  return Number(res.numDeletedRows);
 }
 
 function describeWait(sec: number): string {

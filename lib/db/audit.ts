@@ -52,24 +52,81 @@ export interface AuditPage {
 const MAX_PER_PAGE = 200;
 const MAX_DETAIL_LENGTH = 4000;
 
-export async function recordAudit(db: Db, input: AuditInput): Promise<AuditEntry> {
+/**
+ * What one row may hold, whoever asked. Callers pass what a (possibly forged) request sent, so
+ * a row's size is bounded here, not trusted to them: at most 1,000 items of 100 characters
+ * (~100 KB). A denied row is written for someone who may not act at all (anonymous, a viewer):
+ * it keeps no items and a short target, so a refused call costs a few hundred bytes whatever
+ * its body was (a 900 KB refused call once stored a 902,701-byte row).
+ */
+export const AUDIT_LIMITS = {
+  maxItems: 1000,
+  maxItemLength: 100,
+  maxTextLength: MAX_DETAIL_LENGTH,
+  deniedTextLength: 100,
+  /**
+   * Denied rows per address per window; past it a denied call writes nothing.
+   * `AUDIT_DENIED_PER_MINUTE` changes it (a test that replays every action needs every row).
+   */
+  deniedPerWindow: positiveIntFromEnv("AUDIT_DENIED_PER_MINUTE", 30),
+  deniedWindowMs: 60_000,
+} as const;
+
+function positiveIntFromEnv(name: string, fallback: number): number {
+  const n = Number(process.env[name]);
+  return Number.isInteger(n) && n > 0 ? n : fallback;
+}
+
+/**
+ * Writes one row, or — for a `denied` row from an address that already has `deniedPerWindow`
+ * denied rows in the last `deniedWindowMs` — nothing (null): a refusal loop cannot fill the
+ * disk. That count is the only place the limit lives; it reads the `at` index over the last
+ * window only, so it costs as many rows as the limit allows. Calls without an address share one
+ * bucket (a server that cannot see addresses still stops the loop).
+ */
+export async function recordAudit(db: Db, input: AuditInput): Promise<AuditEntry | null> {
+  const at = (input.now ?? Date.now)();
+  const denied = input.result === "denied";
+  const ip = input.ip == null ? null : String(input.ip).slice(0, AUDIT_LIMITS.deniedTextLength);
+  if (denied && (await deniedSince(db, ip, at - AUDIT_LIMITS.deniedWindowMs)) >= AUDIT_LIMITS.deniedPerWindow) {
+    return null;
+  }
+  const textMax = denied ? AUDIT_LIMITS.deniedTextLength : AUDIT_LIMITS.maxTextLength;
   const row = await db
     .insertInto("audit_log")
     .values({
-      at: (input.now ?? Date.now)(),
+      at,
       actor_id: input.actor?.id ?? null,
       actor_email: input.actor?.email ?? null,
-      action: input.action,
+      action: String(input.action).slice(0, AUDIT_LIMITS.deniedTextLength),
       // Coerced: callers pass what a (possibly forged) request sent, and SQLite binds only scalars.
-      target: input.target == null ? null : textOf(input.target).slice(0, MAX_DETAIL_LENGTH),
-      items: input.items ? JSON.stringify(input.items) : null,
+      target: input.target == null ? null : textOf(input.target).slice(0, textMax),
+      items: !denied && input.items ? JSON.stringify(cappedItems(input.items)) : null,
       result: input.result,
-      detail: input.detail == null ? null : String(input.detail).slice(0, MAX_DETAIL_LENGTH),
-      ip: input.ip ?? null,
+      detail: input.detail == null ? null : String(input.detail).slice(0, textMax),
+      ip,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
   return toEntry(row);
+}
+
+/** The first `maxItems` items, each a number or a string of at most `maxItemLength` characters. */
+function cappedItems(items: readonly unknown[]): (string | number)[] {
+  return items
+    .slice(0, AUDIT_LIMITS.maxItems)
+    .map((v) => (typeof v === "number" && Number.isFinite(v) ? v : textOf(v).slice(0, AUDIT_LIMITS.maxItemLength)));
+}
+
+async function deniedSince(db: Db, ip: string | null, since: number): Promise<number> {
+  const row = await db
+    .selectFrom("audit_log")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("at", ">", since)
+    .where("result", "=", "denied")
+    .where((eb) => (ip === null ? eb("ip", "is", null) : eb("ip", "=", ip)))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 /**

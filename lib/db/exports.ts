@@ -3,6 +3,7 @@
  * moves a record queued → running → done | failed and writes its progress as it goes; a run
  * interrupted by a killed worker starts over (`attempts` counts the runs).
  */
+import { EXPORT_URL_PREFIX } from "../export/url";
 import type { ExportStatus } from "./demo-types";
 import type { ProductFilter } from "./products";
 import type { Db } from "./types";
@@ -86,7 +87,7 @@ function toRecord(r: {
 
 /** The download URL of a finished export's file, as the PHP original builds it. */
 export function exportDownloadUrl(file: string): string {
-  return `/uploads/export/${file}`;
+  return `${EXPORT_URL_PREFIX}${file}`;
 }
 
 export async function createExport(

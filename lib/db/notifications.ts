@@ -3,7 +3,9 @@
  * Resque job id, which is unique here: a job that runs twice (a retry after its write, a
  * re-run after a killed worker) leaves one notification.
  */
+import { isExportDownloadUrl } from "../export/url";
 import type { RecipientType } from "./demo-types";
+import { DataError } from "./errors";
 import type { Db } from "./types";
 
 export interface Recipient {
@@ -66,6 +68,10 @@ export async function createNotification(
     now?: () => number;
   },
 ): Promise<{ created: boolean; notification: Notification }> {
+  // The jobs' schema refuses it first; this is for any other writer (lib/export/url.ts says why).
+  if (input.downloadUrl != null && !isExportDownloadUrl(input.downloadUrl)) {
+    throw new DataError("invalid_input", "download_url must be a CSV in this site's export folder");
+  }
   const row = await db
     .insertInto("notifications")
     .values({

@@ -1,9 +1,9 @@
 /**
- * Where exports live and what they are called. The folder is NOT under public/: `next start`
- * serves every public/ file present at start without asking who is there (checked: an export
- * in public/uploads/export answered 200 to an anonymous request), so exports are kept in a data
- * folder and served only by app/uploads/export/[file]/route.ts, at the same URL the PHP original
- * uses (`/uploads/export/<file>`).
+ * Where exports live and what they are called: `public/uploads/export`, the folder the design
+ * names (the PHP original's), downloaded at `/uploads/export/<file>`. `next start` would serve a
+ * public/ file present at start to anyone, so proxy.ts sends every `/uploads/*` request to the
+ * session-checked handler (app/download/export/[file]/route.ts) and none is served statically.
+ * Other public/ folders have no such guard: EXPORT_DIR may not point into them.
  */
 import { randomBytes } from "node:crypto";
 import path from "node:path";
@@ -11,15 +11,20 @@ import path from "node:path";
 /** `export_YYYYMMDDHHMMSS_<12 hex>.csv`: the only names the download route serves. */
 export const EXPORT_FILE_PATTERN = /^export_\d{14}_[0-9a-f]{12}\.csv$/;
 
-/** `EXPORT_DIR` (relative to the working directory), else `data/uploads/export`; never inside public/. */
+/**
+ * `EXPORT_DIR` (relative to the working directory), else `public/uploads/export`; inside public/
+ * only under public/uploads/, the part proxy.ts guards.
+ */
 export function exportDir(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  const uploads = path.join(/*turbopackIgnore: true*/ process.cwd(), "public", "uploads");
   const configured = env.EXPORT_DIR?.trim();
-  if (!configured) return path.join(process.cwd(), "data", "uploads", "export");
+  if (!configured) return path.join(uploads, "export");
   const dir = path.resolve(/*turbopackIgnore: true*/ process.cwd(), configured);
-  const pub = path.join(process.cwd(), "public");
-  if (dir === pub || dir.startsWith(pub + path.sep)) {
+  const pub = path.join(/*turbopackIgnore: true*/ process.cwd(), "public");
+  if ((dir === pub || dir.startsWith(pub + path.sep)) && !dir.startsWith(uploads + path.sep)) {
     throw new Error(
-      `EXPORT_DIR=${configured} is inside public/, which Next.js serves to anyone: choose a folder outside it`,
+      `EXPORT_DIR=${configured} is inside public/ but outside public/uploads/, and Next.js serves that to anyone: ` +
+        "choose public/uploads/… or a folder outside public/",
     );
   }
   return dir;

@@ -160,7 +160,11 @@ describe("every server action replayed directly", () => {
 
   beforeAll(async () => {
     redis = testRedis();
-    const [w, v, a] = await Promise.allSettled([startWeb({ redisUrl, namespace }), openBrowser(), openBrowser()]);
+    const [w, v, a] = await Promise.allSettled([
+      startWeb({ redisUrl, namespace, env: { AUDIT_DENIED_PER_MINUTE: "1000" } }),
+      openBrowser(),
+      openBrowser(),
+    ]);
     if (w.status === "fulfilled") web = w.value;
     if (v.status === "fulfilled") viewer = v.value;
     if (a.status === "fulfilled") anon = a.value;

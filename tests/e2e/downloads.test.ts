@@ -1,10 +1,12 @@
 /**
- * GET /uploads/export/<file> under `next start`: an export written after the server started is
- * downloadable by signed-in admins and viewers (in Chromium, as an attachment with its name and
- * exact bytes), and refused to anonymous requests, the API token, traversal and unknown names.
+ * GET /uploads/export/<file> under `next start`, with exports in the default folder,
+ * public/uploads/export (which `next start` would serve to anyone): a file present when the
+ * server started and an export written after are both downloadable by signed-in admins and
+ * viewers only (in Chromium, as an attachment with its name and exact bytes), and refused to
+ * anonymous requests, the API token, traversal and unknown names.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import os from "node:os";
+import { randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { addAdmin } from "@/lib/auth";
@@ -15,7 +17,12 @@ import { testNamespace } from "../helpers/ns";
 import { signIn, startWeb, type WebServer } from "../helpers/web";
 
 describe("export downloads", () => {
-  const exportDir = mkdtempSync(path.join(os.tmpdir(), "e2e-exports-"));
+  const exportDir = path.resolve(import.meta.dirname, "..", "..", "public", "uploads", "export");
+  /** Placed before `next start`: a file Next would otherwise serve statically. */
+  const atStart = {
+    file: `export_20260101000000_${randomBytes(6).toString("hex")}.csv`,
+    bytes: Buffer.from("\uFEFFID,名称\n1,present at start\n"),
+  };
   const viewer = { email: "viewer@e2e.test", password: "viewer-password-123", role: "viewer" as const };
   let web: WebServer;
   let browser: OpenedBrowser;
@@ -24,8 +31,10 @@ describe("export downloads", () => {
   let bytes: Buffer;
 
   beforeAll(async () => {
+    mkdirSync(exportDir, { recursive: true });
+    writeFileSync(path.join(exportDir, atStart.file), atStart.bytes);
     const [w, b] = await Promise.allSettled([
-      startWeb({ redisUrl: inject("redisUrl"), namespace: testNamespace("e2e-dl"), env: { EXPORT_DIR: exportDir } }),
+      startWeb({ redisUrl: inject("redisUrl"), namespace: testNamespace("e2e-dl"), env: { EXPORT_DIR: undefined } }),
       openBrowser(),
     ]);
     if (w.status === "fulfilled") web = w.value;
@@ -48,18 +57,30 @@ describe("export downloads", () => {
     await db?.destroy();
     await browser?.close();
     await web?.stop();
-    rmSync(exportDir, { recursive: true, force: true });
+    // Only this file's own exports: the folder is the repository's.
+    for (const file of [atStart.file, exp?.file]) if (file) rmSync(path.join(exportDir, file), { force: true });
   });
 
   const url = (name: string) => `${web.url}/uploads/export/${name}`;
 
-  it("refuses an anonymous request for a real export, and the read-only API token too", async () => {
-    for (const headers of [{}, { authorization: `Bearer ${web.apiToken}` }] as Record<string, string>[]) {
-      const res = await fetch(url(exp.file), { headers, redirect: "manual" });
-      expect(res.status).toBe(401);
-      const body = await res.text();
-      expect(body).not.toContain("名称");
-      expect(res.headers.get("content-disposition")).toBeNull();
+  it("refuses an anonymous request for a real export, present at start or written later, and the read-only API token too", async () => {
+    expect(exp.path).toBe(path.join(exportDir, exp.file));
+    for (const file of [atStart.file, exp.file]) {
+      for (const headers of [
+        {},
+        { authorization: `Bearer ${web.apiToken}` },
+        { cookie: "resque_admin_session=forged.cookie" },
+      ] as Record<string, string>[]) {
+        const res = await fetch(url(file), { headers, redirect: "manual" });
+        expect(res.status, file).toBe(401);
+        const body = await res.text();
+        expect(body).not.toContain("名称");
+        expect(res.headers.get("content-disposition")).toBeNull();
+      }
+    }
+    // Nothing else under /uploads is served either (the exporter's temporary folder included).
+    for (const rest of ["/uploads/export/.gitkeep", "/uploads/.export-tmp/x.csv", "/uploads"]) {
+      expect((await fetch(web.url + rest, { redirect: "manual" })).status, rest).toBe(401);
     }
   });
 
@@ -79,6 +100,16 @@ describe("export downloads", () => {
     expect(got.equals(bytes)).toBe(true);
     expect(got.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
     expect(got.toString("utf8")).toMatch(/^\uFEFFID,名称,价格,/);
+  });
+
+  it("a file that was in public/uploads/export when the server started is the signed-in account's, as an attachment", async () => {
+    // Signed in by the test above.
+    const cookie = (await browser.context.cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
+    const res = await fetch(url(atStart.file), { headers: { cookie } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-disposition")).toBe(`attachment; filename="${atStart.file}"`);
+    expect(res.headers.get("cache-control")).toBe("private, no-store");
+    expect(Buffer.from(await res.arrayBuffer()).equals(atStart.bytes)).toBe(true);
   });
 
   it("refuses traversal, encoded slashes, absolute paths and other names, and answers 404 for an unknown export", async () => {

@@ -88,10 +88,15 @@ export async function openBrowser(opts: OpenBrowserOptions = {}): Promise<Opened
   context.setDefaultNavigationTimeout(60_000);
   const page = await context.newPage();
   const errors: string[] = [];
+  // Every page runs under a nonce CSP (proxy.ts): a script, style or frame it blocks is a bug
+  // in the page, so any violation Chromium reports fails the test file at close(), whether or
+  // not the test looked at errors().
+  const cspViolations: string[] = [];
   page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
   page.on("console", (m) => {
     if (m.type() === "error")
       errors.push(`console.error: ${m.text()}${m.location().url ? ` (${m.location().url})` : ""}`);
+    if (/Content Security Policy/i.test(m.text())) cspViolations.push(`${m.text()} (${page.url()})`);
   });
   let closed = false;
   return {
@@ -119,6 +124,7 @@ export async function openBrowser(opts: OpenBrowserOptions = {}): Promise<Opened
       if (closed) return;
       closed = true;
       await context.close();
+      if (cspViolations.length) throw new Error(`CSP violations:\n${cspViolations.join("\n")}`);
     },
   };
 }

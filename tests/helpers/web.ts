@@ -9,6 +9,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import type { Page } from "playwright-core";
 import { addAdmin } from "@/lib/auth";
 import { migrate, openDb, type Role } from "@/lib/db";
@@ -18,6 +19,8 @@ import { freePort } from "./redis-server";
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 const NEXT_BIN = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
 const MAX_OUTPUT = 1 << 20;
+/** The preload `npm start` uses: the connection's address for the app, client X-Forwarded-* dropped. */
+const PEER_ADDRESS = pathToFileURL(path.join(ROOT, "scripts", "peer-address.mjs")).href;
 /**
  * Preloaded into `next start`: exit when stdin (a pipe from the test process) reaches EOF, which
  * happens when the test process dies without calling stop() (a SIGKILLed vitest worker). An
@@ -135,7 +138,7 @@ function launch(port: number, opts: StartWebOptions, databasePath: string, apiTo
   }
   const child = spawn(
     process.execPath,
-    ["--import", EXIT_WITH_PARENT, NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"],
+    ["--import", EXIT_WITH_PARENT, "--import", PEER_ADDRESS, NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"],
     {
       cwd: ROOT,
       env,

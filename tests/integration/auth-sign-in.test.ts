@@ -1,6 +1,16 @@
+import path from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
-import { addAdmin, changePassword, readSession, signIn, SIGN_IN_FAILED_MESSAGE, type SignInOptions } from "@/lib/auth";
+import {
+  addAdmin,
+  changePassword,
+  clearSignInFailures,
+  readSession,
+  signIn,
+  SIGN_IN_FAILED_MESSAGE,
+  type SignInOptions,
+} from "@/lib/auth";
 import { findAdminById, type Db } from "@/lib/db";
+import { runCliInProcess as cli } from "../helpers/cli";
 import { useTempDb } from "../helpers/db";
 
 const tmp = useTempDb("auth-sign-in");
@@ -74,7 +84,7 @@ describe("signIn", () => {
     expect(await db.selectFrom("sign_in_attempts").selectAll().execute()).toEqual([]);
   });
 
-  it("refuses an email after 5 failures in 15 minutes, even with the right password, until the window passes", async () => {
+  it("refuses an email from one address after 5 failures in 15 minutes, even with the right password, until the window passes", async () => {
     const first = now;
     for (let i = 0; i < 5; i++) {
       expect((await attempt("ann@example.com", `wrong-${i}-password`)).ok).toBe(false);
@@ -90,8 +100,9 @@ describe("signIn", () => {
     });
     // Case and spacing do not dodge the lock.
     expect(await attempt(" Ann@Example.COM", PASSWORD)).toMatchObject({ code: "throttled" });
-    // Other accounts are not affected.
+    // Other accounts are not affected, nor is this account from another address.
     expect((await attempt("vic@example.com", PASSWORD)).ok).toBe(true);
+    expect((await attempt("ann@example.com", PASSWORD, "198.51.100.77")).ok).toBe(true);
 
     // Refused attempts are not counted: the lock lifts when the oldest failure leaves the window.
     now = first + 15 * MIN - 1000;
@@ -130,12 +141,12 @@ describe("signIn", () => {
   it("prunes attempts once they leave the window", async () => {
     await attempt("ann@example.com", "wrong password!");
     await attempt("nobody@example.com", "wrong password!", "192.0.2.1");
-    expect((await db.selectFrom("sign_in_attempts").selectAll().execute()).length).toBe(4); // email + ip each
+    expect((await db.selectFrom("sign_in_attempts").selectAll().execute()).length).toBe(4); // account + ip each
     now += 15 * MIN;
     await attempt("vic@example.com", PASSWORD, "192.0.2.2");
     const left = await db.selectFrom("sign_in_attempts").select(["key", "success"]).orderBy("key").execute();
     expect(left).toEqual([
-      { key: "email:vic@example.com", success: 1 },
+      { key: "acct:vic@example.com|192.0.2.2", success: 1 },
       { key: "ip:192.0.2.2", success: 1 },
     ]);
   });
@@ -151,5 +162,75 @@ describe("signIn", () => {
     expect(await readSession(db, b.token, opts)).toBeNull();
     expect((await attempt("ann@example.com", PASSWORD)).ok).toBe(false);
     expect((await attempt("ann@example.com", "a brand new passphrase")).ok).toBe(true);
+  });
+
+  it("cannot lock the admin out: failures from elsewhere, however many, leave the admin's address alone", async () => {
+    // The probe: 5 wrong passwords used to lock any account for 15 min, renewable forever.
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 5; i++) await attempt("ann@example.com", "wrong password!", "192.0.2.66");
+      expect(await attempt("ann@example.com", PASSWORD, "192.0.2.66")).toMatchObject({ code: "throttled" });
+      now += 5 * MIN;
+    }
+    expect((await attempt("ann@example.com", PASSWORD, "203.0.113.5")).ok).toBe(true);
+  });
+
+  it("refuses the 21st of 30 failures from one address on 30 e-mails (password spraying)", async () => {
+    const answers: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      const res = await attempt(`spray${i}@example.com`, "Summer2026!", "192.0.2.30");
+      answers.push(res.ok ? "ok" : res.code);
+    }
+    expect(answers.filter((c) => c === "invalid_credentials")).toHaveLength(20);
+    expect(answers.slice(20).every((c) => c === "throttled")).toBe(true);
+  });
+
+  it("brakes a spray from many addresses: a failing address stops, a clean one still signs in", async () => {
+    opts = { ...opts, throttle: { maxGlobalFailures: 10 } };
+    for (let i = 0; i < 10; i++) await attempt(`spray${i}@example.com`, "wrong password!", `198.51.100.${i}`);
+    // Each address has failed once (far below its own 20): the brake, not the per-address limit, refuses.
+    expect(await attempt("ann@example.com", PASSWORD, "198.51.100.3")).toMatchObject({
+      code: "throttled",
+      retryAfterSec: 15 * 60,
+    });
+    expect((await attempt("ann@example.com", PASSWORD, "203.0.113.200")).ok).toBe(true);
+    now += 15 * MIN;
+    expect((await attempt("ann@example.com", PASSWORD, "198.51.100.3")).ok).toBe(true);
+  });
+
+  it("clearSignInFailures lets a locked-out email in before the window passes (the CLI's admin unlock)", async () => {
+    for (let i = 0; i < 5; i++) await attempt("ann@example.com", "wrong password!");
+    for (let i = 0; i < 5; i++) await attempt("vic@example.com", "wrong password!");
+    expect(await attempt("ann@example.com", PASSWORD)).toMatchObject({ code: "throttled" });
+    expect(await clearSignInFailures(db, " ANN@example.com")).toBe(5);
+    expect((await attempt("ann@example.com", PASSWORD)).ok).toBe(true);
+    expect(await attempt("vic@example.com", PASSWORD)).toMatchObject({ code: "throttled" }); // only that email
+    // The documented command does the same on the server's database file.
+    const res = await cli(["admin", "unlock", "vic@example.com"], {
+      ...process.env,
+      DATABASE_URL: path.join(tmp.dir, "app.db"),
+    });
+    expect(res).toMatchObject({ code: 0, stdout: "Cleared 5 failed sign-ins of vic@example.com.\n" });
+    expect((await attempt("vic@example.com", PASSWORD)).ok).toBe(true);
+  });
+
+  it("ends the session the browser presented when signing in", async () => {
+    const first = await attempt("ann@example.com", PASSWORD);
+    if (!first.ok) throw new Error("sign-in failed");
+    const second = await signIn(
+      db,
+      { email: "ann@example.com", password: PASSWORD, ip: "203.0.113.5", presentedToken: first.token },
+      opts,
+    );
+    if (!second.ok) throw new Error("sign-in failed");
+    expect(await readSession(db, first.token, opts)).toBeNull();
+    expect(await readSession(db, second.token, opts)).not.toBeNull();
+    expect(await db.selectFrom("sessions").select("id").execute()).toHaveLength(1);
+    // A failed sign-in leaves the presented session alone.
+    await signIn(
+      db,
+      { email: "ann@example.com", password: "wrong!", ip: "203.0.113.5", presentedToken: second.token },
+      opts,
+    );
+    expect(await readSession(db, second.token, opts)).not.toBeNull();
   });
 });

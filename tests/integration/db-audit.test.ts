@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { listAudit, listAuditActions, recordAudit, type Db } from "@/lib/db";
+import { AUDIT_LIMITS, listAudit, listAuditActions, recordAudit, type Db } from "@/lib/db";
 import { useTempDb } from "../helpers/db";
 
 const tmp = useTempDb("db-audit");
@@ -89,16 +89,73 @@ describe("audit log", () => {
     expect([nan.page, nan.perPage]).toEqual([1, 1]);
   });
 
-  it("records a forged request's non-string target and items as text instead of failing the refusal", async () => {
+  it("records a forged request's non-string target and items as text instead of failing", async () => {
     const forged = { junk: "<script>" } as unknown as string;
     const entry = await recordAudit(db, {
-      actor: null,
+      actor: ann,
       action: "queue.remove",
       target: forged,
       items: [forged],
-      result: "denied",
-      detail: "not signed in",
+      result: "error",
+      detail: "no such queue",
     });
-    expect(entry).toMatchObject({ target: '{"junk":"<script>"}', items: [{ junk: "<script>" }], result: "denied" });
+    expect(entry).toMatchObject({ target: '{"junk":"<script>"}', items: ['{"junk":"<script>"}'], result: "error" });
+  });
+
+  it("caps every row's items, and keeps none on a denied row (a 900 KB refused call stays small)", async () => {
+    const huge = "x".repeat(900_000);
+    const many = Array.from({ length: 5000 }, (_, i) => `${i}-${"y".repeat(500)}`);
+    const ok = await recordAudit(db, { actor: ann, action: "failed.remove", target: huge, items: many, result: "ok" });
+    expect(ok!.items).toHaveLength(AUDIT_LIMITS.maxItems);
+    expect(ok!.items!.every((v) => String(v).length <= AUDIT_LIMITS.maxItemLength)).toBe(true);
+    expect(ok!.target).toHaveLength(AUDIT_LIMITS.maxTextLength);
+
+    const denied = await recordAudit(db, {
+      actor: null,
+      action: "queue.remove",
+      target: huge,
+      items: [huge, huge],
+      result: "denied",
+      detail: huge,
+      ip: "203.0.113.9",
+    });
+    expect(denied).toMatchObject({ items: null, result: "denied", ip: "203.0.113.9" });
+    const row = await db
+      .selectFrom("audit_log")
+      .select((eb) => eb.fn<number>("length", [eb.fn("coalesce", [eb.ref("target"), eb.val("")])]).as("t"))
+      .select((eb) => eb.fn<number>("length", [eb.fn("coalesce", [eb.ref("detail"), eb.val("")])]).as("d"))
+      .where("id", "=", denied!.id)
+      .executeTakeFirstOrThrow();
+    expect(row.t + row.d).toBeLessThanOrEqual(2 * AUDIT_LIMITS.deniedTextLength);
+  });
+
+  it("stops writing denied rows for an address over its limit, and only for that address", async () => {
+    let at = 5_000_000;
+    const deny = (ip: string | null) =>
+      recordAudit(db, { actor: null, action: "queue.clear", result: "denied", ip, now: () => at });
+    for (let i = 0; i < AUDIT_LIMITS.deniedPerWindow; i++) expect(await deny("198.51.100.1")).not.toBeNull();
+    expect(await deny("198.51.100.1")).toBeNull();
+    // Another address, an anonymous bucket, and a signed-in write still get their rows.
+    expect(await deny("198.51.100.2")).not.toBeNull();
+    expect(await deny(null)).not.toBeNull();
+    expect(
+      await recordAudit(db, { actor: ann, action: "x", result: "ok", ip: "198.51.100.1", now: () => at }),
+    ).not.toBeNull();
+    const count = async () =>
+      Number(
+        (
+          await db
+            .selectFrom("audit_log")
+            .select((eb) => eb.fn.countAll<number>().as("n"))
+            .where("ip", "=", "198.51.100.1")
+            .where("result", "=", "denied")
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    expect(await count()).toBe(AUDIT_LIMITS.deniedPerWindow);
+    // Once the window has passed, the address is recorded again.
+    at += AUDIT_LIMITS.deniedWindowMs + 1;
+    expect(await deny("198.51.100.1")).not.toBeNull();
+    expect(await count()).toBe(AUDIT_LIMITS.deniedPerWindow + 1);
   });
 });

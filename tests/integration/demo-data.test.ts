@@ -262,6 +262,21 @@ describe("validation: malformed input gets a message per field and changes nothi
 });
 
 describe("notifications", () => {
+  it("refuses a download link that is not one of our export paths, and stores nothing", async () => {
+    for (const url of [
+      "/\\evil.example/x.csv",
+      "//evil.example/x.csv",
+      "https://evil.example/x.csv",
+      "javascript:alert(1)",
+    ]) {
+      await expect(
+        createNotification(t.db, { recipient: { type: "admin", id: 9 }, message: "x", downloadUrl: url }),
+        url,
+      ).rejects.toThrow(/export folder/);
+    }
+    expect((await listNotifications(t.db, { type: "admin", id: 9 })).total).toBe(0);
+  });
+
   it("one per job id, newest first, with an unread count that mark-read clears", async () => {
     const admin = { type: "admin" as const, id: 7 };
     const a = await createNotification(t.db, {

@@ -118,7 +118,7 @@ describe("SendNotificationJob and NotifyJob", () => {
         message: "x",
         download_url: "javascript:alert(1)",
       }),
-    ).rejects.toThrow(/download_url: must be a path on this site/);
+    ).rejects.toThrow(/download_url: must be a CSV in this site's export folder/);
     expect(await w.redis.llen(`${w.namespace}:queue:notification`)).toBe(0);
   });
 

@@ -70,10 +70,14 @@ describe("export file names and folder", () => {
     }
   });
 
-  it("keeps exports out of public/, which next start serves to anyone", () => {
-    expect(exportDir({})).toBe(path.join(process.cwd(), "data", "uploads", "export"));
+  it("writes to public/uploads/export by default, and never to the unguarded rest of public/", () => {
+    expect(exportDir({})).toBe(path.join(process.cwd(), "public", "uploads", "export"));
     expect(exportDir({ EXPORT_DIR: "/var/exports" })).toBe("/var/exports");
-    expect(() => exportDir({ EXPORT_DIR: "public/uploads/export" })).toThrow(/inside public\//);
+    expect(exportDir({ EXPORT_DIR: "public/uploads/other" })).toBe(
+      path.join(process.cwd(), "public", "uploads", "other"),
+    );
+    expect(() => exportDir({ EXPORT_DIR: "public/files" })).toThrow(/inside public\//);
+    expect(() => exportDir({ EXPORT_DIR: "public/uploads" })).toThrow(/inside public\//);
     expect(() => exportDir({ EXPORT_DIR: path.join(process.cwd(), "public") })).toThrow(/inside public\//);
   });
 });

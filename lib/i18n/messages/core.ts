@@ -118,6 +118,8 @@ export const en = {
   "notFound.title": "Page not found",
   "notFound.body": "There is nothing at this address. It may not be built yet, or the item was removed.",
   "notFound.back": "Back to the overview",
+  "action.crossSite": "Refused: this request came from another site.",
+  "request.tooLarge": "Refused: the request body is larger than {limit}.",
 } as const;
 
 export const zhCN: { [K in keyof typeof en]: string } = {
@@ -239,4 +241,6 @@ export const zhCN: { [K in keyof typeof en]: string } = {
   "notFound.title": "页面不存在",
   "notFound.body": "这个地址下没有内容。可能还没有做好，或者该条目已被删除。",
   "notFound.back": "返回概览",
+  "action.crossSite": "已拒绝：该请求来自其他网站。",
+  "request.tooLarge": "已拒绝：请求体超过 {limit}。",
 };

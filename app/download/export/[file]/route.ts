@@ -11,10 +11,11 @@ const text = (body: string, status: number) =>
 
 /**
  * A finished CSV export, for signed-in admins and viewers only (the API token is for JSON
- * monitoring, not for data). Only names of the form export_YYYYMMDDHHMMSS_<hex>.csv are looked
- * up, in the export folder (outside public/, so Next never serves them by itself); anything else
- * — `..`, encoded slashes, absolute paths — is refused before the file system is touched.
- * Streamed, so a large export costs no memory here.
+ * monitoring, not for data). Browsers ask for `/uploads/export/<file>`; proxy.ts rewrites that
+ * here, so a file in public/uploads/export is never served statically, present at start or not.
+ * Only names of the form export_YYYYMMDDHHMMSS_<hex>.csv are looked up, in the export folder;
+ * anything else — `..`, encoded slashes, absolute paths — is refused before the file system is
+ * touched. Streamed, so a large export costs no memory here.
  */
 export async function GET(_req: Request, ctx: { params: Promise<{ file: string }> }): Promise<Response> {
   if (!(await getSession())) return text("Sign in to download exports.", 401);
