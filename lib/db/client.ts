@@ -19,7 +19,7 @@ export const MEMORY_DATABASE = ":memory:";
 /** The file (absolute) or `:memory:` that `DATABASE_URL` names, defaulting to data/app.db. */
 export function databaseFileFromEnv(env: EnvVars = process.env): string {
   const url = env.DATABASE_URL?.trim();
-  if (!url) return path.join(process.cwd(), "data", "app.db");
+  if (!url) return path.join(/*turbopackIgnore: true*/ process.cwd(), "data", "app.db");
   return resolveDatabaseFile(url);
 }
 
@@ -40,7 +40,9 @@ export function resolveDatabaseFile(url: string): string {
   }
   if (file === MEMORY_DATABASE) return file;
   if (!file) throw new DataError("invalid_input", `DATABASE_URL=${url} names no file`);
-  return path.resolve(process.cwd(), file);
+  // turbopackIgnore: the database is data chosen at run time; without it the build traces the
+  // whole project into its output ("dynamic filesystem access").
+  return path.resolve(/*turbopackIgnore: true*/ process.cwd(), file);
 }
 
 /**

@@ -54,9 +54,10 @@ export async function pruneExports(
   let files = 0;
   for (const r of rows) {
     if (r.file && EXPORT_FILE_PATTERN.test(r.file)) {
-      const p = path.join(dir, r.file);
+      // turbopackIgnore: export files are data of the running app, not part of the build.
+      const p = path.join(/*turbopackIgnore: true*/ dir, r.file);
       if (
-        await stat(p).then(
+        await stat(/*turbopackIgnore: true*/ p).then(
           () => true,
           () => false,
         )
