@@ -7,7 +7,8 @@ import { useCanWrite, useT } from "../providers";
 import { ConfirmButton } from "./confirm-button";
 import { LiveControl, useLivePoll } from "./live-control";
 import { formatTime } from "@/lib/format";
-import { ArgsPreview, argsText } from "./job-text";
+import { recordText } from "@/lib/format";
+import { ArgsPreview, argsText, clipNote } from "./job-text";
 import { Pager } from "./pager";
 import { formatWhen } from "@/lib/format";
 import { utcInputValue } from "./delayed-time";
@@ -120,7 +121,7 @@ export function DelayedItems({
           ]}
         >
           {items.items.map((item) => {
-            const cls = item.payload.displayClass ?? "?";
+            const cls = recordText(item.payload.displayClass ?? "?");
             return (
               <tr
                 key={`${item.index}:${item.raw}`}
@@ -142,14 +143,14 @@ export function DelayedItems({
                         })}
                       </p>
                       <p className="text-xs text-red-700 dark:text-red-400">
-                        {item.retry.exception}: {item.retry.error}
+                        {recordText(`${item.retry.exception}: ${item.retry.error}`)}
                       </p>
                     </div>
                   )}
                 </td>
                 <td className={`${td} break-all font-mono`}>{item.queue ?? t("delayed.noQueue")}</td>
                 <td className={`${td} font-mono`}>
-                  <ArgsPreview text={argsText(item.payload)} />
+                  <ArgsPreview text={argsText(item.payload)} note={clipNote(t, item.payload)} />
                 </td>
                 <td className={td}>
                   <div className="flex flex-col items-start gap-1.5">

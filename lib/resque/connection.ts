@@ -86,8 +86,8 @@ export class Connection {
     }
   }
 
-  /** Runs a registered script with a variable number of keys. */
-  run<T = unknown>(name: ScriptName, keys: string[], args: (string | number)[]): Promise<T> {
+  /** Runs a registered script with a variable number of keys; a Buffer argument passes exact bytes. */
+  run<T = unknown>(name: ScriptName, keys: string[], args: (string | number | Buffer)[]): Promise<T> {
     const fn = (this.redis as unknown as Record<string, (...a: unknown[]) => Promise<T>>)[
       "tsq_" + name.replace(/-/g, "_")
     ]!;

@@ -4,7 +4,8 @@
  */
 import { randomBytes } from "node:crypto";
 import { parseResqueDate } from "./dates";
-import { rawField, replaceRawField, tryParse } from "./raw-json";
+import { parseJsonBounded } from "./bounded-json";
+import { rawField, replaceRawField } from "./raw-json";
 
 let idPool = Buffer.alloc(0);
 let idOffset = 0;
@@ -62,6 +63,10 @@ export interface DecodedPayload {
   /** Display class: ActiveJob's wrapped `job_class` when present. */
   displayClass?: string;
   object?: Record<string, unknown>;
+  /** Set when the args were too long to ship whole (lib/resque/admin/clip.ts): their first characters and full length. */
+  argsClip?: { text: string; chars: number };
+  /** The payload's length in characters, set with `argsClip`. */
+  rawChars?: number;
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -71,16 +76,14 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 /** Decodes any payload shape; never throws. Accepts a raw string or an already-parsed value. */
 export function decodePayload(input: string | unknown): DecodedPayload {
   const raw = typeof input === "string" ? input : JSON.stringify(input);
-  const obj = typeof input === "string" ? tryParse(input) : input;
-  if (!isPlainObject(obj)) {
-    return {
-      raw,
-      ok: false,
-      error:
-        typeof input === "string" && obj === undefined ? "payload is not valid JSON" : "payload is not a JSON object",
-      argsArray: [],
-    };
+  const parsed = typeof input === "string" ? parseJsonBounded(input) : undefined;
+  if (parsed && !parsed.ok) {
+    // Too deep or too large says which limit, so a person can tell it from a typo.
+    const error = parsed.problem === "invalid" ? "payload is not valid JSON" : `payload ${parsed.message}`;
+    return { raw, ok: false, error, argsArray: [] };
   }
+  const obj = parsed ? parsed.value : input;
+  if (!isPlainObject(obj)) return { raw, ok: false, error: "payload is not a JSON object", argsArray: [] };
   const argsField = obj.args;
   // cjson turns an empty args array into {} (node-resque's worker key); treat as no args.
   const argsArray =

@@ -1,8 +1,11 @@
 import {
+  clipPayload,
   countDelayed,
   getSchedulerHealth,
   listDelayedItems,
   listDelayedTimestamps,
+  LIST_CLIP,
+  type DelayedItem,
   type PageOptions,
 } from "@/lib/resque/index";
 import { getConnection } from "@/lib/redis";
@@ -66,10 +69,20 @@ export async function readDelayed(opts: PageOptions): Promise<DelayedListData> {
     listDelayedTimestamps(conn, opts),
     getSchedulerHealth(conn, nowMs / 1000),
   ]);
-  return { counts, page, leader: health.leader ?? health.nodeLeader, nowMs };
+  const items = page.items.map((ts) => (ts.first ? { ...ts, first: clipItem(ts.first) } : ts));
+  return { counts, page: { ...page, items }, leader: health.leader ?? health.nodeLeader, nowMs };
+}
+
+/**
+ * An item with its decoded args cut like every list's. Its raw text stays whole: Enqueue now,
+ * Remove and Reschedule match the stored string with it.
+ */
+function clipItem(item: DelayedItem): DelayedItem {
+  return { ...item, payload: clipPayload(item.payload, LIST_CLIP) };
 }
 
 /** One timestamp's items, a page at a time. Cost: 1 round trip. */
 export async function readDelayedItems(timestamp: number, opts: PageOptions): Promise<DelayedItemsData> {
-  return { timestamp, items: await listDelayedItems(getConnection(), timestamp, opts), nowMs: Date.now() };
+  const page = await listDelayedItems(getConnection(), timestamp, opts);
+  return { timestamp, items: { ...page, items: page.items.map(clipItem) }, nowMs: Date.now() };
 }

@@ -115,6 +115,8 @@ export const en = {
   "notFound.title": "Page not found",
   "notFound.body": "There is nothing at this address. It may not be built yet, or the item was removed.",
   "notFound.back": "Back to the overview",
+  "record.clipped": "first {shown} of {total} characters shown",
+  "record.unreadable": "Unreadable record ({size} characters): {reason}",
 } as const;
 
 export const zhCN: { [K in keyof typeof en]: string } = {
@@ -233,4 +235,6 @@ export const zhCN: { [K in keyof typeof en]: string } = {
   "notFound.title": "页面不存在",
   "notFound.body": "这个地址下没有内容。可能还没有做好，或者该条目已被删除。",
   "notFound.back": "返回概览",
+  "record.clipped": "仅显示前 {shown} 个字符，共 {total} 个",
+  "record.unreadable": "无法读取的记录（{size} 个字符）：{reason}",
 };

@@ -6,6 +6,7 @@ import { execAll, type Connection } from "../connection";
 import { InvalidQueueNameError } from "../errors";
 import { QUEUE_NAME } from "../keys";
 import { decodePayload } from "../payload";
+import { formatFailedId, parseFailedId, sha1Hex } from "./failed-record";
 import { normalizePage } from "./paging";
 import type { Page, PageOptions, PauseState, QueuedJob, QueueInfo } from "./types";
 
@@ -57,22 +58,42 @@ export async function peekQueue(conn: Connection, queue: string, opts: PageOptio
   assertQueueName(queue);
   const { page, perPage, start, stop } = normalizePage(opts);
   const key = conn.keys.queue(queue);
-  const [total, raws] = (await execAll(conn.redis.multi().llen(key).lrange(key, start, stop))) as [number, string[]];
+  const [total, stored] = (await execAll(conn.redis.multi().llen(key).lrangeBuffer(key, start, stop))) as [
+    number,
+    Buffer[],
+  ];
   return {
     page,
     perPage,
     total,
-    items: raws.map((raw, i) => ({ index: start + i, raw, payload: decodePayload(raw) })),
+    items: stored.map((bytes, i) => {
+      const raw = bytes.toString("utf8");
+      return { index: start + i, raw, payload: decodePayload(raw), ref: formatFailedId(start + i, sha1Hex(bytes)) };
+    }),
   };
 }
 
 /**
- * Removes one pending job by its exact stored string (LREM count 1, as Sidekiq's web does).
- * False when a worker took it or someone else removed it first.
+ * Removes one pending job (LREM count 1, as Sidekiq's web does) by its exact stored string, or by
+ * its `ref` (`<index>-<digest>` from peekQueue) when the dashboard only holds a cut copy or the
+ * bytes are not UTF-8: the entry at that index is read as bytes, its digest checked, and those
+ * bytes removed. False when a worker took it or someone else removed it first.
  */
-export async function removeQueuedJob(conn: Connection, queue: string, raw: string): Promise<boolean> {
+export async function removeQueuedJob(
+  conn: Connection,
+  queue: string,
+  target: string | { ref: string },
+): Promise<boolean> {
   assertQueueName(queue);
-  const n = await conn.run<number>("remove-queued", [conn.keys.queue(queue)], [raw]);
+  const key = conn.keys.queue(queue);
+  let match: string | Buffer = typeof target === "string" ? target : "";
+  if (typeof target !== "string") {
+    const ref = parseFailedId(target.ref);
+    const bytes = ref && (await conn.redis.lindexBuffer(key, ref.index));
+    if (!ref || !bytes || !sha1Hex(bytes).startsWith(ref.digest)) return false;
+    match = bytes;
+  }
+  const n = await conn.run<number>("remove-queued", [key], [match]);
   return n > 0;
 }
 
