@@ -3,7 +3,7 @@
  * timestamps come from the `delayed_queue_schedule` ZSET, never from scanning keys; per-item
  * actions act on the stored string inside one Lua script, so php, Ruby and node items all work.
  */
-import { execAll, type Connection } from "../connection";
+import { execAll, execReading, type Connection } from "../connection";
 import { queuedFormOf, toTimestamp } from "../delayed";
 import { StaleItemError } from "../errors";
 import { decodePayload, type DecodedPayload } from "../payload";
@@ -75,12 +75,13 @@ export async function listDelayedTimestamps(conn: Connection, opts: PageOptions 
   if (members.length === 0) return { page, perPage, total, items: [] };
   const pipe = conn.redis.pipeline();
   for (const ts of members) pipe.llen(k.delayed(ts)).lindex(k.delayed(ts), 0);
-  const res = await execAll(pipe);
+  // A `delayed:<ts>` key of another type reads as an empty timestamp rather than failing the page.
+  const res = await execReading(pipe);
   const items = members.map((ts, i) => {
     const first = res[i * 2 + 1] as string | null;
     return {
       timestamp: Number(ts),
-      count: res[i * 2] as number,
+      count: (res[i * 2] as number | null) ?? 0,
       first: first === null ? undefined : decodeItem(Number(ts), 0, first),
     };
   });
@@ -100,10 +101,13 @@ export async function listDelayedItems(
   const ts = toTimestamp(timestamp);
   const key = conn.keys.delayed(ts);
   const { page, perPage, start, stop } = normalizePage(opts);
-  const [total, raws] = (await execAll(conn.redis.multi().llen(key).lrange(key, start, stop))) as [number, string[]];
-  const items = raws.map((raw, i) => decodeItem(ts, start + i, raw));
+  const [total, raws] = (await execReading(conn.redis.multi().llen(key).lrange(key, start, stop))) as [
+    number | null,
+    string[] | null,
+  ];
+  const items = (raws ?? []).map((raw, i) => decodeItem(ts, start + i, raw));
   await withRetryNotes(conn, items);
-  return { page, perPage, total, items };
+  return { page, perPage, total: total ?? 0, items };
 }
 
 /**
@@ -119,7 +123,9 @@ export async function countDelayed(
     `local total, due = 0, 0
      local all = redis.call("ZRANGE", KEYS[1], 0, -1, "WITHSCORES")
      for i = 1, #all, 2 do
-       local n = redis.call("LLEN", ARGV[1] .. "delayed:" .. all[i])
+       -- pcall: a delayed:<ts> key of another type counts as empty instead of failing the count.
+       local n = redis.pcall("LLEN", ARGV[1] .. "delayed:" .. all[i])
+       if type(n) ~= "number" then n = 0 end
        total = total + n
        if tonumber(all[i + 1]) <= tonumber(ARGV[2]) then due = due + n end
      end

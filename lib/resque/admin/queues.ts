@@ -2,17 +2,25 @@
  * Queue views and queue-level actions (docs/resque-protocol.md#queues, docs/resque-protocol.md#pausing): sizes,
  * latency, paging through pending jobs, removing one job by its exact bytes, clearing, removing and pausing.
  */
-import { execAll, type Connection } from "../connection";
+import { execAll, execReading, type Connection } from "../connection";
 import { InvalidQueueNameError } from "../errors";
-import { QUEUE_NAME } from "../keys";
 import { decodePayload } from "../payload";
 import { formatFailedId, parseFailedId, sha1Hex } from "./failed-record";
 import { normalizePage } from "./paging";
 import type { Page, PageOptions, PauseState, QueuedJob, QueueInfo } from "./types";
 
-/** Throws `InvalidQueueNameError` unless `name` is a queue name we are willing to build keys from. */
+/** Longest queue name the admin views act on; Ruby and redis-cli accept any string, we want a bound. */
+const MAX_ADMIN_QUEUE_NAME = 1000;
+
+/**
+ * Throws `InvalidQueueNameError` unless the admin views may act on `name`. Looser than QUEUE_NAME,
+ * which our own enqueue enforces: a queue another client registered as `a b` or `x<y>` must still
+ * be viewable, clearable and removable by its raw name. The key is `queue:<name>` whatever the
+ * name holds, so any non-empty string of bounded length is safe to build it from.
+ */
 export function assertQueueName(name: string): void {
-  if (typeof name !== "string" || !QUEUE_NAME.test(name)) throw new InvalidQueueNameError(String(name));
+  if (typeof name !== "string" || name.length === 0 || name.length > MAX_ADMIN_QUEUE_NAME)
+    throw new InvalidQueueNameError(String(name).slice(0, 200));
 }
 
 /** php's `dequeue` scratch lists are not queues (docs/resque-protocol.md#queues). */
@@ -58,15 +66,16 @@ export async function peekQueue(conn: Connection, queue: string, opts: PageOptio
   assertQueueName(queue);
   const { page, perPage, start, stop } = normalizePage(opts);
   const key = conn.keys.queue(queue);
-  const [total, stored] = (await execAll(conn.redis.multi().llen(key).lrangeBuffer(key, start, stop))) as [
-    number,
-    Buffer[],
+  // A queue key of another type reads as empty here; the Queues page reports it as a problem.
+  const [total, stored] = (await execReading(conn.redis.multi().llen(key).lrangeBuffer(key, start, stop))) as [
+    number | null,
+    Buffer[] | null,
   ];
   return {
     page,
     perPage,
-    total,
-    items: stored.map((bytes, i) => {
+    total: total ?? 0,
+    items: (stored ?? []).map((bytes, i) => {
       const raw = bytes.toString("utf8");
       return { index: start + i, raw, payload: decodePayload(raw), ref: formatFailedId(start + i, sha1Hex(bytes)) };
     }),

@@ -1,7 +1,7 @@
 /**
  * Overview numbers (docs/resque-protocol.md#counters), Sidekiq `Stats#fetch_stats_fast!` style.
  */
-import { execAll, type Connection } from "../connection";
+import { execAll, execReading, type Connection } from "../connection";
 import type { ResqueStats } from "./types";
 
 const count = (v: unknown): number => {
@@ -40,7 +40,7 @@ export async function getStats(conn: Connection): Promise<ResqueStats> {
   for (const q of queues) pipe.llen(k.queue(q));
   // STRLEN is 0 for a missing key and for Ruby's empty "idle" value alike.
   for (const id of workerIds) pipe.strlen(k.worker(id));
-  const second = queues.length + workerIds.length > 0 ? await execAll(pipe) : [];
+  const second = queues.length + workerIds.length > 0 ? await execReading(pipe) : [];
   const pending = second.slice(0, queues.length).reduce<number>((s, v) => s + count(v), 0);
   const working = second.slice(queues.length).filter((v) => count(v) > 0).length;
   return {
