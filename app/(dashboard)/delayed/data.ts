@@ -1,5 +1,6 @@
 import {
   clipPayload,
+  clipText,
   countDelayed,
   getSchedulerHealth,
   listDelayedItems,
@@ -74,11 +75,13 @@ export async function readDelayed(opts: PageOptions): Promise<DelayedListData> {
 }
 
 /**
- * An item with its decoded args cut like every list's. Its raw text stays whole: Enqueue now,
- * Remove and Reschedule match the stored string with it.
+ * An item cut like every list's: decoded args and raw text at most LIST_CLIP characters. The
+ * actions send back the raw text, or the item's `ref` when the text was cut.
  */
 function clipItem(item: DelayedItem): DelayedItem {
-  return { ...item, payload: clipPayload(item.payload, LIST_CLIP) };
+  const payload = clipPayload(item.payload, LIST_CLIP);
+  if (item.raw.length <= LIST_CLIP) return { ...item, payload };
+  return { ...item, payload, raw: clipText(item.raw, LIST_CLIP), rawChars: item.raw.length };
 }
 
 /** One timestamp's items, a page at a time. Cost: 1 round trip. */

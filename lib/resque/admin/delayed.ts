@@ -11,6 +11,7 @@ import { sha1Hex } from "../hash";
 import { tryParse } from "../raw-json";
 import type { RetryNote } from "../retry";
 import type { SchedulerRecord } from "../scheduler";
+import { formatFailedId, parseFailedId } from "./failed-record";
 import { normalizePage } from "./paging";
 import type { Page, PageOptions } from "./types";
 
@@ -31,6 +32,10 @@ export interface DelayedItem {
   payload: DecodedPayload;
   /** For a retry made by our workers' retry policy: why the attempt before it failed. */
   retry?: RetryNote;
+  /** `<index>-<16 hex of sha1(stored bytes)>`: what the actions match when `raw` was cut for the page. */
+  ref?: string;
+  /** The stored length in characters, set when `raw` was cut (lib/resque/admin/clip.ts). */
+  rawChars?: number;
 }
 
 function decodeItem(timestamp: number, index: number, raw: string): DelayedItem {
@@ -101,11 +106,14 @@ export async function listDelayedItems(
   const ts = toTimestamp(timestamp);
   const key = conn.keys.delayed(ts);
   const { page, perPage, start, stop } = normalizePage(opts);
-  const [total, raws] = (await execReading(conn.redis.multi().llen(key).lrange(key, start, stop))) as [
+  const [total, stored] = (await execReading(conn.redis.multi().llen(key).lrangeBuffer(key, start, stop))) as [
     number | null,
-    string[] | null,
+    Buffer[] | null,
   ];
-  const items = (raws ?? []).map((raw, i) => decodeItem(ts, start + i, raw));
+  const items = (stored ?? []).map((bytes, i) => ({
+    ...decodeItem(ts, start + i, bytes.toString("utf8")),
+    ref: formatFailedId(start + i, sha1Hex(bytes)),
+  }));
   await withRetryNotes(conn, items);
   return { page, perPage, total: total ?? 0, items };
 }
@@ -155,6 +163,19 @@ async function actOnItem(
     [mode, ts, raw, arg4, extra.payload ?? "", k.ns],
   );
   if (done !== 1) throw new StaleItemError("The delayed item");
+}
+
+/**
+ * The stored text of the item a `ref` from listDelayedItems names, for the actions when the page
+ * only holds a cut copy; null when that entry moved, changed, or is not UTF-8 (the item scripts
+ * match by text). O(1), 1 round trip.
+ */
+export async function delayedItemByRef(conn: Connection, timestamp: number, ref: string): Promise<string | null> {
+  const r = parseFailedId(ref);
+  const bytes = r && (await conn.redis.lindexBuffer(conn.keys.delayed(toTimestamp(timestamp)), r.index));
+  if (!r || !bytes || !sha1Hex(bytes).startsWith(r.digest)) return null;
+  const raw = bytes.toString("utf8");
+  return Buffer.from(raw, "utf8").equals(bytes) ? raw : null;
 }
 
 /** Deletes one delayed item. Throws StaleItemError when it is no longer scheduled there. */
