@@ -59,6 +59,26 @@ describe("records read within limits", () => {
   });
 });
 
+describe("clipFailedJob", () => {
+  it("cuts every text of a record, its dates' raw text and its backtrace included", () => {
+    const long = "z".repeat(5000);
+    const raw = JSON.stringify({
+      failed_at: long,
+      retried_at: long,
+      payload: { class: "C", args: [] },
+      backtrace: [long],
+      worker: long,
+    });
+    const job = clipFailedJob(decodeFailedRecord(raw, 0, "0".repeat(40)), 100);
+    expect(job.failedAt.raw).toHaveLength(100);
+    expect(job.retriedAt?.raw).toHaveLength(100);
+    expect(job.backtrace[0]).toHaveLength(100);
+    expect(job.worker).toHaveLength(100);
+    expect(job.raw).toHaveLength(100);
+    expect(job.rawChars).toBe(raw.length);
+  });
+});
+
 describe("recordText", () => {
   it("shows bidi controls, separators and NUL as visible markers", () => {
     expect(recordText("Invoice\u202egpj.exe")).toBe("Invoice⟨U+202E⟩gpj.exe");

@@ -8,6 +8,7 @@
  * well-formed. Lists use LIST_CLIP per record; an item's own page DETAIL_CLIP.
  */
 import { JSON_LIMITS, truncate, wellFormed } from "../bounded-json";
+import type { ParsedDate } from "../dates";
 import type { DecodedPayload } from "../payload";
 import type { FailedJob, QueuedJob, WorkerInfo } from "./types";
 
@@ -77,6 +78,11 @@ export function clipPayload(p: DecodedPayload, max: number): DecodedPayload {
   };
 }
 
+/** A date as read, its `raw` text (as the record wrote it: any string) cut like the others. */
+function clipDate<D extends ParsedDate | undefined>(d: D, max: number): D {
+  return (d && { ...d, raw: clipText(d.raw, max) }) as D;
+}
+
 /** A failure record within `max` characters per text; `rawChars` says how long the record is when cut. */
 export function clipFailedJob(job: FailedJob, max: number): FailedJob {
   const out: FailedJob = {
@@ -88,7 +94,9 @@ export function clipFailedJob(job: FailedJob, max: number): FailedJob {
     queue: clipText(job.queue, max),
     backtrace: job.backtrace.slice(0, MAX_FRAMES).map((f) => clipText(f, max)),
     payload: clipPayload(job.payload, max),
+    failedAt: clipDate(job.failedAt, max),
   };
+  if (job.retriedAt) out.retriedAt = clipDate(job.retriedAt, max);
   if (job.parseError !== undefined) out.parseError = clipText(job.parseError, max);
   if (job.failureId !== undefined) out.failureId = clipText(job.failureId, max);
   if (job.raw.length > max) out.rawChars = job.raw.length;
@@ -110,6 +118,14 @@ export function clipWorker(w: WorkerInfo, max: number): WorkerInfo {
   return {
     ...w,
     queues: w.queues.map((q) => clipText(q, max)),
-    ...(w.job && { job: { ...w.job, queue: clipText(w.job.queue, max), payload: clipPayload(w.job.payload, max) } }),
+    started: clipDate(w.started, max),
+    heartbeat: clipDate(w.heartbeat, max),
+    ...(w.job && {
+      job: {
+        queue: clipText(w.job.queue, max),
+        runAt: clipDate(w.job.runAt, max),
+        payload: clipPayload(w.job.payload, max),
+      },
+    }),
   };
 }
