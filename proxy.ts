@@ -9,12 +9,15 @@
  *    anyone. A request without a session cookie is refused here (401); any other is rewritten to
  *    app/download/export/[file]/route.ts, which checks the session against the database and
  *    streams the file whether it was there at start or written later. One check, no static path.
- * 3. Headers on every response: a per-request nonce-based Content-Security-Policy (Next reads the
+ * 3. A path with malformed percent-encoding (`/queues/%E0%A4%A`) is answered 400: Next's own
+ *    decoding of dynamic segments would otherwise answer a bare 500 before any route runs.
+ * 4. Headers on every response: a per-request nonce-based Content-Security-Policy (Next reads the
  *    nonce from the request's CSP header and puts it on its scripts), X-Frame-Options,
  *    nosniff, Referrer-Policy, and `Cache-Control: private, no-store`.
  */
 import { NextResponse, type NextRequest } from "next/server";
 import { SESSION_COOKIE_NAME } from "@/lib/auth/session";
+import { pathDecodes } from "@/lib/dashboard/url-path";
 import { EXPORT_FILE_PATTERN } from "@/lib/export/paths";
 import { LOCALE_COOKIE, resolveLocale, translator } from "@/lib/i18n";
 import {
@@ -37,6 +40,8 @@ export function proxy(req: NextRequest): NextResponse {
   if (bodyTooLarge(req.method, req.headers.get("content-length"))) {
     const t = translator(resolveLocale(req.cookies.get(LOCALE_COOKIE)?.value, req.headers.get("accept-language")));
     res = text(t("request.tooLarge", { limit: BODY_LIMIT_TEXT }), 413);
+  } else if (!pathDecodes(pathname)) {
+    res = NextResponse.json({ error: "Bad request: the path has malformed percent-encoding." }, { status: 400 });
   } else if (pathname === "/uploads" || pathname.startsWith("/uploads/")) {
     res = guardUploads(req, pathname);
   } else {

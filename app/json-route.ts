@@ -1,3 +1,4 @@
+import { isRedisUnreachable } from "@/lib/redis";
 import { guardRoute } from "./auth";
 
 /**
@@ -23,7 +24,7 @@ export function forgetSharedReads(): void {
 /**
  * A read-only JSON route for polling and monitoring: a session or the API token, then `read()`
  * with the request's query string, the request and the route context (dynamic segments); Redis
- * being away is a 503 with a message, not a stack trace. `read` may answer a Response of its own,
+ * being away is a 503 with a message, any other error a logged 500, never a stack trace. `read` may answer a Response of its own,
  * e.g. a 404 for a malformed or vanished item. Concurrent and near-simultaneous GETs of the same
  * URL share one read (see SHARE_MS); the access check still runs for each request.
  */
@@ -50,7 +51,14 @@ export function readOnlyJsonRoute<C = unknown>(
       const body = await hit.body;
       return body instanceof Response ? body.clone() : Response.json(body);
     } catch (e) {
-      return Response.json({ error: `Redis is unreachable: ${(e as Error).message}` }, { status: 503 });
+      if (isRedisUnreachable(e))
+        return Response.json({ error: `Redis is unreachable: ${(e as Error).message}` }, { status: 503 });
+      // Not Redis's fault: logged with its stack, answered without it.
+      console.error(`GET ${url.pathname} failed:`, e);
+      return Response.json(
+        { error: "Internal error: this request could not be answered (see the server log)." },
+        { status: 500 },
+      );
     }
   };
 }

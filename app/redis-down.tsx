@@ -1,8 +1,13 @@
 import type { Translate } from "@/lib/i18n";
-import { redactUrl, redisUrlFromEnv } from "@/lib/redis";
+import { isRedisUnreachable, redactUrl, redisUrlFromEnv } from "@/lib/redis";
 
-/** What every page shows when its first Redis read fails: a sentence to act on, the driver's text folded away. */
+/**
+ * What every page shows when its first Redis read fails: a sentence to act on, the driver's text
+ * folded away. Any other error is rethrown, so it is logged and answered as a server error by
+ * Next's error page instead of blaming Redis.
+ */
 export function RedisDown({ t, error }: { t: Translate; error: unknown }) {
+  if (!isRedisUnreachable(error)) throw error;
   return (
     <div
       role="alert"

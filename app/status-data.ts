@@ -1,10 +1,12 @@
 import {
+  clipWorker,
   getHourlyHistory,
   getSchedulerHealth,
   getStats,
   listQueues,
   listWorkers,
   listWorking,
+  LIST_CLIP,
   normalizePage,
   rollUpDays,
   validTimeZone,
@@ -21,7 +23,7 @@ export async function readStatus(): Promise<StatusData> {
     listWorkers(conn),
     getSchedulerHealth(conn),
   ]);
-  return { stats, queues, workers, scheduler };
+  return { stats, queues, workers: workers.map((w) => clipWorker(w, LIST_CLIP)), scheduler };
 }
 
 async function redisNowMs(): Promise<number> {
@@ -32,7 +34,7 @@ async function redisNowMs(): Promise<number> {
 /** The Workers page and /api/workers: every registered worker, with the Redis clock to age their dates by. */
 export async function readWorkers(): Promise<WorkersData> {
   const [workers, redisTimeMs] = await Promise.all([listWorkers(getConnection()), redisNowMs()]);
-  return { workers, redisTimeMs };
+  return { workers: workers.map((w) => clipWorker(w, LIST_CLIP)), redisTimeMs };
 }
 
 /**
@@ -48,7 +50,15 @@ export async function readWorking(opts: { page: number; perPage: number }): Prom
     perPage,
     page: Math.min(opts.page, Math.max(1, Math.ceil(all.length / perPage))),
   });
-  return { working: { page, perPage, total: all.length, items: all.slice(start, start + perPage) }, redisTimeMs };
+  return {
+    working: {
+      page,
+      perPage,
+      total: all.length,
+      items: all.slice(start, start + perPage).map((w) => clipWorker(w, LIST_CLIP)),
+    },
+    redisTimeMs,
+  };
 }
 
 /** Hours read for the history chart: 30 whole days in any zone, plus today. */

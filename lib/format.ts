@@ -69,3 +69,21 @@ export function formatCents(cents: number): string {
   const whole = Math.trunc(cents / 100);
   return `${whole}.${TWO[cents - whole * 100]}`;
 }
+
+/**
+ * Characters that reorder or split text without being seen: bidi embeddings, overrides and
+ * isolates, the LRM/RLM marks, the line and paragraph separators, and NUL (which HTML turns into
+ * U+FFFD on one side of hydration only).
+ */
+const HIDDEN_CONTROLS = /[\u0000\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text from a stored record as it may be shown: every hidden control as a visible ⟨U+202E⟩
+ * marker (so `Invoice\u202egpj.exe` cannot read as "Invoiceexe.jpg"), and lone surrogates as
+ * U+FFFD so the server's HTML and the browser's render agree (React error #418 otherwise).
+ * Every place that renders record text goes through here.
+ */
+export function recordText(s: string): string {
+  const text = s.isWellFormed() ? s : s.toWellFormed();
+  return text.replace(HIDDEN_CONTROLS, (c) => `⟨U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}⟩`);
+}

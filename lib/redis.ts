@@ -58,3 +58,21 @@ export function getRedis(): Redis {
 export function getConnection(): Connection {
   return new Connection({ redis: getRedis(), namespace: namespaceFromEnv() });
 }
+
+/** Driver codes and reply prefixes that mean Redis cannot answer now, as opposed to a bad record or a bug. */
+const UNREACHABLE_CODES =
+  /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|EPIPE|NR_CLOSED)$/;
+const UNREACHABLE_TEXT =
+  /^(Connection is closed|Command timed out|Stream isn't writeable|connect E|Reached the max retries|LOADING|BUSY|MASTERDOWN|NOAUTH|WRONGPASS|-?ERR max number of clients)/;
+
+/**
+ * Whether an error means Redis is away (down, refusing, timing out, loading, or our credentials
+ * refused): only those are reported as "Redis is unreachable". Anything else — a wrong-typed key,
+ * a stack overflow in a decoder, a bug — is a server error, logged, never the Redis banner.
+ */
+export function isRedisUnreachable(e: unknown): boolean {
+  if (!(e instanceof Error)) return false;
+  if (e.name === "MaxRetriesPerRequestError" || e.name === "ClusterAllFailedError") return true;
+  const code = (e as NodeJS.ErrnoException).code;
+  return (typeof code === "string" && UNREACHABLE_CODES.test(code)) || UNREACHABLE_TEXT.test(e.message);
+}

@@ -6,21 +6,27 @@ import { queryKeys } from "@/lib/query-keys";
 import { useCanWrite, useT } from "../providers";
 import { ConfirmButton } from "./confirm-button";
 import { LiveControl, useLivePoll } from "./live-control";
-import { formatTime } from "@/lib/format";
-import { ArgsPreview, argsText } from "./job-text";
+import { formatTime, recordText } from "@/lib/format";
+import { ArgsPreview, argsText, clipNote } from "./job-text";
 import { Pager } from "./pager";
 import { formatWhen } from "@/lib/format";
 import { utcInputValue } from "./delayed-time";
 import { ActionFlash, OverdueBadge, RetryBadge } from "./delayed-list";
 import { DataTable } from "@/components/data-table";
 import type { DelayedItemsData } from "@/lib/dashboard/contracts";
+import type { DelayedItem } from "@/lib/resque/admin/delayed";
 import type { ActionResult } from "@/lib/dashboard/action-result";
 
 /** The item actions, already bound to the page's timestamp; each takes the item's stored bytes. */
+/** What an action sends back to name an item: its stored text, or its ref when the page holds it cut. */
+type ItemRef = string | { ref: string };
+const itemRef = (item: DelayedItem): ItemRef =>
+  item.rawChars !== undefined && item.ref ? { ref: item.ref } : item.raw;
+
 export interface DelayedItemActions {
-  enqueueNow: (raw: string) => Promise<ActionResult>;
-  remove: (raw: string) => Promise<ActionResult>;
-  reschedule: (raw: string, when: string) => Promise<ActionResult>;
+  enqueueNow: (item: ItemRef) => Promise<ActionResult>;
+  remove: (item: ItemRef) => Promise<ActionResult>;
+  reschedule: (item: ItemRef, when: string) => Promise<ActionResult>;
 }
 
 const td = "py-1 pr-4 align-top";
@@ -120,7 +126,7 @@ export function DelayedItems({
           ]}
         >
           {items.items.map((item) => {
-            const cls = item.payload.displayClass ?? "?";
+            const cls = recordText(item.payload.displayClass ?? "?");
             return (
               <tr
                 key={`${item.index}:${item.raw}`}
@@ -142,28 +148,28 @@ export function DelayedItems({
                         })}
                       </p>
                       <p className="text-xs text-red-700 dark:text-red-400">
-                        {item.retry.exception}: {item.retry.error}
+                        {recordText(`${item.retry.exception}: ${item.retry.error}`)}
                       </p>
                     </div>
                   )}
                 </td>
                 <td className={`${td} break-all font-mono`}>{item.queue ?? t("delayed.noQueue")}</td>
                 <td className={`${td} font-mono`}>
-                  <ArgsPreview text={argsText(item.payload)} />
+                  <ArgsPreview text={argsText(item.payload)} note={clipNote(t, item.payload)} />
                 </td>
                 <td className={td}>
                   <div className="flex flex-col items-start gap-1.5">
                     <span className="flex flex-wrap gap-2">
                       <ConfirmButton
                         label={t("delayed.enqueueNow")}
-                        action={() => actions.enqueueNow(item.raw)}
+                        action={() => actions.enqueueNow(itemRef(item))}
                         onDone={done}
                         quiet
                       />
                       <ConfirmButton
                         label={t("delayed.delete")}
                         question={t("delayed.deleteConfirm", { class: cls, time: formatTime(ms) })}
-                        action={() => actions.remove(item.raw)}
+                        action={() => actions.remove(itemRef(item))}
                         onDone={done}
                         quiet
                         danger
@@ -171,7 +177,7 @@ export function DelayedItems({
                     </span>
                     <Reschedule
                       timestamp={timestamp}
-                      onReschedule={(when) => actions.reschedule(item.raw, when)}
+                      onReschedule={(when) => actions.reschedule(itemRef(item), when)}
                       onDone={done}
                     />
                   </div>

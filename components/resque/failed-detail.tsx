@@ -4,7 +4,18 @@ import Link from "next/link";
 import { useState } from "react";
 import type { Translate } from "@/lib/i18n";
 import { ConfirmButton } from "./confirm-button";
-import { argsText, Backtrace, FailedBadges, failedWhen, jobClass, link, RetryButton } from "./failed-parts";
+import { recordText } from "@/lib/format";
+import {
+  argsText,
+  Backtrace,
+  ClipNote,
+  FailedBadges,
+  failedMessage,
+  failedWhen,
+  jobClass,
+  link,
+  RetryButton,
+} from "./failed-parts";
 import type { FailedActions } from "./failed-list";
 import type { FailedDetailData } from "@/lib/dashboard/contracts";
 import type { ActionResult } from "@/lib/dashboard/action-result";
@@ -90,17 +101,17 @@ export function FailedDetail({
         </div>
       </div>
       <section className="rounded border border-red-200 bg-red-50 p-3 dark:border-red-900 dark:bg-red-950">
-        <div className="font-mono text-sm text-red-800 dark:text-red-300">{job.exception || "–"}</div>
+        <div className="font-mono text-sm text-red-800 dark:text-red-300">{recordText(job.exception) || "–"}</div>
         <p data-message className="mt-1 whitespace-pre-wrap break-words">
-          {job.parseError ?? job.error}
+          {failedMessage(t, job)}
         </p>
       </section>
       <dl>
         <Field label={t("failed.col.queue")} mono>
-          {job.queue || "–"}
+          {recordText(job.queue) || "–"}
         </Field>
         <Field label={t("failed.col.worker")} mono>
-          {job.worker || "–"}
+          {recordText(job.worker) || "–"}
         </Field>
         <Field label={t("failed.col.failedAt")}>
           {failedWhen(t, job.failedAt, redisTimeMs)}
@@ -114,11 +125,11 @@ export function FailedDetail({
         )}
         {job.attempt !== undefined && <Field label={t("failed.detail.attempt")}>{job.attempt}</Field>}
         <Field label={t("failed.detail.jobId")} mono>
-          {p.id ?? "–"}
+          {recordText(p.id ?? "–")}
         </Field>
         {job.failureId && (
           <Field label={t("failed.detail.failureId")} mono>
-            {job.failureId}
+            {recordText(job.failureId)}
           </Field>
         )}
         <Field label={t("failed.detail.list")} mono>{`${job.list} #${job.index}`}</Field>
@@ -129,10 +140,10 @@ export function FailedDetail({
       </section>
       <section>
         <h2 className="mb-1 font-semibold">{t("failed.payload")}</h2>
-        {p.error && <p className="mb-1 text-sm text-amber-700 dark:text-amber-400">{p.error}</p>}
+        {p.error && <p className="mb-1 text-sm text-amber-700 dark:text-amber-400">{recordText(p.error)}</p>}
         <dl className="mb-2">
           <Field label={t("failed.col.class")} mono>
-            {p.className ?? "–"}
+            {recordText(p.className ?? "–")}
           </Field>
         </dl>
         <h3 className="mb-1 text-xs text-zinc-500">{t("failed.args")}</h3>
@@ -142,12 +153,14 @@ export function FailedDetail({
         >
           {argsText(job, 2)}
         </pre>
+        <ClipNote t={t} shown={p.argsClip?.text.length ?? 0} total={p.argsClip?.chars} />
       </section>
       <details>
         <summary className="cursor-pointer text-sm text-zinc-500">{t("failed.detail.raw")}</summary>
         <pre className="mt-1 max-h-96 overflow-auto whitespace-pre-wrap break-all rounded bg-zinc-50 p-2 font-mono text-xs dark:bg-zinc-900">
-          {job.raw}
+          {recordText(job.raw)}
         </pre>
+        <ClipNote t={t} shown={job.raw.length} total={job.rawChars} />
       </details>
     </div>
   );

@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { queryKeys } from "@/lib/query-keys";
-import { plural } from "@/lib/format";
+import { plural, recordText } from "@/lib/format";
 import { LiveControl, useLivePoll } from "./live-control";
 import { failedSearch, isFiltered, type FailedQuery } from "@/lib/dashboard/failed-query";
 import { FailedHeader, link } from "./failed-parts";
@@ -47,8 +47,10 @@ export function FailedGroups({ initial, query }: { initial: FailedGroupsData; qu
               data-group={`${g.className}|${g.exception}`}
               className="border-t border-zinc-100 dark:border-zinc-900"
             >
-              <td className={`${td} break-all font-mono`}>{g.className || "–"}</td>
-              <td className={`${td} break-all font-mono text-red-800 dark:text-red-300`}>{g.exception || "–"}</td>
+              <td className={`${td} break-all font-mono`}>{recordText(g.className) || "–"}</td>
+              <td className={`${td} break-all font-mono text-red-800 dark:text-red-300`}>
+                {recordText(g.exception) || "–"}
+              </td>
               <td className={`${td} text-right tabular-nums`}>{g.count.toLocaleString("en")}</td>
               <td className={`${td} whitespace-nowrap`}>
                 <Link href={listOf(g.className, g.exception)} className={link}>

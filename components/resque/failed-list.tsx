@@ -4,7 +4,7 @@ import Link from "next/link";
 import { Fragment, useState } from "react";
 import type { FailedFilter, FailedJob } from "@/lib/resque/admin/types";
 import type { Translate } from "@/lib/i18n";
-import { plural } from "@/lib/format";
+import { plural, recordText } from "@/lib/format";
 import { queryKeys } from "@/lib/query-keys";
 import { ConfirmButton } from "./confirm-button";
 import { LiveControl, useLivePoll } from "./live-control";
@@ -16,6 +16,8 @@ import {
   argsText,
   Backtrace,
   bulkQuestion,
+  ClipNote,
+  failedMessage,
   FailedBadges,
   FailedHeader,
   failedWhen,
@@ -255,7 +257,7 @@ function FailedRow({
 }) {
   const [open, setOpen] = useState(false);
   const cls = jobClass(job);
-  const message = job.parseError ?? job.error;
+  const message = failedMessage(t, job);
   const detailHref = `/failed/${job.id}${list === "failed" ? "" : `?list=${encodeURIComponent(list)}`}`;
   const opts = { list };
   return (
@@ -276,13 +278,13 @@ function FailedRow({
           </div>
         </td>
         <td className={`${td} break-words`}>
-          <div className="font-mono text-red-800 dark:text-red-300">{job.exception || "–"}</div>
+          <div className="font-mono text-red-800 dark:text-red-300">{recordText(job.exception) || "–"}</div>
           <div data-message title={message.length > MESSAGE_PREVIEW ? message.slice(0, 2000) : undefined}>
             {message.length > MESSAGE_PREVIEW ? `${message.slice(0, MESSAGE_PREVIEW)}…` : message}
           </div>
         </td>
-        <td className={`${td} break-all font-mono`}>{job.queue || "–"}</td>
-        <td className={`${td} break-all font-mono text-xs`}>{job.worker || "–"}</td>
+        <td className={`${td} break-all font-mono`}>{recordText(job.queue) || "–"}</td>
+        <td className={`${td} break-all font-mono text-xs`}>{recordText(job.worker) || "–"}</td>
         <td className={`${td} text-xs`} title={job.failedAt.raw}>
           {failedWhen(t, job.failedAt, nowMs)}
         </td>
@@ -332,6 +334,7 @@ function FailedRow({
               >
                 {argsText(job, 2)}
               </pre>
+              <ClipNote t={t} shown={job.payload.argsClip?.text.length ?? 0} total={job.payload.argsClip?.chars} />
             </div>
           </td>
         </tr>

@@ -6,7 +6,7 @@ import { useState } from "react";
 import type { FailedFilter, FailedJob, FailedListInfo, ResqueStats } from "@/lib/resque/admin/types";
 import type { Translate } from "@/lib/i18n";
 import type { ParsedDate } from "@/lib/resque/dates";
-import { formatStamp, plural } from "@/lib/format";
+import { formatStamp, plural, recordText } from "@/lib/format";
 import { useCanWrite } from "../providers";
 import { ConfirmButton } from "./confirm-button";
 import { failedSearch, isFiltered, type FailedQuery } from "@/lib/dashboard/failed-query";
@@ -21,17 +21,39 @@ export const inputCls = "rounded border border-zinc-300 bg-transparent px-2 py-1
 
 /** The class a person knows the job by: ActiveJob's wrapped class, else the payload class. */
 export function jobClass(job: FailedJob): string {
-  return job.payload.displayClass ?? job.payload.className ?? "?";
+  return recordText(job.payload.displayClass ?? job.payload.className ?? "?");
 }
 
-/** Args as JSON text (rendered as text, never HTML: a `<script>` in the args is shown, not run). */
+/**
+ * Args as JSON text (rendered as text, never HTML: a `<script>` in the args is shown, not run;
+ * hidden controls as markers). Args cut for this view arrive as text, with a note to say so.
+ */
 export function argsText(job: FailedJob, indent?: number): string {
-  if (!job.payload.ok && job.payload.argsArray.length === 0) return job.payload.raw;
+  const p = job.payload;
+  if (p.argsClip) return recordText(p.argsClip.text);
+  if (!p.ok && p.argsArray.length === 0) return recordText(p.raw);
   try {
-    return JSON.stringify(job.payload.argsArray, null, indent) ?? "";
+    return recordText(JSON.stringify(p.argsArray, null, indent) ?? "");
   } catch {
-    return job.payload.raw;
+    return recordText(p.raw);
   }
+}
+
+/** The record's message; for a record that could not be read, that it is unreadable, its size and why. */
+export function failedMessage(t: Translate, job: FailedJob): string {
+  if (job.parseError === undefined) return recordText(job.error);
+  const size = (job.rawChars ?? job.raw.length).toLocaleString("en");
+  return t("record.unreadable", { size, reason: recordText(job.parseError) });
+}
+
+/** "first 2,000 of 2,097,152 characters shown" under a text that was cut, else nothing. */
+export function ClipNote({ t, shown, total }: { t: Translate; shown: number; total: number | undefined }) {
+  if (total === undefined || total <= shown) return null;
+  return (
+    <p className="text-xs text-zinc-500" data-clipped>
+      {t("record.clipped", { shown: shown.toLocaleString("en"), total: total.toLocaleString("en") })}
+    </p>
+  );
 }
 
 /**
@@ -91,7 +113,7 @@ export function Backtrace({ t, frames }: { t: Translate; frames: string[] }) {
         data-backtrace
         className="max-h-[32rem] overflow-auto whitespace-pre-wrap break-all rounded bg-zinc-50 p-2 font-mono text-xs dark:bg-zinc-900"
       >
-        {shown.join("\n")}
+        {recordText(shown.join("\n"))}
       </pre>
       {frames.length > BACKTRACE_HEAD && (
         <button

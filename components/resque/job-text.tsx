@@ -1,4 +1,6 @@
 import type { DecodedPayload } from "@/lib/resque/payload";
+import type { Translate } from "@/lib/i18n";
+import { recordText } from "@/lib/format";
 
 /**
  * How a job's arguments read wherever a job appears (queues, delayed, schedules, working).
@@ -7,18 +9,28 @@ import type { DecodedPayload } from "@/lib/resque/payload";
 
 const ARGS_PREVIEW = 80;
 
-/** Args as JSON text, never HTML: a `<script>` in the args is shown, not run. */
+/**
+ * Args as JSON text, never HTML: a `<script>` in the args is shown, not run; hidden controls are
+ * shown as markers (recordText). Args cut for a list arrive as text in `argsClip`.
+ */
 export function argsText(payload: DecodedPayload): string {
-  if (!payload.ok) return payload.raw;
+  if (payload.argsClip) return recordText(payload.argsClip.text);
+  if (!payload.ok) return recordText(payload.raw);
   try {
-    return JSON.stringify(payload.argsArray) ?? "";
+    return recordText(JSON.stringify(payload.argsArray) ?? "");
   } catch {
-    return payload.raw;
+    return recordText(payload.raw);
   }
 }
 
-/** Args cut to one line; long ones open in place. */
-export function ArgsPreview({ text }: { text: string }) {
+/** "first 2,000 of 2,097,152 characters shown" when the args were cut for this view, else undefined. */
+export function clipNote(t: Translate, payload: DecodedPayload): string | undefined {
+  const c = payload.argsClip;
+  return c && t("record.clipped", { shown: c.text.length.toLocaleString("en"), total: c.chars.toLocaleString("en") });
+}
+
+/** Args cut to one line; long ones open in place. `note` says when they were cut before they got here. */
+export function ArgsPreview({ text, note }: { text: string; note?: string }) {
   return text.length <= ARGS_PREVIEW ? (
     <span className="break-all" data-args>
       {text}
@@ -31,6 +43,11 @@ export function ArgsPreview({ text }: { text: string }) {
       <pre className="mt-1 max-h-96 overflow-auto whitespace-pre-wrap break-all rounded bg-zinc-50 p-2 dark:bg-zinc-900">
         {text}
       </pre>
+      {note && (
+        <p className="text-xs text-zinc-500" data-clipped>
+          {note}
+        </p>
+      )}
     </details>
   );
 }

@@ -8,6 +8,7 @@ import { LiveControl, useLivePoll } from "./live-control";
 import { DataTable } from "@/components/data-table";
 import type { KeysData, KeysQuery } from "@/lib/dashboard/contracts";
 import { useT } from "../providers";
+import { recordText } from "@/lib/format";
 
 const TYPES = ["string", "list", "set", "zset", "hash", "stream"];
 const link = "rounded border border-zinc-300 px-2 py-0.5 dark:border-zinc-700";
@@ -163,7 +164,7 @@ export function KeysBrowser({ initial, perPageChoices }: { initial: KeysData; pe
                   href={keyHref(k.key)}
                   className="text-blue-700 underline-offset-2 hover:underline dark:text-blue-400"
                 >
-                  {k.key}
+                  {recordText(k.key)}
                 </Link>
               </td>
               <td className={`${td} font-mono`}>{k.type}</td>

@@ -9,6 +9,7 @@ import { LiveControl, useLivePoll } from "./live-control";
 import { Pager } from "./pager";
 import type { KeyValueData, KeyValueQuery } from "@/lib/dashboard/contracts";
 import { useT } from "../providers";
+import { recordText } from "@/lib/format";
 
 const th = "py-1 pr-4 font-normal";
 const td = "py-1 pr-4 align-top";
@@ -16,7 +17,7 @@ const pre = "max-h-64 overflow-auto whitespace-pre-wrap break-all font-mono";
 
 /** A stored value, as text: markup in it is shown, never run. */
 function Text({ value }: { value: string }) {
-  return <pre className={pre}>{value}</pre>;
+  return <pre className={pre}>{recordText(value)}</pre>;
 }
 
 /** A table of values; `firstWidth` sizes the first column (a short index or score, or a hash field). */

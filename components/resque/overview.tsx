@@ -6,7 +6,7 @@ import { queryKeys } from "@/lib/query-keys";
 import { HistoryChart } from "./chart-history";
 import { RealtimeChart } from "./chart-realtime";
 import { LiveControl, useLivePoll } from "./live-control";
-import { formatStamp as when } from "@/lib/format";
+import { formatStamp as when, recordText } from "@/lib/format";
 import type { HistoryData, StatusData } from "@/lib/dashboard/contracts";
 import { useT } from "../providers";
 
@@ -136,7 +136,7 @@ export function Overview({ initial, initialHistory }: { initial: StatusData; ini
             <tbody>
               {queues.map((row) => (
                 <tr key={row.name} className="border-t border-zinc-100 dark:border-zinc-900">
-                  <td className={`${td} font-mono`}>{row.name}</td>
+                  <td className={`${td} font-mono`}>{recordText(row.name)}</td>
                   <td className={`${td} tabular-nums`}>{row.size.toLocaleString("en")}</td>
                   <td className={`${td} tabular-nums`}>
                     {row.latencySec == null ? "–" : `${row.latencySec.toFixed(1)} s`}
@@ -166,11 +166,14 @@ export function Overview({ initial, initialHistory }: { initial: StatusData; ini
             <tbody>
               {workers.map((w) => (
                 <tr key={w.id} className="border-t border-zinc-100 dark:border-zinc-900">
-                  <td className={`${td} font-mono`}>{w.id}</td>
+                  <td className={`${td} font-mono`}>{recordText(w.id)}</td>
                   <td className={td}>{t(`liveness.${w.liveness}`)}</td>
                   <td className={td}>
                     {w.job
-                      ? t("workers.on", { job: w.job.payload.displayClass ?? "?", queue: w.job.queue })
+                      ? t("workers.on", {
+                          job: recordText(w.job.payload.displayClass ?? "?"),
+                          queue: recordText(w.job.queue),
+                        })
                       : t("workers.idle")}
                   </td>
                   <td className={`${td} tabular-nums`}>{w.processed.toLocaleString("en")}</td>

@@ -5,7 +5,8 @@ import type { QueuedJob } from "@/lib/resque/admin/types";
 import { queryKeys } from "@/lib/query-keys";
 import { ConfirmButton } from "./confirm-button";
 import { formatTime } from "@/lib/format";
-import { ArgsPreview, argsText } from "./job-text";
+import { recordText } from "@/lib/format";
+import { ArgsPreview, argsText, clipNote } from "./job-text";
 import { LiveControl, useLivePoll } from "./live-control";
 import { Pager } from "./pager";
 import { DataTable } from "@/components/data-table";
@@ -17,7 +18,7 @@ export interface QueueJobsActions {
   resume: () => Promise<ActionResult>;
   clear: () => Promise<ActionResult>;
   removeQueue: () => Promise<ActionResult>;
-  removeJob: (raw: string) => Promise<ActionResult>;
+  removeJob: (job: string | { ref: string }) => Promise<ActionResult>;
 }
 
 const td = "py-1 pr-4 align-top";
@@ -124,21 +125,24 @@ export function QueueJobs({
         >
           {jobs.items.map((job, i) => {
             const args = argsText(job.payload);
-            const cls = job.payload.displayClass ?? job.payload.className ?? "?";
+            const cls = recordText(job.payload.displayClass ?? job.payload.className ?? "?");
             return (
               <tr key={keys[i]} data-job-id={job.payload.id} className="border-t border-zinc-100 dark:border-zinc-900">
                 <td className={`${td} tabular-nums text-zinc-500`}>{job.index + 1}</td>
                 <td className={`${td} break-all font-mono`}>{cls}</td>
                 <td className={`${td} font-mono`}>
-                  <ArgsPreview text={args} />
+                  <ArgsPreview text={args} note={clipNote(t, job.payload)} />
                 </td>
                 <td className={`${td} tabular-nums`}>{formatTime(job.payload.queueTimeMs)}</td>
-                <td className={`${td} break-all font-mono text-xs`}>{job.payload.id ?? "–"}</td>
+                <td className={`${td} break-all font-mono text-xs`}>{recordText(job.payload.id ?? "–")}</td>
                 <td className={td}>
                   <ConfirmButton
                     label={t("queue.remove")}
                     question={t("queue.removeConfirm", { class: cls, queue })}
-                    action={actions.removeJob.bind(null, job.raw)}
+                    action={actions.removeJob.bind(
+                      null,
+                      job.rawChars !== undefined && job.ref ? { ref: job.ref } : job.raw,
+                    )}
                     danger
                   />
                 </td>

@@ -8,6 +8,7 @@ import { DataTable } from "@/components/data-table";
 import type { QueuesData } from "@/lib/dashboard/contracts";
 import type { ActionResult } from "@/lib/dashboard/action-result";
 import { useT } from "../providers";
+import { recordText } from "@/lib/format";
 
 export interface QueuesActions {
   pause: (queue: string) => Promise<ActionResult>;
@@ -75,7 +76,7 @@ export function QueuesList({ initial, actions }: { initial: QueuesData; actions:
                   href={`/queues/${encodeURIComponent(row.name)}`}
                   className="text-blue-700 underline-offset-2 hover:underline dark:text-blue-400"
                 >
-                  {row.name}
+                  {recordText(row.name)}
                 </Link>
               </td>
               <td className={`${td} tabular-nums`}>

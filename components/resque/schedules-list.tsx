@@ -7,7 +7,7 @@ import { queryKeys } from "@/lib/query-keys";
 import { useCanWrite, useLocale, useT } from "../providers";
 import { ConfirmButton } from "./confirm-button";
 import { LiveControl, useLivePoll } from "./live-control";
-import { formatTime } from "@/lib/format";
+import { formatTime, recordText } from "@/lib/format";
 import { ArgsPreview } from "./job-text";
 import { Pager } from "./pager";
 import { ActionFlash } from "./delayed-list";
@@ -154,7 +154,7 @@ export function SchedulesList({
                   <Timing s={s} />
                 </td>
                 <td className={`${td} font-mono`}>
-                  <ArgsPreview text={JSON.stringify(s.argsArray) ?? ""} />
+                  <ArgsPreview text={recordText(JSON.stringify(s.argsArray) ?? "")} />
                 </td>
                 <td className={td}>
                   {s.nextRunMs === null ? (

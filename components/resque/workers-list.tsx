@@ -1,7 +1,7 @@
 "use client";
 
 import type { Liveness, WorkerInfo } from "@/lib/resque/admin/types";
-import { formatStamp as when } from "@/lib/format";
+import { formatStamp as when, recordText } from "@/lib/format";
 import { queryKeys } from "@/lib/query-keys";
 import { ConfirmButton } from "./confirm-button";
 import { LiveControl, useLivePoll } from "./live-control";
@@ -56,18 +56,21 @@ export function WorkersList({
             >
               {list.map((w) => (
                 <tr key={w.id} data-worker={w.id} className="border-t border-zinc-100 dark:border-zinc-900">
-                  <td className={`${td} break-all font-mono`}>{w.id}</td>
+                  <td className={`${td} break-all font-mono`}>{recordText(w.id)}</td>
                   <td className={td}>
                     <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${BADGE[w.liveness]}`}>
                       {t(`liveness.${w.liveness}`)}
                     </span>
                   </td>
-                  <td className={`${td} font-mono`}>{w.queues.join(", ")}</td>
+                  <td className={`${td} font-mono`}>{recordText(w.queues.join(", "))}</td>
                   <td className={td}>
                     {w.job ? (
                       <>
                         <div className="font-mono">
-                          {t("workers.on", { job: w.job.payload.displayClass ?? "?", queue: w.job.queue })}
+                          {t("workers.on", {
+                            job: recordText(w.job.payload.displayClass ?? "?"),
+                            queue: recordText(w.job.queue),
+                          })}
                         </div>
                         <div className="text-xs text-zinc-500">
                           {t("workers.since", { time: when(t, w.job.runAt, redisTimeMs) })}

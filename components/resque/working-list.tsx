@@ -2,7 +2,8 @@
 
 import { queryKeys } from "@/lib/query-keys";
 import { LiveControl, useLivePoll } from "./live-control";
-import { ArgsPreview, argsText } from "./job-text";
+import { recordText } from "@/lib/format";
+import { ArgsPreview, argsText, clipNote } from "./job-text";
 import { Pager } from "./pager";
 import { formatStamp as when } from "@/lib/format";
 import { DataTable } from "@/components/data-table";
@@ -55,13 +56,13 @@ export function WorkingList({ initial, perPageChoices }: { initial: WorkingData;
             const job = w.job!;
             return (
               <tr key={w.id} data-worker={w.id} className="border-t border-zinc-100 dark:border-zinc-900">
-                <td className={`${td} break-all font-mono`}>{w.id}</td>
-                <td className={`${td} break-all font-mono`}>{job.queue}</td>
+                <td className={`${td} break-all font-mono`}>{recordText(w.id)}</td>
+                <td className={`${td} break-all font-mono`}>{recordText(job.queue)}</td>
                 <td className={`${td} break-all font-mono`}>
-                  {job.payload.displayClass ?? job.payload.className ?? "?"}
+                  {recordText(job.payload.displayClass ?? job.payload.className ?? "?")}
                 </td>
                 <td className={`${td} font-mono`}>
-                  <ArgsPreview text={argsText(job.payload)} />
+                  <ArgsPreview text={argsText(job.payload)} note={clipNote(t, job.payload)} />
                 </td>
                 <td className={`${td} text-xs`}>{when(t, job.runAt, redisTimeMs)}</td>
               </tr>

@@ -4,6 +4,8 @@
  * to write, is still read when `per` is absent, so old links and monitoring URLs keep working.
  */
 
+import { clampPage } from "@/lib/resque/admin/paging";
+
 /** What a paged list page reads from its URL. */
 export type SearchParams = Record<string, string | string[] | undefined>;
 
@@ -23,14 +25,13 @@ export function one(v: string | string[] | undefined): string | undefined {
 }
 
 /**
- * `page` (≥ 1, default 1) and the page size (`per`, else `perPage`; one of PER_PAGE_CHOICES,
+ * `page` (clampPage: 1 to MAX_PAGE, default 1) and the page size (`per`, else `perPage`; one of PER_PAGE_CHOICES,
  * default 20) from a query string; anything else falls back.
  */
 export function pagingFrom(get: (name: string) => string | null | undefined): { page: number; perPage: number } {
   const per = Number(get(PER_PAGE_PARAM) ?? get(LEGACY_PER_PAGE_PARAM));
-  const page = Math.floor(Number(get("page")));
   return {
-    page: Number.isFinite(page) && page >= 1 ? page : 1,
+    page: clampPage(Number(get("page") ?? undefined)),
     perPage: PER_PAGE_CHOICES.includes(per) ? per : PER_PAGE_CHOICES[0]!,
   };
 }

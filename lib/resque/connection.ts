@@ -131,11 +131,15 @@ export async function execAll(pipe: ChainableCommander): Promise<unknown[]> {
 }
 
 /**
- * Executes a pipeline whose commands may fail one by one on data we do not control (a key of
- * another Redis type: WRONGTYPE): each failed command's value is `undefined`, the rest stand.
+ * execAll for views over keys other clients write: a WRONGTYPE reply (a key holding another type
+ * than the protocol says, e.g. a `worker:<id>` that is a list) reads as null instead of failing
+ * the whole page, so one odd key cannot take a view down. Every other error still throws.
  */
-export async function execLoose(pipe: ChainableCommander): Promise<unknown[]> {
+export async function execReading(pipe: ChainableCommander): Promise<unknown[]> {
   const res = await pipe.exec();
   if (!res) throw new RedisCommandError("transaction aborted (a watched key changed)");
-  return res.map(([err, value]) => (err ? undefined : value));
+  return res.map(([err, value]) => {
+    if (err && !err.message.startsWith("WRONGTYPE")) throw new RedisCommandError(err.message);
+    return err ? null : value;
+  });
 }

@@ -63,6 +63,10 @@ export interface DecodedPayload {
   /** Display class: ActiveJob's wrapped `job_class` when present. */
   displayClass?: string;
   object?: Record<string, unknown>;
+  /** Set when the args were too long to ship whole (lib/resque/admin/clip.ts): their first characters and full length. */
+  argsClip?: { text: string; chars: number };
+  /** The payload's length in characters, set with `argsClip`. */
+  rawChars?: number;
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

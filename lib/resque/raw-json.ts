@@ -8,6 +8,8 @@
  * `payload` back onto its queue, a worker entry's payload into a failure record).
  */
 
+import { parseJsonBounded } from "./bounded-json";
+
 interface Span {
   start: number;
   end: number; // exclusive
@@ -113,11 +115,12 @@ export function appendRawField(json: string, key: string, valueRaw: string): str
   return body + sep + JSON.stringify(key) + ":" + valueRaw + json.slice(close);
 }
 
-/** JSON.parse that returns undefined instead of throwing. */
+/**
+ * JSON.parse within JSON_LIMITS that returns undefined instead of throwing: every reader of a
+ * stored record goes through here or parseJsonBounded, so a 200,000-deep value never reaches a
+ * recursive walker (JSON.stringify, React) further on.
+ */
 export function tryParse(s: string): unknown {
-  try {
-    return JSON.parse(s);
-  } catch {
-    return undefined;
-  }
+  const r = parseJsonBounded(s);
+  return r.ok ? r.value : undefined;
 }

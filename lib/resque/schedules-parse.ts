@@ -5,6 +5,7 @@
  * config into what the scheduler and the dashboard need. No Redis here.
  */
 import { Cron } from "croner";
+import { parseJsonBounded } from "./bounded-json";
 import { ErrorCode, ResqueError } from "./errors";
 
 /** Which input field a schedule error is about, so a form can show it next to that field. */
@@ -317,12 +318,8 @@ export function decodeSchedule(
   source: ScheduleSource,
   opts: DecodeOptions = {},
 ): DecodedSchedule {
-  let obj: unknown;
-  try {
-    obj = JSON.parse(raw);
-  } catch {
-    obj = undefined;
-  }
+  const parsed = parseJsonBounded(raw);
+  const obj = parsed.ok ? parsed.value : undefined;
   if (!isPlainObject(obj)) {
     return {
       name,
@@ -331,7 +328,11 @@ export function decodeSchedule(
       args: undefined,
       argsArray: [],
       enabled: true,
-      error: obj === undefined ? "config is not valid JSON" : "config is not a JSON object",
+      error: parsed.ok
+        ? "config is not a JSON object"
+        : parsed.problem === "invalid"
+          ? "config is not valid JSON"
+          : `config ${parsed.message}`,
     };
   }
   const className = typeof obj.class === "string" && obj.class !== "" ? obj.class : name;

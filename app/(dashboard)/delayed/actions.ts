@@ -5,6 +5,7 @@ import { getConnection } from "@/lib/redis";
 import {
   clearDelayed,
   decodePayload,
+  delayedItemByRef,
   enqueueDelayedItemNow,
   queuedFormOf,
   removeDelayedItem,
@@ -20,11 +21,21 @@ import { isTimestamp, parseUtcInput } from "./data";
 const timestamp = z
   .number({ error: "delayed.action.invalidTimestamp" })
   .refine(isTimestamp, { error: "delayed.action.invalidTimestamp" });
-/** The item's exact stored bytes, at most 1 MiB. */
-const itemBytes = z
-  .string({ error: "delayed.action.invalidItem" })
-  .min(1, { error: "delayed.action.invalidItem" })
-  .max(1 << 20, { error: "delayed.action.invalidItem" });
+/**
+ * The item's exact stored text, at most 1 MiB, or the `{ ref }` the page holds for an item it
+ * shows cut (read back from Redis by index and digest before acting).
+ */
+const itemBytes = z.union(
+  [
+    z
+      .string({ error: "delayed.action.invalidItem" })
+      .min(1, { error: "delayed.action.invalidItem" })
+      .max(1 << 20, { error: "delayed.action.invalidItem" }),
+    z.strictObject({ ref: z.string().regex(/^\d{1,15}-[0-9a-f]{16}$/) }),
+  ],
+  { error: "delayed.action.invalidItem" },
+);
+type ItemRef = z.infer<typeof itemBytes>;
 /** A datetime-local value read as UTC → unix seconds; a past time means due now. */
 const utcTime = z.unknown().transform((v, ctx) => {
   const to = parseUtcInput(v);
@@ -32,12 +43,25 @@ const utcTime = z.unknown().transform((v, ctx) => {
   return to ?? 0;
 });
 
-const audit = ([ts, raw]: [number, string, ...unknown[]]) => ({ target: String(ts), items: [raw.slice(0, 500)] });
+const audit = ([ts, item]: [number, ItemRef, ...unknown[]]) => ({
+  target: String(ts),
+  items: [typeof item === "string" ? item.slice(0, 500) : item.ref],
+});
 
-/** The item's class for the sentence; an item no longer at that time is said so, not thrown. */
-async function onItem(raw: string, t: Translate, perform: (cls: string) => Promise<Answer>): Promise<Answer> {
+/**
+ * The item's stored text and class for the sentence; an item no longer at that time (or a ref
+ * that no longer names it) is said so, not thrown.
+ */
+async function onItem(
+  ts: number,
+  item: ItemRef,
+  t: Translate,
+  perform: (raw: string, cls: string) => Promise<Answer>,
+): Promise<Answer> {
+  const raw = typeof item === "string" ? item : await delayedItemByRef(getConnection(), ts, item.ref);
+  if (raw === null) return { code: "stale", message: t("delayed.action.gone") };
   try {
-    return await perform(decodePayload(raw).displayClass ?? "?");
+    return await perform(raw, decodePayload(raw).displayClass ?? "?");
   } catch (e) {
     if (e instanceof StaleItemError) return { code: "stale", message: t("delayed.action.gone") };
     throw e;
@@ -49,8 +73,8 @@ export const enqueueDelayedNowAction = dashboardAction({
   action: "delayed.enqueue_now",
   input: z.tuple([timestamp, itemBytes]),
   audit,
-  perform: ([ts, raw], { t }) =>
-    onItem(raw, t, async (cls) => {
+  perform: ([ts, item], { t }) =>
+    onItem(ts, item, t, async (raw, cls) => {
       const form = queuedFormOf(raw);
       if ("error" in form) return { code: "conflict", message: t("delayed.action.cannotQueue", { error: form.error }) };
       const { queue } = await enqueueDelayedItemNow(getConnection(), ts, raw);
@@ -62,8 +86,8 @@ export const removeDelayedAction = dashboardAction({
   action: "delayed.remove",
   input: z.tuple([timestamp, itemBytes]),
   audit,
-  perform: ([ts, raw], { t }) =>
-    onItem(raw, t, async (cls) => {
+  perform: ([ts, item], { t }) =>
+    onItem(ts, item, t, async (raw, cls) => {
       await removeDelayedItem(getConnection(), ts, raw);
       return { code: "ok", message: t("delayed.action.deleted", { class: cls, time: formatTime(ts * 1000) }) };
     }),
@@ -74,8 +98,8 @@ export const rescheduleDelayedAction = dashboardAction({
   action: "delayed.reschedule",
   input: z.tuple([timestamp, itemBytes, utcTime]),
   audit,
-  perform: ([ts, raw, to], { t }) =>
-    onItem(raw, t, async (cls) => {
+  perform: ([ts, item, to], { t }) =>
+    onItem(ts, item, t, async (raw, cls) => {
       const time = formatTime(to * 1000);
       if (to === ts) return { code: "conflict", message: t("delayed.action.sameTime", { class: cls, time }) };
       await rescheduleDelayedItem(getConnection(), ts, raw, to);

@@ -1,8 +1,12 @@
 import {
+  clipPayload,
+  clipText,
   countDelayed,
   getSchedulerHealth,
   listDelayedItems,
   listDelayedTimestamps,
+  LIST_CLIP,
+  type DelayedItem,
   type PageOptions,
 } from "@/lib/resque/index";
 import { getConnection } from "@/lib/redis";
@@ -66,10 +70,22 @@ export async function readDelayed(opts: PageOptions): Promise<DelayedListData> {
     listDelayedTimestamps(conn, opts),
     getSchedulerHealth(conn, nowMs / 1000),
   ]);
-  return { counts, page, leader: health.leader ?? health.nodeLeader, nowMs };
+  const items = page.items.map((ts) => (ts.first ? { ...ts, first: clipItem(ts.first) } : ts));
+  return { counts, page: { ...page, items }, leader: health.leader ?? health.nodeLeader, nowMs };
+}
+
+/**
+ * An item cut like every list's: decoded args and raw text at most LIST_CLIP characters. The
+ * actions send back the raw text, or the item's `ref` when the text was cut.
+ */
+function clipItem(item: DelayedItem): DelayedItem {
+  const payload = clipPayload(item.payload, LIST_CLIP);
+  if (item.raw.length <= LIST_CLIP) return { ...item, payload };
+  return { ...item, payload, raw: clipText(item.raw, LIST_CLIP), rawChars: item.raw.length };
 }
 
 /** One timestamp's items, a page at a time. Cost: 1 round trip. */
 export async function readDelayedItems(timestamp: number, opts: PageOptions): Promise<DelayedItemsData> {
-  return { timestamp, items: await listDelayedItems(getConnection(), timestamp, opts), nowMs: Date.now() };
+  const page = await listDelayedItems(getConnection(), timestamp, opts);
+  return { timestamp, items: { ...page, items: page.items.map(clipItem) }, nowMs: Date.now() };
 }

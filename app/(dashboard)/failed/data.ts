@@ -1,4 +1,15 @@
-import { getFailed, getStats, groupFailed, listFailed, listFailedLists, type Connection } from "@/lib/resque/index";
+import {
+  clipFailedJob,
+  clipText,
+  DETAIL_CLIP,
+  getFailed,
+  getStats,
+  groupFailed,
+  listFailed,
+  listFailedLists,
+  LIST_CLIP,
+  type Connection,
+} from "@/lib/resque/index";
 import { getConnection } from "@/lib/redis";
 import { parseFailedQuery, type FailedQuery } from "@/lib/dashboard/failed-query";
 import type { FailedDetailData, FailedGroupsData, FailedListData } from "@/lib/dashboard/contracts";
@@ -20,14 +31,20 @@ export async function readFailedList(q: FailedQuery): Promise<FailedListData> {
   const conn = getConnection();
   const [{ lists, list }, stats] = await Promise.all([pickList(conn, q.list), getStats(conn)]);
   const page = await listFailed(conn, { page: q.page, perPage: q.perPage, filter: q.filter, list });
-  return { ...page, list, lists, filter: q.filter, stats };
+  // Cut per record: the page and its 2 s poll carry at most LIST_CLIP characters of each text.
+  const items = page.items.map((job) => clipFailedJob(job, LIST_CLIP));
+  return { ...page, items, list, lists, filter: q.filter, stats };
 }
 
 /** Counts by class and exception (one chunked scan of the list), with the counters. */
 export async function readFailedGroups(q: FailedQuery): Promise<FailedGroupsData> {
   const conn = getConnection();
   const [{ lists, list }, stats] = await Promise.all([pickList(conn, q.list), getStats(conn)]);
-  const groups = await groupFailed(conn, q.filter, { list });
+  const groups = (await groupFailed(conn, q.filter, { list })).map((g) => ({
+    ...g,
+    className: clipText(g.className, LIST_CLIP),
+    exception: clipText(g.exception, LIST_CLIP),
+  }));
   return { groups, total: groups.reduce((s, g) => s + g.count, 0), list, lists, filter: q.filter, stats };
 }
 
@@ -35,7 +52,9 @@ export async function readFailedGroups(q: FailedQuery): Promise<FailedGroupsData
 export async function readFailedOne(id: string, askedList: string): Promise<FailedDetailData> {
   const conn = getConnection();
   const [{ list }, stats] = await Promise.all([pickList(conn, askedList), getStats(conn)]);
-  return { job: await getFailed(conn, id, { list }), list, redisTimeMs: stats.redisTimeMs };
+  const job = await getFailed(conn, id, { list });
+  // Its own page shows everything, up to DETAIL_CLIP characters of each text, with the sizes.
+  return { job: job && clipFailedJob(job, DETAIL_CLIP), list, redisTimeMs: stats.redisTimeMs };
 }
 
 /** The query of a JSON request, parsed like the page's. */

@@ -25,11 +25,20 @@ function isQueueName(name: string): boolean {
 
 /** A queue name as the engine accepts it. */
 const queueName = z.string({ error: "action.invalidQueue" }).refine(isQueueName, { error: "action.invalidQueue" });
-/** A pending job's exact stored bytes (never a re-serialized copy), at most 1 MiB. */
-const jobBytes = z
-  .string({ error: "bad job" })
-  .min(1, { error: "bad job" })
-  .max(1 << 20, { error: "bad job" });
+/**
+ * A pending job: its exact stored text (never a re-serialized copy), at most 1 MiB, or the
+ * `{ ref: "<index>-<digest>" }` the page holds for a job it only shows cut or that is not UTF-8.
+ */
+const jobBytes = z.union(
+  [
+    z
+      .string({ error: "bad job" })
+      .min(1, { error: "bad job" })
+      .max(1 << 20, { error: "bad job" }),
+    z.strictObject({ ref: z.string().regex(/^\d{1,15}-[0-9a-f]{16}$/) }),
+  ],
+  { error: "bad job" },
+);
 
 export const pauseQueueAction = dashboardAction({
   action: "queue.pause",
@@ -73,14 +82,14 @@ export const resumeAllWorkersAction = dashboardAction({
 export const removeQueuedJobAction = dashboardAction({
   action: "queue.remove_job",
   input: z.tuple([queueName, jobBytes]),
-  audit: ([queue, raw]) => ({ target: queue, items: [raw.slice(0, 500)] }),
+  audit: ([queue, job]) => ({ target: queue, items: [typeof job === "string" ? job.slice(0, 500) : job.ref] }),
   // A bad job is answered before a bad queue name.
   invalid: (issues, t) => ({
     code: "invalid",
     message: sentence(t, issues.find((i) => i.path[0] === 1) ?? issues[0]!),
   }),
-  perform: async ([queue, raw], { t }) =>
-    (await removeQueuedJob(getConnection(), queue, raw))
+  perform: async ([queue, job], { t }) =>
+    (await removeQueuedJob(getConnection(), queue, job))
       ? { code: "ok", message: t("action.removedJob", { queue }) }
       : { code: "stale", message: t("action.jobGone", { queue }) },
 });

@@ -1,10 +1,12 @@
 import {
   assertQueueName,
+  clipQueuedJob,
   getPauseState,
   InvalidQueueNameError,
   listQueueNames,
   listQueues,
   listWorkers,
+  LIST_CLIP,
   peekQueue,
   resolveQueues,
 } from "@/lib/resque/index";
@@ -37,5 +39,6 @@ export async function readQueueJobs(
   const conn = getConnection();
   if (!(await listQueueNames(conn)).includes(name)) return null;
   const [jobs, pause] = await Promise.all([peekQueue(conn, name, paging), getPauseState(conn)]);
-  return { queue: name, paused: pause.queues.includes(name), jobs };
+  const items = jobs.items.map((job) => clipQueuedJob(job, LIST_CLIP));
+  return { queue: name, paused: pause.queues.includes(name), jobs: { ...jobs, items } };
 }

@@ -5,11 +5,15 @@ import { getConnection } from "@/lib/redis";
 import { pruneWorker } from "@/lib/resque/index";
 import { dashboardAction } from "../../action";
 
-/** Worker ids are `host:pid:queues` (or node-resque's `host:pid`): printable, no spaces, bounded. */
+/**
+ * A worker id as registered: usually `host:pid:queues`, but any client may register any string
+ * (a space from a hostname, a node-resque custom name), and a registered worker must be
+ * prunable by its raw id. Bounded, and never empty.
+ */
 const workerId = z
   .string({ error: "action.invalidWorker" })
-  .regex(/^[^\s]{1,1000}$/, { error: "action.invalidWorker" })
-  .refine((id) => id.split(":").length >= 2, { error: "action.invalidWorker" });
+  .min(1, { error: "action.invalidWorker" })
+  .max(1000, { error: "action.invalidWorker" });
 
 /**
  * Removes a worker's registration by hand (the dashboard never prunes on its own); its in-flight

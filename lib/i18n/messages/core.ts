@@ -120,6 +120,8 @@ export const en = {
   "notFound.back": "Back to the overview",
   "action.crossSite": "Refused: this request came from another site.",
   "request.tooLarge": "Refused: the request body is larger than {limit}.",
+  "record.clipped": "first {shown} of {total} characters shown",
+  "record.unreadable": "Unreadable record ({size} characters): {reason}",
 } as const;
 
 export const zhCN: { [K in keyof typeof en]: string } = {
@@ -243,4 +245,6 @@ export const zhCN: { [K in keyof typeof en]: string } = {
   "notFound.back": "返回概览",
   "action.crossSite": "已拒绝：该请求来自其他网站。",
   "request.tooLarge": "已拒绝：请求体超过 {limit}。",
+  "record.clipped": "仅显示前 {shown} 个字符，共 {total} 个",
+  "record.unreadable": "无法读取的记录（{size} 个字符）：{reason}",
 };

@@ -3,7 +3,7 @@
  * timestamps come from the `delayed_queue_schedule` ZSET, never from scanning keys; per-item
  * actions act on the stored string inside one Lua script, so php, Ruby and node items all work.
  */
-import { execAll, type Connection } from "../connection";
+import { execAll, execReading, type Connection } from "../connection";
 import { queuedFormOf, toTimestamp } from "../delayed";
 import { StaleItemError } from "../errors";
 import { decodePayload, type DecodedPayload } from "../payload";
@@ -11,6 +11,7 @@ import { sha1Hex } from "../hash";
 import { tryParse } from "../raw-json";
 import type { RetryNote } from "../retry";
 import type { SchedulerRecord } from "../scheduler";
+import { formatFailedId, parseFailedId } from "./failed-record";
 import { normalizePage } from "./paging";
 import type { Page, PageOptions } from "./types";
 
@@ -31,6 +32,10 @@ export interface DelayedItem {
   payload: DecodedPayload;
   /** For a retry made by our workers' retry policy: why the attempt before it failed. */
   retry?: RetryNote;
+  /** `<index>-<16 hex of sha1(stored bytes)>`: what the actions match when `raw` was cut for the page. */
+  ref?: string;
+  /** The stored length in characters, set when `raw` was cut (lib/resque/admin/clip.ts). */
+  rawChars?: number;
 }
 
 function decodeItem(timestamp: number, index: number, raw: string): DelayedItem {
@@ -75,12 +80,13 @@ export async function listDelayedTimestamps(conn: Connection, opts: PageOptions 
   if (members.length === 0) return { page, perPage, total, items: [] };
   const pipe = conn.redis.pipeline();
   for (const ts of members) pipe.llen(k.delayed(ts)).lindex(k.delayed(ts), 0);
-  const res = await execAll(pipe);
+  // A `delayed:<ts>` key of another type reads as an empty timestamp rather than failing the page.
+  const res = await execReading(pipe);
   const items = members.map((ts, i) => {
     const first = res[i * 2 + 1] as string | null;
     return {
       timestamp: Number(ts),
-      count: res[i * 2] as number,
+      count: (res[i * 2] as number | null) ?? 0,
       first: first === null ? undefined : decodeItem(Number(ts), 0, first),
     };
   });
@@ -100,10 +106,16 @@ export async function listDelayedItems(
   const ts = toTimestamp(timestamp);
   const key = conn.keys.delayed(ts);
   const { page, perPage, start, stop } = normalizePage(opts);
-  const [total, raws] = (await execAll(conn.redis.multi().llen(key).lrange(key, start, stop))) as [number, string[]];
-  const items = raws.map((raw, i) => decodeItem(ts, start + i, raw));
+  const [total, stored] = (await execReading(conn.redis.multi().llen(key).lrangeBuffer(key, start, stop))) as [
+    number | null,
+    Buffer[] | null,
+  ];
+  const items = (stored ?? []).map((bytes, i) => ({
+    ...decodeItem(ts, start + i, bytes.toString("utf8")),
+    ref: formatFailedId(start + i, sha1Hex(bytes)),
+  }));
   await withRetryNotes(conn, items);
-  return { page, perPage, total, items };
+  return { page, perPage, total: total ?? 0, items };
 }
 
 /**
@@ -119,7 +131,9 @@ export async function countDelayed(
     `local total, due = 0, 0
      local all = redis.call("ZRANGE", KEYS[1], 0, -1, "WITHSCORES")
      for i = 1, #all, 2 do
-       local n = redis.call("LLEN", ARGV[1] .. "delayed:" .. all[i])
+       -- pcall: a delayed:<ts> key of another type counts as empty instead of failing the count.
+       local n = redis.pcall("LLEN", ARGV[1] .. "delayed:" .. all[i])
+       if type(n) ~= "number" then n = 0 end
        total = total + n
        if tonumber(all[i + 1]) <= tonumber(ARGV[2]) then due = due + n end
      end
@@ -149,6 +163,19 @@ async function actOnItem(
     [mode, ts, raw, arg4, extra.payload ?? "", k.ns],
   );
   if (done !== 1) throw new StaleItemError("The delayed item");
+}
+
+/**
+ * The stored text of the item a `ref` from listDelayedItems names, for the actions when the page
+ * only holds a cut copy; null when that entry moved, changed, or is not UTF-8 (the item scripts
+ * match by text). O(1), 1 round trip.
+ */
+export async function delayedItemByRef(conn: Connection, timestamp: number, ref: string): Promise<string | null> {
+  const r = parseFailedId(ref);
+  const bytes = r && (await conn.redis.lindexBuffer(conn.keys.delayed(toTimestamp(timestamp)), r.index));
+  if (!r || !bytes || !sha1Hex(bytes).startsWith(r.digest)) return null;
+  const raw = bytes.toString("utf8");
+  return Buffer.from(raw, "utf8").equals(bytes) ? raw : null;
 }
 
 /** Deletes one delayed item. Throws StaleItemError when it is no longer scheduled there. */

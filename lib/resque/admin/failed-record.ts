@@ -5,6 +5,7 @@
 import { parseResqueDate } from "../dates";
 import { ErrorCode, ResqueError } from "../errors";
 import { decodePayload, payloadForRequeue, type DecodedPayload } from "../payload";
+import { parseJsonBounded } from "../bounded-json";
 import { rawField, tryParse } from "../raw-json";
 import type { FailedFilter, FailedJob } from "./types";
 
@@ -72,7 +73,8 @@ export function payloadOfRecord(raw: string): { payloadRaw?: string; payload: De
 
 /** Decodes one stored record; tolerant of missing fields, `backtrace` null/string/array and invalid JSON. */
 export function decodeFailedRecord(raw: string, index: number, sha1: string, list = "failed"): FailedJob {
-  const obj = tryParse(raw);
+  const parsed = parseJsonBounded(raw);
+  const obj = parsed.ok ? parsed.value : undefined;
   const id = formatFailedId(index, sha1);
   if (!isObject(obj)) {
     return {
@@ -80,7 +82,12 @@ export function decodeFailedRecord(raw: string, index: number, sha1: string, lis
       index,
       list,
       raw,
-      parseError: obj === undefined ? "record is not valid JSON" : "record is not a JSON object",
+      // An unreadable record is still listed, with why, so it can be seen and removed by its bytes.
+      parseError: parsed.ok
+        ? "record is not a JSON object"
+        : parsed.problem === "invalid"
+          ? "record is not valid JSON"
+          : `record ${parsed.message}`,
       failedAt: parseResqueDate(undefined),
       exception: "",
       error: "",

@@ -14,3 +14,4 @@ export * from "./stats";
 export * from "./redis-info";
 export * from "./key-browser";
 export * from "./delayed";
+export * from "./clip";

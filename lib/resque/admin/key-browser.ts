@@ -5,6 +5,7 @@
 import { execAll, type Connection } from "../connection";
 import { normalizePage } from "./paging";
 import type { KeySummary, KeyValue, PageOptions, ScanKeysResult } from "./types";
+import { clipText, DETAIL_CLIP } from "./clip";
 
 /** Strings are shown up to this many bytes; a job payload is far smaller, a cache blob may not be. */
 export const MAX_STRING_BYTES = 64 * 1024;
@@ -36,6 +37,9 @@ export async function scanKeys(
   }));
   return { cursor: next, keys: out.filter((k) => k.type !== "none") };
 }
+
+/** An element of a collection as shown: at most 64 KB like a string value, well-formed (clip.ts). */
+const cut = (s: string) => clipText(s, DETAIL_CLIP);
 
 function pairs(flat: string[]): [string, string][] {
   const out: [string, string][] = [];
@@ -79,7 +83,7 @@ export async function getKeyValue(
         page,
         perPage,
         total,
-        items: vals.map((value, i) => ({ index: start + i, value })),
+        items: vals.map((value, i) => ({ index: start + i, value: cut(value) })),
       };
     }
     case "zset": {
@@ -93,7 +97,7 @@ export async function getKeyValue(
         page,
         perPage,
         total,
-        items: pairs(flat).map(([member, score], i) => ({ rank: start + i, member, score })),
+        items: pairs(flat).map(([member, score], i) => ({ rank: start + i, member: cut(member), score })),
       };
     }
     case "set": {
@@ -101,7 +105,7 @@ export async function getKeyValue(
         number,
         [string, string[]],
       ];
-      return { key, ttl, type: "set", total, cursor, nextCursor: next, items: members };
+      return { key, ttl, type: "set", total, cursor, nextCursor: next, items: members.map(cut) };
     }
     case "hash": {
       const [total, [next, flat]] = (await execAll(r.multi().hlen(key).hscan(key, cursor, "COUNT", perPage))) as [
@@ -115,7 +119,7 @@ export async function getKeyValue(
         total,
         cursor,
         nextCursor: next,
-        items: pairs(flat).map(([field, value]) => ({ field, value })),
+        items: pairs(flat).map(([field, value]) => ({ field: cut(field), value: cut(value) })),
       };
     }
     case "stream": {
@@ -124,7 +128,10 @@ export async function getKeyValue(
         number,
         [string, string[]][],
       ];
-      const items = entries.map(([id, flat]) => ({ id, fields: pairs(flat) }));
+      const items = entries.map(([id, flat]) => ({
+        id,
+        fields: pairs(flat).map(([f, v]): [string, string] => [cut(f), cut(v)]),
+      }));
       const nextCursor = items.length === perPage ? items[items.length - 1]!.id : "0";
       return { key, ttl, type: "stream", total, cursor, nextCursor, items };
     }

@@ -9,14 +9,29 @@ export const DEFAULT_PER_PAGE = 25;
 export const MAX_PER_PAGE = 1000;
 
 /**
- * Clamps a page request: page ≥ 1, 1 ≤ perPage ≤ 1000. Query strings arrive as garbage often
- * enough (`?page=-3`, `?page=abc`) that the engine normalises rather than throws.
+ * The last page number anyone may ask for: with MAX_PER_PAGE its offset (10^12) is still an exact
+ * integer for SQLite's OFFSET and Redis's LRANGE, where `?page=1e21` used to give SQLITE_MISMATCH
+ * and "ERR value is not an integer".
+ */
+export const MAX_PAGE = 1_000_000_000;
+
+/**
+ * A page number from anywhere (a query string's `Number()`, a CLI flag): an integer in
+ * [1, MAX_PAGE], 1 for anything that is not a finite number. Every list's paging goes through here.
+ */
+export function clampPage(page: number | undefined): number {
+  return Number.isFinite(page) ? Math.min(MAX_PAGE, Math.max(1, Math.floor(page!))) : 1;
+}
+
+/**
+ * Clamps a page request: page in [1, MAX_PAGE], 1 ≤ perPage ≤ 1000. Query strings arrive as garbage
+ * often enough (`?page=-3`, `?page=abc`, `?page=1e21`) that the engine normalises rather than throws.
  */
 export function normalizePage(
   opts: PageOptions = {},
   defaultPerPage = DEFAULT_PER_PAGE,
 ): { page: number; perPage: number; start: number; stop: number } {
-  const page = Number.isFinite(opts.page) ? Math.max(1, Math.floor(opts.page!)) : 1;
+  const page = clampPage(opts.page);
   const perPage = Number.isFinite(opts.perPage)
     ? Math.min(MAX_PER_PAGE, Math.max(1, Math.floor(opts.perPage!)))
     : defaultPerPage;

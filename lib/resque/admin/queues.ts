@@ -2,16 +2,25 @@
  * Queue views and queue-level actions (docs/resque-protocol.md#queues, docs/resque-protocol.md#pausing): sizes,
  * latency, paging through pending jobs, removing one job by its exact bytes, clearing, removing and pausing.
  */
-import { execAll, execLoose, type Connection } from "../connection";
+import { execAll, execReading, type Connection } from "../connection";
 import { InvalidQueueNameError } from "../errors";
-import { QUEUE_NAME } from "../keys";
 import { decodePayload } from "../payload";
+import { formatFailedId, parseFailedId, sha1Hex } from "./failed-record";
 import { normalizePage } from "./paging";
 import type { Page, PageOptions, PauseState, QueuedJob, QueueInfo } from "./types";
 
-/** Throws `InvalidQueueNameError` unless `name` is a queue name we are willing to build keys from. */
+/** Longest queue name the admin views act on; Ruby and redis-cli accept any string, we want a bound. */
+const MAX_ADMIN_QUEUE_NAME = 1000;
+
+/**
+ * Throws `InvalidQueueNameError` unless the admin views may act on `name`. Looser than QUEUE_NAME,
+ * which our own enqueue enforces: a queue another client registered as `a b` or `x<y>` must still
+ * be viewable, clearable and removable by its raw name. The key is `queue:<name>` whatever the
+ * name holds, so any non-empty string of bounded length is safe to build it from.
+ */
 export function assertQueueName(name: string): void {
-  if (typeof name !== "string" || !QUEUE_NAME.test(name)) throw new InvalidQueueNameError(String(name));
+  if (typeof name !== "string" || name.length === 0 || name.length > MAX_ADMIN_QUEUE_NAME)
+    throw new InvalidQueueNameError(String(name).slice(0, 200));
 }
 
 /** php's `dequeue` scratch lists are not queues (docs/resque-protocol.md#queues). */
@@ -36,7 +45,7 @@ export async function listQueues(conn: Connection): Promise<QueueInfo[]> {
   const names = await listQueueNames(conn);
   const pipe = conn.redis.pipeline().time();
   for (const q of names) pipe.type(k.queue(q)).llen(k.queue(q)).lindex(k.queue(q), 0).exists(k.pauseQueue(q));
-  const res = await execLoose(pipe);
+  const res = await execReading(pipe);
   const [sec, usec] = res[0] as [string, string];
   const nowMs = Number(sec) * 1000 + Math.floor(Number(usec) / 1000);
   return names.map((name, i) => {
@@ -73,26 +82,43 @@ export async function peekQueue(conn: Connection, queue: string, opts: PageOptio
   assertQueueName(queue);
   const { page, perPage, start, stop } = normalizePage(opts);
   const key = conn.keys.queue(queue);
-  // Loose: a key of another Redis type (listQueues reports it as `keyType`) reads as an empty page.
-  const [total = 0, raws = []] = (await execLoose(conn.redis.multi().llen(key).lrange(key, start, stop))) as [
-    number?,
-    string[]?,
+  // A queue key of another type reads as empty here; the Queues page reports it as a problem.
+  const [total, stored] = (await execReading(conn.redis.multi().llen(key).lrangeBuffer(key, start, stop))) as [
+    number | null,
+    Buffer[] | null,
   ];
   return {
     page,
     perPage,
-    total,
-    items: raws.map((raw, i) => ({ index: start + i, raw, payload: decodePayload(raw) })),
+    total: total ?? 0,
+    items: (stored ?? []).map((bytes, i) => {
+      const raw = bytes.toString("utf8");
+      return { index: start + i, raw, payload: decodePayload(raw), ref: formatFailedId(start + i, sha1Hex(bytes)) };
+    }),
   };
 }
 
 /**
- * Removes one pending job by its exact stored string (LREM count 1, as Sidekiq's web does).
- * False when a worker took it or someone else removed it first.
+ * Removes one pending job (LREM count 1, as Sidekiq's web does) by its exact stored string, or by
+ * its `ref` (`<index>-<digest>` from peekQueue) when the dashboard only holds a cut copy or the
+ * bytes are not UTF-8: the entry at that index is read as bytes, its digest checked, and those
+ * bytes removed. False when a worker took it or someone else removed it first.
  */
-export async function removeQueuedJob(conn: Connection, queue: string, raw: string): Promise<boolean> {
+export async function removeQueuedJob(
+  conn: Connection,
+  queue: string,
+  target: string | { ref: string },
+): Promise<boolean> {
   assertQueueName(queue);
-  const n = await conn.run<number>("remove-queued", [conn.keys.queue(queue)], [raw]);
+  const key = conn.keys.queue(queue);
+  let match: string | Buffer = typeof target === "string" ? target : "";
+  if (typeof target !== "string") {
+    const ref = parseFailedId(target.ref);
+    const bytes = ref && (await conn.redis.lindexBuffer(key, ref.index));
+    if (!ref || !bytes || !sha1Hex(bytes).startsWith(ref.digest)) return false;
+    match = bytes;
+  }
+  const n = await conn.run<number>("remove-queued", [key], [match]);
   return n > 0;
 }
 

@@ -1,7 +1,7 @@
 /**
  * Overview numbers (docs/resque-protocol.md#counters), Sidekiq `Stats#fetch_stats_fast!` style.
  */
-import { execAll, execLoose, type Connection } from "../connection";
+import { execAll, execReading, type Connection } from "../connection";
 import type { ResqueStats } from "./types";
 
 const count = (v: unknown): number => {
@@ -41,7 +41,7 @@ export async function getStats(conn: Connection): Promise<ResqueStats> {
   // STRLEN is 0 for a missing key and for Ruby's empty "idle" value alike.
   for (const id of workerIds) pipe.strlen(k.worker(id));
   // Loose: a queue or worker key of another type (someone's HSET) counts 0 instead of failing the page.
-  const second = queues.length + workerIds.length > 0 ? await execLoose(pipe) : [];
+  const second = queues.length + workerIds.length > 0 ? await execReading(pipe) : [];
   const pending = second.slice(0, queues.length).reduce<number>((s, v) => s + count(v), 0);
   const working = second.slice(queues.length).filter((v) => count(v) > 0).length;
   return {

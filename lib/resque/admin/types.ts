@@ -39,6 +39,10 @@ export interface QueuedJob {
   index: number;
   raw: string;
   payload: DecodedPayload;
+  /** `<index>-<first 16 hex of sha1(stored bytes)>`: what Remove matches when `raw` was cut or is not UTF-8. */
+  ref?: string;
+  /** The stored length in characters, set when `raw` was cut for a list (lib/resque/admin/clip.ts). */
+  rawChars?: number;
 }
 
 /** Which pause switches are on (docs/resque-protocol.md#pausing). */
@@ -86,6 +90,10 @@ export interface FailedJob {
   attempt?: number;
   /** Ruby's per-failure UUID, when present (resque PR #1943). */
   failureId?: string;
+  /** The record's length in characters, set when `raw` was cut (lib/resque/admin/clip.ts). */
+  rawChars?: number;
+  /** How many frames the backtrace has, set when only the first ones were shipped. */
+  backtraceFrames?: number;
 }
 
 /** One row of the "failures by class" summary. */

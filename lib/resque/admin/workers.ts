@@ -2,7 +2,7 @@
  * Worker views (docs/resque-protocol.md#workers): every registered id, what it is running, its counters
  * and whether it still looks alive — read liberally from Ruby, php and node-resque keys.
  */
-import { execLoose, type Connection } from "../connection";
+import { execReading, type Connection } from "../connection";
 import { parseResqueDate, type ParsedDate } from "../dates";
 import { payloadFromWorkerEntry } from "../failure";
 import { parseWorkerId, workerName } from "../keys";
@@ -56,7 +56,7 @@ export async function listWorkers(conn: Connection): Promise<WorkerInfo[]> {
       .get(k.statFailedOf(name));
   }
   // Loose: a worker key of another Redis type (someone's HSET) reads as absent, not as a failed page.
-  const res = await execLoose(pipe);
+  const res = await execReading(pipe);
   const [sec, usec] = res[0] as [string, string];
   const nowMs = Number(sec) * 1000 + Math.floor(Number(usec) / 1000);
   return ids.map((id, i) => {
