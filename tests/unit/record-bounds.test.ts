@@ -18,7 +18,7 @@ describe("records read within limits", () => {
     const payload = `{"class":"Deep","args":${deep(200_000)}}`;
     const p = decodePayload(payload);
     expect(p.ok).toBe(false);
-    expect(p.error).toMatch(/nested too deeply: more than 64 levels/);
+    expect(p.error).toMatch(/too deeply nested: more than 64 levels/);
     expect(p.argsArray).toEqual([]);
     expect(tryParse(payload)).toBeUndefined();
     const job = decodeFailedRecord(`{"payload":${payload},"exception":"E"}`, 3, "a".repeat(40));
