@@ -5,7 +5,7 @@ import { useState } from "react";
 import { queryKeys } from "@/lib/query-keys";
 import { ConfirmButton } from "./confirm-button";
 import { LiveControl, useLivePoll } from "./live-control";
-import { formatTime } from "@/lib/format";
+import { formatTime, recordText } from "@/lib/format";
 import { Pager } from "./pager";
 import { formatRelative } from "@/lib/format";
 import { DataTable } from "@/components/data-table";
@@ -141,7 +141,7 @@ export function DelayedList({
                   <td className={`${td} break-all`}>
                     {first && (
                       <>
-                        <span className="font-mono">{first.payload.displayClass ?? "?"}</span>
+                        <span className="font-mono">{recordText(first.payload.displayClass ?? "?")}</span>
                         <span className="text-zinc-500"> → </span>
                         <span className="font-mono">{first.queue ?? t("delayed.noQueue")}</span>
                         {first.retry && (

@@ -120,7 +120,7 @@ export function SchedulesList({
             return (
               <tr key={s.name} data-schedule={s.name} className="border-t border-zinc-100 dark:border-zinc-900">
                 <td className={`${td} break-all`}>
-                  <div className="font-mono font-medium">{s.name}</div>
+                  <div className="font-mono font-medium">{recordText(s.name)}</div>
                   <div className="mt-0.5 flex flex-wrap gap-1">
                     <span
                       data-state
@@ -137,7 +137,7 @@ export function SchedulesList({
                       </span>
                     )}
                   </div>
-                  {s.description && <div className="mt-0.5 text-xs text-zinc-500">{s.description}</div>}
+                  {s.description && <div className="mt-0.5 text-xs text-zinc-500">{recordText(s.description)}</div>}
                   {s.error && (
                     <div className="mt-0.5 text-xs text-red-700 dark:text-red-400">
                       {t("schedules.error", { error: s.error })}
@@ -145,7 +145,7 @@ export function SchedulesList({
                   )}
                 </td>
                 <td className={`${td} break-all`}>
-                  <div className="font-mono">{s.className ?? "?"}</div>
+                  <div className="font-mono">{recordText(s.className ?? "?")}</div>
                   <div className="text-xs text-zinc-500">
                     → <span className="font-mono">{s.queue ?? "?"}</span>
                   </div>
