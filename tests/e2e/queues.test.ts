@@ -356,13 +356,14 @@ describe("queues pages", () => {
       expect((await page.goto(`${web.url}/queues`))?.status()).toBe(200);
       const banner = page.getByTestId("queue-problems");
       await banner.waitFor();
-      expect(await banner.innerText()).toContain("1 queue(s) cannot be read");
-      expect(await page.locator('tr[data-queue="broken"]').innerText()).toContain("PROBLEM: hash key, not a list");
+      expect(await banner.innerText()).toContain("Queues that cannot be read: 1.");
+      expect(await page.locator('tr[data-queue="broken"]').innerText()).toContain("Not a list: a hash key");
       const api = await getJson<{ queues: { name: string; size: number; keyType?: string }[] }>(web, "/api/queues");
       expect(api.body.queues.find((q) => q.name === "broken")).toEqual(
         expect.objectContaining({ size: 0, keyType: "hash" }),
       );
       expect(api.body.queues.filter((q) => q.keyType).map((q) => q.name)).toEqual(["broken"]);
+      await browser.screenshot("queues-list-wrong-type-light");
       expect((await page.goto(`${web.url}/queues/broken`))?.status()).toBe(200);
       expect(clientErrors(browser)).toEqual([]);
     } finally {

@@ -40,9 +40,9 @@ export const en = {
   "queues.empty": "No queues yet. Enqueue a job with {command}.",
   "queues.noWorker": "no worker",
   "queues.noWorkerHint": "No registered worker listens on this queue",
-  "queues.wrongType": "PROBLEM: {type} key, not a list",
+  "queues.wrongType": "Not a list: a {type} key",
   "queues.wrongTypeBanner":
-    "{count} queue(s) cannot be read: the queue key holds another Redis type than a list. Workers skip them; fix or remove the key.",
+    "Queues that cannot be read: {count}. Their Redis key is not a list, so workers skip them and their jobs cannot be shown. Fix or delete the key (redis-cli TYPE, DEL).",
   "queues.pause": "Pause",
   "queues.resume": "Resume",
   "queues.pauseAll": "Pause all workers",
@@ -165,9 +165,9 @@ export const zhCN: { [K in keyof typeof en]: string } = {
   "queues.empty": "还没有队列。用 {command} 加入一个任务。",
   "queues.noWorker": "无 Worker",
   "queues.noWorkerHint": "没有已注册的 Worker 监听这个队列",
-  "queues.wrongType": "问题：键的类型是 {type}，不是列表",
+  "queues.wrongType": "不是列表：{type} 类型的键",
   "queues.wrongTypeBanner":
-    "{count} 个队列无法读取：队列键的 Redis 类型不是列表。Worker 会跳过它们；请修复或删除该键。",
+    "无法读取的队列：{count} 个。它们的 Redis 键不是列表，Worker 会跳过它们，其中的任务也无法显示。请修复或删除该键（redis-cli TYPE、DEL）。",
   "queues.pause": "暂停",
   "queues.resume": "恢复",
   "queues.pauseAll": "暂停所有 Worker",
