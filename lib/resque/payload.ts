@@ -54,6 +54,8 @@ export interface DecodedPayload {
   /** False when the stored string is not a JSON object; `error` says why. */
   ok: boolean;
   error?: string;
+  /** Set when the text is JSON beyond the decoder's limits (bounded-json.ts), so it was not read. */
+  beyondLimits?: "too-deep" | "too-large";
   className?: string;
   argsArray: unknown[];
   /** `args[0]` when it is a plain object (or php's `[]` for an empty map): the php/QSCMF view. */
@@ -74,12 +76,13 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 }
 
 /** Why a parsed text is refused, in the words a failure record and a log line use. */
-function parseProblem(text: string): { obj?: unknown; error?: string } {
+function parseProblem(text: string): { obj?: unknown; error?: string; beyondLimits?: "too-deep" | "too-large" } {
   const parsed = parseJsonBounded(text);
   if (parsed.ok) return { obj: parsed.value };
   if (parsed.problem === "too-deep")
-    return { error: `args too deeply nested: more than ${JSON_LIMITS.maxDepth} levels` };
-  if (parsed.problem === "too-large") return { error: `payload too large: ${parsed.message}` };
+    return { error: `args too deeply nested: more than ${JSON_LIMITS.maxDepth} levels`, beyondLimits: "too-deep" };
+  if (parsed.problem === "too-large")
+    return { error: `payload too large: ${parsed.message}`, beyondLimits: "too-large" };
   return { error: "payload is not valid JSON" };
 }
 
@@ -136,12 +139,17 @@ function shapeProblem(obj: Record<string, unknown>): string | undefined {
  */
 export function decodePayload(input: string | unknown): DecodedPayload {
   const raw = typeof input === "string" ? input : JSON.stringify(input);
-  const { obj, error: parseError } = typeof input === "string" ? parseProblem(input) : { obj: input };
+  const {
+    obj,
+    error: parseError,
+    beyondLimits,
+  } = typeof input === "string" ? parseProblem(input) : { obj: input, beyondLimits: undefined };
   if (!isPlainObject(obj)) {
     return {
       raw,
       ok: false,
       error: parseError ?? "payload is not a JSON object",
+      ...(beyondLimits ? { beyondLimits } : {}),
       argsArray: [],
     };
   }

@@ -125,6 +125,19 @@ describe("failure ids survive index shifts and refuse stale records", () => {
     expect(await removeFailed(conn, [bad!.id])).toEqual({ removed: 1, skipped: [] });
     expect(await redis.lrange(`${ns}:failed`, 0, -1)).toEqual([MIXED[0]]);
   });
+  it("retries a record too deep to decode by its stored payload bytes, listed as unreadable", async () => {
+    // Ruby's shape with args 200,000 levels deep: past every decoder's limit, still JSON.
+    const ns = testNamespace("fail");
+    const conn = makeConn(redis, ns);
+    const payload = `{"class":"Deep","args":${"[".repeat(200_000)}${"]".repeat(200_000)},"id":"d1"}`;
+    const record = `{"failed_at":"2026/11/29 10:00:00 UTC","payload":${payload},"exception":"E","error":"x","backtrace":[],"worker":"h:1:deep","queue":"deep"}`;
+    await redis.rpush(`${ns}:failed`, record);
+    const [item] = (await listFailed(conn)).items;
+    expect(item!.parseError).toBeDefined();
+    expect(await retryFailed(conn, [item!.id])).toMatchObject({ retried: 1, skipped: [] });
+    expect(await redis.lrange(`${ns}:queue:deep`, 0, -1)).toEqual([payload]);
+    expect(await redis.llen(`${ns}:failed`)).toBe(0);
+  });
 });
 
 describe("failure pages and bulk actions over long lists", () => {

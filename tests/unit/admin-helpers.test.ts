@@ -101,6 +101,28 @@ describe("requeueTarget", () => {
     const rec = rb.failed_record!.replace('"class":"RubyInterop::FailJob",', "");
     expect(requeueTarget(rec)).toEqual({ reason: "the payload has no class" });
   });
+
+  it("retries JSON beyond the decoder's limits by its top-level fields, bytes unchanged", () => {
+    // 80 levels: past our 64, within Ruby's 100 and php's 512, so another client's worker runs it.
+    const deepArgs = "[".repeat(80) + "]".repeat(80);
+    const payload = `{"class":"Deep","args":${deepArgs},"queue_time":1.5}`;
+    const asObject = `{"failed_at":"2026/11/29 10:00:00 UTC","payload":${payload},"exception":"E","queue":"deep"}`;
+    expect(requeueTarget(asObject, 2)).toEqual({
+      queue: "deep",
+      payload: payload.replace('"queue_time":1.5', '"queue_time":2'),
+    });
+    // Our worker stores such a payload as a JSON string in its failure record.
+    const asString = `{"payload":${JSON.stringify(payload)},"exception":"InvalidPayload","queue":"deep"}`;
+    expect(requeueTarget(asString, 2)).toEqual({
+      queue: "deep",
+      payload: payload.replace('"queue_time":1.5', '"queue_time":2'),
+    });
+    const noClass = `{"payload":{"args":${deepArgs}},"queue":"deep"}`;
+    expect(requeueTarget(noClass)).toEqual({ reason: "the payload has no class" });
+    const noQueue = `{"payload":{"class":"Deep","args":${deepArgs}}}`;
+    expect(requeueTarget(noQueue)).toEqual({ reason: "the failure record names no queue" });
+    expect(requeueTarget("[1,2]")).toEqual({ reason: "the failure record is not a JSON object" });
+  });
 });
 
 describe("searchText and compileFilter", () => {

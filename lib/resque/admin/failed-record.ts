@@ -204,16 +204,46 @@ export function grepNeedles(f?: FailedFilter): GrepGroup[] | null {
 /**
  * What a retry pushes onto which queue: the record's payload bytes (php's `id` and escaping
  * kept, `queue_time` refreshed only when present), or a reason it cannot be retried.
+ *
+ * A record or payload beyond our decoder's limits (bounded-json.ts: 64 levels, 16 MB) is still
+ * JSON that another client's worker may run (Ruby reads 100 levels, php 512), so it is retried
+ * by its top-level fields, found without parsing the whole (raw-json.ts), bytes unchanged.
  */
 export function requeueTarget(raw: string, nowSec?: number): { queue: string; payload: string } | { reason: string } {
-  const obj = tryParse(raw);
-  if (!isObject(obj)) return { reason: "the failure record is not valid JSON" };
+  const parsed = parseJsonBounded(raw);
+  if (!parsed.ok && parsed.problem === "invalid") return { reason: "the failure record is not valid JSON" };
+  if (parsed.ok && !isObject(parsed.value)) return { reason: "the failure record is not a JSON object" };
   const { payloadRaw, payload } = payloadOfRecord(raw);
   if (payloadRaw === undefined) return { reason: "the failure record has no payload" };
-  if (!isObject(payload.object))
+  if (parsed.ok && isObject(parsed.value) && isObject(payload.object)) {
+    if (!payload.className) return { reason: "the payload has no class" };
+    const queue = str(parsed.value.queue) || str(payload.object.queue);
+    if (!queue) return { reason: "the failure record names no queue" };
+    return { queue, payload: payloadForRequeue(payloadRaw, nowSec) };
+  }
+  if (parsed.ok && !payload.beyondLimits)
     return { reason: `the payload cannot be requeued: ${payload.error ?? "not a JSON object"}` };
-  if (!payload.className) return { reason: "the payload has no class" };
-  const queue = str(obj.queue) || str(payload.object.queue);
+  return requeueTargetByFields(raw, payloadRaw, nowSec);
+}
+
+/** requeueTarget for JSON too deep or too large to decode: the class and queue read as top-level strings. */
+function requeueTargetByFields(
+  raw: string,
+  payloadRaw: string,
+  nowSec?: number,
+): { queue: string; payload: string } | { reason: string } {
+  const topString = (json: string, key: string): string | undefined => {
+    try {
+      const v = rawField(json, key);
+      const s = v?.startsWith('"') ? tryParse(v) : undefined;
+      return typeof s === "string" && s !== "" ? s : undefined;
+    } catch {
+      return undefined; // malformed: judged below as a missing field
+    }
+  };
+  if (!payloadRaw.trimStart().startsWith("{")) return { reason: "the payload cannot be requeued: not a JSON object" };
+  if (!topString(payloadRaw, "class")) return { reason: "the payload has no class" };
+  const queue = topString(raw, "queue") ?? topString(payloadRaw, "queue");
   if (!queue) return { reason: "the failure record names no queue" };
   return { queue, payload: payloadForRequeue(payloadRaw, nowSec) };
 }
