@@ -312,6 +312,7 @@ describe("hostile records", () => {
     await b.page.goto(web.url + "/failed?per=100");
     await expect.poll(() => b.page.locator("main").innerText()).toContain("Invoice⟨U+202E⟩gpj.exe");
     expect(await b.page.locator("main").innerText()).toContain("Unreadable record");
+    await b.screenshot("failed-hostile-records-light");
     await b.page.goto(`${web.url}/schedules`);
     await expect.poll(() => b.page.locator("main").innerText()).toContain("Invoice⟨U+202E⟩gpj.exe");
     await b.page.goto(`${web.url}/queues/${encodeURIComponent(ODD_QUEUE)}`);
