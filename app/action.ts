@@ -72,7 +72,7 @@ import { forgetSharedReads } from "./json-route";
 import { getTranslator } from "./locale";
 
 // Step 1's helpers live beside the contracts, so argument schemas can be unit-tested (see there).
-export { checked, fieldOf, keyed, refuse, sentence } from "@/lib/dashboard/action-schema";
+export { checked, fieldOf, keyed, refuse, sentence, storedEntry } from "@/lib/dashboard/action-schema";
 
 /** What `perform` answers: the recipe adds `ok` (true for `ok` and `partial`). */
 export type Answer<R extends ActionResult = ActionResult> = Omit<R, "ok" | "code"> & {

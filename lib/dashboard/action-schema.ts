@@ -67,3 +67,22 @@ export function fieldOf(issue: z.core.$ZodIssue): string | undefined {
   const field = "params" in issue ? issue.params?.field : undefined;
   return typeof field === "string" ? field : undefined;
 }
+
+/**
+ * A stored list entry an action removes: its exact stored text (never a re-serialized copy), at
+ * most 1 MiB, or the `{ ref: "<index>-<digest>" }` a page holds for an entry it only shows cut or
+ * that is not UTF-8 (read back from Redis by index and digest before acting). `error` is what
+ * any refusal says.
+ */
+export function storedEntry(error: string) {
+  return z.union(
+    [
+      z
+        .string({ error })
+        .min(1, { error })
+        .max(1 << 20, { error }),
+      z.strictObject({ ref: z.string().regex(/^\d{1,15}-[0-9a-f]{16}$/) }),
+    ],
+    { error },
+  );
+}

@@ -14,27 +14,15 @@ import {
 } from "@/lib/resque/index";
 import { formatTime } from "@/lib/format";
 import type { Translate } from "@/lib/i18n";
-import { dashboardAction, refuse, type Answer } from "../../action";
+import { dashboardAction, refuse, storedEntry, type Answer } from "../../action";
 import { isTimestamp, parseUtcInput } from "./data";
 
 /** Whole unix seconds as stored in `delayed_queue_schedule`. */
 const timestamp = z
   .number({ error: "delayed.action.invalidTimestamp" })
   .refine(isTimestamp, { error: "delayed.action.invalidTimestamp" });
-/**
- * The item's exact stored text, at most 1 MiB, or the `{ ref }` the page holds for an item it
- * shows cut (read back from Redis by index and digest before acting).
- */
-const itemBytes = z.union(
-  [
-    z
-      .string({ error: "delayed.action.invalidItem" })
-      .min(1, { error: "delayed.action.invalidItem" })
-      .max(1 << 20, { error: "delayed.action.invalidItem" }),
-    z.strictObject({ ref: z.string().regex(/^\d{1,15}-[0-9a-f]{16}$/) }),
-  ],
-  { error: "delayed.action.invalidItem" },
-);
+/** The entry to act on: its stored text or the page's ref (lib/dashboard/action-schema.ts). */
+const itemBytes = storedEntry("delayed.action.invalidItem");
 type ItemRef = z.infer<typeof itemBytes>;
 /** A datetime-local value read as UTC → unix seconds; a past time means due now. */
 const utcTime = z.unknown().transform((v, ctx) => {

@@ -12,7 +12,7 @@ import {
   resumeAllWorkers,
   resumeQueue,
 } from "@/lib/resque/index";
-import { dashboardAction, sentence } from "../../action";
+import { dashboardAction, sentence, storedEntry } from "../../action";
 
 function isQueueName(name: string): boolean {
   try {
@@ -25,20 +25,8 @@ function isQueueName(name: string): boolean {
 
 /** A queue name as the engine accepts it. */
 const queueName = z.string({ error: "action.invalidQueue" }).refine(isQueueName, { error: "action.invalidQueue" });
-/**
- * A pending job: its exact stored text (never a re-serialized copy), at most 1 MiB, or the
- * `{ ref: "<index>-<digest>" }` the page holds for a job it only shows cut or that is not UTF-8.
- */
-const jobBytes = z.union(
-  [
-    z
-      .string({ error: "bad job" })
-      .min(1, { error: "bad job" })
-      .max(1 << 20, { error: "bad job" }),
-    z.strictObject({ ref: z.string().regex(/^\d{1,15}-[0-9a-f]{16}$/) }),
-  ],
-  { error: "bad job" },
-);
+/** The entry to act on: its stored text or the page's ref (lib/dashboard/action-schema.ts). */
+const jobBytes = storedEntry("bad job");
 
 export const pauseQueueAction = dashboardAction({
   action: "queue.pause",
