@@ -130,6 +130,47 @@ describe("the cost of one scrape", () => {
     expect(at10).toBeGreaterThan(0);
     expect(at1000).toBe(at10);
   });
+
+  it("serves concurrent scrapes of /metrics from one read", async () => {
+    const namespace = testNamespace("scrapes");
+    const token = "scrape-token-" + "y".repeat(16);
+    const saved = { ...process.env };
+    // The route's module reads these when it is first loaded and called: a window long enough that
+    // the check below does not depend on timing, this server, and a database of its own.
+    Object.assign(process.env, {
+      JSON_SHARE_MS: "600000",
+      REDIS_URL: server.url,
+      RESQUE_NAMESPACE: namespace,
+      METRICS_TOKEN: token,
+      DATABASE_URL: ":memory:",
+    });
+    const { GET } = await import("@/app/metrics/route");
+    const { forgetSharedReads } = await import("@/app/json-route");
+    const { getRedis } = await import("@/lib/redis");
+    const { closeDb } = await import("@/lib/db");
+    try {
+      await redis.sadd(`${namespace}:queues`, "s1", "s2");
+      const scrape = async () => {
+        const res = await GET(new Request("http://x/metrics", { headers: { authorization: `Bearer ${token}` } }));
+        expect(res.status).toBe(200);
+        return res.text();
+      };
+      await scrape(); // warm-up: connecting and loading scripts are not part of a scrape
+      forgetSharedReads();
+      const one = await commandsDuring(scrape);
+      forgetSharedReads();
+      let bodies: string[] = [];
+      const five = await commandsDuring(async () => (bodies = await Promise.all([1, 2, 3, 4, 5].map(scrape))));
+      expect(one).toBeGreaterThan(0);
+      expect(five).toBe(one);
+      expect(new Set(bodies).size).toBe(1);
+      expect(bodies[0]).toMatch(/^resque_queue_size\{queue="s2"\} 0$/m);
+    } finally {
+      getRedis().disconnect();
+      await closeDb();
+      process.env = saved;
+    }
+  });
 });
 
 describe("status --check", () => {
