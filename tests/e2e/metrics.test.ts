@@ -11,6 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createExport, failExport, openDb } from "@/lib/db";
 import { Client } from "@/lib/resque";
 import { testNamespace, waitFor } from "../helpers/ns";
 import { cliEnv, startCli, type Running } from "../helpers/processes";
@@ -129,6 +130,13 @@ describe("metrics and health", () => {
     await waitFor("jobs settled", async () => (await redis.llen(`${namespace}:failed`)) === 2, 60_000);
     // Nobody works this queue: its size stays 3.
     for (let n = 0; n < 3; n++) await client.enqueue("parked", "RecordJob", { n });
+    // One export that failed, in the server's own database.
+    const db = openDb(web.databasePath);
+    try {
+      await failExport(db, (await createExport(db, { admin: null, selection: { ids: [1] } })).id, "disk full");
+    } finally {
+      await db.destroy();
+    }
     prom = await startPrometheus(web.url);
     const expectations: [string, number][] = [
       ['resque_queue_size{queue="parked"}', 3],
@@ -142,6 +150,8 @@ describe("metrics and health", () => {
       ['resque_job_duration_seconds_count{class="FailJob"}', 2],
       ["resque_failed_jobs", 2],
       ["resque_redis_up", 1],
+      ['resque_exports{state="failed"}', 1],
+      ['resque_exports{state="running"}', 0],
       ['resque_workers{state="alive"}', 1],
       ['up{job="resque"}', 1],
     ];

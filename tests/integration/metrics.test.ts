@@ -216,6 +216,15 @@ describe("status --check", () => {
     r = await check();
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^scheduler: no leader/);
+
+    // A scheduler that ticked once and died: its lock expires after LOCK_TIMEOUT, its record stays.
+    const crashed = new Scheduler({ redis, namespace, lockTimeoutSec: 1, id: "crashed" });
+    await crashed.tick();
+    const stale = await waitFor("leaderless for longer than LOCK_TIMEOUT", async () => {
+      const res = await cli(["status", "--check"], { ...env, LOCK_TIMEOUT: "1" });
+      return /^scheduler: no leader for \d+s \(LOCK_TIMEOUT is 1s\)$/m.test(res.stdout) ? res : null;
+    });
+    expect(stale.code).toBe(1);
     expect((await check("--max-age", "x")).code).not.toBe(0);
   });
 });
