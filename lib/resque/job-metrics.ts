@@ -18,7 +18,7 @@ export function bucketOf(seconds: number): string {
   return "+Inf";
 }
 
-/** ARGV the settling scripts take for the metrics: queue, class, duration (s), bucket. */
+/** ARGV the settling scripts take for the metrics: queue, class, duration (whole µs), bucket. */
 export function jobMetricArgs(
   registry: JobRegistry,
   queue: string,
@@ -28,5 +28,5 @@ export function jobMetricArgs(
 ): string[] {
   const seconds = Math.max(0, (endedMs - startedMs) / 1000);
   const cls = className && registry.get(className) ? className : UNKNOWN_CLASS;
-  return [queue, cls, seconds.toFixed(6), bucketOf(seconds)];
+  return [queue, cls, String(Math.round(seconds * 1e6)), bucketOf(seconds)];
 }

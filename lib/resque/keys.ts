@@ -88,7 +88,7 @@ export function makeKeys(namespace?: string) {
      */
     metricsProcessed: ns + "tsq:metrics:processed",
     metricsFailed: ns + "tsq:metrics:failed",
-    /** HASH `<le>|<class>` → jobs whose duration fell in that bucket, plus `sum|<class>` (seconds) and `count|<class>`. */
+    /** HASH `<le>|<class>` → jobs whose duration fell in that bucket, plus `sum_us|<class>` (µs) and `count|<class>`. */
     metricsDuration: ns + "tsq:metrics:duration",
   };
 }

@@ -24,7 +24,7 @@ describe("duration buckets", () => {
 
   it("labels only classes the registry knows", () => {
     const reg = new JobRegistry([KnownJob]);
-    expect(jobMetricArgs(reg, "q", "KnownJob", 1000, 1250)).toEqual(["q", "KnownJob", "0.250000", "0.25"]);
+    expect(jobMetricArgs(reg, "q", "KnownJob", 1000, 1250)).toEqual(["q", "KnownJob", "250000", "0.25"]);
     expect(jobMetricArgs(reg, "q", "Evil" + "x".repeat(50), 1000, 1000)[1]).toBe(UNKNOWN_CLASS);
     expect(jobMetricArgs(reg, "q", undefined, 1000, 1000)[1]).toBe(UNKNOWN_CLASS);
   });
@@ -34,7 +34,7 @@ describe("duration buckets", () => {
       "0.005|A": "2",
       "1|A": "1",
       "+Inf|A": "1",
-      "sum|A": "40.5",
+      "sum_us|A": "40500000",
       "count|A": "4",
       "stray-field": "9",
     });

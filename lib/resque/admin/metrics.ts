@@ -60,7 +60,7 @@ function byKind(hash: Record<string, string>): { queue: Record<string, number>; 
   return out;
 }
 
-/** `<le>|<class>`, `sum|<class>` and `count|<class>` fields → one cumulative histogram per class. */
+/** `<le>|<class>`, `sum_us|<class>` and `count|<class>` fields → one cumulative histogram per class. */
 export function histogramsOf(hash: Record<string, string>): DurationHistogram[] {
   const per = new Map<string, { raw: Map<string, number>; sum: number; count: number }>();
   for (const [field, v] of Object.entries(hash)) {
@@ -70,7 +70,7 @@ export function histogramsOf(hash: Record<string, string>): DurationHistogram[] 
     const cls = field.slice(at + 1);
     let h = per.get(cls);
     if (!h) per.set(cls, (h = { raw: new Map(), sum: 0, count: 0 }));
-    if (head === "sum") h.sum = count(v);
+    if (head === "sum_us") h.sum = count(v) / 1e6;
     else if (head === "count") h.count = count(v);
     else h.raw.set(head, count(v));
   }

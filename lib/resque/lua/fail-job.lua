@@ -12,7 +12,7 @@
   ARGV[2] status key ("" if none): set to failed when it exists
   ARGV[3] now (unix seconds)
   ARGV[4] SHA-1 (hex) of the in-flight entry of the failed job, as reserve.lua returned it
-  ARGV[5..8] its queue, class, duration (s) and bucket, for the metrics hashes (job-metrics.ts)
+  ARGV[5..8] its queue, class, duration (µs) and bucket, for the metrics hashes (job-metrics.ts)
   Returns 1 when recorded, 0 when the entry was no longer there.
 ]]
 local current = redis.call("GET", KEYS[1])

@@ -31,7 +31,7 @@
   ARGV[4]  run_at (ISO 8601 UTC)
   ARGV[5]  now, unix seconds (php status `updated`)
   ARGV[6]  namespace, for the php `job:<id>:status` key of the reserved job
-  ARGV[7..10] the finished job's queue, class, duration (s) and bucket, for the metrics hashes
+  ARGV[7..10] the finished job's queue, class, duration (µs) and bucket, for the metrics hashes
   ARGV[11..] pairs of queue name, queue name JSON-encoded by the caller, same order as KEYS
 
   Returns nil when no reserve was asked for, else a table whose first element says what it is:

@@ -8,7 +8,7 @@
   KEYS[7] tsq:stat:retried   KEYS[8] tsq:scheduler:wake   KEYS[9] tsq:retry:<sha1 of item>
   KEYS[10] tsq:metrics:processed   KEYS[11] tsq:metrics:duration
   ARGV[1] SHA-1 (hex) of the in-flight entry   ARGV[2] delayed item   ARGV[3] ts   ARGV[4] RetryNote JSON   ARGV[5] its TTL (s)
-  ARGV[6..9] the attempt's queue, class, duration (s) and bucket, for the metrics hashes (job-metrics.ts)
+  ARGV[6..9] the attempt's queue, class, duration (µs) and bucket, for the metrics hashes (job-metrics.ts)
   Returns 1 when rescheduled, 0 when the entry was no longer there.
 ]]
 local current = redis.call("GET", KEYS[1])
