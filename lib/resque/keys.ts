@@ -84,11 +84,12 @@ export function makeKeys(namespace?: string) {
     historyHour: ns + "tsq:history:hour",
     /**
      * HASHes of jobs run by our workers, for /metrics (docs/resque-protocol.md#metrics): fields
-     * `queue:<name>` and `class:<name>` → count; bounded by the queues and registered classes.
+     * `queue:<name>` (and, for failures, `class:<name>`) → count; bounded by the queues and
+     * registered classes. Processed per class is the duration histogram's count.
      */
     metricsProcessed: ns + "tsq:metrics:processed",
     metricsFailed: ns + "tsq:metrics:failed",
-    /** HASH `<le>|<class>` → jobs whose duration fell in that bucket, plus `sum_us|<class>` (µs) and `count|<class>`. */
+    /** HASH `<le>|<class>` → jobs whose duration fell in that bucket, plus `sum_us|<class>` (µs). */
     metricsDuration: ns + "tsq:metrics:duration",
   };
 }

@@ -60,7 +60,10 @@ function byKind(hash: Record<string, string>): { queue: Record<string, number>; 
   return out;
 }
 
-/** `<le>|<class>`, `sum_us|<class>` and `count|<class>` fields → one cumulative histogram per class. */
+/**
+ * `<le>|<class>` and `sum_us|<class>` fields → one cumulative histogram per class; its count (the
+ * sum of the class's bucket fields) is also the class's processed total.
+ */
 export function histogramsOf(hash: Record<string, string>): DurationHistogram[] {
   const per = new Map<string, { raw: Map<string, number>; sum: number; count: number }>();
   for (const [field, v] of Object.entries(hash)) {
@@ -71,8 +74,10 @@ export function histogramsOf(hash: Record<string, string>): DurationHistogram[] 
     let h = per.get(cls);
     if (!h) per.set(cls, (h = { raw: new Map(), sum: 0, count: 0 }));
     if (head === "sum_us") h.sum = count(v) / 1e6;
-    else if (head === "count") h.count = count(v);
-    else h.raw.set(head, count(v));
+    else {
+      h.raw.set(head, count(v));
+      h.count += count(v);
+    }
   }
   return [...per.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
@@ -120,6 +125,9 @@ export async function readEngineMetrics(conn: Connection): Promise<EngineMetrics
     number,
     Record<string, string>,
   ];
+  const histograms = histogramsOf(durations);
+  const processedBy = byKind(byProcessed);
+  for (const h of histograms) processedBy.class[h.className] = h.count;
   const nowMs = Number(time[0]) * 1000 + Math.floor(Number(time[1]) / 1000);
   let lastTickMs: number | null = null;
   for (const v of Object.values(schedulers)) {
@@ -138,9 +146,9 @@ export async function readEngineMetrics(conn: Connection): Promise<EngineMetrics
     queues: queues.map((q) => ({ name: q.name, size: q.size, oldestAgeSec: q.latencySec })),
     processed: count(processed),
     failed: count(failed),
-    processedBy: byKind(byProcessed),
+    processedBy,
     failedBy: byKind(byFailed),
-    durations: histogramsOf(durations),
+    durations: histograms,
     inFlight: workers.filter((w) => w.job).length,
     workers: [...hosts.values()],
     delayedTotal: delayed.total,
