@@ -184,9 +184,11 @@ describe("metrics and health", () => {
         const r = await get("/api/ready");
         return r.status === 503 && JSON.stringify(r.body) === '{"status":"down","down":["redis"]}';
       });
-      const down = await scrape(`Bearer ${TOKEN}`);
-      expect(down.status).toBe(200);
-      expect(await down.text()).toMatch(/^resque_redis_up 0$/m);
+      // Waited on: a read shared with Prometheus's last scrape (JSON_SHARE_MS) may predate the stop.
+      await waitFor("a scrape saying redis is down", async () => {
+        const down = await scrape(`Bearer ${TOKEN}`);
+        return down.status === 200 && /^resque_redis_up 0$/m.test(await down.text());
+      });
     } finally {
       await server.resume();
     }
