@@ -33,14 +33,17 @@ export async function requireActionSession(perm: Permission): Promise<SignedIn> 
   return s!;
 }
 
+/** The request carries `Authorization: Bearer <token>`; an unset or short (< 16 characters) token matches nothing. */
+export function hasBearerToken(req: Request, token: string | undefined): boolean {
+  return !!token && token.length >= 16 && req.headers.get("authorization") === `Bearer ${token}`;
+}
+
 /**
  * For JSON routes: a session, or the read-only monitoring token (`API_TOKEN`, sent as
  * `Authorization: Bearer …`). Returns a Response to send when refused.
  */
 export async function guardRoute(req: Request, perm: Permission = "read"): Promise<Response | null> {
-  const token = process.env.API_TOKEN;
-  const auth = req.headers.get("authorization");
-  if (perm === "read" && token && token.length >= 16 && auth === `Bearer ${token}`) return null;
+  if (perm === "read" && hasBearerToken(req, process.env.API_TOKEN)) return null;
   try {
     await requireActionSession(perm);
     return null;

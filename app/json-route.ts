@@ -22,6 +22,25 @@ export function forgetSharedReads(): void {
 }
 
 /**
+ * `read()`'s answer, shared by every caller asking for the same key within SHARE_MS (see above).
+ * Also used by /metrics, so concurrent scrapes cost one read.
+ */
+export function sharedRead<T>(key: string, read: () => Promise<T>): Promise<T> {
+  const now = Date.now();
+  let hit = shared.get(key);
+  if (!hit || now - hit.at > SHARE_MS) {
+    hit = { at: now, body: read() };
+    if (SHARE_MS > 0) {
+      if (shared.size > 1000) shared.clear(); // bounded: a crawler's distinct URLs cannot grow it
+      shared.set(key, hit);
+      // A failed read is not shared: the next poll tries Redis again.
+      hit.body.catch(() => shared.get(key) === hit && shared.delete(key));
+    }
+  }
+  return hit.body as Promise<T>;
+}
+
+/**
  * A read-only JSON route for polling and monitoring: a session or the API token, then `read()`
  * with the request's query string, the request and the route context (dynamic segments); Redis
  * being away is a 503 with a message, any other error a logged 500, never a stack trace. `read` may answer a Response of its own,
@@ -35,20 +54,8 @@ export function readOnlyJsonRoute<C = unknown>(
     const refused = await guardRoute(req);
     if (refused) return refused;
     const url = new URL(req.url);
-    const key = url.pathname + url.search;
-    const now = Date.now();
-    let hit = shared.get(key);
-    if (!hit || now - hit.at > SHARE_MS) {
-      hit = { at: now, body: read(url.searchParams, req, ctx) };
-      if (SHARE_MS > 0) {
-        if (shared.size > 1000) shared.clear(); // bounded: a crawler's distinct URLs cannot grow it
-        shared.set(key, hit);
-        // A failed read is not shared: the next poll tries Redis again.
-        hit.body.catch(() => shared.get(key) === hit && shared.delete(key));
-      }
-    }
     try {
-      const body = await hit.body;
+      const body = await sharedRead(url.pathname + url.search, () => read(url.searchParams, req, ctx));
       return body instanceof Response ? body.clone() : Response.json(body);
     } catch (e) {
       if (isRedisUnreachable(e))

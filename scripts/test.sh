@@ -14,7 +14,9 @@ export NEXT_TELEMETRY_DISABLED=1
 check_node
 command -v redis-server >/dev/null || apt_install redis-server
 # e2e tests drive Debian's chromium (no Playwright download); Noto CJK renders zh-CN screenshots.
-apt_install chromium fonts-liberation fonts-noto-cjk
+# tests/e2e/metrics.test.ts runs Debian's prometheus binary on a port of its own (the package's
+# service, where systemd starts it, is not used).
+apt_install chromium fonts-liberation fonts-noto-cjk prometheus
 npm_install defer
 build_workers
 

@@ -23,6 +23,7 @@ import { Supervisor } from "./supervisor";
 import { enqueueLater, printDelayed, scheduleCommand, SCHEDULE_VALUE_FLAGS } from "./cli-schedule";
 import { runScheduler } from "./scheduler-process";
 import { printFailed, printStatus, retryCommand } from "./cli-admin";
+import { maxAgeFlag, statusCheck } from "./cli-check";
 import { CliError, confirm, println, processIo, UsageError, type CliIo } from "./cli-common";
 
 export type { CliIo } from "./cli-common";
@@ -32,6 +33,9 @@ const HELP = `Usage: npm run queue -- <command> [options]
 Commands:
   work                         start QUEUE_COUNT worker processes under a supervisor (default)
   status [--json]              queues with sizes, workers and what they are doing, failed count
+  status --check [--max-age S] exit 1 with one line per problem (a queue with jobs and no live
+                               worker, no scheduler leader for longer than LOCK_TIMEOUT, a head
+                               job older than S seconds), else print "ok" and exit 0
   clear [queue...] [--yes]     empty the named queues (all queues when none is named)
   restart                      every supervisor on this Redis replaces its workers gracefully
   scheduler                    run only the scheduler (delayed jobs, recurring schedules)
@@ -72,6 +76,7 @@ export interface Parsed {
 
 const VALUE_FLAGS = new Set([
   "days",
+  "max-age",
   "page",
   "per-page",
   "queue",
@@ -223,6 +228,12 @@ async function run(p: Parsed, cfg: WorkerConfig, io: CliIo, ownProcess: boolean)
   try {
     switch (p.command) {
       case "status":
+        if (p.flags.has("check"))
+          return await statusCheck(
+            conn,
+            { lockTimeoutSec: cfg.lockTimeoutSec, maxAgeSec: maxAgeFlag(p.flags.get("max-age")) },
+            io.stdout,
+          );
         await printStatus(conn, p.flags.has("json"), io.stdout);
         return 0;
       case "failed":

@@ -82,6 +82,15 @@ export function makeKeys(namespace?: string) {
     scheduleLastSlot: ns + "tsq:schedule:last",
     /** HASH "<hour start, unix s>:first|last" → "<processed> <failed>": samples of the shared counters (history.ts). */
     historyHour: ns + "tsq:history:hour",
+    /**
+     * HASHes of jobs run by our workers, for /metrics (docs/resque-protocol.md#metrics): fields
+     * `queue:<name>` (and, for failures, `class:<name>`) → count; bounded by the queues and
+     * registered classes. Processed per class is the duration histogram's count.
+     */
+    metricsProcessed: ns + "tsq:metrics:processed",
+    metricsFailed: ns + "tsq:metrics:failed",
+    /** HASH `<le>|<class>` → jobs whose duration fell in that bucket, plus `sum_us|<class>` (µs). */
+    metricsDuration: ns + "tsq:metrics:duration",
   };
 }
 

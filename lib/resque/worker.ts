@@ -18,6 +18,7 @@ import { backtraceOf, buildFailureRecord } from "./failure";
 import { Client } from "./client";
 import { encodeDelayedItem } from "./delayed";
 import { sha1Hex } from "./hash";
+import { jobMetricArgs } from "./job-metrics";
 import { JobRegistry, type BaseJob, type JobClass, type JobContext } from "./job";
 import { RETRY_NOTE_KEEP_SEC, retryPlan, type RetryNote, type RetryPlanned } from "./retry";
 import { beat, HEARTBEAT_INTERVAL_SEC, pruneDeadWorkers, registerWorker, unregisterWorker } from "./lifecycle";
@@ -69,6 +70,8 @@ interface InFlight {
   digest: string;
   payload: DecodedPayload;
   startedMs: number;
+  /** When perform ended (the finish is sent later, with the next reserve): the duration metric's end. */
+  endedMs?: number;
 }
 
 export interface WorkerEvents {
@@ -82,6 +85,9 @@ export interface WorkerEvents {
   problem: [message: string];
   pruned: [report: Awaited<ReturnType<typeof pruneDeadWorkers>>];
 }
+
+/** The reserve call's metric ARGV when it finishes nothing (positions stay fixed). */
+const NO_METRICS = ["", "", "", ""];
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -201,12 +207,26 @@ export class Worker extends EventEmitter<WorkerEvents> {
       this.runAtMs = nowMs - (nowMs % 1000);
       this.runAt = formatIsoSeconds(new Date(this.runAtMs));
     }
+    const metrics = finish ? this.metricArgs(finish, finish.endedMs ?? nowMs) : NO_METRICS;
     return this.conn.run<Buffer[] | null>(
       "reserve",
       keys,
-      [finish?.digest ?? "", statusKey, reserve ? "1" : "0", this.runAt, Math.floor(nowMs / 1000), k.ns, ...args],
+      [
+        finish?.digest ?? "",
+        statusKey,
+        reserve ? "1" : "0",
+        this.runAt,
+        Math.floor(nowMs / 1000),
+        k.ns,
+        ...metrics,
+        ...args,
+      ],
       { buffers: true },
     );
+  }
+
+  private metricArgs(f: InFlight, endedMs: number): string[] {
+    return jobMetricArgs(this.opts.registry, f.queue, f.payload.className, f.startedMs, endedMs);
   }
 
   private runAtMs = 0;
@@ -215,7 +235,15 @@ export class Worker extends EventEmitter<WorkerEvents> {
   private get finishOnlyArgs(): { keys: string[]; args: string[] } {
     const k = this.conn.keys;
     return {
-      keys: [k.worker(this.id), k.statProcessed, k.statProcessedOf(this.id), k.pauseAllWorkers, k.pauseAll],
+      keys: [
+        k.worker(this.id),
+        k.statProcessed,
+        k.statProcessedOf(this.id),
+        k.pauseAllWorkers,
+        k.pauseAll,
+        k.metricsProcessed,
+        k.metricsDuration,
+      ],
       args: [],
     };
   }
@@ -415,13 +443,17 @@ export class Worker extends EventEmitter<WorkerEvents> {
         await this.opts.hooks?.beforePerform?.(job);
         await job.beforePerform?.();
       } catch (e) {
-        if (e instanceof DontPerform) return true;
+        if (e instanceof DontPerform) {
+          f.endedMs = Date.now();
+          return true;
+        }
         throw e;
       }
       const result = await job.perform();
       await job.afterPerform?.(result);
       await this.opts.hooks?.afterPerform?.(job, result);
-      this.emit("success", f.queue, p, result, Date.now() - f.startedMs);
+      f.endedMs = Date.now();
+      this.emit("success", f.queue, p, result, f.endedMs - f.startedMs);
       return true;
     } catch (e) {
       const err = e instanceof Error ? e : new Error(String(e));
@@ -471,8 +503,10 @@ export class Worker extends EventEmitter<WorkerEvents> {
         k.statRetried,
         k.schedulerWake,
         k.retryNote(sha1Hex(item)),
+        k.metricsProcessed,
+        k.metricsDuration,
       ],
-      [f.digest, item, plan.ts, JSON.stringify(note), ttlSec],
+      [f.digest, item, plan.ts, JSON.stringify(note), ttlSec, ...this.metricArgs(f, now)],
     );
     return done === 1;
   }
@@ -488,6 +522,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
       queue: f.queue,
     });
     const statusKey = f.payload.id ? k.jobStatus(f.payload.id) : "";
+    // Measured now, not at each resend: a retry while Redis is away must not lengthen the job.
+    const metrics = this.metricArgs(f, Date.now());
     for (let attempt = 0; ; attempt++) {
       try {
         const recorded = await this.conn.run<number>(
@@ -499,8 +535,11 @@ export class Worker extends EventEmitter<WorkerEvents> {
             k.statFailedOf(this.id),
             k.statProcessed,
             k.statProcessedOf(this.id),
+            k.metricsProcessed,
+            k.metricsFailed,
+            k.metricsDuration,
           ],
-          [record, statusKey, Math.floor(Date.now() / 1000), f.digest],
+          [record, statusKey, Math.floor(Date.now() / 1000), f.digest, ...metrics],
         );
         // worker:<id> no longer holds this job (pruned or stopped meanwhile): whatever it holds now
         // comes back from the next reserve, and the loop brake stops it from coming back forever.

@@ -18,8 +18,11 @@ import { testNamespace } from "../helpers/ns";
 import { signIn, startWeb, type WebServer } from "../helpers/web";
 
 const APP = path.resolve(import.meta.dirname, "..", "..", "app");
-/** Routes that must answer without a session. */
-const PUBLIC = new Set(["/sign-in"]);
+/**
+ * Routes that must answer without a session. The health probes are public on purpose: load
+ * balancers call them without credentials, and they say no more than up/down (tests/e2e/metrics.test.ts).
+ */
+const PUBLIC = new Set(["/sign-in", "/api/health", "/api/ready"]);
 
 interface Route {
   url: string;

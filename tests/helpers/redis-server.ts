@@ -16,6 +16,10 @@ export interface RedisServer {
   stop(): Promise<void>;
   /** Stops and starts the same server on the same port (data kept when persistence is on). */
   restart(): Promise<void>;
+  /** Stops the server but keeps its port and folder, for a test that watches what happens while Redis is down. */
+  halt(): Promise<void>;
+  /** Starts a halted server again on the same port. */
+  resume(): Promise<void>;
 }
 
 export async function freePort(): Promise<number> {
@@ -79,6 +83,12 @@ export async function startRedisServer(opts: { persist?: boolean } = {}): Promis
         },
         async restart() {
           await stopChild(child);
+          child = await launch(port, dir, !!opts.persist);
+        },
+        async halt() {
+          await stopChild(child);
+        },
+        async resume() {
           child = await launch(port, dir, !!opts.persist);
         },
       };

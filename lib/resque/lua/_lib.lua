@@ -27,3 +27,18 @@ local function push_jobs(ns, q, payloads)
   wake_workers(ns, q, #payloads, is_new)
   return len
 end
+
+-- Per queue / per class counters and the per-class duration histogram of a settled job
+-- (job-metrics.ts; docs/resque-protocol.md#metrics). `failed_key` is false for a success or retry.
+-- Three calls per job on the hot path: jobs processed per class and their count are the sum of the
+-- class's bucket fields (the reader adds them up), and the sum is whole microseconds (HINCRBY is
+-- exact and cheaper than HINCRBYFLOAT).
+local function record_job_metrics(processed_key, failed_key, duration_key, q, cls, micros, le)
+  redis.call("HINCRBY", processed_key, "queue:" .. q, 1)
+  if failed_key then
+    redis.call("HINCRBY", failed_key, "queue:" .. q, 1)
+    redis.call("HINCRBY", failed_key, "class:" .. cls, 1)
+  end
+  redis.call("HINCRBY", duration_key, le .. "|" .. cls, 1)
+  redis.call("HINCRBY", duration_key, "sum_us|" .. cls, micros)
+end

@@ -7,10 +7,12 @@
 
   KEYS[1] worker:<id>   KEYS[2] failed   KEYS[3] stat:failed   KEYS[4] stat:failed:<id>
   KEYS[5] stat:processed   KEYS[6] stat:processed:<id>
+  KEYS[7] tsq:metrics:processed   KEYS[8] tsq:metrics:failed   KEYS[9] tsq:metrics:duration
   ARGV[1] failure record (JSON, built around the raw payload)
   ARGV[2] status key ("" if none): set to failed when it exists
   ARGV[3] now (unix seconds)
   ARGV[4] SHA-1 (hex) of the in-flight entry of the failed job, as reserve.lua returned it
+  ARGV[5..8] its queue, class, duration (µs) and bucket, for the metrics hashes (job-metrics.ts)
   Returns 1 when recorded, 0 when the entry was no longer there.
 ]]
 local current = redis.call("GET", KEYS[1])
@@ -23,6 +25,7 @@ redis.call("INCR", KEYS[3])
 redis.call("INCR", KEYS[4])
 redis.call("INCR", KEYS[5])
 redis.call("INCR", KEYS[6])
+record_job_metrics(KEYS[7], KEYS[8], KEYS[9], ARGV[5], ARGV[6], ARGV[7], ARGV[8])
 if ARGV[2] ~= "" and redis.call("EXISTS", ARGV[2]) == 1 then
   redis.call("SET", ARGV[2], cjson.encode({status = 3, updated = tonumber(ARGV[3])}), "EX", 86400)
 end

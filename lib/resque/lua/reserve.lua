@@ -21,7 +21,8 @@
   KEYS[3]  stat:processed:<id>
   KEYS[4]  pause-all-workers              Ruby global pause ("true", trimmed, any case)
   KEYS[5]  pause:all                      resque-pause global pause (any value)
-  KEYS[6..] pairs of queue:<q>, pause:queue:<q>, in priority order
+  KEYS[6]  tsq:metrics:processed          KEYS[7] tsq:metrics:duration (job-metrics.ts)
+  KEYS[8..] pairs of queue:<q>, pause:queue:<q>, in priority order
 
   ARGV[1]  SHA-1 (hex) of the in-flight entry to finish ("" = nothing to finish): DEL it, INCR
            processed counters
@@ -30,7 +31,8 @@
   ARGV[4]  run_at (ISO 8601 UTC)
   ARGV[5]  now, unix seconds (php status `updated`)
   ARGV[6]  namespace, for the php `job:<id>:status` key of the reserved job
-  ARGV[7..] pairs of queue name, queue name JSON-encoded by the caller, same order as KEYS
+  ARGV[7..10] the finished job's queue, class, duration (µs) and bucket, for the metrics hashes
+  ARGV[11..] pairs of queue name, queue name JSON-encoded by the caller, same order as KEYS
 
   Returns nil when no reserve was asked for, else a table whose first element says what it is:
     {"idle", wrong...}                       nothing to run
@@ -49,6 +51,7 @@ if ARGV[1] ~= "" and existing and redis.sha1hex(existing) == ARGV[1] then
   existing = false
   redis.call("INCR", KEYS[2])
   redis.call("INCR", KEYS[3])
+  record_job_metrics(KEYS[6], false, KEYS[7], ARGV[7], ARGV[8], ARGV[9], ARGV[10])
   if ARGV[2] ~= "" and redis.call("EXISTS", ARGV[2]) == 1 then
     redis.call("SET", ARGV[2], cjson.encode({status = 4, updated = tonumber(ARGV[5])}), "EX", 86400)
   end
@@ -62,18 +65,18 @@ if all and string.lower(string.gsub(all, "^%s*(.-)%s*$", "%1")) == "true" then r
 if pause[2] then return {"paused"} end
 
 local wrong = {}
-local n = (#KEYS - 5) / 2
+local n = (#KEYS - 7) / 2
 for i = 1, n do
-  local qkey = KEYS[5 + 2 * i - 1]
-  local pkey = KEYS[5 + 2 * i]
+  local qkey = KEYS[7 + 2 * i - 1]
+  local pkey = KEYS[7 + 2 * i]
   if redis.call("EXISTS", pkey) == 0 then
     local payload = redis.pcall("LPOP", qkey)
     if type(payload) == "table" then
       -- WRONGTYPE: the only error LPOP can give on an existing key. Nothing was written.
-      wrong[#wrong + 1] = ARGV[6 + 2 * i - 1]
+      wrong[#wrong + 1] = ARGV[10 + 2 * i - 1]
     elseif payload then
-      local q = ARGV[6 + 2 * i - 1]
-      local qjson = ARGV[6 + 2 * i]
+      local q = ARGV[10 + 2 * i - 1]
+      local qjson = ARGV[10 + 2 * i]
       -- cjson refuses nesting deeper than 1000 and malformed text: both become flag "s".
       local ok, decoded = pcall(cjson.decode, payload)
       local embedded = payload
