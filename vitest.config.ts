@@ -2,20 +2,28 @@ import path from "node:path";
 import { defineConfig } from "vitest/config";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
 
-const E2E_DIR = path.resolve(import.meta.dirname, "tests", "e2e") + path.sep;
+const TESTS_DIR = path.resolve(import.meta.dirname, "tests");
+/** Set by tests/setup/next-build.ts (vitest's global setup, before files are ordered). */
+const BUILD_FRESH = Symbol.for("resque-admin.next-build-fresh");
 
 /**
- * Runs the unit and integration files before the end-to-end ones. The e2e files wait for the
- * production build (tests/setup/next-build.ts), which a full run starts beside the static gates;
- * with the other files first, the workers spend the rest of the build running tests instead of
- * waiting on it. Within each group vitest's own order holds (slowest first, from its cache of
- * the last run), which packs the workers best.
+ * The order files start in, for three workers on two cores: the longest first, so the short
+ * ones fill the end. The e2e files are the longest, but they wait for the production build
+ * (tests/setup/next-build.ts), which a full run starts beside the static gates: when the global
+ * setup found it already built (BUILD_FRESH), they go first; otherwise last, so the workers run
+ * the integration and unit files while it finishes. Integration files (some wait on real timers
+ * for 20 s) come before unit files either way. Within a group vitest's own order holds (slowest
+ * first from its cache, else larger files first).
  */
-class E2eLastSequencer extends BaseSequencer {
+class LongestFirstSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const sorted = await super.sort(files);
-    const isE2e = (f: TestSpecification) => path.resolve(f.moduleId).startsWith(E2E_DIR);
-    return [...sorted.filter((f) => !isE2e(f)), ...sorted.filter(isE2e)];
+    const dirOf = (f: TestSpecification) => path.relative(TESTS_DIR, path.resolve(f.moduleId)).split(path.sep)[0];
+    const e2e = sorted.filter((f) => dirOf(f) === "e2e");
+    const integration = sorted.filter((f) => dirOf(f) === "integration");
+    const rest = sorted.filter((f) => dirOf(f) !== "e2e" && dirOf(f) !== "integration");
+    const fresh = (globalThis as Record<symbol, unknown>)[BUILD_FRESH] === true;
+    return fresh ? [...e2e, ...integration, ...rest] : [...integration, ...rest, ...e2e];
   }
 }
 
@@ -52,9 +60,8 @@ export default defineConfig({
     // nothing more (measured on this 2-core machine, quiet).
     maxWorkers: 3,
     fileParallelism: true,
-    // Unit and integration files first, e2e last: the e2e files wait for the production build,
-    // which the other files overlap (E2eLastSequencer, tests/setup/next-build.ts).
-    sequence: { sequencer: E2eLastSequencer },
+    // Longest first, e2e last while a production build is due (LongestFirstSequencer).
+    sequence: { sequencer: LongestFirstSequencer },
     projects: [
       // Pure code: no Redis, no build, no browser. The files share a process per worker
       // (isolate: false), as the e2e files do: a file that changes process-wide state puts it back.

@@ -26,12 +26,15 @@ log "static checks: types, lint and import boundaries, format, import cycles"
 # The e2e tests need a production build (tests/setup/next-build.ts builds when sources are newer);
 # on a full run it starts now, beside the gates, and the e2e files wait for it (or fail with its
 # output). A run of named files leaves it to vitest's global setup.
+# Both run at a lower priority than the compile of better-sqlite3 (npm_install defer): that one
+# process is what the tests wait for, and on 2 cores the gates and the build would otherwise take
+# turns with it (measured: the compile ended 55 s after the gates and the build had).
 build_pid=
 if [ $# -eq 0 ]; then
-  npx --no-install tsx -e 'import("./tests/setup/next-build.ts").then((m) => m.ensureNextBuild())' >.next-build.log 2>&1 &
+  nice -n 10 npx --no-install tsx -e 'import("./tests/setup/next-build.ts").then((m) => m.ensureNextBuild())' >.next-build.log 2>&1 &
   build_pid=$!
 fi
-bash scripts/check.sh
+nice -n 10 bash scripts/check.sh
 gates_failed=$?
 if [ "$gates_failed" -ne 0 ]; then
   [ -n "$build_pid" ] && kill "$build_pid" 2>/dev/null

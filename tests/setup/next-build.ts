@@ -1,8 +1,9 @@
 /**
  * A production build of the current sources in `.next` for the end-to-end tests, made at most
  * once per change of the sources. vitest's globalSetup starts it without waiting, so the unit
- * and integration files (which run first: the sequencer in vitest.config.ts) overlap the 30-60 s build;
- * each `next start` (tests/helpers/web.ts startWeb) waits for it through ensureNextBuild().
+ * and integration files overlap the 30-60 s build (they run first while one is due: the sequencer
+ * in vitest.config.ts); each `next start` (tests/helpers/web.ts startWeb) waits for it through
+ * ensureNextBuild().
  *
  * Cost: a staleness check is one stat per file under app/, components/ and lib/ (milliseconds);
  * a build is 20-40 s on a loaded 2-core machine, so it runs only when a file is newer than
@@ -166,6 +167,8 @@ export async function ensureNextBuild(): Promise<void> {
 
 export async function setup(project: TestProject) {
   if (!(await runIncludesE2e(project))) return;
+  // Read by the sequencer in vitest.config.ts: e2e files start first only when no build is due.
+  (globalThis as Record<symbol, unknown>)[Symbol.for("resque-admin.next-build-fresh")] = staleBecause() === null;
   // Not awaited: startWeb() waits where a server needs the build. A failure is reported there,
   // by every e2e file, with the build's output.
   ensureNextBuild().catch(() => {});
