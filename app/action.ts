@@ -66,6 +66,7 @@ import { can } from "@/lib/auth";
 import type { ActionCode, ActionResult } from "@/lib/dashboard/action-result";
 import { fieldOf, sentence } from "@/lib/dashboard/action-schema";
 import { getDb, recordAudit, type AuditActor, type AuditResult } from "@/lib/db";
+import { webLog } from "@/lib/log";
 import type { Translate } from "@/lib/i18n";
 import { clientIp, crossSite, getSession, type SignedIn } from "./auth";
 import { forgetSharedReads } from "./json-route";
@@ -145,10 +146,11 @@ export function dashboardAction<S extends ArgsSchema, R extends ActionResult = A
     const input = parsed.success ? (parsed.data as z.output<S>) : undefined;
     const named: AuditTarget = input !== undefined && spec.audit ? await spec.audit(input) : {};
     const actor: AuditActor | null = session ? { id: session.admin.id, email: session.admin.email } : null;
+    const name = typeof spec.action === "string" ? spec.action : spec.action(input);
     const audit = async (result: AuditResult, detail: string) =>
       recordAudit(await getDb(), {
         actor,
-        action: typeof spec.action === "string" ? spec.action : spec.action(input),
+        action: name,
         target: named.target ?? null,
         items: named.items ?? null,
         result,
@@ -175,6 +177,8 @@ export function dashboardAction<S extends ArgsSchema, R extends ActionResult = A
     } catch (e) {
       refresh();
       const error = (e as Error).message;
+      // Answered as "Failed: …" and audited; the log keeps the stack for whoever runs the server.
+      webLog().error(`action ${name} failed: ${error}`, { event: "action.error", action: name, err: e });
       await audit("error", error);
       return finish<R>("error", t("action.failed", { error }));
     }

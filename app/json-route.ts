@@ -1,3 +1,4 @@
+import { webLog } from "@/lib/log";
 import { isRedisUnreachable } from "@/lib/redis";
 import { guardRoute } from "./auth";
 
@@ -61,7 +62,7 @@ export function readOnlyJsonRoute<C = unknown>(
       if (isRedisUnreachable(e))
         return Response.json({ error: `Redis is unreachable: ${(e as Error).message}` }, { status: 503 });
       // Not Redis's fault: logged with its stack, answered without it.
-      console.error(`GET ${url.pathname} failed:`, e);
+      webLog().error(`GET ${url.pathname} failed`, { event: "route.error", method: "GET", path: url.pathname, err: e });
       return Response.json(
         { error: "Internal error: this request could not be answered (see the server log)." },
         { status: 500 },

@@ -15,7 +15,7 @@ import { Client, Connection } from "../lib/resque/index";
 import { createRedis, redactUrl } from "../lib/redis";
 import { loadJobClasses } from "./app-include";
 import { loadEnvFiles, readWorkerConfig, type WorkerConfig } from "./config";
-import { log } from "./log";
+import { logError, setLogRole } from "./log";
 import { clearSignInFailures, describeFirstAdmin, ensureFirstAdmin } from "../lib/auth/index";
 import { databaseFileFromEnv, migrate, openDb, seedDemo } from "../lib/db/index";
 import { pruneExportsCommand, startExportRetention } from "./export-retention";
@@ -143,6 +143,7 @@ async function work(cfg: WorkerConfig, io: CliIo): Promise<void> {
   const registry = await loadJobClasses(io.env, io.cwd);
   const heartbeat = io.env.RESQUE_HEARTBEAT_INTERVAL ? Number(io.env.RESQUE_HEARTBEAT_INTERVAL) : undefined;
   const sup = new Supervisor({ config: cfg, registry, heartbeatIntervalSec: heartbeat });
+  setLogRole("supervisor", { supervisor: sup.id });
   const retention = startExportRetention();
   process.on("SIGTERM", () => void sup.stop("now"));
   process.on("SIGINT", () => void sup.stop("now"));
@@ -206,6 +207,7 @@ async function run(p: Parsed, cfg: WorkerConfig, io: CliIo, ownProcess: boolean)
     return 0;
   }
   if (p.command === "scheduler") {
+    setLogRole("scheduler");
     await runScheduler(cfg, await loadJobClasses(io.env, io.cwd));
     return 0;
   }
@@ -373,7 +375,7 @@ if (isEntry()) {
   main().then(
     (code) => process.exit(code),
     (e) => {
-      log(`fatal: ${(e as Error).message}`);
+      logError(`fatal: ${(e as Error).message}`, { err: e });
       process.exit(1);
     },
   );

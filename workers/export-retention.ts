@@ -7,7 +7,7 @@
 import { closeDb, databaseFileFromEnv, getDb, migrate, openDb } from "../lib/db/index";
 import { exportDir, pruneExports, retentionDaysFromEnv } from "../lib/export/index";
 import { println, UsageError, type CliIo } from "./cli-common";
-import { log } from "./log";
+import { log, logError } from "./log";
 
 const EVERY_MS = 3_600_000;
 const FIRST_AFTER_MS = 600_000;
@@ -21,7 +21,7 @@ export function startExportRetention(): { stop: () => Promise<void> } {
         if (r.rows || r.files || r.tmpFiles)
           log(`exports: removed ${r.rows} record(s), ${r.files} file(s) and ${r.tmpFiles} temp file(s) past retention`);
       } catch (e) {
-        log(`exports: retention prune failed: ${(e as Error).message}`);
+        logError(`exports: retention prune failed: ${(e as Error).message}`, { err: e });
       }
     })();
   };

@@ -12,7 +12,8 @@ import { Worker } from "../lib/resque/index";
 import { createRedis } from "../lib/redis";
 import { loadJobClasses } from "./app-include";
 import { readWorkerConfig } from "./config";
-import { log } from "./log";
+import { logWorkerEvents } from "./job-log";
+import { log, logError, processLog, setLogRole } from "./log";
 
 async function main() {
   const cfg = readWorkerConfig();
@@ -29,23 +30,8 @@ async function main() {
     heartbeat: !supervised,
     setProcessTitle: true,
   });
-  const verbose = !!(process.env.VERBOSE || process.env.LOGGING || process.env.VVERBOSE);
-  worker.on("failure", (q, p, err) =>
-    log(`worker ${process.pid}: ${p.className ?? "?"} on ${q} failed: ${err.name}: ${err.message}`),
-  );
-  // A retried attempt leaves no failure record, so this line is the only place its reason shows.
-  worker.on("retry", (q, p, err, attempt, atSec) =>
-    log(
-      `worker ${process.pid}: ${p.className ?? "?"} on ${q} failed: ${err.name}: ${err.message}; retry ${attempt} at ${new Date(atSec * 1000).toISOString()}`,
-    ),
-  );
-  worker.on("error", (err) => log(`worker ${process.pid}: ${err.message}`));
-  worker.on("problem", (message) => log(`worker ${process.pid}: ${message}`));
-  worker.on("pruned", (r) =>
-    r.pruned.forEach((p) => log(`worker ${process.pid}: pruned dead worker ${p.id} (${p.reason}; job ${p.job})`)),
-  );
-  if (verbose)
-    worker.on("success", (q, p, _r, ms) => log(`worker ${process.pid}: ${p.className} on ${q} done in ${ms} ms`));
+  setLogRole("worker", { worker: worker.id });
+  logWorkerEvents(worker, processLog());
 
   let exiting = false;
   const stop = async (mode: "graceful" | "now") => {
@@ -72,6 +58,6 @@ async function main() {
 }
 
 main().catch((e) => {
-  log(`worker ${process.pid} could not start: ${(e as Error).message}`);
+  logError(`worker ${process.pid} could not start: ${(e as Error).message}`, { err: e });
   process.exit(1);
 });

@@ -5,7 +5,7 @@
 import { Scheduler, type JobRegistry } from "../lib/resque/index";
 import { createRedis } from "../lib/redis";
 import type { WorkerConfig } from "./config";
-import { log } from "./log";
+import { createLogger } from "../lib/log";
 
 export async function startScheduler(
   cfg: WorkerConfig,
@@ -14,12 +14,29 @@ export async function startScheduler(
   const redis = createRedis(cfg.redisUrl, { lazyConnect: false });
   redis.on("error", () => {});
   const scheduler = new Scheduler({ redis, namespace: cfg.namespace, registry, lockTimeoutSec: cfg.lockTimeoutSec });
-  scheduler.on("leader", () => log(`scheduler ${scheduler.id}: leader`));
-  scheduler.on("standby", (leader) => log(`scheduler ${scheduler.id}: standby (leader ${leader ?? "none"})`));
-  scheduler.on("fired", (fired) =>
-    fired.forEach((f) => log(`scheduler: schedule ${f.name} enqueued ${f.class} on ${f.queue}`)),
+  // Its own role on every line, also inside the supervisor's process.
+  const log = createLogger("scheduler", { bindings: { scheduler: scheduler.id } });
+  scheduler.on("leader", () => log.info(`scheduler ${scheduler.id}: leader`, { event: "scheduler.leader" }));
+  scheduler.on("standby", (leader) =>
+    log.info(`scheduler ${scheduler.id}: standby (leader ${leader ?? "none"})`, {
+      event: "scheduler.standby",
+      leader: leader ?? null,
+    }),
   );
-  scheduler.on("error", (e) => log(`scheduler ${scheduler.id}: ${e.message}`));
+  scheduler.on("fired", (fired) =>
+    fired.forEach((f) =>
+      log.info(`scheduler: schedule ${f.name} enqueued ${f.class} on ${f.queue}`, {
+        event: "schedule.fired",
+        schedule: f.name,
+        jobId: f.id,
+        jobClass: f.class,
+        queue: f.queue,
+      }),
+    ),
+  );
+  scheduler.on("error", (e) =>
+    log.error(`scheduler ${scheduler.id}: ${e.message}`, { event: "scheduler.error", err: e }),
+  );
   await redis.ping();
   await scheduler.start();
   return {

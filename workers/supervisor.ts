@@ -22,7 +22,7 @@ import {
 } from "../lib/resque/index";
 import { createRedis } from "../lib/redis";
 import type { WorkerConfig } from "./config";
-import { log } from "./log";
+import { log, logError } from "./log";
 import { startScheduler } from "./scheduler-process";
 
 interface Child {
@@ -131,7 +131,7 @@ export class Supervisor {
       if (r.job !== "none")
         log(`supervisor: worker ${child.proc.pid} died with ${r.className ?? "a job"} in flight: ${r.job}`);
     } catch (e) {
-      log(`supervisor: could not settle worker ${child.id}: ${(e as Error).message}`);
+      logError(`supervisor: could not settle worker ${child.id}: ${(e as Error).message}`, { err: e });
     }
     if (!clean && !child.retiring && !this.stopping)
       log(`supervisor: worker ${child.proc.pid} exited (${signal ?? `code ${code}`}), starting a new one`);
@@ -155,7 +155,7 @@ export class Supervisor {
         log(`supervisor: worker ${id} had been removed from the registry by another pruner; re-registered`);
       await this.record();
     } catch (e) {
-      log(`supervisor: heartbeat failed: ${(e as Error).message}`);
+      logError(`supervisor: heartbeat failed: ${(e as Error).message}`, { err: e });
     }
   }
 
@@ -225,7 +225,9 @@ export class Supervisor {
   private async finish() {
     if (this.finished) return;
     this.finished = true;
-    await this.scheduler?.stop().catch((e: Error) => log(`supervisor: scheduler stop failed: ${e.message}`));
+    await this.scheduler
+      ?.stop()
+      .catch((e: Error) => logError(`supervisor: scheduler stop failed: ${e.message}`, { err: e }));
     if (this.beatTimer) clearInterval(this.beatTimer);
     try {
       await this.redis.hdel(this.conn.keys.supervisors, this.id);

@@ -49,6 +49,16 @@ export interface RetryNote {
 }
 
 /**
+ * How many failed attempts came before this run of the job: `args[0]._attempt`, 0 when absent
+ * (a first run, or positional args, which have nowhere to keep it).
+ */
+export function attemptsBefore(p: DecodedPayload): number {
+  const first = p.argsArray[0];
+  const done = typeof first === "object" && first !== null ? (first as { _attempt?: unknown })._attempt : undefined;
+  return typeof done === "number" && Number.isInteger(done) && done >= 0 ? done : 0;
+}
+
+/**
  * The next attempt of a failed job, when its class has a retry policy, the error is retryable and
  * attempts remain. The attempt count lives in `args[0]._attempt` (the seed's convention, so php
  * jobs counting that way interoperate); jobs with positional args have nowhere to keep it.
@@ -63,8 +73,7 @@ export function retryPlan(
   if (!policy || policy.attempts <= 1 || !isRetryable(err)) return undefined;
   const first = p.argsArray[0];
   if (p.argsArray.length !== 1 || typeof first !== "object" || first === null || Array.isArray(first)) return undefined;
-  const done = (first as { _attempt?: unknown })._attempt;
-  const attempt = typeof done === "number" && Number.isInteger(done) && done >= 0 ? done : 0;
+  const attempt = attemptsBefore(p);
   if (attempt + 1 >= policy.attempts) return undefined;
   const ts = Math.ceil((nowMs + backoffDelaySec(policy.backoff, attempt) * 1000) / 1000);
   return {

@@ -47,6 +47,15 @@ export class FailJob extends Base {
   }
 }
 
+/** Always fails; its class allows two attempts, so the first failure is retried at once (no backoff). */
+export class RetryOnceJob extends Base {
+  static names = ["RetryOnceJob"];
+  static retry = { attempts: 2 };
+  perform() {
+    throw new Error("failing on purpose, every attempt");
+  }
+}
+
 /** Fails until the flag `test:flag:<args.flag>` is set in Redis, then records `done` (a job someone fixed and retries). */
 export class FlakyJob extends Base {
   static names = ["FlakyJob"];
@@ -84,4 +93,4 @@ export class BlockJob extends Base {
   }
 }
 
-export default [RecordJob, RerunnableJob, FailJob, FlakyJob, SpinJob, BlockJob];
+export default [RecordJob, RerunnableJob, FailJob, RetryOnceJob, FlakyJob, SpinJob, BlockJob];

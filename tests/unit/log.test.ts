@@ -1,0 +1,63 @@
+/**
+ * lib/log.ts, the logger of the web app's routes and actions (webLog) and of every worker-side
+ * process: the JSON form's fields, the text form unchanged for a person.
+ */
+import { describe, expect, it } from "vitest";
+import { createLogger, jsonLogs, logJobArgs } from "@/lib/log";
+
+function capture() {
+  const lines: string[] = [];
+  return { lines, stream: { write: (s: string) => lines.push(s) } };
+}
+
+describe("lib/log", () => {
+  it("LOG_FORMAT=json (any case) asks for JSON lines; anything else is text; args only with LOG_JOB_ARGS=1", () => {
+    expect(jsonLogs({ LOG_FORMAT: "json" })).toBe(true);
+    expect(jsonLogs({ LOG_FORMAT: " JSON " })).toBe(true);
+    expect(jsonLogs({ LOG_FORMAT: "text" })).toBe(false);
+    expect(jsonLogs({})).toBe(false);
+    expect(logJobArgs({ LOG_JOB_ARGS: "1" })).toBe(true);
+    expect(logJobArgs({ LOG_JOB_ARGS: "true" })).toBe(false);
+    expect(logJobArgs({})).toBe(false);
+  });
+
+  it("JSON: one object per line with level name, ISO time, pid, role, bindings, fields and a serialized error", () => {
+    const out = capture();
+    const log = createLogger("web", { env: { LOG_FORMAT: "json" }, stream: out.stream, bindings: { instance: "a" } });
+    expect(log.json).toBe(true);
+    const err = new TypeError("boom");
+    log.error("GET /api/queues failed", { event: "route.error", path: "/api/queues", err });
+    log.info("plain");
+    expect(out.lines).toHaveLength(2);
+    for (const l of out.lines) expect(l.endsWith("\n") && !l.slice(0, -1).includes("\n")).toBe(true);
+    const [first, second] = out.lines.map((l) => JSON.parse(l));
+    expect(first).toMatchObject({
+      level: "error",
+      pid: process.pid,
+      role: "web",
+      instance: "a",
+      event: "route.error",
+      path: "/api/queues",
+      msg: "GET /api/queues failed",
+      err: { type: "TypeError", message: "boom", stack: expect.stringContaining("TypeError: boom") },
+    });
+    expect(new Date(first.time).toISOString()).toBe(first.time);
+    expect(second).toMatchObject({ level: "info", role: "web", msg: "plain" });
+  });
+
+  it("text: `<ISO time> <message>`, fields left out; the stack follows only where asked (the web app), errors to the error stream", () => {
+    const out = capture();
+    const errOut = capture();
+    const worker = createLogger("worker", { env: {}, stream: out.stream });
+    expect(worker.json).toBe(false);
+    worker.error("worker 1: FailJob on q failed: Error: x", { jobId: "j1", err: new Error("x") });
+    expect(out.lines).toEqual([
+      expect.stringMatching(/^\d{4}-\d\d-\d\dT[\d:.]+Z worker 1: FailJob on q failed: Error: x\n$/),
+    ]);
+
+    const web = createLogger("web", { env: {}, stream: out.stream, errorStream: errOut.stream, stacks: true });
+    web.error("GET /api/x failed", { err: new Error("kaput") });
+    expect(out.lines).toHaveLength(1);
+    expect(errOut.lines[0]).toMatch(/^\S+Z GET \/api\/x failed\nError: kaput\n\s+at /);
+  });
+});
