@@ -18,7 +18,8 @@
  *      BENCH_SCENARIOS (comma list; runs the dashboard-* names in it, ignores the others, which
  *      belong to bench/run.ts; runs nothing of this file when set without any dashboard-* name),
  *      BENCH_DASH_REQUESTS (timed GETs per route, default 200),
- *      BENCH_DASH_ROUTE_SECONDS (time cap per route and data size, default 30).
+ *      BENCH_DASH_ROUTE_SECONDS (time cap per route and data size, default 30),
+ *      BENCH_DASH_ROUTES (comma list of route labels to time, e.g. "/metrics"; default all).
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -127,6 +128,8 @@ const ROUTES: RouteSpec[] = [
   { label: "/api/delayed", path: () => "/api/delayed" },
   { label: "/api/schedules", path: () => "/api/schedules" },
   { label: "/api/stats", path: () => "/api/stats" },
+  // The Prometheus scrape (bearer API_TOKEN, as METRICS_TOKEN is unset): issue 15's 50 ms at 1M/100k.
+  { label: "/metrics", path: () => "/metrics" },
   {
     label: "/api/failed?class=<rare>&perPage=20",
     path: (d) => `/api/failed?class=${encodeURIComponent(d.rareClass)}&perPage=20`,
@@ -138,6 +141,16 @@ const ROUTES: RouteSpec[] = [
     filtered: true,
   },
 ];
+
+const ROUTES_ON = (() => {
+  const want = (process.env.BENCH_DASH_ROUTES ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const unknown = want.filter((w) => !ROUTES.some((r) => r.label === w));
+  if (unknown.length) throw new Error(`BENCH_DASH_ROUTES: unknown route label(s) ${unknown.join(", ")}`);
+  return want.length ? ROUTES.filter((r) => want.includes(r.label)) : ROUTES;
+})();
 
 // ---------------------------------------------------------------- helpers
 
@@ -239,7 +252,7 @@ async function scenarioRoutes(web: WebServer, redis: Redis, conn: Connection): P
       `seeded ${fmtInt(spec.queued)} queued / ${fmtInt(spec.failed)} failed in ${seedSeconds.toFixed(1)} s (${usedMemoryMb.toFixed(0)} MiB)`,
     );
     const routes: RouteResult[] = [];
-    for (const r of ROUTES) {
+    for (const r of ROUTES_ON) {
       const res = await measureRoute(web, redis, r, dataset);
       routes.push(res);
       if (res.state === "ok") {
@@ -405,7 +418,7 @@ function routeTable(runs: SizeRun[]): string[] {
     `| route | target p95 | n | p50 | p95 | p99 | max (ms) | met | Redis cmds/req at ${fmtInt(small.dataset.queued)} / ${fmtInt(small.dataset.failed)} | at ${fmtInt(big.dataset.queued)} / ${fmtInt(big.dataset.failed)} |`,
     "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |",
   ];
-  ROUTES.forEach((spec, i) => {
+  ROUTES_ON.forEach((spec, i) => {
     const b = big.routes[i]!;
     const s = small.routes[i]!;
     const target = spec.filtered ? TARGET.filteredP95Ms : TARGET.routeP95Ms;

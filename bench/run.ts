@@ -6,12 +6,12 @@
  *
  * Env: BENCH_SCALE (job-count multiplier, default 1), BENCH_REPS (default 3),
  *      BENCH_SYSTEMS (comma list of ours,node-resque,bullmq), BENCH_SCENARIOS (comma list of
- *      enqueue-one,enqueue-bulk,drain,latency,redis-benchmark),
+ *      enqueue-one,enqueue-bulk,drain,latency,redis-benchmark,log-overhead),
  *      BENCH_NODE_FLAGS (extra node flags for the child processes, e.g.
  *      "--cpu-prof --cpu-prof-dir=bench/.out/prof"; off for real measurements).
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -46,7 +46,7 @@ const WARM = {
 const REDIS_BENCHMARK_N = 200_000;
 const REDIS_BENCHMARK_C1_N = scaled(20_000, 1_000);
 
-const ALL_SCENARIOS = ["enqueue-one", "enqueue-bulk", "drain", "latency", "redis-benchmark"] as const;
+const ALL_SCENARIOS = ["enqueue-one", "enqueue-bulk", "drain", "latency", "redis-benchmark", "log-overhead"] as const;
 type ScenarioName = (typeof ALL_SCENARIOS)[number];
 const pickList = <T extends string>(env: string | undefined, all: readonly T[]): T[] => {
   if (!env) return [...all];
@@ -140,6 +140,12 @@ class Runs {
 
 // ---------------------------------------------------------------- child processes
 
+/** Extra environment for a child, and where its stdout goes (a file descriptor; default our stderr). */
+interface ChildOptions {
+  env?: Record<string, string>;
+  stdout?: number;
+}
+
 /** A bundled child entry point run with plain `node`, talking over IPC. */
 class Child {
   readonly proc: ChildProcess;
@@ -154,13 +160,14 @@ class Child {
     readonly name: string,
     file: string,
     args: string[],
+    opts: ChildOptions = {},
   ) {
-    const env = { ...process.env };
+    const env = { ...process.env, ...opts.env };
     delete env.NODE_OPTIONS; // no loader (tsx or other) in the measured processes
     this.proc = spawn(process.execPath, [...NODE_FLAGS, file, ...args], {
       cwd: ROOT,
       env,
-      stdio: ["ignore", 2, 2, "ipc"],
+      stdio: ["ignore", opts.stdout ?? 2, 2, "ipc"],
     });
     this.loaded = this.waitEvent((e) => e.type === "loaded", 30_000);
     this.proc.on("error", (e) => log(`${this.name}: ${e.message}`)); // e.g. EPIPE when it already exited
@@ -254,8 +261,13 @@ class Child {
 }
 
 const children = new Set<Child>();
-async function startChild(kind: "workers" | "producers", system: System, port: number): Promise<Child> {
-  const c = new Child(`${system} ${kind.slice(0, -1)}`, path.join(OUT_DIR, kind, `${system}.js`), [String(port)]);
+async function startChild(
+  kind: "workers" | "producers",
+  system: System,
+  port: number,
+  opts: ChildOptions = {},
+): Promise<Child> {
+  const c = new Child(`${system} ${kind.slice(0, -1)}`, path.join(OUT_DIR, kind, `${system}.js`), [String(port)], opts);
   children.add(c);
   void c.exited.then(() => children.delete(c));
   const loaded = await c.loaded;
@@ -424,6 +436,7 @@ async function warmWorker(
   port: number,
   warmJobs: number,
   benchJobs: number,
+  opts: ChildOptions = {},
 ): Promise<Child> {
   await admin.flushall();
   await producer.request("prefill", { ns: NS_WARM, n: warmJobs, batch: BATCH });
@@ -432,9 +445,73 @@ async function warmWorker(
     await producer.request("prefill", { ns: NS_BENCH, n: benchJobs, batch: BATCH });
     await expectQueued(s, benchJobs, "prefill");
   }
-  const w = await startChild("workers", s, port);
+  const w = await startChild("workers", s, port, opts);
   await w.request("warm", { n: warmJobs }, 120_000);
   return w;
+}
+
+/** Lets a warmed worker drain the N.drain pre-filled jobs: rate, CPU and memory, commands per job. */
+async function timeDrain(s: System, w: Child) {
+  await admin.config("RESETSTAT");
+  const cpu = new CpuMeter(w.pid, redisPid);
+  const t0 = performance.now();
+  await w.request("go");
+  const deadline = t0 + 600_000;
+  while (!(await drained(s, N.drain))) {
+    if (performance.now() > deadline) throw new Error(`${s} did not drain ${N.drain} jobs within 10 minutes`);
+    await sleep(10);
+  }
+  const ms = performance.now() - t0;
+  const c = cpu.perJob(N.drain);
+  const mem = memoryOf(w.pid);
+  const commands = await commandsPerJob(N.drain);
+  const { completed } = (await w.request("stop", {}, 60_000)) as Reply & { completed: number };
+  if (completed !== N.drain) throw new Error(`${s} worker reports ${completed} completed jobs, expected ${N.drain}`);
+  return { rate: N.drain / (ms / 1000), c, mem, commands };
+}
+
+/**
+ * Log overhead: our worker drains the same N.drain no-op jobs with the default text log (nothing
+ * per job) and with LOG_FORMAT=json (a start and a success line per job, stdout to a file, as a
+ * log shipper or journald would take it), in alternating order per run. The file must hold both
+ * lines of every job, so the figure cannot come from a logger that wrote nothing.
+ */
+async function scenarioLogOverhead(producer: Child, port: number): Promise<void> {
+  const runs = new Runs();
+  const logFile = path.join(OUT_DIR, "worker-json.log");
+  for (let rep = 1; rep <= REPS; rep++) {
+    const order = rep % 2 ? (["text", "json"] as const) : (["json", "text"] as const);
+    for (const form of order) {
+      const fd = form === "json" ? openSync(logFile, "w") : undefined;
+      try {
+        const opts: ChildOptions = form === "json" ? { env: { LOG_FORMAT: "json" }, stdout: fd } : {};
+        const w = await warmWorker("ours", producer, port, WARM.drain, N.drain, opts);
+        try {
+          const { rate, c } = await timeDrain("ours", w);
+          runs.add("drain-log", form, "jobs/s", rate);
+          runs.add("drain-log-cpu-client", form, "µs/job", c.client);
+          log(
+            `log-overhead rep ${rep} ${form}: ${Math.round(rate)} jobs/s (CPU/job: worker ${c.client.toFixed(1)} µs)`,
+          );
+        } finally {
+          await w.close();
+        }
+      } finally {
+        if (fd !== undefined) closeSync(fd);
+      }
+      if (form === "json") {
+        const text = readFileSync(logFile, "utf8");
+        const count = (event: string) => text.split(`"event":"${event}"`).length - 1;
+        // Warm-up jobs log too: at least N.drain of each, every line a JSON object.
+        if (count("job.start") < N.drain || count("job.success") < N.drain)
+          throw new Error(
+            `LOG_FORMAT=json worker logged ${count("job.start")} starts and ${count("job.success")} successes for ${N.drain} jobs`,
+          );
+        for (const line of text.split("\n").slice(0, 1000)) if (line) JSON.parse(line);
+      }
+    }
+  }
+  runs.flush(() => ({ n: N.drain, note: "our worker; json = LOG_FORMAT=json, stdout to a file" }));
 }
 
 async function scenarioDrain(producers: Map<System, Child>, port: number): Promise<void> {
@@ -445,23 +522,8 @@ async function scenarioDrain(producers: Map<System, Child>, port: number): Promi
     for (const s of SYSTEMS_ON) {
       const w = await warmWorker(s, producers.get(s)!, port, WARM.drain, N.drain);
       try {
-        await admin.config("RESETSTAT");
-        const cpu = new CpuMeter(w.pid, redisPid);
-        const t0 = performance.now();
-        await w.request("go");
-        const deadline = t0 + 600_000;
-        while (!(await drained(s, N.drain))) {
-          if (performance.now() > deadline) throw new Error(`${s} did not drain ${N.drain} jobs within 10 minutes`);
-          await sleep(10);
-        }
-        const ms = performance.now() - t0;
-        const c = cpu.perJob(N.drain);
-        const mem = memoryOf(w.pid);
-        calls.set(s, await commandsPerJob(N.drain));
-        const { completed } = (await w.request("stop", {}, 60_000)) as Reply & { completed: number };
-        if (completed !== N.drain)
-          throw new Error(`${s} worker reports ${completed} completed jobs, expected ${N.drain}`);
-        const rate = N.drain / (ms / 1000);
+        const { rate, c, mem, commands } = await timeDrain(s, w);
+        calls.set(s, commands);
         runs.add("drain", s, "jobs/s", rate);
         runs.addCpu("drain", s, c);
         hwm.add("worker-peak-rss", s, "MiB", mem.hwm);
@@ -725,6 +787,30 @@ function report(meta: {
     L.push(
       `³ time from just before the enqueue call (producer process) to the start of perform() (worker process), idle worker, one job at a time, 5–20 ms random gap; node-resque polls, so its latency follows its 5 ms poll timeout.`,
     );
+  const logText = get("drain-log", "text");
+  const logJson = get("drain-log", "json");
+  if (logText && logJson) {
+    const ratio = logJson.value / logText.value;
+    const cpuText = get("drain-log-cpu-client", "text");
+    const cpuJson = get("drain-log-cpu-client", "json");
+    L.push(
+      "",
+      `7. Log overhead, no-op drain by our worker (N=${N.drain}), same run: LOG_FORMAT=json ${cell("drain-log", "json")} jobs/s vs text ${cell("drain-log", "text")} jobs/s = **${ratio.toFixed(2)}×** (target ≥ 0.9×, **${ratio >= 0.9 ? "met" : "not met"}**)` +
+        (cpuText && cpuJson
+          ? `; worker CPU per job ${cpuJson.value.toFixed(1)} vs ${cpuText.value.toFixed(1)} µs.`
+          : "."),
+    );
+    console.log(
+      JSON.stringify({
+        scenario: "target:drain-log",
+        system: "json/text",
+        value: Math.round(ratio * 1000) / 1000,
+        unit: "ratio",
+        required: "≥ 0.9×",
+        met: ratio >= 0.9,
+      }),
+    );
+  }
   L.push("", "## Targets (ratio = ours ÷ peer)", "");
   L.push(row(["target", "ours", "peer", "ratio", "required", "result"]));
   L.push(row(["---", "---:", "---:", "---:", "---:", "---"]));
@@ -808,6 +894,11 @@ async function main(): Promise<void> {
     if (SCENARIOS_ON.includes("drain")) await scenarioDrain(producers, server.port);
     if (SCENARIOS_ON.includes("latency")) await scenarioLatency(producers, server.port);
     if (SCENARIOS_ON.includes("redis-benchmark")) await scenarioRedisBenchmark(server.port);
+    if (SCENARIOS_ON.includes("log-overhead")) {
+      const producer = producers.get("ours");
+      if (!producer) throw new Error("the log-overhead scenario needs ours in BENCH_SYSTEMS");
+      await scenarioLogOverhead(producer, server.port);
+    }
 
     for (const p of producers.values()) await p.close();
     const md = report({

@@ -3,14 +3,13 @@
  *
  * - text (the default): `<ISO time> <message>` per line, for a person at a terminal;
  * - `LOG_FORMAT=json`: one JSON object per line, written by pino, for log pipelines: `level`
- *   (a name), `time` (ISO 8601), `pid`, `hostname`, `role`, the message as `msg`, and the
+ *   (a name), `time` (epoch milliseconds), `pid`, `hostname`, `role`, the message as `msg`, and the
  *   fields the caller gives (a worker's `worker` id, a job's `jobId`, `jobClass`, …; an error as
  *   `err` with `type`, `message` and `stack`).
  *
  * lib/resque never logs: it emits events, and workers/job-log.ts maps them to lines here.
- * pino writes asynchronously (no write syscall per line while the previous write is in
- * flight, so a busy worker's lines batch up) and flushes what is pending when the process exits.
  */
+import fs from "node:fs";
 import os from "node:os";
 import pino from "pino";
 
@@ -55,26 +54,81 @@ export function logJobArgs(env: Env = process.env): boolean {
   return env.LOG_JOB_ARGS === "1";
 }
 
+/** At most this long between a line and its write (a quiet process's line is not held longer). */
+export const LOG_FLUSH_MS = 50;
+/** Linux's PIPE_BUF: a pipe write of at most this many bytes is never cut into by another process's. */
+const PIPE_BUF = 4096;
+
 /**
- * One stdout destination per process, on globalThis: Next loads this module once per module
- * graph, and two SonicBooms on fd 1 could interleave half lines. Writes carry whole lines and at
- * most PIPE_BUF (4096) bytes, so the lines of a supervisor and its workers, which share one
- * stdout pipe, never cut into each other (a single line longer than that can).
+ * The JSON lines' way to stdout. Lines are gathered and written together — when a write of
+ * whole lines would pass PIPE_BUF bytes, LOG_FLUSH_MS after the first waiting line, and at exit —
+ * with one synchronous write: a supervisor and its workers share one stdout pipe, and writes of
+ * that size never cut into each other (a single line longer than that can). A write per line cost
+ * a busy worker a third of its throughput (bench/run.ts, log-overhead); the price is that a process
+ * killed with SIGKILL loses its last LOG_FLUSH_MS of lines.
  */
-const g = globalThis as typeof globalThis & { __resqueLogDestination?: pino.DestinationStream };
-function stdoutDestination(): pino.DestinationStream {
-  return (g.__resqueLogDestination ??= pino.destination({ dest: 1, sync: false, maxWrite: 4096 }));
+class BatchedLines {
+  private parts: string[] = [];
+  private bytes = 0;
+  private timer?: NodeJS.Timeout;
+  private broken = false;
+
+  constructor(private readonly fd: number) {
+    process.on("exit", () => this.flush());
+  }
+
+  write(line: string): void {
+    const n = Buffer.byteLength(line);
+    if (this.bytes + n > PIPE_BUF) this.flush();
+    this.parts.push(line);
+    this.bytes += n;
+    if (!this.timer) {
+      this.timer = setTimeout(() => this.flush(), LOG_FLUSH_MS);
+      this.timer.unref();
+    }
+  }
+
+  flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.bytes === 0) return;
+    // Written as a string (no copy into a Buffer); only a partial write needs the bytes.
+    let rest: string | Buffer = this.parts.join("");
+    let left = this.bytes;
+    this.parts = [];
+    this.bytes = 0;
+    while (left > 0 && !this.broken) {
+      try {
+        const n = typeof rest === "string" ? fs.writeSync(this.fd, rest) : fs.writeSync(this.fd, rest);
+        left -= n;
+        if (left > 0) rest = (typeof rest === "string" ? Buffer.from(rest) : rest).subarray(n);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        // A non-blocking pipe that is full: wait for the reader, as a blocking write would.
+        if (code === "EAGAIN") Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+        // Nobody reads any more (EPIPE) or the fd is gone: logging must not take the process down.
+        else this.broken = true;
+      }
+    }
+  }
+}
+
+/** One per process, on globalThis: Next loads this module once per module graph. */
+const g = globalThis as typeof globalThis & { __resqueLogDestination?: BatchedLines };
+function stdoutDestination(): BatchedLines {
+  return (g.__resqueLogDestination ??= new BatchedLines(1));
 }
 
 function jsonLogger(role: LogRole, opts: LoggerOptions): Logger {
   const p = pino(
     {
       base: { pid: process.pid, hostname: os.hostname(), role, ...opts.bindings },
-      timestamp: pino.stdTimeFunctions.isoTime,
+      // pino's default: epoch milliseconds. An ISO string costs a Date and a format per line
+      // (about 1 µs, a tenth of a busy worker's logging); pipelines and pino-pretty read both.
       formatters: { level: (label) => ({ level: label }) },
       serializers: { err: pino.stdSerializers.err },
     },
-    opts.stream ? (opts.stream as pino.DestinationStream) : stdoutDestination(),
+    (opts.stream ?? stdoutDestination()) as pino.DestinationStream,
   );
   const at = (level: "info" | "warn" | "error") => (msg: string, fields?: LogFields) =>
     fields ? p[level](fields, msg) : p[level](msg);

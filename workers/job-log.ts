@@ -28,14 +28,12 @@ export function logWorkerEvents(
   // several jobs in flight; a WeakMap forgets runs that end without an event (stop now).
   const started = new WeakMap<DecodedPayload, number>();
   const who = `worker ${process.pid}`;
-  const job = (queue: string, p: DecodedPayload, event: string): LogFields => ({
-    event,
-    jobId: p.id,
-    jobClass: p.className,
-    queue,
-    attempt: attemptsBefore(p) + 1,
-    ...(opts.args ? { args: p.argsArray } : {}),
-  });
+  // Built once per line and added to in place: a busy worker writes two of these per job.
+  const job = (queue: string, p: DecodedPayload, event: string): LogFields => {
+    const f: LogFields = { event, jobId: p.id, jobClass: p.className, queue, attempt: attemptsBefore(p) + 1 };
+    if (opts.args) f.args = p.argsArray;
+    return f;
+  };
   const ranMs = (p: DecodedPayload) => {
     const t = started.get(p);
     return t === undefined ? undefined : Date.now() - t;
@@ -46,28 +44,28 @@ export function logWorkerEvents(
     if (every) logger.info(`${who}: ${p.className ?? "?"} on ${q} started`, job(q, p, "job.start"));
   });
   worker.on("success", (q, p, _result, ms) => {
-    if (every)
-      logger.info(`${who}: ${p.className} on ${q} done in ${ms} ms`, { ...job(q, p, "job.success"), durationMs: ms });
+    if (!every) return;
+    const f = job(q, p, "job.success");
+    f.durationMs = ms;
+    logger.info(`${who}: ${p.className} on ${q} done in ${ms} ms`, f);
   });
-  worker.on("failure", (q, p, err) =>
-    logger.error(`${who}: ${p.className ?? "?"} on ${q} failed: ${err.name}: ${err.message}`, {
-      ...job(q, p, "job.failure"),
-      durationMs: ranMs(p),
-      err,
-    }),
-  );
+  worker.on("failure", (q, p, err) => {
+    const f = job(q, p, "job.failure");
+    f.durationMs = ranMs(p);
+    f.err = err;
+    logger.error(`${who}: ${p.className ?? "?"} on ${q} failed: ${err.name}: ${err.message}`, f);
+  });
   // A retried attempt leaves no failure record, so this line is the only place its reason shows.
   worker.on("retry", (q, p, err, attempt, atSec) => {
     const at = new Date(atSec * 1000).toISOString();
+    const f = job(q, p, "job.retry");
+    f.durationMs = ranMs(p);
+    f.nextAttempt = attempt + 1;
+    f.retryAt = at;
+    f.err = err;
     logger.warn(
       `${who}: ${p.className ?? "?"} on ${q} failed: ${err.name}: ${err.message}; retry ${attempt} at ${at}`,
-      {
-        ...job(q, p, "job.retry"),
-        durationMs: ranMs(p),
-        nextAttempt: attempt + 1,
-        retryAt: at,
-        err,
-      },
+      f,
     );
   });
   worker.on("error", (err) => logger.error(`${who}: ${err.message}`, { event: "worker.error", err }));

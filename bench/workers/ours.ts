@@ -4,7 +4,9 @@
  * argv: <redis port>
  */
 import { Redis } from "ioredis";
+import { createLogger } from "../../lib/log.js";
 import { BaseJob, JobRegistry, Worker } from "../../lib/resque/index.js";
+import { logWorkerEvents } from "../../workers/job-log.js";
 import { hostWorker, reportPickup } from "../lib/child.js";
 import { QUEUE, type JobArgs } from "../lib/common.js";
 
@@ -28,6 +30,9 @@ hostWorker({
       intervalSec: 5,
       pruneOnStart: false,
     });
+    // As workers/resque-worker.ts logs: nothing per job in text form, every job's lines with
+    // LOG_FORMAT=json (the log-overhead scenario sets it and sends stdout to a file).
+    logWorkerEvents(worker, createLogger("worker", { bindings: { worker: worker.id } }));
     worker.on("success", onDone);
     worker.on("failure", (_q, _p, e) => console.error("[ours worker] job failed:", e));
     worker.on("error", (e) => console.error("[ours worker] error:", e));
