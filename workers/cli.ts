@@ -12,6 +12,7 @@ import { realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import type { Redis } from "ioredis";
 import { Client, Connection } from "../lib/resque/index";
+import { jsonLogs } from "../lib/log";
 import { createRedis, redactUrl } from "../lib/redis";
 import { loadJobClasses } from "./app-include";
 import { loadEnvFiles, readWorkerConfig, type WorkerConfig } from "./config";
@@ -345,9 +346,11 @@ function resolveIo(given: Partial<CliIo>): CliIo {
  */
 export async function main(argv: string[] = process.argv.slice(2), given: Partial<CliIo> = {}): Promise<number> {
   const io = resolveIo(given);
+  let command: string | undefined;
   try {
     loadEnvFiles(io.cwd, io.env);
     const parsed = parseArgs(argv);
+    command = parsed.command;
     const cfg = readWorkerConfig(io.env);
     return await run(parsed, cfg, io, io.env === process.env);
   } catch (e) {
@@ -355,7 +358,10 @@ export async function main(argv: string[] = process.argv.slice(2), given: Partia
     // A programming error keeps its class name so a bug report says what broke; the rest are
     // messages meant for the person at the terminal.
     const bug = err instanceof TypeError || err instanceof ReferenceError || err instanceof RangeError;
-    io.stderr.write(`error: ${bug ? `${err.name}: ${err.message}` : err.message}\n`);
+    const message = `error: ${bug ? `${err.name}: ${err.message}` : err.message}`;
+    // `work` and `scheduler` with LOG_FORMAT=json: every line they write stays a JSON object.
+    if (command && PROCESS_ONLY.has(command) && jsonLogs(io.env)) logError(message, { err });
+    else io.stderr.write(`${message}\n`);
     return e instanceof UsageError ? 2 : 1;
   }
 }

@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { Redis } from "ioredis";
 import { Client } from "@/lib/resque";
-import { cliEnv, startCli, type Running } from "../helpers/processes";
+import { cliEnv, runCli, startCli, type Running } from "../helpers/processes";
 import { dropNamespace, testNamespace, waitFor } from "../helpers/ns";
 
 const started: Running[] = [];
@@ -137,6 +137,21 @@ describe("LOG_FORMAT=json", () => {
     const schedLines = parseAll(sched.output());
     for (const l of schedLines) expect(l.role).toBe("scheduler");
     expect(schedLines.some((l) => l.event === "scheduler.leader")).toBe(true);
+  });
+
+  it("a `work` that cannot start says why in a JSON line, not in text on stderr", () => {
+    const r = runCli(
+      ["work"],
+      cliEnv(inject("redisUrl"), testNamespace("jsonfail"), { LOG_FORMAT: "json", QUEUE_COUNT: "many" }),
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe("");
+    expect(parseAll(r.stdout)).toEqual([
+      expect.objectContaining({
+        level: "error",
+        msg: 'error: QUEUE_COUNT must be a positive whole number, got "many"',
+      }),
+    ]);
   });
 
   it("without LOG_FORMAT the lines stay text for a person: a failure is one line, starts and successes are not logged", async () => {
