@@ -1,8 +1,10 @@
 /**
  * Runs a Scheduler with logging, for `npm run queue -- scheduler` (alone, until a signal) and
- * inside the supervisor of `work`.
+ * inside the supervisor of `work`; beside it, the alert rules' evaluation (lib/alerts/loop.ts).
  */
-import { Scheduler, type JobRegistry } from "../lib/resque/index";
+import { alertIntervalMsFromEnv, startAlertLoop } from "../lib/alerts/loop";
+import { getDb } from "../lib/db/index";
+import { Connection, Scheduler, type JobRegistry } from "../lib/resque/index";
 import { createRedis } from "../lib/redis";
 import type { WorkerConfig } from "./config";
 import { log } from "./log";
@@ -22,9 +24,18 @@ export async function startScheduler(
   scheduler.on("error", (e) => log(`scheduler ${scheduler.id}: ${e.message}`));
   await redis.ping();
   await scheduler.start();
+  // Every scheduler process checks the rules, leader or not: lib/alerts/loop.ts says why that sends once.
+  const alerts = startAlertLoop({
+    conn: new Connection({ redis, namespace: cfg.namespace }),
+    db: getDb,
+    intervalMs: alertIntervalMsFromEnv(),
+    lockTimeoutSec: cfg.lockTimeoutSec,
+    log,
+  });
   return {
     scheduler,
     stop: async () => {
+      await alerts.stop();
       await scheduler.stop();
       redis.disconnect();
     },
