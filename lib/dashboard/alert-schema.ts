@@ -13,12 +13,22 @@ export const MAX_FAILURES_THRESHOLD = 1_000_000_000;
 export const MAX_AGE_SEC = 604_800;
 export const MAX_WINDOW_MIN = MAX_ALERT_WINDOW_MIN;
 
-const formObject = (o: unknown) => (typeof o === "object" && o !== null && !Array.isArray(o) ? o : {});
+/** Anything but a plain object reads as an empty form; a missing field reads as "" (zod 4 refuses an absent key a transform fills). */
+function formFields(o: unknown): Record<"name" | "kind" | "queue" | "threshold" | "windowMin", unknown> {
+  const f = (typeof o === "object" && o !== null && !Array.isArray(o) ? o : {}) as Record<string, unknown>;
+  return {
+    name: f.name ?? "",
+    kind: f.kind ?? "",
+    queue: f.queue ?? "",
+    threshold: f.threshold ?? "",
+    windowMin: f.windowMin ?? "",
+  };
+}
 const text = z.unknown().transform((v) => (typeof v === "string" ? v.trim() : typeof v === "number" ? String(v) : ""));
 const wholeIn = (v: string, min: number, max: number) => /^\d{1,10}$/.test(v) && +v >= min && +v <= max;
 
 export const alertRuleInput = z.preprocess(
-  formObject,
+  formFields,
   z
     .object({ name: text, kind: z.unknown(), queue: text, threshold: text, windowMin: text })
     .transform((v, ctx): AlertRuleInput => {

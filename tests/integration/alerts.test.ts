@@ -38,7 +38,7 @@ afterAll(async () => {
 
 /** Subjects of the saved e-mails, with their recipients. */
 function outbox(dir: string): { subject: string; to: string }[] {
-  let names: string[] = [];
+  let names: string[];
   try {
     names = readdirSync(dir).filter((n) => n.endsWith(".eml"));
   } catch {
