@@ -3,12 +3,12 @@
 import { useId, useState, useTransition } from "react";
 import type { AlertKind, AlertRule, AlertRuleInput } from "@/lib/db/alerts";
 import type { AlertResult } from "@/lib/dashboard/action-result";
+import { formatWhen } from "@/lib/format";
 import type { Translate } from "@/lib/i18n";
 import { DataTable } from "./data-table";
 import { useCanWrite, useT } from "./providers";
 import { ConfirmButton } from "./resque/confirm-button";
 import { useRunAction } from "./use-run-action";
-import { When } from "./when";
 
 /** A rule as the form sends it: the numbers as typed. */
 export type AlertRuleForm = Omit<AlertRuleInput, "threshold" | "windowMin"> & { threshold: string; windowMin: string };
@@ -279,14 +279,19 @@ export function AlertsList({
                   >
                     {t(`alerts.state.${state}`)}
                   </span>
+                  {/* "since 3 min ago", the exact time on hover: one short line, so the table fits a phone. */}
                   {r.enabled && r.stateChangedAtMs !== null && (
-                    <span className="mt-1 block text-xs text-zinc-500">
-                      <When t={t} ms={r.stateChangedAtMs} nowMs={nowMs} />
+                    <span
+                      className="mt-1 block text-xs text-zinc-500"
+                      title={formatWhen(t, r.stateChangedAtMs, nowMs).split(" · ")[1]}
+                    >
+                      {formatWhen(t, r.stateChangedAtMs, nowMs).split(" · ")[0]}
                     </span>
                   )}
                 </td>
                 <td className={td}>
-                  <div className="flex flex-wrap items-start gap-2">
+                  {/* Buttons wrap between each other, never inside a label (CJK labels broke per character). */}
+                  <div className="flex flex-wrap items-start gap-2 [&_button]:whitespace-nowrap">
                     <button
                       type="button"
                       className={button}

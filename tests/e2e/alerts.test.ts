@@ -82,26 +82,37 @@ describe("alerts page", () => {
     expect(await page.getByRole("link", { name: "Alerts" }).getAttribute("aria-current")).toBe("page");
     await page.getByText("No alert rules yet.").waitFor();
 
-    // Bad input: nothing written, each message beside its field.
+    // Bad input: nothing written; the first problem is said beside its field, then the next one.
+    const add = () => form().getByRole("button", { name: "Add rule" }).click();
     await form().locator('[name="name"]').fill("   ");
     await form().locator('[name="threshold"]').fill("1.5");
     await form().locator('[name="windowMin"]').fill("0");
-    await form().getByRole("button", { name: "Add rule" }).click();
+    await add();
     await waitFor("name message", async () => (await fieldError("name")) === "Enter a name of 1 to 100 characters.");
-    expect(await fieldError("threshold")).toBe("Enter a whole number from 0 to 1000000000.");
-    expect(await fieldError("windowMin")).toBe("Enter a whole number of minutes from 1 to 1440.");
+    expect(await form().locator('[name="name"]').getAttribute("aria-invalid")).toBe("true");
+    await form().locator('[name="name"]').fill("Failures");
+    await add();
+    await waitFor(
+      "threshold message",
+      async () => (await fieldError("threshold")) === "Enter a whole number from 0 to 1000000000.",
+    );
+    expect(await fieldError("name")).toBe("");
+    await form().locator('[name="threshold"]').fill("5");
+    await add();
+    await waitFor(
+      "window message",
+      async () => (await fieldError("windowMin")) === "Enter a whole number of minutes from 1 to 1440.",
+    );
     expect(await listAlertRules(db)).toEqual([]);
 
     // A failures rule, then the no-leader rule (the form shows only the fields a kind reads).
-    await form().locator('[name="name"]').fill("Failures");
-    await form().locator('[name="threshold"]').fill("5");
     await form().locator('[name="windowMin"]').fill("10");
-    await form().getByRole("button", { name: "Add rule" }).click();
+    await add();
     await page.locator('tr[data-rule="Failures"]').waitFor();
     await form().locator('[name="kind"]').selectOption("scheduler_no_leader");
     expect(await form().locator('[name="threshold"]').count()).toBe(0);
     await form().locator('[name="name"]').fill("Leaderless");
-    await form().getByRole("button", { name: "Add rule" }).click();
+    await add();
     await page.locator('tr[data-rule="Leaderless"]').waitFor();
 
     // Edit: the form takes the rule, Save changes it.
@@ -135,7 +146,8 @@ describe("alerts page", () => {
         ["alert.enable", "Failures"],
       ].map(([action, target]) => ({ action, target, result: "ok", actor_email: "admin@e2e.test" })),
     );
-    expect(admin.errors()).toEqual([]);
+    // The browser's own favicon probe is not the page's error.
+    expect(admin.errors().filter((e) => !/status of 404 .*\(\S+\/favicon\.ico\)$/.test(e))).toEqual([]);
   });
 
   it("with no scheduler, two web servers fire the no-leader rule once; the bell shows it; a scheduler clears it once", async () => {
@@ -177,7 +189,7 @@ describe("alerts page", () => {
       "the no-leader rule cleared",
       async () => {
         const r = (await rules()).Leaderless!;
-        return r.state === "ok" && r.stateSeq === leaderless.stateSeq + 2;
+        return r.state === "ok" && r.stateSeq === 2; // created at 0, fired at 1
       },
       60_000,
       100,
@@ -185,7 +197,7 @@ describe("alerts page", () => {
     // Several more evaluations (the failures rule samples on each), which must change nothing.
     const samples = await redis.zcard(k.alertFailedSamples);
     await waitFor("three more evaluations", async () => (await redis.zcard(k.alertFailedSamples)) >= samples + 3);
-    expect((await rules()).Leaderless!.stateSeq).toBe(leaderless.stateSeq + 2);
+    expect((await rules()).Leaderless!.stateSeq).toBe(2);
 
     const notes = await db
       .selectFrom("notifications")
