@@ -27,7 +27,8 @@ export function alertIntervalMsFromEnv(env: Readonly<Record<string, string | und
 
 export interface AlertLoopOptions {
   conn: Connection;
-  db: () => Promise<Db>;
+  /** The database; null: none to read yet (a scheduler never creates one), so nothing to check. */
+  db: () => Promise<Db | null>;
   intervalMs: number;
   lockTimeoutSec: number;
   log?: (line: string) => void;
@@ -40,15 +41,19 @@ export function startAlertLoop(opts: AlertLoopOptions): { stop: () => Promise<vo
   const token = randomBytes(8).toString("hex");
   let running: Promise<void> | null = null;
   let stopped = false;
+  // A lasting fault (Redis away, an unreadable database) is said once, not every tick.
+  let lastError = "";
 
   const tick = async () => {
     const db = await opts.db();
+    if (!db) return;
     // No rule enabled: no Redis write at all (the common case in a shop that uses none).
     const any = await db.selectFrom("alert_rules").select("id").where("enabled", "=", 1).limit(1).executeTakeFirst();
     if (!any) return;
     const won = await opts.conn.redis.set(opts.conn.keys.alertTick, token, "PX", opts.intervalMs, "NX");
     if (won !== "OK") return;
     const made = await evaluateAlerts({ db, conn: opts.conn, lockTimeoutSec: opts.lockTimeoutSec, log: opts.log });
+    lastError = "";
     for (const t of made) {
       opts.log?.(`alert ${t.ruleId} (${t.name}) ${t.to === "firing" ? "fired" : "cleared"}: ${t.message}`);
       opts.onTransition?.(t);
@@ -59,7 +64,10 @@ export function startAlertLoop(opts: AlertLoopOptions): { stop: () => Promise<vo
     () => {
       if (running || stopped) return;
       running = tick()
-        .catch((e: Error) => opts.log?.(`alerts: ${e.message}`))
+        .catch((e: Error) => {
+          if (e.message !== lastError) opts.log?.(`alerts: ${e.message}`);
+          lastError = e.message;
+        })
         .finally(() => (running = null));
     },
     Math.max(100, Math.floor(opts.intervalMs / 4)),
