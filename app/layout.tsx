@@ -31,6 +31,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
     { href: "/delayed", label: t("nav.delayed") },
     { href: "/schedules", label: t("nav.schedules") },
     { href: "/stats", label: t("nav.stats") },
+    { href: "/alerts", label: t("nav.alerts") },
     { href: "/products", label: t("demo.nav.products") },
     { href: "/users", label: t("demo.nav.users") },
     { href: "/exports", label: t("demo.nav.exports") },

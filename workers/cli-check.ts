@@ -2,8 +2,8 @@
  * `status --check`: for cron, systemd and Kubernetes probes (docs/monitoring.md#status-check).
  * Exit 0 and "ok", or exit 1 with one line per problem.
  */
-import { listWorkers, resolveQueues, type Connection } from "../lib/resque/index";
-import { readEngineMetrics } from "../lib/resque/admin/metrics";
+import type { Connection } from "../lib/resque/index";
+import { leaderless, readHealth, staleQueues, unservedQueues } from "../lib/resque/admin/problems";
 import { println, UsageError } from "./cli-common";
 
 export interface CheckOptions {
@@ -23,25 +23,19 @@ export function maxAgeFlag(v: string | true | undefined): number | undefined {
 
 /** The problems, one sentence each; empty when all is well. */
 export async function findProblems(conn: Connection, opts: CheckOptions): Promise<string[]> {
-  const [m, workers] = await Promise.all([readEngineMetrics(conn), listWorkers(conn)]);
-  const names = m.queues.map((q) => q.name);
-  const served = new Set(workers.filter((w) => w.liveness === "alive").flatMap((w) => resolveQueues(w.queues, names)));
-  const problems: string[] = [];
-  for (const q of m.queues) {
-    if (q.size > 0 && !served.has(q.name)) problems.push(`queue ${q.name}: ${q.size} job(s) and no live worker`);
-    if (opts.maxAgeSec !== undefined && q.oldestAgeSec !== null && q.oldestAgeSec > opts.maxAgeSec)
+  const h = await readHealth(conn);
+  const problems = unservedQueues(h).map((q) => `queue ${q.name}: ${q.size} job(s) and no live worker`);
+  if (opts.maxAgeSec !== undefined)
+    for (const q of staleQueues(h, opts.maxAgeSec))
       problems.push(
-        `queue ${q.name}: oldest job is ${Math.round(q.oldestAgeSec)}s old (more than --max-age ${opts.maxAgeSec}s)`,
+        `queue ${q.name}: oldest job is ${Math.round(q.ageSec)}s old (more than --max-age ${opts.maxAgeSec}s)`,
       );
-  }
-  // The lock outlives a dead leader by up to LOCK_TIMEOUT: only a missing lock AND no tick within
-  // LOCK_TIMEOUT means the scheduler has been leaderless for longer than that.
-  const tickAge = m.schedulerLastTickAgeSec;
-  if (!m.schedulerLeader && (tickAge === null || tickAge > opts.lockTimeoutSec))
+  const noLeader = leaderless(h, opts.lockTimeoutSec);
+  if (noLeader)
     problems.push(
-      tickAge === null
+      noLeader.tickAgeSec === null
         ? "scheduler: no leader, and no scheduler has ever ticked"
-        : `scheduler: no leader for ${Math.round(tickAge)}s (LOCK_TIMEOUT is ${opts.lockTimeoutSec}s)`,
+        : `scheduler: no leader for ${Math.round(noLeader.tickAgeSec)}s (LOCK_TIMEOUT is ${opts.lockTimeoutSec}s)`,
     );
   return problems;
 }

@@ -1,8 +1,11 @@
 /**
  * Runs a Scheduler with logging, for `npm run queue -- scheduler` (alone, until a signal) and
- * inside the supervisor of `work`.
+ * inside the supervisor of `work`; beside it, the alert rules' evaluation (lib/alerts/loop.ts).
  */
-import { Scheduler, type JobRegistry } from "../lib/resque/index";
+import { existsSync } from "node:fs";
+import { alertIntervalMsFromEnv, startAlertLoop } from "../lib/alerts/loop";
+import { databaseFileFromEnv, getDb, MEMORY_DATABASE } from "../lib/db/index";
+import { Connection, Scheduler, type JobRegistry } from "../lib/resque/index";
 import { createRedis } from "../lib/redis";
 import type { WorkerConfig } from "./config";
 import { createLogger } from "../lib/log";
@@ -39,9 +42,22 @@ export async function startScheduler(
   );
   await redis.ping();
   await scheduler.start();
+  // Every scheduler process checks the rules, leader or not: lib/alerts/loop.ts says why that sends once.
+  const alerts = startAlertLoop({
+    conn: new Connection({ redis, namespace: cfg.namespace }),
+    // Rules live in the dashboard's database: a scheduler started before it exists creates none.
+    db: async () => {
+      const file = databaseFileFromEnv();
+      return file !== MEMORY_DATABASE && existsSync(file) ? getDb() : null;
+    },
+    intervalMs: alertIntervalMsFromEnv(),
+    lockTimeoutSec: cfg.lockTimeoutSec,
+    log,
+  });
   return {
     scheduler,
     stop: async () => {
+      await alerts.stop();
       await scheduler.stop();
       redis.disconnect();
     },

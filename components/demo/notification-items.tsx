@@ -1,5 +1,5 @@
 import { formatWhen } from "@/lib/format";
-import { translator, type Locale, type Translate } from "@/lib/i18n";
+import { isMessageKey, translator, type Locale, type Translate } from "@/lib/i18n";
 import type { Notification } from "@/lib/db/notifications";
 import { isExportDownloadUrl } from "@/lib/export/url";
 
@@ -9,7 +9,10 @@ import { isExportDownloadUrl } from "@/lib/export/url";
  */
 const SEED_EXPORT_DONE = /^导出完成: (\S+\.csv)$/;
 
-function messageText(t: Translate, message: string): string {
+function messageText(t: Translate, n: Notification): string {
+  // Alerts store their sentence as a key with values too: said in the reader's language.
+  if (n.messageKey && isMessageKey(n.messageKey)) return t(n.messageKey, n.messageVars ?? {});
+  const message = n.message;
   const m = SEED_EXPORT_DONE.exec(message);
   return m ? t("demo.export.doneMessage", { file: m[1]! }) : message;
 }
@@ -39,7 +42,7 @@ export function NotificationItems({
               className="inline-block h-2 w-2 shrink-0 rounded-full bg-blue-600"
             />
           )}
-          <span className="min-w-0 flex-1 whitespace-pre-wrap break-words">{messageText(t, n.message)}</span>
+          <span className="min-w-0 flex-1 whitespace-pre-wrap break-words">{messageText(t, n)}</span>
           {/* Only our own export paths become links: a row written before that rule, or by another client, stays text. */}
           {isExportDownloadUrl(n.downloadUrl) && (
             <a href={n.downloadUrl} download className="text-blue-700 hover:underline dark:text-blue-400">

@@ -62,3 +62,8 @@ export interface FailedActionOptions {
   list?: string;
   keep?: boolean;
 }
+
+/** An alert rule form's answer: `field` names the input a bad value came from. */
+export interface AlertResult extends ActionResult {
+  field?: "name" | "kind" | "queue" | "threshold" | "windowMin";
+}

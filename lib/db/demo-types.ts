@@ -37,6 +37,9 @@ export interface NotificationsTable {
   /** Unique: the Resque job id that wrote it, so a re-run writes nothing new. */
   job_id: string | null;
   created_at: CreatedAt;
+  /** A lib/i18n key and its JSON values (migration 003): drawn in the reader's language; `message` stays English. */
+  message_key: ColumnType<string | null, string | null | undefined, string | null>;
+  message_vars: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ExportsTable {

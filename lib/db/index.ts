@@ -21,3 +21,4 @@ export * from "./users";
 export * from "./notifications";
 export * from "./exports";
 export * from "./seed-demo";
+export * from "./alerts";

@@ -21,6 +21,9 @@ export interface Notification {
   readAtMs: number | null;
   jobId: string | null;
   createdAtMs: number;
+  /** A lib/i18n key and its values, to draw `message` in the reader's language (alerts write them). */
+  messageKey: string | null;
+  messageVars: Record<string, string | number> | null;
 }
 
 export interface NotificationPage {
@@ -42,6 +45,8 @@ function toNotification(r: {
   read_at: number | null;
   job_id: string | null;
   created_at: number;
+  message_key: string | null;
+  message_vars: string | null;
 }): Notification {
   return {
     id: r.id,
@@ -51,6 +56,8 @@ function toNotification(r: {
     readAtMs: r.read_at,
     jobId: r.job_id,
     createdAtMs: r.created_at,
+    messageKey: r.message_key,
+    messageVars: r.message_vars ? (JSON.parse(r.message_vars) as Record<string, string | number>) : null,
   };
 }
 
@@ -65,6 +72,9 @@ export async function createNotification(
     message: string;
     downloadUrl?: string | null;
     jobId?: string | null;
+    /** The same message as a lib/i18n key and values, for readers of another language. */
+    messageKey?: string | null;
+    messageVars?: Record<string, string | number> | null;
     now?: () => number;
   },
 ): Promise<{ created: boolean; notification: Notification }> {
@@ -80,6 +90,8 @@ export async function createNotification(
       message: input.message.slice(0, MAX_MESSAGE_LENGTH),
       download_url: input.downloadUrl ?? null,
       job_id: input.jobId ?? null,
+      message_key: input.messageKey ?? null,
+      message_vars: input.messageVars ? JSON.stringify(input.messageVars) : null,
       created_at: (input.now ?? Date.now)(),
     })
     .onConflict((oc) => oc.column("job_id").doNothing())

@@ -71,6 +71,25 @@ export interface SettingsTable {
   value: string;
 }
 
+export type AlertKind = "failures" | "queue_age" | "queue_no_worker" | "scheduler_no_leader";
+export type AlertState = "ok" | "firing";
+
+/** Alert rules (migration 003, lib/db/alerts.ts). */
+export interface AlertRulesTable {
+  id: Generated<number>;
+  name: string;
+  kind: AlertKind;
+  queue: Generated<string>;
+  threshold: Generated<number>;
+  window_min: Generated<number>;
+  enabled: Generated<number>;
+  state: Generated<AlertState>;
+  state_seq: Generated<number>;
+  state_changed_at: number | null;
+  created_at: CreatedAt;
+  updated_at: Generated<number>;
+}
+
 export interface Database {
   schema_migrations: SchemaMigrationsTable;
   admins: AdminsTable;
@@ -82,6 +101,7 @@ export interface Database {
   users: UsersTable;
   notifications: NotificationsTable;
   exports: ExportsTable;
+  alert_rules: AlertRulesTable;
 }
 
 /**

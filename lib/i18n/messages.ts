@@ -4,15 +4,22 @@
  * both (each area's zh-CN object is typed by its English keys). `{name}` marks a value.
  */
 import * as accounts from "./messages/accounts";
+import * as alerts from "./messages/alerts";
 import * as core from "./messages/core";
 import * as delayed from "./messages/delayed";
 import * as demo from "./messages/demo";
 import * as failed from "./messages/failed";
 import * as stats from "./messages/stats";
 
-const areas = [core, failed, delayed, stats, accounts, demo] as const;
+const areas = [core, failed, delayed, stats, accounts, demo, alerts] as const;
 
-type En = typeof core.en & typeof failed.en & typeof delayed.en & typeof stats.en & typeof accounts.en & typeof demo.en;
+type En = typeof core.en &
+  typeof failed.en &
+  typeof delayed.en &
+  typeof stats.en &
+  typeof accounts.en &
+  typeof demo.en &
+  typeof alerts.en;
 export type MessageKey = keyof En;
 
 function merge(pick: (a: (typeof areas)[number]) => Record<string, string>): Record<MessageKey, string> {

@@ -72,6 +72,10 @@ export function makeKeys(namespace?: string) {
      */
     /** LIST of wake-up tokens per queue: our own enqueues push one so idle workers BLPOP instead of polling. */
     wake: (q: string) => ns + "tsq:wake:" + q,
+    /** ZSET of `stat:failed` samples (score ms, member `<ms>:<count>`): the alert rules' failures per window (lib/alerts). */
+    alertFailedSamples: ns + "tsq:alerts:failed",
+    /** STRING with a PX of the alert interval: whoever SETs it NX evaluates the alert rules this interval. */
+    alertTick: ns + "tsq:alerts:tick",
     /** Pub/sub channel for supervisor control messages (restart). */
     control: ns + "tsq:control",
     /** HASH supervisor id → JSON {host,pid,queues,count,workers,beatAt}: written by each supervisor, removed on exit. */

@@ -61,6 +61,7 @@ describe("migrate", () => {
     expect(first.applied).toEqual(migrations.map(migrationLabel));
     expect(await tables(d)).toEqual([
       "admins",
+      "alert_rules",
       "audit_log",
       "exports",
       "notifications",
