@@ -45,6 +45,7 @@ export function poolSize(env: NodeJS.ProcessEnv = process.env): number {
 
 function smtpTransport(url: string): Transport {
   if (cached?.url !== url) {
+    cached?.transport.close(); // SMTP_URL changed (tests): the old pool's connections go
     const u = new URL(url);
     const secure = u.protocol === "smtps:";
     cached = {
@@ -61,10 +62,19 @@ function smtpTransport(url: string): Transport {
         // A connection is replaced after this many messages (nodemailer's default is 100): fewer
         // handshakes when thousands go out, and still no connection lives forever.
         maxMessages: 1000,
+        // Idle connections close after 2 s (nodemailer keeps them 4 min): a burst reuses them, and
+        // a quiet worker holds no socket a server restart or shutdown must wait for.
+        idleTimeout: 2000,
       }),
     };
   }
   return cached.transport;
+}
+
+/** Closes the pooled SMTP connections (an SMTP server waits for open clients when it shuts down). */
+export function closeMailTransport(): void {
+  cached?.transport.close();
+  cached = undefined;
 }
 
 /** Sends (or saves to the outbox) one message. */
