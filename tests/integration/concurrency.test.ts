@@ -13,6 +13,7 @@ import { Redis } from "ioredis";
 import { Client, Connection, parseWorkerId, pruneWorker, slotWorkerId } from "@/lib/resque";
 import { cliEnv, startCli, type Running } from "../helpers/processes";
 import { startNodeQueue } from "../helpers/node-resque-interop";
+import { runCliInProcess } from "../helpers/cli";
 import { testNamespace, waitFor } from "../helpers/ns";
 
 const started: Running[] = [];
@@ -102,6 +103,12 @@ describe("concurrency slots", () => {
     });
     expect(Object.keys(beats).sort()).toEqual(ids);
     for (const id of ids) expect(await redis.get(key(`worker:${id}:started`))).toMatch(/Z$/);
+
+    // `status` shows the process with its slots busy and free.
+    const status = await runCliInProcess(["status"], cliEnv(inject("redisUrl"), ns));
+    expect(status.stdout).toMatch(new RegExp(`^${os.hostname()}:${pid} +4 +4 +0$`, "m"));
+    const json = JSON.parse((await runCliInProcess(["status", "--json"], cliEnv(inject("redisUrl"), ns))).stdout);
+    expect(json.processes).toEqual([{ host: os.hostname(), pid: String(pid), slots: 4, busy: 4, free: 0 }]);
 
     // php's and Ruby's same-host prune, run beside our busy slots, prune none of them.
     expect(phpPruneVictims(ids)).toEqual([]);
