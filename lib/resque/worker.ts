@@ -201,6 +201,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.wake();
     this.blocker?.disconnect();
     if (mode === "now" && this.slots.some((s) => s.current)) {
+      // Jobs that already ended are finished first: only the ones still running are dirty exits.
+      await this.sendFinished();
       // Jobs may still settle later; perform() sees they are no longer `current` and writes nothing.
       await this.unregister((s) =>
         s.current
@@ -468,15 +470,18 @@ export class Worker extends EventEmitter<WorkerEvents> {
     }
     // QUIT: the jobs in flight finish first; TERM settled them in stop() already.
     while (this.stopping === "graceful" && this.slots.some((s) => s.current)) await this.nextWake();
-    if (this.stopping === "graceful") {
-      const finish = this.takeFinished();
-      try {
-        if (finish.length) await this.reserveCall([], finish, []);
-      } catch (e) {
-        this.emit("error", e as Error);
-      }
-    }
+    await this.sendFinished();
     await this.unregister();
+  }
+
+  /** Finishes the jobs that ended and were not sent yet (stopping: nothing is reserved). */
+  private async sendFinished(): Promise<void> {
+    const finish = this.takeFinished();
+    try {
+      if (finish.length) await this.reserveCall([], finish, []);
+    } catch (e) {
+      this.emit("error", e as Error);
+    }
   }
 
   /** Starts a reserved job in its slot; false when the entry was settled instead of run. */
