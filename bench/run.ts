@@ -35,18 +35,29 @@ const N = {
   bulk: scaled(100_000, 1_000),
   drain: scaled(50_000, 500),
   latency: scaled(300, 20),
+  await10: scaled(5_000, 200),
 };
 const BATCH = 1000;
 const WARM = {
   one: scaled(1_000, 50),
   bulk: scaled(5_000, 1_000),
   drain: scaled(2_000, 100),
+  await10: scaled(500, 50),
   latencyJobs: 10, // latency samples taken and discarded before the measured ones
 };
 const REDIS_BENCHMARK_N = 200_000;
 const REDIS_BENCHMARK_C1_N = scaled(20_000, 1_000);
 
-const ALL_SCENARIOS = ["enqueue-one", "enqueue-bulk", "drain", "latency", "redis-benchmark", "log-overhead"] as const;
+const ALL_SCENARIOS = [
+  "enqueue-one",
+  "enqueue-bulk",
+  "drain",
+  "drain-c10",
+  "await10-c10",
+  "latency",
+  "redis-benchmark",
+  "log-overhead",
+] as const;
 type ScenarioName = (typeof ALL_SCENARIOS)[number];
 const pickList = <T extends string>(env: string | undefined, all: readonly T[]): T[] => {
   if (!env) return [...all];
@@ -548,6 +559,44 @@ async function scenarioDrain(producers: Map<System, Child>, port: number): Promi
   hwm.flush(() => ({ note: "VmHWM at the end of the drain scenario" }));
 }
 
+/**
+ * Issue 12's drains at concurrency 10, ours vs BullMQ (node-resque has no slots in one Worker):
+ * `drain-c10` no-op jobs, `await10-c10` jobs that each await a 10 ms timer (both bounded by
+ * 10 / 10 ms = 1,000 jobs/s: the point is to reach the bound).
+ */
+async function scenarioConcurrent(
+  producers: Map<System, Child>,
+  port: number,
+  name: "drain-c10" | "await10-c10",
+): Promise<void> {
+  const jobMs = name === "await10-c10" ? 10 : 0;
+  const n = jobMs ? N.await10 : N.drain;
+  const env = { BENCH_CONCURRENCY: "10", BENCH_JOB_MS: String(jobMs) };
+  const runs = new Runs();
+  for (let rep = 1; rep <= REPS; rep++) {
+    for (const s of SYSTEMS_ON.filter((x) => x !== "node-resque")) {
+      const w = await warmWorker(s, producers.get(s)!, port, jobMs ? WARM.await10 : WARM.drain, n, { env });
+      try {
+        const t0 = performance.now();
+        await w.request("go");
+        const deadline = t0 + 600_000;
+        while (!(await drained(s, n))) {
+          if (performance.now() > deadline) throw new Error(`${s} did not drain ${n} jobs within 10 minutes`);
+          await sleep(10);
+        }
+        const rate = n / ((performance.now() - t0) / 1000);
+        const { completed } = (await w.request("stop", {}, 60_000)) as Reply & { completed: number };
+        if (completed !== n) throw new Error(`${s} worker reports ${completed} completed jobs, expected ${n}`);
+        runs.add(name, s, "jobs/s", rate);
+        log(`${name} rep ${rep} ${s}: ${Math.round(rate)} jobs/s`);
+      } finally {
+        await w.close();
+      }
+    }
+  }
+  runs.flush(() => ({ n, note: "one worker process, concurrency 10" }));
+}
+
 async function scenarioLatency(producers: Map<System, Child>, port: number): Promise<void> {
   const pct = { p50: new Map<System, number[]>(), p95: new Map<System, number[]>(), p99: new Map<System, number[]>() };
   for (const m of Object.values(pct)) for (const s of SYSTEMS_ON) m.set(s, []);
@@ -681,6 +730,18 @@ const TARGETS: Target[] = [
     peer: "bullmq",
     min: 2,
   },
+  {
+    label: "one worker process at concurrency 10: no-op drain vs BullMQ concurrency 10",
+    scenario: "drain-c10",
+    peer: "bullmq",
+    min: 2,
+  },
+  {
+    label: "one worker process at concurrency 10: jobs awaiting 10 ms vs BullMQ concurrency 10",
+    scenario: "await10-c10",
+    peer: "bullmq",
+    min: 0.95,
+  },
   { label: "bulk enqueue vs BullMQ addBulk", scenario: "enqueue-bulk", peer: "bullmq", min: 10 },
   { label: "one-at-a-time enqueue vs node-resque", scenario: "enqueue-one", peer: "node-resque", min: 2 },
   { label: "pickup latency p50 vs BullMQ", scenario: "pickup-latency-p50", peer: "bullmq", max: 0.5 },
@@ -710,6 +771,8 @@ function report(meta: {
     ["enqueue-one", `1. enqueue one at a time (N=${N.one})`, "jobs/s"],
     ["enqueue-bulk", `2. bulk enqueue (N=${N.bulk}, ${BATCH} per call)¹`, "jobs/s"],
     ["drain", `3. no-op drain, one worker process (N=${N.drain})²`, "jobs/s"],
+    ["drain-c10", `3b. no-op drain, one process at concurrency 10 (N=${N.drain})`, "jobs/s"],
+    ["await10-c10", `3c. jobs awaiting 10 ms, one process at concurrency 10 (N=${N.await10})`, "jobs/s"],
     ["pickup-latency-p50", `4. pickup latency p50 (${N.latency} jobs)³`, "ms"],
     ["pickup-latency-p95", "4. pickup latency p95", "ms"],
     ["pickup-latency-p99", "4. pickup latency p99", "ms"],
@@ -892,6 +955,8 @@ async function main(): Promise<void> {
     if (SCENARIOS_ON.includes("enqueue-one")) await scenarioEnqueue(producers, "one");
     if (SCENARIOS_ON.includes("enqueue-bulk")) await scenarioEnqueue(producers, "bulk");
     if (SCENARIOS_ON.includes("drain")) await scenarioDrain(producers, server.port);
+    if (SCENARIOS_ON.includes("drain-c10")) await scenarioConcurrent(producers, server.port, "drain-c10");
+    if (SCENARIOS_ON.includes("await10-c10")) await scenarioConcurrent(producers, server.port, "await10-c10");
     if (SCENARIOS_ON.includes("latency")) await scenarioLatency(producers, server.port);
     if (SCENARIOS_ON.includes("redis-benchmark")) await scenarioRedisBenchmark(server.port);
     if (SCENARIOS_ON.includes("log-overhead")) {

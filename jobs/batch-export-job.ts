@@ -32,6 +32,8 @@ export class BatchExportJob extends BaseJob<z.input<typeof schema>> {
   static queue = "export";
   static schema = schema;
   static rerunOnDirtyExit = true;
+  /** CPU-bound (query, CSV, file): one per process, so the other slots keep sending mail. */
+  static concurrency = 1;
 
   async perform() {
     const args = schema.parse(this.args);

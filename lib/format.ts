@@ -87,3 +87,19 @@ export function recordText(s: string): string {
   const text = s.isWellFormed() ? s : s.toWellFormed();
   return text.replace(HIDDEN_CONTROLS, (c) => `⟨U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}⟩`);
 }
+
+/**
+ * Workers by process (host and pid), each process's concurrency slots together in slot order,
+ * with how many are busy: the Workers page's and `status`'s "slots busy/free per process".
+ */
+export function workerProcesses<W extends { host: string; pid: string; slot?: number; job?: unknown }>(
+  workers: W[],
+): { host: string; pid: string; slots: W[]; busy: number; free: number }[] {
+  const m = new Map<string, W[]>();
+  for (const w of workers) m.set(`${w.host}:${w.pid}`, [...(m.get(`${w.host}:${w.pid}`) ?? []), w]);
+  return [...m.values()].map((slots) => {
+    slots.sort((a, b) => (a.slot ?? 0) - (b.slot ?? 0));
+    const busy = slots.filter((w) => w.job).length;
+    return { host: slots[0]!.host, pid: slots[0]!.pid, slots, busy, free: slots.length - busy };
+  });
+}

@@ -1,6 +1,9 @@
 /**
- * Outgoing mail for jobs. With `SMTP_URL` set, messages go through nodemailer's SMTP transport
- * (an SMTP refusal rejects with the server's reply, so the job fails with it). Without it,
+ * Outgoing mail for jobs. With `SMTP_URL` set, messages go through one pooled nodemailer SMTP
+ * transport per process: connections are reused, at most one per worker slot
+ * (`WORKER_CONCURRENCY`), so 10,000 e-mails do not open 10,000 connections. An SMTP refusal
+ * rejects with the server's reply, so the job fails with it; a dropped connection fails only the
+ * messages it carried (their jobs retry as any failure does), and the pool opens a new one. Without it,
  * each message is rendered to a .eml file in the outbox folder, which the admin can read.
  */
 import { randomBytes } from "node:crypto";
@@ -34,8 +37,15 @@ const defaultFrom = () => process.env.MAIL_FROM || "Resque Admin <no-reply@local
 type Transport = ReturnType<typeof nodemailer.createTransport>;
 let cached: { url: string; transport: Transport } | undefined;
 
+/** One SMTP connection per job this process runs at once: more could never all be busy. */
+export function poolSize(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number(env.WORKER_CONCURRENCY);
+  return Number.isInteger(n) && n >= 1 ? Math.min(n, 100) : 1;
+}
+
 function smtpTransport(url: string): Transport {
   if (cached?.url !== url) {
+    cached?.transport.close(); // SMTP_URL changed (tests): the old pool's connections go
     const u = new URL(url);
     const secure = u.protocol === "smtps:";
     cached = {
@@ -47,10 +57,24 @@ function smtpTransport(url: string): Transport {
         // STARTTLS is used whenever the server offers it; `?starttls=required` refuses to send without it.
         requireTLS: u.searchParams.get("starttls") === "required",
         auth: u.username ? { user: decodeURIComponent(u.username), pass: decodeURIComponent(u.password) } : undefined,
+        pool: true,
+        maxConnections: poolSize(),
+        // A connection is replaced after this many messages (nodemailer's default is 100): fewer
+        // handshakes when thousands go out, and still no connection lives forever.
+        maxMessages: 1000,
+        // Idle connections close after 2 s (nodemailer keeps them 4 min): a burst reuses them, and
+        // a quiet worker holds no socket a server restart or shutdown must wait for.
+        idleTimeout: 2000,
       }),
     };
   }
   return cached.transport;
+}
+
+/** Closes the pooled SMTP connections (an SMTP server waits for open clients when it shuts down). */
+export function closeMailTransport(): void {
+  cached?.transport.close();
+  cached = undefined;
 }
 
 /** Sends (or saves to the outbox) one message. */

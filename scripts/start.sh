@@ -10,6 +10,8 @@ cd "$(dirname "$0")/.."
 . scripts/setup-lib.sh
 export NEXT_TELEMETRY_DISABLED=1
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
+# The demo's jobs mostly wait on SMTP and Redis: ten slots per worker process (README: Concurrency).
+export WORKER_CONCURRENCY="${WORKER_CONCURRENCY:-10}"
 PORT="${PORT:-3000}"
 
 check_node
@@ -66,7 +68,7 @@ setsid node --import ./scripts/peer-address.mjs node_modules/next/dist/bin/next 
 WEB_PID=$!
 setsid node dist/workers/cli.mjs work &
 SUP_PID=$!
-log "web app on http://localhost:$PORT · workers on QUEUE=${QUEUE:-*} · Redis at $REDIS_URL · Ctrl-C stops everything"
+log "web app on http://localhost:$PORT · workers on QUEUE=${QUEUE:-*} × $WORKER_CONCURRENCY slots · Redis at $REDIS_URL · Ctrl-C stops everything"
 
 # If any service exits on its own, stop the others and report it.
 set +e

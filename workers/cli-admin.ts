@@ -13,6 +13,7 @@ import {
 } from "../lib/resque/index";
 
 import { println, UsageError } from "./cli-common";
+import { workerProcesses } from "../lib/format";
 
 type Flags = Map<string, string | true>;
 type Out = NodeJS.WritableStream;
@@ -43,7 +44,14 @@ export async function printStatus(conn: Connection, json: boolean, out: Out): Pr
     .filter((q) => q.keyType)
     .map((q) => `queue ${q.name}: key is a ${q.keyType}, not a list; workers skip it (fix or remove the key)`);
   if (json) {
-    println(out, JSON.stringify({ stats, queues, workers, problems }, null, 2));
+    const processes = workerProcesses(workers).map((p) => ({
+      host: p.host,
+      pid: p.pid,
+      slots: p.slots.length,
+      busy: p.busy,
+      free: p.free,
+    }));
+    println(out, JSON.stringify({ stats, queues, workers, processes, problems }, null, 2));
     return;
   }
   println(
@@ -71,6 +79,17 @@ export async function printStatus(conn: Connection, json: boolean, out: Out): Pr
     for (const p of problems) println(out, `  ${p}`);
   }
   println(out);
+  const multi = workerProcesses(workers).filter((p) => p.slots.length > 1);
+  if (multi.length) {
+    println(
+      out,
+      table([
+        ["PROCESS", "SLOTS", "BUSY", "FREE"],
+        ...multi.map((p) => [`${p.host}:${p.pid}`, String(p.slots.length), String(p.busy), String(p.free)]),
+      ]),
+    );
+    println(out);
+  }
   if (workers.length === 0) println(out, "No workers.");
   else
     println(

@@ -15,7 +15,7 @@ import { Client, Connection } from "../lib/resque/index";
 import { jsonLogs } from "../lib/log";
 import { createRedis, redactUrl } from "../lib/redis";
 import { loadJobClasses } from "./app-include";
-import { loadEnvFiles, readWorkerConfig, type WorkerConfig } from "./config";
+import { concurrencyOf, loadEnvFiles, readWorkerConfig, type WorkerConfig } from "./config";
 import { logError, setLogRole } from "./log";
 import { clearSignInFailures, describeFirstAdmin, ensureFirstAdmin } from "../lib/auth/index";
 import { databaseFileFromEnv, migrate, openDb, seedDemo } from "../lib/db/index";
@@ -32,7 +32,8 @@ export type { CliIo } from "./cli-common";
 const HELP = `Usage: npm run queue -- <command> [options]
 
 Commands:
-  work                         start QUEUE_COUNT worker processes under a supervisor (default)
+  work [--concurrency N]       start QUEUE_COUNT worker processes under a supervisor (default),
+                               each running up to N jobs at once (WORKER_CONCURRENCY, default 1)
   status [--json]              queues with sizes, workers and what they are doing, failed count
   status --check [--max-age S] exit 1 with one line per problem (a queue with jobs and no live
                                worker, no scheduler leader for longer than LOCK_TIMEOUT, a head
@@ -65,7 +66,7 @@ Commands:
   help                         this text
 
 Environment: REDIS_URL (or REDIS_BACKEND), RESQUE_NAMESPACE (or PREFIX), QUEUE, QUEUE_COUNT (or
-COUNT), INTERVAL, QUEUE_ENV (loads .env.<QUEUE_ENV>), APP_INCLUDE (extra job classes),
+COUNT), WORKER_CONCURRENCY, INTERVAL, QUEUE_ENV (loads .env.<QUEUE_ENV>), APP_INCLUDE (extra job classes),
 SCHEDULER=0 (work without the scheduler), LOCK_TIMEOUT (scheduler leader lock, seconds),
 DATABASE_URL, EXPORT_DIR (public/uploads/export), EXPORT_RETENTION_DAYS (7).`;
 
@@ -76,6 +77,7 @@ export interface Parsed {
 }
 
 const VALUE_FLAGS = new Set([
+  "concurrency",
   "days",
   "max-age",
   "page",
@@ -173,7 +175,8 @@ async function run(p: Parsed, cfg: WorkerConfig, io: CliIo, ownProcess: boolean)
   if (PROCESS_ONLY.has(p.command) && !ownProcess)
     throw new UsageError(`\`${p.command}\` runs only as a process of its own: npm run queue -- ${p.command}`);
   if (p.command === "work") {
-    await work(cfg, io);
+    const c = p.flags.get("concurrency");
+    await work(typeof c === "string" ? { ...cfg, concurrency: concurrencyOf("--concurrency", c) } : cfg, io);
     return 0;
   }
   if (p.command === "setup") {

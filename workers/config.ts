@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parseEnv } from "node:util";
 import { namespaceFromEnv, redisUrlFromEnv } from "../lib/redis";
+import { MAX_CONCURRENCY } from "../lib/resque/index";
 
 /**
  * Loads `.env`, then `.env.<QUEUE_ENV>` (as `QUEUE_ENV=prod php app/queue_resque.php` picks its
@@ -33,6 +34,8 @@ export interface WorkerConfig {
   namespace: string;
   queues: string[];
   count: number;
+  /** Jobs each worker process runs at once (`WORKER_CONCURRENCY`, `--concurrency`): one slot each. */
+  concurrency: number;
   intervalSec: number;
   /** Run the scheduler inside `work` (default); `SCHEDULER=0` leaves it to a separate process. */
   scheduler: boolean;
@@ -49,6 +52,13 @@ function positiveNumber(name: string, raw: string | undefined, fallback: number,
   return n;
 }
 
+/** A slot count: a whole number from 1 to MAX_CONCURRENCY (default 1, one job at a time). */
+export function concurrencyOf(name: string, raw: string | undefined): number {
+  const n = positiveNumber(name, raw, 1, true);
+  if (n > MAX_CONCURRENCY) throw new Error(`${name} must be at most ${MAX_CONCURRENCY}, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
 export function readWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
   const queueSpec = env.QUEUE ?? env.QUEUES ?? "*";
   const queues = queueSpec
@@ -62,6 +72,7 @@ export function readWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     namespace: namespaceFromEnv(env),
     queues,
     count: positiveNumber("QUEUE_COUNT", env.QUEUE_COUNT ?? env.COUNT, 1, true),
+    concurrency: concurrencyOf("WORKER_CONCURRENCY", env.WORKER_CONCURRENCY),
     intervalSec: positiveNumber("INTERVAL", env.INTERVAL, 5, false),
     scheduler: !/^(0|false|no|off)$/i.test(env.SCHEDULER ?? ""),
     lockTimeoutSec: positiveNumber("LOCK_TIMEOUT", env.LOCK_TIMEOUT, 30, false),

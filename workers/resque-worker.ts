@@ -1,5 +1,6 @@
 /**
- * One worker process = one Resque worker id `host:pid:queues`. Started by the supervisor; the
+ * One worker process = WORKER_CONCURRENCY slots, each a Resque worker id (`host:pid:queues`, then
+ * `host+k:pid:queues`). Started by the supervisor; the
  * file name contains `resque-` and the process title reads `resque-<ver>: …` so php-resque's
  * and Ruby resque's same-host prune recognise it as a live worker.
  *
@@ -29,6 +30,7 @@ async function main() {
     intervalSec: cfg.intervalSec,
     heartbeat: !supervised,
     setProcessTitle: true,
+    concurrency: cfg.concurrency,
   });
   setLogRole("worker", { worker: worker.id });
   logWorkerEvents(worker, processLog());
@@ -53,7 +55,7 @@ async function main() {
   process.on("disconnect", () => void stop("graceful"));
 
   await worker.start();
-  if (supervised && process.connected) process.send!({ type: "ready", id: worker.id });
+  if (supervised && process.connected) process.send!({ type: "ready", id: worker.id, ids: worker.ids });
   log(`worker ${worker.id} started`);
 }
 

@@ -52,7 +52,7 @@ export async function startScheduler(
     },
     intervalMs: alertIntervalMsFromEnv(),
     lockTimeoutSec: cfg.lockTimeoutSec,
-    log,
+    log: (line) => log.info(line, { event: "alert" }),
   });
   return {
     scheduler,

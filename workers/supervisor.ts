@@ -17,6 +17,7 @@ import {
   Connection,
   DirtyExitError,
   HEARTBEAT_INTERVAL_SEC,
+  slotWorkerId,
   unregisterWorker,
   type JobRegistry,
 } from "../lib/resque/index";
@@ -27,7 +28,8 @@ import { startScheduler } from "./scheduler-process";
 
 interface Child {
   proc: ChildProcess;
-  id: string;
+  /** Its slots' worker ids (one per concurrency slot), slot 0 first. */
+  ids: string[];
   startedAt: number;
   ready: boolean;
   /** Asked to leave (restart or shutdown): do not respawn when it exits. */
@@ -85,7 +87,7 @@ export class Supervisor {
     await this.listenForControl();
     await this.record();
     log(
-      `supervisor ${this.id}: ${this.cfg.count} worker(s) on ${this.cfg.queues.join(",")} (namespace ${this.conn.keys.ns || "(none)"})`,
+      `supervisor ${this.id}: ${this.cfg.count} worker(s) × ${this.cfg.concurrency} slot(s) on ${this.cfg.queues.join(",")} (namespace ${this.conn.keys.ns || "(none)"})`,
     );
     return this.done;
   }
@@ -96,15 +98,16 @@ export class Supervisor {
       execArgv,
       // Own process group: a terminal's Ctrl-C reaches the supervisor, which decides for them.
       detached: true,
-      env: { ...process.env, RESQUE_SUPERVISED: "1" },
+      env: { ...process.env, RESQUE_SUPERVISED: "1", WORKER_CONCURRENCY: String(this.cfg.concurrency) },
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     });
-    const child: Child = { proc, id: this.workerId(proc.pid!), startedAt: Date.now(), ready: false, retiring: false };
+    const child: Child = { proc, ids: this.workerIds(proc.pid!), startedAt: Date.now(), ready: false, retiring: false };
     this.children.add(child);
-    proc.on("message", (m: { type?: string; id?: string }) => {
+    proc.on("message", (m: { type?: string; id?: string; ids?: string[] }) => {
       if (m.type === "ready") {
         child.ready = true;
-        if (m.id) child.id = m.id;
+        if (Array.isArray(m.ids) && m.ids.length) child.ids = m.ids;
+        else if (m.id) child.ids = [m.id];
         void this.beat();
       } else if (m.type === "stopping") child.ready = false;
     });
@@ -112,26 +115,35 @@ export class Supervisor {
     return child;
   }
 
-  private workerId(pid: number): string {
-    return `${os.hostname()}:${pid}:${this.cfg.queues.join(",")}`;
+  private workerIds(pid: number): string[] {
+    return Array.from({ length: this.cfg.concurrency }, (_, i) => slotWorkerId(os.hostname(), pid, this.cfg.queues, i));
   }
 
   private async onExit(child: Child, code: number | null, signal: NodeJS.Signals | null) {
     this.children.delete(child);
     const clean = code === 0 && !signal;
     try {
-      // A clean exit unregistered itself; this settles whatever a dirty one left behind.
-      const r = await unregisterWorker(this.conn, child.id, {
-        registry: this.registry,
-        keepPing: true,
-        error: new DirtyExitError(
-          `Worker process ${child.proc.pid} exited (${signal ?? `code ${code}`}) while processing a job`,
+      // A clean exit unregistered itself; this settles whatever a dirty one left behind, in every
+      // slot at once (each slot's job is failed as a dirty exit, or requeued when safe to re-run).
+      const results = await Promise.all(
+        child.ids.map((id) =>
+          unregisterWorker(this.conn, id, {
+            registry: this.registry,
+            keepPing: true,
+            error: new DirtyExitError(
+              `Worker process ${child.proc.pid} exited (${signal ?? `code ${code}`}) while processing a job`,
+            ),
+          }),
         ),
-      });
-      if (r.job !== "none")
-        log(`supervisor: worker ${child.proc.pid} died with ${r.className ?? "a job"} in flight: ${r.job}`);
+      );
+      const settled = results.filter((r) => r.job !== "none");
+      if (settled.length)
+        log(
+          `supervisor: worker ${child.proc.pid} died with ${settled.length} job(s) in flight: ` +
+            settled.map((r) => `${r.className ?? "a job"} ${r.job}`).join(", "),
+        );
     } catch (e) {
-      logError(`supervisor: could not settle worker ${child.id}: ${(e as Error).message}`, { err: e });
+      logError(`supervisor: could not settle worker ${child.ids[0]}: ${(e as Error).message}`, { err: e });
     }
     if (!clean && !child.retiring && !this.stopping)
       log(`supervisor: worker ${child.proc.pid} exited (${signal ?? `code ${code}`}), starting a new one`);
@@ -148,7 +160,7 @@ export class Supervisor {
   }
 
   private async beat() {
-    const ids = [...this.children].filter((c) => c.ready).map((c) => c.id);
+    const ids = [...this.children].filter((c) => c.ready).flatMap((c) => c.ids);
     try {
       const again = await beat(this.conn, ids);
       for (const id of again)
@@ -166,6 +178,7 @@ export class Supervisor {
       pid: process.pid,
       queues: this.cfg.queues,
       count: this.cfg.count,
+      concurrency: this.cfg.concurrency,
       workers: [...this.children].map((c) => c.proc.pid),
       beatAt: new Date().toISOString(),
     };

@@ -7,6 +7,8 @@ import { hostWorker, reportPickup } from "../lib/child.js";
 import { QUEUE, type JobArgs } from "../lib/common.js";
 
 const port = Number(process.argv[2]);
+/** Per-job await (BENCH_JOB_MS, default none), as bench/workers/ours.ts. */
+const jobMs = Number(process.env.BENCH_JOB_MS ?? "0");
 
 hostWorker({
   async start(prefix, onDone) {
@@ -14,6 +16,7 @@ hostWorker({
       QUEUE,
       async (job) => {
         reportPickup(job.data);
+        if (jobMs) await new Promise((r) => setTimeout(r, jobMs));
       },
       {
         connection: { host: "127.0.0.1", port },

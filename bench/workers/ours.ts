@@ -1,5 +1,5 @@
 /**
- * Child entry point: one Resque worker of ours (lib/resque), run as production runs it —
+ * Child entry point: one Resque worker of ours (lib/resque; BENCH_CONCURRENCY slots), run as production runs it —
  * bundled by esbuild, started with plain `node`, cwd = project root (for lib/resque/lua).
  * argv: <redis port>
  */
@@ -11,11 +11,15 @@ import { hostWorker, reportPickup } from "../lib/child.js";
 import { QUEUE, type JobArgs } from "../lib/common.js";
 
 const port = Number(process.argv[2]);
+/** Slots (BENCH_CONCURRENCY, default 1) and a per-job await (BENCH_JOB_MS, default none). */
+const concurrency = Number(process.env.BENCH_CONCURRENCY ?? "1");
+const jobMs = Number(process.env.BENCH_JOB_MS ?? "0");
 
 class NoopJob extends BaseJob<JobArgs> {
   static names = ["NoopJob"];
-  perform() {
+  async perform() {
     reportPickup(this.args);
+    if (jobMs) await new Promise((r) => setTimeout(r, jobMs));
   }
 }
 
@@ -29,6 +33,7 @@ hostWorker({
       queues: [QUEUE],
       intervalSec: 5,
       pruneOnStart: false,
+      concurrency,
     });
     // As workers/resque-worker.ts logs: nothing per job in text form, every job's lines with
     // LOG_FORMAT=json (the log-overhead scenario sets it and sends stdout to a file).

@@ -1,7 +1,7 @@
 "use client";
 
 import type { Liveness, WorkerInfo } from "@/lib/resque/admin/types";
-import { formatStamp as when, recordText } from "@/lib/format";
+import { formatStamp as when, recordText, workerProcesses } from "@/lib/format";
 import { queryKeys } from "@/lib/query-keys";
 import { ConfirmButton } from "./confirm-button";
 import { LiveControl, useLivePoll } from "./live-control";
@@ -31,6 +31,11 @@ export function WorkersList({
   const { workers, redisTimeMs } = q.data;
   const hosts = new Map<string, WorkerInfo[]>();
   for (const w of workers) hosts.set(w.host, [...(hosts.get(w.host) ?? []), w]);
+  for (const [host, list] of hosts)
+    hosts.set(
+      host,
+      workerProcesses(list).flatMap((p) => p.slots),
+    );
   return (
     <div className="space-y-6">
       <h1 className="text-xl font-semibold">{t("workers.title")}</h1>
@@ -41,6 +46,15 @@ export function WorkersList({
         [...hosts.entries()].map(([host, list]) => (
           <section key={host}>
             <h2 className="mb-2 font-semibold">{t("workers.host", { host })}</h2>
+            <ul className="mb-2 text-sm text-zinc-600 dark:text-zinc-300">
+              {workerProcesses(list)
+                .filter((p) => p.slots.length > 1)
+                .map((p) => (
+                  <li key={p.pid} data-process={p.pid}>
+                    {t("workers.process", { pid: p.pid, busy: p.busy, slots: p.slots.length, free: p.free })}
+                  </li>
+                ))}
+            </ul>
             <DataTable
               columns={[
                 { label: t("workers.id") },

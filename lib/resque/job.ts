@@ -73,12 +73,16 @@ export interface JobContext {
  * - `schema`: validates `args[0]` at enqueue and before perform, with readable messages.
  * - `rerunOnDirtyExit`: true when running it twice is harmless, so a job interrupted by a
  *   killed worker goes back to its queue instead of to `failed`.
+ * - `concurrency`: at most this many of its jobs run at once in one worker process (a CPU-bound
+ *   class must not take every slot); the queue's other jobs still run in the free slots.
  */
 export abstract class BaseJob<A = Record<string, unknown>> {
   static names: string[] = [];
   static queue = "default";
   static schema?: ArgsSchema;
   static rerunOnDirtyExit = false;
+  /** At most this many of its jobs in flight per worker process (unset: any number). */
+  static concurrency?: number;
   /** Retry failed attempts through the delayed queue, counting them in `args._attempt` (the seed's convention). */
   static retry?: RetryPolicy;
   /** Before-enqueue hook: return false (or throw) to veto. */
@@ -106,6 +110,7 @@ export type JobClass = (abstract new (args: any, job: JobContext) => BaseJob<any
   queue: string;
   schema?: ArgsSchema;
   rerunOnDirtyExit: boolean;
+  concurrency?: number;
   retry?: RetryPolicy;
   beforeEnqueue?(args: unknown, queue: string): boolean | void | Promise<boolean | void>;
 };
@@ -147,6 +152,17 @@ export class JobRegistry {
 
   names(): string[] {
     return [...this.byName.keys()];
+  }
+
+  /** Classes that declare a per-process `concurrency`, with every name each one answers to. */
+  limited(): { cls: JobClass; names: string[]; limit: number }[] {
+    const out = new Map<JobClass, string[]>();
+    for (const [name, cls] of this.byName) {
+      const n = cls.concurrency;
+      if (n === undefined || !Number.isInteger(n) || n < 1) continue;
+      out.set(cls, [...(out.get(cls) ?? []), name]);
+    }
+    return [...out].map(([cls, names]) => ({ cls, names, limit: cls.concurrency! }));
   }
 
   /** Validates `args[0]` against the class's schema, returning the parsed value. */

@@ -98,19 +98,33 @@ export function makeKeys(namespace?: string) {
   };
 }
 
-/** Worker id parts, tolerant of node-resque names with fewer colons (docs/resque-protocol.md#worker-ids). */
-export function parseWorkerId(id: string): { host: string; pid: string; queues: string[] } {
+/**
+ * Worker id parts, tolerant of node-resque names with fewer colons (docs/resque-protocol.md#worker-ids).
+ * `slot` is the concurrency slot of one of our processes: slot k ≥ 1 is written `host+k:pid:queues`
+ * (docs/resque-protocol.md#concurrency-slots), and `host` is then the host without `+k`.
+ */
+export function parseWorkerId(id: string): { host: string; pid: string; queues: string[]; slot: number } {
   const parts = id.split(":");
-  const host = parts[0] ?? "";
+  const first = parts[0] ?? "";
+  const m = /^(.+)\+([1-9]\d{0,5})$/.exec(first);
   const pid = parts[1] ?? "";
   const rest = parts.slice(2).join(":");
-  return { host, pid, queues: rest ? rest.split(",") : [] };
+  return { host: m ? m[1]! : first, pid, queues: rest ? rest.split(",") : [], slot: m ? Number(m[2]) : 0 };
+}
+
+/**
+ * The id of one concurrency slot of a worker process: slot 0 is Ruby's and php's `host:pid:queues`,
+ * slot k ≥ 1 is `host+k:pid:queues` — the real pid, and a first part of its own so node-resque's
+ * `workers()` (keyed by the first two parts) lists every slot (docs/resque-protocol.md#concurrency-slots).
+ */
+export function slotWorkerId(host: string, pid: number, queues: string[], slot: number): string {
+  return `${slot ? `${host}+${slot}` : host}:${pid}:${queues.join(",")}`;
 }
 
 /** node-resque's worker name: the id without its queue list (`host:pid`, or fewer parts). */
 export function workerName(id: string): string {
-  const { host, pid } = parseWorkerId(id);
-  return pid ? `${host}:${pid}` : host;
+  const [first = "", pid] = id.split(":");
+  return pid ? `${first}:${pid}` : first;
 }
 
 /** Queue names as Sidekiq's web accepts them: no whitespace or control characters, bounded length. */

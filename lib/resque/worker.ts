@@ -1,10 +1,11 @@
 /**
- * The Resque worker: one worker id `host:pid:queues`, one job at a time.
+ * The Resque worker: `concurrency` slots in one process, each a Resque worker of its own to the
+ * outside world (its id, `worker:<id>`, started, heartbeat, counters: slotWorkerId in keys.ts).
  *
- * A job is always in exactly one place — its queue, this worker's `worker:<id>` record, or
- * `failed` — because reserve (LPOP + SET) and finish (DEL + counters, or RPUSH failed) are each
- * one Lua call; finishing a job and reserving the next share a single round trip. An idle worker
- * blocks in BLPOP on the wake-up lists our own enqueues fill, so a job from this implementation
+ * A job is always in exactly one place — its queue, one slot's `worker:<id>` record, or
+ * `failed` — because reserve (LPOP + SET) and finish (DEL + counters, or RPUSH failed) are
+ * Lua calls; finishing the jobs that ended and reserving for every free slot share a single round
+ * trip. An idle worker blocks in ONE BLPOP (not one per slot) on the wake-up lists our own enqueues fill, so a job from this implementation
  * starts within milliseconds, and the BLPOP timeout (`intervalSec`) polls for jobs pushed by
  * php-resque, Ruby or node-resque, which leave no wake-up token.
  */
@@ -24,6 +25,7 @@ import { RETRY_NOTE_KEEP_SEC, retryPlan, type RetryNote, type RetryPlanned } fro
 import { beat, HEARTBEAT_INTERVAL_SEC, pruneDeadWorkers, registerWorker, unregisterWorker } from "./lifecycle";
 import { decodePayload, type DecodedPayload } from "./payload";
 import { resolveQueues } from "./queue-match";
+import { slotWorkerId, workerName } from "./keys";
 import { textOfBytes, workerEntryOfBytes } from "./stored-bytes";
 
 export const VERSION = "1.0.0";
@@ -51,6 +53,8 @@ export interface WorkerOptions extends ConnectionOptions {
   setProcessTitle?: boolean;
   /** Prune dead workers at start, like Ruby and php do. */
   pruneOnStart?: boolean;
+  /** Jobs run at once by this process (default 1), each in a slot with a worker id of its own. */
+  concurrency?: number;
 }
 
 /** How often the worker logs the same wrong-typed queue key (not on every poll). */
@@ -63,51 +67,77 @@ export const WRONG_TYPE_LOG_EVERY_MS = 60_000;
 export const SAME_ENTRY_BRAKE = 2;
 
 interface InFlight {
+  /** The slot's worker id: the `worker:<id>` record that holds this job. */
+  slotId: string;
   queue: string;
   /** The payload as text: exact when it is UTF-8, else a lossless escape (stored-bytes.ts). */
   raw: string;
   /** SHA-1 of the exact `worker:<id>` bytes; finishing, failing and retrying name the entry by it. */
   digest: string;
   payload: DecodedPayload;
+  /** The job's class when it declares a per-process limit (counted while the job runs). */
+  limited?: JobClass;
   startedMs: number;
   /** When perform ended (the finish is sent later, with the next reserve): the duration metric's end. */
   endedMs?: number;
 }
 
+/** One concurrency slot: a Resque worker id of its own inside this process. */
+interface Slot {
+  id: string;
+  /** node-resque's worker name for the id (`worker` field of the in-flight entry). */
+  name: string;
+  current?: InFlight;
+  /** Ended successfully; its finish goes with the next reserve call. */
+  toFinish?: InFlight;
+  lastDigest: string;
+  sameCount: number;
+}
+
+/** Event arguments; the slot's worker id is appended LAST so listeners written for one slot still fit. */
 export interface WorkerEvents {
-  job: [queue: string, payload: DecodedPayload];
-  success: [queue: string, payload: DecodedPayload, result: unknown, durationMs: number];
-  failure: [queue: string, payload: DecodedPayload, error: Error];
+  job: [queue: string, payload: DecodedPayload, slotId: string];
+  success: [queue: string, payload: DecodedPayload, result: unknown, durationMs: number, slotId: string];
+  failure: [queue: string, payload: DecodedPayload, error: Error, slotId: string];
   /** A failed attempt was rescheduled: `attempt` is the number of the next try (1 = first retry). */
-  retry: [queue: string, payload: DecodedPayload, error: Error, attempt: number, atSec: number];
+  retry: [queue: string, payload: DecodedPayload, error: Error, attempt: number, atSec: number, slotId: string];
   error: [error: Error];
   /** Something in Redis the worker skips and a person should fix (a queue key of the wrong type). */
   problem: [message: string];
   pruned: [report: Awaited<ReturnType<typeof pruneDeadWorkers>>];
 }
 
-/** The reserve call's metric ARGV when it finishes nothing (positions stay fixed). */
-const NO_METRICS = ["", "", "", ""];
+/** Most slots one process may have: ids carry the slot in `host+k` and stay readable. */
+export const MAX_CONCURRENCY = 1000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class Worker extends EventEmitter<WorkerEvents> {
+  /** Slot 0's id, `host:pid:queues` — the whole worker when concurrency is 1. */
   readonly id: string;
+  /** Every slot's worker id, slot 0 first. */
+  readonly ids: string[];
+  readonly concurrency: number;
   readonly conn: Connection;
   private readonly opts: WorkerOptions;
   private readonly intervalMs: number;
+  private readonly slots: Slot[];
   private blocker?: Redis;
+  /** The one blocking wait of this process, while one is out. */
+  private blocking?: Promise<void>;
   private running = false;
   private stopping: "graceful" | "now" | null = null;
   private pausedBySignal = false;
-  private resumeWaiter?: () => void;
-  private current?: InFlight;
+  /** Set by anything the loop must react to (a job ended, a wake-up token, stop, resume). */
+  private woken = false;
+  private wakeLoop?: () => void;
   private loopDone?: Promise<void>;
   private heartbeatTimer?: NodeJS.Timeout;
   private queueCache: { at: number; names: string[] } = { at: 0, names: [] };
   private readonly client: Client;
   /** `*`, globs or exclusions: the queue list is read from `queues` and can change. */
   private readonly dynamicQueues: boolean;
+  private readonly limited: ReturnType<JobRegistry["limited"]>;
 
   constructor(opts: WorkerOptions) {
     super();
@@ -116,7 +146,15 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.client = new Client({ redis: opts.redis, namespace: opts.namespace, registry: opts.registry });
     this.intervalMs = Math.max(0.05, opts.intervalSec ?? 5) * 1000;
     this.dynamicQueues = opts.queues.some((q) => /[*?![]/.test(q));
-    this.id = `${opts.hostname ?? os.hostname()}:${process.pid}:${opts.queues.join(",")}`;
+    const n = opts.concurrency ?? 1;
+    if (!Number.isInteger(n) || n < 1 || n > MAX_CONCURRENCY)
+      throw new RangeError(`concurrency must be a whole number from 1 to ${MAX_CONCURRENCY}, got ${n}`);
+    this.concurrency = n;
+    const host = opts.hostname ?? os.hostname();
+    this.ids = Array.from({ length: n }, (_, i) => slotWorkerId(host, process.pid, opts.queues, i));
+    this.id = this.ids[0]!;
+    this.slots = this.ids.map((id) => ({ id, name: workerName(id), lastDigest: "", sameCount: 0 }));
+    this.limited = opts.registry.limited();
   }
 
   async start(): Promise<void> {
@@ -128,50 +166,57 @@ export class Worker extends EventEmitter<WorkerEvents> {
     if (this.opts.pruneOnStart !== false) {
       const report = await pruneDeadWorkers(this.conn, {
         selfId: this.id,
+        excludeIds: new Set(this.ids),
         registry: this.opts.registry,
         hostname: this.opts.hostname,
       });
       if (report.pruned.length) this.emit("pruned", report);
     }
-    // An entry under our own id is a leftover of a dead process that had the same pid
-    // (containers reuse pids): settle it as a dirty exit before taking new work.
-    await unregisterWorker(this.conn, this.id, { registry: this.opts.registry, keepPing: true });
-    await registerWorker(this.conn, this.id);
+    for (const id of this.ids) {
+      // An entry under our own id is a leftover of a dead process that had the same pid
+      // (containers reuse pids): settle it as a dirty exit before taking new work.
+      await unregisterWorker(this.conn, id, { registry: this.opts.registry, keepPing: true });
+      await registerWorker(this.conn, id);
+    }
     if (this.opts.heartbeat !== false) {
-      await beat(this.conn, [this.id]);
+      await beat(this.conn, this.ids);
       this.heartbeatTimer = setInterval(() => {
-        beat(this.conn, [this.id]).catch((e) => this.emit("error", e as Error));
+        beat(this.conn, this.ids).catch((e) => this.emit("error", e as Error));
       }, HEARTBEAT_INTERVAL_SEC * 1000);
       this.heartbeatTimer.unref();
     }
     this.blocker = this.conn.redis.duplicate({ lazyConnect: false });
     this.blocker.on("error", () => {}); // reconnects on its own; failures surface through the loop
-    this.title(`Waiting for ${this.opts.queues.join(",")}`);
+    this.title(this.waitingTitle());
     this.loopDone = this.loop();
   }
 
   /**
-   * `graceful` (QUIT): finish the current job, then exit. `now` (TERM/INT): the job in flight is
-   * settled as a dirty exit (or requeued when its class is safe to re-run) and the worker exits.
+   * `graceful` (QUIT): finish the jobs in flight, then exit. `now` (TERM/INT): every job in flight
+   * is settled as a dirty exit (or requeued when its class is safe to re-run) and the worker exits.
    */
   async stop(mode: "graceful" | "now" = "graceful"): Promise<void> {
     if (!this.running) return;
     if (this.stopping !== "now") this.stopping = mode;
-    this.resumeWaiter?.();
+    this.wake();
     this.blocker?.disconnect();
-    if (mode === "now" && this.current) {
-      // The job may still settle later; perform() sees it is no longer `current` and writes nothing.
-      await this.unregister(
-        new DirtyExitError(
-          `Worker ${this.id} was stopped (TERM) while processing ${this.current.payload.className ?? "a job"}`,
-        ),
+    if (mode === "now" && this.slots.some((s) => s.current)) {
+      // Jobs that already ended are finished first: only the ones still running are dirty exits.
+      await this.sendFinished();
+      // Jobs may still settle later; perform() sees they are no longer `current` and writes nothing.
+      await this.unregister((s) =>
+        s.current
+          ? new DirtyExitError(
+              `Worker ${s.id} was stopped (TERM) while processing ${s.current.payload.className ?? "a job"}`,
+            )
+          : undefined,
       );
       return;
     }
     await this.loopDone;
   }
 
-  /** USR2: reserve nothing until `resume()`; the job in flight finishes. */
+  /** USR2: reserve nothing until `resume()`; the jobs in flight finish. */
   pause(): void {
     this.pausedBySignal = true;
     this.title("Paused");
@@ -180,11 +225,33 @@ export class Worker extends EventEmitter<WorkerEvents> {
   /** CONT */
   resume(): void {
     this.pausedBySignal = false;
-    this.resumeWaiter?.();
+    this.wake();
+  }
+
+  /** Slots with a job in flight right now. */
+  get busy(): number {
+    return this.slots.reduce((n, s) => n + (s.current ? 1 : 0), 0);
   }
 
   private title(state: string) {
     if (this.opts.setProcessTitle) process.title = `resque-${VERSION}: ${state}`;
+  }
+
+  private waitingTitle(): string {
+    const q = this.opts.queues.join(",");
+    return this.concurrency > 1 ? `Waiting for ${q} (${this.concurrency} slots)` : `Waiting for ${q}`;
+  }
+
+  private wake() {
+    this.woken = true;
+    this.wakeLoop?.();
+  }
+
+  /** Resolves at the next wake(), or at once when one came since the last wait. */
+  private async nextWake(): Promise<void> {
+    if (!this.woken) await new Promise<void>((r) => (this.wakeLoop = r));
+    this.wakeLoop = undefined;
+    this.woken = false;
   }
 
   private async queueNames(): Promise<string[]> {
@@ -197,86 +264,85 @@ export class Worker extends EventEmitter<WorkerEvents> {
     return this.queueCache.names;
   }
 
-  private reserveCall(queues: string[], finish: InFlight | undefined, reserve: boolean): Promise<Buffer[] | null> {
+  private runAtMs = 0;
+  private runAt = "";
+  private queueArgsCache?: { queues: string[]; keys: string[]; args: string[] };
+
+  /** Queue KEYS and ARGV for a queue list, rebuilt only when the list changes. */
+  private queueArgs(queues: string[]): { keys: string[]; args: string[] } {
+    if (this.queueArgsCache?.queues !== queues) {
+      const k = this.conn.keys;
+      const keys: string[] = [];
+      const args: string[] = [];
+      for (const q of queues) {
+        keys.push(k.queue(q), k.pauseQueue(q));
+        args.push(q, JSON.stringify(q));
+      }
+      this.queueArgsCache = { queues, keys, args };
+    }
+    return this.queueArgsCache;
+  }
+
+  /** ARGV triples (name, group, room) for the classes with a per-process limit. */
+  private limitArgs(): string[] {
+    if (this.limited.length === 0) return [];
+    const out: string[] = [];
+    this.limited.forEach((l, g) => {
+      const inUse = this.slots.reduce((n, s) => n + (s.current?.limited === l.cls ? 1 : 0), 0);
+      for (const name of l.names) out.push(name, String(g), String(l.limit - inUse));
+    });
+    return out;
+  }
+
+  /** One reserve.lua call: finishes `finish`, then reserves into `reserve` (see its header). */
+  private reserveCall(queues: string[], finish: InFlight[], reserve: Slot[]): Promise<Buffer[]> {
     const k = this.conn.keys;
-    const { keys, args } = reserve ? this.reserveArgs(queues) : this.finishOnlyArgs;
-    const statusKey = finish?.payload.id ? k.jobStatus(finish.payload.id) : "";
     const nowMs = Date.now();
     // run_at has whole seconds: format it once per second, not once per job.
     if (nowMs - this.runAtMs >= 1000 || nowMs < this.runAtMs) {
       this.runAtMs = nowMs - (nowMs % 1000);
       this.runAt = formatIsoSeconds(new Date(this.runAtMs));
     }
-    const metrics = finish ? this.metricArgs(finish, finish.endedMs ?? nowMs) : NO_METRICS;
-    return this.conn.run<Buffer[] | null>(
-      "reserve",
-      keys,
-      [
-        finish?.digest ?? "",
-        statusKey,
-        reserve ? "1" : "0",
-        this.runAt,
-        Math.floor(nowMs / 1000),
-        k.ns,
-        ...metrics,
-        ...args,
-      ],
-      { buffers: true },
-    );
+    const q = reserve.length ? this.queueArgs(queues) : { keys: [], args: [] };
+    const limits = reserve.length ? this.limitArgs() : [];
+    const keys = [k.statProcessed, k.pauseAllWorkers, k.pauseAll, k.metricsProcessed, k.metricsDuration];
+    const args: (string | number)[] = [
+      finish.length,
+      reserve.length,
+      queues.length && reserve.length ? queues.length : 0,
+      limits.length / 3,
+      this.runAt,
+      Math.floor(nowMs / 1000),
+      k.ns,
+    ];
+    for (const f of finish) {
+      keys.push(k.worker(f.slotId), k.statProcessedOf(f.slotId));
+      args.push(f.digest, f.payload.id ? k.jobStatus(f.payload.id) : "", ...this.metricArgs(f, f.endedMs ?? nowMs));
+    }
+    for (const s of reserve) {
+      keys.push(k.worker(s.id));
+      args.push(s.name);
+    }
+    keys.push(...q.keys);
+    args.push(...limits, ...q.args);
+    return this.conn.run<Buffer[]>("reserve", keys, args, { buffers: true });
   }
 
   private metricArgs(f: InFlight, endedMs: number): string[] {
     return jobMetricArgs(this.opts.registry, f.queue, f.payload.className, f.startedMs, endedMs);
   }
 
-  private runAtMs = 0;
-  private reserveCache?: { queues: string[]; keys: string[]; args: string[] };
-
-  private get finishOnlyArgs(): { keys: string[]; args: string[] } {
-    const k = this.conn.keys;
-    return {
-      keys: [
-        k.worker(this.id),
-        k.statProcessed,
-        k.statProcessedOf(this.id),
-        k.pauseAllWorkers,
-        k.pauseAll,
-        k.metricsProcessed,
-        k.metricsDuration,
-      ],
-      args: [],
-    };
-  }
-
-  /** KEYS and queue ARGV for a queue list, rebuilt only when the list changes. */
-  private reserveArgs(queues: string[]): { keys: string[]; args: string[] } {
-    if (this.reserveCache?.queues !== queues) {
-      const k = this.conn.keys;
-      const { keys } = this.finishOnlyArgs;
-      const args: string[] = [];
-      for (const q of queues) {
-        keys.push(k.queue(q), k.pauseQueue(q));
-        args.push(q, JSON.stringify(q));
-      }
-      this.reserveCache = { queues, keys, args };
-    }
-    return this.reserveCache;
-  }
-
-  private runAt = "";
-
   /**
-   * Turns a reserve reply ({"job", queue, raw, flag, digest}, as bytes) into the in-flight job.
+   * Turns one reserved job of a reply (queue, raw, flag, digest, as bytes) into the in-flight job.
    * Payload bytes that are not UTF-8 get an escaped `raw` and a payload that is not `ok`, so the
    * job fails with the reason instead of running on a damaged copy.
    */
-  private inFlightFrom(got: Buffer[]): InFlight | undefined {
-    const [, queueB, rawB, flagB, digestB] = got;
-    let queue = queueB!.toString();
-    let payloadBytes = rawB!;
-    if (flagB!.toString() === "r") {
+  private inFlightFrom(slot: Slot, queueB: Buffer, rawB: Buffer, flagB: Buffer, digestB: Buffer): InFlight | undefined {
+    let queue = queueB.toString();
+    let payloadBytes = rawB;
+    if (flagB.toString() === "r") {
       // Our own entry from a call whose reply was lost: run that job.
-      const e = workerEntryOfBytes(rawB!);
+      const e = workerEntryOfBytes(rawB);
       if (!e) return undefined;
       queue = e.queue ?? "";
       payloadBytes = e.payload;
@@ -290,7 +356,16 @@ export class Worker extends EventEmitter<WorkerEvents> {
           error: `payload is ${text.problem}; the failure record keeps it as a JSON string with \\xNN escapes`,
           argsArray: [],
         };
-    return { queue, raw: text.text, digest: digestB!.toString(), payload, startedMs: Date.now() };
+    const cls = payload.ok && payload.className ? this.opts.registry.get(payload.className) : undefined;
+    return {
+      slotId: slot.id,
+      queue,
+      raw: text.text,
+      digest: digestB.toString(),
+      payload,
+      limited: cls && this.limited.some((l) => l.cls === cls) ? cls : undefined,
+      startedMs: Date.now(),
+    };
   }
 
   private wrongTypeLogged = new Map<string, number>();
@@ -312,109 +387,175 @@ export class Worker extends EventEmitter<WorkerEvents> {
   }
 
   /**
-   * Fails the entry in `worker:<id>` without running it again (the loop brake): unregister
-   * settles it by its bytes as a failure record, and the worker registers again.
+   * Fails the entry in a slot's `worker:<id>` without running it again (the loop brake):
+   * unregister settles it by its bytes as a failure record, and the slot registers again.
    */
   private async brake(f: InFlight): Promise<void> {
     const err = new StuckJobError(
-      `Worker ${this.id} was handed the same in-flight entry ${SAME_ENTRY_BRAKE + 1} times ` +
+      `Worker ${f.slotId} was handed the same in-flight entry ${SAME_ENTRY_BRAKE + 1} times ` +
         `(${f.payload.className ?? "unreadable payload"}); failed instead of run again`,
     );
     this.emit("error", err);
-    await unregisterWorker(this.conn, this.id, { registry: this.opts.registry, error: err, keepPing: true });
-    await registerWorker(this.conn, this.id);
+    await unregisterWorker(this.conn, f.slotId, { registry: this.opts.registry, error: err, keepPing: true });
+    await registerWorker(this.conn, f.slotId);
   }
 
-  private async loop(): Promise<void> {
-    let toFinish: InFlight | undefined;
-    let backoffMs = 0;
-    let lastDigest = "";
-    let sameCount = 0;
-    while (this.stopping === null) {
-      try {
-        if (this.pausedBySignal) {
-          if (toFinish) await this.reserveCall([], toFinish, false);
-          toFinish = undefined;
-          await new Promise<void>((r) => (this.resumeWaiter = r));
-          this.resumeWaiter = undefined;
-          this.title(`Waiting for ${this.opts.queues.join(",")}`);
-          continue;
-        }
-        const queues = await this.queueNames();
-        const got = await this.reserveCall(queues, toFinish, queues.length > 0);
-        toFinish = undefined;
-        backoffMs = 0;
-        const kind = got?.[0]?.toString();
-        if (kind === "idle") this.reportWrongTypes(got!.slice(1));
-        else if (kind === "job") this.reportWrongTypes(got!.slice(5));
-        if (kind !== "job") {
-          await this.waitForWork(queues);
-          continue;
-        }
-        const inFlight = this.inFlightFrom(got!);
-        const again = got![3]!.toString() === "r" && got![4]!.toString() === lastDigest;
-        sameCount = again ? sameCount + 1 : 0;
-        lastDigest = got![4]!.toString();
-        if (inFlight && sameCount >= SAME_ENTRY_BRAKE) {
-          await this.brake(inFlight);
-          continue;
-        }
-        if (!inFlight) {
-          // Not an entry we could have written: settle it as a dirty exit and carry on.
-          await unregisterWorker(this.conn, this.id, { registry: this.opts.registry, keepPing: true });
-          await registerWorker(this.conn, this.id);
-          continue;
-        }
-        this.current = inFlight;
-        const ok = await this.perform(inFlight);
-        if (this.current !== inFlight) continue; // settled elsewhere (stop now)
-        this.current = undefined;
-        if (ok) toFinish = inFlight;
-      } catch (e) {
-        if (this.stopping) break;
-        this.emit("error", e as Error);
-        // Redis is unreachable or restarting: back off, keep the job record where it is.
-        backoffMs = Math.min(5000, backoffMs ? backoffMs * 2 : 100);
-        await sleep(backoffMs);
-        if (toFinish) {
-          try {
-            await this.reserveCall([], toFinish, false);
-            toFinish = undefined;
-          } catch {
-            /* retried on the next turn */
-          }
-        }
-      }
+  /** Takes the finished jobs off their slots, to send with the next call. */
+  private takeFinished(): InFlight[] {
+    const out: InFlight[] = [];
+    for (const s of this.slots) {
+      if (s.toFinish) out.push(s.toFinish);
+      s.toFinish = undefined;
     }
-    try {
-      if (toFinish) await this.reserveCall([], toFinish, false);
-    } catch (e) {
-      this.emit("error", e as Error);
+    return out;
+  }
+
+  /** Puts finishes that did not reach Redis back on their slots (a slot holds at most one). */
+  private keepFinished(list: InFlight[]) {
+    for (const f of list) {
+      const s = this.slots.find((x) => x.id === f.slotId);
+      if (s && !s.toFinish && !s.current) s.toFinish = f;
     }
-    await this.unregister();
   }
 
   /**
-   * Blocks until our enqueue path leaves a wake-up token on one of our queues (or, for `*` and
-   * glob workers, on `tsq:wake:*`, which marks a queue created since the list was read), or until
-   * the poll interval passes.
+   * One turn: finish what ended and fill the free slots in ONE call, start what it handed out,
+   * then sleep until a job ends or (when slots are still free) the one blocking wait sees work.
    */
-  private async waitForWork(queues: string[]): Promise<void> {
-    if (!this.blocker || this.stopping) return;
+  private async loop(): Promise<void> {
+    let backoffMs = 0;
+    while (this.stopping === null) {
+      let finish: InFlight[] = [];
+      try {
+        const free = this.pausedBySignal ? [] : this.slots.filter((s) => !s.current);
+        finish = this.takeFinished();
+        if (free.length === 0 && finish.length === 0) {
+          await this.nextWake();
+          continue;
+        }
+        const queues = free.length ? await this.queueNames() : [];
+        const reserve = queues.length ? free : [];
+        const got = await this.reserveCall(queues, finish, reserve);
+        finish = [];
+        backoffMs = 0;
+        const kind = got[0]!.toString();
+        const nWrong = Number(got[1]!.toString());
+        this.reportWrongTypes(got.slice(2, 2 + nWrong));
+        let started = 0;
+        for (let i = 2 + nWrong; i + 4 < got.length; i += 5) {
+          const slot = reserve[Number(got[i]!.toString()) - 1]!;
+          if (await this.launch(slot, got[i + 1]!, got[i + 2]!, got[i + 3]!, got[i + 4]!)) started++;
+        }
+        if (this.pausedBySignal) {
+          if (!this.slots.some((s) => s.current || s.toFinish)) this.title("Paused");
+          await this.nextWake();
+          if (!this.pausedBySignal) this.title(this.waitingTitle());
+          continue;
+        }
+        // Slots left free: nothing to run (or paused keys). Wait for work with the one blocking
+        // call; a job ending wakes the loop too, so its finish is not held until the wait ends.
+        if (free.length > 0 && started < free.length) {
+          if (kind === "paused" || queues.length === 0) this.sleepThenWake();
+          else this.waitForWork(queues);
+        }
+        await this.nextWake();
+      } catch (e) {
+        this.keepFinished(finish);
+        if (this.stopping) break;
+        this.emit("error", e as Error);
+        // Redis is unreachable or restarting: back off, keep the job records where they are.
+        backoffMs = Math.min(5000, backoffMs ? backoffMs * 2 : 100);
+        await sleep(backoffMs);
+      }
+    }
+    // QUIT: the jobs in flight finish first; TERM settled them in stop() already.
+    while (this.stopping === "graceful" && this.slots.some((s) => s.current)) await this.nextWake();
+    await this.sendFinished();
+    await this.unregister();
+  }
+
+  /** Finishes the jobs that ended and were not sent yet (stopping: nothing is reserved). */
+  private async sendFinished(): Promise<void> {
+    const finish = this.takeFinished();
+    try {
+      if (finish.length) await this.reserveCall([], finish, []);
+    } catch (e) {
+      this.emit("error", e as Error);
+    }
+  }
+
+  /** Starts a reserved job in its slot; false when the entry was settled instead of run. */
+  private async launch(slot: Slot, queueB: Buffer, rawB: Buffer, flagB: Buffer, digestB: Buffer): Promise<boolean> {
+    const inFlight = this.inFlightFrom(slot, queueB, rawB, flagB, digestB);
+    const digest = digestB.toString();
+    const again = flagB.toString() === "r" && digest === slot.lastDigest;
+    slot.sameCount = again ? slot.sameCount + 1 : 0;
+    slot.lastDigest = digest;
+    if (this.stopping === "now") {
+      // Handed out while TERM was settling the slots: never started, so it goes back to its queue.
+      await unregisterWorker(this.conn, slot.id, { registry: this.opts.registry, preferRequeue: true, keepPing: true });
+      return false;
+    }
+    if (inFlight && slot.sameCount >= SAME_ENTRY_BRAKE) {
+      await this.brake(inFlight);
+      return false;
+    }
+    if (!inFlight) {
+      // Not an entry we could have written: settle it as a dirty exit and carry on.
+      await unregisterWorker(this.conn, slot.id, { registry: this.opts.registry, keepPing: true });
+      await registerWorker(this.conn, slot.id);
+      return false;
+    }
+    slot.current = inFlight;
+    void this.perform(inFlight)
+      .then((ok) => {
+        if (slot.current !== inFlight) return; // settled elsewhere (stop now)
+        slot.current = undefined;
+        if (ok) slot.toFinish = inFlight;
+      })
+      .catch((e: Error) => {
+        // The failure could not be written (Redis away too long): the entry stays in worker:<id>
+        // and comes back to this slot from the next reserve.
+        if (slot.current === inFlight) slot.current = undefined;
+        this.emit("error", e);
+      })
+      .finally(() => this.wake());
+    return true;
+  }
+
+  /** For a pause key or an empty queue list: look again after the poll interval. */
+  private sleepThenWake() {
+    if (this.blocking) return;
+    this.blocking = sleep(this.intervalMs).then(() => {
+      this.blocking = undefined;
+      this.wake();
+    });
+  }
+
+  /**
+   * The process's one blocking call (never one per slot): waits until our enqueue path leaves a
+   * wake-up token on one of our queues (or, for `*` and glob workers, on `tsq:wake:*`, which marks
+   * a queue created since the list was read), or until the poll interval passes.
+   */
+  private waitForWork(queues: string[]) {
+    if (this.blocking || !this.blocker || this.stopping) return;
     const k = this.conn.keys;
     const keys = queues.map((q) => k.wake(q));
     if (this.dynamicQueues) keys.push(k.wake("*"));
-    if (keys.length === 0) {
-      await sleep(this.intervalMs);
-      return;
-    }
-    try {
-      const got = await this.blocker.blpop(...keys, this.intervalMs / 1000);
-      if (got && got[0] === k.wake("*")) this.queueCache.at = 0;
-    } catch (e) {
-      if (this.stopping) return;
-      throw e;
-    }
+    this.blocking = this.blocker
+      .blpop(...keys, this.intervalMs / 1000)
+      .then((got) => {
+        if (got && got[0] === k.wake("*")) this.queueCache.at = 0;
+      })
+      .catch(async (e: Error) => {
+        if (this.stopping) return;
+        this.emit("error", e);
+        await sleep(Math.min(this.intervalMs, 1000));
+      })
+      .finally(() => {
+        this.blocking = undefined;
+        this.wake();
+      });
   }
 
   /** Runs one job; returns true on success (finish deferred to the next reserve call). */
@@ -422,8 +563,10 @@ export class Worker extends EventEmitter<WorkerEvents> {
     const p = f.payload;
     let job: BaseJob<unknown> | undefined;
     let cls: JobClass | undefined;
-    this.emit("job", f.queue, p);
-    this.title(`Processing ${f.queue} since ${Math.floor(f.startedMs / 1000)} [${p.className ?? "?"}]`);
+    const slotOf = () => this.slots.find((s) => s.id === f.slotId);
+    this.emit("job", f.queue, p, f.slotId);
+    if (this.concurrency === 1)
+      this.title(`Processing ${f.queue} since ${Math.floor(f.startedMs / 1000)} [${p.className ?? "?"}]`);
     try {
       if (!p.ok) throw new InvalidPayloadError(`${p.error}: ${truncate(p.raw, 200)}`);
       cls = this.opts.registry.require(p.className!);
@@ -435,7 +578,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
         argsArray: p.argsArray,
         id: p.id,
         raw: f.raw,
-        workerId: this.id,
+        workerId: f.slotId,
         resque: this.client,
       };
       job = JobRegistry.instantiate(cls, args, ctx);
@@ -453,14 +596,14 @@ export class Worker extends EventEmitter<WorkerEvents> {
       await job.afterPerform?.(result);
       await this.opts.hooks?.afterPerform?.(job, result);
       f.endedMs = Date.now();
-      this.emit("success", f.queue, p, result, f.endedMs - f.startedMs);
+      this.emit("success", f.queue, p, result, f.endedMs - f.startedMs, f.slotId);
       return true;
     } catch (e) {
       const err = e instanceof Error ? e : new Error(String(e));
-      if (this.current !== f) return false;
+      if (slotOf()?.current !== f) return false;
       const retry = cls ? retryPlan(cls, p, err) : undefined;
       if (retry && (await this.scheduleRetry(f, retry, err))) {
-        this.emit("retry", f.queue, p, err, retry.attempt, retry.ts);
+        this.emit("retry", f.queue, p, err, retry.attempt, retry.ts, f.slotId);
         return false;
       }
       try {
@@ -470,10 +613,10 @@ export class Worker extends EventEmitter<WorkerEvents> {
         this.emit("error", hookErr as Error);
       }
       await this.recordFailure(f, err);
-      this.emit("failure", f.queue, p, err);
+      this.emit("failure", f.queue, p, err, f.slotId);
       return false;
     } finally {
-      if (!this.stopping) this.title(`Waiting for ${this.opts.queues.join(",")}`);
+      if (!this.stopping && this.concurrency === 1 && !this.pausedBySignal) this.title(this.waitingTitle());
     }
   }
 
@@ -488,15 +631,15 @@ export class Worker extends EventEmitter<WorkerEvents> {
       exception: err.name || "Error",
       error: err.message.slice(0, 2000),
       failedAt: new Date(now).toISOString(),
-      worker: this.id,
+      worker: f.slotId,
     };
     const ttlSec = Math.max(1, plan.ts - Math.floor(now / 1000)) + RETRY_NOTE_KEEP_SEC;
     const done = await this.conn.run<number>(
       "retry-job",
       [
-        k.worker(this.id),
+        k.worker(f.slotId),
         k.statProcessed,
-        k.statProcessedOf(this.id),
+        k.statProcessedOf(f.slotId),
         k.delayed(plan.ts),
         k.timestamps(item),
         k.delayedSchedule,
@@ -518,7 +661,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       exception: err.name || "Error",
       error: err.message,
       backtrace: backtraceOf(err),
-      worker: this.id,
+      worker: f.slotId,
       queue: f.queue,
     });
     const statusKey = f.payload.id ? k.jobStatus(f.payload.id) : "";
@@ -529,12 +672,12 @@ export class Worker extends EventEmitter<WorkerEvents> {
         const recorded = await this.conn.run<number>(
           "fail-job",
           [
-            k.worker(this.id),
+            k.worker(f.slotId),
             k.failed,
             k.statFailed,
-            k.statFailedOf(this.id),
+            k.statFailedOf(f.slotId),
             k.statProcessed,
-            k.statProcessedOf(this.id),
+            k.statProcessedOf(f.slotId),
             k.metricsProcessed,
             k.metricsFailed,
             k.metricsDuration,
@@ -546,7 +689,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
         if (recorded === 0)
           this.emit(
             "error",
-            new Error(`failure of ${f.payload.className ?? "a job"} not recorded: ${k.worker(this.id)} changed`),
+            new Error(`failure of ${f.payload.className ?? "a job"} not recorded: ${k.worker(f.slotId)} changed`),
           );
         return;
       } catch (e) {
@@ -559,14 +702,20 @@ export class Worker extends EventEmitter<WorkerEvents> {
 
   private unregistered = false;
 
-  private async unregister(error?: ResqueError): Promise<void> {
+  /** Unregisters every slot, settling what each still holds (`errorOf` names the reason per slot). */
+  private async unregister(errorOf: (s: Slot) => ResqueError | undefined = () => undefined): Promise<void> {
     if (this.unregistered) return;
     this.unregistered = true;
-    this.current = undefined;
+    const errors = this.slots.map(errorOf);
+    for (const s of this.slots) s.current = undefined;
     this.running = false;
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     this.blocker?.disconnect();
-    await unregisterWorker(this.conn, this.id, { registry: this.opts.registry, error, keepPing: true });
+    await Promise.all(
+      this.slots.map((s, i) =>
+        unregisterWorker(this.conn, s.id, { registry: this.opts.registry, error: errors[i], keepPing: true }),
+      ),
+    );
   }
 }
 

@@ -375,8 +375,18 @@ describe("queues pages", () => {
   it("lists workers by host with liveness, and prunes a dead one (its job becomes a dirty-exit failure)", async () => {
     const alive = "web-1:100:mail";
     const dead = "batch-2:4242:reports,mail";
-    await registerWorker(conn, alive);
-    await beat(conn, [alive]);
+    // Two more slots of the same process (concurrency 3): one busy, one free.
+    const [slot1, slot2] = ["web-1+1:100:mail", "web-1+2:100:mail"];
+    for (const id of [alive, slot1, slot2]) await registerWorker(conn, id);
+    await beat(conn, [alive, slot1, slot2]);
+    await redis.set(
+      conn.keys.worker(slot1),
+      JSON.stringify({
+        queue: "mail",
+        run_at: new Date().toISOString(),
+        payload: { class: "SendEmailJob", args: [{}] },
+      }),
+    );
     await registerWorker(conn, dead);
     await redis.hset(conn.keys.heartbeat, dead, "2020-01-01T00:00:00+00:00");
     const payload = JSON.stringify({ class: "BuildReport", args: [{ note: SCRIPT }], id: "inflight1" });
@@ -396,6 +406,12 @@ describe("queues pages", () => {
     expect((await deadRow.locator("td").nth(1).innerText()).trim()).toBe("Dead");
     expect(await deadRow.innerText()).toContain("BuildReport on reports");
     expect(await aliveRow.getByRole("button", { name: "Prune" }).count()).toBe(0);
+    // The slots are listed under their process, in slot order, with the busy/free count.
+    expect(await page.locator('li[data-process="100"]').innerText()).toBe("Process 100: 1 of 3 slots busy, 2 free");
+    const ids = await page
+      .locator("tr[data-worker]")
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute("data-worker")));
+    expect(ids.filter((id) => id?.startsWith("web-1"))).toEqual([alive, slot1, slot2]);
     await browser.screenshot("workers-light");
 
     // The no-worker warning is gone for mail and reports now that workers listen on them.
@@ -424,7 +440,12 @@ describe("queues pages", () => {
       await signIn(dark.page, web);
       await dark.page.goto(`${web.url}/workers`);
       await dark.page.getByText("在线").first().waitFor();
+      expect(await dark.page.locator('li[data-process="100"]').innerText()).toBe(
+        "进程 100：3 个槽位中 1 个忙碌，2 个空闲",
+      );
       await dark.screenshot("workers-dark-zh-CN");
+      await dark.page.setViewportSize({ width: 390, height: 844 });
+      await dark.screenshot("workers-dark-zh-CN-390");
       expect(clientErrors(dark)).toEqual([]);
     } finally {
       await dark.close();

@@ -93,4 +93,10 @@ export class BlockJob extends Base {
   }
 }
 
-export default [RecordJob, RerunnableJob, FailJob, RetryOnceJob, FlakyJob, SpinJob, BlockJob];
+/** A BlockJob whose class runs at most one at a time per worker process (a per-class limit). */
+export class LimitedBlockJob extends BlockJob {
+  static names = ["LimitedBlockJob"];
+  static concurrency = 1;
+}
+
+export default [RecordJob, RerunnableJob, FailJob, RetryOnceJob, FlakyJob, SpinJob, BlockJob, LimitedBlockJob];

@@ -8,6 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import Papa from "papaparse";
 import { sql } from "kysely";
+import type { Socket } from "node:net";
 import { SMTPServer } from "smtp-server";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
@@ -26,6 +27,7 @@ import {
 import { EXPORT_FILE_PATTERN, PRODUCT_CSV_HEADER, exportTmpDir, runProductExport } from "@/lib/export";
 import { Client, Scheduler, Worker } from "@/lib/resque";
 import { createRegistry } from "@/jobs/index";
+import { closeMailTransport } from "@/lib/mail";
 import { testNamespace, testRedis, waitFor } from "../helpers/ns";
 
 const registry = createRegistry();
@@ -41,6 +43,7 @@ beforeEach(async () => {
   db = await getDb();
 });
 afterEach(async () => {
+  closeMailTransport(); // pooled connections would hold each SMTP server's close() for 30 s
   for (const c of cleanups.splice(0).reverse()) await c();
   await closeDb();
   delete process.env.DATABASE_URL;
@@ -55,11 +58,19 @@ function mkdtempDir(): string {
   return d;
 }
 
-async function startWorker(opts: { scheduler?: boolean } = {}) {
+async function startWorker(opts: { scheduler?: boolean; concurrency?: number } = {}) {
   const redis = testRedis();
   const namespace = testNamespace("demo");
   const client = new Client({ redis, namespace, registry });
-  const worker = new Worker({ redis, namespace, registry, queues: ["*"], intervalSec: 0.2, pruneOnStart: false });
+  const worker = new Worker({
+    redis,
+    namespace,
+    registry,
+    queues: ["*"],
+    intervalSec: 0.2,
+    pruneOnStart: false,
+    concurrency: opts.concurrency,
+  });
   const events = { retries: [] as string[], failures: [] as string[] };
   worker.on("retry", (_q, _p, err) => events.retries.push(err.message));
   worker.on("failure", (_q, _p, err) => events.failures.push(err.message));
@@ -436,4 +447,55 @@ describe("e-mail refusals and retries", () => {
     expect(rec.payload.args[0]._attempt).toBe(3);
     expect(never.attempts()).toBe(4);
   });
+});
+
+describe("pooled SMTP", () => {
+  it("200 e-mails at concurrency 10 share at most 10 connections; a dropped connection fails only its message, which retries", async () => {
+    const received: string[] = [];
+    const sockets = new Set<Socket>();
+    let connections = 0;
+    let messages = 0;
+    const server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ["STARTTLS", "AUTH"],
+      logger: false,
+      onData(stream, session, callback) {
+        let data = "";
+        stream.on("data", (d: Buffer) => (data += d.toString()));
+        stream.on("end", () => {
+          if (++messages === 50) {
+            // Drop this message's connection without an answer, as a crashed relay would.
+            for (const s of sockets) if (s.remotePort === session.remotePort) s.destroy();
+            return;
+          }
+          received.push(data);
+          callback();
+        });
+      },
+    });
+    server.server.on("connection", (s: Socket) => {
+      connections++;
+      sockets.add(s);
+      s.on("close", () => sockets.delete(s));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    process.env.SMTP_URL = `smtp://127.0.0.1:${(server.server.address() as { port: number }).port}`;
+    process.env.WORKER_CONCURRENCY = "10";
+    cleanups.push(() => void delete process.env.WORKER_CONCURRENCY);
+    const w = await startWorker({ scheduler: true, concurrency: 10 });
+    await w.client.enqueueMany(
+      Array.from({ length: 200 }, (_, i) => ({
+        queue: "mail",
+        class: "Common\\Job\\SendEmailJob",
+        args: { to: `user${i}@example.com`, subject: `m${i}`, body: "x" },
+      })),
+    );
+    await waitFor("all 200 accepted", () => received.length === 200, 120_000);
+    expect(w.events.retries).toHaveLength(1);
+    expect(await w.failed()).toEqual([]);
+    // One reconnect after the drop at most: the pool never opens a connection per message.
+    expect(connections).toBeLessThanOrEqual(11);
+    expect(new Set(received.map((m) => /Subject: (m\d+)/.exec(m)?.[1])).size).toBe(200);
+  }, 180_000);
 });

@@ -147,6 +147,8 @@ export interface WorkerInfo {
   id: string;
   host: string;
   pid: string;
+  /** Concurrency slot within its process (0 for a one-slot worker and for other implementations). */
+  slot?: number;
   queues: string[];
   job?: { queue: string; runAt: ParsedDate; payload: DecodedPayload };
   started: ParsedDate;

@@ -64,11 +64,12 @@ export async function listWorkers(conn: Connection): Promise<WorkerInfo[]> {
       1 + i * PER_WORKER,
       1 + (i + 1) * PER_WORKER,
     ) as (string | null)[];
-    const { host, pid, queues } = parseWorkerId(id);
+    const { host, pid, queues, slot } = parseWorkerId(id);
     const info: WorkerInfo = {
       id,
       host,
       pid,
+      slot,
       queues,
       started: parseResqueDate(started),
       liveness: "unknown",
