@@ -148,6 +148,32 @@ describe("page structure and phones", () => {
     });
   }
 
+  /**
+   * Short labels (at most 8 characters: 审计日志, 已暂停, Pause) drawn on more than one line: what
+   * Chinese text does when a narrow column lets it break between any two characters.
+   */
+  function brokenLabels(page: Page): Promise<string[]> {
+    return page.evaluate(() => {
+      const out: string[] = [];
+      for (const e of document.querySelectorAll("th, button, label, nav a, span.rounded, [data-badge]")) {
+        const text = (e.textContent ?? "").trim();
+        if (!text || [...text].length > 8) continue;
+        // Line boxes of the label's text (icons left out), told apart by a top 8 px or more lower.
+        const tops: number[] = [];
+        const walker = document.createTreeWalker(e, NodeFilter.SHOW_TEXT);
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+          const range = document.createRange();
+          range.selectNodeContents(n);
+          for (const r of range.getClientRects()) if (r.width > 0) tops.push(r.top);
+        }
+        tops.sort((a, b) => a - b);
+        const lines = { size: tops.filter((t, i) => i === 0 || t - tops[i - 1]! >= 8).length };
+        if (lines.size > 1) out.push(`"${text}" on ${lines.size} lines`);
+      }
+      return out;
+    });
+  }
+
   it("finds the dashboard's pages on disk", () => {
     expect([...urls.keys()]).toEqual(expect.arrayContaining(["/", "/queues", "/queues/[name]", "/outbox", "/audit"]));
   });
@@ -164,6 +190,7 @@ describe("page structure and phones", () => {
         const width = await b.page.evaluate(() => document.documentElement.scrollWidth);
         if (width > PHONE.width)
           problems.push(`${url}: ${width} px wide\n    ${(await overflowing(b.page)).join("\n    ")}`);
+        for (const broken of await brokenLabels(b.page)) problems.push(`${url}: ${broken}`);
         const h1 = await b.page.locator("h1").count();
         if (h1 !== 1) problems.push(`${url}: ${h1} h1 elements`);
         titles.set(pattern, await b.page.title());
