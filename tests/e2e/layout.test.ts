@@ -194,6 +194,7 @@ describe("page structure and phones", () => {
         const h1 = await b.page.locator("h1").count();
         if (h1 !== 1) problems.push(`${url}: ${h1} h1 elements`);
         titles.set(pattern, await b.page.title());
+        await b.screenshot(`layout-all${pattern.replace(/[^\w]+/g, "-")}-390-${locale}`);
       }
       expect(problems).toEqual([]);
       const app = locale === "zh-CN" ? "Resque 管理" : "Resque Admin";
