@@ -38,7 +38,6 @@ export default async function RootLayout({ children }: { children: React.ReactNo
     { href: "/products", label: t("demo.nav.products") },
     { href: "/users", label: t("demo.nav.users") },
     { href: "/exports", label: t("demo.nav.exports") },
-    { href: "/outbox", label: t("layout.outbox") },
   ];
   return (
     <html lang={locale} suppressHydrationWarning>
@@ -58,7 +57,9 @@ export default async function RootLayout({ children }: { children: React.ReactNo
           </a>
           {/*
             One row from 1280 px (the sections inline). Narrower, the sections fold behind Menu: at
-            390 px the title and Menu share the first row, the tools wrap to a second one.
+            390 px the title and Menu share the first row, the tools wrap to a second one. The
+            account menu holds the pages about the app's own records, leaving the row about 100 px
+            to spare in English for a new section.
           */}
           <header className="flex flex-wrap items-center gap-x-3 gap-y-2 border-b border-zinc-200 px-4 py-2 sm:px-6 xl:flex-nowrap dark:border-zinc-800">
             <span className="whitespace-nowrap font-semibold">{t("app.title")}</span>
@@ -75,6 +76,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
                   signedInAs={t("layout.signedInAs")}
                   items={[
                     { href: "/notifications", label: t("layout.notifications") },
+                    { href: "/outbox", label: t("layout.outbox") },
                     { href: "/audit", label: t("nav.audit") },
                     { href: "/accounts", label: t("nav.accounts") },
                   ]}

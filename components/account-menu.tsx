@@ -8,8 +8,8 @@ import { usePopover } from "./use-popover";
 
 /**
  * The signed-in account's menu at the header's right end: who is signed in (e-mail and role),
- * the pages about the account and the app's own records (notifications, outbox, audit log,
- * accounts), and Sign out (`children`: the server-action form, always in the HTML so it is the
+ * the pages about the account and the app's own records (notifications, the outbox of saved
+ * e-mails, audit log, accounts), and Sign out (`children`: the server-action form, always in the HTML so it is the
  * same form whether or not the panel was ever opened). One icon button keeps the header to one
  * row at 1280 px in both languages and reachable at 390 px.
  */
