@@ -61,7 +61,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
             account menu holds the pages about the app's own records, leaving the row about 100 px
             to spare in English for a new section.
           */}
-          <header className="flex flex-wrap items-center gap-x-3 gap-y-2 border-b border-zinc-200 px-4 py-2 sm:px-6 xl:flex-nowrap dark:border-zinc-800">
+          <header className="relative flex flex-wrap items-center gap-x-3 gap-y-2 border-b border-zinc-200 px-4 py-2 sm:px-6 xl:flex-nowrap dark:border-zinc-800">
             <span className="whitespace-nowrap font-semibold">{t("app.title")}</span>
             {session && <Nav items={nav} label={t("nav.main")} menuLabel={t("layout.menu")} />}
             <div className="ml-auto flex items-center gap-x-1 whitespace-nowrap">

@@ -252,6 +252,13 @@ describe("page structure and phones", () => {
     await main.getByRole("link", { name: "Workers" }).waitFor({ state: "hidden" });
     expect(await menu.evaluate((e) => e === document.activeElement)).toBe(true);
 
+    // The bell's panel stays on the screen too (it hung off the left edge at 390 px).
+    await page.getByRole("button", { name: /notifications/i }).click();
+    const bell = (await page.getByRole("dialog", { name: "Notifications" }).boundingBox())!;
+    expect(bell.x).toBeGreaterThanOrEqual(0);
+    expect(bell.x + bell.width).toBeLessThanOrEqual(PHONE.width);
+    await page.getByRole("button", { name: /notifications/i }).click();
+
     const account = page.getByRole("button", { name: "Account: admin@e2e.test" });
     await account.click();
     const email = page.locator("[data-account-email]");
