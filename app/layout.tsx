@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import Script from "next/script";
 import { setLocaleAction } from "./actions";
 import { getTranslator } from "./locale";
@@ -7,6 +6,7 @@ import { getSession } from "./auth";
 import { can } from "@/lib/auth";
 import { signOutAction } from "./sign-in/actions";
 import { LanguageSwitch } from "@/components/language-switch";
+import { AccountMenu } from "@/components/account-menu";
 import { Nav } from "@/components/nav";
 import { Providers } from "@/components/providers";
 import { Bell } from "@/components/demo/bell";
@@ -15,10 +15,14 @@ import { THEME_SCRIPT } from "@/components/theme";
 import { ThemeToggle } from "@/components/theme-toggle";
 import "./globals.css";
 
-export const metadata: Metadata = {
-  title: "Resque Admin",
-  description: "Resque dashboard and job runner",
-};
+/** Each page names itself (app/page-title.ts); the template adds the app's name in the reader's language. */
+export async function generateMetadata(): Promise<Metadata> {
+  const { t } = await getTranslator();
+  return {
+    title: { default: t("app.title"), template: `%s · ${t("app.title")}` },
+    description: "Resque dashboard and job runner",
+  };
+}
 
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
   const [{ locale, t }, session] = await Promise.all([getTranslator(), getSession()]);
@@ -45,39 +49,54 @@ export default async function RootLayout({ children }: { children: React.ReactNo
       </head>
       <body className="min-h-screen bg-white text-zinc-900 antialiased dark:bg-zinc-950 dark:text-zinc-100">
         <Providers locale={locale} canWrite={!!session && can(session.admin.role, "write")}>
-          <header className="flex flex-wrap items-center gap-4 border-b border-zinc-200 px-6 py-3 dark:border-zinc-800">
-            <span className="font-semibold">{t("app.title")}</span>
-            {session && <Nav items={nav} label={t("nav.main")} />}
-            {/* At phone width the bar wraps between items, never inside one (CJK labels broke per character). */}
-            <div className="ml-auto flex flex-wrap items-center gap-x-2 gap-y-1 whitespace-nowrap">
+          {/* The first stop for Tab: past the header's 20-odd controls straight to the page. */}
+          <a
+            href="#main"
+            className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2 focus:shadow-lg focus:ring-2 focus:ring-blue-600 dark:focus:bg-zinc-900"
+          >
+            {t("layout.skip")}
+          </a>
+          {/*
+            One row from 1280 px (the sections inline). Narrower, the sections fold behind Menu: at
+            390 px the title and Menu share the first row, the tools wrap to a second one. The
+            account menu holds the pages about the app's own records, leaving the row about 100 px
+            to spare in English for a new section.
+          */}
+          <header className="relative flex flex-wrap items-center gap-x-3 gap-y-2 border-b border-zinc-200 px-4 py-2 sm:px-6 xl:flex-nowrap dark:border-zinc-800">
+            <span className="whitespace-nowrap font-semibold">{t("app.title")}</span>
+            {session && <Nav items={nav} label={t("nav.main")} menuLabel={t("layout.menu")} />}
+            <div className="ml-auto flex items-center gap-x-1 whitespace-nowrap">
               <LanguageSwitch current={locale} label={t("lang.switch")} action={setLocaleAction} />
               <ThemeToggle label={t("theme.toggle")} />
               {session && <Bell markAllRead={markAllReadAction} />}
               {session && (
-                <form action={signOutAction} className="flex flex-wrap items-center gap-x-2 gap-y-1 text-sm">
-                  <Link
-                    href="/audit"
-                    className="rounded px-2 py-1 text-zinc-600 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800"
-                  >
-                    {t("nav.audit")}
-                  </Link>
-                  <Link
-                    href="/accounts"
-                    className="rounded px-2 py-1 text-zinc-600 hover:bg-zinc-100 dark:text-zinc-300 dark:hover:bg-zinc-800"
-                  >
-                    {t("nav.accounts")}
-                  </Link>
-                  <span className="max-w-56 truncate text-zinc-500" title={t(`role.${session.admin.role}`)}>
-                    {session.admin.email}
-                  </span>
-                  <button type="submit" className="rounded px-2 py-1 hover:bg-zinc-100 dark:hover:bg-zinc-800">
-                    {t("signOut")}
-                  </button>
-                </form>
+                <AccountMenu
+                  email={session.admin.email}
+                  role={t(`role.${session.admin.role}`)}
+                  label={t("layout.account", { email: session.admin.email })}
+                  signedInAs={t("layout.signedInAs")}
+                  items={[
+                    { href: "/notifications", label: t("layout.notifications") },
+                    { href: "/outbox", label: t("layout.outbox") },
+                    { href: "/audit", label: t("nav.audit") },
+                    { href: "/accounts", label: t("nav.accounts") },
+                  ]}
+                >
+                  <form action={signOutAction}>
+                    <button
+                      type="submit"
+                      className="w-full rounded px-2 py-1 text-left hover:bg-zinc-100 dark:hover:bg-zinc-800"
+                    >
+                      {t("signOut")}
+                    </button>
+                  </form>
+                </AccountMenu>
               )}
             </div>
           </header>
-          <main className="mx-auto max-w-6xl px-6 py-6">{children}</main>
+          <main id="main" tabIndex={-1} className="mx-auto max-w-6xl px-4 py-6 focus:outline-none sm:px-6">
+            {children}
+          </main>
         </Providers>
       </body>
     </html>

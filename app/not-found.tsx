@@ -1,5 +1,8 @@
 import Link from "next/link";
 import { getTranslator } from "./locale";
+import { titled } from "./page-title";
+
+export const generateMetadata = titled("notFound.title");
 
 export default async function NotFound() {
   const { t } = await getTranslator();

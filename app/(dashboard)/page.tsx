@@ -3,8 +3,10 @@ import { requirePageSession } from "../auth";
 import { getTranslator } from "../locale";
 import { readHistory, readStatus } from "../status-data";
 import { RedisDown } from "../redis-down";
+import { titled } from "../page-title";
 
 export const dynamic = "force-dynamic";
+export const generateMetadata = titled("title.overview");
 
 export default async function OverviewPage() {
   await requirePageSession();
@@ -15,5 +17,10 @@ export default async function OverviewPage() {
   } catch (e) {
     return <RedisDown t={t} error={e} />;
   }
-  return <Overview initial={initial} initialHistory={initialHistory} />;
+  return (
+    <div className="space-y-4">
+      <h1 className="text-xl font-semibold">{t("title.overview")}</h1>
+      <Overview initial={initial} initialHistory={initialHistory} />
+    </div>
+  );
 }

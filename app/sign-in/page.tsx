@@ -3,8 +3,10 @@ import { SignInForm } from "@/components/sign-in-form";
 import { getSession } from "../auth";
 import { getTranslator } from "../locale";
 import { signInAction } from "./actions";
+import { titled } from "../page-title";
 
 export const dynamic = "force-dynamic";
+export const generateMetadata = titled("signIn.title");
 
 export default async function SignInPage() {
   if (await getSession()) redirect("/");

@@ -25,7 +25,9 @@ export function Bell({ markAllRead }: { markAllRead: () => Promise<ActionResult>
   });
   const unread = q.data?.unread ?? 0;
   return (
-    <div className="relative">
+    // Below 640 px the panel hangs from the header's right edge, not the bell's: the bell sits
+    // 70 px in from the edge, and a panel aligned to it ran off the screen's left side.
+    <div className="sm:relative">
       <button
         type="button"
         aria-expanded={open}
@@ -60,7 +62,7 @@ export function Bell({ markAllRead }: { markAllRead: () => Promise<ActionResult>
         <div
           role="dialog"
           aria-label={t("demo.notifications.title")}
-          className="absolute right-0 z-20 mt-2 w-96 max-w-[90vw] space-y-2 rounded border border-zinc-200 bg-white p-3 shadow-lg dark:border-zinc-700 dark:bg-zinc-900"
+          className="absolute right-4 z-20 mt-2 w-96 max-w-[calc(100vw-2rem)] space-y-2 sm:right-0 rounded border border-zinc-200 bg-white p-3 shadow-lg dark:border-zinc-700 dark:bg-zinc-900"
         >
           <div className="flex items-center justify-between gap-2">
             <span className="font-semibold">{t("demo.notifications.title")}</span>

@@ -225,7 +225,8 @@ export function ProductsList({
               label: (
                 <Link href={sortHref(key)} className="hover:underline">
                   {key === "id" ? label : t(label as MessageKey)}
-                  {sort === key ? " ↑" : sort === `-${key}` ? " ↓" : ""}
+                  {/* no-break space: "ID" and its arrow stay on one line in a narrow column */}
+                  {sort === key ? "\u00a0↑" : sort === `-${key}` ? "\u00a0↓" : ""}
                 </Link>
               ),
               sort: sort === key ? ("ascending" as const) : sort === `-${key}` ? ("descending" as const) : undefined,

@@ -117,7 +117,7 @@ export function Overview({ initial, initialHistory }: { initial: StatusData; ini
         <HistoryChart initial={initialHistory} live={settings.live} />
       </section>
       <SchedulerCard t={t} health={scheduler} nowMs={stats.redisTimeMs} />
-      <section>
+      <section className="overflow-x-auto">
         <h2 className="mb-2 font-semibold">{t("queues.title")}</h2>
         {queues.length === 0 ? (
           <p className="text-zinc-500">
@@ -148,7 +148,7 @@ export function Overview({ initial, initialHistory }: { initial: StatusData; ini
           </table>
         )}
       </section>
-      <section>
+      <section className="overflow-x-auto">
         <h2 className="mb-2 font-semibold">{t("workers.title")}</h2>
         {workers.length === 0 ? (
           <p className="text-zinc-500">{t("workers.empty", { command: "npm run queue -- work" })}</p>

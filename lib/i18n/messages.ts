@@ -9,9 +9,10 @@ import * as core from "./messages/core";
 import * as delayed from "./messages/delayed";
 import * as demo from "./messages/demo";
 import * as failed from "./messages/failed";
+import * as layout from "./messages/layout";
 import * as stats from "./messages/stats";
 
-const areas = [core, failed, delayed, stats, accounts, demo, alerts] as const;
+const areas = [core, failed, delayed, stats, accounts, demo, alerts, layout] as const;
 
 type En = typeof core.en &
   typeof failed.en &
@@ -19,7 +20,8 @@ type En = typeof core.en &
   typeof stats.en &
   typeof accounts.en &
   typeof demo.en &
-  typeof alerts.en;
+  typeof alerts.en &
+  typeof layout.en;
 export type MessageKey = keyof En;
 
 function merge(pick: (a: (typeof areas)[number]) => Record<string, string>): Record<MessageKey, string> {

@@ -115,7 +115,7 @@ describe("overview page", () => {
     browser.clearErrors();
     const res = await page.goto(web.url);
     expect(res?.status()).toBe(200);
-    await expect.poll(() => page.title()).toBe("Resque Admin");
+    await expect.poll(() => page.title()).toBe("Overview · Resque Admin");
     expect(await readStats(page)).toEqual({ Processed: 0, Failed: 0, Queued: 0, Workers: 0, Working: 0 });
     expect(await page.getByText("No queues yet.").isVisible()).toBe(true);
     expect(await page.getByText("No workers are running.").isVisible()).toBe(true);

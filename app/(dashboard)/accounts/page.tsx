@@ -4,8 +4,10 @@ import { getDb, listAdminsPage } from "@/lib/db";
 import { requirePageSession } from "../../auth";
 import { pageParams } from "@/lib/dashboard/paging";
 import { addAccountAction, removeAccountAction, resetAccountPasswordAction, setAccountRoleAction } from "./actions";
+import { titled } from "../../page-title";
 
 export const dynamic = "force-dynamic";
+export const generateMetadata = titled("accounts.title");
 
 /** Every signed-in account may read the list; the actions refuse viewers on the server. */
 export default async function AccountsPage({

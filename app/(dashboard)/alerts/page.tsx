@@ -2,6 +2,7 @@ import { AlertsList } from "@/components/alerts-list";
 import { alertIntervalMsFromEnv } from "@/lib/alerts/loop";
 import { getDb, listAlertRules } from "@/lib/db";
 import { requirePageSession } from "../../auth";
+import { titled } from "../../page-title";
 import {
   createAlertRuleAction,
   removeAlertRuleAction,
@@ -10,6 +11,7 @@ import {
 } from "./actions";
 
 export const dynamic = "force-dynamic";
+export const generateMetadata = titled("alerts.title");
 
 /** Every signed-in account may read the rules and their state; the actions refuse viewers on the server. */
 export default async function AlertsPage() {

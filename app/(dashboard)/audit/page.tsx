@@ -3,8 +3,10 @@ import { getDb, listAudit, listAuditActions } from "@/lib/db";
 import { requirePageSession } from "../../auth";
 import { getTranslator } from "../../locale";
 import { one, pageParams, type SearchParams } from "@/lib/dashboard/paging";
+import { titled } from "../../page-title";
 
 export const dynamic = "force-dynamic";
+export const generateMetadata = titled("audit.title");
 
 /** Readable by every signed-in account, viewers included: seeing who did what changes nothing. */
 export default async function AuditPage({ searchParams }: { searchParams: Promise<SearchParams> }) {

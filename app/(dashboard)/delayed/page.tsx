@@ -5,8 +5,10 @@ import { RedisDown } from "../../redis-down";
 import { clearDelayedAction } from "./actions";
 import { readDelayed } from "./data";
 import { PER_PAGE_CHOICES, pagingFrom } from "@/lib/dashboard/paging";
+import { titled } from "../../page-title";
 
 export const dynamic = "force-dynamic";
+export const generateMetadata = titled("delayed.title");
 
 export default async function DelayedPage({
   searchParams,

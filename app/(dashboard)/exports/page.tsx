@@ -3,8 +3,10 @@ import { one, PAGING_PARAMS, PER_PAGE_CHOICES, type SearchParams } from "@/lib/d
 import { requirePageSession } from "../../auth";
 import { retryExportAction } from "./actions";
 import { readExports } from "./data";
+import { titled } from "../../page-title";
 
 export const dynamic = "force-dynamic";
+export const generateMetadata = titled("demo.exports.title");
 
 export default async function ExportsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   await requirePageSession();

@@ -12,8 +12,10 @@ import {
   retryFailedAction,
 } from "./actions";
 import { readFailedGroups, readFailedList } from "./data";
+import { titled } from "../../page-title";
 
 export const dynamic = "force-dynamic";
+export const generateMetadata = titled("failed.title");
 
 const actions = {
   retry: retryFailedAction,

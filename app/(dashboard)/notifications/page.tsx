@@ -4,8 +4,10 @@ import { pageParams, type SearchParams } from "@/lib/dashboard/paging";
 import { requirePageSession } from "../../auth";
 import { getTranslator } from "../../locale";
 import { readAdminNotifications } from "./data";
+import { titled } from "../../page-title";
 
 export const dynamic = "force-dynamic";
+export const generateMetadata = titled("demo.notifications.title");
 
 /** Every notification of the signed-in admin, newest first (the bell shows the latest ten). */
 export default async function NotificationsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {

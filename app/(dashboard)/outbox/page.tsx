@@ -4,8 +4,10 @@ import { one, pageParams, type SearchParams } from "@/lib/dashboard/paging";
 import { requirePageSession } from "../../auth";
 import { getTranslator } from "../../locale";
 import { listOutbox, readOutboxMessage } from "@/lib/mail-outbox";
+import { titled } from "../../page-title";
 
 export const dynamic = "force-dynamic";
+export const generateMetadata = titled("demo.outbox.title");
 
 /**
  * The e-mails SendEmailJob saved instead of sending (SMTP_URL unset): a paged list, newest first,

@@ -11,8 +11,10 @@ import { pageParams, type SearchParams } from "@/lib/dashboard/paging";
 import { requirePageSession } from "../../auth";
 import { getTranslator } from "../../locale";
 import { deleteProductsAction, exportProductsAction } from "./actions";
+import { titled } from "../../page-title";
 
 export const dynamic = "force-dynamic";
+export const generateMetadata = titled("demo.products.title");
 
 export default async function ProductsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   await requirePageSession();

@@ -4,8 +4,10 @@ import { getTranslator } from "../../locale";
 import { pauseAllWorkersAction, pauseQueueAction, resumeAllWorkersAction, resumeQueueAction } from "./actions";
 import { readQueues } from "./data";
 import { RedisDown } from "../../redis-down";
+import { titled } from "../../page-title";
 
 export const dynamic = "force-dynamic";
+export const generateMetadata = titled("queues.title");
 
 export default async function QueuesPage() {
   await requirePageSession();

@@ -5,8 +5,10 @@ import { RedisDown } from "../../redis-down";
 import { PER_PAGE_CHOICES, pagingFrom } from "@/lib/dashboard/paging";
 import { deleteScheduleAction, runScheduleNowAction, setScheduleEnabledAction } from "./actions";
 import { readSchedules } from "./data";
+import { titled } from "../../page-title";
 
 export const dynamic = "force-dynamic";
+export const generateMetadata = titled("schedules.title");
 
 export default async function SchedulesPage({
   searchParams,

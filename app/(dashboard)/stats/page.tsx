@@ -3,8 +3,10 @@ import { requirePageSession } from "../../auth";
 import { getTranslator } from "../../locale";
 import { RedisDown } from "../../redis-down";
 import { readStatsData } from "./data";
+import { titled } from "../../page-title";
 
 export const dynamic = "force-dynamic";
+export const generateMetadata = titled("stats.title");
 
 export default async function StatsPage() {
   await requirePageSession();

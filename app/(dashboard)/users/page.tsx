@@ -3,8 +3,10 @@ import { getDb, listUsers } from "@/lib/db";
 import { one, pageParams, type SearchParams } from "@/lib/dashboard/paging";
 import { requirePageSession } from "../../auth";
 import { sendEmailAction, sendNotificationAction } from "./actions";
+import { titled } from "../../page-title";
 
 export const dynamic = "force-dynamic";
+export const generateMetadata = titled("demo.users.title");
 
 export default async function UsersPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   await requirePageSession();

@@ -4,8 +4,10 @@ import { getTranslator } from "../../locale";
 import { readWorkers } from "../../status-data";
 import { pruneWorkerAction } from "./actions";
 import { RedisDown } from "../../redis-down";
+import { titled } from "../../page-title";
 
 export const dynamic = "force-dynamic";
+export const generateMetadata = titled("workers.title");
 
 export default async function WorkersPage() {
   await requirePageSession();

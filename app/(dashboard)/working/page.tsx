@@ -4,8 +4,10 @@ import { getTranslator } from "../../locale";
 import { RedisDown } from "../../redis-down";
 import { readWorking } from "../../status-data";
 import { one, pagingFrom, PER_PAGE_CHOICES } from "@/lib/dashboard/paging";
+import { titled } from "../../page-title";
 
 export const dynamic = "force-dynamic";
+export const generateMetadata = titled("stats.working.title");
 
 export default async function WorkingPage({
   searchParams,

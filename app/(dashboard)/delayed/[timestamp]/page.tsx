@@ -6,8 +6,18 @@ import { RedisDown } from "../../../redis-down";
 import { enqueueDelayedNowAction, removeDelayedAction, rescheduleDelayedAction } from "../actions";
 import { parseTimestamp, readDelayedItems } from "../data";
 import { PER_PAGE_CHOICES, pagingFrom } from "@/lib/dashboard/paging";
+import type { Metadata } from "next";
 
 export const dynamic = "force-dynamic";
+
+export async function generateMetadata({ params }: { params: Promise<{ timestamp: string }> }): Promise<Metadata> {
+  const { t } = await getTranslator();
+  const timestamp = parseTimestamp((await params).timestamp);
+  // UTC like the timestamps list the page is reached from; a bad one is the 404's business.
+  const at =
+    timestamp === null ? "?" : new Date(timestamp * 1000).toISOString().slice(0, 19).replace("T", " ") + " UTC";
+  return { title: t("title.delayedAt", { at }) };
+}
 
 /**
  * The jobs due at one timestamp. A timestamp with no jobs left is not a 404: after "enqueue now"

@@ -5,8 +5,10 @@ import { getTranslator } from "../../../locale";
 import { RedisDown } from "../../../redis-down";
 import { removeFailedAction, retryFailedAction } from "../actions";
 import { readFailedOne } from "../data";
+import { titled } from "../../../page-title";
 
 export const dynamic = "force-dynamic";
+export const generateMetadata = titled("title.failedJob");
 
 /** One failure at its own URL; a gone one (retried, removed, or a made-up id) says so and links back. */
 export default async function FailedJobPage({

@@ -7,8 +7,14 @@ import { formatCents } from "@/lib/format";
 import { requirePageSession } from "../../../auth";
 import { getTranslator } from "../../../locale";
 import { deleteProductsAction, updateProductAction } from "../actions";
+import type { Metadata } from "next";
 
 export const dynamic = "force-dynamic";
+
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
+  const { t } = await getTranslator();
+  return { title: t("title.product", { id: (await params).id }) };
+}
 
 export default async function ProductPage({ params }: { params: Promise<{ id: string }> }) {
   await requirePageSession();

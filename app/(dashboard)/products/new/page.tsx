@@ -4,8 +4,10 @@ import { PRODUCT_CATEGORIES } from "@/lib/db";
 import { requirePageSession } from "../../../auth";
 import { getTranslator } from "../../../locale";
 import { createProductAction } from "../actions";
+import { titled } from "../../../page-title";
 
 export const dynamic = "force-dynamic";
+export const generateMetadata = titled("demo.products.new");
 
 export default async function NewProductPage() {
   await requirePageSession();

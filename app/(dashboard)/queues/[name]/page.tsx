@@ -6,8 +6,25 @@ import { clearQueueAction, removeQueueAction, removeQueuedJobAction, resumeQueue
 import { readQueueJobs } from "../data";
 import { RedisDown } from "../../../redis-down";
 import { one, pagingFrom, PER_PAGE_CHOICES, type SearchParams } from "@/lib/dashboard/paging";
+import type { Metadata } from "next";
 
 export const dynamic = "force-dynamic";
+
+export async function generateMetadata({ params }: { params: Promise<{ name: string }> }): Promise<Metadata> {
+  const { t } = await getTranslator();
+  const { name } = await params;
+  return { title: t("title.queue", { name: decodeSegment(name) ?? name }) };
+}
+
+/** The route segment as the name it encodes, or null for a malformed escape (a 404). */
+function decodeSegment(encoded: string): string | null {
+  try {
+    return decodeURIComponent(encoded);
+  } catch (e) {
+    if (e instanceof URIError) return null;
+    throw e;
+  }
+}
 
 export default async function QueuePage({
   params,
@@ -18,14 +35,8 @@ export default async function QueuePage({
 }) {
   await requirePageSession();
   const { t } = await getTranslator();
-  const { name: encoded } = await params;
-  let name: string;
-  try {
-    name = decodeURIComponent(encoded);
-  } catch (e) {
-    if (e instanceof URIError) notFound();
-    throw e;
-  }
+  const name = decodeSegment((await params).name);
+  if (name === null) notFound();
   const sp = await searchParams;
   let initial;
   try {

@@ -3,8 +3,10 @@ import { ScheduleFormView } from "@/components/resque/schedules-form";
 import { requirePageSession } from "../../../auth";
 import { getTranslator } from "../../../locale";
 import { saveScheduleAction } from "../actions";
+import { titled } from "../../../page-title";
 
 export const dynamic = "force-dynamic";
+export const generateMetadata = titled("schedules.form.newTitle");
 
 export default async function NewSchedulePage() {
   await requirePageSession();

@@ -4,8 +4,19 @@ import { getTranslator } from "../../../locale";
 import { RedisDown } from "../../../redis-down";
 import { PER_PAGE_CHOICES } from "@/lib/dashboard/paging";
 import { keyValueQueryFrom, readKeyValue } from "../data";
+import type { Metadata } from "next";
 
 export const dynamic = "force-dynamic";
+
+export async function generateMetadata({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}): Promise<Metadata> {
+  const { t } = await getTranslator();
+  const key = [(await searchParams).key].flat()[0] ?? "";
+  return { title: t("title.key", { key }) };
+}
 
 export default async function KeyPage({
   searchParams,

@@ -5,8 +5,10 @@ import { getTranslator } from "../../../locale";
 import { RedisDown } from "../../../redis-down";
 import { PER_PAGE_CHOICES } from "@/lib/dashboard/paging";
 import { keysQueryFrom, readKeys } from "../data";
+import { titled } from "../../../page-title";
 
 export const dynamic = "force-dynamic";
+export const generateMetadata = titled("stats.keys.title");
 
 export default async function KeysPage({
   searchParams,

@@ -6,8 +6,14 @@ import { getDb, getUser, listNotifications } from "@/lib/db";
 import { pageParams, type SearchParams } from "@/lib/dashboard/paging";
 import { requirePageSession } from "../../../auth";
 import { getTranslator } from "../../../locale";
+import type { Metadata } from "next";
 
 export const dynamic = "force-dynamic";
+
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
+  const { t } = await getTranslator();
+  return { title: t("title.user", { id: (await params).id }) };
+}
 
 /** One demo user and the notifications the jobs wrote for them, newest first. */
 export default async function UserPage({

@@ -6,18 +6,30 @@ import { getTranslator } from "../../../../locale";
 import { RedisDown } from "../../../../redis-down";
 import { saveScheduleAction } from "../../actions";
 import { readScheduleForm } from "../../data";
+import type { Metadata } from "next";
 
 export const dynamic = "force-dynamic";
+
+export async function generateMetadata({ params }: { params: Promise<{ name: string }> }): Promise<Metadata> {
+  const { t } = await getTranslator();
+  const { name } = await params;
+  return { title: t("schedules.form.editTitle", { name: decodeSegment(name) ?? name }) };
+}
+
+/** The route segment as the name it encodes, or null for a malformed escape (a 404). */
+function decodeSegment(encoded: string): string | null {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    return null;
+  }
+}
 
 export default async function EditSchedulePage({ params }: { params: Promise<{ name: string }> }) {
   await requirePageSession();
   const { t } = await getTranslator();
-  let name: string;
-  try {
-    name = decodeURIComponent((await params).name);
-  } catch {
-    notFound();
-  }
+  const name = decodeSegment((await params).name);
+  if (name === null) notFound();
   let found;
   try {
     found = await readScheduleForm(name);
