@@ -76,7 +76,19 @@ export default async function RootLayout({ children }: { children: React.ReactNo
               )}
             </div>
           </header>
-          <main className="mx-auto max-w-6xl px-6 py-6">{children}</main>
+          <main className="mx-auto max-w-6xl px-6 py-6">
+            {/* Said once at the top of every page, so a viewer knows why write buttons are greyed out. */}
+            {session && !can(session.admin.role, "write") && (
+              <p
+                role="note"
+                data-banner="read-only"
+                className="mb-4 rounded border border-sky-300 bg-sky-50 px-3 py-2 text-sm text-sky-900 dark:border-sky-800 dark:bg-sky-950 dark:text-sky-100"
+              >
+                {t("ux.readOnly")}
+              </p>
+            )}
+            {children}
+          </main>
         </Providers>
       </body>
     </html>

@@ -1,7 +1,7 @@
 import { Overview } from "@/components/resque/overview";
 import { requirePageSession } from "../auth";
 import { getTranslator } from "../locale";
-import { readHistory, readStatus } from "../status-data";
+import { readHistory, readRecentSamples, readStatus } from "../status-data";
 import { RedisDown } from "../redis-down";
 
 export const dynamic = "force-dynamic";
@@ -9,11 +9,11 @@ export const dynamic = "force-dynamic";
 export default async function OverviewPage() {
   await requirePageSession();
   const { t } = await getTranslator();
-  let initial, initialHistory;
+  let initial, initialHistory, recent;
   try {
-    [initial, initialHistory] = await Promise.all([readStatus(), readHistory(null)]);
+    [initial, initialHistory, recent] = await Promise.all([readStatus(), readHistory(null), readRecentSamples()]);
   } catch (e) {
     return <RedisDown t={t} error={e} />;
   }
-  return <Overview initial={initial} initialHistory={initialHistory} />;
+  return <Overview initial={initial} initialHistory={initialHistory} recentSamples={recent} />;
 }

@@ -9,10 +9,17 @@ import * as delayed from "./messages/delayed";
 import * as demo from "./messages/demo";
 import * as failed from "./messages/failed";
 import * as stats from "./messages/stats";
+import * as navigation from "./messages/navigation";
 
-const areas = [core, failed, delayed, stats, accounts, demo] as const;
+const areas = [core, failed, delayed, stats, accounts, demo, navigation] as const;
 
-type En = typeof core.en & typeof failed.en & typeof delayed.en & typeof stats.en & typeof accounts.en & typeof demo.en;
+type En = typeof core.en &
+  typeof failed.en &
+  typeof delayed.en &
+  typeof stats.en &
+  typeof accounts.en &
+  typeof demo.en &
+  typeof navigation.en;
 export type MessageKey = keyof En;
 
 function merge(pick: (a: (typeof areas)[number]) => Record<string, string>): Record<MessageKey, string> {
