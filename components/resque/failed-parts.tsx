@@ -91,7 +91,8 @@ export function FailedBadges({
           title={t("failed.retriedAt", { time: failedWhen(t, job.retriedAt, nowMs) })}
           className={`${badge} bg-sky-100 text-sky-900 dark:bg-sky-900 dark:text-sky-100`}
         >
-          {job.retriedAt.ms === null
+          {/* A stamp whose zone is unknown (Ruby's local CST) has no honest age: the title shows it as written. */}
+          {job.retriedAt.ms === null || !job.retriedAt.zoneKnown
             ? t("failed.badge.retried")
             : t("ux.retriedAgo", { ago: formatAgo(t, nowMs - job.retriedAt.ms) })}
         </span>

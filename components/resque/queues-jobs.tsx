@@ -185,7 +185,7 @@ export function QueueJobs({
                   {recordText(job.payload.id ?? "–")}
                   {job.payload.id && (
                     <div className="mt-0.5 font-sans">
-                      <CopyButton text={job.payload.id} what={t("queue.id")} />
+                      <CopyButton text={job.payload.id} what={t("failed.detail.jobId")} />
                     </div>
                   )}
                 </td>
