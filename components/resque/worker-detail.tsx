@@ -7,7 +7,7 @@ import { queueHref, workerHref } from "@/lib/dashboard/url-path";
 import type { WorkerData } from "@/lib/dashboard/contracts";
 import { DataTable } from "@/components/data-table";
 import { ArgsPreview, argsText, clipNote } from "./job-text";
-import { failedMessage, failedWhen, jobClass, link } from "./failed-parts";
+import { FailedBadges, failedMessage, failedWhen, jobClass, link } from "./failed-parts";
 import { LiveControl, useLivePoll } from "./live-control";
 import { LivenessBadge } from "./state-badges";
 import { useT } from "../providers";
@@ -127,12 +127,11 @@ export function WorkerDetail({ initial }: { initial: WorkerData }) {
               {t("ux.worker.failuresScope", { window: failuresWindow.toLocaleString("en") })}
             </p>
             <DataTable
-              fixed
               columns={[
-                { label: t("failed.col.class"), className: "w-48" },
+                { label: t("failed.col.class") },
                 { label: t("failed.col.exception") },
-                { label: t("failed.col.queue"), className: "w-32" },
-                { label: t("failed.col.failedAt"), className: "w-56" },
+                { label: t("failed.col.queue") },
+                { label: t("failed.col.failedAt") },
               ]}
             >
               {failures.map((f) => (
@@ -141,9 +140,14 @@ export function WorkerDetail({ initial }: { initial: WorkerData }) {
                     <Link href={`/failed/${f.id}`} className={link}>
                       {jobClass(f)}
                     </Link>
+                    <div className="mt-1 font-sans">
+                      <FailedBadges t={t} job={f} nowMs={redisTimeMs} />
+                    </div>
                   </td>
                   <td className={`${td} break-words`}>
-                    <div className="font-mono text-red-800 dark:text-red-300">{recordText(f.exception) || "–"}</div>
+                    <div className="break-all font-mono text-red-800 dark:text-red-300">
+                      {recordText(f.exception) || "–"}
+                    </div>
                     <div className="line-clamp-2">{failedMessage(t, f)}</div>
                   </td>
                   <td className={`${td} break-all font-mono`}>{recordText(f.queue) || "–"}</td>
