@@ -37,7 +37,12 @@ export function WorkerDetail({ initial }: { initial: WorkerData }) {
         </Link>
       </p>
       <h1 className="break-all font-mono text-xl font-semibold" data-worker-id={id}>
-        {recordText(id)} {w && <LivenessBadge liveness={w.liveness} />}
+        {recordText(id)}{" "}
+        {w && (
+          <span className="align-middle font-sans">
+            <LivenessBadge liveness={w.liveness} />
+          </span>
+        )}
       </h1>
       <LiveControl {...settings} updatedAt={q.dataUpdatedAt} failed={q.isError} />
       {!w ? (
@@ -150,7 +155,7 @@ export function WorkerDetail({ initial }: { initial: WorkerData }) {
                     </div>
                     <div className="line-clamp-2">{failedMessage(t, f)}</div>
                   </td>
-                  <td className={`${td} break-all font-mono`}>{recordText(f.queue) || "–"}</td>
+                  <td className={`${td} break-words font-mono`}>{recordText(f.queue) || "–"}</td>
                   <td className={`${td} text-xs`}>{failedWhen(t, f.failedAt, redisTimeMs)}</td>
                 </tr>
               ))}
