@@ -582,7 +582,10 @@ describe("failed pages", () => {
       await dark.screenshot("failed-groups-dark-zh-CN");
       const retried = (await listFailed(conn, { filter: { text: "retried_at" } })).items[0]!;
       await dark.page.goto(`${web.url}/failed/${retried.id}`);
-      await dark.page.locator('main [data-badge="retried"]').getByText(/前已重试$/).waitFor();
+      await dark.page
+        .locator('main [data-badge="retried"]')
+        .getByText(/前已重试$/)
+        .waitFor();
       await dark.page.getByText("重试时间").waitFor();
       await dark.screenshot("failed-detail-dark-zh-CN");
       await dark.page.getByRole("button", { name: "重试", exact: true }).click();
