@@ -100,14 +100,23 @@ describe("navigation and state", () => {
     retried.retried_at = new Date(now - 180_000).toISOString();
     await redis.rpush(k.failedList("failed"), failure(ALIVE, 1), failure("web-3:9:other", 9), JSON.stringify(retried));
 
-    // The sampler's last minute: the realtime chart's first points.
-    for (let i = 6; i >= 1; i--) {
-      await redis.mset(k.statProcessed, 100 - i * 5, k.statFailed, 3);
-      await sampleHistory(conn, { nowMs: now - i * 10_000 });
-    }
-    await redis.mset(k.statProcessed, 100, k.statFailed, 3);
+    await seedRecentSamples();
     await signIn(browser.page, web);
   });
+
+  /**
+   * The sampler's last minute, relative to now: the realtime chart's first points. Seeded again
+   * where it is checked, since the chart keeps only the last few minutes of samples.
+   */
+  async function seedRecentSamples() {
+    const k = conn.keys;
+    await redis.del(k.historyRecent);
+    for (let i = 6; i >= 1; i--) {
+      await redis.mset(k.statProcessed, 100 - i * 5, k.statFailed, 3);
+      await sampleHistory(conn, { nowMs: Date.now() - i * 10_000 });
+    }
+    await redis.mset(k.statProcessed, 100, k.statFailed, 3);
+  }
 
   afterAll(async () => {
     await db?.destroy();
@@ -194,7 +203,7 @@ describe("navigation and state", () => {
     expect((await page.goto(`${web.url}/workers/${"x".repeat(1001)}`))?.status()).toBe(404);
   });
 
-  it("shows the worker page and Working in zh-CN, dark, at 1280 px and 390 px", async () => {
+  it("shows the worker page and Working in zh-CN, dark, at 1280 px and 390 px", { timeout: 180_000 }, async () => {
     const zh = await openBrowser({ colorScheme: "dark", locale: "zh-CN" });
     const phone = await openBrowser({ colorScheme: "light", locale: "zh-CN", viewport: { width: 390, height: 844 } });
     try {
@@ -216,181 +225,196 @@ describe("navigation and state", () => {
     }
   });
 
-  it("asks before pausing all workers, then says so on Overview, Queues, Workers and each queue's page", async () => {
-    const { page } = browser;
-    browser.clearErrors();
-    const key = conn.keys.pauseAllWorkers;
-    await page.goto(`${web.url}/queues`);
-    await page.getByRole("button", { name: "Pause all workers" }).click();
-    await page.getByText("Pause all workers? No job starts on any queue until they are resumed.").waitFor();
-    expect(await redis.exists(key)).toBe(0); // asking changes nothing
-    await browser.screenshot("nav-pause-all-confirm-light");
-    await page.getByRole("button", { name: "Yes, do it" }).click();
-    await waitFor("all workers paused", async () => (await redis.get(key)) === "true");
-    await page.locator('[data-banner="all-paused"]').waitFor();
-    expect(await page.locator('tr[data-queue="reports"] [data-queue-state]').textContent()).toBe("Paused (all)");
+  it(
+    "asks before pausing all workers, then says so on Overview, Queues, Workers and each queue's page",
+    { timeout: 180_000 },
+    async () => {
+      const { page } = browser;
+      browser.clearErrors();
+      const key = conn.keys.pauseAllWorkers;
+      await page.goto(`${web.url}/queues`);
+      await page.getByRole("button", { name: "Pause all workers" }).click();
+      await page.getByText("Pause all workers? No job starts on any queue until they are resumed.").waitFor();
+      expect(await redis.exists(key)).toBe(0); // asking changes nothing
+      await browser.screenshot("nav-pause-all-confirm-light");
+      await page.getByRole("button", { name: "Yes, do it" }).click();
+      await waitFor("all workers paused", async () => (await redis.get(key)) === "true");
+      await page.locator('[data-banner="all-paused"]').waitFor();
+      expect(await page.locator('tr[data-queue="reports"] [data-queue-state]').textContent()).toBe("Paused (all)");
 
-    for (const path of ["/", "/workers", "/queues/reports"]) {
-      await page.goto(`${web.url}${path}`);
-      const banner = page.locator('[data-banner="all-paused"]');
-      expect((await banner.textContent())?.trim(), path).toBe(
-        "All workers are paused (pause-all-workers): no job starts until they are resumed.",
-      );
-    }
-    expect(await page.locator("h1 [data-queue-state]").textContent()).toBe("Paused (all)");
-    await browser.screenshot("nav-queue-all-paused-light");
-
-    const zh = await openBrowser({ colorScheme: "dark", locale: "zh-CN" });
-    try {
-      await signIn(zh.page, web);
-      await zh.page.goto(web.url);
-      await zh.page.locator('[data-banner="all-paused"]').getByText("所有 Worker 已暂停").waitFor();
-      expect(await zh.page.locator('main [data-queue-state="held"]').first().textContent()).toBe("全部暂停");
-      await zh.screenshot("nav-overview-all-paused-dark-zh-CN");
-      await zh.page.goto(`${web.url}/queues`);
-      await zh.page.getByRole("button", { name: "恢复所有 Worker" }).click();
-      await waitFor("all workers resumed", async () => (await redis.exists(key)) === 0);
-      await zh.page.locator('[data-banner="all-paused"]').waitFor({ state: "detached" });
-      expect(await zh.page.locator('tr[data-queue="reports"] [data-queue-state]').textContent()).toBe("运行中");
-    } finally {
-      await zh.close();
-    }
-    expect(clientErrors(browser)).toEqual([]);
-  });
-
-  it("brings a signed-out deep link back after sign-in, refuses other origins, and returns to a download", async () => {
-    const anon = await openBrowser({ colorScheme: "light" });
-    try {
-      const { page } = anon;
-      await page.goto(`${web.url}/queues/reports?page=2&per=20`);
-      await page.waitForURL((u) => u.pathname === "/sign-in");
-      expect(new URL(page.url()).searchParams.get("next")).toBe("/queues/reports?page=2&per=20");
-      await page.getByText("Sign in to continue to /queues/reports?page=2&per=20").waitFor();
-      await anon.screenshot("nav-sign-in-next-light");
-      await submitSignIn(page, web.account!);
-      await page.waitForURL((u) => u.pathname === "/queues/reports");
-      expect(new URL(page.url()).searchParams.get("page")).toBe("2");
-      await page.getByText("Showing 21–25 of 25").first().waitFor();
-      // Signed in already: /sign-in?next= goes straight there.
-      await page.goto(`${web.url}/sign-in?next=${encodeURIComponent("/workers")}`);
-      await page.waitForURL((u) => u.pathname === "/workers");
-    } finally {
-      await anon.close();
-    }
-
-    for (const next of ["//evil.example/x", "/\\evil.example", "https://evil.example/", "javascript:alert(1)"]) {
-      const b = await openBrowser();
-      try {
-        await b.page.goto(`${web.url}/sign-in?next=${encodeURIComponent(next)}`);
-        expect(await b.page.locator("[data-sign-in-next]").count(), next).toBe(0);
-        expect(await b.page.locator('input[name="next"]').count(), next).toBe(0);
-        await submitSignIn(b.page, web.account!);
-        await b.page.waitForURL((u) => u.pathname !== "/sign-in");
-        expect(new URL(b.page.url()).origin + new URL(b.page.url()).pathname, next).toBe(`${web.url}/`);
-      } finally {
-        await b.close();
+      for (const path of ["/", "/workers", "/queues/reports"]) {
+        await page.goto(`${web.url}${path}`);
+        const banner = page.locator('[data-banner="all-paused"]');
+        expect((await banner.textContent())?.trim(), path).toBe(
+          "All workers are paused (pause-all-workers): no job starts until they are resumed.",
+        );
       }
-    }
-    // The action checks `next` itself: a forged form field is refused the same way.
-    const forged = await openBrowser();
-    try {
-      await forged.page.goto(`${web.url}/sign-in?next=/failed`);
-      await forged.page
-        .locator('input[name="next"]')
-        .evaluate((el) => ((el as HTMLInputElement).value = "//evil.example"));
-      await submitSignIn(forged.page, web.account!);
-      await forged.page.waitForURL((u) => u.pathname !== "/sign-in");
-      expect(forged.page.url()).toBe(`${web.url}/`);
-    } finally {
-      await forged.close();
-    }
+      expect(await page.locator("h1 [data-queue-state]").textContent()).toBe("Paused (all)");
+      await browser.screenshot("nav-queue-all-paused-light");
 
-    // A download link opened signed out: sign-in, then the file itself.
-    const zh = await openBrowser({ locale: "zh-CN" });
-    try {
-      const file = `/uploads/export/${EXPORT_FILE}`;
-      await zh.page.goto(`${web.url}${file}`);
-      await zh.page.waitForURL((u) => u.pathname === "/sign-in");
-      await zh.page.getByText(`登录后继续前往 ${file}`).waitFor();
-      await zh.screenshot("nav-sign-in-download-light-zh-CN");
-      const [download] = await Promise.all([zh.page.waitForEvent("download"), submitSignIn(zh.page, web.account!)]);
-      expect(download.suggestedFilename()).toBe(EXPORT_FILE);
-    } finally {
-      await zh.close();
-    }
-    // A script still gets a plain 401, not a sign-in page.
-    const res = await fetch(`${web.url}/uploads/export/${EXPORT_FILE}`, { redirect: "manual" });
-    expect(res.status).toBe(401);
-  });
+      const zh = await openBrowser({ colorScheme: "dark", locale: "zh-CN" });
+      try {
+        await signIn(zh.page, web);
+        await zh.page.goto(web.url);
+        await zh.page.locator('[data-banner="all-paused"]').getByText("所有 Worker 已暂停").waitFor();
+        expect(await zh.page.locator('main [data-queue-state="held"]').first().textContent()).toBe("全部暂停");
+        await zh.screenshot("nav-overview-all-paused-dark-zh-CN");
+        await zh.page.goto(`${web.url}/queues`);
+        await zh.page.getByRole("button", { name: "恢复所有 Worker" }).click();
+        await waitFor("all workers resumed", async () => (await redis.exists(key)) === 0);
+        await zh.page.locator('[data-banner="all-paused"]').waitFor({ state: "detached" });
+        expect(await zh.page.locator('tr[data-queue="reports"] [data-queue-state]').textContent()).toBe("运行中");
+      } finally {
+        await zh.close();
+      }
+      expect(clientErrors(browser)).toEqual([]);
+    },
+  );
 
-  it("filters queue names with Ctrl K, searches a queue's jobs and delayed jobs, copies ids, args and backtraces", async () => {
-    const { page, context } = browser;
-    browser.clearErrors();
-    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: web.url });
-    await page.goto(`${web.url}/queues`);
-    await page.locator('tr[data-queue="mail"]').waitFor();
-    await page.locator("body").press("Control+k");
-    expect(await page.evaluate(() => document.activeElement?.hasAttribute("data-queue-filter"))).toBe(true);
-    await page.keyboard.type("REP");
-    await page.getByText("1 of 3 queues").waitFor();
-    expect(
-      await page.locator("tr[data-queue]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-queue"))),
-    ).toEqual(["reports"]);
-    await browser.screenshot("nav-queue-filter-light");
-    await page.keyboard.type("zzz");
-    await page.getByText("No queue name contains “REPzzz”.").waitFor();
+  // Seven sign-ins (argon2 each): minutes on a loaded 2-core machine.
+  it(
+    "brings a signed-out deep link back after sign-in, refuses other origins, and returns to a download",
+    {
+      timeout: 240_000,
+    },
+    async () => {
+      const anon = await openBrowser({ colorScheme: "light" });
+      try {
+        const { page } = anon;
+        await page.goto(`${web.url}/queues/reports?page=2&per=20`);
+        await page.waitForURL((u) => u.pathname === "/sign-in");
+        expect(new URL(page.url()).searchParams.get("next")).toBe("/queues/reports?page=2&per=20");
+        await page.getByText("Sign in to continue to /queues/reports?page=2&per=20").waitFor();
+        await anon.screenshot("nav-sign-in-next-light");
+        await submitSignIn(page, web.account!);
+        await page.waitForURL((u) => u.pathname === "/queues/reports");
+        expect(new URL(page.url()).searchParams.get("page")).toBe("2");
+        await page.getByText("Showing 21–25 of 25").first().waitFor();
+        // Signed in already: /sign-in?next= goes straight there.
+        await page.goto(`${web.url}/sign-in?next=${encodeURIComponent("/workers")}`);
+        await page.waitForURL((u) => u.pathname === "/workers");
+      } finally {
+        await anon.close();
+      }
 
-    // Inside a queue: the search is in the URL, bounded, and says how far it looked.
-    await page.goto(`${web.url}/queues/reports`);
-    await page.getByRole("searchbox", { name: "Search" }).fill("zoë");
-    await page.getByRole("button", { name: "Search", exact: true }).click();
-    await page.waitForURL((u) => u.searchParams.get("q") === "zoë");
-    await page.getByText("2 matching “zoë” among the first 5,000 jobs of the queue.").waitFor();
-    expect(await page.locator("main tbody tr td:first-child").allTextContents()).toEqual(["7", "17"]);
-    await browser.screenshot("nav-queue-search-light");
-    await page.getByRole("link", { name: "Clear" }).click();
-    await page.waitForURL((u) => !u.searchParams.has("q"));
-    await page.getByText("Showing 1–20 of 25").first().waitFor();
+      for (const next of ["//evil.example/x", "/\\evil.example", "https://evil.example/", "javascript:alert(1)"]) {
+        const b = await openBrowser();
+        try {
+          await b.page.goto(`${web.url}/sign-in?next=${encodeURIComponent(next)}`);
+          expect(await b.page.locator("[data-sign-in-next]").count(), next).toBe(0);
+          expect(await b.page.locator('input[name="next"]').count(), next).toBe(0);
+          await submitSignIn(b.page, web.account!);
+          await b.page.waitForURL((u) => u.pathname !== "/sign-in");
+          expect(new URL(b.page.url()).origin + new URL(b.page.url()).pathname, next).toBe(`${web.url}/`);
+        } finally {
+          await b.close();
+        }
+      }
+      // The action checks `next` itself: a forged form field is refused the same way.
+      const forged = await openBrowser();
+      try {
+        await forged.page.goto(`${web.url}/sign-in?next=/failed`);
+        await forged.page
+          .locator('input[name="next"]')
+          .evaluate((el) => ((el as HTMLInputElement).value = "//evil.example"));
+        await submitSignIn(forged.page, web.account!);
+        await forged.page.waitForURL((u) => u.pathname !== "/sign-in");
+        expect(forged.page.url()).toBe(`${web.url}/`);
+      } finally {
+        await forged.close();
+      }
 
-    // Long args open pretty-printed, as on Failed, with a copy button; a job id copies too.
-    await page.goto(`${web.url}/queues/mail`);
-    const row = page.locator("main tbody tr").first();
-    await row.locator("details summary").click();
-    const pretty = await row.locator("[data-args-pretty]").textContent();
-    expect(pretty).toContain('\n    "to": "ann@example.com",');
-    await row.getByRole("button", { name: "Copy Arguments" }).click();
-    await row.getByText("Copied").waitFor();
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(pretty);
-    const id = JSON.parse((await redis.lindex(conn.keys.queue("mail"), 0))!).id as string;
-    await row.getByRole("button", { name: "Copy Job id" }).click();
-    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(id);
-    await browser.screenshot("nav-queue-pretty-args-light");
+      // A download link opened signed out: sign-in, then the file itself.
+      const zh = await openBrowser({ locale: "zh-CN" });
+      try {
+        const file = `/uploads/export/${EXPORT_FILE}`;
+        await zh.page.goto(`${web.url}${file}`);
+        await zh.page.waitForURL((u) => u.pathname === "/sign-in");
+        await zh.page.getByText(`登录后继续前往 ${file}`).waitFor();
+        await zh.screenshot("nav-sign-in-download-light-zh-CN");
+        const [download] = await Promise.all([zh.page.waitForEvent("download"), submitSignIn(zh.page, web.account!)]);
+        expect(download.suggestedFilename()).toBe(EXPORT_FILE);
+      } finally {
+        await zh.close();
+      }
+      // A script still gets a plain 401, not a sign-in page.
+      const res = await fetch(`${web.url}/uploads/export/${EXPORT_FILE}`, { redirect: "manual" });
+      expect(res.status).toBe(401);
+    },
+  );
 
-    // Delayed: matches among the earliest 5,000, each linking to its timestamp.
-    await page.goto(`${web.url}/delayed?q=needle`);
-    await page.getByText("1 matching “needle” among the first 5,000 delayed jobs (earliest first).").waitFor();
-    const hit = page.locator("[data-delayed-search] tbody tr");
-    expect(await hit.count()).toBe(1);
-    expect(await hit.locator("td").nth(1).textContent()).toBe("SendReminder");
-    await browser.screenshot("nav-delayed-search-light");
-    await hit.getByRole("link").click();
-    await page.waitForURL((u) => /^\/delayed\/\d+$/.test(u.pathname));
+  it(
+    "filters queue names with Ctrl K, searches a queue's jobs and delayed jobs, copies ids, args and backtraces",
+    { timeout: 180_000 },
+    async () => {
+      const { page, context } = browser;
+      browser.clearErrors();
+      await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: web.url });
+      await page.goto(`${web.url}/queues`);
+      await page.locator('tr[data-queue="mail"]').waitFor();
+      await page.locator("body").press("Control+k");
+      expect(await page.evaluate(() => document.activeElement?.hasAttribute("data-queue-filter"))).toBe(true);
+      await page.keyboard.type("REP");
+      await page.getByText("1 of 3 queues").waitFor();
+      expect(
+        await page.locator("tr[data-queue]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-queue"))),
+      ).toEqual(["reports"]);
+      await browser.screenshot("nav-queue-filter-light");
+      await page.keyboard.type("zzz");
+      await page.getByText("No queue name contains “REPzzz”.").waitFor();
 
-    // Failed: "Retried 3 min ago", and the backtrace copies whole.
-    await page.goto(`${web.url}/failed`);
-    expect(await page.locator('main [data-badge="retried"]').textContent()).toMatch(/^Retried \d+ min ago$/);
-    const failedRow = page.locator("main tbody tr", { hasText: "card declined for order 2" }).first();
-    await failedRow.getByRole("button", { name: /Details/ }).click();
-    await page.getByRole("button", { name: "Copy Backtrace" }).click();
-    await expect
-      .poll(() => page.evaluate(() => navigator.clipboard.readText()))
-      .toBe("app/jobs/charge_card.rb:12:in `perform'\nlib/resque/job.rb:1:in `run'");
-    expect(await failedRow.getByRole("link", { name: ALIVE }).getAttribute("href")).toBe(workerHref(ALIVE));
-    await browser.screenshot("nav-failed-retried-copy-light");
-    expect(clientErrors(browser)).toEqual([]);
-  });
+      // Inside a queue: the search is in the URL, bounded, and says how far it looked.
+      await page.goto(`${web.url}/queues/reports`);
+      await page.getByRole("searchbox", { name: "Search" }).fill("zoë");
+      await page.getByRole("button", { name: "Search", exact: true }).click();
+      await page.waitForURL((u) => u.searchParams.get("q") === "zoë");
+      await page.getByText("2 matching “zoë” among the first 5,000 jobs of the queue.").waitFor();
+      expect(await page.locator("main tbody tr td:first-child").allTextContents()).toEqual(["7", "17"]);
+      await browser.screenshot("nav-queue-search-light");
+      await page.getByRole("link", { name: "Clear" }).click();
+      await page.waitForURL((u) => !u.searchParams.has("q"));
+      await page.getByText("Showing 1–20 of 25").first().waitFor();
 
-  it("searches and marks retried in zh-CN, dark", async () => {
+      // Long args open pretty-printed, as on Failed, with a copy button; a job id copies too.
+      await page.goto(`${web.url}/queues/mail`);
+      const row = page.locator("main tbody tr").first();
+      await row.locator("details summary").click();
+      const pretty = await row.locator("[data-args-pretty]").textContent();
+      expect(pretty).toContain('\n    "to": "ann@example.com",');
+      await row.getByRole("button", { name: "Copy Arguments" }).click();
+      await row.getByText("Copied").waitFor();
+      expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(pretty);
+      const id = JSON.parse((await redis.lindex(conn.keys.queue("mail"), 0))!).id as string;
+      await row.getByRole("button", { name: "Copy Job id" }).click();
+      await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(id);
+      await browser.screenshot("nav-queue-pretty-args-light");
+
+      // Delayed: matches among the earliest 5,000, each linking to its timestamp.
+      await page.goto(`${web.url}/delayed?q=needle`);
+      await page.getByText("1 matching “needle” among the first 5,000 delayed jobs (earliest first).").waitFor();
+      const hit = page.locator("[data-delayed-search] tbody tr");
+      expect(await hit.count()).toBe(1);
+      expect(await hit.locator("td").nth(1).textContent()).toBe("SendReminder");
+      await browser.screenshot("nav-delayed-search-light");
+      await hit.getByRole("link").click();
+      await page.waitForURL((u) => /^\/delayed\/\d+$/.test(u.pathname));
+
+      // Failed: "Retried 3 min ago", and the backtrace copies whole.
+      await page.goto(`${web.url}/failed`);
+      expect(await page.locator('main [data-badge="retried"]').textContent()).toMatch(/^Retried \d+ min ago$/);
+      const failedRow = page.locator("main tbody tr", { hasText: "card declined for order 2" }).first();
+      await failedRow.getByRole("button", { name: /Details/ }).click();
+      await page.getByRole("button", { name: "Copy Backtrace" }).click();
+      await expect
+        .poll(() => page.evaluate(() => navigator.clipboard.readText()))
+        .toBe("app/jobs/charge_card.rb:12:in `perform'\nlib/resque/job.rb:1:in `run'");
+      expect(await failedRow.getByRole("link", { name: ALIVE }).getAttribute("href")).toBe(workerHref(ALIVE));
+      await browser.screenshot("nav-failed-retried-copy-light");
+      expect(clientErrors(browser)).toEqual([]);
+    },
+  );
+
+  it("searches and marks retried in zh-CN, dark", { timeout: 180_000 }, async () => {
     const zh = await openBrowser({ colorScheme: "dark", locale: "zh-CN" });
     try {
       await signIn(zh.page, web);
@@ -413,49 +437,56 @@ describe("navigation and state", () => {
     }
   });
 
-  it("tells a viewer the dashboard is read-only, and lets them mark their own notifications read", async () => {
-    const me = await findAdminByEmail(db, viewer.email);
-    await createNotification(db, { recipient: { type: "admin", id: me!.id }, message: "Export ready" });
-    for (const [locale, scheme, banner, bell, markAll] of [
-      ["en-US", "light", "You are signed in as a viewer", "Notifications: 1 unread", "Mark all read"],
-      ["zh-CN", "dark", "你以只读身份登录", "通知：1 条未读", "全部标为已读"],
-    ] as const) {
-      const b = await openBrowser({ locale, colorScheme: scheme });
-      try {
-        await signIn(b.page, web, viewer);
-        await b.page.goto(`${web.url}/queues`);
-        await b.page.locator('[data-banner="read-only"]').getByText(banner).waitFor();
-        await b.screenshot(`nav-viewer-banner-${scheme}-${locale}`);
-        if (locale === "en-US") {
-          await b.page.getByRole("button", { name: bell }).click();
-          const mark = b.page.getByRole("button", { name: markAll });
-          expect(await mark.isDisabled()).toBe(false);
-          await mark.click();
-          await waitFor("the viewer's notification read", async () => {
-            const row = await db.selectFrom("notifications").select("read_at").executeTakeFirst();
-            return row?.read_at != null;
-          });
-          await b.page.getByRole("button", { name: "Notifications: 0 unread" }).waitFor();
-        } else {
-          // Read already: the bell shows none, and write buttons stay disabled for a viewer.
-          await b.page.getByRole("button", { name: "通知：0 条未读" }).waitFor();
-          expect(await b.page.getByRole("button", { name: "暂停所有 Worker" }).isDisabled()).toBe(true);
+  it(
+    "tells a viewer the dashboard is read-only, and lets them mark their own notifications read",
+    {
+      timeout: 180_000,
+    },
+    async () => {
+      const me = await findAdminByEmail(db, viewer.email);
+      await createNotification(db, { recipient: { type: "admin", id: me!.id }, message: "Export ready" });
+      for (const [locale, scheme, banner, bell, markAll] of [
+        ["en-US", "light", "You are signed in as a viewer", "Notifications: 1 unread", "Mark all read"],
+        ["zh-CN", "dark", "你以只读身份登录", "通知：1 条未读", "全部标为已读"],
+      ] as const) {
+        const b = await openBrowser({ locale, colorScheme: scheme });
+        try {
+          await signIn(b.page, web, viewer);
+          await b.page.goto(`${web.url}/queues`);
+          await b.page.locator('[data-banner="read-only"]').getByText(banner).waitFor();
+          await b.screenshot(`nav-viewer-banner-${scheme}-${locale}`);
+          if (locale === "en-US") {
+            await b.page.getByRole("button", { name: bell }).click();
+            const mark = b.page.getByRole("button", { name: markAll });
+            expect(await mark.isDisabled()).toBe(false);
+            await mark.click();
+            await waitFor("the viewer's notification read", async () => {
+              const row = await db.selectFrom("notifications").select("read_at").executeTakeFirst();
+              return row?.read_at != null;
+            });
+            await b.page.getByRole("button", { name: "Notifications: 0 unread" }).waitFor();
+          } else {
+            // Read already: the bell shows none, and write buttons stay disabled for a viewer.
+            await b.page.getByRole("button", { name: "通知：0 条未读" }).waitFor();
+            expect(await b.page.getByRole("button", { name: "暂停所有 Worker" }).isDisabled()).toBe(true);
+          }
+          expect(clientErrors(b)).toEqual([]);
+        } finally {
+          await b.close();
         }
-        expect(clientErrors(b)).toEqual([]);
-      } finally {
-        await b.close();
       }
-    }
-    // An admin's bell is untouched, and the viewer's mark is in the audit log as theirs.
-    const audit = await db
-      .selectFrom("audit_log")
-      .select(["actor_email", "action", "result"])
-      .where("action", "=", "demo.notifications.read_all")
-      .execute();
-    expect(audit).toEqual([{ actor_email: viewer.email, action: "demo.notifications.read_all", result: "ok" }]);
-  });
+      // An admin's bell is untouched, and the viewer's mark is in the audit log as theirs.
+      const audit = await db
+        .selectFrom("audit_log")
+        .select(["actor_email", "action", "result"])
+        .where("action", "=", "demo.notifications.read_all")
+        .execute();
+      expect(audit).toEqual([{ actor_email: viewer.email, action: "demo.notifications.read_all", result: "ok" }]);
+    },
+  );
 
   it("draws the realtime chart from the sampler's recent samples on the first paint, not 'Measuring…'", async () => {
+    await seedRecentSamples();
     // The server's HTML already has the rates: no poll has run.
     const html = await (await fetch(web.url, { headers: { cookie: await sessionCookie(browser) } })).text();
     const points = Number(/data-chart="realtime" data-points="(\d+)"/.exec(html)?.[1]);
