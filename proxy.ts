@@ -11,13 +11,17 @@
  *    streams the file whether it was there at start or written later. One check, no static path.
  * 3. A path with malformed percent-encoding (`/queues/%E0%A4%A`) is answered 400: Next's own
  *    decoding of dynamic segments would otherwise answer a bare 500 before any route runs.
- * 4. Headers on every response: a per-request nonce-based Content-Security-Policy (Next reads the
+ * 4. Page requests carry their own path and query to the server (`x-resque-path`, overwriting
+ *    whatever a client sent), so a signed-out visit is sent to `/sign-in?next=<that path>` and
+ *    lands back where it started (app/auth.ts); a signed-out browser opening an export download is
+ *    sent to sign-in and back to the file the same way, while a script's request still gets 401.
+ * 5. Headers on every response: a per-request nonce-based Content-Security-Policy (Next reads the
  *    nonce from the request's CSP header and puts it on its scripts), X-Frame-Options,
  *    nosniff, Referrer-Policy, and `Cache-Control: private, no-store`.
  */
 import { NextResponse, type NextRequest } from "next/server";
 import { SESSION_COOKIE_NAME } from "@/lib/auth/session";
-import { pathDecodes } from "@/lib/dashboard/url-path";
+import { isNavigation, PATH_HEADER, pathDecodes, signInUrl } from "@/lib/dashboard/url-path";
 import { EXPORT_FILE_PATTERN } from "@/lib/export/paths";
 import { LOCALE_COOKIE, resolveLocale, translator } from "@/lib/i18n";
 import {
@@ -48,6 +52,7 @@ export function proxy(req: NextRequest): NextResponse {
     // The CSP on the request too: that is where Next's renderer reads the nonce from.
     const headers = new Headers(req.headers);
     headers.set("content-security-policy", csp);
+    headers.set(PATH_HEADER, `${pathname}${req.nextUrl.search}`);
     res = NextResponse.next({ request: { headers } });
   }
   res.headers.set("Content-Security-Policy", csp);
@@ -57,7 +62,11 @@ export function proxy(req: NextRequest): NextResponse {
 }
 
 function guardUploads(req: NextRequest, pathname: string): NextResponse {
-  if (!req.cookies.get(SESSION_COOKIE_NAME)?.value) return text("Sign in to download exports.", 401);
+  if (!req.cookies.get(SESSION_COOKIE_NAME)?.value) {
+    return isNavigation(req.headers)
+      ? NextResponse.redirect(signInUrl(req.url, pathname), 303)
+      : text("Sign in to download exports.", 401);
+  }
   const name = pathname.startsWith(EXPORTS) ? pathname.slice(EXPORTS.length) : "";
   // Only an export file name goes on; the handler checks the session and the name again.
   if (!EXPORT_FILE_PATTERN.test(name)) return text("No such export.", 404);

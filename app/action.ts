@@ -62,7 +62,7 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { can } from "@/lib/auth";
+import { can, type Permission } from "@/lib/auth";
 import type { ActionCode, ActionResult } from "@/lib/dashboard/action-result";
 import { fieldOf, sentence } from "@/lib/dashboard/action-schema";
 import { getDb, recordAudit, type AuditActor, type AuditResult } from "@/lib/db";
@@ -97,6 +97,12 @@ export interface DashboardAction<S extends ArgsSchema, R extends ActionResult> {
   action: string | ((input: z.output<S> | undefined) => string);
   /** The arguments (step 1). */
   input: S;
+  /**
+   * What the caller must be allowed (step 2): `write` (the default) for anything shared; `read`
+   * only for an action on the caller's own rows (marking their notifications read), which a
+   * viewer may do. Nobody signed in is refused either way.
+   */
+  permission?: Permission;
   /** The audit row's target and items, from the parsed input (a refused call whose arguments do not parse names none). */
   audit?: (input: z.output<S>) => AuditTarget | Promise<AuditTarget>;
   /** The answer to invalid arguments (default: the first issue's sentence, in argument order). */
@@ -159,7 +165,7 @@ export function dashboardAction<S extends ArgsSchema, R extends ActionResult = A
       });
 
     // 2. The check comes first.
-    if (!session || !can(session.admin.role, "write")) {
+    if (!session || !can(session.admin.role, spec.permission ?? "write")) {
       await audit("denied", session ? `role ${session.admin.role}` : "not signed in");
       return finish<R>("refused", t("action.refused"));
     }

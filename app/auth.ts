@@ -2,6 +2,7 @@ import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { assertCan, AuthError, readSession, SESSION_COOKIE_NAME, type Permission } from "@/lib/auth";
 import { getDb } from "@/lib/db";
+import { PATH_HEADER, signInPath } from "@/lib/dashboard/url-path";
 
 export interface SignedIn {
   admin: { id: number; email: string; role: "admin" | "viewer" };
@@ -15,10 +16,13 @@ export async function getSession(): Promise<SignedIn | null> {
   return (await readSession(await getDb(), token)) as SignedIn | null;
 }
 
-/** For pages and layouts: anonymous → the sign-in page; a viewer asking to write → 403 error page. */
+/**
+ * For pages and layouts: anonymous → the sign-in page, which comes back to this page's path and
+ * query afterwards (proxy.ts hands them over); a viewer asking to write → 403 error page.
+ */
 export async function requirePageSession(perm: Permission = "read"): Promise<SignedIn> {
   const s = await getSession();
-  if (!s) redirect("/sign-in");
+  if (!s) redirect(signInPath((await headers()).get(PATH_HEADER)));
   assertCan(s.admin, perm);
   return s;
 }

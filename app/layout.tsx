@@ -95,6 +95,16 @@ export default async function RootLayout({ children }: { children: React.ReactNo
             </div>
           </header>
           <main id="main" tabIndex={-1} className="mx-auto max-w-6xl px-4 py-6 focus:outline-none sm:px-6">
+            {/* Said once at the top of every page, so a viewer knows why write buttons are greyed out. */}
+            {session && !can(session.admin.role, "write") && (
+              <p
+                role="note"
+                data-banner="read-only"
+                className="mb-4 rounded border border-sky-300 bg-sky-50 px-3 py-2 text-sm text-sky-900 dark:border-sky-800 dark:bg-sky-950 dark:text-sky-100"
+              >
+                {t("ux.readOnly")}
+              </p>
+            )}
             {children}
           </main>
         </Providers>

@@ -14,13 +14,17 @@ type State = { message?: string; email?: string };
 export function SignInForm({
   action,
   labels,
+  next,
 }: {
   action: (prev: State, fd: FormData) => Promise<State>;
   labels: SignInLabels;
+  /** Where to go after signing in (the server checks it again). */
+  next?: string;
 }) {
   const [state, formAction, pending] = useActionState(action, {});
   return (
     <form action={formAction} className="space-y-4" aria-describedby="sign-in-message">
+      {next && <input type="hidden" name="next" value={next} />}
       <label className="block space-y-1">
         <span className="text-sm">{labels.email}</span>
         <input

@@ -6,6 +6,8 @@ export const queryKeys = {
   queue: (name: string, page?: number, perPage?: number) =>
     page === undefined ? (["queue", name] as const) : (["queue", name, page, perPage] as const),
   workers: () => ["workers"] as const,
+  /** Under workers(), so what refreshes the list refreshes a worker's page too. */
+  worker: (id: string) => ["workers", id] as const,
   working: (page: number, perPage: number) => ["working", page, perPage] as const,
   history: (timeZone: string) => ["history", timeZone] as const,
   stats: () => ["stats"] as const,

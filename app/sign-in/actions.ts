@@ -6,6 +6,7 @@ import { destroySession, SESSION_COOKIE_NAME, sessionCookieOptions, signIn } fro
 import { getDb, recordAudit } from "@/lib/db";
 import { clientIp, crossSite, secureRequest } from "../auth";
 import { getTranslator } from "../locale";
+import { safeNextPath } from "@/lib/dashboard/url-path";
 
 export interface SignInState {
   message?: string;
@@ -14,7 +15,8 @@ export interface SignInState {
 
 /**
  * Throttled sign-in; the same message for an unknown email and a wrong password. A success ends
- * the session the browser presented (its row is deleted) and starts a new one.
+ * the session the browser presented (its row is deleted), starts a new one, and goes to the
+ * form's `next` path when it is one of this site's (else the Overview).
  */
 export async function signInAction(_prev: SignInState, form: FormData): Promise<SignInState> {
   const { t } = await getTranslator();
@@ -48,7 +50,8 @@ export async function signInAction(_prev: SignInState, form: FormData): Promise<
     result: "ok",
     ip,
   });
-  redirect("/");
+  // Back to the page that sent the browser here: a path on this site only (never //host or a scheme).
+  redirect(safeNextPath(String(form.get("next") ?? "")) ?? "/");
 }
 
 export async function signOutAction(): Promise<void> {

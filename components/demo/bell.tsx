@@ -70,6 +70,7 @@ export function Bell({ markAllRead }: { markAllRead: () => Promise<ActionResult>
               label={t("demo.notifications.markAllRead")}
               action={markAllRead}
               disabled={unread === 0}
+              forViewers
               quiet
             />
           </div>

@@ -4,12 +4,7 @@ import { useState } from "react";
 import { ChartFrame, niceCeil, PLOT, SERIES, Swatch, yOf } from "./chart-frame";
 import { useT } from "../providers";
 
-/** The shared counters at one poll, timed by the Redis clock. */
-export interface CounterSample {
-  atMs: number;
-  processed: number;
-  failed: number;
-}
+import type { CounterSample } from "@/lib/resque/history";
 
 const WINDOW_MS = 3 * 60_000;
 
@@ -41,11 +36,15 @@ const rate = (v: number) => (v >= 10 ? v.toFixed(0) : v.toFixed(1));
 /**
  * Jobs processed and failed per second over the last 3 minutes, Sidekiq style: computed in the
  * browser from the deltas of the counters the overview already polls, so it costs no Redis call.
- * Starts empty on every page load (nothing is stored).
+ * Starts from `recent`, the samples the scheduler leader took in the last minutes
+ * (lib/resque/history.ts), so a visit opens on a drawn chart; without a scheduler it starts empty.
  */
-export function RealtimeChart({ sample }: { sample: CounterSample }) {
+export function RealtimeChart({ sample, recent = [] }: { sample: CounterSample; recent?: CounterSample[] }) {
   const t = useT();
-  const [samples, setSamples] = useState<CounterSample[]>([sample]);
+  const [samples, setSamples] = useState<CounterSample[]>(() => [
+    ...recent.filter((s) => s.atMs < sample.atMs && s.atMs >= sample.atMs - WINDOW_MS - 60_000),
+    sample,
+  ]);
   // A newer sample is added while rendering (React's pattern for state that follows a prop),
   // not in an effect, which would draw the stale chart once more first.
   const last = samples[samples.length - 1];
@@ -73,6 +72,7 @@ export function RealtimeChart({ sample }: { sample: CounterSample }) {
     <figure
       className="rounded border border-zinc-200 p-3 dark:border-zinc-800"
       data-chart="realtime"
+      data-points={rates.length}
       data-rate-processed={latest?.processed ?? ""}
       data-rate-failed={latest?.failed ?? ""}
     >

@@ -25,6 +25,7 @@ export function ConfirmButton({
   redirectTo,
   onDone,
   quiet = false,
+  forViewers = false,
 }: {
   label: string;
   action: () => Promise<ActionResult>;
@@ -38,6 +39,8 @@ export function ConfirmButton({
   onDone?: (r: ActionResult) => void;
   /** The caller shows the answer itself (in `onDone`), e.g. because this button's row goes away. */
   quiet?: boolean;
+  /** The action touches only the caller's own rows (its `permission` is `read`): viewers may press it. */
+  forViewers?: boolean;
 }) {
   const t = useT();
   const router = useRouter();
@@ -45,7 +48,7 @@ export function ConfirmButton({
   const [asking, setAsking] = useState(false);
   const [result, setResult] = useState<ActionResult | null>(null);
   const [pending, startTransition] = useTransition();
-  const canWrite = useCanWrite();
+  const canWrite = useCanWrite() || forViewers;
 
   const run = () => {
     setAsking(false);

@@ -12,6 +12,7 @@ import { DataTable } from "@/components/data-table";
 import type { DelayedListData } from "@/lib/dashboard/contracts";
 import type { ActionResult } from "@/lib/dashboard/action-result";
 import { useT } from "../providers";
+import { DelayedSearchBox, DelayedSearchResults } from "./delayed-search";
 
 const td = "py-1 pr-4 align-top";
 
@@ -60,14 +61,15 @@ export function DelayedList({
   clearAll: () => Promise<ActionResult>;
 }) {
   const t = useT();
-  const { page: pageNo, perPage } = initial.page;
+  const { page: pageNo, perPage } = initial.search?.items ?? initial.page;
+  const search = initial.search?.q ?? "";
   const { query: q, settings } = useLivePoll<DelayedListData>(
-    queryKeys.delayedList(pageNo, perPage),
-    `/api/delayed?page=${pageNo}&per=${perPage}`,
+    search ? [...queryKeys.delayedList(pageNo, perPage), search] : queryKeys.delayedList(pageNo, perPage),
+    `/api/delayed?page=${pageNo}&per=${perPage}${search ? `&q=${encodeURIComponent(search)}` : ""}`,
     initial,
   );
   const [flash, setFlash] = useState<ActionResult | null>(null);
-  const { counts, page, leader, nowMs } = q.data;
+  const { counts, page, leader, nowMs, search: found } = q.data;
   const n = (v: number) => v.toLocaleString("en");
   const pager = (
     <Pager t={t} path="/delayed" page={page.page} perPage={page.perPage} total={page.total} choices={perPageChoices} />
@@ -109,60 +111,70 @@ export function DelayedList({
               {t("delayed.overdueNote", { due: n(counts.due) })}
             </p>
           )}
-          {pager}
-          <DataTable
-            fixed
-            columns={[
-              { label: t("delayed.time"), className: "w-96" },
-              { label: t("delayed.count"), className: "w-20" },
-              { label: t("delayed.first") },
-            ]}
-          >
-            {page.items.map((row) => {
-              const ms = row.timestamp * 1000;
-              const first = row.first;
-              return (
-                <tr
-                  key={row.timestamp}
-                  data-timestamp={row.timestamp}
-                  className="border-t border-zinc-100 dark:border-zinc-900"
-                >
-                  <td className={td}>
-                    <Link
-                      href={`/delayed/${row.timestamp}`}
-                      className="text-blue-700 underline-offset-2 hover:underline dark:text-blue-400"
+          <DelayedSearchBox q={search} perPage={perPage} />
+          {found ? (
+            <DelayedSearchResults search={found} nowMs={nowMs} perPageChoices={perPageChoices} />
+          ) : (
+            <>
+              {pager}
+              <DataTable
+                fixed
+                columns={[
+                  { label: t("delayed.time"), className: "w-96" },
+                  { label: t("delayed.count"), className: "w-20" },
+                  { label: t("delayed.first") },
+                ]}
+              >
+                {page.items.map((row) => {
+                  const ms = row.timestamp * 1000;
+                  const first = row.first;
+                  return (
+                    <tr
+                      key={row.timestamp}
+                      data-timestamp={row.timestamp}
+                      className="border-t border-zinc-100 dark:border-zinc-900"
                     >
-                      {formatRelative(t, ms - nowMs)}
-                    </Link>
-                    {ms <= nowMs && <OverdueBadge label={t("delayed.overdue")} />}
-                    <div className="text-xs tabular-nums text-zinc-500">{formatTime(ms)}</div>
-                  </td>
-                  <td className={`${td} tabular-nums`}>{n(row.count)}</td>
-                  <td className={`${td} break-all`}>
-                    {first && (
-                      <>
-                        <span className="font-mono">{recordText(first.payload.displayClass ?? "?")}</span>
-                        <span className="text-zinc-500"> → </span>
-                        <span className="font-mono">{first.queue ?? t("delayed.noQueue")}</span>
-                        {first.retry && (
-                          <RetryBadge
-                            className="ml-2"
-                            label={t("delayed.retry", { attempt: first.retry.attempt, retries: first.retry.retries })}
-                          />
+                      <td className={td}>
+                        <Link
+                          href={`/delayed/${row.timestamp}`}
+                          className="text-blue-700 underline-offset-2 hover:underline dark:text-blue-400"
+                        >
+                          {formatRelative(t, ms - nowMs)}
+                        </Link>
+                        {ms <= nowMs && <OverdueBadge label={t("delayed.overdue")} />}
+                        <div className="text-xs tabular-nums text-zinc-500">{formatTime(ms)}</div>
+                      </td>
+                      <td className={`${td} tabular-nums`}>{n(row.count)}</td>
+                      <td className={`${td} break-all`}>
+                        {first && (
+                          <>
+                            <span className="font-mono">{recordText(first.payload.displayClass ?? "?")}</span>
+                            <span className="text-zinc-500"> → </span>
+                            <span className="font-mono">{first.queue ?? t("delayed.noQueue")}</span>
+                            {first.retry && (
+                              <RetryBadge
+                                className="ml-2"
+                                label={t("delayed.retry", {
+                                  attempt: first.retry.attempt,
+                                  retries: first.retry.retries,
+                                })}
+                              />
+                            )}
+                            {row.count > 1 && (
+                              <span className="ml-2 text-xs text-zinc-500">
+                                {t("delayed.more", { n: n(row.count - 1) })}
+                              </span>
+                            )}
+                          </>
                         )}
-                        {row.count > 1 && (
-                          <span className="ml-2 text-xs text-zinc-500">
-                            {t("delayed.more", { n: n(row.count - 1) })}
-                          </span>
-                        )}
-                      </>
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-          </DataTable>
-          {pager}
+                      </td>
+                    </tr>
+                  );
+                })}
+              </DataTable>
+              {pager}
+            </>
+          )}
         </>
       )}
     </div>

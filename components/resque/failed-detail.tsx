@@ -1,9 +1,11 @@
 "use client";
 
 import Link from "next/link";
+import { workerHref } from "@/lib/dashboard/url-path";
 import { useState } from "react";
 import type { Translate } from "@/lib/i18n";
 import { ConfirmButton } from "./confirm-button";
+import { CopyButton } from "./copy-button";
 import { recordText } from "@/lib/format";
 import {
   argsText,
@@ -111,7 +113,13 @@ export function FailedDetail({
           {recordText(job.queue) || "–"}
         </Field>
         <Field label={t("failed.col.worker")} mono>
-          {recordText(job.worker) || "–"}
+          {job.worker ? (
+            <Link href={workerHref(job.worker)} className="text-blue-700 hover:underline dark:text-blue-400">
+              {recordText(job.worker)}
+            </Link>
+          ) : (
+            "–"
+          )}
         </Field>
         <Field label={t("failed.col.failedAt")}>
           {failedWhen(t, job.failedAt, redisTimeMs)}
@@ -126,6 +134,11 @@ export function FailedDetail({
         {job.attempt !== undefined && <Field label={t("failed.detail.attempt")}>{job.attempt}</Field>}
         <Field label={t("failed.detail.jobId")} mono>
           {recordText(p.id ?? "–")}
+          {p.id && (
+            <span className="ml-2">
+              <CopyButton text={p.id} what={t("failed.detail.jobId")} />
+            </span>
+          )}
         </Field>
         {job.failureId && (
           <Field label={t("failed.detail.failureId")} mono>
@@ -146,7 +159,9 @@ export function FailedDetail({
             {recordText(p.className ?? "–")}
           </Field>
         </dl>
-        <h3 className="mb-1 text-xs text-zinc-500">{t("failed.args")}</h3>
+        <h3 className="mb-1 flex items-center gap-2 text-xs text-zinc-500">
+          {t("failed.args")} <CopyButton text={argsText(job, 2)} what={t("failed.args")} />
+        </h3>
         <pre
           data-args
           className="max-h-96 overflow-auto whitespace-pre-wrap break-all rounded bg-zinc-50 p-2 font-mono text-xs dark:bg-zinc-900"

@@ -7,6 +7,8 @@ import type { Translate } from "@/lib/i18n";
 import { plural, recordText } from "@/lib/format";
 import { queryKeys } from "@/lib/query-keys";
 import { ConfirmButton } from "./confirm-button";
+import { CopyButton } from "./copy-button";
+import { workerHref } from "@/lib/dashboard/url-path";
 import { LiveControl, useLivePoll } from "./live-control";
 import { DataTable } from "@/components/data-table";
 import { Pager } from "./pager";
@@ -284,7 +286,15 @@ function FailedRow({
           </div>
         </td>
         <td className={`${td} break-all font-mono`}>{recordText(job.queue) || "–"}</td>
-        <td className={`${td} break-all font-mono text-xs`}>{recordText(job.worker) || "–"}</td>
+        <td className={`${td} break-all font-mono text-xs`}>
+          {job.worker ? (
+            <Link href={workerHref(job.worker)} className={link}>
+              {recordText(job.worker)}
+            </Link>
+          ) : (
+            "–"
+          )}
+        </td>
         <td className={`${td} text-xs`} title={job.failedAt.raw}>
           {failedWhen(t, job.failedAt, nowMs)}
         </td>
@@ -327,7 +337,9 @@ function FailedRow({
               <Backtrace t={t} frames={job.backtrace} />
             </div>
             <div>
-              <h3 className="mb-1 text-xs text-zinc-500">{t("failed.args")}</h3>
+              <h3 className="mb-1 flex items-center gap-2 text-xs text-zinc-500">
+                {t("failed.args")} <CopyButton text={argsText(job, 2)} what={t("failed.args")} />
+              </h3>
               <pre
                 data-args
                 className="max-h-64 overflow-auto whitespace-pre-wrap break-all rounded bg-zinc-50 p-2 font-mono text-xs dark:bg-zinc-900"

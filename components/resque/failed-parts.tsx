@@ -4,11 +4,12 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { FailedFilter, FailedJob, FailedListInfo, ResqueStats } from "@/lib/resque/admin/types";
-import type { Translate } from "@/lib/i18n";
+import { formatAgo, type Translate } from "@/lib/i18n";
 import type { ParsedDate } from "@/lib/resque/dates";
 import { formatStamp, plural, recordText } from "@/lib/format";
 import { useCanWrite } from "../providers";
 import { ConfirmButton } from "./confirm-button";
+import { CopyButton } from "./copy-button";
 import { failedSearch, isFiltered, type FailedQuery } from "@/lib/dashboard/failed-query";
 import type { ActionResult } from "@/lib/dashboard/action-result";
 
@@ -90,7 +91,10 @@ export function FailedBadges({
           title={t("failed.retriedAt", { time: failedWhen(t, job.retriedAt, nowMs) })}
           className={`${badge} bg-sky-100 text-sky-900 dark:bg-sky-900 dark:text-sky-100`}
         >
-          {t("failed.badge.retried")}
+          {/* A stamp whose zone is unknown (Ruby's local CST) has no honest age: the title shows it as written. */}
+          {job.retriedAt.ms === null || !job.retriedAt.zoneKnown
+            ? t("failed.badge.retried")
+            : t("ux.retriedAgo", { ago: formatAgo(t, nowMs - job.retriedAt.ms) })}
         </span>
       )}
       {job.attempt !== undefined && (
@@ -109,6 +113,7 @@ export function Backtrace({ t, frames }: { t: Translate; frames: string[] }) {
   const shown = all ? frames : frames.slice(0, BACKTRACE_HEAD);
   return (
     <div className="space-y-1">
+      <CopyButton text={recordText(frames.join("\n"))} what={t("failed.backtrace")} />
       <pre
         data-backtrace
         className="max-h-[32rem] overflow-auto whitespace-pre-wrap break-all rounded bg-zinc-50 p-2 font-mono text-xs dark:bg-zinc-900"

@@ -1,6 +1,9 @@
 "use client";
 
+import Link from "next/link";
 import type { SchedulerHealth } from "@/lib/resque/admin/delayed";
+import { queueHref, workerHref } from "@/lib/dashboard/url-path";
+import { AllPausedBanner, LivenessBadge, QueueStateBadge } from "./state-badges";
 import type { Translate } from "@/lib/i18n";
 import { queryKeys } from "@/lib/query-keys";
 import { HistoryChart } from "./chart-history";
@@ -8,6 +11,7 @@ import { RealtimeChart } from "./chart-realtime";
 import { LiveControl, useLivePoll } from "./live-control";
 import { formatStamp as when, recordText } from "@/lib/format";
 import type { HistoryData, StatusData } from "@/lib/dashboard/contracts";
+import type { CounterSample } from "@/lib/resque/history";
 import { useT } from "../providers";
 
 /** A leader whose last tick is older than this is shown as stalled (it ticks every second). */
@@ -83,37 +87,57 @@ function SchedulerCard({ t, health, nowMs }: { t: Translate; health: SchedulerHe
   );
 }
 
-function Stat({ label, value }: { label: string; value: number }) {
+/** A counter card; each links to the page that lists what it counts, so the Overview is a way in, not a dead end. */
+function Stat({ label, value, href }: { label: string; value: number; href: string }) {
   return (
-    <div className="rounded border border-zinc-200 px-4 py-3 dark:border-zinc-800">
+    <Link
+      href={href}
+      data-card={href}
+      className="block rounded border border-zinc-200 px-4 py-3 hover:border-blue-400 hover:bg-zinc-50 focus-visible:outline-2 focus-visible:outline-blue-500 dark:border-zinc-800 dark:hover:border-blue-700 dark:hover:bg-zinc-900"
+    >
       <div className="text-xs tracking-wide text-zinc-500">{label}</div>
       <div className="text-2xl font-semibold tabular-nums" data-stat={label}>
         {value.toLocaleString("en")}
       </div>
-    </div>
+    </Link>
   );
 }
+
+const rowLink = "text-blue-700 underline-offset-2 hover:underline dark:text-blue-400";
 
 const th = "py-1 pr-4 font-normal";
 const td = "py-1 pr-4";
 
 /** The overview, drawn from the server's first fetch, then refreshed by polling /api/status. */
-export function Overview({ initial, initialHistory }: { initial: StatusData; initialHistory: HistoryData }) {
+export function Overview({
+  initial,
+  initialHistory,
+  recentSamples,
+}: {
+  initial: StatusData;
+  initialHistory: HistoryData;
+  /** The sampler's newest counter samples, oldest first: the realtime chart's first points. */
+  recentSamples: CounterSample[];
+}) {
   const t = useT();
   const { query: q, settings } = useLivePoll<StatusData>(queryKeys.status(), "/api/status", initial);
-  const { stats, queues, workers, scheduler } = q.data;
+  const { stats, queues, workers, scheduler, pause } = q.data;
   return (
     <div className="space-y-8">
       <LiveControl {...settings} updatedAt={q.dataUpdatedAt} failed={q.isError} />
+      {pause.all && <AllPausedBanner source={pause.source} />}
       <section className="grid grid-cols-2 gap-3 sm:grid-cols-5">
-        <Stat label={t("stat.processed")} value={stats.processed} />
-        <Stat label={t("stat.failed")} value={stats.failedListLength} />
-        <Stat label={t("stat.queued")} value={stats.pending} />
-        <Stat label={t("stat.workers")} value={stats.workers} />
-        <Stat label={t("stat.working")} value={stats.working} />
+        <Stat label={t("stat.processed")} value={stats.processed} href="/stats" />
+        <Stat label={t("stat.failed")} value={stats.failedListLength} href="/failed" />
+        <Stat label={t("stat.queued")} value={stats.pending} href="/queues" />
+        <Stat label={t("stat.workers")} value={stats.workers} href="/workers" />
+        <Stat label={t("stat.working")} value={stats.working} href="/working" />
       </section>
       <section className="grid gap-3 lg:grid-cols-2">
-        <RealtimeChart sample={{ atMs: stats.redisTimeMs, processed: stats.processed, failed: stats.failed }} />
+        <RealtimeChart
+          sample={{ atMs: stats.redisTimeMs, processed: stats.processed, failed: stats.failed }}
+          recent={recentSamples}
+        />
         <HistoryChart initial={initialHistory} live={settings.live} />
       </section>
       <SchedulerCard t={t} health={scheduler} nowMs={stats.redisTimeMs} />
@@ -136,12 +160,18 @@ export function Overview({ initial, initialHistory }: { initial: StatusData; ini
             <tbody>
               {queues.map((row) => (
                 <tr key={row.name} className="border-t border-zinc-100 dark:border-zinc-900">
-                  <td className={`${td} font-mono`}>{recordText(row.name)}</td>
+                  <td className={`${td} break-all font-mono`}>
+                    <Link href={queueHref(row.name)} className={rowLink}>
+                      {recordText(row.name)}
+                    </Link>
+                  </td>
                   <td className={`${td} tabular-nums`}>{row.size.toLocaleString("en")}</td>
                   <td className={`${td} tabular-nums`}>
                     {row.latencySec == null ? "–" : `${row.latencySec.toFixed(1)} s`}
                   </td>
-                  <td className={td}>{row.paused ? t("queues.paused") : ""}</td>
+                  <td className={td}>
+                    <QueueStateBadge paused={row.paused} pausedAll={pause.all} />
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -166,8 +196,14 @@ export function Overview({ initial, initialHistory }: { initial: StatusData; ini
             <tbody>
               {workers.map((w) => (
                 <tr key={w.id} className="border-t border-zinc-100 dark:border-zinc-900">
-                  <td className={`${td} font-mono`}>{recordText(w.id)}</td>
-                  <td className={td}>{t(`liveness.${w.liveness}`)}</td>
+                  <td className={`${td} break-all font-mono`}>
+                    <Link href={workerHref(w.id)} className={rowLink}>
+                      {recordText(w.id)}
+                    </Link>
+                  </td>
+                  <td className={td}>
+                    <LivenessBadge liveness={w.liveness} />
+                  </td>
                   <td className={td}>
                     {w.job
                       ? t("workers.on", {

@@ -7,6 +7,9 @@ import { ConfirmButton } from "./confirm-button";
 import { formatTime } from "@/lib/format";
 import { recordText } from "@/lib/format";
 import { ArgsPreview, argsText, clipNote } from "./job-text";
+import { CopyButton } from "./copy-button";
+import { AllPausedBanner, QueueStateBadge } from "./state-badges";
+import { queueHref } from "@/lib/dashboard/url-path";
 import { LiveControl, useLivePoll } from "./live-control";
 import { Pager } from "./pager";
 import { DataTable } from "@/components/data-table";
@@ -50,15 +53,21 @@ export function QueueJobs({
   const t = useT();
   const { queue } = initial;
   const { page, perPage } = initial.jobs;
-  const url = `/api/queues/${encodeURIComponent(queue)}?page=${page}&per=${perPage}`;
-  const { query: q, settings } = useLivePoll<QueueJobsData>(queryKeys.queue(queue, page, perPage), url, initial);
-  const { paused, jobs } = q.data;
+  const search = initial.search?.q ?? "";
+  const url = `/api/queues/${encodeURIComponent(queue)}?page=${page}&per=${perPage}${search ? `&q=${encodeURIComponent(search)}` : ""}`;
+  const { query: q, settings } = useLivePoll<QueueJobsData>(
+    search ? [...queryKeys.queue(queue, page, perPage), search] : queryKeys.queue(queue, page, perPage),
+    url,
+    initial,
+  );
+  const { paused, pause, jobs } = q.data;
   const keys = rowKeys(jobs.items);
   const count = jobs.total.toLocaleString("en");
   const pager = (
     <Pager
       t={t}
-      path={`/queues/${encodeURIComponent(queue)}`}
+      path={queueHref(queue)}
+      params={search ? { q: search } : {}}
       page={jobs.page}
       perPage={jobs.perPage}
       total={jobs.total}
@@ -74,12 +83,10 @@ export function QueueJobs({
       </p>
       <div className="flex flex-wrap items-center justify-between gap-3">
         <h1 className="font-mono text-xl font-semibold">
-          {queue}
-          {paused && (
-            <span className="ml-2 rounded bg-amber-200 px-1.5 py-0.5 align-middle font-sans text-xs font-medium text-amber-950 dark:bg-amber-800 dark:text-amber-50">
-              {t("queues.paused")}
-            </span>
-          )}
+          {queue}{" "}
+          <span className="align-middle font-sans">
+            <QueueStateBadge paused={paused} pausedAll={pause.all} />
+          </span>
         </h1>
         <div className="flex flex-wrap items-center gap-2">
           <ConfirmButton
@@ -108,8 +115,48 @@ export function QueueJobs({
           <ConfirmButton label={t("queues.resume")} action={actions.resume} />
         </div>
       )}
+      {pause.all && <AllPausedBanner source={pause.source} />}
+      <form method="get" action={queueHref(queue)} role="search" className="flex flex-wrap items-center gap-2 text-sm">
+        <input
+          type="search"
+          name="q"
+          defaultValue={search}
+          maxLength={200}
+          aria-label={t("ux.search.label")}
+          placeholder={t("ux.search.queuePlaceholder")}
+          className="w-72 max-w-full rounded border border-zinc-300 bg-transparent px-2 py-1 dark:border-zinc-700"
+        />
+        <input type="hidden" name="per" value={perPage} />
+        <button
+          type="submit"
+          className="rounded border border-zinc-300 px-2 py-1 hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800"
+        >
+          {t("ux.search.submit")}
+        </button>
+        {search && (
+          <>
+            <Link
+              href={`${queueHref(queue)}?per=${perPage}`}
+              className="text-blue-700 hover:underline dark:text-blue-400"
+            >
+              {t("ux.search.clear")}
+            </Link>
+            <span className="text-zinc-500" data-search-scope>
+              {t("ux.search.queueScope", {
+                count: jobs.total.toLocaleString("en"),
+                q: search,
+                window: (initial.search?.window ?? 0).toLocaleString("en"),
+              })}
+            </span>
+          </>
+        )}
+      </form>
       {jobs.total === 0 ? (
-        <p className="text-zinc-500">{t("queue.empty")}</p>
+        <p className="text-zinc-500">
+          {search
+            ? t("ux.search.none", { q: search, window: (initial.search?.window ?? 0).toLocaleString("en") })
+            : t("queue.empty")}
+        </p>
       ) : (
         <DataTable
           fixed
@@ -131,10 +178,17 @@ export function QueueJobs({
                 <td className={`${td} tabular-nums text-zinc-500`}>{job.index + 1}</td>
                 <td className={`${td} break-all font-mono`}>{cls}</td>
                 <td className={`${td} font-mono`}>
-                  <ArgsPreview text={args} note={clipNote(t, job.payload)} />
+                  <ArgsPreview text={args} note={clipNote(t, job.payload)} pretty={argsText(job.payload, 2)} />
                 </td>
                 <td className={`${td} tabular-nums`}>{formatTime(job.payload.queueTimeMs)}</td>
-                <td className={`${td} break-all font-mono text-xs`}>{recordText(job.payload.id ?? "–")}</td>
+                <td className={`${td} break-all font-mono text-xs`}>
+                  {recordText(job.payload.id ?? "–")}
+                  {job.payload.id && (
+                    <div className="mt-0.5 font-sans">
+                      <CopyButton text={job.payload.id} what={t("failed.detail.jobId")} />
+                    </div>
+                  )}
+                </td>
                 <td className={td}>
                   <ConfirmButton
                     label={t("queue.remove")}

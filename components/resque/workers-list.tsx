@@ -1,20 +1,17 @@
 "use client";
 
-import type { Liveness, WorkerInfo } from "@/lib/resque/admin/types";
+import Link from "next/link";
+import type { WorkerInfo } from "@/lib/resque/admin/types";
+import { workerHref } from "@/lib/dashboard/url-path";
 import { formatStamp as when, recordText, workerProcesses } from "@/lib/format";
 import { queryKeys } from "@/lib/query-keys";
 import { ConfirmButton } from "./confirm-button";
 import { LiveControl, useLivePoll } from "./live-control";
 import { DataTable } from "@/components/data-table";
+import { AllPausedBanner, LivenessBadge } from "./state-badges";
 import type { WorkersData } from "@/lib/dashboard/contracts";
 import type { ActionResult } from "@/lib/dashboard/action-result";
 import { useT } from "../providers";
-
-const BADGE: Record<Liveness, string> = {
-  alive: "bg-green-100 text-green-900 dark:bg-green-900 dark:text-green-100",
-  dead: "bg-red-100 text-red-900 dark:bg-red-900 dark:text-red-100",
-  unknown: "bg-zinc-200 text-zinc-800 dark:bg-zinc-700 dark:text-zinc-100",
-};
 
 const td = "py-1 pr-4 align-top";
 
@@ -28,7 +25,7 @@ export function WorkersList({
 }) {
   const t = useT();
   const { query: q, settings } = useLivePoll<WorkersData>(queryKeys.workers(), "/api/workers", initial);
-  const { workers, redisTimeMs } = q.data;
+  const { workers, redisTimeMs, pause } = q.data;
   const hosts = new Map<string, WorkerInfo[]>();
   for (const w of workers) hosts.set(w.host, [...(hosts.get(w.host) ?? []), w]);
   for (const [host, list] of hosts)
@@ -40,6 +37,7 @@ export function WorkersList({
     <div className="space-y-6">
       <h1 className="text-xl font-semibold">{t("workers.title")}</h1>
       <LiveControl {...settings} updatedAt={q.dataUpdatedAt} failed={q.isError} />
+      {pause.all && <AllPausedBanner source={pause.source} />}
       {workers.length === 0 ? (
         <p className="text-zinc-500">{t("workers.empty", { command: "npm run queue -- work" })}</p>
       ) : (
@@ -70,11 +68,13 @@ export function WorkersList({
             >
               {list.map((w) => (
                 <tr key={w.id} data-worker={w.id} className="border-t border-zinc-100 dark:border-zinc-900">
-                  <td className={`${td} break-all font-mono`}>{recordText(w.id)}</td>
+                  <td className={`${td} break-all font-mono`}>
+                    <Link href={workerHref(w.id)} className="text-blue-700 hover:underline dark:text-blue-400">
+                      {recordText(w.id)}
+                    </Link>
+                  </td>
                   <td className={td}>
-                    <span className={`rounded px-1.5 py-0.5 text-xs font-medium ${BADGE[w.liveness]}`}>
-                      {t(`liveness.${w.liveness}`)}
-                    </span>
+                    <LivenessBadge liveness={w.liveness} />
                   </td>
                   <td className={`${td} font-mono`}>{recordText(w.queues.join(", "))}</td>
                   <td className={td}>

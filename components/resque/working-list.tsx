@@ -1,6 +1,9 @@
 "use client";
 
+import Link from "next/link";
 import { queryKeys } from "@/lib/query-keys";
+import { queueHref, workerHref } from "@/lib/dashboard/url-path";
+import { LivenessBadge } from "./state-badges";
 import { LiveControl, useLivePoll } from "./live-control";
 import { recordText } from "@/lib/format";
 import { ArgsPreview, argsText, clipNote } from "./job-text";
@@ -55,9 +58,27 @@ export function WorkingList({ initial, perPageChoices }: { initial: WorkingData;
           {working.items.map((w) => {
             const job = w.job!;
             return (
-              <tr key={w.id} data-worker={w.id} className="border-t border-zinc-100 dark:border-zinc-900">
-                <td className={`${td} break-all font-mono`}>{recordText(w.id)}</td>
-                <td className={`${td} break-all font-mono`}>{recordText(job.queue)}</td>
+              <tr
+                key={w.id}
+                data-worker={w.id}
+                data-liveness={w.liveness}
+                className={`border-t border-zinc-100 dark:border-zinc-900 ${w.liveness === "dead" ? "bg-red-50 dark:bg-red-950/40" : ""}`}
+              >
+                <td className={`${td} break-all font-mono`}>
+                  <Link href={workerHref(w.id)} className="text-blue-700 hover:underline dark:text-blue-400">
+                    {recordText(w.id)}
+                  </Link>
+                  {w.liveness === "dead" && (
+                    <div className="mt-1 font-sans text-xs text-red-800 dark:text-red-300" data-dead-holder>
+                      <LivenessBadge liveness="dead" /> {t("ux.working.deadHolder")}
+                    </div>
+                  )}
+                </td>
+                <td className={`${td} break-all font-mono`}>
+                  <Link href={queueHref(job.queue)} className="text-blue-700 hover:underline dark:text-blue-400">
+                    {recordText(job.queue)}
+                  </Link>
+                </td>
                 <td className={`${td} break-all font-mono`}>
                   {recordText(job.payload.displayClass ?? job.payload.className ?? "?")}
                 </td>

@@ -31,6 +31,8 @@ export interface StatusData {
   queues: QueueInfo[];
   workers: WorkerInfo[];
   scheduler: SchedulerHealth;
+  /** The pause switches, for the "all workers paused" banner and each queue's state. */
+  pause: PauseState;
 }
 
 /** GET /api/history: the overview's history chart. */
@@ -46,7 +48,20 @@ export interface HistoryData {
 /** GET /api/workers and the Workers page. */
 export interface WorkersData {
   workers: WorkerInfo[];
+  /** The global pause switch, for the "all workers paused" banner. */
+  pause: PauseState;
   /** Redis server clock at the read, so ages do not depend on the browser's clock. */
+  redisTimeMs: number;
+}
+
+/** GET /api/workers/[id] and a worker's page. */
+export interface WorkerData {
+  id: string;
+  /** Null when the id is not registered (stopped or pruned): the page still lists its failures. */
+  worker: WorkerInfo | null;
+  /** Its newest failures among the newest `failuresWindow` failure records. */
+  failures: FailedJob[];
+  failuresWindow: number;
   redisTimeMs: number;
 }
 
@@ -70,7 +85,11 @@ export interface QueuesData {
 export interface QueueJobsData {
   queue: string;
   paused: boolean;
+  /** The global switch: no worker takes from any queue while it is on. */
+  pause: PauseState;
   jobs: Page<QueuedJob>;
+  /** Set when the page is a search (`?q=`): the text, and how many jobs from the head were looked at. */
+  search?: { q: string; window: number };
 }
 
 /** GET /api/delayed and the Delayed page. */
@@ -81,6 +100,8 @@ export interface DelayedListData {
   leader: string | null;
   /** Server clock at the read: "overdue" and "in 3 min" are measured from it. */
   nowMs: number;
+  /** Set for a search (`?q=`): the matching items among the first `window` (earliest first), paged. */
+  search?: { q: string; window: number; items: Page<DelayedItem> };
 }
 
 /** GET /api/delayed/[timestamp] and a timestamp's page. */

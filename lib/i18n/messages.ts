@@ -11,8 +11,9 @@ import * as demo from "./messages/demo";
 import * as failed from "./messages/failed";
 import * as layout from "./messages/layout";
 import * as stats from "./messages/stats";
+import * as navigation from "./messages/navigation";
 
-const areas = [core, failed, delayed, stats, accounts, demo, alerts, layout] as const;
+const areas = [core, failed, delayed, stats, accounts, demo, alerts, layout, navigation] as const;
 
 type En = typeof core.en &
   typeof failed.en &
@@ -21,7 +22,8 @@ type En = typeof core.en &
   typeof accounts.en &
   typeof demo.en &
   typeof alerts.en &
-  typeof layout.en;
+  typeof layout.en &
+  typeof navigation.en;
 export type MessageKey = keyof En;
 
 function merge(pick: (a: (typeof areas)[number]) => Record<string, string>): Record<MessageKey, string> {

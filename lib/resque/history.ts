@@ -21,7 +21,10 @@
  * its first sample. Days are sums of hours, in a time zone the caller names, so one stored
  * granularity serves every viewer's zone (an hour is counted in the day its start falls in).
  *
- * Cost: sampling is one Lua call (two GETs, two HSETs, a trim bounded by the retention); reading
+ * The newest RECENT_SAMPLES samples are also kept as they were taken (a capped LIST), so the
+ * overview's realtime chart starts with the last few minutes drawn instead of "Measuring…".
+ *
+ * Cost: sampling is one Lua call (two GETs, two HSETs, an LPUSH + LTRIM, a trim bounded by the retention); reading
  * is one pipeline of one HMGET (2 fields per hour read) and two GETs, whatever the job volume.
  */
 import { execAll, type Connection } from "./connection";
@@ -30,6 +33,11 @@ import { execAll, type Connection } from "./connection";
 export const HISTORY_RETENTION_HOURS = 32 * 24;
 /** How often the scheduler leader samples the counters. */
 export const HISTORY_SAMPLE_MS = 10_000;
+/**
+ * Newest samples kept as they were taken (about 6 minutes at one per 10 s): the overview's
+ * realtime chart draws its first 3 minutes from them instead of starting empty on every visit.
+ */
+export const RECENT_SAMPLES = 36;
 
 const HOUR_MS = 3_600_000;
 
@@ -54,10 +62,32 @@ export async function sampleHistory(
   const now = opts.nowMs === undefined ? "" : String(Math.floor(opts.nowMs / 1000));
   const [bucket, trimmed] = await conn.run<[number, number]>(
     "history-sample",
-    [k.statProcessed, k.statFailed, k.historyHour],
-    [now, opts.retentionHours ?? HISTORY_RETENTION_HOURS],
+    [k.statProcessed, k.statFailed, k.historyHour, k.historyRecent],
+    [now, opts.retentionHours ?? HISTORY_RETENTION_HOURS, RECENT_SAMPLES],
   );
   return { bucketMs: bucket * 1000, trimmed };
+}
+
+/** The shared counters at one sample, timed by the clock of whoever took it (Redis's, for the sampler). */
+export interface CounterSample {
+  atMs: number;
+  processed: number;
+  failed: number;
+}
+
+/**
+ * The newest samples the sampler took (at most RECENT_SAMPLES), oldest first; empty when no
+ * scheduler has run. 1 round trip (one LRANGE of ≤ 36 short strings).
+ */
+export async function getRecentSamples(conn: Connection): Promise<CounterSample[]> {
+  const rows = await conn.redis.lrange(conn.keys.historyRecent, 0, RECENT_SAMPLES - 1);
+  const out: CounterSample[] = [];
+  for (const row of rows) {
+    const [at, p, f] = row.split(" ").map(Number);
+    if (Number.isFinite(at) && Number.isFinite(p) && Number.isFinite(f))
+      out.push({ atMs: at! * 1000, processed: p!, failed: f! });
+  }
+  return out.reverse();
 }
 
 function pair(v: string | null | undefined): [number, number] | null {

@@ -86,6 +86,8 @@ export function makeKeys(namespace?: string) {
     scheduleLastSlot: ns + "tsq:schedule:last",
     /** HASH "<hour start, unix s>:first|last" → "<processed> <failed>": samples of the shared counters (history.ts). */
     historyHour: ns + "tsq:history:hour",
+    /** LIST of the newest samples, newest first, "<unix s> <processed> <failed>": the realtime chart's first points. */
+    historyRecent: ns + "tsq:history:recent",
     /**
      * HASHes of jobs run by our workers, for /metrics (docs/resque-protocol.md#metrics): fields
      * `queue:<name>` (and, for failures, `class:<name>`) → count; bounded by the queues and

@@ -102,6 +102,7 @@ describe("page structure and phones", () => {
       "/products/[id]": "/products/1",
       "/users/[id]": "/users/1",
       "/schedules/[name]/edit": "/schedules/nightly_report/edit",
+      "/workers/[id]": `/workers/${encodeURIComponent("web-1:4242:mail,reports_nightly_rollup")}`,
     };
     const query: Record<string, string> = { "/stats/key": `?key=${encodeURIComponent(conn.keys.queue("mail"))}` };
     urls = new Map();

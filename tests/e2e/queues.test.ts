@@ -274,6 +274,7 @@ describe("queues pages", () => {
 
     await page.goto(`${web.url}/queues`);
     await page.getByRole("button", { name: "Pause all workers" }).click();
+    await page.getByRole("button", { name: "Yes, do it" }).click();
     await waitFor("all paused", async () => (await redis.get(conn.keys.pauseAllWorkers)) === "true");
     await page.getByRole("button", { name: "Resume all workers" }).click();
     await waitFor("all resumed", async () => (await redis.exists(conn.keys.pauseAllWorkers)) === 0);

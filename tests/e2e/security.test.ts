@@ -95,7 +95,13 @@ describe("access control", () => {
     expect(wrong.status).toBe(401);
     const right = await fetch(web.url + "/api/status", { headers: { authorization: `Bearer ${web.apiToken}` } });
     expect(right.status).toBe(200);
-    expect(Object.keys((await right.json()) as object).sort()).toEqual(["queues", "scheduler", "stats", "workers"]);
+    expect(Object.keys((await right.json()) as object).sort()).toEqual([
+      "pause",
+      "queues",
+      "scheduler",
+      "stats",
+      "workers",
+    ]);
   });
 
   it("rejects a server-action POST from a foreign origin, and the session cookie is httpOnly and SameSite", async () => {

@@ -2,6 +2,8 @@ import {
   clipPayload,
   clipText,
   countDelayed,
+  DELAYED_SEARCH_WINDOW,
+  searchDelayed,
   getSchedulerHealth,
   listDelayedItems,
   listDelayedTimestamps,
@@ -57,21 +59,37 @@ export function parseUtcInput(text: unknown): number | null {
   return isTimestamp(ts) ? ts : null;
 }
 
+/** Longest search text the Delayed page takes (`?q=`): it only ever matches as a substring. */
+export const MAX_DELAYED_SEARCH = 200;
+
 /**
- * The Delayed page and GET /api/delayed: totals, one page of timestamps, the scheduler's lock holder.
+ * The Delayed page and GET /api/delayed: totals, one page of timestamps, the scheduler's lock
+ * holder; with `q`, also one page of the items among the first DELAYED_SEARCH_WINDOW that contain
+ * it (searchDelayed: O(window), not O(schedule)).
  * Cost: countDelayed's one Lua call (O(timestamps) inside Redis) + 2 round trips for the page +
  * the scheduler-health pipeline.
  */
-export async function readDelayed(opts: PageOptions): Promise<DelayedListData> {
+export async function readDelayed(opts: PageOptions, q?: string | null): Promise<DelayedListData> {
   const conn = getConnection();
   const nowMs = Date.now();
-  const [counts, page, health] = await Promise.all([
+  const text = q?.trim().slice(0, MAX_DELAYED_SEARCH) ?? "";
+  const [counts, page, health, found] = await Promise.all([
     countDelayed(conn, nowMs / 1000),
-    listDelayedTimestamps(conn, opts),
+    // A search shows its matches instead of the timestamps: the first page of those is enough.
+    listDelayedTimestamps(conn, text ? { page: 1, perPage: opts.perPage } : opts),
     getSchedulerHealth(conn, nowMs / 1000),
+    text ? searchDelayed(conn, text, opts) : null,
   ]);
   const items = page.items.map((ts) => (ts.first ? { ...ts, first: clipItem(ts.first) } : ts));
-  return { counts, page: { ...page, items }, leader: health.leader ?? health.nodeLeader, nowMs };
+  return {
+    counts,
+    page: { ...page, items },
+    leader: health.leader ?? health.nodeLeader,
+    nowMs,
+    ...(found && {
+      search: { q: text, window: DELAYED_SEARCH_WINDOW, items: { ...found, items: found.items.map(clipItem) } },
+    }),
+  };
 }
 
 /**

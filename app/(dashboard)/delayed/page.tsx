@@ -21,7 +21,7 @@ export default async function DelayedPage({
   const paging = pagingFrom((k) => [sp[k]].flat()[0]);
   let initial;
   try {
-    initial = await readDelayed(paging);
+    initial = await readDelayed(paging, [sp.q].flat()[0]);
   } catch (e) {
     return <RedisDown t={t} error={e} />;
   }

@@ -11,7 +11,7 @@ import { sha1Hex } from "../hash";
 import { tryParse } from "../raw-json";
 import type { RetryNote } from "../retry";
 import type { SchedulerRecord } from "../scheduler";
-import { formatFailedId, parseFailedId } from "./failed-record";
+import { compileFilter, formatFailedId, parseFailedId } from "./failed-record";
 import { normalizePage } from "./paging";
 import type { Page, PageOptions } from "./types";
 
@@ -94,6 +94,54 @@ export async function listDelayedTimestamps(conn: Connection, opts: PageOptions 
     conn,
     items.flatMap((t) => (t.first ? [t.first] : [])),
   );
+  return { page, perPage, total, items };
+}
+
+/** Delayed items a search looks through, earliest first: the bound that keeps it cheap on a big schedule. */
+export const DELAYED_SEARCH_WINDOW = 5000;
+/** Timestamps read per round trip while searching. */
+const SEARCH_TIMESTAMPS_PER_TRIP = 200;
+
+/**
+ * One page of the delayed items whose stored text contains `text` (case-insensitive, JSON escapes
+ * decoded), among the first `window` items in due order. Walks the schedule ZSET by rank and reads
+ * each timestamp's list with LRANGE cut to what is left of the window, so the cost is bounded by
+ * the window, not by the schedule: O(window), ⌈timestamps read / 200⌉ × 2 round trips.
+ */
+export async function searchDelayed(
+  conn: Connection,
+  text: string,
+  opts: PageOptions & { window?: number } = {},
+): Promise<Page<DelayedItem>> {
+  const k = conn.keys;
+  const { page, perPage, start, stop } = normalizePage(opts);
+  const match = compileFilter({ text });
+  let left = opts.window ?? DELAYED_SEARCH_WINDOW;
+  const items: DelayedItem[] = [];
+  let total = 0;
+  for (let rank = 0; left > 0; rank += SEARCH_TIMESTAMPS_PER_TRIP) {
+    const members = await conn.redis.zrange(
+      k.delayedSchedule,
+      String(rank),
+      String(rank + SEARCH_TIMESTAMPS_PER_TRIP - 1),
+    );
+    if (members.length === 0) break;
+    const pipe = conn.redis.pipeline();
+    for (const ts of members) pipe.lrangeBuffer(k.delayed(ts), 0, left - 1);
+    const lists = await execReading(pipe);
+    for (let i = 0; i < members.length && left > 0; i++) {
+      const stored = ((lists[i] as Buffer[] | null) ?? []).slice(0, left);
+      left -= stored.length;
+      stored.forEach((bytes, index) => {
+        const raw = bytes.toString("utf8");
+        if (!match(raw)) return;
+        if (total >= start && total <= stop)
+          items.push({ ...decodeItem(Number(members[i]), index, raw), ref: formatFailedId(index, sha1Hex(bytes)) });
+        total++;
+      });
+    }
+  }
+  await withRetryNotes(conn, items);
   return { page, perPage, total, items };
 }
 

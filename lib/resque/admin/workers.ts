@@ -9,7 +9,9 @@ import { parseWorkerId, workerName } from "../keys";
 import { HEARTBEAT_DEAD_AFTER_SEC, unregisterWorker, type UnregisterResult } from "../lifecycle";
 import { decodePayload } from "../payload";
 import { tryParse } from "../raw-json";
-import type { Liveness, WorkerInfo } from "./types";
+import { decodeFailedRecord, grepNeedles, sha1Hex } from "./failed-record";
+import { failedListKey, scanRecords } from "./failed-read";
+import type { FailedJob, Liveness, WorkerInfo } from "./types";
 
 /**
  * Alive when the newest signal is at most 300 s old by the Redis clock (Ruby's prune
@@ -40,8 +42,23 @@ const PER_WORKER = 8;
  * O(workers) redis calls, 2 round trips.
  */
 export async function listWorkers(conn: Connection): Promise<WorkerInfo[]> {
+  const ids = (await conn.redis.smembers(conn.keys.workers)).sort();
+  return readWorkerInfos(conn, ids);
+}
+
+/**
+ * One registered worker by its full id, as listWorkers reads it; null when the id is not in
+ * `workers` (pruned, or never registered). The id is matched whole, never parsed for the lookup,
+ * so any form a client registers (`host:pid:queues`, a slot suffix, a custom name) is found.
+ * 2 round trips, whatever the number of workers.
+ */
+export async function getWorker(conn: Connection, id: string): Promise<WorkerInfo | null> {
+  if (!(await conn.redis.sismember(conn.keys.workers, id))) return null;
+  return (await readWorkerInfos(conn, [id]))[0] ?? null;
+}
+
+async function readWorkerInfos(conn: Connection, ids: string[]): Promise<WorkerInfo[]> {
   const k = conn.keys;
-  const ids = (await conn.redis.smembers(k.workers)).sort();
   const pipe = conn.redis.pipeline().time();
   for (const id of ids) {
     const name = workerName(id);
@@ -97,6 +114,45 @@ export async function listWorkers(conn: Connection): Promise<WorkerInfo[]> {
     }
     return info;
   });
+}
+
+/** How many of the newest failure records a worker's page looks through for its own. */
+export const WORKER_FAILURES_WINDOW = 2000;
+
+/**
+ * A worker's most recent failures, newest first: the records among the newest `window` of the
+ * `failed` list whose `worker` is this id (Ruby, php, us) or its `host:pid` name (node-resque
+ * writes that). Bounded on purpose: a worker page must stay cheap on a list of millions, so older
+ * failures are found on the Failed page's search instead. Redis drops records without the id's
+ * text first (failed-grep, in chunks); only the rest are decoded. O(window), ≤ 1 round trip per
+ * 4,000 records plus one LLEN.
+ */
+export async function listWorkerFailures(
+  conn: Connection,
+  id: string,
+  opts: { limit?: number; window?: number } = {},
+): Promise<{ items: FailedJob[]; window: number }> {
+  const limit = opts.limit ?? 10;
+  const window = opts.window ?? WORKER_FAILURES_WINDOW;
+  const key = failedListKey(conn);
+  const names = new Set([id, workerName(id)]);
+  const len = await conn.redis.llen(key);
+  const from = Math.max(0, len - window);
+  const items: FailedJob[] = [];
+  await scanRecords(
+    conn,
+    key,
+    (chunk) => {
+      for (const rec of chunk) {
+        const job = decodeFailedRecord(rec.raw, rec.index, sha1Hex(rec.bytes));
+        if (names.has(job.worker)) items.push(job);
+        if (items.length >= limit) return false;
+      }
+    },
+    // The name is in every record of this worker, so it is a safe first pass (null: scan all).
+    { from, to: len - 1, grep: grepNeedles({ text: workerName(id) }) },
+  );
+  return { items, window };
 }
 
 /** Workers currently running a job, longest-running first (resque-web's Working page). */

@@ -43,6 +43,7 @@ export default async function QueuePage({
     initial = await readQueueJobs(
       name,
       pagingFrom((n) => one(sp[n])),
+      one(sp.q),
     );
   } catch (e) {
     return <RedisDown t={t} error={e} />;

@@ -2,6 +2,7 @@ import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { exportFilePath } from "@/lib/export/paths";
+import { isNavigation, signInPath } from "@/lib/dashboard/url-path";
 import { getSession } from "../../../auth";
 
 export const dynamic = "force-dynamic";
@@ -17,9 +18,14 @@ const text = (body: string, status: number) =>
  * anything else — `..`, encoded slashes, absolute paths — is refused before the file system is
  * touched. Streamed, so a large export costs no memory here.
  */
-export async function GET(_req: Request, ctx: { params: Promise<{ file: string }> }): Promise<Response> {
-  if (!(await getSession())) return text("Sign in to download exports.", 401);
+export async function GET(req: Request, ctx: { params: Promise<{ file: string }> }): Promise<Response> {
   const { file } = await ctx.params;
+  if (!(await getSession())) {
+    // A browser with an expired session comes back to the file after signing in; a script gets 401.
+    return isNavigation(req.headers) && exportFilePath(file)
+      ? new Response(null, { status: 303, headers: { location: signInPath(`/uploads/export/${file}`) } })
+      : text("Sign in to download exports.", 401);
+  }
   const full = exportFilePath(file);
   if (!full) return text("Not an export file name.", 400);
   const st = await stat(full).catch(() => null);
