@@ -1,6 +1,6 @@
 "use client";
 
-import { formatCents, formatWhen } from "@/lib/format";
+import { formatAgo, formatCents, formatDuration } from "@/lib/format";
 import type { Translate } from "@/lib/i18n";
 import type { ExportPage, ExportRecord } from "@/lib/db/exports";
 import type { ProductFilter } from "@/lib/db/products";
@@ -19,12 +19,6 @@ function bytes(n: number): string {
   if (n < 1024) return `${n} B`;
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
   return `${(n / 1024 / 1024).toFixed(1)} MiB`;
-}
-
-function seconds(ms: number): string {
-  return ms < 60_000
-    ? `${(ms / 1000).toFixed(1)} s`
-    : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
 const BADGE: Record<ExportRecord["status"], string> = {
@@ -140,7 +134,7 @@ export function ExportsList({
                   )}
                   {/* Relative times differ by a second between the server's HTML and hydration. */}
                   <span className="block text-xs text-zinc-500" suppressHydrationWarning>
-                    {e.adminEmail ?? "—"} · {formatWhen(t, e.createdAtMs, now).split(" · ")[0]}
+                    {e.adminEmail ?? "—"} · {formatAgo(t, now - e.createdAtMs)}
                   </span>
                 </td>
                 <td className={td}>
@@ -155,7 +149,7 @@ export function ExportsList({
                   {e.sizeBytes == null ? "–" : bytes(e.sizeBytes)}
                 </td>
                 <td className={`${td} whitespace-nowrap tabular-nums`} suppressHydrationWarning>
-                  {e.startedAtMs == null ? "–" : seconds((e.finishedAtMs ?? now) - e.startedAtMs)}
+                  {e.startedAtMs == null ? "–" : formatDuration(t, (e.finishedAtMs ?? now) - e.startedAtMs)}
                 </td>
                 <td className={td}>
                   {e.status === "done" && e.file && (

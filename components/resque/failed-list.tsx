@@ -30,6 +30,7 @@ import {
 import type { FailedListData } from "@/lib/dashboard/contracts";
 import type { ActionResult } from "@/lib/dashboard/action-result";
 import { useT } from "../providers";
+import { useTimeZone } from "@/components/when";
 
 /** The server actions of app/(dashboard)/failed/actions.ts, passed down by the page. */
 export interface FailedActions {
@@ -256,6 +257,7 @@ function FailedRow({
   onDone: (r: ActionResult) => void;
 }) {
   const [open, setOpen] = useState(false);
+  const zone = useTimeZone();
   const cls = jobClass(job);
   const message = failedMessage(t, job);
   const detailHref = `/failed/${job.id}${list === "failed" ? "" : `?list=${encodeURIComponent(list)}`}`;
@@ -286,7 +288,7 @@ function FailedRow({
         <td className={`${td} break-all font-mono`}>{recordText(job.queue) || "–"}</td>
         <td className={`${td} break-all font-mono text-xs`}>{recordText(job.worker) || "–"}</td>
         <td className={`${td} text-xs`} title={job.failedAt.raw}>
-          {failedWhen(t, job.failedAt, nowMs)}
+          {failedWhen(t, job.failedAt, nowMs, zone)}
         </td>
         <td className={`${td} text-right`}>
           <button

@@ -11,6 +11,7 @@ import { useCanWrite } from "../providers";
 import { ConfirmButton } from "./confirm-button";
 import { failedSearch, isFiltered, type FailedQuery } from "@/lib/dashboard/failed-query";
 import type { ActionResult } from "@/lib/dashboard/action-result";
+import { useTimeZone } from "@/components/when";
 
 /** Frames shown before "show all": enough to see where it broke without a wall of text. */
 export const BACKTRACE_HEAD = 5;
@@ -60,9 +61,9 @@ export function ClipNote({ t, shown, total }: { t: Translate; shown: number; tot
  * When it failed, as formatWhen says it; a stamp whose zone we cannot tell (Ruby's local `CST`
  * is US Central or China) is shown as written rather than converted wrongly.
  */
-export function failedWhen(t: Translate, d: ParsedDate | undefined, nowMs: number): string {
+export function failedWhen(t: Translate, d: ParsedDate | undefined, nowMs: number, zone?: string): string {
   if (d && d.ms !== null && !d.zoneKnown) return t("failed.zoneUnknown", { raw: d.raw });
-  return formatStamp(t, d, nowMs);
+  return formatStamp(t, d, nowMs, zone);
 }
 
 /** State badges: retried and attempt marks (and, where the page is not all failures anyway, "failed"). */
@@ -77,6 +78,7 @@ export function FailedBadges({
   nowMs: number;
   showFailed?: boolean;
 }) {
+  const zone = useTimeZone();
   return (
     <span className="inline-flex flex-wrap gap-1">
       {showFailed && (
@@ -87,7 +89,7 @@ export function FailedBadges({
       {job.retriedAt && (
         <span
           data-badge="retried"
-          title={t("failed.retriedAt", { time: failedWhen(t, job.retriedAt, nowMs) })}
+          title={t("failed.retriedAt", { time: failedWhen(t, job.retriedAt, nowMs, zone) })}
           className={`${badge} bg-sky-100 text-sky-900 dark:bg-sky-900 dark:text-sky-100`}
         >
           {t("failed.badge.retried")}

@@ -13,6 +13,7 @@ import { DataTable } from "@/components/data-table";
 import type { QueueJobsData } from "@/lib/dashboard/contracts";
 import type { ActionResult } from "@/lib/dashboard/action-result";
 import { useT } from "../providers";
+import { useTimeZone } from "@/components/when";
 
 export interface QueueJobsActions {
   resume: () => Promise<ActionResult>;
@@ -48,6 +49,7 @@ export function QueueJobs({
   actions: QueueJobsActions;
 }) {
   const t = useT();
+  const zone = useTimeZone();
   const { queue } = initial;
   const { page, perPage } = initial.jobs;
   const url = `/api/queues/${encodeURIComponent(queue)}?page=${page}&per=${perPage}`;
@@ -133,7 +135,9 @@ export function QueueJobs({
                 <td className={`${td} font-mono`}>
                   <ArgsPreview text={args} note={clipNote(t, job.payload)} />
                 </td>
-                <td className={`${td} tabular-nums`}>{formatTime(job.payload.queueTimeMs)}</td>
+                <td className={`${td} tabular-nums`} title={formatTime(job.payload.queueTimeMs)}>
+                  {formatTime(job.payload.queueTimeMs, zone)}
+                </td>
                 <td className={`${td} break-all font-mono text-xs`}>{recordText(job.payload.id ?? "–")}</td>
                 <td className={td}>
                   <ConfirmButton

@@ -9,6 +9,7 @@ import { DataTable } from "@/components/data-table";
 import type { WorkersData } from "@/lib/dashboard/contracts";
 import type { ActionResult } from "@/lib/dashboard/action-result";
 import { useT } from "../providers";
+import { useTimeZone } from "@/components/when";
 
 const BADGE: Record<Liveness, string> = {
   alive: "bg-green-100 text-green-900 dark:bg-green-900 dark:text-green-100",
@@ -27,6 +28,7 @@ export function WorkersList({
   prune: (id: string) => Promise<ActionResult>;
 }) {
   const t = useT();
+  const zone = useTimeZone();
   const { query: q, settings } = useLivePoll<WorkersData>(queryKeys.workers(), "/api/workers", initial);
   const { workers, redisTimeMs } = q.data;
   const hosts = new Map<string, WorkerInfo[]>();
@@ -73,15 +75,15 @@ export function WorkersList({
                           })}
                         </div>
                         <div className="text-xs text-zinc-500">
-                          {t("workers.since", { time: when(t, w.job.runAt, redisTimeMs) })}
+                          {t("workers.since", { time: when(t, w.job.runAt, redisTimeMs, zone) })}
                         </div>
                       </>
                     ) : (
                       t("workers.idle")
                     )}
                   </td>
-                  <td className={`${td} text-xs`}>{when(t, w.started, redisTimeMs)}</td>
-                  <td className={`${td} text-xs`}>{when(t, w.heartbeat, redisTimeMs)}</td>
+                  <td className={`${td} text-xs`}>{when(t, w.started, redisTimeMs, zone)}</td>
+                  <td className={`${td} text-xs`}>{when(t, w.heartbeat, redisTimeMs, zone)}</td>
                   <td className={`${td} tabular-nums`}>{w.processed.toLocaleString("en")}</td>
                   <td className={`${td} tabular-nums`}>{w.failed.toLocaleString("en")}</td>
                   <td className={td}>
