@@ -2,7 +2,9 @@
 
 import { formatAgo, formatCents, formatDuration } from "@/lib/format";
 import type { Translate } from "@/lib/i18n";
-import type { ExportPage, ExportRecord } from "@/lib/db/exports";
+import type { ExportRecord } from "@/lib/db/exports";
+import type { ExportsData } from "@/lib/dashboard/contracts";
+import Link from "next/link";
 import type { ProductFilter } from "@/lib/db/products";
 import { queryKeys } from "@/lib/query-keys";
 import { useState } from "react";
@@ -74,13 +76,13 @@ export function ExportsList({
   choices,
   retry,
 }: {
-  initial: ExportPage;
+  initial: ExportsData;
   choices: number[];
   retry: (id: number) => Promise<ActionResult>;
 }) {
   const t = useT();
   const { page, perPage } = initial;
-  const { query: q, settings } = useLivePoll<ExportPage>(
+  const { query: q, settings } = useLivePoll<ExportsData>(
     queryKeys.exports(page, perPage),
     `/api/exports?page=${page}&per=${perPage}`,
     initial,
@@ -141,6 +143,20 @@ export function ExportsList({
                   <span className={`whitespace-nowrap rounded px-1.5 py-0.5 text-xs font-medium ${BADGE[e.status]}`}>
                     {t(`demo.exportStatus.${e.status}`)}
                   </span>
+                  {e.status === "queued" && data.waiting && (
+                    <span
+                      data-waiting={data.waiting.reason}
+                      className="mt-1 block text-xs text-amber-800 dark:text-amber-300"
+                    >
+                      {data.waiting.reason === "all-paused" ? (
+                        t("demo.exports.waitingAll")
+                      ) : (
+                        <Link href={`/queues/${encodeURIComponent(data.waiting.queue)}`} className="underline">
+                          {t("demo.exports.waitingQueue", { queue: data.waiting.queue })}
+                        </Link>
+                      )}
+                    </span>
+                  )}
                 </td>
                 <td className={td}>
                   <Progress t={t} e={e} />
