@@ -145,7 +145,7 @@ const UNITS: [Intl.RelativeTimeFormatUnit & Intl.NumberFormatOptions["unit"], nu
 
 /** The unit and value for `seconds` (≥ 0); `digits` decimals are kept below 10 of the unit. */
 function rollUp(seconds: number, digits: number): { unit: (typeof UNITS)[number][0]; value: number } {
-  for (let i = 0; i < UNITS.length; i++) {
+  for (let i = 0; ; i++) {
     const [unit, size] = UNITS[i]!;
     const next = UNITS[i + 1];
     const raw = seconds / size;
@@ -153,7 +153,6 @@ function rollUp(seconds: number, digits: number): { unit: (typeof UNITS)[number]
     const value = Math.round(raw * scale) / scale;
     if (!next || value * size < next[1]) return { unit, value };
   }
-  return { unit: "year", value: Math.round(seconds / 31_557_600) };
 }
 
 /** The Intl locale of a translator: each language's messages name it ("en", "zh-CN"). */
