@@ -1,7 +1,7 @@
 "use client";
 
 import { useSyncExternalStore } from "react";
-import { formatAgo, formatRelative, formatTime, UTC } from "@/lib/format";
+import { formatAgo, formatTime, UTC } from "@/lib/format";
 import { useT } from "./providers";
 
 const noChange = () => () => {};
@@ -19,16 +19,15 @@ export function useTimeZone(): string {
 }
 
 /**
- * A time as two lines: how long ago (or, with `ahead`, how long until), then the absolute time in
- * the reader's zone (dimmed), with UTC on hover. Renders from server pages too (no function props).
+ * A time as two lines: how long ago, then the absolute time in the reader's zone (dimmed), with
+ * UTC on hover. Renders from server pages too (no function props).
  */
-export function When({ ms, nowMs, ahead = false }: { ms: number; nowMs: number; ahead?: boolean }) {
+export function When({ ms, nowMs }: { ms: number; nowMs: number }) {
   const t = useT();
   const zone = useTimeZone();
-  const rel = ahead ? formatRelative(t, ms - nowMs) : formatAgo(t, nowMs - ms);
   return (
     <span className="tabular-nums" title={formatTime(ms)} data-when={ms}>
-      <span className="block">{rel}</span>
+      <span className="block">{formatAgo(t, nowMs - ms)}</span>
       <span className="block whitespace-nowrap text-xs text-zinc-500">{formatTime(ms, zone)}</span>
     </span>
   );

@@ -1,6 +1,7 @@
 "use client";
 
-import { formatAgo, formatCents, formatDuration } from "@/lib/format";
+import { formatAgo, formatCents, formatDuration, formatTime } from "@/lib/format";
+import { useTimeZone } from "@/components/when";
 import type { Translate } from "@/lib/i18n";
 import type { ExportRecord } from "@/lib/db/exports";
 import type { ExportsData } from "@/lib/dashboard/contracts";
@@ -81,6 +82,7 @@ export function ExportsList({
   retry: (id: number) => Promise<ActionResult>;
 }) {
   const t = useT();
+  const zone = useTimeZone();
   const { page, perPage } = initial;
   const { query: q, settings } = useLivePoll<ExportsData>(
     queryKeys.exports(page, perPage),
@@ -135,7 +137,11 @@ export function ExportsList({
                     <span className="block break-words">{describeFilter(t, e.selection.filter)}</span>
                   )}
                   {/* Relative times differ by a second between the server's HTML and hydration. */}
-                  <span className="block text-xs text-zinc-500" suppressHydrationWarning>
+                  <span
+                    className="block text-xs text-zinc-500"
+                    title={formatTime(e.createdAtMs, zone)}
+                    suppressHydrationWarning
+                  >
                     {e.adminEmail ?? "—"} · {formatAgo(t, now - e.createdAtMs)}
                   </span>
                 </td>
