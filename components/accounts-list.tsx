@@ -390,10 +390,10 @@ export function AccountsList({
                 </span>
               </td>
               <td className={`${td} whitespace-nowrap`}>
-                <When t={t} ms={a.createdAtMs} nowMs={nowMs} />
+                <When ms={a.createdAtMs} nowMs={nowMs} />
               </td>
               <td className={`${td} whitespace-nowrap`}>
-                {a.lastSignInAtMs === null ? t("accounts.never") : <When t={t} ms={a.lastSignInAtMs} nowMs={nowMs} />}
+                {a.lastSignInAtMs === null ? t("accounts.never") : <When ms={a.lastSignInAtMs} nowMs={nowMs} />}
               </td>
               <td className={td}>
                 <div className="flex flex-wrap items-start gap-2">

@@ -165,7 +165,7 @@ export function AuditLog({
           {log.items.map((e) => (
             <tr key={e.id} data-audit-id={e.id} className="border-t border-zinc-100 dark:border-zinc-900">
               <td className={td}>
-                <When t={t} ms={e.atMs} nowMs={nowMs} />
+                <When ms={e.atMs} nowMs={nowMs} />
               </td>
               <td className={`${td} break-all`}>
                 {e.actorEmail ? (

@@ -44,6 +44,8 @@ export async function buildWorkers() {
     format: "esm",
     target: "node20",
     packages: "external",
+    // Linked maps: worker processes run with --enable-source-maps (workers/supervisor.ts), so a
+    // failed job's backtrace names jobs/….ts:line.
     sourcemap: "linked",
     logLevel: "warning",
   });

@@ -45,11 +45,17 @@ export interface SupervisorOptions {
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fromSource = import.meta.url.endsWith(".ts");
 
-/** The worker entry next to this module: the bundle in production, the .ts file under tsx. */
+/**
+ * The worker entry next to this module: the bundle in production, the .ts file under tsx. The
+ * bundle runs with --enable-source-maps (esbuild writes linked maps beside it), so a failed job's
+ * backtrace names jobs/….ts:line rather than a chunk of dist/workers. The flag must be there when
+ * the process starts: process.setSourceMapsEnabled() maps only modules loaded after it, and an ES
+ * module's static imports are loaded before its first line runs.
+ */
 function workerEntry(): { file: string; execArgv: string[] } {
   return fromSource
     ? { file: path.join(here, "resque-worker.ts"), execArgv: ["--import", "tsx"] }
-    : { file: path.join(here, "resque-worker.mjs"), execArgv: [] };
+    : { file: path.join(here, "resque-worker.mjs"), execArgv: ["--enable-source-maps"] };
 }
 
 export class Supervisor {

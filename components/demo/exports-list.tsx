@@ -1,8 +1,11 @@
 "use client";
 
-import { formatCents, formatWhen } from "@/lib/format";
+import { formatAgo, formatCents, formatDuration, formatTime } from "@/lib/format";
+import { useTimeZone } from "@/components/when";
 import type { Translate } from "@/lib/i18n";
-import type { ExportPage, ExportRecord } from "@/lib/db/exports";
+import type { ExportRecord } from "@/lib/db/exports";
+import type { ExportsData } from "@/lib/dashboard/contracts";
+import Link from "next/link";
 import type { ProductFilter } from "@/lib/db/products";
 import { queryKeys } from "@/lib/query-keys";
 import { useState } from "react";
@@ -19,12 +22,6 @@ function bytes(n: number): string {
   if (n < 1024) return `${n} B`;
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
   return `${(n / 1024 / 1024).toFixed(1)} MiB`;
-}
-
-function seconds(ms: number): string {
-  return ms < 60_000
-    ? `${(ms / 1000).toFixed(1)} s`
-    : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
 const BADGE: Record<ExportRecord["status"], string> = {
@@ -80,13 +77,14 @@ export function ExportsList({
   choices,
   retry,
 }: {
-  initial: ExportPage;
+  initial: ExportsData;
   choices: number[];
   retry: (id: number) => Promise<ActionResult>;
 }) {
   const t = useT();
+  const zone = useTimeZone();
   const { page, perPage } = initial;
-  const { query: q, settings } = useLivePoll<ExportPage>(
+  const { query: q, settings } = useLivePoll<ExportsData>(
     queryKeys.exports(page, perPage),
     `/api/exports?page=${page}&per=${perPage}`,
     initial,
@@ -139,14 +137,32 @@ export function ExportsList({
                     <span className="block break-words">{describeFilter(t, e.selection.filter)}</span>
                   )}
                   {/* Relative times differ by a second between the server's HTML and hydration. */}
-                  <span className="block text-xs text-zinc-500" suppressHydrationWarning>
-                    {e.adminEmail ?? "—"} · {formatWhen(t, e.createdAtMs, now).split(" · ")[0]}
+                  <span
+                    className="block text-xs text-zinc-500"
+                    title={formatTime(e.createdAtMs, zone)}
+                    suppressHydrationWarning
+                  >
+                    {e.adminEmail ?? "—"} · {formatAgo(t, now - e.createdAtMs)}
                   </span>
                 </td>
                 <td className={td}>
                   <span className={`whitespace-nowrap rounded px-1.5 py-0.5 text-xs font-medium ${BADGE[e.status]}`}>
                     {t(`demo.exportStatus.${e.status}`)}
                   </span>
+                  {e.status === "queued" && data.waiting && (
+                    <span
+                      data-waiting={data.waiting.reason}
+                      className="mt-1 block text-xs text-amber-800 dark:text-amber-300"
+                    >
+                      {data.waiting.reason === "all-paused" ? (
+                        t("demo.exports.waitingAll")
+                      ) : (
+                        <Link href={`/queues/${encodeURIComponent(data.waiting.queue)}`} className="underline">
+                          {t("demo.exports.waitingQueue", { queue: data.waiting.queue })}
+                        </Link>
+                      )}
+                    </span>
+                  )}
                 </td>
                 <td className={td}>
                   <Progress t={t} e={e} />
@@ -155,7 +171,7 @@ export function ExportsList({
                   {e.sizeBytes == null ? "–" : bytes(e.sizeBytes)}
                 </td>
                 <td className={`${td} whitespace-nowrap tabular-nums`} suppressHydrationWarning>
-                  {e.startedAtMs == null ? "–" : seconds((e.finishedAtMs ?? now) - e.startedAtMs)}
+                  {e.startedAtMs == null ? "–" : formatDuration(t, (e.finishedAtMs ?? now) - e.startedAtMs)}
                 </td>
                 <td className={td}>
                   {e.status === "done" && e.file && (

@@ -1,4 +1,4 @@
-import { formatWhen } from "@/lib/format";
+import { formatAgo } from "@/lib/format";
 import { isMessageKey, translator, type Locale, type Translate } from "@/lib/i18n";
 import type { Notification } from "@/lib/db/notifications";
 import { isExportDownloadUrl } from "@/lib/export/url";
@@ -49,9 +49,7 @@ export function NotificationItems({
               {t("demo.notifications.download")}
             </a>
           )}
-          <span className="whitespace-nowrap text-xs text-zinc-500">
-            {formatWhen(t, n.createdAtMs, nowMs).split(" · ")[0]}
-          </span>
+          <span className="whitespace-nowrap text-xs text-zinc-500">{formatAgo(t, nowMs - n.createdAtMs)}</span>
         </li>
       ))}
     </ul>

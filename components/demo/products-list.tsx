@@ -3,7 +3,8 @@
 import Link from "next/link";
 import { useState } from "react";
 import { useSelection } from "../use-selection";
-import { formatCents } from "@/lib/format";
+import { formatCents, formatTime } from "@/lib/format";
+import { useTimeZone } from "@/components/when";
 import type { MessageKey } from "@/lib/i18n";
 import type { ProductPage } from "@/lib/db/products";
 import { ConfirmButton } from "../resque/confirm-button";
@@ -52,6 +53,7 @@ export function ProductsList({
   actions: ProductsActions;
 }) {
   const t = useT();
+  const zone = useTimeZone();
   const [exported, setExported] = useState(false);
   const selection = useSelection(products.items.map((p) => p.id));
   const ids = selection.ids;
@@ -254,7 +256,7 @@ export function ProductsList({
               <td className={`${td} tabular-nums`}>¥{formatCents(p.priceCents)}</td>
               <td className={`${td} tabular-nums`}>{p.stock.toLocaleString("en")}</td>
               <td className={`${td} whitespace-nowrap tabular-nums text-zinc-500`}>
-                {new Date(p.updatedAtMs).toISOString().slice(0, 10)}
+                <span title={formatTime(p.updatedAtMs)}>{formatTime(p.updatedAtMs, zone).slice(0, 10)}</span>
               </td>
               <td className={td}>{t(`demo.category.${p.category}` as MessageKey)}</td>
               <td className={td}>{t(`demo.productStatus.${p.status}`)}</td>

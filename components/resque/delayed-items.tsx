@@ -6,11 +6,10 @@ import { queryKeys } from "@/lib/query-keys";
 import { useCanWrite, useT } from "../providers";
 import { ConfirmButton } from "./confirm-button";
 import { LiveControl, useLivePoll } from "./live-control";
-import { formatTime, recordText } from "@/lib/format";
+import { formatTime, formatWhen, recordText, zonedInputToMs, zonedInputValue } from "@/lib/format";
 import { ArgsPreview, argsText, clipNote } from "./job-text";
 import { Pager } from "./pager";
-import { formatWhen } from "@/lib/format";
-import { utcInputValue } from "./delayed-time";
+import { useTimeZone } from "@/components/when";
 import { ActionFlash, OverdueBadge, RetryBadge } from "./delayed-list";
 import { DataTable } from "@/components/data-table";
 import type { DelayedItemsData } from "@/lib/dashboard/contracts";
@@ -26,42 +25,85 @@ const itemRef = (item: DelayedItem): ItemRef =>
 export interface DelayedItemActions {
   enqueueNow: (item: ItemRef) => Promise<ActionResult>;
   remove: (item: ItemRef) => Promise<ActionResult>;
-  reschedule: (item: ItemRef, when: string) => Promise<ActionResult>;
+  /** `to` is epoch seconds, or null when the field did not hold a real date (the server refuses it). */
+  reschedule: (item: ItemRef, to: number | null) => Promise<ActionResult>;
 }
 
 const td = "py-1 pr-4 align-top";
 const input =
   "rounded border border-zinc-300 bg-transparent px-1 py-0.5 text-sm dark:border-zinc-700 dark:[color-scheme:dark]";
 
-/** A UTC date-time field and its button; the server validates the value (a past time means due now). */
+const pick =
+  "rounded border border-zinc-300 px-1.5 py-0.5 text-xs hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800";
+
+/** Tomorrow at 09:00 on the wall clock of `zone`, as epoch ms. */
+function tomorrowAtNine(nowMs: number, zone: string): number {
+  const today = zonedInputValue(nowMs, zone).slice(0, 10);
+  const next = new Date(Date.parse(`${today}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  return zonedInputToMs(`${next}T09:00`, zone) ?? nowMs;
+}
+
+/**
+ * A date-time field on the reader's wall clock (the browser's zone), quick picks, and the button.
+ * The browser turns the value into epoch seconds before sending, so the server never guesses a
+ * zone; it validates the number (a past time means due now). Keyed by zone by its parent: the
+ * first render is UTC (server HTML), the next one the browser's zone.
+ */
 function Reschedule({
   timestamp,
+  zone,
   onReschedule,
   onDone,
 }: {
   timestamp: number;
-  onReschedule: (when: string) => Promise<ActionResult>;
+  zone: string;
+  onReschedule: (to: number | null) => Promise<ActionResult>;
   onDone: (r: ActionResult) => void;
 }) {
   const t = useT();
   const canWrite = useCanWrite();
-  const [when, setWhen] = useState(() => utcInputValue(timestamp * 1000));
+  const [when, setWhen] = useState(() => zonedInputValue(timestamp * 1000, zone));
+  const set = (ms: number) => setWhen(zonedInputValue(Math.floor(ms / 1000) * 1000, zone));
+  const picks: [string, () => number][] = [
+    [t("delayed.pick.plus5m"), () => Date.now() + 5 * 60_000],
+    [t("delayed.pick.plus1h"), () => Date.now() + 3_600_000],
+    [t("delayed.pick.tomorrow9"), () => tomorrowAtNine(Date.now(), zone)],
+  ];
   return (
-    <span className="inline-flex items-center gap-2">
-      <label className="inline-flex items-center gap-1 text-xs text-zinc-500">
-        <input
-          type="datetime-local"
-          step={1}
-          value={when}
-          onChange={(e) => setWhen(e.target.value)}
-          aria-label={t("delayed.rescheduleTo")}
-          title={t("delayed.rescheduleTo")}
-          disabled={!canWrite}
-          className={input}
+    <span className="flex flex-col items-start gap-1" data-reschedule>
+      <span className="inline-flex flex-wrap items-center gap-2">
+        <label className="inline-flex items-center gap-1 text-xs text-zinc-500">
+          <input
+            type="datetime-local"
+            step={1}
+            value={when}
+            onChange={(e) => setWhen(e.target.value)}
+            aria-label={t("delayed.rescheduleTo", { zone })}
+            title={t("delayed.rescheduleTo", { zone })}
+            disabled={!canWrite}
+            className={input}
+          />
+          <span data-zone>{zone}</span>
+        </label>
+        <ConfirmButton
+          label={t("delayed.reschedule")}
+          action={() => {
+            const ms = zonedInputToMs(when, zone);
+            return onReschedule(ms === null ? null : Math.floor(ms / 1000));
+          }}
+          onDone={onDone}
+          quiet
         />
-        UTC
-      </label>
-      <ConfirmButton label={t("delayed.reschedule")} action={() => onReschedule(when)} onDone={onDone} quiet />
+      </span>
+      {canWrite && (
+        <span className="inline-flex flex-wrap gap-1">
+          {picks.map(([label, at]) => (
+            <button key={label} type="button" className={pick} onClick={() => set(at())}>
+              {label}
+            </button>
+          ))}
+        </span>
+      )}
     </span>
   );
 }
@@ -77,6 +119,7 @@ export function DelayedItems({
   actions: DelayedItemActions;
 }) {
   const t = useT();
+  const zone = useTimeZone();
   const { timestamp } = initial;
   const { page: pageNo, perPage } = initial.items;
   const { query: q, settings } = useLivePoll<DelayedItemsData>(
@@ -106,7 +149,7 @@ export function DelayedItems({
         </Link>
       </p>
       <h1 className="text-xl font-semibold">
-        {t("delayed.dueAt", { when: formatWhen(t, ms, nowMs, { ahead: true }) })}
+        {t("delayed.dueAt", { when: formatWhen(t, ms, nowMs, { ahead: true, zone }) })}
         {ms <= nowMs && <OverdueBadge label={t("delayed.overdue")} />}
       </h1>
       <LiveControl {...settings} updatedAt={q.dataUpdatedAt} failed={q.isError} />
@@ -143,7 +186,7 @@ export function DelayedItems({
                       />
                       <p className="text-xs text-zinc-500">
                         {t("delayed.retryBecause", {
-                          when: formatWhen(t, Date.parse(item.retry.failedAt), nowMs, { ahead: true }),
+                          when: formatWhen(t, Date.parse(item.retry.failedAt), nowMs, { ahead: true, zone }),
                           worker: item.retry.worker,
                         })}
                       </p>
@@ -168,7 +211,7 @@ export function DelayedItems({
                       />
                       <ConfirmButton
                         label={t("delayed.delete")}
-                        question={t("delayed.deleteConfirm", { class: cls, time: formatTime(ms) })}
+                        question={t("delayed.deleteConfirm", { class: cls, time: formatTime(ms, zone) })}
                         action={() => actions.remove(itemRef(item))}
                         onDone={done}
                         quiet
@@ -176,8 +219,10 @@ export function DelayedItems({
                       />
                     </span>
                     <Reschedule
+                      key={zone}
                       timestamp={timestamp}
-                      onReschedule={(when) => actions.reschedule(itemRef(item), when)}
+                      zone={zone}
+                      onReschedule={(to) => actions.reschedule(itemRef(item), to)}
                       onDone={done}
                     />
                   </div>

@@ -13,6 +13,7 @@ import type { DelayedListData } from "@/lib/dashboard/contracts";
 import type { ActionResult } from "@/lib/dashboard/action-result";
 import { useT } from "../providers";
 import { DelayedSearchBox, DelayedSearchResults } from "./delayed-search";
+import { useTimeZone } from "@/components/when";
 
 const td = "py-1 pr-4 align-top";
 
@@ -61,6 +62,7 @@ export function DelayedList({
   clearAll: () => Promise<ActionResult>;
 }) {
   const t = useT();
+  const zone = useTimeZone();
   const { page: pageNo, perPage } = initial.search?.items ?? initial.page;
   const search = initial.search?.q ?? "";
   const { query: q, settings } = useLivePoll<DelayedListData>(
@@ -142,7 +144,9 @@ export function DelayedList({
                           {formatRelative(t, ms - nowMs)}
                         </Link>
                         {ms <= nowMs && <OverdueBadge label={t("delayed.overdue")} />}
-                        <div className="text-xs tabular-nums text-zinc-500">{formatTime(ms)}</div>
+                        <div className="text-xs tabular-nums text-zinc-500" title={formatTime(ms)}>
+                          {formatTime(ms, zone)}
+                        </div>
                       </td>
                       <td className={`${td} tabular-nums`}>{n(row.count)}</td>
                       <td className={`${td} break-all`}>

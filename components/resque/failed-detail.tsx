@@ -22,6 +22,7 @@ import type { FailedActions } from "./failed-list";
 import type { FailedDetailData } from "@/lib/dashboard/contracts";
 import type { ActionResult } from "@/lib/dashboard/action-result";
 import { useT } from "../providers";
+import { useTimeZone } from "@/components/when";
 
 function Field({ label, children, mono = false }: { label: string; children: React.ReactNode; mono?: boolean }) {
   return (
@@ -52,6 +53,7 @@ export function FailedDetail({
   actions: Pick<FailedActions, "retry" | "remove">;
 }) {
   const t = useT();
+  const zone = useTimeZone();
   const [last, setLast] = useState<ActionResult | null>(null);
   const { job, list, redisTimeMs } = data;
   if (!job) {
@@ -122,12 +124,12 @@ export function FailedDetail({
           )}
         </Field>
         <Field label={t("failed.col.failedAt")}>
-          {failedWhen(t, job.failedAt, redisTimeMs)}
+          {failedWhen(t, job.failedAt, redisTimeMs, zone)}
           {job.failedAt.raw && <span className="ml-2 font-mono text-xs text-zinc-500">{job.failedAt.raw}</span>}
         </Field>
         {job.retriedAt && (
           <Field label={t("failed.detail.retriedAt")}>
-            {failedWhen(t, job.retriedAt, redisTimeMs)}
+            {failedWhen(t, job.retriedAt, redisTimeMs, zone)}
             <span className="ml-2 font-mono text-xs text-zinc-500">{job.retriedAt.raw}</span>
           </Field>
         )}

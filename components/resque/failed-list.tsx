@@ -32,6 +32,7 @@ import {
 import type { FailedListData } from "@/lib/dashboard/contracts";
 import type { ActionResult } from "@/lib/dashboard/action-result";
 import { useT } from "../providers";
+import { useTimeZone } from "@/components/when";
 
 /** The server actions of app/(dashboard)/failed/actions.ts, passed down by the page. */
 export interface FailedActions {
@@ -258,6 +259,7 @@ function FailedRow({
   onDone: (r: ActionResult) => void;
 }) {
   const [open, setOpen] = useState(false);
+  const zone = useTimeZone();
   const cls = jobClass(job);
   const message = failedMessage(t, job);
   const detailHref = `/failed/${job.id}${list === "failed" ? "" : `?list=${encodeURIComponent(list)}`}`;
@@ -296,7 +298,7 @@ function FailedRow({
           )}
         </td>
         <td className={`${td} text-xs`} title={job.failedAt.raw}>
-          {failedWhen(t, job.failedAt, nowMs)}
+          {failedWhen(t, job.failedAt, nowMs, zone)}
         </td>
         <td className={`${td} text-right`}>
           <button

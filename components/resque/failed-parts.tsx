@@ -4,14 +4,15 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { FailedFilter, FailedJob, FailedListInfo, ResqueStats } from "@/lib/resque/admin/types";
-import { formatAgo, type Translate } from "@/lib/i18n";
+import type { Translate } from "@/lib/i18n";
 import type { ParsedDate } from "@/lib/resque/dates";
-import { formatStamp, plural, recordText } from "@/lib/format";
+import { formatAgo, formatStamp, plural, recordText } from "@/lib/format";
 import { useCanWrite } from "../providers";
 import { ConfirmButton } from "./confirm-button";
 import { CopyButton } from "./copy-button";
 import { failedSearch, isFiltered, type FailedQuery } from "@/lib/dashboard/failed-query";
 import type { ActionResult } from "@/lib/dashboard/action-result";
+import { useTimeZone } from "@/components/when";
 
 /** Frames shown before "show all": enough to see where it broke without a wall of text. */
 export const BACKTRACE_HEAD = 5;
@@ -61,9 +62,9 @@ export function ClipNote({ t, shown, total }: { t: Translate; shown: number; tot
  * When it failed, as formatWhen says it; a stamp whose zone we cannot tell (Ruby's local `CST`
  * is US Central or China) is shown as written rather than converted wrongly.
  */
-export function failedWhen(t: Translate, d: ParsedDate | undefined, nowMs: number): string {
+export function failedWhen(t: Translate, d: ParsedDate | undefined, nowMs: number, zone?: string): string {
   if (d && d.ms !== null && !d.zoneKnown) return t("failed.zoneUnknown", { raw: d.raw });
-  return formatStamp(t, d, nowMs);
+  return formatStamp(t, d, nowMs, zone);
 }
 
 /** State badges: retried and attempt marks (and, where the page is not all failures anyway, "failed"). */
@@ -78,6 +79,7 @@ export function FailedBadges({
   nowMs: number;
   showFailed?: boolean;
 }) {
+  const zone = useTimeZone();
   return (
     <span className="inline-flex flex-wrap gap-1">
       {showFailed && (
@@ -88,7 +90,7 @@ export function FailedBadges({
       {job.retriedAt && (
         <span
           data-badge="retried"
-          title={t("failed.retriedAt", { time: failedWhen(t, job.retriedAt, nowMs) })}
+          title={t("failed.retriedAt", { time: failedWhen(t, job.retriedAt, nowMs, zone) })}
           className={`${badge} bg-sky-100 text-sky-900 dark:bg-sky-900 dark:text-sky-100`}
         >
           {/* A stamp whose zone is unknown (Ruby's local CST) has no honest age: the title shows it as written. */}

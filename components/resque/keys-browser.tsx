@@ -8,7 +8,7 @@ import { LiveControl, useLivePoll } from "./live-control";
 import { DataTable } from "@/components/data-table";
 import type { KeysData, KeysQuery } from "@/lib/dashboard/contracts";
 import { useT } from "../providers";
-import { recordText } from "@/lib/format";
+import { formatRelative, recordText } from "@/lib/format";
 
 const TYPES = ["string", "list", "set", "zset", "hash", "stream"];
 const link = "rounded border border-zinc-300 px-2 py-0.5 dark:border-zinc-700";
@@ -73,8 +73,9 @@ function sizeText(t: Translate, k: KeySummary): string {
   return k.size === 1 ? t("stats.keys.oneItem") : t("stats.keys.items", { n: k.size.toLocaleString("en") });
 }
 
+/** When a key expires, rolled up ("in 2 hours"); the exact seconds are in the JSON route. */
 export function ttlText(t: Translate, ttl: number): string {
-  return ttl >= 0 ? t("stats.keys.ttlSec", { n: ttl.toLocaleString("en") }) : t("stats.keys.noTtl");
+  return ttl >= 0 ? formatRelative(t, ttl * 1000) : t("stats.keys.noTtl");
 }
 
 /** The key browser: a SCAN page of keys matching a pattern, with the cursor in the URL; refreshed by polling /api/keys. */

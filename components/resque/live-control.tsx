@@ -2,7 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useState, useSyncExternalStore } from "react";
-import { formatAgo } from "@/lib/i18n";
+import { formatAgo } from "@/lib/format";
 import { useT } from "../providers";
 
 const INTERVALS = [1, 2, 5, 10, 30];

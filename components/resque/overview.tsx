@@ -9,16 +9,18 @@ import { queryKeys } from "@/lib/query-keys";
 import { HistoryChart } from "./chart-history";
 import { RealtimeChart } from "./chart-realtime";
 import { LiveControl, useLivePoll } from "./live-control";
-import { formatStamp as when, recordText } from "@/lib/format";
+import { formatDuration, formatStamp as when, recordText } from "@/lib/format";
 import type { HistoryData, StatusData } from "@/lib/dashboard/contracts";
 import type { CounterSample } from "@/lib/resque/history";
 import { useT } from "../providers";
+import { useTimeZone } from "@/components/when";
 
 /** A leader whose last tick is older than this is shown as stalled (it ticks every second). */
 const STALLED_AFTER_MS = 30_000;
 
 /** The scheduler health card: who leads, when it last ticked, what is overdue — and a warning when nobody schedules. */
 function SchedulerCard({ t, health, nowMs }: { t: Translate; health: SchedulerHealth; nowMs: number }) {
+  const zone = useTimeZone();
   const record = health.schedulers.find((s) => s.id === health.leader);
   const tickMs = record ? Date.parse(record.lastTickAt) : NaN;
   const standbys = health.schedulers.filter((s) => s.role === "standby" && s.id !== health.leader).length;
@@ -44,7 +46,11 @@ function SchedulerCard({ t, health, nowMs }: { t: Translate; health: SchedulerHe
       )}
       {state === "stalled" && (
         <p role="note" className={warn}>
-          ⚠ {t("stats.scheduler.stalled", { id: health.leader ?? "", ago: when(t, { ms: tickMs, raw: "" }, nowMs) })}
+          ⚠{" "}
+          {t("stats.scheduler.stalled", {
+            id: health.leader ?? "",
+            ago: when(t, { ms: tickMs, raw: "" }, nowMs, zone),
+          })}
         </p>
       )}
       <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1">
@@ -56,7 +62,9 @@ function SchedulerCard({ t, health, nowMs }: { t: Translate; health: SchedulerHe
           <>
             <dt className={dt}>{t("stats.scheduler.lastTick")}</dt>
             <dd>
-              {Number.isFinite(tickMs) ? when(t, { ms: tickMs, raw: "" }, nowMs) : t("stats.scheduler.tickUnknown")}
+              {Number.isFinite(tickMs)
+                ? when(t, { ms: tickMs, raw: "" }, nowMs, zone)
+                : t("stats.scheduler.tickUnknown")}
             </dd>
           </>
         )}
@@ -78,7 +86,9 @@ function SchedulerCard({ t, health, nowMs }: { t: Translate; health: SchedulerHe
                 {health.overdue.toLocaleString("en")}
               </span>{" "}
               {health.oldestOverdue !== null &&
-                t("stats.scheduler.oldestDue", { when: when(t, { ms: health.oldestOverdue * 1000, raw: "" }, nowMs) })}
+                t("stats.scheduler.oldestDue", {
+                  when: when(t, { ms: health.oldestOverdue * 1000, raw: "" }, nowMs, zone),
+                })}
             </>
           )}
         </dd>
@@ -167,7 +177,7 @@ export function Overview({
                   </td>
                   <td className={`${td} tabular-nums`}>{row.size.toLocaleString("en")}</td>
                   <td className={`${td} tabular-nums`}>
-                    {row.latencySec == null ? "–" : `${row.latencySec.toFixed(1)} s`}
+                    {row.latencySec == null ? "–" : formatDuration(t, row.latencySec * 1000)}
                   </td>
                   <td className={td}>
                     <QueueStateBadge paused={row.paused} pausedAll={pause.all} />

@@ -16,6 +16,7 @@ import { DataTable } from "@/components/data-table";
 import type { QueueJobsData } from "@/lib/dashboard/contracts";
 import type { ActionResult } from "@/lib/dashboard/action-result";
 import { useT } from "../providers";
+import { useTimeZone } from "@/components/when";
 
 export interface QueueJobsActions {
   resume: () => Promise<ActionResult>;
@@ -51,6 +52,7 @@ export function QueueJobs({
   actions: QueueJobsActions;
 }) {
   const t = useT();
+  const zone = useTimeZone();
   const { queue } = initial;
   const { page, perPage } = initial.jobs;
   const search = initial.search?.q ?? "";
@@ -180,7 +182,9 @@ export function QueueJobs({
                 <td className={`${td} font-mono`}>
                   <ArgsPreview text={args} note={clipNote(t, job.payload)} pretty={argsText(job.payload, 2)} />
                 </td>
-                <td className={`${td} tabular-nums`}>{formatTime(job.payload.queueTimeMs)}</td>
+                <td className={`${td} tabular-nums`} title={formatTime(job.payload.queueTimeMs)}>
+                  {formatTime(job.payload.queueTimeMs, zone)}
+                </td>
                 <td className={`${td} break-all font-mono text-xs`}>
                   {recordText(job.payload.id ?? "–")}
                   {job.payload.id && (

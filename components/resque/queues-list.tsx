@@ -11,7 +11,7 @@ import { DataTable } from "@/components/data-table";
 import type { QueuesData } from "@/lib/dashboard/contracts";
 import type { ActionResult } from "@/lib/dashboard/action-result";
 import { useT } from "../providers";
-import { recordText } from "@/lib/format";
+import { formatDuration, recordText } from "@/lib/format";
 
 export interface QueuesActions {
   pause: (queue: string) => Promise<ActionResult>;
@@ -129,7 +129,7 @@ export function QueuesList({ initial, actions }: { initial: QueuesData; actions:
                   )}
                 </td>
                 <td className={`${td} tabular-nums`}>
-                  {row.latencySec == null ? "–" : `${row.latencySec.toFixed(1)} s`}
+                  {row.latencySec == null ? "–" : formatDuration(t, row.latencySec * 1000)}
                 </td>
                 <td className={td}>
                   {row.keyType && (

@@ -7,16 +7,16 @@ import { queryKeys } from "@/lib/query-keys";
 import { useCanWrite, useLocale, useT } from "../providers";
 import { ConfirmButton } from "./confirm-button";
 import { LiveControl, useLivePoll } from "./live-control";
-import { formatTime, recordText } from "@/lib/format";
+import { formatInZone, formatTime, recordText } from "@/lib/format";
 import { ArgsPreview } from "./job-text";
 import { Pager } from "./pager";
 import { ActionFlash } from "./delayed-list";
 import { formatRelative } from "@/lib/format";
-import { formatInZone } from "./delayed-time";
 import { describeCron, describeEvery } from "./schedules-cron";
 import { DataTable } from "@/components/data-table";
 import type { SchedulesData } from "@/lib/dashboard/contracts";
 import type { ActionResult } from "@/lib/dashboard/action-result";
+import { useTimeZone } from "@/components/when";
 
 export interface SchedulesActions {
   run: (name: string) => Promise<ActionResult>;
@@ -61,6 +61,7 @@ export function SchedulesList({
   actions: SchedulesActions;
 }) {
   const t = useT();
+  const readerZone = useTimeZone();
   const canWrite = useCanWrite();
   const { page: pageNo, perPage } = initial.schedules;
   const { query: q, settings } = useLivePoll<SchedulesData>(
@@ -116,7 +117,8 @@ export function SchedulesList({
         >
           {schedules.items.map((s) => {
             const legacy = s.source === "legacy";
-            const zone = s.cron !== undefined ? (s.timezone ?? "UTC") : "UTC";
+            // A cron in a named zone runs on that zone's clock, so its next run is said there; the rest in the reader's.
+            const zone = s.cron !== undefined && s.timezone ? s.timezone : readerZone;
             return (
               <tr key={s.name} data-schedule={s.name} className="border-t border-zinc-100 dark:border-zinc-900">
                 <td className={`${td} break-all`}>
@@ -167,7 +169,7 @@ export function SchedulesList({
                   )}
                   <div
                     className="mt-1 text-xs text-zinc-500"
-                    title={s.lastRun?.ms ? formatTime(s.lastRun.ms) : undefined}
+                    title={s.lastRun?.ms ? formatTime(s.lastRun.ms, readerZone) : undefined}
                   >
                     {t("schedules.lastRun")}:{" "}
                     {s.lastRun === null

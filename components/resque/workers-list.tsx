@@ -12,6 +12,7 @@ import { AllPausedBanner, LivenessBadge } from "./state-badges";
 import type { WorkersData } from "@/lib/dashboard/contracts";
 import type { ActionResult } from "@/lib/dashboard/action-result";
 import { useT } from "../providers";
+import { useTimeZone } from "@/components/when";
 
 const td = "py-1 pr-4 align-top";
 
@@ -24,6 +25,7 @@ export function WorkersList({
   prune: (id: string) => Promise<ActionResult>;
 }) {
   const t = useT();
+  const zone = useTimeZone();
   const { query: q, settings } = useLivePoll<WorkersData>(queryKeys.workers(), "/api/workers", initial);
   const { workers, redisTimeMs, pause } = q.data;
   const hosts = new Map<string, WorkerInfo[]>();
@@ -87,15 +89,15 @@ export function WorkersList({
                           })}
                         </div>
                         <div className="text-xs text-zinc-500">
-                          {t("workers.since", { time: when(t, w.job.runAt, redisTimeMs) })}
+                          {t("workers.since", { time: when(t, w.job.runAt, redisTimeMs, zone) })}
                         </div>
                       </>
                     ) : (
                       t("workers.idle")
                     )}
                   </td>
-                  <td className={`${td} text-xs`}>{when(t, w.started, redisTimeMs)}</td>
-                  <td className={`${td} text-xs`}>{when(t, w.heartbeat, redisTimeMs)}</td>
+                  <td className={`${td} text-xs`}>{when(t, w.started, redisTimeMs, zone)}</td>
+                  <td className={`${td} text-xs`}>{when(t, w.heartbeat, redisTimeMs, zone)}</td>
                   <td className={`${td} tabular-nums`}>{w.processed.toLocaleString("en")}</td>
                   <td className={`${td} tabular-nums`}>{w.failed.toLocaleString("en")}</td>
                   <td className={td}>

@@ -12,12 +12,14 @@ import { formatStamp as when } from "@/lib/format";
 import { DataTable } from "@/components/data-table";
 import type { WorkingData } from "@/lib/dashboard/contracts";
 import { useT } from "../providers";
+import { useTimeZone } from "@/components/when";
 
 const td = "py-1 pr-4 align-top";
 
 /** resque-web's Working page: every job being worked now, paged in the URL, refreshed by polling /api/working. */
 export function WorkingList({ initial, perPageChoices }: { initial: WorkingData; perPageChoices: number[] }) {
   const t = useT();
+  const zone = useTimeZone();
   const { page, perPage } = initial.working;
   const { query: q, settings } = useLivePoll<WorkingData>(
     queryKeys.working(page, perPage),
@@ -85,7 +87,7 @@ export function WorkingList({ initial, perPageChoices }: { initial: WorkingData;
                 <td className={`${td} font-mono`}>
                   <ArgsPreview text={argsText(job.payload)} note={clipNote(t, job.payload)} />
                 </td>
-                <td className={`${td} text-xs`}>{when(t, job.runAt, redisTimeMs)}</td>
+                <td className={`${td} text-xs`}>{when(t, job.runAt, redisTimeMs, zone)}</td>
               </tr>
             );
           })}

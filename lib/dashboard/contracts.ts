@@ -24,6 +24,7 @@ import type {
 import type { HistoryPoint } from "@/lib/resque/history";
 import type { ScheduleInfo } from "@/lib/resque/schedules";
 import type { ScheduleField } from "@/lib/resque/schedules-parse";
+import type { ExportPage } from "@/lib/db/exports";
 
 /** GET /api/status and the overview: one read of stats, queues, workers and the scheduler's health. */
 export interface StatusData {
@@ -204,4 +205,13 @@ export interface FailedDetailData {
   job: FailedJob | null;
   list: string;
   redisTimeMs: number;
+}
+
+/**
+ * GET /api/exports and the Exports page: one page of exports, and why the queued ones are not
+ * starting when the export queue (or every worker) is paused; null when none is queued on the
+ * page, nothing is paused, or Redis could not say.
+ */
+export interface ExportsData extends ExportPage {
+  waiting: { queue: string; reason: "queue-paused" | "all-paused" } | null;
 }

@@ -17,6 +17,8 @@ import SQLite from "better-sqlite3";
 import { sql, type CompiledQuery, type OperationNode } from "kysely";
 import {
   orderProducts,
+  PRODUCT_CATEGORIES,
+  PRODUCT_STATUSES,
   startExportRun,
   updateExportProgress,
   whereProductFilter,
@@ -25,11 +27,32 @@ import {
 } from "../db/index";
 import { BOM, csvLines } from "./csv";
 import { formatCents } from "../format";
+import { translator, type MessageKey } from "../i18n";
 import { formatLocalDateTime } from "./format";
 import { exportDir, exportTmpDir, newExportFileName } from "./paths";
 
-/** The seed's header `ID, 名称, 价格`, then the other columns. */
-export const PRODUCT_CSV_HEADER = ["ID", "名称", "价格", "分类", "状态", "库存", "创建时间", "更新时间"] as const;
+/**
+ * The seed's header `ID, 名称, 价格`, then the other columns. The times are written on the
+ * process's wall clock (as php's date() does), so their headers name that zone: a reader in
+ * another zone, or a spreadsheet, must not guess.
+ */
+export function productCsvHeader(zone: string = Intl.DateTimeFormat().resolvedOptions().timeZone): string[] {
+  return ["ID", "名称", "价格", "分类", "状态", "库存", `创建时间 (${zone})`, `更新时间 (${zone})`];
+}
+
+/** The header is Chinese, so category and status are written in the Chinese the pages use, not as codes. */
+const zh = translator("zh-CN");
+
+/** `case <column> when 'code' then '词' … else <column> end`: the words, chosen by SQLite as it reads the row. */
+function inWords(column: "category" | "status", codes: readonly string[], key: (code: string) => MessageKey) {
+  const ref = sql.ref(column);
+  return sql<string>`case ${ref} ${sql.join(
+    codes.map((c) => sql`when ${c} then ${zh(key(c))}`),
+    sql` `,
+  )} else ${ref} end`;
+}
+const CATEGORY_WORDS = inWords("category", PRODUCT_CATEGORIES, (c) => `demo.category.${c}` as MessageKey);
+const STATUS_WORDS = inWords("status", PRODUCT_STATUSES, (s) => `demo.productStatus.${s}` as MessageKey);
 
 export interface ProductExportOptions {
   /** The write connection: progress goes through it. */
@@ -63,7 +86,7 @@ export async function databaseFileOf(db: Db): Promise<string> {
 }
 
 /**
- * Cells of typed, CHECK-constrained columns (price, category and status codes, stock, times) are
+ * Cells of typed, CHECK-constrained columns (price, category and status words, stock, times) are
  * joined into one cell with the unit separator U+001F, and papaparse serialises three cells per
  * row — id, name, and that one — instead of eight; the separators become commas afterwards.
  * None of the joined values can contain a comma, quote, line break or formula start (prices and
@@ -157,7 +180,7 @@ function compileSelection(db: Db, selection: ExportSelection, pageRows: number) 
       "id",
       sql<string>`replace(name, char(31), '')`.as("name"),
       "price_cents",
-      sql<string>`category || char(31) || status || char(31) || stock`.as("mid"),
+      sql<string>`${CATEGORY_WORDS} || char(31) || ${STATUS_WORDS} || char(31) || stock`.as("mid"),
       "created_at",
       "updated_at",
     ]);
@@ -273,7 +296,7 @@ export async function runProductExport(opts: ProductExportOptions): Promise<Prod
     const write = async (data: string | Buffer) => {
       if (!out!.write(data)) await Promise.race([once(out!, "drain"), failed]);
     };
-    await write(BOM + csvLines([PRODUCT_CSV_HEADER]));
+    await write(BOM + csvLines([productCsvHeader()]));
 
     let written = 0;
     for (const page of readPages(ro, query, chunkRows)) {

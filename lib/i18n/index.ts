@@ -43,13 +43,3 @@ export function translator(locale: Locale): Translate {
     return vars ? text.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m)) : text;
   };
 }
-
-/** "3 s ago" / "3 秒前", for "updated …" labels. */
-export function formatAgo(t: Translate, ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 2) return t("time.justNow");
-  if (s < 120) return t("time.secondsAgo", { n: s });
-  if (s < 7200) return t("time.minutesAgo", { n: Math.round(s / 60) });
-  if (s < 172_800) return t("time.hoursAgo", { n: Math.round(s / 3600) });
-  return t("time.daysAgo", { n: Math.round(s / 86_400) });
-}

@@ -6,7 +6,7 @@
  */
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { formatRelative } from "@/lib/format";
+import { formatRelative, formatTime, zonedInputToMs, zonedInputValue } from "@/lib/format";
 import { translator } from "@/lib/i18n";
 import { Client, Connection, JobRegistry } from "@/lib/resque";
 import { replayAction, serverAction } from "../helpers/actions";
@@ -226,19 +226,24 @@ describe("delayed pages", () => {
     const row = page.locator("main tbody tr", { hasText: '"n":"move"' });
     await row.locator('input[type="datetime-local"]').fill("");
     await row.getByRole("button", { name: "Reschedule" }).click();
-    await page.locator("[data-flash]").getByText("Give a valid date and time (UTC): nothing was changed.").waitFor();
+    await page.locator("[data-flash]").getByText("Give a valid date and time: nothing was changed.").waitFor();
 
-    // What a form cannot send, a forged POST can: each is refused with a sentence.
+    // What a form cannot send, a forged POST can: each is refused with a sentence. The browser sends
+    // the new time as unix seconds, so text (even a valid-looking date) is refused: no zone guessed.
     const reschedule = serverAction(ACTIONS, "rescheduleDelayedAction");
     for (const [args, answer] of [
-      [[hourTs, raws.move, "2026-02-30T10:00"], "Give a valid date and time"],
+      [[hourTs, raws.move, "2027-01-01T00:00"], "Give a valid date and time"],
+      [[hourTs, raws.move, 1_798_761_600.5], "Give a valid date and time"],
+      [[hourTs, raws.move, -1], "Give a valid date and time"],
+      [[hourTs, raws.move, 1e99], "Give a valid date and time"],
+      [[hourTs, raws.move, null], "Give a valid date and time"],
       [[hourTs, raws.move, "tomorrow"], "Give a valid date and time"],
       [[hourTs, raws.move, "10000-01-01T00:00"], "Give a valid date and time"],
-      [["1e99", raws.move, "2027-01-01T00:00"], "Invalid timestamp"],
-      [[hourTs + 0.5, raws.move, "2027-01-01T00:00"], "Invalid timestamp"],
-      [[hourTs, "", "2027-01-01T00:00"], "Invalid job"],
-      [[hourTs, 42, "2027-01-01T00:00"], "Invalid job"],
-      [[hourTs, raws.move!.replace("move", "mvoe"), "2027-01-01T00:00"], "it was already enqueued or removed"],
+      [["1e99", raws.move, 1_798_761_600], "Invalid timestamp"],
+      [[hourTs + 0.5, raws.move, 1_798_761_600], "Invalid timestamp"],
+      [[hourTs, "", 1_798_761_600], "Invalid job"],
+      [[hourTs, 42, 1_798_761_600], "Invalid job"],
+      [[hourTs, raws.move!.replace("move", "mvoe"), 1_798_761_600], "it was already enqueued or removed"],
     ] as const) {
       const replay = await replayAction(page, web.url, reschedule, [...args]);
       expect(replay.text, JSON.stringify(args).slice(0, 100)).toContain(answer);
@@ -246,7 +251,7 @@ describe("delayed pages", () => {
     expect(await schedule()).toEqual(before);
   });
 
-  it("reschedules one item, byte for byte, to the time typed (UTC)", async () => {
+  it("reschedules one item, byte for byte, to the time typed (a UTC browser)", async () => {
     const { page } = browser;
     const to = hourTs + 86_400 + 7;
     await page.goto(`${web.url}/delayed/${hourTs}`);
@@ -290,6 +295,76 @@ describe("delayed pages", () => {
       expect(clientErrors(dark)).toEqual([]);
     } finally {
       await dark.close();
+    }
+  });
+
+  it("shows times in a Shanghai browser's zone and reschedules at the instant typed on its wall clock", async () => {
+    const zone = "Asia/Shanghai";
+    const ts = hourTs + 7200;
+    const client = new Client({ redis, namespace, registry: new JobRegistry([]) });
+    await client.enqueueAt(ts, "e2e_run", "ZoneJob", { n: "zone" });
+    const [raw] = await redis.lrange(key(`delayed:${ts}`), 0, -1);
+    const local = formatTime(ts * 1000, zone); // "… GMT+8"
+    for (const [locale, colorScheme, width, name] of [
+      ["en-US", "light", 1280, "delayed-items-shanghai-light"],
+      ["zh-CN", "dark", 390, "delayed-items-shanghai-dark-zh-CN-390"],
+    ] as const) {
+      const b = await openBrowser({ locale, colorScheme, timezoneId: zone, viewport: { width, height: 800 } });
+      try {
+        await signIn(b.page, web);
+        await b.page.goto(`${web.url}/delayed?per=100`);
+        // Rendered in UTC by the server, then in the browser's zone once hydrated (no mismatch error).
+        await b.page.locator(`tr[data-timestamp="${ts}"]`).getByText(local).waitFor();
+        await b.page.goto(`${web.url}/delayed/${ts}`);
+        await b.page.locator("h1").getByText(local).waitFor();
+        const row = b.page.locator("main tbody tr", { hasText: '"n":"zone"' });
+        await row.locator("[data-zone]").getByText(zone).waitFor();
+        const input = row.locator('input[type="datetime-local"]');
+        // The field starts at the item's time on Shanghai's wall clock (8 h ahead of UTC).
+        await waitFor(
+          "the field in Shanghai time",
+          async () => zonedInputToMs(await input.inputValue(), zone) === ts * 1000,
+        );
+        expect((await input.inputValue()).slice(0, 16)).toBe(zonedInputValue(ts * 1000, zone).slice(0, 16));
+        // Quick picks fill the field; "+1 h" is an hour from the click, read on Shanghai's clock.
+        const before = Date.now();
+        await row.getByRole("button", { name: locale === "en-US" ? "+1 h" : "+1 小时" }).click();
+        const after = Date.now();
+        const picked = zonedInputToMs(await input.inputValue(), zone)!;
+        expect(picked).toBeGreaterThanOrEqual(Math.floor((before + 3_600_000) / 1000) * 1000);
+        expect(picked).toBeLessThanOrEqual(after + 3_600_000);
+        await row.getByRole("button", { name: locale === "en-US" ? "Tomorrow 09:00" : "明天 09:00" }).click();
+        expect(await input.inputValue()).toMatch(/T09:00(:00)?$/);
+        expect(clientErrors(b)).toEqual([]);
+        await b.screenshot(name);
+      } finally {
+        await b.close();
+      }
+    }
+
+    // Typed on a Shanghai wall clock, stored as that instant: 8 h earlier in UTC terms than the digits read.
+    const b = await openBrowser({ timezoneId: zone });
+    try {
+      await signIn(b.page, web);
+      await b.page.goto(`${web.url}/delayed/${ts}`);
+      const row = b.page.locator("main tbody tr", { hasText: '"n":"zone"' });
+      const input = row.locator('input[type="datetime-local"]');
+      await row.locator("[data-zone]").getByText(zone).waitFor();
+      const to = ts + 86_400 + 13;
+      const typed = zonedInputValue(to * 1000, zone);
+      expect(Date.parse(typed + "Z") / 1000 - to).toBe(8 * 3600);
+      await input.fill(typed);
+      await row.getByRole("button", { name: "Reschedule" }).click();
+      await b.page
+        .locator("[data-flash]")
+        .getByText(`Moved ZoneJob to ${utc(to)}.`)
+        .waitFor();
+      expect(await redis.zscore(key("delayed_queue_schedule"), String(to))).toBe(String(to));
+      expect(await redis.lrange(key(`delayed:${to}`), 0, -1)).toEqual([raw]);
+      expect(await redis.exists(key(`delayed:${ts}`))).toBe(0);
+      expect(clientErrors(b)).toEqual([]);
+    } finally {
+      await b.close();
     }
   });
 

@@ -9,7 +9,7 @@ import path from "node:path";
 import Papa from "papaparse";
 import { describe, expect, it } from "vitest";
 import { countProducts, getExport, listExports, listNotifications } from "@/lib/db";
-import { PRODUCT_CSV_HEADER } from "@/lib/export";
+import { productCsvHeader } from "@/lib/export";
 import { openBrowser } from "../helpers/browser";
 import { useDemoStack } from "../helpers/demo-stack";
 import { waitFor } from "../helpers/ns";
@@ -120,6 +120,22 @@ describe("demo products page", () => {
     expect(record!.selection).toEqual({ filter: { category: "toys" } });
     expect(await demo.redis.llen(`${demo.namespace}:queue:export`)).toBe(1);
 
+    // Queued behind a paused queue, the Exports page says why it is not starting, in both languages.
+    await demo.redis.set(`${demo.namespace}:pause:queue:export`, "true");
+    await page.goto(`${demo.web.url}/exports`);
+    await page.locator(`[data-waiting="queue-paused"]`).getByText("Waiting: the export queue is paused").waitFor();
+    await demo.browser.screenshot("exports-waiting-paused");
+    const zh = await openBrowser({ locale: "zh-CN", colorScheme: "dark" });
+    try {
+      await signIn(zh.page, demo.web);
+      await zh.page.goto(`${demo.web.url}/exports`);
+      await zh.page.getByRole("link", { name: "等待中：export 队列已暂停" }).waitFor();
+      await zh.screenshot("exports-waiting-paused-dark-zh-CN");
+    } finally {
+      await zh.close();
+    }
+    await demo.redis.del(`${demo.namespace}:pause:queue:export`);
+
     demo.work({ QUEUE: "export,notification", EXPORT_DIR: path.join(demo.dir, "export") });
     const done = await waitFor(
       "the export done",
@@ -142,11 +158,20 @@ describe("demo products page", () => {
     const bytes = await res.body();
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const rows = Papa.parse<string[]>(bytes.subarray(3).toString("utf8"), { skipEmptyLines: true }).data;
-    expect(rows[0]).toEqual([...PRODUCT_CSV_HEADER]);
+    // The worker runs in this machine's zone, as this test does; the header names it.
+    expect(rows[0]).toEqual(productCsvHeader());
+    expect(rows[0]!.slice(3)).toEqual([
+      "分类",
+      "状态",
+      "库存",
+      `创建时间 (${Intl.DateTimeFormat().resolvedOptions().timeZone})`,
+      `更新时间 (${Intl.DateTimeFormat().resolvedOptions().timeZone})`,
+    ]);
     expect(rows.length - 1).toBe(total);
     const formula = rows.find((r) => r[0] === "301")!;
     expect(formula[1]).toBe('\'=HYPERLINK("http://x")');
-    expect(rows.slice(1).every((r) => r[3] === "toys" || r[3] === "玩具")).toBe(true);
+    // Category and status in words under the Chinese header, not as codes.
+    expect(rows.slice(1).every((r) => r[3] === "玩具" && ["在售", "草稿", "已归档"].includes(r[4]!))).toBe(true);
     expect(demo.browser.errors()).toEqual([]);
   });
 

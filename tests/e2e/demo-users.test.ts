@@ -162,6 +162,9 @@ describe("demo users page", () => {
       "订单通知 Order",
       "订单通知 Order",
     ]);
+    // Dates as on every other page: how long ago, then the time with its zone.
+    for (const date of await page.locator("main tbody tr td:nth-child(3)").allInnerTexts())
+      expect(date).toMatch(/^(\d+ seconds? ago|just now)\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
     await demo.browser.screenshot("demo-outbox-light");
     await page.getByRole("link", { name: "订单通知 Order" }).first().click();
     await page.waitForURL((u) => u.searchParams.has("file"));
@@ -174,7 +177,7 @@ describe("demo users page", () => {
   });
 
   it("renders in zh-CN dark with the original's messages", async () => {
-    const dark = await openBrowser({ colorScheme: "dark", locale: "zh-CN" });
+    const dark = await openBrowser({ colorScheme: "dark", locale: "zh-CN", timezoneId: "Asia/Shanghai" });
     try {
       await signIn(dark.page, demo.web);
       await dark.page.goto(`${demo.web.url}/users`);
@@ -190,6 +193,12 @@ describe("demo users page", () => {
       await dark.screenshot("demo-user-dark-zh-CN");
       await dark.page.goto(`${demo.web.url}/outbox`);
       await dark.page.getByText("订单通知 Order").first().waitFor();
+      // In the browser's zone once hydrated.
+      await dark.page
+        .locator("main tbody tr td:nth-child(3)")
+        .getByText(/GMT\+8$/)
+        .first()
+        .waitFor();
       await dark.screenshot("demo-outbox-dark-zh-CN");
     } finally {
       await dark.close();

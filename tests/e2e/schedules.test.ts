@@ -17,7 +17,7 @@ import { getJson, signIn, startWeb, type WebServer } from "../helpers/web";
 
 const SCRIPT = "<script>alert(1)</script>";
 const ACTIONS = "app/(dashboard)/schedules/actions.ts";
-/** 3 h 10 min: rounds to "3 h ago" for as long as the test may take. */
+/** 3 h 10 min: rounds to "3 hours ago" for as long as the test may take. */
 const LAST_RUN_AGO_MS = (3 * 60 + 10) * 60_000;
 const HOUR_MS = 3_600_000;
 
@@ -74,7 +74,7 @@ describe("schedules pages", () => {
       "legacy_cleanup",
       '{"class":"CleanupJob","cron":"*/15 * * * *","queue":"low","args":["a",1]}',
     );
-    // Seeded from the clock the test runs under: "3 h ago" whatever the date (a fixed date went stale).
+    // Seeded from the clock the test runs under: "3 hours ago" whatever the date (a fixed date went stale).
     await redis.hset(conn.keys.lastEnqueuedAt, "nightly-report", formatRubyTime(Date.now() - LAST_RUN_AGO_MS));
     await signIn(browser.page, web);
   });
@@ -114,7 +114,7 @@ describe("schedules pages", () => {
     const wordings = new Set<string>();
     for (let ms = before; ms <= after + 1000; ms += 500) wordings.add(formatRelative(t, nextShanghaiThreeAm(ms) - ms));
     expect([...wordings]).toContain(nextText);
-    expect(text).toContain("Last run: 3 h ago");
+    expect(text).toContain("Last run: 3 hours ago");
     const every = await page.locator('tr[data-schedule="every-5"]').innerText();
     expect(every).toContain("every 5m");
     expect(every).toContain("every 5 minutes");

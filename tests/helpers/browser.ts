@@ -81,7 +81,9 @@ export async function openBrowser(opts: OpenBrowserOptions = {}): Promise<Opened
     locale,
     colorScheme: opts.colorScheme ?? "light",
     viewport: opts.viewport ?? { width: 1280, height: 800 },
-    timezoneId: opts.timezoneId,
+    // UTC unless a test asks for a zone: pages show times in the browser's zone, and a test's
+    // expectations must not depend on the zone of the machine it runs on.
+    timezoneId: opts.timezoneId ?? "UTC",
   });
   // Generous on a loaded 2-core CI machine; locator assertions still finish as soon as they hold.
   context.setDefaultTimeout(30_000);

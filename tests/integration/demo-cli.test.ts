@@ -128,6 +128,18 @@ describe("a worker killed mid-export", () => {
         async () => (await listNotifications(db, { type: "admin", id: admin.id })).total === 1,
         30_000,
       );
+
+      // A job of ours that fails in a worker process of the bundle: its backtrace names the .ts
+      // source line (source maps), not a chunk of dist/workers.
+      await new Client({ redis, namespace: ns }).enqueue("notification", "NotifyJob", {
+        user_id: 987_654,
+        message: "x",
+      });
+      await waitFor("the failure", async () => (await redis.llen(`${ns}:failed`)) === 1, 30_000);
+      const failure = JSON.parse((await redis.lindex(`${ns}:failed`, 0))!) as { error: string; backtrace: string[] };
+      expect(failure.error).toBe("There is no dashboard account with id 987654");
+      expect(failure.backtrace[0]).toMatch(/^at \S*NotifyJob\.perform \(\/.*\/jobs\/notify-job\.ts:\d+:\d+\)$/);
+      expect(failure.backtrace.filter((l) => l.includes("dist/workers/"))).toEqual([]);
       sup.kill("SIGTERM");
       await sup.exited;
     } finally {

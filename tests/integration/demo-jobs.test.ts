@@ -24,7 +24,8 @@ import {
   type Db,
   type ExportSelection,
 } from "@/lib/db";
-import { EXPORT_FILE_PATTERN, PRODUCT_CSV_HEADER, exportTmpDir, runProductExport } from "@/lib/export";
+import { EXPORT_FILE_PATTERN, exportTmpDir, productCsvHeader, runProductExport } from "@/lib/export";
+import { translator, type MessageKey } from "@/lib/i18n";
 import { Client, Scheduler, Worker } from "@/lib/resque";
 import { createRegistry } from "@/jobs/index";
 import { closeMailTransport } from "@/lib/mail";
@@ -210,8 +211,12 @@ describe("BatchExportJob", () => {
 
     const { bom, rows } = readCsv(file);
     expect(bom).toBe(true);
-    expect(rows[0]).toEqual([...PRODUCT_CSV_HEADER]);
+    expect(rows[0]).toEqual(productCsvHeader());
     expect(rows[0]!.slice(0, 3)).toEqual(["ID", "名称", "价格"]);
+    // The time columns name the zone they are written in (this process's, as the worker's would be).
+    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    expect(rows[0]!.slice(6)).toEqual([`创建时间 (${zone})`, `更新时间 (${zone})`]);
+    const zh = translator("zh-CN");
     const expected = await db
       .selectFrom("products")
       .selectAll()
@@ -227,7 +232,14 @@ describe("BatchExportJob", () => {
     for (const p of expected) {
       const r = byId.get(p.id)!;
       const neutral = /^[=+\-@\t\r]/.test(p.name) ? "'" + p.name : p.name;
-      expect(r.slice(1, 6)).toEqual([neutral, (p.price_cents / 100).toFixed(2), p.category, p.status, String(p.stock)]);
+      // Category and status in the header's language, as the pages show them.
+      expect(r.slice(1, 6)).toEqual([
+        neutral,
+        (p.price_cents / 100).toFixed(2),
+        zh(`demo.category.${p.category}` as MessageKey),
+        zh(`demo.productStatus.${p.status}` as MessageKey),
+        String(p.stock),
+      ]);
     }
     // Every hostile name is neutralised, and the CSV still has 8 columns on every row.
     for (const name of HOSTILE.filter((n) => /^[=+\-@\t\r]/.test(n)))

@@ -15,7 +15,7 @@ import {
 import { formatTime } from "@/lib/format";
 import type { Translate } from "@/lib/i18n";
 import { dashboardAction, refuse, storedEntry, type Answer } from "../../action";
-import { isTimestamp, parseUtcInput } from "./data";
+import { isTimestamp } from "./data";
 
 /** Whole unix seconds as stored in `delayed_queue_schedule`. */
 const timestamp = z
@@ -24,11 +24,13 @@ const timestamp = z
 /** The entry to act on: its stored text or the page's ref (lib/dashboard/action-schema.ts). */
 const itemBytes = storedEntry("delayed.action.invalidItem");
 type ItemRef = z.infer<typeof itemBytes>;
-/** A datetime-local value read as UTC → unix seconds; a past time means due now. */
-const utcTime = z.unknown().transform((v, ctx) => {
-  const to = parseUtcInput(v);
-  if (to === null) ctx.addIssue(refuse("delayed.action.badTime"));
-  return to ?? 0;
+/**
+ * The new time as unix seconds: the browser read the field on its own wall clock and converted it,
+ * so no zone is guessed here. A past time means due now.
+ */
+const newTime = z.unknown().transform((v, ctx) => {
+  if (!isTimestamp(v)) ctx.addIssue(refuse("delayed.action.badTime"));
+  return isTimestamp(v) ? v : 0;
 });
 
 const audit = ([ts, item]: [number, ItemRef, ...unknown[]]) => ({
@@ -81,10 +83,10 @@ export const removeDelayedAction = dashboardAction({
     }),
 });
 
-/** Moves one item, byte for byte, to `when` (a datetime-local value read as UTC); a past time means due now. */
+/** Moves one item, byte for byte, to `to` (unix seconds); a past time means due now. */
 export const rescheduleDelayedAction = dashboardAction({
   action: "delayed.reschedule",
-  input: z.tuple([timestamp, itemBytes, utcTime]),
+  input: z.tuple([timestamp, itemBytes, newTime]),
   audit,
   perform: ([ts, item, to], { t }) =>
     onItem(ts, item, t, async (raw, cls) => {

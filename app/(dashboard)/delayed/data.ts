@@ -28,37 +28,6 @@ export function parseTimestamp(segment: string): number | null {
   return isTimestamp(ts) ? ts : null;
 }
 
-/**
- * A datetime-local value read as UTC ("2026-11-29T10:42" or with seconds) → unix seconds, or
- * null when it is not a real date (Feb 30 included) or out of range.
- */
-export function parseUtcInput(text: unknown): number | null {
-  const m =
-    typeof text === "string" ? /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?$/.exec(text.trim()) : null;
-  if (!m) return null;
-  const [y, mo, d, h, mi, s] = m.slice(1).map((v) => Number(v ?? 0)) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const ms = Date.UTC(y, mo - 1, d, h, mi, s);
-  const back = new Date(ms);
-  if (
-    back.getUTCFullYear() !== y ||
-    back.getUTCMonth() !== mo - 1 ||
-    back.getUTCDate() !== d ||
-    h > 23 ||
-    mi > 59 ||
-    s > 59
-  )
-    return null;
-  const ts = ms / 1000;
-  return isTimestamp(ts) ? ts : null;
-}
-
 /** Longest search text the Delayed page takes (`?q=`): it only ever matches as a substring. */
 export const MAX_DELAYED_SEARCH = 200;
 

@@ -5,6 +5,7 @@ import { requirePageSession } from "../../auth";
 import { getTranslator } from "../../locale";
 import { listOutbox, readOutboxMessage } from "@/lib/mail-outbox";
 import { titled } from "../../page-title";
+import { When } from "@/components/when";
 
 export const dynamic = "force-dynamic";
 export const generateMetadata = titled("demo.outbox.title");
@@ -36,7 +37,13 @@ export default async function OutboxPage({ searchParams }: { searchParams: Promi
               {(["from", "to", "date", "message-id"] as const).map((h) => (
                 <div key={h} className="contents">
                   <dt className="text-zinc-500">{h}</dt>
-                  <dd className="break-all">{msg.headers[h] ?? ""}</dd>
+                  <dd className="break-all">
+                    {h === "date" && Number.isFinite(Date.parse(msg.headers.date ?? "")) ? (
+                      <When ms={Date.parse(msg.headers.date!)} nowMs={Date.now()} />
+                    ) : (
+                      (msg.headers[h] ?? "")
+                    )}
+                  </dd>
                 </div>
               ))}
             </dl>
@@ -53,6 +60,8 @@ export default async function OutboxPage({ searchParams }: { searchParams: Promi
   }
   const { page, perPage, choices } = pageParams(sp);
   const list = await listOutbox(page, perPage);
+  // The age of each message is measured against the clock that read the folder.
+  const nowMs = Date.now();
   return (
     <div className="space-y-4">
       <h1 className="text-xl font-semibold">{t("demo.outbox.title")}</h1>
@@ -84,7 +93,9 @@ export default async function OutboxPage({ searchParams }: { searchParams: Promi
                     </Link>
                   </td>
                   <td className="py-1 pr-4">{m.to}</td>
-                  <td className="py-1 pr-4 tabular-nums text-zinc-500">{m.date}</td>
+                  <td className="py-1 pr-4">
+                    {Number.isFinite(Date.parse(m.date)) ? <When ms={Date.parse(m.date)} nowMs={nowMs} /> : m.date}
+                  </td>
                 </tr>
               ))}
             </tbody>
