@@ -2,7 +2,7 @@
  * Display formatting shared by server and client components, and by the export's CSV (prices):
  * times, counts and prices, one formatter each (no runtime imports beyond i18n).
  */
-import { formatAgo, type MessageKey, type Translate } from "./i18n";
+import { formatAgo, type Translate } from "./i18n";
 
 /** "2026-11-29 10:42:07 UTC", or "–" when unknown. */
 export function formatTime(ms: number | undefined): string {
@@ -43,19 +43,6 @@ export function formatStamp(t: Translate, d: { ms: number | null; raw: string } 
   if (!d) return "–";
   if (d.ms === null) return d.raw || "–";
   return formatWhen(t, d.ms, nowMs);
-}
-
-/**
- * English needs "1 job" / "2 jobs"; Chinese has one form, so its `one` and `other` strings can
- * be the same. The count is passed as `{count}`, formatted with thousands separators.
- */
-export function plural(
-  t: Translate,
-  keys: { one: MessageKey; other: MessageKey },
-  count: number,
-  vars: Record<string, string | number> = {},
-): string {
-  return t(count === 1 ? keys.one : keys.other, { ...vars, count: count.toLocaleString("en") });
 }
 
 const TWO = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, "0"));

@@ -3,7 +3,7 @@ export const en = {
   "delayed.title": "Delayed jobs",
   "delayed.totals": "Delayed jobs: {total} · scheduled times: {timestamps} · due now: {due}",
   "delayed.overdueNote":
-    "{due} jobs are overdue: their time has passed, but no scheduler has moved them to their queues yet. Is a scheduler running?",
+    "{due, plural, one {1 job is overdue: its time has passed, but no scheduler has moved it to its queue yet.} other {# jobs are overdue: their time has passed, but no scheduler has moved them to their queues yet.}} Is a scheduler running?",
   "delayed.scheduler": "Scheduler: {leader}",
   "delayed.noScheduler": "No scheduler holds the lock",
   "delayed.empty": "No delayed jobs. Schedule one with {command}.",
@@ -39,7 +39,7 @@ export const en = {
   "delayed.action.rescheduled": "Moved {class} to {time}.",
   "delayed.action.rescheduledPast":
     "Moved {class} to {time}. That time has passed, so it is due now: a running scheduler enqueues it within seconds.",
-  "delayed.action.cleared": "Deleted {count} delayed jobs.",
+  "delayed.action.cleared": "{count, plural, one {Deleted 1 delayed job.} other {Deleted # delayed jobs.}}",
   "delayed.in.now": "now",
   "delayed.in.seconds": "in {n} s",
   "delayed.in.minutes": "in {n} min",
@@ -226,7 +226,7 @@ export const zhCN: { [K in keyof typeof en]: string } = {
   "schedules.form.name": "名称",
   "schedules.form.nameHint": "唯一，创建后不能修改。",
   "schedules.form.class": "任务类",
-  "schedules.form.classHint": "Worker 运行的 Resque 类，例如 SendEmailJob 或 App\\Jobs\\Report。",
+  "schedules.form.classHint": "工作进程运行的 Resque 类，例如 SendEmailJob 或 App\\Jobs\\Report。",
   "schedules.form.timing": "运行方式",
   "schedules.form.useCron": "按 cron 表达式",
   "schedules.form.useEvery": "按固定间隔",
