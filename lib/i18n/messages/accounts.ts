@@ -62,6 +62,9 @@ export const en = {
   "audit.result.partial": "partial",
   "audit.result.error": "error",
   "audit.result.denied": "denied",
+  "accounts.generatedOnSave": "Generated when you save",
+  "accounts.cannotDemoteLast": "The last admin cannot be made a viewer: make another account an admin first.",
+  "accounts.cannotRemoveSelf": "You cannot remove your own account: another admin has to.",
 } as const;
 
 export const zhCN: { [K in keyof typeof en]: string } = {
@@ -126,4 +129,7 @@ export const zhCN: { [K in keyof typeof en]: string } = {
   "audit.result.partial": "部分完成",
   "audit.result.error": "出错",
   "audit.result.denied": "已拒绝",
+  "accounts.generatedOnSave": "保存时自动生成",
+  "accounts.cannotDemoteLast": "最后一个管理员不能设为只读：请先把另一个账号设为管理员。",
+  "accounts.cannotRemoveSelf": "不能删除自己的账号：需由另一位管理员操作。",
 };

@@ -126,6 +126,9 @@ export const en = {
   "record.unreadable": "Unreadable record ({size} characters): {reason}",
   // Between two sentences: a space in English, nothing after Chinese full-width punctuation.
   "sentence.gap": " ",
+  "copy.label": "Copy",
+  "copy.done": "Copied",
+  "copy.failed": "Copy failed: select the text and copy it yourself",
 } as const;
 
 export const zhCN: { [K in keyof typeof en]: string } = {
@@ -252,4 +255,7 @@ export const zhCN: { [K in keyof typeof en]: string } = {
   "record.clipped": "仅显示前 {shown} 个字符，共 {total} 个",
   "record.unreadable": "无法读取的记录（{size} 个字符）：{reason}",
   "sentence.gap": "",
+  "copy.label": "复制",
+  "copy.done": "已复制",
+  "copy.failed": "复制失败：请选中文字自行复制",
 };

@@ -125,7 +125,8 @@ export const en = {
     "Schedule “{name}” is not a JSON object and cannot be changed; save it again or delete it.",
   "schedules.error.cannotRun": "Schedule “{name}” cannot be run: {reason}",
   "schedules.form.tooLong": "Too long.",
-  "schedules.form.invalid": "Nothing was saved: check the field marked below.",
+  "schedules.form.invalid":
+    "{count, plural, one {Nothing was saved: check the field marked below.} other {Nothing was saved: check the # fields marked below.}}",
   "schedules.form.legacy":
     "This is a legacy (resque-scheduler ≤ 4.1) entry and is read-only here: change it where it was defined, or create a new schedule.",
   "schedules.cron.everySecond": "every second",
@@ -145,6 +146,9 @@ export const en = {
   "schedules.cron.weekly": "every {days} at {time}",
   "schedules.cron.monthly": "every month on day {days} at {time}",
   "schedules.cron.yearly": "every year on {date} at {time}",
+  "schedules.form.classUnknown":
+    "This app has no job class named “{class}”: it can be saved, but only a php-resque, Ruby or node-resque worker can run it. Check the spelling.",
+  "schedules.form.classesKnown": "Job classes this app runs",
 } as const;
 
 export const zhCN: { [K in keyof typeof en]: string } = {
@@ -266,7 +270,7 @@ export const zhCN: { [K in keyof typeof en]: string } = {
   "schedules.error.notObject": "计划“{name}”不是 JSON 对象，无法修改；请重新保存或删除它。",
   "schedules.error.cannotRun": "计划“{name}”无法运行：{reason}",
   "schedules.form.tooLong": "太长。",
-  "schedules.form.invalid": "未保存：请检查下方标出的字段。",
+  "schedules.form.invalid": "未保存：请检查下方标出的 {count} 个字段。",
   "schedules.form.legacy": "这是旧版（resque-scheduler ≤ 4.1）条目，在此只读：请到定义它的地方修改，或新建一个计划。",
   "schedules.cron.everySecond": "每秒",
   "schedules.cron.everyNSeconds": "每 {n} 秒",
@@ -285,4 +289,7 @@ export const zhCN: { [K in keyof typeof en]: string } = {
   "schedules.cron.weekly": "每{days} {time}",
   "schedules.cron.monthly": "每月 {days} 日 {time}",
   "schedules.cron.yearly": "每年 {date} {time}",
+  "schedules.form.classUnknown":
+    "本应用没有名为“{class}”的任务类：可以保存，但只有 php-resque、Ruby 或 node-resque 的工作进程能运行它。请检查拼写。",
+  "schedules.form.classesKnown": "本应用可运行的任务类",
 };

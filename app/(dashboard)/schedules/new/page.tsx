@@ -3,6 +3,7 @@ import { ScheduleFormView } from "@/components/resque/schedules-form";
 import { requirePageSession } from "../../../auth";
 import { getTranslator } from "../../../locale";
 import { saveScheduleAction } from "../actions";
+import { jobRegistry } from "@/lib/dashboard/job-registry";
 
 export const dynamic = "force-dynamic";
 
@@ -17,7 +18,11 @@ export default async function NewSchedulePage() {
         </Link>
       </p>
       <h1 className="text-xl font-semibold">{t("schedules.form.newTitle")}</h1>
-      <ScheduleFormView mode="create" save={saveScheduleAction.bind(null, "create")} />
+      <ScheduleFormView
+        mode="create"
+        save={saveScheduleAction.bind(null, "create")}
+        knownClasses={jobRegistry().names()}
+      />
     </div>
   );
 }

@@ -6,6 +6,7 @@ import { getTranslator } from "../../../../locale";
 import { RedisDown } from "../../../../redis-down";
 import { saveScheduleAction } from "../../actions";
 import { readScheduleForm } from "../../data";
+import { jobRegistry } from "@/lib/dashboard/job-registry";
 
 export const dynamic = "force-dynamic";
 
@@ -41,7 +42,12 @@ export default async function EditSchedulePage({ params }: { params: Promise<{ n
           {t("schedules.form.legacy")}
         </p>
       ) : (
-        <ScheduleFormView mode="edit" initial={found.form} save={saveScheduleAction.bind(null, "edit")} />
+        <ScheduleFormView
+          mode="edit"
+          initial={found.form}
+          save={saveScheduleAction.bind(null, "edit")}
+          knownClasses={jobRegistry().names()}
+        />
       )}
     </div>
   );
