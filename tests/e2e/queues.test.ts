@@ -334,7 +334,7 @@ describe("queues pages", () => {
       await signIn(dark.page, web);
       await dark.page.goto(`${web.url}/queues`);
       await dark.page.getByRole("link", { name: "mail", exact: true }).waitFor();
-      await dark.page.getByText("无 Worker").first().waitFor();
+      await dark.page.getByText("无工作进程").first().waitFor();
       await dark.screenshot("queues-list-dark-zh-CN");
       await dark.page.goto(`${web.url}/queues/mail`);
       await dark.page.getByText("第 1–2 条，共 2 条").first().waitFor();

@@ -69,3 +69,23 @@ describe("plural messages", () => {
     expect(en("sentence.gap")).toBe(" ");
   });
 });
+
+describe("audit actions in words", () => {
+  it("has words in both languages for every action name the app records", async () => {
+    const { readFileSync, readdirSync } = await import("node:fs");
+    const path = await import("node:path");
+    const files = (readdirSync("app", { recursive: true }) as string[])
+      .filter((f) => f.endsWith(".ts"))
+      .map((f) => readFileSync(path.join("app", f), "utf8"));
+    // `action: "queue.clear"` and the names an action picks per input (`? "schedule.enable" : …`).
+    const names = new Set<string>();
+    for (const src of files)
+      for (const m of src.matchAll(/action: (?:\([^)]*\) =>[^\n]*|"[^"]+")/g))
+        for (const n of m[0].matchAll(/"([a-z]+(?:\.[a-z_-]+)+)"/g)) names.add(n[1]!);
+    expect(names.size).toBeGreaterThan(30);
+    for (const n of names) {
+      expect(messages.en, n).toHaveProperty([`auditAction.${n}`]);
+      expect(messages["zh-CN"], n).toHaveProperty([`auditAction.${n}`]);
+    }
+  });
+});

@@ -2,7 +2,6 @@
 export const en = {
   // The PHP original's own messages (seed/queue-job-pattern-v13.md); zh-CN keeps them verbatim.
   "demo.users.noneSelected": "Select the users to send to.",
-  "demo.notify.queued": "Send jobs queued: {count}.",
   "demo.notify.defaultMessage": "You have a new message",
   "demo.export.doneMessage": "Export finished: {file}",
 
@@ -135,11 +134,18 @@ export const en = {
   "demo.outbox.subject": "Subject",
   "demo.outbox.to": "To",
   "demo.outbox.date": "Date",
+  "demo.users.notificationsQueued": "{count, plural, one {1 notification queued.} other {# notifications queued.}}",
+  "demo.users.emailsQueued": "{count, plural, one {1 e-mail queued.} other {# e-mails queued.}}",
+  "demo.users.skippedDisabled": "{count, plural, one {Skipped 1 disabled user.} other {Skipped # disabled users.}}",
+  "demo.users.allDisabled":
+    "{count, plural, one {Nothing sent: the selected user is disabled.} other {Nothing sent: all # selected users are disabled.}}",
+  "demo.users.selectMatching": "Select all {count} matching users",
+  "demo.users.allMatching":
+    "{count, plural, one {The 1 matching user is selected.} other {All # matching users are selected.}}",
 } as const;
 
 export const zhCN: { [K in keyof typeof en]: string } = {
   "demo.users.noneSelected": "请选择要发送的用户",
-  "demo.notify.queued": "发送任务已加入队列（{count} 个）",
   "demo.notify.defaultMessage": "您有新消息",
   "demo.export.doneMessage": "导出完成: {file}",
 
@@ -270,4 +276,10 @@ export const zhCN: { [K in keyof typeof en]: string } = {
   "demo.outbox.subject": "主题",
   "demo.outbox.to": "收件人",
   "demo.outbox.date": "日期",
+  "demo.users.notificationsQueued": "已将 {count} 条通知加入队列。",
+  "demo.users.emailsQueued": "已将 {count} 封邮件加入队列。",
+  "demo.users.skippedDisabled": "跳过了 {count} 个已停用的用户。",
+  "demo.users.allDisabled": "未发送：所选的 {count} 个用户均已停用。",
+  "demo.users.selectMatching": "选择全部 {count} 个匹配的用户",
+  "demo.users.allMatching": "已选择全部 {count} 个匹配的用户。",
 };
