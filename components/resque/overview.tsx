@@ -139,7 +139,7 @@ export function Overview({ initial, initialHistory }: { initial: StatusData; ini
                   <td className={`${td} font-mono`}>{recordText(row.name)}</td>
                   <td className={`${td} tabular-nums`}>{row.size.toLocaleString("en")}</td>
                   <td className={`${td} tabular-nums`}>
-                    {row.latencySec == null ? "–" : `${row.latencySec.toFixed(1)} s`}
+                    {row.latencySec == null ? "–" : t("unit.seconds", { n: row.latencySec.toFixed(1) })}
                   </td>
                   <td className={td}>{row.paused ? t("queues.paused") : ""}</td>
                 </tr>

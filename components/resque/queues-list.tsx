@@ -91,7 +91,7 @@ export function QueuesList({ initial, actions }: { initial: QueuesData; actions:
                 )}
               </td>
               <td className={`${td} tabular-nums`}>
-                {row.latencySec == null ? "–" : `${row.latencySec.toFixed(1)} s`}
+                {row.latencySec == null ? "–" : t("unit.seconds", { n: row.latencySec.toFixed(1) })}
               </td>
               <td className={td}>
                 {row.keyType && (

@@ -89,7 +89,7 @@ export function ScheduleFormView({
     result && !result.ok ? (result.fields?.[f] ?? (result.field === f ? result.message : undefined)) : undefined;
   const errorCount = result && !result.ok ? Object.keys(result.fields ?? {}).length || 1 : 0;
   const typedClass = v.className.trim();
-  const unknownClass = typedClass !== "" && !knownClasses.includes(typedClass) && !errorOf("class");
+  const unknownClass = typedClass !== "" && !knownClasses.includes(typedClass);
   const aria = (id: string, f: ScheduleFormField, hint = true) => ({
     id,
     "aria-invalid": errorOf(f) ? true : undefined,
@@ -150,7 +150,7 @@ export function ScheduleFormView({
         list: "schedule-classes",
         autoComplete: "off",
       })}
-      <datalist id="schedule-classes" aria-label={t("schedules.form.classesKnown")}>
+      <datalist id="schedule-classes">
         {knownClasses.map((c) => (
           <option key={c} value={c} />
         ))}

@@ -114,8 +114,8 @@ describe("audit log page", () => {
       await v.page.goto(`${web.url}/audit`);
       const rows = await auditRows(v.page);
       expect(rows.slice(0, 2)).toEqual([
-        ["not signed in", "queue.clear", "mail", "denied"],
-        ["viewer@e2e.test", "queue.clear", "mail", "denied"],
+        ["not signed in", "Clear queue", "mail", "denied"],
+        ["viewer@e2e.test", "Clear queue", "mail", "denied"],
       ]);
       expect(await v.page.locator("main tbody tr").nth(1).locator("td").nth(6).innerText()).toBe("role viewer");
       await v.screenshot("audit-viewer-light");

@@ -245,7 +245,7 @@ describe("queues pages", () => {
     await page.getByText("This queue is empty.").waitFor();
 
     await page.getByRole("button", { name: "Remove queue" }).click();
-    await page.getByText("Remove the queue trash and its 0 jobs?").waitFor();
+    await page.getByText("Remove the empty queue trash?").waitFor();
     await page.getByRole("button", { name: "Yes, do it" }).click();
     await page.waitForURL((u) => u.pathname === "/queues");
     await waitFor("trash unregistered", async () => (await redis.sismember(`${namespace}:queues`, "trash")) === 0);

@@ -127,6 +127,7 @@ export const en = {
   // Between two sentences: a space in English, nothing after Chinese full-width punctuation.
   "sentence.gap": " ",
   "copy.label": "Copy",
+  "unit.seconds": "{n} s",
   "copy.done": "Copied",
   "copy.failed": "Copy failed: select the text and copy it yourself",
 } as const;
@@ -256,6 +257,7 @@ export const zhCN: { [K in keyof typeof en]: string } = {
   "record.unreadable": "无法读取的记录（{size} 个字符）：{reason}",
   "sentence.gap": "",
   "copy.label": "复制",
+  "unit.seconds": "{n} 秒",
   "copy.done": "已复制",
   "copy.failed": "复制失败：请选中文字自行复制",
 };

@@ -148,7 +148,6 @@ export const en = {
   "schedules.cron.yearly": "every year on {date} at {time}",
   "schedules.form.classUnknown":
     "This app has no job class named “{class}”: it can be saved, but only a php-resque, Ruby or node-resque worker can run it. Check the spelling.",
-  "schedules.form.classesKnown": "Job classes this app runs",
 } as const;
 
 export const zhCN: { [K in keyof typeof en]: string } = {
@@ -291,5 +290,4 @@ export const zhCN: { [K in keyof typeof en]: string } = {
   "schedules.cron.yearly": "每年 {date} {time}",
   "schedules.form.classUnknown":
     "本应用没有名为“{class}”的任务类：可以保存，但只有 php-resque、Ruby 或 node-resque 的工作进程能运行它。请检查拼写。",
-  "schedules.form.classesKnown": "本应用可运行的任务类",
 };

@@ -39,7 +39,7 @@ export const en = {
   "demo.filter.userStatus.invalid": "Choose a status: active or disabled.",
   "demo.ids.empty": "Select at least one row.",
   "demo.ids.malformed": "These are not valid ids: {ids}.",
-  "demo.ids.tooMany": "At most {max} rows at once; {count, plural, one {1 was} other {# were}} selected.",
+  "demo.ids.tooMany": "At most {max} rows at once; {count, plural, one {1 was} other {{count} were}} selected.",
   "demo.products.unknown": "There are no products with these ids: {ids}.",
   "demo.users.unknown": "There are no users with these ids: {ids}.",
   "demo.message.required": "Enter a message.",
