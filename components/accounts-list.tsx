@@ -9,6 +9,7 @@ import { useRunAction, type RunAction } from "./use-run-action";
 import { ConfirmButton } from "./resque/confirm-button";
 import { Pager } from "./resque/pager";
 import { When } from "./when";
+import { CopyButton } from "./copy-button";
 import { DataTable } from "@/components/data-table";
 import type { AccountResult, PasswordInput } from "@/lib/dashboard/action-result";
 
@@ -39,12 +40,15 @@ function GeneratedPassword({ t, email, password }: { t: Translate; email: string
       className="space-y-1 rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-950 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-50"
     >
       <p>{t("accounts.generated", { email })}</p>
-      <code
-        data-generated-password
-        className="select-all rounded bg-white px-2 py-0.5 font-mono text-base dark:bg-zinc-900"
-      >
-        {password}
-      </code>
+      <p className="flex flex-wrap items-center gap-2">
+        <code
+          data-generated-password
+          className="select-all rounded bg-white px-2 py-0.5 font-mono text-base dark:bg-zinc-900"
+        >
+          {password}
+        </code>
+        <CopyButton text={password} />
+      </p>
     </div>
   );
 }
@@ -88,11 +92,13 @@ function PasswordFields({
           name="password"
           type="password"
           autoComplete="new-password"
-          className={`${input} block w-56`}
           value={generate ? "" : value}
           onChange={(e) => setValue(e.target.value)}
-          disabled={disabled || generate}
-          placeholder={t("accounts.passwordHint", { min: minLength })}
+          // Read-only, not disabled, while the server generates it: the box still says why it is empty.
+          readOnly={generate}
+          disabled={disabled}
+          className={`${input} block w-56 read-only:bg-zinc-100 read-only:text-zinc-500 dark:read-only:bg-zinc-800`}
+          placeholder={generate ? t("accounts.generatedOnSave") : t("accounts.passwordHint", { min: minLength })}
           aria-invalid={!!error}
           aria-describedby={`${id}-error`}
         />
@@ -317,6 +323,7 @@ export function AccountsList({
   accounts,
   perPageChoices,
   meId,
+  adminCount,
   nowMs,
   minPasswordLength,
   actions,
@@ -324,6 +331,8 @@ export function AccountsList({
   accounts: { page: number; perPage: number; total: number; items: Admin[] };
   perPageChoices: number[];
   meId: number;
+  /** Admins in all (not just this page): the last one's "Make viewer" is drawn refused. */
+  adminCount: number;
   nowMs: number;
   minPasswordLength: number;
   actions: AccountsActions;
@@ -371,6 +380,9 @@ export function AccountsList({
       >
         {accounts.items.map((a) => {
           const other: Role = a.role === "admin" ? "viewer" : "admin";
+          // What the server would refuse, drawn refused with its reason instead of offered.
+          const roleRefusal = a.role === "admin" && adminCount <= 1 ? t("accounts.cannotDemoteLast") : undefined;
+          const removeRefusal = a.id === meId ? t("accounts.cannotRemoveSelf") : undefined;
           return (
             <tr key={a.id} data-account={a.email} className="border-t border-zinc-100 dark:border-zinc-900">
               <td className={`${td} whitespace-nowrap font-mono`}>
@@ -404,6 +416,7 @@ export function AccountsList({
                     })}
                     action={() => actions.setRole(a.id, other)}
                     danger={other === "viewer"}
+                    disabledReason={roleRefusal}
                   />
                   <ResetPassword
                     t={t}
@@ -418,8 +431,14 @@ export function AccountsList({
                     action={() => actions.remove(a.id)}
                     onDone={(r) => setNotice(r.ok ? r : null)}
                     danger
+                    disabledReason={removeRefusal}
                   />
                 </div>
+                {[roleRefusal, removeRefusal].filter(Boolean).map((why) => (
+                  <p key={why} data-refusal className="mt-1 max-w-xs text-xs text-zinc-500 dark:text-zinc-400">
+                    {why}
+                  </p>
+                ))}
               </td>
             </tr>
           );

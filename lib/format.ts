@@ -2,7 +2,7 @@
  * Display formatting shared by server and client components, and by the export's CSV (prices):
  * times, counts and prices, one formatter each (no runtime imports beyond i18n).
  */
-import type { MessageKey, Translate } from "./i18n";
+import type { Translate } from "./i18n";
 
 /**
  * Times are shown in the reader's zone. The server does not know it, so server HTML and the first
@@ -232,19 +232,6 @@ export function formatStamp(
   if (!d) return "–";
   if (d.ms === null) return d.raw || "–";
   return formatWhen(t, d.ms, nowMs, { zone });
-}
-
-/**
- * English needs "1 job" / "2 jobs"; Chinese has one form, so its `one` and `other` strings can
- * be the same. The count is passed as `{count}`, formatted with thousands separators.
- */
-export function plural(
-  t: Translate,
-  keys: { one: MessageKey; other: MessageKey },
-  count: number,
-  vars: Record<string, string | number> = {},
-): string {
-  return t(count === 1 ? keys.one : keys.other, { ...vars, count: count.toLocaleString("en") });
 }
 
 /**

@@ -10,9 +10,12 @@ import { Pager } from "../resque/pager";
 import type { ActionResult } from "@/lib/dashboard/action-result";
 import { useT } from "../providers";
 
+/** The selected ids, or `{ q }`: every user the search matches. */
+export type UserTargets = number[] | { q: string };
+
 export interface UsersActions {
-  notify: (ids: number[], message: string) => Promise<ActionResult>;
-  email: (ids: number[], message: string, subject: string) => Promise<ActionResult>;
+  notify: (targets: UserTargets, message: string) => Promise<ActionResult>;
+  email: (targets: UserTargets, message: string, subject: string) => Promise<ActionResult>;
 }
 
 const td = "py-1 pr-4 align-middle";
@@ -20,7 +23,9 @@ const input = "rounded border border-zinc-300 bg-white px-2 py-1 text-sm dark:bo
 
 /**
  * The demo's users: search and pages in the URL; the selection lives in the page's state and
- * survives paging, so a batch can span pages; the batch buttons name how many they act on.
+ * survives paging, so a batch can span pages; the batch buttons name how many they act on. With
+ * the whole page picked, "Select all N matching" hands the server the search instead of ids (as
+ * the products' export does with its filter). A sent batch clears the selection.
  */
 export function UsersList({
   q,
@@ -38,6 +43,19 @@ export function UsersList({
   const [subject, setSubject] = useState(() => t("demo.users.defaultSubject"));
   const selection = useSelection(users.items.map((u) => u.id));
   const ids = selection.ids;
+  // Every user the search matches, not only the picked ones; dropped by any change to the picks.
+  const [matching, setMatching] = useState(false);
+  const count = matching ? users.total : ids.length;
+  const targets = (): UserTargets => (matching ? { q } : ids);
+  const pick = (next: () => void) => {
+    setMatching(false);
+    next();
+  };
+  const afterSend = (r: ActionResult) => {
+    if (!r.ok) return;
+    setMatching(false);
+    selection.clear();
+  };
   const params: Record<string, string> = q ? { q } : {};
   // Drawn above the list, and again below it when the list is longer than a page.
   const pager = (
@@ -82,13 +100,23 @@ export function UsersList({
         aria-label={t("demo.users.batch")}
         className="space-y-2 rounded border border-zinc-200 p-3 dark:border-zinc-800"
       >
-        <p className="text-sm" data-selected={ids.length}>
-          {t("demo.users.selected", { count: ids.length })}
-          {ids.length > 0 && (
+        <p className="text-sm" data-selected={count}>
+          {matching ? t("demo.users.allMatching", { count: users.total }) : t("demo.users.selected", { count })}
+          {!matching && selection.allOnPage && users.total > users.items.length && (
+            <button
+              type="button"
+              data-select-matching
+              className="ml-3 text-blue-700 hover:underline dark:text-blue-400"
+              onClick={() => setMatching(true)}
+            >
+              {t("demo.users.selectMatching", { count: users.total.toLocaleString("en") })}
+            </button>
+          )}
+          {count > 0 && (
             <button
               type="button"
               className="ml-3 text-blue-700 hover:underline dark:text-blue-400"
-              onClick={selection.clear}
+              onClick={() => pick(selection.clear)}
             >
               {t("demo.users.clearSelection")}
             </button>
@@ -116,12 +144,14 @@ export function UsersList({
         <div className="flex flex-wrap items-center gap-3">
           {/* No `disabled` on an empty selection: the server answers it with the original's own message. */}
           <ConfirmButton
-            label={t("demo.users.sendNotification", { count: ids.length })}
-            action={() => actions.notify(ids, message)}
+            label={t("demo.users.sendNotification", { count })}
+            action={() => actions.notify(targets(), message)}
+            onDone={afterSend}
           />
           <ConfirmButton
-            label={t("demo.users.sendEmail", { count: ids.length })}
-            action={() => actions.email(ids, message, subject)}
+            label={t("demo.users.sendEmail", { count })}
+            action={() => actions.email(targets(), message, subject)}
+            onDone={afterSend}
           />
           <Link href="/outbox" className="text-sm text-blue-700 hover:underline dark:text-blue-400">
             {t("demo.users.outbox")}
@@ -140,8 +170,8 @@ export function UsersList({
                 <input
                   type="checkbox"
                   aria-label={t("demo.users.selectPage")}
-                  checked={selection.allOnPage}
-                  onChange={(e) => selection.togglePage(e.target.checked)}
+                  checked={matching || selection.allOnPage}
+                  onChange={(e) => pick(() => selection.togglePage(e.target.checked))}
                 />
               ),
               className: "w-8",
@@ -158,8 +188,8 @@ export function UsersList({
                 <input
                   type="checkbox"
                   aria-label={t("demo.users.selectOne", { name: u.name })}
-                  checked={selection.has(u.id)}
-                  onChange={(e) => selection.toggle([u.id], e.target.checked)}
+                  checked={matching || selection.has(u.id)}
+                  onChange={(e) => pick(() => selection.toggle([u.id], e.target.checked))}
                 />
               </td>
               <td className={`${td} tabular-nums`}>{u.id}</td>

@@ -5,7 +5,7 @@ import { workerHref } from "@/lib/dashboard/url-path";
 import { useState } from "react";
 import type { Translate } from "@/lib/i18n";
 import { ConfirmButton } from "./confirm-button";
-import { CopyButton } from "./copy-button";
+import { CopyButton } from "../copy-button";
 import { recordText } from "@/lib/format";
 import {
   argsText,

@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { queryKeys } from "@/lib/query-keys";
-import { plural, recordText } from "@/lib/format";
+import { recordText } from "@/lib/format";
 import { LiveControl, useLivePoll } from "./live-control";
 import { failedSearch, isFiltered, type FailedQuery } from "@/lib/dashboard/failed-query";
 import { FailedHeader, link } from "./failed-parts";
@@ -54,7 +54,7 @@ export function FailedGroups({ initial, query }: { initial: FailedGroupsData; qu
               <td className={`${td} text-right tabular-nums`}>{g.count.toLocaleString("en")}</td>
               <td className={`${td} whitespace-nowrap`}>
                 <Link href={listOf(g.className, g.exception)} className={link}>
-                  {plural(t, { one: "failed.groups.show.one", other: "failed.groups.show.other" }, g.count)}
+                  {t("failed.groups.show", { count: g.count })}
                 </Link>
                 <span className="px-2 text-zinc-400">·</span>
                 <Link

@@ -4,10 +4,10 @@ import Link from "next/link";
 import { Fragment, useState } from "react";
 import type { FailedFilter, FailedJob } from "@/lib/resque/admin/types";
 import type { Translate } from "@/lib/i18n";
-import { plural, recordText } from "@/lib/format";
+import { recordText } from "@/lib/format";
 import { queryKeys } from "@/lib/query-keys";
 import { ConfirmButton } from "./confirm-button";
-import { CopyButton } from "./copy-button";
+import { CopyButton } from "../copy-button";
 import { workerHref } from "@/lib/dashboard/url-path";
 import { LiveControl, useLivePoll } from "./live-control";
 import { DataTable } from "@/components/data-table";
@@ -115,30 +115,18 @@ export function FailedList({
           className="flex flex-wrap items-center gap-x-4 gap-y-2 rounded border border-zinc-200 px-3 py-2 text-sm dark:border-zinc-800"
         >
           <span className="tabular-nums text-zinc-600 dark:text-zinc-400" data-selected={selected.length}>
-            {plural(t, { one: "failed.selected.one", other: "failed.selected.other" }, selected.length)}
+            {t("failed.selected", { count: selected.length })}
           </span>
           <ConfirmButton
             label={t("failed.retrySelected")}
-            question={retryQuestion(
-              t,
-              plural(
-                t,
-                { one: "failed.confirm.retrySelected.one", other: "failed.confirm.retrySelected.other" },
-                selected.length,
-              ),
-              keep,
-            )}
+            question={retryQuestion(t, t("failed.confirm.retrySelected", { count: selected.length }), keep)}
             action={() => actions.retry(selected, { ...opts, keep })}
             onDone={afterBulk}
             disabled={selected.length === 0}
           />
           <ConfirmButton
             label={t("failed.removeSelected")}
-            question={plural(
-              t,
-              { one: "failed.confirm.removeSelected.one", other: "failed.confirm.removeSelected.other" },
-              selected.length,
-            )}
+            question={t("failed.confirm.removeSelected", { count: selected.length })}
             action={() => actions.remove(selected, opts)}
             onDone={afterBulk}
             disabled={selected.length === 0}
@@ -146,13 +134,7 @@ export function FailedList({
           />
           <span className="ml-auto inline-flex flex-wrap items-center gap-x-4 gap-y-2">
             <ConfirmButton
-              label={plural(
-                t,
-                filtered
-                  ? { one: "failed.retryMatching.one", other: "failed.retryMatching.other" }
-                  : { one: "failed.retryAll.one", other: "failed.retryAll.other" },
-                data.total,
-              )}
+              label={t(filtered ? "failed.retryMatching" : "failed.retryAll", { count: data.total })}
               question={retryQuestion(t, bulkQuestion(t, "retry", data.total, data.filter), keep)}
               action={() => actions.retryAll(data.filter, { ...opts, keep })}
               onDone={afterBulk}
@@ -160,11 +142,7 @@ export function FailedList({
             />
             {filtered ? (
               <ConfirmButton
-                label={plural(
-                  t,
-                  { one: "failed.removeMatching.one", other: "failed.removeMatching.other" },
-                  data.total,
-                )}
+                label={t("failed.removeMatching", { count: data.total })}
                 question={bulkQuestion(t, "remove", data.total, data.filter)}
                 action={() => actions.removeAll(data.filter, opts)}
                 onDone={afterBulk}
@@ -174,12 +152,7 @@ export function FailedList({
             ) : (
               <ConfirmButton
                 label={t("failed.clearAll")}
-                question={plural(
-                  t,
-                  { one: "failed.confirm.clear.one", other: "failed.confirm.clear.other" },
-                  data.total,
-                  { list: data.list },
-                )}
+                question={t("failed.confirm.clear", { list: data.list, count: data.total })}
                 action={() => actions.clear(opts)}
                 onDone={afterBulk}
                 disabled={data.total === 0}

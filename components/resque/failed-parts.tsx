@@ -6,10 +6,10 @@ import { useState } from "react";
 import type { FailedFilter, FailedJob, FailedListInfo, ResqueStats } from "@/lib/resque/admin/types";
 import type { Translate } from "@/lib/i18n";
 import type { ParsedDate } from "@/lib/resque/dates";
-import { formatAgo, formatStamp, plural, recordText } from "@/lib/format";
+import { formatAgo, formatStamp, recordText } from "@/lib/format";
 import { useCanWrite } from "../providers";
 import { ConfirmButton } from "./confirm-button";
-import { CopyButton } from "./copy-button";
+import { CopyButton } from "../copy-button";
 import { failedSearch, isFiltered, type FailedQuery } from "@/lib/dashboard/failed-query";
 import type { ActionResult } from "@/lib/dashboard/action-result";
 import { useTimeZone } from "@/components/when";
@@ -165,7 +165,7 @@ export function KeepRecord({
 
 /** The question, plus what happens to the records when they are kept. */
 export function retryQuestion(t: Translate, question: string, keep: boolean): string {
-  return keep ? `${question} ${t("failed.confirm.keepNote")}` : question;
+  return keep ? question + t("sentence.gap") + t("failed.confirm.keepNote") : question;
 }
 
 /** A single failure's retry button with its own keep switch. */
@@ -199,8 +199,8 @@ export function RetryButton({
 /** "12 failed SendEmail jobs": the count and, when filtered by class, the class. */
 function jobsPhrase(t: Translate, count: number, filter: FailedFilter): string {
   return filter.class
-    ? plural(t, { one: "failed.jobs.class.one", other: "failed.jobs.class.other" }, count, { class: filter.class })
-    : plural(t, { one: "failed.jobs.one", other: "failed.jobs.other" }, count);
+    ? t("failed.jobs.class", { class: filter.class, count: count })
+    : t("failed.jobs", { count: count });
 }
 
 /**
@@ -215,8 +215,8 @@ export function bulkQuestion(t: Translate, verb: "retry" | "remove", count: numb
   const more: string[] = [];
   if (filter.exception) more.push(t("failed.confirm.withException", { exception: filter.exception }));
   if (filter.text) more.push(t("failed.confirm.withText", { text: filter.text }));
-  if (more.length) q += " " + t("failed.confirm.only", { what: more.join(t("failed.msg.join")) });
-  if (verb === "remove") q += " " + t("failed.confirm.permanent");
+  if (more.length) q += t("sentence.gap") + t("failed.confirm.only", { what: more.join(t("failed.msg.join")) });
+  if (verb === "remove") q += t("sentence.gap") + t("failed.confirm.permanent");
   return q;
 }
 

@@ -2,7 +2,7 @@ import type { DecodedPayload } from "@/lib/resque/payload";
 import type { Translate } from "@/lib/i18n";
 import { recordText } from "@/lib/format";
 import { useT } from "../providers";
-import { CopyButton } from "./copy-button";
+import { CopyButton } from "../copy-button";
 
 /**
  * How a job's arguments read wherever a job appears (queues, delayed, schedules, working).

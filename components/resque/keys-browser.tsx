@@ -68,9 +68,8 @@ export function CursorPager({
 
 function sizeText(t: Translate, k: KeySummary): string {
   if (k.size < 0) return "–";
-  if (k.type === "string")
-    return k.size === 1 ? t("stats.keys.oneByte") : t("stats.keys.bytes", { n: k.size.toLocaleString("en") });
-  return k.size === 1 ? t("stats.keys.oneItem") : t("stats.keys.items", { n: k.size.toLocaleString("en") });
+  if (k.type === "string") return t("stats.keys.bytes", { n: k.size });
+  return t("stats.keys.items", { n: k.size });
 }
 
 /** When a key expires, rolled up ("in 2 hours"); the exact seconds are in the JSON route. */

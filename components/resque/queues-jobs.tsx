@@ -7,7 +7,7 @@ import { ConfirmButton } from "./confirm-button";
 import { formatTime } from "@/lib/format";
 import { recordText } from "@/lib/format";
 import { ArgsPreview, argsText, clipNote } from "./job-text";
-import { CopyButton } from "./copy-button";
+import { CopyButton } from "../copy-button";
 import { AllPausedBanner, QueueStateBadge } from "./state-badges";
 import { queueHref } from "@/lib/dashboard/url-path";
 import { LiveControl, useLivePoll } from "./live-control";

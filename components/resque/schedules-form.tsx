@@ -68,9 +68,12 @@ export function ScheduleFormView({
   mode,
   initial,
   save,
+  knownClasses,
 }: {
   mode: "create" | "edit";
   initial?: ScheduleForm;
+  /** The job classes this app's workers run: offered as suggestions, and any other name is warned about. */
+  knownClasses: string[];
   save: (form: ScheduleForm) => Promise<ScheduleFormResult>;
 }) {
   const t = useT();
@@ -81,7 +84,12 @@ export function ScheduleFormView({
   const [result, setResult] = useState<ScheduleFormResult | null>(null);
   const [pending, startTransition] = useTransition();
   const set = <K extends keyof ScheduleForm>(k: K, value: ScheduleForm[K]) => setV((old) => ({ ...old, [k]: value }));
-  const errorOf = (f: ScheduleFormField) => (result && !result.ok && result.field === f ? result.message : undefined);
+  // Every refused field at once; an older answer that names one field still marks it.
+  const errorOf = (f: ScheduleFormField) =>
+    result && !result.ok ? (result.fields?.[f] ?? (result.field === f ? result.message : undefined)) : undefined;
+  const errorCount = result && !result.ok ? Object.keys(result.fields ?? {}).length || 1 : 0;
+  const typedClass = v.className.trim();
+  const unknownClass = typedClass !== "" && !knownClasses.includes(typedClass);
   const aria = (id: string, f: ScheduleFormField, hint = true) => ({
     id,
     "aria-invalid": errorOf(f) ? true : undefined,
@@ -131,14 +139,31 @@ export function ScheduleFormView({
           data-form-message
           className="rounded border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-800 dark:border-red-800 dark:bg-red-950 dark:text-red-200"
         >
-          {fieldError ? t("schedules.form.invalid") : result.message}
+          {fieldError ? t("schedules.form.invalid", { count: errorCount }) : result.message}
         </p>
       )}
       {text("name", "name", "schedules.form.name", "schedules.form.nameHint", {
         readOnly: mode === "edit",
         autoComplete: "off",
       })}
-      {text("className", "class", "schedules.form.class", "schedules.form.classHint")}
+      {text("className", "class", "schedules.form.class", "schedules.form.classHint", {
+        list: "schedule-classes",
+        autoComplete: "off",
+      })}
+      <datalist id="schedule-classes">
+        {knownClasses.map((c) => (
+          <option key={c} value={c} />
+        ))}
+      </datalist>
+      {unknownClass && (
+        <p
+          role="status"
+          data-class-warning
+          className="rounded border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 sm:ml-[11rem] dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100"
+        >
+          {t("schedules.form.classUnknown", { class: typedClass })}
+        </p>
+      )}
       <fieldset className="grid gap-1 sm:grid-cols-[10rem_1fr] sm:gap-4">
         <legend className="contents">
           <span className="pt-1 text-sm font-medium">{t("schedules.form.timing")}</span>

@@ -39,9 +39,10 @@ export interface ActionResult {
 /** A product form's answer: the sentence, and a message per field to show beside it. */
 export type FormResult = ActionResult & { fields?: Record<string, string> };
 
-/** The schedule form's answer: which field to mark, when the refusal is about one. */
+/** The schedule form's answer: the first field to mark, and every refused field's sentence. */
 export interface ScheduleFormResult extends ActionResult {
   field?: ScheduleFormField;
+  fields?: Partial<Record<ScheduleFormField, string>>;
 }
 
 /** An account form's answer: `field` names the input a bad value came from; `password` is a generated one, shown once. */

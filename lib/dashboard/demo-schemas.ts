@@ -49,6 +49,24 @@ export const exportSelection = z
 /** The selected users: an empty selection answers the PHP original's 请选择要发送的用户. */
 export const userIds = checked((v) => parseIds(v, { emptyKey: "demo.users.noneSelected" }));
 
+/**
+ * Who a send goes to: the selected ids, or `{ q }` for every user the search matches ("select all
+ * N matching", as the products' export takes its filter when nothing is picked).
+ */
+export const userTargets = z.unknown().transform((v, ctx): { ids: number[] } | { q: string } => {
+  if (typeof v === "object" && v !== null && !Array.isArray(v) && Object.hasOwn(v, "q")) {
+    const q = (v as { q?: unknown }).q;
+    if (typeof q === "string" && q.length <= 100) return { q: q.trim() };
+    ctx.addIssue(refuse("demo.filter.q.tooLong", { max: 100 }, "q"));
+    return z.NEVER;
+  }
+  const r = userIds.safeParse(v);
+  if (r.success) return { ids: r.data };
+  for (const i of r.error.issues)
+    ctx.addIssue({ code: "custom", message: i.message, params: "params" in i ? i.params : {} });
+  return z.NEVER;
+});
+
 /** The notification's or e-mail's text: trimmed, not empty, at most MAX_MESSAGE_LENGTH characters. */
 export const userMessage = z
   .string({ error: "demo.message.required" })

@@ -1,6 +1,6 @@
 import { Client } from "@/lib/resque/index";
 import { getRedis, namespaceFromEnv } from "@/lib/redis";
-import { createRegistry } from "@/jobs/index";
+import { jobRegistry } from "./job-registry";
 
 /**
  * The web app's Resque client, for every job a dashboard action enqueues (the demo's sends and
@@ -8,5 +8,5 @@ import { createRegistry } from "@/jobs/index";
  * args against its class's schema before anything is stored.
  */
 export function queueClient(): Client {
-  return new Client({ redis: getRedis(), namespace: namespaceFromEnv(), registry: createRegistry() });
+  return new Client({ redis: getRedis(), namespace: namespaceFromEnv(), registry: jobRegistry() });
 }

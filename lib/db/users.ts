@@ -36,18 +36,7 @@ export async function listUsers(
 ): Promise<UserPage> {
   const perPage = Math.min(100, Math.max(1, Math.trunc(Number(opts.perPage ?? 20)) || 20));
   const page = Math.max(1, Math.trunc(Number(opts.page ?? 1)) || 1);
-  let base = db.selectFrom("users");
-  const q = opts.q?.trim().slice(0, 100);
-  if (q) {
-    const pattern = "%" + q.replace(/[\\%_]/g, (c) => "\\" + c) + "%";
-    base = base.where((eb) =>
-      eb.or([
-        sql<boolean>`name like ${pattern} escape '\\'`,
-        sql<boolean>`email like ${pattern} escape '\\'`,
-        ...(/^\d{1,15}$/.test(q) ? [eb("id", "=", Number(q))] : []),
-      ]),
-    );
-  }
+  let base = searched(db, opts.q);
   if (opts.status) base = base.where("status", "=", opts.status);
   const [count, rows] = await Promise.all([
     base.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
@@ -59,6 +48,27 @@ export async function listUsers(
       .execute(),
   ]);
   return { items: rows.map(toUser), total: Number(count.n), page, perPage };
+}
+
+/** The users a search matches, as listUsers reads `q`: part of the name or email, or an exact id. */
+function searched(db: Db, rawQ: string | undefined) {
+  const base = db.selectFrom("users");
+  const q = rawQ?.trim().slice(0, 100);
+  if (!q) return base;
+  const pattern = "%" + q.replace(/[\\%_]/g, (c) => "\\" + c) + "%";
+  return base.where((eb) =>
+    eb.or([
+      sql<boolean>`name like ${pattern} escape '\\'`,
+      sql<boolean>`email like ${pattern} escape '\\'`,
+      ...(/^\d{1,15}$/.test(q) ? [eb("id", "=", Number(q))] : []),
+    ]),
+  );
+}
+
+/** The ids of every user the search `q` matches (as listUsers lists them), at most `limit`, in id order. */
+export async function userIdsMatching(db: Db, q: string, limit: number): Promise<number[]> {
+  const rows = await searched(db, q).select("id").orderBy("id").limit(limit).execute();
+  return rows.map((r) => r.id);
 }
 
 export async function getUser(db: Db, id: number): Promise<DemoUser | null> {

@@ -270,6 +270,11 @@ export async function runScheduleNow(
   const nowMs = opts.nowMs ?? Date.now();
   const { id, payload } = buildPayload(info as DecodedSchedule, nowMs, opts.strictRubyPayload);
   const k = conn.keys;
-  await conn.run("enqueue", [k.queues, k.queue(info.queue), k.wake(info.queue)], [info.queue, k.ns, payload]);
+  // The job and its "Last run" in one MULTI, as a regular firing writes both: a run from the
+  // dashboard is a run. The slot bookkeeping is left alone, so the next regular slot still fires.
+  const tx = conn.redis.multi();
+  conn.runOn(tx, "enqueue", [k.queues, k.queue(info.queue), k.wake(info.queue)], [info.queue, k.ns, payload]);
+  tx.hset(k.lastEnqueuedAt, name, formatRubyTime(nowMs));
+  await execAll(tx);
   return { name, slotMs: nowMs, queue: info.queue, class: info.className, id, payload };
 }

@@ -77,11 +77,19 @@ describe("audit log page", () => {
     const res = await page.goto(`${web.url}/audit`);
     expect(res?.status()).toBe(200);
     const rows = await auditRows(page);
+    // Actions in words; the stored name is the link's title.
     expect(rows.slice(0, 2)).toEqual([
-      ["admin@e2e.test", "queue.clear", "trash", "ok"],
-      ["admin@e2e.test", "queue.pause", "mail", "ok"],
+      ["admin@e2e.test", "Clear queue", "trash", "ok"],
+      ["admin@e2e.test", "Pause queue", "mail", "ok"],
     ]);
     const first = page.locator("main tbody tr").first();
+    expect(await first.locator("[data-action]").getAttribute("title")).toBe("queue.clear");
+    // The connection's own address, on actions and on the sign-in alike (next start runs with
+    // scripts/peer-address.mjs preloaded, as npm start does).
+    expect(await first.locator("td").nth(7).innerText()).toBe("127.0.0.1");
+    const signInRow = page.locator("main tbody tr", { has: page.locator('[data-action="auth.sign-in"]') }).first();
+    expect(await signInRow.locator("td").nth(2).innerText()).toBe("Sign in");
+    expect(await signInRow.locator("td").nth(7).innerText()).toBe("127.0.0.1");
     expect(await first.locator("td").nth(6).innerText()).toBe("Cleared 2 jobs from trash.");
     expect(await first.locator("td").nth(0).innerText()).toMatch(
       /(ago|just now)\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/,
@@ -106,8 +114,8 @@ describe("audit log page", () => {
       await v.page.goto(`${web.url}/audit`);
       const rows = await auditRows(v.page);
       expect(rows.slice(0, 2)).toEqual([
-        ["not signed in", "queue.clear", "mail", "denied"],
-        ["viewer@e2e.test", "queue.clear", "mail", "denied"],
+        ["not signed in", "Clear queue", "mail", "denied"],
+        ["viewer@e2e.test", "Clear queue", "mail", "denied"],
       ]);
       expect(await v.page.locator("main tbody tr").nth(1).locator("td").nth(6).innerText()).toBe("role viewer");
       await v.screenshot("audit-viewer-light");
@@ -120,10 +128,11 @@ describe("audit log page", () => {
   it("filters by action and by actor, both kept in the URL", async () => {
     const { page } = admin;
     await page.goto(`${web.url}/audit`);
-    await page.locator('select[name="action"]').selectOption("queue.clear");
+    // The filter offers the actions in words, and filters by the stored name.
+    await page.locator('select[name="action"]').selectOption({ label: "Clear queue" });
     await page.getByRole("button", { name: "Filter", exact: true }).click();
     await page.waitForURL((u) => u.searchParams.get("action") === "queue.clear");
-    expect((await auditRows(page)).map((r) => r[1])).toEqual(["queue.clear", "queue.clear", "queue.clear"]);
+    expect((await auditRows(page)).map((r) => r[1])).toEqual(["Clear queue", "Clear queue", "Clear queue"]);
 
     await page.locator('input[name="actor"]').fill("VIEWER@e2e.test");
     await page.getByRole("button", { name: "Filter", exact: true }).click();
@@ -131,7 +140,7 @@ describe("audit log page", () => {
       (u) => u.searchParams.get("actor") === "VIEWER@e2e.test" && u.searchParams.get("action") === "queue.clear",
     );
     await waitFor("only the viewer's row", async () => (await auditRows(page)).length === 1);
-    expect(await auditRows(page)).toEqual([["viewer@e2e.test", "queue.clear", "mail", "denied"]]);
+    expect(await auditRows(page)).toEqual([["viewer@e2e.test", "Clear queue", "mail", "denied"]]);
 
     await page.getByRole("link", { name: "Clear filters" }).click();
     await page.waitForURL((u) => !u.searchParams.has("action"));
@@ -184,6 +193,8 @@ describe("audit log page", () => {
       await dark.page.goto(`${web.url}/audit?action=queue.clear`);
       await dark.page.getByText("已拒绝").first().waitFor();
       await dark.page.getByText("未登录").first().waitFor();
+      expect(await dark.page.locator('[data-action="queue.clear"]').first().innerText()).toBe("清空队列");
+      expect(await dark.page.locator('select[name="action"] option:checked').innerText()).toBe("清空队列");
       await dark.screenshot("audit-dark-zh-CN");
       expect(clientErrors(dark)).toEqual([]);
     } finally {

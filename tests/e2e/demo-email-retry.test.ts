@@ -86,7 +86,7 @@ describe("demo: e-mail refused, retried, then delivered", () => {
     await page.getByRole("textbox", { name: "Message" }).fill("It left the warehouse today.");
     await page.getByRole("textbox", { name: "E-mail subject" }).fill(SUBJECT);
     await page.getByRole("button", { name: "Send e-mail (3)" }).click();
-    await page.getByRole("status").filter({ hasText: "Send jobs queued: 3." }).waitFor();
+    await page.getByRole("status").filter({ hasText: "3 e-mails queued." }).waitFor();
     await demo.browser.screenshot("demo-email-retry-queued");
 
     await waitFor("every e-mail refused once", () => new Set(state.refused).size === 3, 60_000);

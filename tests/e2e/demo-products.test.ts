@@ -102,6 +102,14 @@ describe("demo products page", () => {
     await page.getByRole("status").filter({ hasText: "Deleted 2 products." }).waitFor();
     expect(await demo.db.selectFrom("products").select("id").where("id", "in", [299, 300]).execute()).toEqual([]);
     await waitFor("the list redrawn", async () => !(await rowIds()).includes(300));
+
+    // One product: the words are singular ("Delete 1 selected products?" was the bug).
+    await page.locator('tr[data-product="298"] input[type=checkbox]').check();
+    await page.getByRole("button", { name: "Delete selected (1)" }).click();
+    await page.getByText("Delete the selected product? This cannot be undone.").waitFor();
+    await page.getByRole("button", { name: "Yes, do it" }).click();
+    await page.getByRole("status").filter({ hasText: "Deleted 1 product." }).waitFor();
+    await waitFor("the list redrawn", async () => !(await rowIds()).includes(298));
   });
 
   it("exports the filtered rows: answered at once, run by a worker, notified with the link, a correct CSV", async () => {

@@ -3,7 +3,9 @@
  * notification" to the selected users enqueues one SendNotificationJob each, a real worker
  * process (the CLI, on the web server's SQLite file) runs them and the notifications appear on
  * each user's page; an empty selection answers 请选择要发送的用户 and enqueues nothing; unknown,
- * malformed and too many ids are refused by the server action itself, naming them.
+ * malformed and too many ids are refused by the server action itself, naming them. Disabled users
+ * are skipped and counted (the seed's users 5 and 38 are disabled), the answer names what was
+ * queued, a sent batch clears the selection, and "select all N matching" sends to a whole search.
  */
 import { readdirSync } from "node:fs";
 import path from "node:path";
@@ -103,8 +105,11 @@ describe("demo users page", () => {
     await page.getByRole("textbox", { name: "Message" }).fill("Order <b>shipped</b> 已发货");
     await demo.browser.screenshot("demo-users-light");
     await page.getByRole("button", { name: "Send notification (21)" }).click();
-    await page.getByRole("status").filter({ hasText: "Send jobs queued: 21." }).waitFor();
-    expect(await queueLen()).toBe(21);
+    // User 5 is disabled: skipped and said, not notified silently.
+    await page.getByRole("status").filter({ hasText: "20 notifications queued. Skipped 1 disabled user." }).waitFor();
+    await page.getByText("0 selected").waitFor();
+    expect(await page.getByRole("button", { name: "Send notification (0)" }).count()).toBe(1);
+    expect(await queueLen()).toBe(20);
     const payload = JSON.parse((await demo.redis.lindex(`${demo.namespace}:queue:notification`, 0))!) as {
       class: string;
       args: [{ user_id: number; message: string }];
@@ -116,12 +121,13 @@ describe("demo users page", () => {
     demo.work({ QUEUE: "notification,default", OUTBOX_DIR: outbox(), SMTP_URL: "" });
     await waitFor(
       "the jobs run",
-      async () => Number(await demo.redis.get(`${demo.namespace}:stat:processed`)) === 21,
+      async () => Number(await demo.redis.get(`${demo.namespace}:stat:processed`)) === 20,
       60_000,
     );
     expect(Number(await demo.redis.get(`${demo.namespace}:stat:failed`))).toBe(0);
     for (const id of [1, 20, 21]) expect((await listNotifications(demo.db, { type: "user", id })).total).toBe(1);
     expect((await listNotifications(demo.db, { type: "user", id: 22 })).total).toBe(0);
+    expect((await listNotifications(demo.db, { type: "user", id: 5 })).total).toBe(0);
 
     await page.goto(`${demo.web.url}/users/21`);
     const item = page.locator("[data-notification]");
@@ -144,7 +150,8 @@ describe("demo users page", () => {
     await page.getByRole("textbox", { name: "Message" }).fill("您的订单 <script>x</script> 已发货");
     await page.getByRole("textbox", { name: "E-mail subject" }).fill("订单通知 Order");
     await page.getByRole("button", { name: "Send e-mail (2)" }).click();
-    await page.getByRole("status").filter({ hasText: "Send jobs queued: 2." }).waitFor();
+    await page.getByRole("status").filter({ hasText: "2 e-mails queued." }).waitFor();
+    await page.getByText("0 selected").waitFor();
     await waitFor(
       "two e-mails saved",
       () => readdirSync(outbox()).filter((f) => f.endsWith(".eml")).length === 2,
@@ -176,6 +183,38 @@ describe("demo users page", () => {
     expect(demo.browser.errors()).toEqual([]);
   });
 
+  it("selects all N users a search matches, and sends to every active one", async () => {
+    const { page } = demo.browser;
+    demo.browser.clearErrors();
+    await page.goto(`${demo.web.url}/users?q=example.c`);
+    await page.getByText("Showing 1–20 of 45").first().waitFor();
+    expect(await page.locator("[data-select-matching]").count()).toBe(0);
+    await page.getByLabel("Select every user on this page").check();
+    await page.getByRole("button", { name: "Select all 45 matching users" }).click();
+    await page.getByText("All 45 matching users are selected.").waitFor();
+    await demo.browser.screenshot("demo-users-all-matching-light");
+    // Unticking one row goes back to the picked rows.
+    await page.locator('tr[data-user="1"] input[type=checkbox]').uncheck();
+    await page.getByText("19 selected").waitFor();
+    await page.getByLabel("Select every user on this page").check();
+    await page.getByRole("button", { name: "Select all 45 matching users" }).click();
+    await page.getByRole("textbox", { name: "Message" }).fill("To everyone");
+    await page.getByRole("button", { name: "Send notification (45)" }).click();
+    await page.getByRole("status").filter({ hasText: "43 notifications queued. Skipped 2 disabled users." }).waitFor();
+    await page.getByText("0 selected").waitFor();
+    await waitFor(
+      "43 notifications",
+      async () => {
+        const all = await Promise.all(
+          Array.from({ length: 45 }, (_, i) => listNotifications(demo.db, { type: "user", id: i + 1 })),
+        );
+        return all.filter((n) => n.items.some((x) => x.message === "To everyone")).length === 43;
+      },
+      60_000,
+    );
+    expect(demo.browser.errors()).toEqual([]);
+  });
+
   it("renders in zh-CN dark with the original's messages", async () => {
     const dark = await openBrowser({ colorScheme: "dark", locale: "zh-CN", timezoneId: "Asia/Shanghai" });
     try {
@@ -186,7 +225,11 @@ describe("demo users page", () => {
       await dark.page.getByRole("status").filter({ hasText: "请选择要发送的用户" }).waitFor();
       await dark.page.locator('tr[data-user="2"] input[type=checkbox]').check();
       await dark.page.getByRole("button", { name: "发送通知（1）" }).click();
-      await dark.page.getByRole("status").filter({ hasText: "发送任务已加入队列（1 个）" }).waitFor();
+      await dark.page.getByRole("status").filter({ hasText: "已将 1 条通知加入队列。" }).waitFor();
+      await dark.page.getByText("已选择 0 个").waitFor();
+      await dark.page.locator('tr[data-user="5"] input[type=checkbox]').check();
+      await dark.page.getByRole("button", { name: "发送通知（1）" }).click();
+      await dark.page.getByRole("status").filter({ hasText: "未发送：所选的 1 个用户均已停用。" }).waitFor();
       await dark.screenshot("demo-users-dark-zh-CN");
       await dark.page.goto(`${demo.web.url}/users/21`);
       await dark.page.locator("[data-notification]").first().waitFor();

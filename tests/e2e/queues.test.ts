@@ -246,7 +246,7 @@ describe("queues pages", () => {
     await page.getByText("This queue is empty.").waitFor();
 
     await page.getByRole("button", { name: "Remove queue" }).click();
-    await page.getByText("Remove the queue trash and its 0 jobs?").waitFor();
+    await page.getByText("Remove the empty queue trash?").waitFor();
     await page.getByRole("button", { name: "Yes, do it" }).click();
     await page.waitForURL((u) => u.pathname === "/queues");
     await waitFor("trash unregistered", async () => (await redis.sismember(`${namespace}:queues`, "trash")) === 0);
@@ -336,7 +336,7 @@ describe("queues pages", () => {
       await signIn(dark.page, web);
       await dark.page.goto(`${web.url}/queues`);
       await dark.page.getByRole("link", { name: "mail", exact: true }).waitFor();
-      await dark.page.getByText("无 Worker").first().waitFor();
+      await dark.page.getByText("无工作进程").first().waitFor();
       await dark.screenshot("queues-list-dark-zh-CN");
       await dark.page.goto(`${web.url}/queues/mail`);
       await dark.page.getByText("第 1–2 条，共 2 条").first().waitFor();

@@ -144,7 +144,7 @@ describe("schedules pages", () => {
     await page.getByText("Showing 21–22 of 22").first().waitFor();
   });
 
-  it("creates a schedule: each bad field is marked beside it and nothing is stored, then the fixed form saves", async () => {
+  it("creates a schedule: every bad field is marked beside it at once and nothing is stored, then the fixed form saves", async () => {
     const { page } = browser;
     browser.clearErrors();
     await page.goto(`${web.url}/schedules`);
@@ -152,24 +152,46 @@ describe("schedules pages", () => {
     await page.waitForURL((u) => u.pathname === "/schedules/new");
     await page.getByLabel("Name").fill("every-5");
     await page.getByLabel("Job class").fill("SendDigest");
+    // A class this app does not run is warned about as it is typed (saving it is allowed).
+    await page
+      .getByText("This app has no job class named “SendDigest”: it can be saved, but only a php-resque")
+      .waitFor();
     await page.getByLabel("Cron expression").fill("0 25 * * *");
+    await page.getByLabel("Queue").fill("no spaces");
+    await page.getByLabel("Arguments (JSON)").fill('{"to": ');
     const create = page.getByRole("button", { name: "Create schedule" });
 
+    // Three mistakes, three messages, in one answer.
     await create.click();
     await page
       .locator('[data-field-error="schedule-cron"]')
       .getByText(/^“0 25 \* \* \*” is not a valid cron expression \(.+\)\.$/)
       .waitFor();
-    await page.getByText("Nothing was saved: check the field marked below.").waitFor();
+    await page.locator('[data-field-error="schedule-args"]').getByText("Not valid JSON").waitFor();
+    await page
+      .locator('[data-field-error="schedule-queue"]')
+      .getByText("“no spaces” is not a valid queue name.")
+      .waitFor();
+    await page.getByText("Nothing was saved: check the 3 fields marked below.").waitFor();
     expect(await page.getByLabel("Cron expression").getAttribute("aria-invalid")).toBe("true");
+    await browser.screenshot("schedules-new-error-light");
 
+    // A registered class's args are checked against its schema, as the CLI does.
+    await page.getByLabel("Job class").fill("SendEmailJob");
     await page.getByLabel("Cron expression").fill("30 8 * * 1-5");
     await page.getByText("Reads as: every weekday at 08:30").waitFor();
-    await page.getByLabel("Arguments (JSON)").fill('{"to": ');
+    await page.getByLabel("Queue").fill("");
+    await page.getByLabel("Arguments (JSON)").fill('{"to": "not-an-address"}');
+    expect(await page.locator("[data-class-warning]").count()).toBe(0);
     await create.click();
-    await page.locator('[data-field-error="schedule-args"]').getByText("Not valid JSON").waitFor();
+    await page
+      .locator('[data-field-error="schedule-args"]')
+      .getByText(/^The arguments are not accepted: .*to/)
+      .waitFor();
+    await page.getByText("Nothing was saved: check the field marked below.").waitFor();
     expect(await page.locator('[data-field-error="schedule-cron"]').count()).toBe(0);
-    await browser.screenshot("schedules-new-error-light");
+    expect(await stored("every-5")).not.toBe(null);
+    await page.getByLabel("Job class").fill("SendDigest");
 
     await page.getByLabel("Arguments (JSON)").fill('{"to": "ops@example.com"}');
     await page.getByLabel("Time zone").fill("Asia/Shanghai");
@@ -257,6 +279,10 @@ describe("schedules pages", () => {
     expect(jobs).toHaveLength(1);
     expect(JSON.parse(jobs[0]!)).toMatchObject({ class: "BuildReport", args: [{ kind: "daily" }] });
     expect(await redis.sismember(conn.keys.queues, "reports")).toBe(1);
+    // A run now is a run: the row's "Last run" says so.
+    await waitFor("last run updated", async () =>
+      /Last run: (just now|\d+ s ago)/.test(await page.locator('tr[data-schedule="nightly-report"]').innerText()),
+    );
 
     await page.locator('tr[data-schedule="legacy_cleanup"]').getByRole("button", { name: "Run now" }).click();
     await page.locator("[data-flash]").getByText("Enqueued CleanupJob on low from schedule legacy_cleanup.").waitFor();
@@ -309,9 +335,12 @@ describe("schedules pages", () => {
       await dark.page.getByText("含义：每个工作日 09:00").waitFor();
       await dark.page.getByRole("button", { name: "创建计划" }).click();
       await dark.page.locator('[data-field-error="schedule-name"]').getByText("必填。").waitFor();
+      await dark.page.locator('[data-field-error="schedule-className"]').getByText("必填。").waitFor();
+      await dark.page.getByText("未保存：请检查下方标出的 2 个字段。").waitFor();
       // The engine's own refusals are said in the reader's language too.
       await dark.page.getByLabel("名称", { exact: true }).fill("zh-check");
       await dark.page.getByLabel("任务类", { exact: true }).fill("SendDigest");
+      await dark.page.getByText("本应用没有名为“SendDigest”的任务类").waitFor();
       await dark.page.getByLabel("时区", { exact: true }).fill("Mars/Olympus");
       await dark.page.getByRole("button", { name: "创建计划" }).click();
       await dark.page

@@ -457,7 +457,7 @@ describe("time zones", () => {
 });
 
 describe("runScheduleNow and legacy entries", () => {
-  it("runs an entry now without moving its slot", async () => {
+  it("runs an entry now without moving its slot, and records it as the last run", async () => {
     const { conn } = fresh();
     const k = conn.keys;
     await saveSchedule(
@@ -467,12 +467,13 @@ describe("runScheduleNow and legacy entries", () => {
     );
     await fireDueSchedules(conn, { nowMs: utc("2026-11-29T10:00:00Z") });
     const slot = await redis.hget(k.scheduleLastSlot, "r");
-    const job = await runScheduleNow(conn, "r", { registry });
+    const job = await runScheduleNow(conn, "r", { registry, nowMs: utc("2026-11-29T10:05:00Z") });
     expect(job).toMatchObject({ name: "r", queue: "reports", class: "Reports\\Nightly" });
     expect(await queued(conn, "reports")).toEqual([job!.payload]);
     expect(JSON.parse(job!.payload).args).toEqual([{ day: "2026-01-01" }]);
     expect(await redis.hget(k.scheduleLastSlot, "r")).toBe(slot);
-    expect(await redis.hexists(k.lastEnqueuedAt, "r")).toBe(0);
+    // A run now is a run: "Last run" says when, in the format a regular firing writes.
+    expect(await redis.hget(k.lastEnqueuedAt, "r")).toBe("2026-11-29 10:05:00 +0000");
     expect(await runScheduleNow(conn, "missing")).toBeNull();
   });
 

@@ -4,6 +4,7 @@ import { parseTimestamp } from "@/app/(dashboard)/delayed/data";
 import { zonedInputToMs, zonedInputValue } from "@/lib/format";
 import { pagingFrom } from "@/lib/dashboard/paging";
 import { checkScheduleForm } from "@/app/(dashboard)/schedules/form";
+import { createRegistry } from "@/jobs/index";
 
 const t = translator("en");
 const form = {
@@ -102,6 +103,35 @@ describe("schedule form input", () => {
     expect(field({ args: "{oops" })).toBe("args");
     expect(field({ description: "x".repeat(1001) })).toBe("description");
     expect(field({ cron: 42 })).toBe("cron");
-    expect(checkScheduleForm(null, t)).toEqual({ field: "name", message: "Required." });
+    expect(checkScheduleForm(null, t)).toMatchObject({ field: "name", message: "Required." });
+  });
+
+  it("reports every refused field at once, engine checks included", () => {
+    const r = checkScheduleForm(
+      { ...form, name: " ", cron: "61 * * * *", timezone: "Mars/Olympus", queue: "no spaces", args: "{oops" },
+      t,
+    );
+    expect("fields" in r && Object.keys(r.fields).sort()).toEqual(["args", "cron", "name", "queue", "timezone"]);
+    expect("fields" in r && r.fields.queue).toBe("“no spaces” is not a valid queue name.");
+    const every = checkScheduleForm({ ...form, kind: "every", every: "soon", className: "", queue: "a b" }, t);
+    expect("fields" in every && Object.keys(every.fields).sort()).toEqual(["class", "every", "queue"]);
+  });
+
+  it("checks args against a registered class's schema, and accepts a class this app does not know", () => {
+    const registry = createRegistry();
+    const bad = checkScheduleForm(
+      { ...form, className: "SendEmailJob", args: '{"to": "not-an-email"}', cron: "nope" },
+      t,
+      registry,
+    );
+    expect("fields" in bad && Object.keys(bad.fields).sort()).toEqual(["args", "cron"]);
+    expect("fields" in bad && bad.fields.args).toMatch(/^The arguments are not accepted: .*to/);
+    const good = checkScheduleForm(
+      { ...form, className: "SendEmailJob", args: '{"to": "a@example.com", "subject": "s", "body": "b"}' },
+      t,
+      registry,
+    );
+    expect(good).toHaveProperty("input");
+    expect(checkScheduleForm({ ...form, className: "App\\Jobs\\Report" }, t, registry)).toHaveProperty("input");
   });
 });

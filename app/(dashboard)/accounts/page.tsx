@@ -1,6 +1,6 @@
 import { AccountsList } from "@/components/accounts-list";
 import { MIN_PASSWORD_LENGTH } from "@/lib/auth";
-import { getDb, listAdminsPage } from "@/lib/db";
+import { countAdmins, getDb, listAdminsPage } from "@/lib/db";
 import { requirePageSession } from "../../auth";
 import { pageParams } from "@/lib/dashboard/paging";
 import { addAccountAction, removeAccountAction, resetAccountPasswordAction, setAccountRoleAction } from "./actions";
@@ -17,12 +17,14 @@ export default async function AccountsPage({
 }) {
   const session = await requirePageSession();
   const { page, perPage, choices } = pageParams(await searchParams);
-  const accounts = await listAdminsPage(await getDb(), { page, perPage });
+  const db = await getDb();
+  const [accounts, adminCount] = await Promise.all([listAdminsPage(db, { page, perPage }), countAdmins(db, "admin")]);
   return (
     <AccountsList
       accounts={accounts}
       perPageChoices={choices}
       meId={session.admin.id}
+      adminCount={adminCount}
       nowMs={Date.now()}
       minPasswordLength={MIN_PASSWORD_LENGTH}
       actions={{

@@ -14,7 +14,6 @@ import {
   type SkippedId,
 } from "@/lib/resque/index";
 import type { Translate } from "@/lib/i18n";
-import { plural } from "@/lib/format";
 import { FAILED_ID, MAX_FILTER_LENGTH, MAX_IDS_PER_ACTION } from "@/lib/dashboard/failed-query";
 import { dashboardAction, sentence, type Answer } from "../../action";
 
@@ -100,14 +99,8 @@ function outcome(t: Translate, done: string, doneCount: number, skipped: Skipped
   const parts = [done];
   const stale = skipped.filter((s) => s.code === "stale").length;
   const other = skipped.filter((s) => s.code !== "stale");
-  if (stale)
-    parts.push(plural(t, { one: "failed.msg.skippedStale.one", other: "failed.msg.skippedStale.other" }, stale));
-  if (other.length)
-    parts.push(
-      plural(t, { one: "failed.msg.skippedOther.one", other: "failed.msg.skippedOther.other" }, other.length, {
-        reason: other[0]!.reason,
-      }),
-    );
+  if (stale) parts.push(t("failed.msg.skippedStale", { count: stale }));
+  if (other.length) parts.push(t("failed.msg.skippedOther", { reason: other[0]!.reason, count: other.length }));
   const message = parts.join(t("failed.msg.join")) + t("failed.msg.end");
   if (skipped.length === 0) return { code: "ok", message };
   const items = skipped.slice(0, MAX_IDS_PER_ACTION).map(({ id, code }) => ({ id, code }));
@@ -116,15 +109,8 @@ function outcome(t: Translate, done: string, doneCount: number, skipped: Skipped
 }
 
 const retried = (t: Translate, n: number, keep: boolean) =>
-  plural(
-    t,
-    keep
-      ? { one: "failed.msg.retriedKept.one", other: "failed.msg.retriedKept.other" }
-      : { one: "failed.msg.retried.one", other: "failed.msg.retried.other" },
-    n,
-  );
-const removed = (t: Translate, n: number) =>
-  plural(t, { one: "failed.msg.removed.one", other: "failed.msg.removed.other" }, n);
+  t(keep ? "failed.msg.retriedKept" : "failed.msg.retried", { count: n });
+const removed = (t: Translate, n: number) => t("failed.msg.removed", { count: n });
 
 /** Retries failures by id (one, or the selected ones): each goes back to its queue; the record goes too unless `keep`. */
 export const retryFailedAction = dashboardAction({
@@ -183,7 +169,7 @@ export const clearFailedAction = dashboardAction({
     const n = await clearFailed(getConnection(), { list });
     return {
       code: "ok",
-      message: plural(t, { one: "failed.msg.cleared.one", other: "failed.msg.cleared.other" }, n, { list }),
+      message: t("failed.msg.cleared", { list, count: n }),
     };
   },
 });

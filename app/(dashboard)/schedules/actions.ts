@@ -13,7 +13,9 @@ import {
 } from "@/lib/resque/index";
 import type { Translate } from "@/lib/i18n";
 import type { ScheduleFormResult } from "@/lib/dashboard/action-result";
-import { answering, dashboardAction, refuse, withField, type Answer } from "../../action";
+import { answering, dashboardAction, fieldOf, refuse, sentence, withField, type Answer } from "../../action";
+import { jobRegistry } from "@/lib/dashboard/job-registry";
+import type { ScheduleFormField } from "@/lib/dashboard/contracts";
 import { readScheduleForm, scheduleProblem } from "./form";
 
 function isScheduleName(name: string): boolean {
@@ -29,14 +31,25 @@ const scheduleName = z
   .string({ error: "schedules.action.invalidName" })
   .refine(isScheduleName, { error: "schedules.action.invalidName" });
 
-/** The form's values → the engine's input, or the field to mark and why (see readScheduleForm). */
+/** The form's values → the engine's input, or one issue per refused field (see readScheduleForm). */
 const scheduleForm = z.unknown().transform((form, ctx) => {
-  const r = readScheduleForm(form);
+  const r = readScheduleForm(form, jobRegistry());
   if ("input" in r) return r.input;
-  const p = r.problem;
-  ctx.addIssue("key" in p ? refuse(p.key, p.values, r.field) : refuse(p.text, {}, r.field));
+  for (const { field, problem: p } of r.problems)
+    ctx.addIssue("key" in p ? refuse(p.key, p.values, field) : refuse(p.text, {}, field));
   return z.NEVER;
 });
+
+/** The form's refusal: every field's sentence, to show beside each; the first also as `field`. */
+function fieldsRefusal(issues: z.core.$ZodIssue[], t: Translate): Answer<ScheduleFormResult> {
+  const first = withField<ScheduleFormResult>(issues, t);
+  const fields: ScheduleFormResult["fields"] = {};
+  for (const i of issues) {
+    const f = fieldOf(i) as ScheduleFormField | undefined;
+    if (f) fields[f] ??= sentence(t, i);
+  }
+  return { ...first, fields };
+}
 
 /** "No such entry" and the engine's refusals (legacy entries) are said, not thrown. */
 async function onSchedule(t: Translate, perform: () => Promise<Answer>): Promise<Answer> {
@@ -94,7 +107,7 @@ export const deleteScheduleAction = dashboardAction({
 export const saveScheduleAction = answering<ScheduleFormResult>()({
   action: (input) => (input?.[0] === "edit" ? "schedule.edit" : "schedule.create"),
   input: z.tuple([z.enum(["create", "edit"]).catch("create"), scheduleForm]),
-  invalid: withField,
+  invalid: fieldsRefusal,
   audit: ([, input]) => ({ target: input.name }),
   perform: async ([mode, input], { t }) => {
     const conn = getConnection();
@@ -105,11 +118,12 @@ export const saveScheduleAction = answering<ScheduleFormResult>()({
         if (!existing) return { code: "stale", message: t("schedules.action.gone", { name }) };
         if (existing.source === "legacy") return { code: "conflict", message: t("schedules.form.legacy") };
       }
-      await saveSchedule(conn, input, { create: mode === "create" });
+      await saveSchedule(conn, input, { create: mode === "create", registry: jobRegistry(), allowUnknownClass: true });
       return { code: "ok", message: t("schedules.saved", { name }) };
     } catch (e) {
       if (!(e instanceof InvalidScheduleError)) throw e;
-      return { code: "conflict", message: scheduleProblem(t, e), field: e.field };
+      const message = scheduleProblem(t, e);
+      return { code: "conflict", message, field: e.field, fields: { [e.field]: message } };
     }
   },
   redirect: ([, input]) => `/schedules?saved=${encodeURIComponent(input.name)}`,

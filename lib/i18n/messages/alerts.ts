@@ -49,14 +49,21 @@ export const en = {
   "alerts.badQueue": "A queue name has no spaces, commas or * ? ! [ ], and at most 200 characters.",
   "alerts.badThreshold": "Enter a whole number from {min} to {max}.",
   "alerts.badWindow": "Enter a whole number of minutes from 1 to {max}.",
-  "alerts.notify.failures": 'Alert "{name}": {count} failures in the last {window} min (more than {threshold}).',
+  "alerts.notify.failures":
+    'Alert "{name}": {count, plural, one {# failure} other {# failures}} in the last {window} min (more than {threshold}).',
   "alerts.notify.queue_age": 'Alert "{name}": the oldest job in queue {queue} is {age} s old (limit {threshold} s).',
-  "alerts.notify.queue_no_worker": 'Alert "{name}": queue {queue} has {size} jobs and no live worker.',
+  "alerts.notify.queue_no_worker":
+    'Alert "{name}": queue {queue} has {size, plural, one {# job} other {# jobs}} and no live worker.',
   "alerts.notify.scheduler_no_leader": 'Alert "{name}": the scheduler has had no leader for {age} s.',
   "alerts.notify.scheduler_never": 'Alert "{name}": the scheduler has no leader, and none has ever run.',
   "alerts.notify.cleared": 'Alert "{name}" cleared: back to normal.',
   "alerts.mail.fired": "[Resque Admin] Alert fired: {name}",
   "alerts.mail.cleared": "[Resque Admin] Alert cleared: {name}",
+  "auditAction.alert.create": "Add alert rule",
+  "auditAction.alert.update": "Edit alert rule",
+  "auditAction.alert.enable": "Enable alert rule",
+  "auditAction.alert.disable": "Disable alert rule",
+  "auditAction.alert.remove": "Remove alert rule",
 };
 
 export const zhCN: Record<keyof typeof en, string> = {
@@ -117,4 +124,9 @@ export const zhCN: Record<keyof typeof en, string> = {
   "alerts.notify.cleared": "告警“{name}”已恢复正常。",
   "alerts.mail.fired": "[Resque Admin] 告警触发：{name}",
   "alerts.mail.cleared": "[Resque Admin] 告警恢复：{name}",
+  "auditAction.alert.create": "添加告警规则",
+  "auditAction.alert.update": "编辑告警规则",
+  "auditAction.alert.enable": "启用告警规则",
+  "auditAction.alert.disable": "停用告警规则",
+  "auditAction.alert.remove": "删除告警规则",
 };

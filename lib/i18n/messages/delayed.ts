@@ -3,7 +3,7 @@ export const en = {
   "delayed.title": "Delayed jobs",
   "delayed.totals": "Delayed jobs: {total} · scheduled times: {timestamps} · due now: {due}",
   "delayed.overdueNote":
-    "{due} jobs are overdue: their time has passed, but no scheduler has moved them to their queues yet. Is a scheduler running?",
+    "{due, plural, one {1 job is overdue: its time has passed, but no scheduler has moved it to its queue yet.} other {# jobs are overdue: their time has passed, but no scheduler has moved them to their queues yet.}} Is a scheduler running?",
   "delayed.scheduler": "Scheduler: {leader}",
   "delayed.noScheduler": "No scheduler holds the lock",
   "delayed.empty": "No delayed jobs. Schedule one with {command}.",
@@ -42,7 +42,7 @@ export const en = {
   "delayed.action.rescheduled": "Moved {class} to {time}.",
   "delayed.action.rescheduledPast":
     "Moved {class} to {time}. That time has passed, so it is due now: a running scheduler enqueues it within seconds.",
-  "delayed.action.cleared": "Deleted {count} delayed jobs.",
+  "delayed.action.cleared": "{count, plural, one {Deleted 1 delayed job.} other {Deleted # delayed jobs.}}",
   "delayed.in.now": "now",
 
   "schedules.title": "Recurring schedules",
@@ -124,7 +124,8 @@ export const en = {
     "Schedule “{name}” is not a JSON object and cannot be changed; save it again or delete it.",
   "schedules.error.cannotRun": "Schedule “{name}” cannot be run: {reason}",
   "schedules.form.tooLong": "Too long.",
-  "schedules.form.invalid": "Nothing was saved: check the field marked below.",
+  "schedules.form.invalid":
+    "{count, plural, one {Nothing was saved: check the field marked below.} other {Nothing was saved: check the # fields marked below.}}",
   "schedules.form.legacy":
     "This is a legacy (resque-scheduler ≤ 4.1) entry and is read-only here: change it where it was defined, or create a new schedule.",
   "schedules.cron.everySecond": "every second",
@@ -144,6 +145,8 @@ export const en = {
   "schedules.cron.weekly": "every {days} at {time}",
   "schedules.cron.monthly": "every month on day {days} at {time}",
   "schedules.cron.yearly": "every year on {date} at {time}",
+  "schedules.form.classUnknown":
+    "This app has no job class named “{class}”: it can be saved, but only a php-resque, Ruby or node-resque worker can run it. Check the spelling.",
 } as const;
 
 export const zhCN: { [K in keyof typeof en]: string } = {
@@ -224,7 +227,7 @@ export const zhCN: { [K in keyof typeof en]: string } = {
   "schedules.form.name": "名称",
   "schedules.form.nameHint": "唯一，创建后不能修改。",
   "schedules.form.class": "任务类",
-  "schedules.form.classHint": "Worker 运行的 Resque 类，例如 SendEmailJob 或 App\\Jobs\\Report。",
+  "schedules.form.classHint": "工作进程运行的 Resque 类，例如 SendEmailJob 或 App\\Jobs\\Report。",
   "schedules.form.timing": "运行方式",
   "schedules.form.useCron": "按 cron 表达式",
   "schedules.form.useEvery": "按固定间隔",
@@ -264,7 +267,7 @@ export const zhCN: { [K in keyof typeof en]: string } = {
   "schedules.error.notObject": "计划“{name}”不是 JSON 对象，无法修改；请重新保存或删除它。",
   "schedules.error.cannotRun": "计划“{name}”无法运行：{reason}",
   "schedules.form.tooLong": "太长。",
-  "schedules.form.invalid": "未保存：请检查下方标出的字段。",
+  "schedules.form.invalid": "未保存：请检查下方标出的 {count} 个字段。",
   "schedules.form.legacy": "这是旧版（resque-scheduler ≤ 4.1）条目，在此只读：请到定义它的地方修改，或新建一个计划。",
   "schedules.cron.everySecond": "每秒",
   "schedules.cron.everyNSeconds": "每 {n} 秒",
@@ -283,4 +286,6 @@ export const zhCN: { [K in keyof typeof en]: string } = {
   "schedules.cron.weekly": "每{days} {time}",
   "schedules.cron.monthly": "每月 {days} 日 {time}",
   "schedules.cron.yearly": "每年 {date} {time}",
+  "schedules.form.classUnknown":
+    "本应用没有名为“{class}”的任务类：可以保存，但只有 php-resque、Ruby 或 node-resque 的工作进程能运行它。请检查拼写。",
 };

@@ -2,7 +2,6 @@
 export const en = {
   // The PHP original's own messages (seed/queue-job-pattern-v13.md); zh-CN keeps them verbatim.
   "demo.users.noneSelected": "Select the users to send to.",
-  "demo.notify.queued": "Send jobs queued: {count}.",
   "demo.notify.defaultMessage": "You have a new message",
   "demo.export.doneMessage": "Export finished: {file}",
 
@@ -40,7 +39,7 @@ export const en = {
   "demo.filter.userStatus.invalid": "Choose a status: active or disabled.",
   "demo.ids.empty": "Select at least one row.",
   "demo.ids.malformed": "These are not valid ids: {ids}.",
-  "demo.ids.tooMany": "At most {max} rows at once; {count} were selected.",
+  "demo.ids.tooMany": "At most {max} rows at once; {count, plural, one {1 was} other {{count} were}} selected.",
   "demo.products.unknown": "There are no products with these ids: {ids}.",
   "demo.users.unknown": "There are no users with these ids: {ids}.",
   "demo.message.required": "Enter a message.",
@@ -96,10 +95,11 @@ export const en = {
   "demo.products.exportQueued": "Export #{id} queued; it runs in the background.",
   "demo.products.seeProgress": "See its progress on the Exports page →",
   "demo.products.deleteSelected": "Delete selected ({count})",
-  "demo.products.deleteQuestion": "Delete {count} selected products? This cannot be undone.",
+  "demo.products.deleteQuestion":
+    "{count, plural, one {Delete the selected product?} other {Delete # selected products?}} This cannot be undone.",
   "demo.products.deleteOne": "Delete this product",
   "demo.products.deleteOneQuestion": "Delete “{name}”? This cannot be undone.",
-  "demo.products.deleted": "Deleted {count} products.",
+  "demo.products.deleted": "{count, plural, one {Deleted 1 product.} other {Deleted # products.}}",
   "demo.products.created": "Created product #{id} “{name}”.",
   "demo.products.saved": "Saved product #{id} “{name}”.",
   "demo.products.save": "Save",
@@ -118,13 +118,14 @@ export const en = {
   "demo.exports.retriedCleared": "Export #{id} queued again; its failed job left the Failed list.",
   "demo.exports.notFailed": "Export #{id} has not failed (it was retried already); nothing done.",
   "demo.exports.notFound": "There is no export #{id}.",
-  "demo.exports.selectedIds": "{count} selected products",
+  "demo.exports.selectedIds": "{count, plural, one {1 selected product} other {# selected products}}",
   "demo.exports.all": "All products",
   "demo.exports.waitingQueue": "Waiting: the {queue} queue is paused",
   "demo.exports.waitingAll": "Waiting: all workers are paused",
   "demo.bell.label": "Notifications: {count} unread",
   "demo.notifications.markAllRead": "Mark all read",
-  "demo.notifications.markedRead": "Marked {count} notifications read.",
+  "demo.notifications.markedRead":
+    "{count, plural, one {Marked 1 notification read.} other {Marked # notifications read.}}",
   "demo.notifications.all": "All notifications →",
   "demo.users.outbox": "Saved e-mails (outbox) →",
   "demo.outbox.title": "Outbox",
@@ -135,11 +136,18 @@ export const en = {
   "demo.outbox.subject": "Subject",
   "demo.outbox.to": "To",
   "demo.outbox.date": "Date",
+  "demo.users.notificationsQueued": "{count, plural, one {1 notification queued.} other {# notifications queued.}}",
+  "demo.users.emailsQueued": "{count, plural, one {1 e-mail queued.} other {# e-mails queued.}}",
+  "demo.users.skippedDisabled": "{count, plural, one {Skipped 1 disabled user.} other {Skipped # disabled users.}}",
+  "demo.users.allDisabled":
+    "{count, plural, one {Nothing sent: the selected user is disabled.} other {Nothing sent: all # selected users are disabled.}}",
+  "demo.users.selectMatching": "Select all {count} matching users",
+  "demo.users.allMatching":
+    "{count, plural, one {The 1 matching user is selected.} other {All # matching users are selected.}}",
 } as const;
 
 export const zhCN: { [K in keyof typeof en]: string } = {
   "demo.users.noneSelected": "请选择要发送的用户",
-  "demo.notify.queued": "发送任务已加入队列（{count} 个）",
   "demo.notify.defaultMessage": "您有新消息",
   "demo.export.doneMessage": "导出完成: {file}",
 
@@ -272,4 +280,10 @@ export const zhCN: { [K in keyof typeof en]: string } = {
   "demo.outbox.subject": "主题",
   "demo.outbox.to": "收件人",
   "demo.outbox.date": "日期",
+  "demo.users.notificationsQueued": "已将 {count} 条通知加入队列。",
+  "demo.users.emailsQueued": "已将 {count} 封邮件加入队列。",
+  "demo.users.skippedDisabled": "跳过了 {count} 个已停用的用户。",
+  "demo.users.allDisabled": "未发送：所选的 {count} 个用户均已停用。",
+  "demo.users.selectMatching": "选择全部 {count} 个匹配的用户",
+  "demo.users.allMatching": "已选择全部 {count} 个匹配的用户。",
 };

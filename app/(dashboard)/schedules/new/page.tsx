@@ -4,6 +4,7 @@ import { requirePageSession } from "../../../auth";
 import { getTranslator } from "../../../locale";
 import { saveScheduleAction } from "../actions";
 import { titled } from "../../../page-title";
+import { jobRegistry } from "@/lib/dashboard/job-registry";
 
 export const dynamic = "force-dynamic";
 export const generateMetadata = titled("schedules.form.newTitle");
@@ -19,7 +20,11 @@ export default async function NewSchedulePage() {
         </Link>
       </p>
       <h1 className="text-xl font-semibold">{t("schedules.form.newTitle")}</h1>
-      <ScheduleFormView mode="create" save={saveScheduleAction.bind(null, "create")} />
+      <ScheduleFormView
+        mode="create"
+        save={saveScheduleAction.bind(null, "create")}
+        knownClasses={jobRegistry().names()}
+      />
     </div>
   );
 }

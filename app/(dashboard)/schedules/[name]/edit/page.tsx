@@ -7,6 +7,7 @@ import { RedisDown } from "../../../../redis-down";
 import { saveScheduleAction } from "../../actions";
 import { readScheduleForm } from "../../data";
 import type { Metadata } from "next";
+import { jobRegistry } from "@/lib/dashboard/job-registry";
 
 export const dynamic = "force-dynamic";
 
@@ -53,7 +54,12 @@ export default async function EditSchedulePage({ params }: { params: Promise<{ n
           {t("schedules.form.legacy")}
         </p>
       ) : (
-        <ScheduleFormView mode="edit" initial={found.form} save={saveScheduleAction.bind(null, "edit")} />
+        <ScheduleFormView
+          mode="edit"
+          initial={found.form}
+          save={saveScheduleAction.bind(null, "edit")}
+          knownClasses={jobRegistry().names()}
+        />
       )}
     </div>
   );

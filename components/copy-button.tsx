@@ -1,14 +1,15 @@
 "use client";
 
 import { useState } from "react";
-import { useT } from "../providers";
+import { useT } from "./providers";
 
 /**
- * Copies `text` (a job id, args, a backtrace) to the clipboard and says so for two seconds.
+ * Copies `text` (a job id, args, a backtrace, a generated password) to the clipboard and says so for two seconds.
  * The Clipboard API needs a secure context (https or localhost); elsewhere a hidden textarea and
  * execCommand do it, so a dashboard served over plain http on a LAN still copies.
  */
-export function CopyButton({ text, what }: { text: string; what: string }) {
+/** `what` names the thing copied for screen readers and tests ("job id"); without it the button reads "Copy". */
+export function CopyButton({ text, what }: { text: string; what?: string }) {
   const t = useT();
   const [state, setState] = useState<"idle" | "copied" | "failed">("idle");
   const copy = async () => {
@@ -34,9 +35,9 @@ export function CopyButton({ text, what }: { text: string; what: string }) {
     <button
       type="button"
       onClick={copy}
-      data-copy={what}
-      aria-label={t("ux.copy.label", { what })}
-      title={t("ux.copy.label", { what })}
+      data-copy={what ?? ""}
+      aria-label={what ? t("ux.copy.label", { what }) : undefined}
+      title={what ? t("ux.copy.label", { what }) : undefined}
       className="whitespace-nowrap rounded border border-zinc-300 px-1.5 py-0 text-xs text-zinc-600 hover:bg-zinc-100 dark:border-zinc-700 dark:text-zinc-300 dark:hover:bg-zinc-800"
     >
       <span aria-live="polite">
