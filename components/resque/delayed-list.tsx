@@ -12,7 +12,7 @@ import { DataTable } from "@/components/data-table";
 import type { DelayedListData } from "@/lib/dashboard/contracts";
 import type { ActionResult } from "@/lib/dashboard/action-result";
 import { useT } from "../providers";
-import { DelayedSearchBox, DelayedSearchResults } from "./delayed-search";
+import { DelayedSearchResults, SearchBox } from "./delayed-search";
 import { useTimeZone } from "@/components/when";
 
 const td = "py-1 pr-4 align-top";
@@ -113,7 +113,7 @@ export function DelayedList({
               {t("delayed.overdueNote", { due: n(counts.due) })}
             </p>
           )}
-          <DelayedSearchBox q={search} perPage={perPage} />
+          <SearchBox action="/delayed" q={search} perPage={perPage} placeholder={t("ux.search.delayedPlaceholder")} />
           {found ? (
             <DelayedSearchResults search={found} nowMs={nowMs} perPageChoices={perPageChoices} />
           ) : (

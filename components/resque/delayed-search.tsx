@@ -11,18 +11,33 @@ import { useT } from "../providers";
 const td = "py-1 pr-4 align-top";
 const link = "text-blue-700 underline-offset-2 hover:underline dark:text-blue-400";
 
-/** The Delayed page's search box: a GET form, so the search is in the URL like every list's state. */
-export function DelayedSearchBox({ q, perPage }: { q: string; perPage: number }) {
+/**
+ * A list's search box (Delayed, a queue's jobs): a GET form, so the search is in the URL like every
+ * list's state; "clear" goes back to the same page size; `children` follow it (a scope note).
+ */
+export function SearchBox({
+  action,
+  q,
+  perPage,
+  placeholder,
+  children,
+}: {
+  action: string;
+  q: string;
+  perPage: number;
+  placeholder: string;
+  children?: React.ReactNode;
+}) {
   const t = useT();
   return (
-    <form method="get" action="/delayed" role="search" className="flex flex-wrap items-center gap-2 text-sm">
+    <form method="get" action={action} role="search" className="flex flex-wrap items-center gap-2 text-sm">
       <input
         type="search"
         name="q"
         defaultValue={q}
         maxLength={200}
         aria-label={t("ux.search.label")}
-        placeholder={t("ux.search.delayedPlaceholder")}
+        placeholder={placeholder}
         className="w-72 max-w-full rounded border border-zinc-300 bg-transparent px-2 py-1 dark:border-zinc-700"
       />
       <input type="hidden" name="per" value={perPage} />
@@ -33,9 +48,12 @@ export function DelayedSearchBox({ q, perPage }: { q: string; perPage: number })
         {t("ux.search.submit")}
       </button>
       {q && (
-        <Link href={`/delayed?per=${perPage}`} className={link}>
-          {t("ux.search.clear")}
-        </Link>
+        <>
+          <Link href={`${action}?per=${perPage}`} className={link}>
+            {t("ux.search.clear")}
+          </Link>
+          {children}
+        </>
       )}
     </form>
   );

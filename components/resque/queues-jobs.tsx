@@ -8,6 +8,7 @@ import { formatTime } from "@/lib/format";
 import { recordText } from "@/lib/format";
 import { ArgsPreview, argsText, clipNote } from "./job-text";
 import { CopyButton } from "../copy-button";
+import { SearchBox } from "./delayed-search";
 import { AllPausedBanner, QueueStateBadge } from "./state-badges";
 import { queueHref } from "@/lib/dashboard/url-path";
 import { LiveControl, useLivePoll } from "./live-control";
@@ -118,41 +119,15 @@ export function QueueJobs({
         </div>
       )}
       {pause.all && <AllPausedBanner source={pause.source} />}
-      <form method="get" action={queueHref(queue)} role="search" className="flex flex-wrap items-center gap-2 text-sm">
-        <input
-          type="search"
-          name="q"
-          defaultValue={search}
-          maxLength={200}
-          aria-label={t("ux.search.label")}
-          placeholder={t("ux.search.queuePlaceholder")}
-          className="w-72 max-w-full rounded border border-zinc-300 bg-transparent px-2 py-1 dark:border-zinc-700"
-        />
-        <input type="hidden" name="per" value={perPage} />
-        <button
-          type="submit"
-          className="rounded border border-zinc-300 px-2 py-1 hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800"
-        >
-          {t("ux.search.submit")}
-        </button>
-        {search && (
-          <>
-            <Link
-              href={`${queueHref(queue)}?per=${perPage}`}
-              className="text-blue-700 hover:underline dark:text-blue-400"
-            >
-              {t("ux.search.clear")}
-            </Link>
-            <span className="text-zinc-500" data-search-scope>
-              {t("ux.search.queueScope", {
-                count: jobs.total.toLocaleString("en"),
-                q: search,
-                window: (initial.search?.window ?? 0).toLocaleString("en"),
-              })}
-            </span>
-          </>
-        )}
-      </form>
+      <SearchBox action={queueHref(queue)} q={search} perPage={perPage} placeholder={t("ux.search.queuePlaceholder")}>
+        <span className="text-zinc-500" data-search-scope>
+          {t("ux.search.queueScope", {
+            count: jobs.total.toLocaleString("en"),
+            q: search,
+            window: (initial.search?.window ?? 0).toLocaleString("en"),
+          })}
+        </span>
+      </SearchBox>
       {jobs.total === 0 ? (
         <p className="text-zinc-500">
           {search
