@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useLayoutEffect, useRef, useState, useTransition } from "react";
+import { useEffect, useLayoutEffect, useRef, useState, useTransition } from "react";
 import { useCanWrite, useT } from "../providers";
 import { useRunAction } from "../use-run-action";
 import type { ActionResult } from "@/lib/dashboard/action-result";
@@ -57,13 +57,41 @@ export function ConfirmButton({
   const [pending, startTransition] = useTransition();
   const canWrite = useCanWrite() || forViewers;
   const anchor = useRef<HTMLSpanElement>(null);
-  const [openLeft, setOpenLeft] = useState(false);
+  const box = useRef<HTMLSpanElement>(null);
+  const yes = useRef<HTMLButtonElement>(null);
+  const [at, setAt] = useState<{ top: number; left: number } | null>(null);
+  const placed = at !== null;
+  // "Yes" takes focus once the box is placed (a hidden box cannot hold it), without scrolling.
+  useEffect(() => {
+    if (placed) yes.current?.focus({ preventScroll: true });
+  }, [placed]);
 
-  // Measured before paint, so the box never shows on the wrong side first.
+  // The question is `position: fixed`, placed from the button's rect: a table's scroll wrapper
+  // (overflow-x: auto) would otherwise clip it, or grow a scrollbar of its own and scroll the row
+  // away when "Yes" takes focus. It opens below and towards the side with room, above when the
+  // viewport has no room below, and follows the button when the page or a wrapper scrolls.
+  // Measured before paint, so the box never shows in the wrong place first.
   useLayoutEffect(() => {
-    if (!asking || !anchor.current) return;
-    const r = anchor.current.getBoundingClientRect();
-    setOpenLeft(r.left + POPOVER_REM * 16 > document.documentElement.clientWidth && r.right > POPOVER_REM * 16);
+    if (!asking) return setAt(null);
+    const place = () => {
+      const a = anchor.current?.getBoundingClientRect();
+      const b = box.current?.getBoundingClientRect();
+      if (!a || !b) return;
+      const vw = document.documentElement.clientWidth;
+      const vh = document.documentElement.clientHeight;
+      const gap = 4;
+      const left = a.left + b.width <= vw - gap ? a.left : Math.max(gap, Math.min(a.right, vw - gap) - b.width);
+      const top =
+        a.bottom + gap + b.height <= vh || a.top - gap - b.height < 0 ? a.bottom + gap : a.top - gap - b.height;
+      setAt({ top, left });
+    };
+    place();
+    window.addEventListener("scroll", place, true);
+    window.addEventListener("resize", place);
+    return () => {
+      window.removeEventListener("scroll", place, true);
+      window.removeEventListener("resize", place);
+    };
   }, [asking]);
 
   const run = () => {
@@ -95,12 +123,18 @@ export function ConfirmButton({
             aria-label={question}
             data-confirm
             onKeyDown={(e) => e.key === "Escape" && setAsking(false)}
-            style={{ width: `min(${POPOVER_REM}rem, calc(100vw - 1rem))` }}
-            className={`absolute top-full z-30 mt-1 flex flex-col gap-2 rounded border border-amber-300 bg-amber-50 px-3 py-2 text-left text-sm font-normal whitespace-normal text-amber-900 shadow-lg dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100 ${openLeft ? "right-0" : "left-0"}`}
+            ref={box}
+            style={{
+              width: `min(${POPOVER_REM}rem, calc(100vw - 1rem))`,
+              top: at?.top ?? 0,
+              left: at?.left ?? 0,
+              visibility: at ? "visible" : "hidden",
+            }}
+            className={`fixed z-30 flex flex-col gap-2 rounded border border-amber-300 bg-amber-50 px-3 py-2 text-left text-sm font-normal whitespace-normal text-amber-900 shadow-lg dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100`}
           >
             <span className="break-words">{question}</span>
             <span className="flex gap-2">
-              <button type="button" className={danger ? red : plain} onClick={run} disabled={pending} autoFocus>
+              <button type="button" className={danger ? red : plain} onClick={run} disabled={pending} ref={yes}>
                 {t("confirm.yes")}
               </button>
               <button type="button" className={plain} onClick={() => setAsking(false)}>

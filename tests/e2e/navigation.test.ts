@@ -170,7 +170,7 @@ describe("navigation and state", () => {
     expect(res?.status()).toBe(200);
     const main = page.locator("main");
     await main.getByText("ChargeCard on billing").waitFor();
-    expect(await main.getByText(/^since (\d+ s|\d+ min) ago · \d{4}-/).count()).toBe(1);
+    expect(await main.getByText(/^since (\d+ seconds?|\d+ minutes?) ago · \d{4}-/).count()).toBe(1);
     expect(await main.locator("h1 [data-liveness]").textContent()).toBe("Alive");
     expect(await main.locator('[data-counter="processed"]').textContent()).toBe("0");
     const failures = main.locator("[data-worker-failures] tbody tr");
@@ -256,11 +256,11 @@ describe("navigation and state", () => {
       try {
         await signIn(zh.page, web);
         await zh.page.goto(web.url);
-        await zh.page.locator('[data-banner="all-paused"]').getByText("所有 Worker 已暂停").waitFor();
+        await zh.page.locator('[data-banner="all-paused"]').getByText("所有工作进程已暂停").waitFor();
         expect(await zh.page.locator('main [data-queue-state="held"]').first().textContent()).toBe("全部暂停");
         await zh.screenshot("nav-overview-all-paused-dark-zh-CN");
         await zh.page.goto(`${web.url}/queues`);
-        await zh.page.getByRole("button", { name: "恢复所有 Worker" }).click();
+        await zh.page.getByRole("button", { name: "恢复所有工作进程" }).click();
         await waitFor("all workers resumed", async () => (await redis.exists(key)) === 0);
         await zh.page.locator('[data-banner="all-paused"]').waitFor({ state: "detached" });
         expect(await zh.page.locator('tr[data-queue="reports"] [data-queue-state]').textContent()).toBe("运行中");
@@ -399,9 +399,9 @@ describe("navigation and state", () => {
       await hit.getByRole("link").click();
       await page.waitForURL((u) => /^\/delayed\/\d+$/.test(u.pathname));
 
-      // Failed: "Retried 3 min ago", and the backtrace copies whole.
+      // Failed: "Retried 3 minutes ago", and the backtrace copies whole.
       await page.goto(`${web.url}/failed`);
-      expect(await page.locator('main [data-badge="retried"]').textContent()).toMatch(/^Retried \d+ min ago$/);
+      expect(await page.locator('main [data-badge="retried"]').textContent()).toMatch(/^Retried \d+ minutes ago$/);
       const failedRow = page.locator("main tbody tr", { hasText: "card declined for order 2" }).first();
       await failedRow.getByRole("button", { name: /Details/ }).click();
       await page.getByRole("button", { name: "Copy Backtrace" }).click();
@@ -429,7 +429,7 @@ describe("navigation and state", () => {
       await zh.page.getByText("前 5,000 个延迟任务（最早的在前）中有 1 个匹配“needle”。").waitFor();
       await zh.screenshot("nav-delayed-search-dark-zh-CN");
       await zh.page.goto(`${web.url}/failed`);
-      expect(await zh.page.locator('main [data-badge="retried"]').textContent()).toMatch(/^\d+ 分钟前已重试$/);
+      expect(await zh.page.locator('main [data-badge="retried"]').textContent()).toMatch(/^\d+分钟前已重试$/);
       await zh.screenshot("nav-failed-retried-dark-zh-CN");
       expect(clientErrors(zh)).toEqual([]);
     } finally {
@@ -468,7 +468,7 @@ describe("navigation and state", () => {
           } else {
             // Read already: the bell shows none, and write buttons stay disabled for a viewer.
             await b.page.getByRole("button", { name: "通知：0 条未读" }).waitFor();
-            expect(await b.page.getByRole("button", { name: "暂停所有 Worker" }).isDisabled()).toBe(true);
+            expect(await b.page.getByRole("button", { name: "暂停所有工作进程" }).isDisabled()).toBe(true);
           }
           expect(clientErrors(b)).toEqual([]);
         } finally {

@@ -460,8 +460,9 @@ describe("CLI: recurring schedules", () => {
     const enable = await cli(["schedule", "enable", "nightly"], c.env);
     expect(enable.stdout).toBe("Schedule nightly enabled.\n");
     expect(await c.redis.hget(c.k.persistentSchedules, "nightly")).toBe(raw);
+    // "run" stamped the entry's last enqueue, as the scheduler's own enqueue does.
     expect((await cli(["schedule", "list"], c.env)).stdout).toMatch(
-      /^nightly: .*\(Asia\/Shanghai\); next \S+T19:00:00\.000Z, last never\n$/,
+      /^nightly: .*\(Asia\/Shanghai\); next \S+T19:00:00\.000Z, last \d{4}-\d{2}-\d{2}T[\d:.]+Z\n$/,
     );
 
     for (const sub of ["disable", "enable", "run", "rm"]) {
