@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useEffect, useLayoutEffect, useRef, useState, useTransition } from "react";
+import { useLayoutEffect, useRef, useState, useTransition } from "react";
 import { useCanWrite, useT } from "../providers";
 import { useRunAction } from "../use-run-action";
 import type { ActionResult } from "@/lib/dashboard/action-result";
@@ -59,33 +59,31 @@ export function ConfirmButton({
   const anchor = useRef<HTMLSpanElement>(null);
   const box = useRef<HTMLSpanElement>(null);
   const yes = useRef<HTMLButtonElement>(null);
-  const [at, setAt] = useState<{ top: number; left: number } | null>(null);
-  const placed = at !== null;
-  // "Yes" takes focus once the box is placed (a hidden box cannot hold it), without scrolling.
-  useEffect(() => {
-    if (placed) yes.current?.focus({ preventScroll: true });
-  }, [placed]);
 
   // The question is `position: fixed`, placed from the button's rect: a table's scroll wrapper
   // (overflow-x: auto) would otherwise clip it, or grow a scrollbar of its own and scroll the row
   // away when "Yes" takes focus. It opens below and towards the side with room, above when the
-  // viewport has no room below, and follows the button when the page or a wrapper scrolls.
-  // Measured before paint, so the box never shows in the wrong place first.
+  // viewport has no room below, and follows the button when the page or a wrapper scrolls. The
+  // box is placed by writing its style before paint (it starts hidden), so it never shows in the
+  // wrong place first, and "Yes" takes focus once it is visible, without scrolling anything.
   useLayoutEffect(() => {
-    if (!asking) return setAt(null);
+    if (!asking) return;
     const place = () => {
+      const el = box.current;
       const a = anchor.current?.getBoundingClientRect();
-      const b = box.current?.getBoundingClientRect();
-      if (!a || !b) return;
+      if (!el || !a) return;
+      const b = el.getBoundingClientRect();
       const vw = document.documentElement.clientWidth;
       const vh = document.documentElement.clientHeight;
       const gap = 4;
       const left = a.left + b.width <= vw - gap ? a.left : Math.max(gap, Math.min(a.right, vw - gap) - b.width);
-      const top =
-        a.bottom + gap + b.height <= vh || a.top - gap - b.height < 0 ? a.bottom + gap : a.top - gap - b.height;
-      setAt({ top, left });
+      const below = a.bottom + gap + b.height <= vh || a.top - gap - b.height < 0;
+      el.style.left = `${left}px`;
+      el.style.top = `${below ? a.bottom + gap : a.top - gap - b.height}px`;
+      el.style.visibility = "visible";
     };
     place();
+    yes.current?.focus({ preventScroll: true });
     window.addEventListener("scroll", place, true);
     window.addEventListener("resize", place);
     return () => {
@@ -126,9 +124,9 @@ export function ConfirmButton({
             ref={box}
             style={{
               width: `min(${POPOVER_REM}rem, calc(100vw - 1rem))`,
-              top: at?.top ?? 0,
-              left: at?.left ?? 0,
-              visibility: at ? "visible" : "hidden",
+              top: 0,
+              left: 0,
+              visibility: "hidden",
             }}
             className={`fixed z-30 flex flex-col gap-2 rounded border border-amber-300 bg-amber-50 px-3 py-2 text-left text-sm font-normal whitespace-normal text-amber-900 shadow-lg dark:border-amber-800 dark:bg-amber-950 dark:text-amber-100`}
           >
