@@ -12,6 +12,7 @@ import { When } from "./when";
 import { CopyButton } from "./copy-button";
 import { DataTable } from "@/components/data-table";
 import type { AccountResult, PasswordInput } from "@/lib/dashboard/action-result";
+import { Answer } from "./answer";
 
 export interface AccountsActions {
   add: (input: { email: string; role: string } & PasswordInput) => Promise<AccountResult>;
@@ -220,15 +221,7 @@ function AddAccountForm({
           </button>
         </div>
       </form>
-      {result && (result.ok || !result.field) && (
-        <p
-          role="status"
-          aria-live="polite"
-          className={`text-sm ${result.ok ? "text-green-700 dark:text-green-400" : "text-red-700 dark:text-red-400"}`}
-        >
-          {result.message}
-        </p>
-      )}
+      {result && (result.ok || !result.field) && <Answer result={result} />}
       {result?.ok && result.password && <GeneratedPassword t={t} email={result.email} password={result.password} />}
     </section>
   );
@@ -358,16 +351,7 @@ export function AccountsList({
         <p className="text-sm text-zinc-600 dark:text-zinc-400">{t("accounts.intro")}</p>
       </div>
       <AddAccountForm t={t} minLength={minPasswordLength} add={actions.add} run={run} />
-      {notice && (
-        <p
-          role="status"
-          aria-live="polite"
-          data-notice
-          className={`text-sm ${notice.ok ? "text-green-700 dark:text-green-400" : "text-red-700 dark:text-red-400"}`}
-        >
-          {notice.message}
-        </p>
-      )}
+      {notice && <Answer result={notice} data-notice />}
       {pager}
       <DataTable
         columns={[

@@ -9,6 +9,7 @@ import { DataTable } from "./data-table";
 import { useCanWrite, useT } from "./providers";
 import { ConfirmButton } from "./resque/confirm-button";
 import { useRunAction } from "./use-run-action";
+import { Answer } from "./answer";
 
 /** A rule as the form sends it: the numbers as typed. */
 export type AlertRuleForm = Omit<AlertRuleInput, "threshold" | "windowMin"> & { threshold: string; windowMin: string };
@@ -194,15 +195,7 @@ function RuleForm({
           )}
         </div>
       </form>
-      {result && (result.ok || !result.field) && (
-        <p
-          role="status"
-          aria-live="polite"
-          className={`text-sm ${result.ok ? "text-green-700 dark:text-green-400" : "text-red-700 dark:text-red-400"}`}
-        >
-          {result.message}
-        </p>
-      )}
+      {result && (result.ok || !result.field) && <Answer result={result} />}
     </section>
   );
 }
@@ -242,16 +235,7 @@ export function AlertsList({
           }}
         />
       )}
-      {notice && (
-        <p
-          role="status"
-          aria-live="polite"
-          data-notice
-          className={`text-sm ${notice.ok ? "text-green-700 dark:text-green-400" : "text-red-700 dark:text-red-400"}`}
-        >
-          {notice.message}
-        </p>
-      )}
+      {notice && <Answer result={notice} data-notice />}
       {rules.length === 0 ? (
         <p className="text-sm text-zinc-500">{t("alerts.empty")}</p>
       ) : (

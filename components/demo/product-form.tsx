@@ -5,6 +5,7 @@ import type { MessageKey } from "@/lib/i18n";
 import { useCanWrite, useT } from "../providers";
 import { useRunAction } from "../use-run-action";
 import type { FormResult } from "@/lib/dashboard/action-result";
+import { Answer } from "../answer";
 
 export interface ProductValues {
   name: string;
@@ -137,14 +138,7 @@ export function ProductForm({
         >
           {t("demo.products.save")}
         </button>
-        {result && (
-          <span
-            role="status"
-            className={`text-sm ${result.ok ? "text-green-700 dark:text-green-400" : "text-red-700 dark:text-red-400"}`}
-          >
-            {result.message}
-          </span>
-        )}
+        {result && <Answer result={result} inline />}
       </div>
     </form>
   );

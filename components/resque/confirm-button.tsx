@@ -5,6 +5,7 @@ import { useLayoutEffect, useRef, useState, useTransition } from "react";
 import { useCanWrite, useT } from "../providers";
 import { useRunAction } from "../use-run-action";
 import type { ActionResult } from "@/lib/dashboard/action-result";
+import { Answer } from "../answer";
 
 const base = "rounded border px-2 py-0.5 text-sm disabled:opacity-50";
 const plain = `${base} border-zinc-300 hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800`;
@@ -142,15 +143,7 @@ export function ConfirmButton({
           </span>
         )}
       </span>
-      {result && !quiet && (
-        <span
-          role="status"
-          aria-live="polite"
-          className={`text-sm ${result.ok ? "text-green-700 dark:text-green-400" : "text-red-700 dark:text-red-400"}`}
-        >
-          {result.message}
-        </span>
-      )}
+      {result && !quiet && <Answer result={result} inline />}
     </span>
   );
 }

@@ -14,6 +14,7 @@ import type { ActionResult } from "@/lib/dashboard/action-result";
 import { useT } from "../providers";
 import { DelayedSearchResults, SearchBox } from "./delayed-search";
 import { useTimeZone } from "@/components/when";
+import { Answer } from "../answer";
 
 const td = "py-1 pr-4 align-top";
 
@@ -31,16 +32,7 @@ export function RetryBadge({ label, className = "" }: { label: string; className
 /** The last action's answer, kept above the table because the row it came from may be gone. */
 export function ActionFlash({ result }: { result: ActionResult | null }) {
   if (!result) return null;
-  return (
-    <p
-      role="status"
-      aria-live="polite"
-      data-flash
-      className={`text-sm ${result.ok ? "text-green-700 dark:text-green-400" : "text-red-700 dark:text-red-400"}`}
-    >
-      {result.message}
-    </p>
-  );
+  return <Answer result={result} data-flash />;
 }
 
 export function OverdueBadge({ label }: { label: string }) {

@@ -23,6 +23,7 @@ import type { FailedDetailData } from "@/lib/dashboard/contracts";
 import type { ActionResult } from "@/lib/dashboard/action-result";
 import { useT } from "../providers";
 import { useTimeZone } from "@/components/when";
+import { Answer } from "../answer";
 
 function Field({ label, children, mono = false }: { label: string; children: React.ReactNode; mono?: boolean }) {
   return (
@@ -59,14 +60,7 @@ export function FailedDetail({
   if (!job) {
     return (
       <div className="space-y-3" data-gone>
-        {last && (
-          <p
-            role="status"
-            className={last.ok ? "text-green-700 dark:text-green-400" : "text-red-700 dark:text-red-400"}
-          >
-            {last.message}
-          </p>
-        )}
+        {last && <Answer result={last} className="" />}
         <h1 className="text-xl font-semibold">{t("failed.detail.goneTitle")}</h1>
         <p className="text-zinc-600 dark:text-zinc-400">{t("failed.detail.gone")}</p>
         <p>

@@ -33,6 +33,7 @@ import type { FailedListData } from "@/lib/dashboard/contracts";
 import type { ActionResult } from "@/lib/dashboard/action-result";
 import { useT } from "../providers";
 import { useTimeZone } from "@/components/when";
+import { Answer } from "../answer";
 
 /** The server actions of app/(dashboard)/failed/actions.ts, passed down by the page. */
 export interface FailedActions {
@@ -100,15 +101,7 @@ export function FailedList({
     <div className="space-y-4">
       <FailedHeader t={t} query={query} lists={data.lists} stats={data.stats} total={data.total} />
       <LiveControl {...settings} updatedAt={q.dataUpdatedAt} failed={q.isError} />
-      {rowResult && (
-        <p
-          role="status"
-          data-row-result
-          className={`text-sm ${rowResult.ok ? "text-green-700 dark:text-green-400" : "text-red-700 dark:text-red-400"}`}
-        >
-          {rowResult.message}
-        </p>
-      )}
+      {rowResult && <Answer result={rowResult} data-row-result />}
       {(data.total > 0 || acted) && (
         <div
           data-bulk
