@@ -452,13 +452,14 @@ export class Worker extends EventEmitter<WorkerEvents> {
         const kind = got[0]!.toString();
         const nWrong = Number(got[1]!.toString());
         this.reportWrongTypes(got.slice(2, 2 + nWrong));
+        // Before the launches: a job runs only once its reservation (and the finishes sent with it)
+        // is on the replicas, so a failover cannot hand a job that already ran to a worker again.
+        await this.confirmDone(finished + (got.length - 2 - nWrong) / 5);
         let started = 0;
         for (let i = 2 + nWrong; i + 4 < got.length; i += 5) {
           const slot = reserve[Number(got[i]!.toString()) - 1]!;
           if (await this.launch(slot, got[i + 1]!, got[i + 2]!, got[i + 3]!, got[i + 4]!)) started++;
         }
-        // After the launches, so the jobs just reserved run while the replicas confirm.
-        await this.confirmDone(finished);
         if (this.pausedBySignal) {
           if (!this.slots.some((s) => s.current || s.toFinish)) this.title("Paused");
           await this.nextWake();
@@ -499,20 +500,21 @@ export class Worker extends EventEmitter<WorkerEvents> {
   }
 
   /**
-   * The durability option: ONE WAIT for everything this loop turn settled (`finished` jobs plus
-   * the failures and retries written since the last WAIT). A shortfall is logged (rate-limited)
-   * and the worker carries on: the jobs did run, and holding or redoing them would turn a slow
-   * replica into a stalled or duplicating worker; a failover before the replica catches up may
-   * bring a finished job's in-flight record back, which the dead-worker prune settles.
+   * The durability option: ONE WAIT for everything this loop turn wrote (`count` jobs finished or
+   * reserved, plus the failures and retries written since the last WAIT). A shortfall is logged
+   * (rate-limited) and the worker carries on: the writes are done on the primary, and holding or
+   * redoing them would turn a slow replica into a stalled or duplicating worker. A failover before
+   * the replica catches up may bring such a job back (a finished job's in-flight record, settled by
+   * the dead-worker prune; a reservation, run again), which is what the warning says.
    */
-  private async confirmDone(finished: number): Promise<void> {
+  private async confirmDone(written: number): Promise<void> {
     if (!this.conn.waitsForReplicas) return;
-    const count = finished + this.unconfirmed;
+    const count = written + this.unconfirmed;
     if (count === 0) return;
     this.unconfirmed = 0;
     const r = await this.conn.confirmWrites();
     if (r.ok) return;
-    const line = this.unconfirmedLog.note((n) => `${n} finished or failed job(s)`, count, r);
+    const line = this.unconfirmedLog.note((n) => `${n} job(s) taken, finished or failed`, count, r);
     if (line) this.emit("problem", line);
   }
 

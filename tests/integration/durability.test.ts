@@ -34,7 +34,25 @@ class BoomJob extends BaseJob {
     throw new Error("boom");
   }
 }
-const registry = new JobRegistry([OkJob, BoomJob]);
+/** Runs until the test opens its gate, then succeeds, or fails when `fail`. */
+class GateJob extends BaseJob<{ fail: boolean }> {
+  static names = ["GateJob"];
+  static started = false;
+  private static open: Promise<void> = Promise.resolve();
+  /** A new closed gate; returns what opens it. */
+  static arm(): () => void {
+    let openIt = () => {};
+    GateJob.started = false;
+    GateJob.open = new Promise<void>((r) => (openIt = r));
+    return openIt;
+  }
+  async perform() {
+    GateJob.started = true;
+    await GateJob.open;
+    if (this.args.fail) throw new Error("gate failed on purpose");
+  }
+}
+const registry = new JobRegistry([OkJob, BoomJob, GateJob]);
 const env = (vars: Record<string, string>) => vars as NodeJS.ProcessEnv;
 
 /** Long enough that only a thawed replica ends the WAIT in the "waits for it" checks. */
@@ -165,7 +183,7 @@ describe("REDIS_MIN_REPLICAS_ACK", () => {
     expect(await replica.llen(key("failed"))).toBe(0);
   });
 
-  it("with 1, a worker's finishes and failures wait for the replica", async () => {
+  it("with 1, a worker runs a job only once its reservation is on the replica, and its finish and failure wait too", async () => {
     const namespace = testNamespace("ackw");
     const key = (k: string) => `${namespace}:${k}`;
     const plain = new Client({ redis: client(), namespace, registry });
@@ -181,21 +199,25 @@ describe("REDIS_MIN_REPLICAS_ACK", () => {
     worker.on("problem", (m) => problems.push(m));
     await worker.start();
     cleanups.push(() => worker.stop());
-    // WAIT blocks the connection it is sent on: while one is out, the worker's next command waits
-    // behind it, so each write is shown to wait on its own.
-    rs.freezeReplica();
-    await plain.enqueue("q", OkJob);
-    await waitFor("the finish's WAIT blocked", blockedInWait);
-    expect(await primary.get(key("stat:processed"))).toBe("1");
-    rs.thawReplica();
-    await waitFor("the finish on the replica", async () => (await replica.get(key("stat:processed"))) === "1");
-
-    rs.freezeReplica();
-    await plain.enqueue("q", BoomJob);
-    await waitFor("the failure's WAIT blocked", blockedInWait);
-    expect(await primary.llen(key("failed"))).toBe(1);
-    rs.thawReplica();
-    await waitFor("the failure on the replica", async () => (await replica.llen(key("failed"))) === 1);
+    // WAIT blocks the connection it is sent on, so each write is held and released on its own.
+    for (const fail of [false, true]) {
+      const gate = GateJob.arm();
+      rs.freezeReplica();
+      await plain.enqueue("q", GateJob, { fail });
+      await waitFor("the reservation's WAIT blocked", blockedInWait);
+      expect(GateJob.started).toBe(false); // taken from the queue, not run before the replica has it
+      rs.thawReplica();
+      await waitFor("the job started", () => GateJob.started);
+      expect(await replica.llen(key("queue:q"))).toBe(0);
+      rs.freezeReplica();
+      gate(); // the job ends now; its finish (or failure) goes out and waits for the replica
+      await waitFor("the finish's WAIT blocked", blockedInWait);
+      if (fail) expect(await primary.llen(key("failed"))).toBe(1);
+      else expect(await primary.get(key("stat:processed"))).toBe("1");
+      rs.thawReplica();
+      if (fail) await waitFor("the failure on the replica", async () => (await replica.llen(key("failed"))) === 1);
+      else await waitFor("the finish on the replica", async () => (await replica.get(key("stat:processed"))) === "1");
+    }
     expect(problems).toEqual([]);
   });
 
@@ -245,7 +267,7 @@ describe("REDIS_MIN_REPLICAS_ACK", () => {
     await waitFor("drained", async () => (await primary.get(key("stat:processed"))) === "3");
     await waitFor("the shortfall logged", () => problems.length > 0);
     expect(problems[0]).toMatch(
-      /finished or failed job\(s\) not stored on a replica within 300 ms \(0 of 1 confirmed\); carrying on/,
+      /job\(s\) taken, finished or failed not stored on a replica within 300 ms \(0 of 1 confirmed\); carrying on/,
     );
     await c.enqueueMany([{ queue: "q", class: OkJob }]).catch(() => undefined);
     await waitFor("still working", async () => (await primary.get(key("stat:processed"))) === "4");
