@@ -2,11 +2,19 @@
  * The durability option (`REDIS_MIN_REPLICAS_ACK`, docs/architecture.md#durability): after a
  * write counts as done, `WAIT n timeout` until n replicas have it.
  *
- * WAIT covers every earlier write of the connection it is sent on, so one WAIT answers for all
- * the writes that connection made before it: concurrent callers on one ioredis client share it.
- * While a WAIT is out, callers join the next one (the one in flight may have left before their
- * write), which is sent when it returns. A burst of enqueues or a worker's loop therefore costs a
- * few WAITs, never one per job. Blocking connections (BLPOP) never call this.
+ * WAIT waits for the replication offset of the last write made on the connection it is sent on.
+ * Offsets are one stream for the whole server, so a write made later on ANY connection has a
+ * higher offset: a replica that acknowledged it has everything before it. Each ioredis client
+ * therefore gets one side connection for its WAITs, which first sends a PUBLISH (replicated, so
+ * it is a write with an offset of its own, and touches no key) and then the WAIT. The client's
+ * own connection is never blocked by a WAIT: while a replica is slow or away, its reads and
+ * writes (a dashboard page, a worker's next reserve) go on; only the callers that asked for a
+ * confirmation wait.
+ *
+ * One WAIT answers for every write made before its PUBLISH, so concurrent callers share it: while
+ * a WAIT is out, callers join the next one (the one in flight may have left before their write),
+ * sent when it returns. A burst of enqueues or a worker's loop therefore costs a few WAITs, never
+ * one per job. Blocking connections (BLPOP) never call this.
  */
 import type { Redis } from "ioredis";
 import { NotReplicatedError } from "./errors";
@@ -20,10 +28,10 @@ export interface DurabilityOptions {
 
 /**
  * 1 s: a replica that is up confirms within a few ms (its ack is asked for at once, not at its
- * once-a-second REPLCONF ACK), so only a replica that is down or cut off reaches it; and it stays
- * well under the web client's 3 s command timeout, so the dashboard answers with our sentence
- * rather than "Command timed out". WAIT blocks the connection it is sent on, so a longer one would
- * hold every other command of that client while a replica is away.
+ * once-a-second REPLCONF ACK), so only a replica that is down or cut off reaches it; it stays well
+ * under the web client's 3 s command timeout, so the dashboard answers with our sentence rather
+ * than "Command timed out"; and it is how long a button or a worker's loop turn waits while a
+ * replica is away.
  */
 export const DEFAULT_ACK_TIMEOUT_MS = 1000;
 
@@ -44,14 +52,29 @@ interface Next {
   timeoutMs: number;
 }
 
+/** Where the side connection's PUBLISH goes: nobody listens; it exists to be a replicated write. */
+export const ACK_CHANNEL = "tsq:replica-ack";
+
 /** One client's WAITs: at most one in flight, every later caller sharing the next. */
 class AckBatcher {
   private inFlight?: Promise<number>;
   private next?: Next;
-  /** WAITs sent on this client (the tests' and the bench's count). */
+  private side?: Redis;
+  /** WAITs sent for this client (the tests' and the bench's count). */
   sent = 0;
 
   constructor(private readonly redis: Redis) {}
+
+  /** The side connection, opened on first use and closed with the client. */
+  private sideConnection(): Redis {
+    if (!this.side) {
+      const side = this.redis.duplicate();
+      side.on("error", () => {}); // reconnects on its own; a failed WAIT rejects its callers
+      this.redis.once("end", () => side.disconnect());
+      this.side = side;
+    }
+    return this.side;
+  }
 
   wait(minReplicas: number, timeoutMs: number): Promise<number> {
     if (!this.inFlight) return this.send(minReplicas, timeoutMs);
@@ -73,7 +96,10 @@ class AckBatcher {
 
   private send(minReplicas: number, timeoutMs: number): Promise<number> {
     this.sent++;
-    const p: Promise<number> = this.redis.wait(minReplicas, timeoutMs).finally(() => {
+    const side = this.sideConnection();
+    // Sent back to back on one connection: the WAIT waits for the PUBLISH's offset.
+    void side.publish(ACK_CHANNEL, "").catch(() => undefined);
+    const p: Promise<number> = side.wait(minReplicas, timeoutMs).finally(() => {
       if (this.inFlight === p) this.inFlight = undefined;
     });
     this.inFlight = p;
