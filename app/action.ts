@@ -67,6 +67,7 @@ import type { ActionCode, ActionResult } from "@/lib/dashboard/action-result";
 import { fieldOf, sentence } from "@/lib/dashboard/action-schema";
 import { getDb, recordAudit, type AuditActor, type AuditResult } from "@/lib/db";
 import { webLog } from "@/lib/log";
+import { NotReplicatedError } from "@/lib/resque/index";
 import type { Translate } from "@/lib/i18n";
 import { clientIp, crossSite, getSession, type SignedIn } from "./auth";
 import { forgetSharedReads } from "./json-route";
@@ -186,6 +187,13 @@ export function dashboardAction<S extends ArgsSchema, R extends ActionResult = A
       // Answered as "Failed: …" and audited; the log keeps the stack for whoever runs the server.
       webLog().error(`action ${name} failed: ${error}`, { event: "action.error", action: name, err: e });
       await audit("error", error);
+      // The durability option: the write was done but not confirmed by the replicas in time. Its
+      // own sentence, not "Failed", since the job may well run (REDIS_MIN_REPLICAS_ACK).
+      if (e instanceof NotReplicatedError)
+        return finish<R>(
+          "error",
+          t("action.notReplicated", { ms: e.timeoutMs, replicas: e.replicas, wanted: e.wanted }),
+        );
       return finish<R>("error", t("action.failed", { error }));
     }
     refresh();

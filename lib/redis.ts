@@ -3,7 +3,7 @@
  * `REDIS_URL` (and php-resque's `REDIS_BACKEND` / `REDIS_BACKEND_DB`) and the namespace variables.
  */
 import { Redis, type RedisOptions } from "ioredis";
-import { Connection } from "./resque/index";
+import { Connection, DEFAULT_ACK_TIMEOUT_MS, type DurabilityOptions } from "./resque/index";
 
 export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
 
@@ -56,7 +56,7 @@ export function getRedis(): Redis {
 
 /** The web app's engine handle on the configured namespace. */
 export function getConnection(): Connection {
-  return new Connection({ redis: getRedis(), namespace: namespaceFromEnv() });
+  return new Connection({ redis: getRedis(), namespace: namespaceFromEnv(), durability: durabilityFromEnv() });
 }
 
 /** Driver codes and reply prefixes that mean Redis cannot answer now, as opposed to a bad record or a bug. */
@@ -75,4 +75,24 @@ export function isRedisUnreachable(e: unknown): boolean {
   if (e.name === "MaxRetriesPerRequestError" || e.name === "ClusterAllFailedError") return true;
   const code = (e as NodeJS.ErrnoException).code;
   return (typeof code === "string" && UNREACHABLE_CODES.test(code)) || UNREACHABLE_TEXT.test(e.message);
+}
+
+/**
+ * `REDIS_MIN_REPLICAS_ACK` (default 0: no WAIT at all) and `REDIS_ACK_TIMEOUT_MS` (default 1000,
+ * lib/resque/replica-ack.ts says why): how many replicas must confirm an enqueue, finish, failure,
+ * delayed move or retry before it counts as done (docs/architecture.md#durability).
+ */
+export function durabilityFromEnv(env: NodeJS.ProcessEnv = process.env): DurabilityOptions {
+  const whole = (name: string, raw: string | undefined, fallback: number, min: number): number => {
+    if (raw === undefined || raw.trim() === "") return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min)
+      throw new Error(`${name} must be a whole number of at least ${min}, got ${JSON.stringify(raw)}`);
+    return n;
+  };
+  return {
+    minReplicas: whole("REDIS_MIN_REPLICAS_ACK", env.REDIS_MIN_REPLICAS_ACK, 0, 0),
+    // 0 would make WAIT block for ever: at least 1 ms.
+    timeoutMs: whole("REDIS_ACK_TIMEOUT_MS", env.REDIS_ACK_TIMEOUT_MS, DEFAULT_ACK_TIMEOUT_MS, 1),
+  };
 }

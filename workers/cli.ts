@@ -230,7 +230,7 @@ async function run(p: Parsed, cfg: WorkerConfig, io: CliIo, ownProcess: boolean)
   if (!commands.has(p.command))
     throw new UsageError(`Unknown command "${p.command}". Run \`npm run queue -- help\` for the list.`);
   const redis = await connect(cfg);
-  const conn = new Connection({ redis, namespace: cfg.namespace });
+  const conn = new Connection({ redis, namespace: cfg.namespace, durability: cfg.durability });
   try {
     switch (p.command) {
       case "status":
@@ -251,7 +251,7 @@ async function run(p: Parsed, cfg: WorkerConfig, io: CliIo, ownProcess: boolean)
       case "enqueue-at": {
         const registry = await loadJobClasses(io.env, io.cwd);
         return await enqueueLater(
-          new Client({ redis, namespace: cfg.namespace, registry }),
+          new Client({ redis, namespace: cfg.namespace, registry, durability: cfg.durability }),
           p.command,
           p.positional,
           registry,
@@ -308,7 +308,7 @@ async function run(p: Parsed, cfg: WorkerConfig, io: CliIo, ownProcess: boolean)
           }
         }
         const registry = await loadJobClasses(io.env, io.cwd);
-        const client = new Client({ redis, namespace: cfg.namespace, registry });
+        const client = new Client({ redis, namespace: cfg.namespace, registry, durability: cfg.durability });
         const job = await client.enqueue(queue, className, args);
         say(`Enqueued ${className} on ${queue} (id ${job.id}).`);
         if (!registry.get(className))

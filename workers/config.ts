@@ -5,8 +5,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parseEnv } from "node:util";
-import { namespaceFromEnv, redisUrlFromEnv } from "../lib/redis";
-import { MAX_CONCURRENCY } from "../lib/resque/index";
+import { durabilityFromEnv, namespaceFromEnv, redisUrlFromEnv } from "../lib/redis";
+import { MAX_CONCURRENCY, type DurabilityOptions } from "../lib/resque/index";
 
 /**
  * Loads `.env`, then `.env.<QUEUE_ENV>` (as `QUEUE_ENV=prod php app/queue_resque.php` picks its
@@ -41,6 +41,8 @@ export interface WorkerConfig {
   scheduler: boolean;
   /** Scheduler leader lock lifetime (resque-scheduler's LOCK_TIMEOUT), seconds. */
   lockTimeoutSec: number;
+  /** `REDIS_MIN_REPLICAS_ACK` / `REDIS_ACK_TIMEOUT_MS`: writes wait for replicas (docs/architecture.md#durability). */
+  durability: DurabilityOptions;
 }
 
 function positiveNumber(name: string, raw: string | undefined, fallback: number, integer: boolean): number {
@@ -76,5 +78,6 @@ export function readWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     intervalSec: positiveNumber("INTERVAL", env.INTERVAL, 5, false),
     scheduler: !/^(0|false|no|off)$/i.test(env.SCHEDULER ?? ""),
     lockTimeoutSec: positiveNumber("LOCK_TIMEOUT", env.LOCK_TIMEOUT, 30, false),
+    durability: durabilityFromEnv(env),
   };
 }

@@ -31,6 +31,7 @@ async function main() {
     heartbeat: !supervised,
     setProcessTitle: true,
     concurrency: cfg.concurrency,
+    durability: cfg.durability,
   });
   setLogRole("worker", { worker: worker.id });
   logWorkerEvents(worker, processLog());

@@ -16,7 +16,13 @@ export async function startScheduler(
 ): Promise<{ scheduler: Scheduler; stop: () => Promise<void> }> {
   const redis = createRedis(cfg.redisUrl, { lazyConnect: false });
   redis.on("error", () => {});
-  const scheduler = new Scheduler({ redis, namespace: cfg.namespace, registry, lockTimeoutSec: cfg.lockTimeoutSec });
+  const scheduler = new Scheduler({
+    redis,
+    namespace: cfg.namespace,
+    registry,
+    lockTimeoutSec: cfg.lockTimeoutSec,
+    durability: cfg.durability,
+  });
   // Its own role on every line, also inside the supervisor's process.
   const log = createLogger("scheduler", { bindings: { scheduler: scheduler.id } });
   scheduler.on("leader", () => log.info(`scheduler ${scheduler.id}: leader`, { event: "scheduler.leader" }));
@@ -36,6 +42,9 @@ export async function startScheduler(
         queue: f.queue,
       }),
     ),
+  );
+  scheduler.on("problem", (message) =>
+    log.warn(`scheduler ${scheduler.id}: ${message}`, { event: "scheduler.problem" }),
   );
   scheduler.on("error", (e) =>
     log.error(`scheduler ${scheduler.id}: ${e.message}`, { event: "scheduler.error", err: e }),

@@ -1,5 +1,5 @@
 import { Client } from "@/lib/resque/index";
-import { getRedis, namespaceFromEnv } from "@/lib/redis";
+import { durabilityFromEnv, getRedis, namespaceFromEnv } from "@/lib/redis";
 import { jobRegistry } from "./job-registry";
 
 /**
@@ -8,5 +8,10 @@ import { jobRegistry } from "./job-registry";
  * args against its class's schema before anything is stored.
  */
 export function queueClient(): Client {
-  return new Client({ redis: getRedis(), namespace: namespaceFromEnv(), registry: jobRegistry() });
+  return new Client({
+    redis: getRedis(),
+    namespace: namespaceFromEnv(),
+    registry: jobRegistry(),
+    durability: durabilityFromEnv(),
+  });
 }

@@ -56,6 +56,7 @@ export class Client implements JobEnqueuer {
     const k = this.conn.keys;
     // One EVALSHA, no pipeline object: this is the hot path of a server action enqueueing one job.
     await this.conn.run("enqueue", [k.queues, k.queue(job.queue), k.wake(job.queue)], [job.queue, k.ns, job.payload]);
+    if (this.conn.waitsForReplicas) await this.conn.requireReplicas(`${job.className} on queue ${job.queue}`);
     return job;
   }
 
@@ -92,6 +93,8 @@ export class Client implements JobEnqueuer {
       }
     }
     await execAll(pipe);
+    // One WAIT for the whole batch: it covers every write of the pipeline before it.
+    if (this.conn.waitsForReplicas) await this.conn.requireReplicas(`${prepared.length} enqueued job(s)`);
     return prepared;
   }
 
@@ -126,6 +129,8 @@ export class Client implements JobEnqueuer {
         .rpush(k.schedulerWake, "1")
         .ltrim(k.schedulerWake, -1, -1),
     );
+    if (this.conn.waitsForReplicas)
+      await this.conn.requireReplicas(`${job.className} scheduled on queue ${job.queue} for ${ts}`);
     return { ...job, at: ts, payload: item };
   }
 

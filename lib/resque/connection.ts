@@ -4,12 +4,15 @@ import { fileURLToPath } from "node:url";
 import type { ChainableCommander, Redis } from "ioredis";
 import { makeKeys, type Keys } from "./keys";
 import { RedisCommandError } from "./errors";
+import { confirmWrites, NO_DURABILITY, requireReplicas, type AckResult, type DurabilityOptions } from "./replica-ack";
 
 /** Options shared by every engine entry point: an ioredis instance from outside and a namespace. */
 export interface ConnectionOptions {
   redis: Redis;
   /** Default `resque`; php's `PREFIX` and Ruby's namespace use the same value. */
   namespace?: string;
+  /** `REDIS_MIN_REPLICAS_ACK`: writes wait for this many replicas (replica-ack.ts); default none. */
+  durability?: DurabilityOptions;
 }
 
 const SCRIPT_NAMES = [
@@ -75,15 +78,32 @@ const DEFINED = Symbol.for("resque-admin.scriptsDefined");
 export class Connection {
   readonly redis: Redis;
   readonly keys: Keys;
+  readonly durability: DurabilityOptions;
 
   constructor(opts: ConnectionOptions) {
     this.redis = opts.redis;
     this.keys = makeKeys(opts.namespace);
+    this.durability = opts.durability ?? NO_DURABILITY;
     const r = this.redis as Redis & { [DEFINED]?: boolean };
     if (!r[DEFINED]) {
       for (const [name, lua] of loadScripts()) r.defineCommand("tsq_" + name.replace(/-/g, "_"), { lua });
       r[DEFINED] = true;
     }
+  }
+
+  /** Whether writes wait for replicas (`REDIS_MIN_REPLICAS_ACK` ≥ 1). */
+  get waitsForReplicas(): boolean {
+    return this.durability.minReplicas > 0;
+  }
+
+  /** Waits until the replicas have this client's writes so far (no command when the option is off). */
+  confirmWrites(): Promise<AckResult> {
+    return confirmWrites(this.redis, this.durability);
+  }
+
+  /** confirmWrites, throwing NotReplicatedError naming `what` when the replicas did not confirm in time. */
+  requireReplicas(what: string): Promise<void> {
+    return requireReplicas(this.redis, this.durability, what);
   }
 
   /**

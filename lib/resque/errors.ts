@@ -13,6 +13,7 @@ export enum ErrorCode {
   StaleItem = "STALE_ITEM",
   RedisCommand = "REDIS_COMMAND",
   StuckJob = "STUCK_JOB",
+  NotReplicated = "NOT_REPLICATED",
 }
 
 export class ResqueError extends Error {
@@ -112,5 +113,27 @@ export class DontPerform extends Error {
 export class StuckJobError extends ResqueError {
   constructor(message: string) {
     super(ErrorCode.StuckJob, message, "StuckJob");
+  }
+}
+
+/**
+ * The durability option (`REDIS_MIN_REPLICAS_ACK`): the write reached the primary but too few
+ * replicas confirmed it in time. It is NOT undone: the job may be in Redis and may run, or may be
+ * lost if the primary fails now. A caller treats it as "maybe stored" (at-least-once), never as
+ * "not stored": enqueueing again may run the job twice.
+ */
+export class NotReplicatedError extends ResqueError {
+  constructor(
+    readonly what: string,
+    readonly replicas: number,
+    readonly wanted: number,
+    readonly timeoutMs: number,
+  ) {
+    super(
+      ErrorCode.NotReplicated,
+      `${what} not stored on a replica within ${timeoutMs} ms (${replicas} of ${wanted} confirmed): ` +
+        `it may still be in Redis and run, or be lost if the primary fails now; check before sending it again`,
+      "NotReplicated",
+    );
   }
 }

@@ -17,6 +17,7 @@ import { promoteDueItems, secondsUntilNextDelayed } from "./delayed";
 import { HISTORY_SAMPLE_MS, sampleHistory } from "./history";
 import type { JobRegistry } from "./job";
 import { fireDueSchedules, type FiredSchedule } from "./schedules";
+import { UnconfirmedLog } from "./replica-ack";
 
 export interface SchedulerOptions extends ConnectionOptions {
   registry?: JobRegistry;
@@ -36,6 +37,8 @@ export interface SchedulerEvents {
   moved: [count: number];
   fired: [fired: FiredSchedule[]];
   error: [error: Error];
+  /** Something a person should know that does not stop the scheduler (moves not confirmed by replicas). */
+  problem: [message: string];
 }
 
 /** One scheduler's record under `tsq:schedulers`. */
@@ -66,6 +69,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
   private wakeSleep?: () => void;
   private totals = { moved: 0, fired: 0 };
   private historySampledAtMs = -Infinity;
+  private readonly unconfirmedLog = new UnconfirmedLog();
 
   constructor(opts: SchedulerOptions) {
     super();
@@ -126,6 +130,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
         this.totals.fired += fired.length;
         this.emit("fired", fired);
       }
+      await this.confirmMoves(moved + fired.length);
       if (nowMs - this.historySampledAtMs >= HISTORY_SAMPLE_MS) {
         await sampleHistory(this.conn);
         this.historySampledAtMs = nowMs;
@@ -142,6 +147,22 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
       ...this.totals,
     };
     await this.conn.redis.hset(k.schedulers, this.id, JSON.stringify(record));
+  }
+
+  /**
+   * The durability option: one WAIT for a tick's moves and firings. A shortfall is logged
+   * (rate-limited) and the scheduler carries on: the items are on their queues on the primary,
+   * and moving them back or again would duplicate them. The delayed-promote script removes an item
+   * in the same call that queues it, so a failover that loses the move loses both halves together:
+   * the item is then still delayed on the new primary and moves again (at-least-once, never twice
+   * from one surviving state).
+   */
+  private async confirmMoves(count: number): Promise<void> {
+    if (count === 0 || !this.conn.waitsForReplicas) return;
+    const r = await this.conn.confirmWrites();
+    if (r.ok) return;
+    const line = this.unconfirmedLog.note((n) => `${n} delayed job move(s) and schedule firing(s)`, count, r);
+    if (line) this.emit("problem", line);
   }
 
   private async loop(): Promise<void> {

@@ -276,5 +276,7 @@ export async function runScheduleNow(
   conn.runOn(tx, "enqueue", [k.queues, k.queue(info.queue), k.wake(info.queue)], [info.queue, k.ns, payload]);
   tx.hset(k.lastEnqueuedAt, name, formatRubyTime(nowMs));
   await execAll(tx);
+  // A run from the dashboard is an enqueue: with the durability option it waits for the replicas.
+  if (conn.waitsForReplicas) await conn.requireReplicas(`${info.className} on queue ${info.queue}`);
   return { name, slotMs: nowMs, queue: info.queue, class: info.className, id, payload };
 }

@@ -27,6 +27,7 @@ import { decodePayload, type DecodedPayload } from "./payload";
 import { resolveQueues } from "./queue-match";
 import { slotWorkerId, workerName } from "./keys";
 import { textOfBytes, workerEntryOfBytes } from "./stored-bytes";
+import { UnconfirmedLog } from "./replica-ack";
 
 export const VERSION = "1.0.0";
 
@@ -138,12 +139,20 @@ export class Worker extends EventEmitter<WorkerEvents> {
   /** `*`, globs or exclusions: the queue list is read from `queues` and can change. */
   private readonly dynamicQueues: boolean;
   private readonly limited: ReturnType<JobRegistry["limited"]>;
+  /** Failures and retries written since the last WAIT (durability option): the loop's next WAIT covers them. */
+  private unconfirmed = 0;
+  private readonly unconfirmedLog = new UnconfirmedLog();
 
   constructor(opts: WorkerOptions) {
     super();
     this.opts = opts;
     this.conn = new Connection(opts);
-    this.client = new Client({ redis: opts.redis, namespace: opts.namespace, registry: opts.registry });
+    this.client = new Client({
+      redis: opts.redis,
+      namespace: opts.namespace,
+      registry: opts.registry,
+      durability: opts.durability,
+    });
     this.intervalMs = Math.max(0.05, opts.intervalSec ?? 5) * 1000;
     this.dynamicQueues = opts.queues.some((q) => /[*?![]/.test(q));
     const n = opts.concurrency ?? 1;
@@ -430,17 +439,21 @@ export class Worker extends EventEmitter<WorkerEvents> {
         const free = this.pausedBySignal ? [] : this.slots.filter((s) => !s.current);
         finish = this.takeFinished();
         if (free.length === 0 && finish.length === 0) {
+          // Failures written while every slot is busy still get their WAIT.
+          this.confirmLater(0);
           await this.nextWake();
           continue;
         }
         const queues = free.length ? await this.queueNames() : [];
         const reserve = queues.length ? free : [];
         const got = await this.reserveCall(queues, finish, reserve);
+        const finished = finish.length;
         finish = [];
         backoffMs = 0;
         const kind = got[0]!.toString();
         const nWrong = Number(got[1]!.toString());
         this.reportWrongTypes(got.slice(2, 2 + nWrong));
+        this.confirmLater(finished + (got.length - 2 - nWrong) / 5);
         let started = 0;
         for (let i = 2 + nWrong; i + 4 < got.length; i += 5) {
           const slot = reserve[Number(got[i]!.toString()) - 1]!;
@@ -479,9 +492,43 @@ export class Worker extends EventEmitter<WorkerEvents> {
     const finish = this.takeFinished();
     try {
       if (finish.length) await this.reserveCall([], finish, []);
+      await this.confirmDone(finish.length);
     } catch (e) {
       this.emit("error", e as Error);
     }
+  }
+
+  /**
+   * The durability option, without holding up the loop: the WAIT for this turn's writes goes out
+   * on the side connection (replica-ack.ts) while the jobs start and the loop goes on; turns that
+   * come while it is out share the next one.
+   */
+  private confirmLater(written: number): void {
+    if (!this.conn.waitsForReplicas || written + this.unconfirmed === 0) return;
+    this.confirmDone(written).catch((e: Error) => {
+      if (!this.stopping) this.emit("error", e);
+    });
+  }
+
+  /**
+   * The durability option: ONE WAIT for everything this loop turn wrote (`count` jobs finished or
+   * reserved, plus the failures and retries written since the last WAIT). A shortfall is logged
+   * (rate-limited) and the worker carries on: the writes are done on the primary, and holding or
+   * redoing them would turn a slow replica into a stalled or duplicating worker. A failover before
+   * the replica catches up may bring such a job back (a finished job's in-flight record, settled by
+   * the dead-worker prune; a reservation, run again), which is what the warning says. Jobs are not
+   * held until their reservation is confirmed: that would keep each slot idle for a replica round
+   * trip per job (0.38× the throughput with 10 slots in bench/durability.ts, against 0.90×).
+   */
+  private async confirmDone(written: number): Promise<void> {
+    if (!this.conn.waitsForReplicas) return;
+    const count = written + this.unconfirmed;
+    if (count === 0) return;
+    this.unconfirmed = 0;
+    const r = await this.conn.confirmWrites();
+    if (r.ok) return;
+    const line = this.unconfirmedLog.note((n) => `${n} job(s) taken, finished or failed`, count, r);
+    if (line) this.emit("problem", line);
   }
 
   /** Starts a reserved job in its slot; false when the entry was settled instead of run. */
@@ -651,6 +698,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       ],
       [f.digest, item, plan.ts, JSON.stringify(note), ttlSec, ...this.metricArgs(f, now)],
     );
+    if (done === 1) this.unconfirmed++;
     return done === 1;
   }
 
@@ -684,6 +732,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
           ],
           [record, statusKey, Math.floor(Date.now() / 1000), f.digest, ...metrics],
         );
+        if (recorded === 1) this.unconfirmed++;
         // worker:<id> no longer holds this job (pruned or stopped meanwhile): whatever it holds now
         // comes back from the next reserve, and the loop brake stops it from coming back forever.
         if (recorded === 0)

@@ -34,10 +34,11 @@ export async function freePort(): Promise<number> {
   });
 }
 
-function launch(port: number, dir: string, persist: boolean): Promise<ChildProcess> {
+function launch(port: number, dir: string, persist: boolean, extra: string[] = []): Promise<ChildProcess> {
   const args = ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--protected-mode", "no"];
   args.push("--appendonly", persist ? "yes" : "no");
   if (persist) args.push("--appendfsync", "always");
+  args.push(...extra);
   const child = spawn("redis-server", args, { stdio: ["ignore", "pipe", "pipe"] });
   return new Promise((resolve, reject) => {
     let out = "";
@@ -64,12 +65,13 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-export async function startRedisServer(opts: { persist?: boolean } = {}): Promise<RedisServer> {
+/** `args`: more redis-server options, e.g. `["--replicaof", "127.0.0.1", "6380"]` for a replica. */
+export async function startRedisServer(opts: { persist?: boolean; args?: string[] } = {}): Promise<RedisServer> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "tsq-redis-"));
   for (let attempt = 0; ; attempt++) {
     const port = await freePort();
     try {
-      let child = await launch(port, dir, !!opts.persist);
+      let child = await launch(port, dir, !!opts.persist, opts.args);
       const server: RedisServer = {
         url: `redis://127.0.0.1:${port}`,
         port,
@@ -83,13 +85,13 @@ export async function startRedisServer(opts: { persist?: boolean } = {}): Promis
         },
         async restart() {
           await stopChild(child);
-          child = await launch(port, dir, !!opts.persist);
+          child = await launch(port, dir, !!opts.persist, opts.args);
         },
         async halt() {
           await stopChild(child);
         },
         async resume() {
-          child = await launch(port, dir, !!opts.persist);
+          child = await launch(port, dir, !!opts.persist, opts.args);
         },
       };
       return server;

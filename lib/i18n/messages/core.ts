@@ -72,6 +72,8 @@ export const en = {
   "action.readOnly": "Your account is read-only",
   "action.invalidQueue": "Invalid queue name.",
   "action.failed": "Failed: {error}",
+  "action.notReplicated":
+    "Not confirmed: this was not stored on a replica within {ms} ms ({replicas} of {wanted} confirmed). It may still be in Redis and run, or be lost if the primary fails now; check before trying again.",
   "action.paused": "Queue {queue} paused.",
   "action.resumed": "Queue {queue} resumed.",
   "action.pausedAll": "All workers paused.",
@@ -197,6 +199,8 @@ export const zhCN: { [K in keyof typeof en]: string } = {
   "action.readOnly": "你的账号是只读的",
   "action.invalidQueue": "队列名无效。",
   "action.failed": "失败：{error}",
+  "action.notReplicated":
+    "未确认：未在 {ms} 毫秒内写入副本（需要 {wanted} 个，已确认 {replicas} 个）。它可能仍在 Redis 中并会运行，也可能在主节点此刻故障时丢失；重试前请先检查。",
   "action.paused": "队列 {queue} 已暂停。",
   "action.resumed": "队列 {queue} 已恢复。",
   "action.pausedAll": "所有工作进程已暂停。",

@@ -240,6 +240,7 @@ export async function enqueueDelayedItemNow(
   const form = queuedFormOf(raw);
   if ("error" in form) throw new StaleItemError(`The delayed item cannot be queued (${form.error}); it`);
   await actOnItem(conn, "now", timestamp, raw, { queue: form.queue, payload: form.payload });
+  if (conn.waitsForReplicas) await conn.requireReplicas(`the delayed job enqueued on queue ${form.queue}`);
   return { queue: form.queue };
 }
 

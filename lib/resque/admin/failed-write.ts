@@ -169,7 +169,16 @@ export async function retryFailed(
   opts: { remove?: boolean; list?: string } = {},
 ): Promise<RetryResult> {
   const r = await actOnIds(conn, ids, opts.remove === false ? "retry-keep" : "retry", opts);
+  await confirmRetried(conn, r.done);
   return { retried: r.done, skipped: r.skipped };
+}
+
+/**
+ * The durability option: one WAIT after all of a retry's writes. A shortfall throws after the
+ * jobs were queued (they may run): the caller is told they are not confirmed, never that they failed.
+ */
+async function confirmRetried(conn: Connection, retried: number): Promise<void> {
+  if (retried > 0 && conn.waitsForReplicas) await conn.requireReplicas(`${retried} retried job(s)`);
 }
 
 /** Removes failures by id, each verified against the bytes it had when listed. */
@@ -245,6 +254,7 @@ export async function retryAllFailed(
     opts,
     grepNeedles(filter),
   );
+  await confirmRetried(conn, r.done);
   return { retried: r.done, skipped: r.skipped };
 }
 

@@ -1,0 +1,167 @@
+/**
+ * The durability option (`REDIS_MIN_REPLICAS_ACK`, docs/architecture.md#durability): after a
+ * write counts as done, `WAIT n timeout` until n replicas have it.
+ *
+ * WAIT waits for the replication offset of the last write made on the connection it is sent on.
+ * Offsets are one stream for the whole server, so a write made later on ANY connection has a
+ * higher offset: a replica that acknowledged it has everything before it. Each ioredis client
+ * therefore gets one side connection for its WAITs, which first sends a PUBLISH (replicated, so
+ * it is a write with an offset of its own, and touches no key) and then the WAIT. The client's
+ * own connection is never blocked by a WAIT: while a replica is slow or away, its reads and
+ * writes (a dashboard page, a worker's next reserve) go on; only the callers that asked for a
+ * confirmation wait.
+ *
+ * One WAIT answers for every write made before its PUBLISH, so concurrent callers share it: while
+ * a WAIT is out, callers join the next one (the one in flight may have left before their write),
+ * sent when it returns. A burst of enqueues or a worker's loop therefore costs a few WAITs, never
+ * one per job. Blocking connections (BLPOP) never call this.
+ */
+import type { Redis } from "ioredis";
+import { NotReplicatedError } from "./errors";
+
+export interface DurabilityOptions {
+  /** Replicas that must confirm a write before it counts as done; 0 (the default) sends no WAIT. */
+  minReplicas: number;
+  /** How long a WAIT may block before the write is reported unconfirmed (ms, at least 1). */
+  timeoutMs: number;
+}
+
+/**
+ * 1 s: a replica that is up confirms within a few ms (its ack is asked for at once, not at its
+ * once-a-second REPLCONF ACK), so only a replica that is down or cut off reaches it; it stays well
+ * under the web client's 3 s command timeout, so the dashboard answers with our sentence rather
+ * than "Command timed out"; and it is how long a button or a worker's loop turn waits while a
+ * replica is away.
+ */
+export const DEFAULT_ACK_TIMEOUT_MS = 1000;
+
+export const NO_DURABILITY: DurabilityOptions = { minReplicas: 0, timeoutMs: DEFAULT_ACK_TIMEOUT_MS };
+
+/** What one WAIT answered. */
+export interface AckResult {
+  ok: boolean;
+  /** Replicas that confirmed. */
+  replicas: number;
+  wanted: number;
+  timeoutMs: number;
+}
+
+interface Next {
+  promise: Promise<number>;
+  minReplicas: number;
+  timeoutMs: number;
+}
+
+/** Where the side connection's PUBLISH goes: nobody listens; it exists to be a replicated write. */
+export const ACK_CHANNEL = "tsq:replica-ack";
+
+/** One client's WAITs: at most one in flight, every later caller sharing the next. */
+class AckBatcher {
+  private inFlight?: Promise<number>;
+  private next?: Next;
+  private side?: Redis;
+  /** WAITs sent for this client (the tests' and the bench's count). */
+  sent = 0;
+
+  constructor(private readonly redis: Redis) {}
+
+  /** The side connection, opened on first use and closed with the client. */
+  private sideConnection(): Redis {
+    if (!this.side) {
+      const side = this.redis.duplicate();
+      side.on("error", () => {}); // reconnects on its own; a failed WAIT rejects its callers
+      this.redis.once("end", () => side.disconnect());
+      this.side = side;
+    }
+    return this.side;
+  }
+
+  wait(minReplicas: number, timeoutMs: number): Promise<number> {
+    if (!this.inFlight) return this.send(minReplicas, timeoutMs);
+    if (this.next) {
+      this.next.minReplicas = Math.max(this.next.minReplicas, minReplicas);
+      this.next.timeoutMs = Math.max(this.next.timeoutMs, timeoutMs);
+      return this.next.promise;
+    }
+    const next: Next = { promise: Promise.resolve(0), minReplicas, timeoutMs };
+    next.promise = this.inFlight
+      .catch(() => 0)
+      .then(() => {
+        if (this.next === next) this.next = undefined;
+        return this.send(next.minReplicas, next.timeoutMs);
+      });
+    this.next = next;
+    return next.promise;
+  }
+
+  private send(minReplicas: number, timeoutMs: number): Promise<number> {
+    this.sent++;
+    const side = this.sideConnection();
+    // Sent back to back on one connection: the WAIT waits for the PUBLISH's offset.
+    void side.publish(ACK_CHANNEL, "").catch(() => undefined);
+    const p: Promise<number> = side.wait(minReplicas, timeoutMs).finally(() => {
+      if (this.inFlight === p) this.inFlight = undefined;
+    });
+    this.inFlight = p;
+    return p;
+  }
+}
+
+const batchers = new WeakMap<Redis, AckBatcher>();
+
+function batcherOf(redis: Redis): AckBatcher {
+  let b = batchers.get(redis);
+  if (!b) batchers.set(redis, (b = new AckBatcher(redis)));
+  return b;
+}
+
+/**
+ * Waits until `opts.minReplicas` replicas have every write this client made so far; with 0,
+ * answers at once without a command. Never throws for a shortfall: see `requireReplicas`.
+ */
+export async function confirmWrites(redis: Redis, opts: DurabilityOptions): Promise<AckResult> {
+  const wanted = opts.minReplicas;
+  if (wanted <= 0) return { ok: true, replicas: 0, wanted: 0, timeoutMs: opts.timeoutMs };
+  const replicas = await batcherOf(redis).wait(wanted, opts.timeoutMs);
+  return { ok: replicas >= wanted, replicas, wanted, timeoutMs: opts.timeoutMs };
+}
+
+/** confirmWrites, throwing NotReplicatedError (naming `what`) when too few replicas confirmed. */
+export async function requireReplicas(redis: Redis, opts: DurabilityOptions, what: string): Promise<void> {
+  const r = await confirmWrites(redis, opts);
+  if (!r.ok) throw new NotReplicatedError(what, r.replicas, r.wanted, r.timeoutMs);
+}
+
+/** WAITs this process sent on `redis` through the durability option. */
+export function waitsSent(redis: Redis): number {
+  return batchers.get(redis)?.sent ?? 0;
+}
+
+/** The sentence a worker or scheduler logs for writes it did but replicas did not confirm. */
+export function unconfirmedSentence(what: string, r: AckResult): string {
+  return (
+    `${what} not stored on a replica within ${r.timeoutMs} ms (${r.replicas} of ${r.wanted} confirmed); ` +
+    `carrying on: they are done on the primary, and a failover now may lose them`
+  );
+}
+
+/**
+ * Rate-limits those lines for a long-running process: the first shortfall at once, then one line a
+ * minute with the count since the last, so a replica that stays down is reported without a line per loop.
+ */
+export class UnconfirmedLog {
+  private missed = 0;
+  private lastAt = -Infinity;
+
+  constructor(private readonly everyMs = 60_000) {}
+
+  /** Counts `count` unconfirmed writes; returns the line to log now, if one is due. */
+  note(what: (count: number) => string, count: number, r: AckResult, nowMs = Date.now()): string | undefined {
+    this.missed += count;
+    if (nowMs - this.lastAt < this.everyMs) return undefined;
+    const line = unconfirmedSentence(what(this.missed), r);
+    this.missed = 0;
+    this.lastAt = nowMs;
+    return line;
+  }
+}
