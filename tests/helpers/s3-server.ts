@@ -33,6 +33,8 @@ export interface S3Server {
   /** Keys under `prefix`, every page. */
   keys(bucket: string, prefix?: string): Promise<string[]>;
   get(bucket: string, key: string): Promise<Buffer>;
+  /** Requests that reached the proxy since start. */
+  requests(): number;
   /** Parts (UploadPart requests) the server has answered 200 since start. */
   partsStored(): number;
   /** Parts received and held back right now (their clients still waiting). */
@@ -64,7 +66,9 @@ export async function startS3Server(): Promise<S3Server> {
   let holdFrom = Infinity;
   let stored = 0;
   const held = new Set<() => void>();
+  let requests = 0;
   const proxy = http.createServer((req, res) => {
+    requests++;
     const url = new URL(req.url ?? "/", "http://s3");
     const part =
       req.method === "PUT" && url.searchParams.has("uploadId") ? Number(url.searchParams.get("partNumber")) : 0;
@@ -129,6 +133,7 @@ export async function startS3Server(): Promise<S3Server> {
       const res = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
       return Buffer.from(await res.Body!.transformToByteArray());
     },
+    requests: () => requests,
     partsStored: () => stored,
     partsHeld: () => held.size,
     holdPartsFrom(from) {
