@@ -1,9 +1,17 @@
 /**
- * Next.js calls register() once when a server starts. The Node.js server starts the alert rules'
- * evaluation (lib/alerts/web.ts); the import stays inside the check so no other runtime bundles it.
+ * Next.js calls register() once when a server starts. The Node.js server checks that it can read
+ * the export storage (an S3 bucket that is missing stops it with one line, as it stops a worker)
+ * and starts the alert rules' evaluation (lib/alerts/web.ts); the imports stay inside the check so
+ * no other runtime bundles them.
  */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { exportStorageProblem } = await import("./lib/export/storage");
+  const problem = await exportStorageProblem("read");
+  if (problem) {
+    console.error(problem);
+    process.exit(1);
+  }
   const { startWebAlerts } = await import("./lib/alerts/web");
   startWebAlerts();
 }

@@ -1,7 +1,8 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // better-sqlite3 is on Next's built-in server-external list; ioredis stays a plain require too.
-  serverExternalPackages: ["ioredis"],
+  // @aws-sdk/client-s3 is on that list too; lib-storage (S3 export uploads) joins it.
+  serverExternalPackages: ["ioredis", "@aws-sdk/lib-storage"],
   poweredByHeader: false,
   // The app's own files only: a half-written test or bench file must not stop `npm start`.
   // The test run's build skips the check (NEXT_BUILD_SKIP_TYPES=1, tests/setup/next-build.ts):

@@ -19,6 +19,7 @@ import { concurrencyOf, loadEnvFiles, readWorkerConfig, type WorkerConfig } from
 import { logError, setLogRole } from "./log";
 import { clearSignInFailures, describeFirstAdmin, ensureFirstAdmin } from "../lib/auth/index";
 import { databaseFileFromEnv, migrate, openDb, seedDemo } from "../lib/db/index";
+import { exportStorageProblem } from "../lib/export/storage";
 import { pruneExportsCommand, startExportRetention } from "./export-retention";
 import { Supervisor } from "./supervisor";
 import { enqueueLater, printDelayed, scheduleCommand, SCHEDULE_VALUE_FLAGS } from "./cli-schedule";
@@ -68,7 +69,8 @@ Commands:
 Environment: REDIS_URL (or REDIS_BACKEND), RESQUE_NAMESPACE (or PREFIX), QUEUE, QUEUE_COUNT (or
 COUNT), WORKER_CONCURRENCY, INTERVAL, QUEUE_ENV (loads .env.<QUEUE_ENV>), APP_INCLUDE (extra job classes),
 SCHEDULER=0 (work without the scheduler), LOCK_TIMEOUT (scheduler leader lock, seconds),
-DATABASE_URL, EXPORT_DIR (public/uploads/export), EXPORT_RETENTION_DAYS (7).`;
+DATABASE_URL, EXPORT_DIR (public/uploads/export), EXPORT_RETENTION_DAYS (7), EXPORT_STORAGE (a folder, or
+s3://bucket/prefix with S3_ENDPOINT, S3_REGION, S3_FORCE_PATH_STYLE and AWS credentials).`;
 
 export interface Parsed {
   command: string;
@@ -143,6 +145,9 @@ async function connect(cfg: WorkerConfig): Promise<Redis> {
 
 /** `work`: the supervisor, until a signal; process-wide (signal handlers, forked workers). */
 async function work(cfg: WorkerConfig, io: CliIo): Promise<void> {
+  // Before any worker starts: an export must not run for minutes and then find nowhere to go.
+  const storageProblem = await exportStorageProblem("write", io.env);
+  if (storageProblem) throw new CliError(storageProblem);
   const registry = await loadJobClasses(io.env, io.cwd);
   const heartbeat = io.env.RESQUE_HEARTBEAT_INTERVAL ? Number(io.env.RESQUE_HEARTBEAT_INTERVAL) : undefined;
   const sup = new Supervisor({ config: cfg, registry, heartbeatIntervalSec: heartbeat });

@@ -5,7 +5,7 @@
  * a supervisor must not stall while it starts its workers.
  */
 import { closeDb, databaseFileFromEnv, getDb, migrate, openDb } from "../lib/db/index";
-import { exportDir, pruneExports, retentionDaysFromEnv } from "../lib/export/index";
+import { openExportStorage, pruneExports, retentionDaysFromEnv } from "../lib/export/index";
 import { println, UsageError, type CliIo } from "./cli-common";
 import { log, logError } from "./log";
 
@@ -54,16 +54,17 @@ export async function pruneExportsCommand(
   const raw = flags.get("days");
   const days = raw === undefined ? retentionDaysFromEnv(io.env) : Number(raw);
   if (!Number.isFinite(days) || days <= 0) throw new UsageError(`--days must be a positive number, got ${String(raw)}`);
-  const dir = exportDir(io.env);
+  const storage = openExportStorage(io.env);
   const db = openDb(databaseFileFromEnv(io.env));
   try {
     await migrate(db);
-    const r = await pruneExports(db, { dir, retentionDays: days });
+    const r = await pruneExports(db, { storage, retentionDays: days });
     println(
       io.stdout,
-      `Removed ${r.rows} export record(s), ${r.files} file(s) and ${r.tmpFiles} temp file(s) older than ${days} day(s) from ${dir}.`,
+      `Removed ${r.rows} export record(s), ${r.files} file(s) and ${r.tmpFiles} temp file(s) older than ${days} day(s) from ${storage.location}.`,
     );
   } finally {
+    storage.close();
     await db.destroy();
   }
   return 0;

@@ -7,3 +7,4 @@ export * from "./csv";
 export * from "./product-export";
 export * from "./retention";
 export * from "./format";
+export * from "./storage";

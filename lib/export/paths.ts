@@ -11,19 +11,25 @@ import path from "node:path";
 /** `export_YYYYMMDDHHMMSS_<12 hex>.csv`: the only names the download route serves. */
 export const EXPORT_FILE_PATTERN = /^export_\d{14}_[0-9a-f]{12}\.csv$/;
 
+/** `EXPORT_STORAGE` when it is an `s3://` URL (lib/export/storage.ts reads it). */
+export const S3_URL = /^s3:\/\//i;
+
 /**
- * `EXPORT_DIR` (relative to the working directory), else `public/uploads/export`; inside public/
- * only under public/uploads/, the part proxy.ts guards.
+ * The export folder: `EXPORT_STORAGE` when it is a folder, else `EXPORT_DIR` (relative to the
+ * working directory), else `public/uploads/export`; inside public/ only under public/uploads/,
+ * the part proxy.ts guards.
  */
 export function exportDir(env: Readonly<Record<string, string | undefined>> = process.env): string {
   const uploads = path.join(/*turbopackIgnore: true*/ process.cwd(), "public", "uploads");
-  const configured = env.EXPORT_DIR?.trim();
+  const storage = env.EXPORT_STORAGE?.trim();
+  const variable = storage && !S3_URL.test(storage) ? "EXPORT_STORAGE" : "EXPORT_DIR";
+  const configured = variable === "EXPORT_STORAGE" ? storage : env.EXPORT_DIR?.trim();
   if (!configured) return path.join(uploads, "export");
   const dir = path.resolve(/*turbopackIgnore: true*/ process.cwd(), configured);
   const pub = path.join(/*turbopackIgnore: true*/ process.cwd(), "public");
   if ((dir === pub || dir.startsWith(pub + path.sep)) && !dir.startsWith(uploads + path.sep)) {
     throw new Error(
-      `EXPORT_DIR=${configured} is inside public/ but outside public/uploads/, and Next.js serves that to anyone: ` +
+      `${variable}=${configured} is inside public/ but outside public/uploads/, and Next.js serves that to anyone: ` +
         "choose public/uploads/… or a folder outside public/",
     );
   }

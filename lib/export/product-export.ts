@@ -5,14 +5,11 @@
  * nothing collects them.
  *
  * The read connection runs one read transaction, so the count and every page come from the same
- * snapshot (WAL: the web app and other jobs keep writing meanwhile, unblocked). The file is
- * written under a temporary name beside the export folder and renamed into it only when
- * complete and flushed, so the folder never holds a partial file — not even after a SIGKILL.
+ * snapshot (WAL: the web app and other jobs keep writing meanwhile, unblocked). The bytes go
+ * to the export storage (lib/export/storage.ts), which shows the file under its name only when
+ * complete — not even after a SIGKILL (a folder's temp file, or an S3 upload never completed).
  */
 import { once } from "node:events";
-import { createWriteStream } from "node:fs";
-import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
-import path from "node:path";
 import SQLite from "better-sqlite3";
 import { sql, type CompiledQuery, type OperationNode } from "kysely";
 import {
@@ -29,7 +26,9 @@ import { BOM, csvLines } from "./csv";
 import { formatCents } from "../format";
 import { translator, type MessageKey } from "../i18n";
 import { formatLocalDateTime } from "./format";
-import { exportDir, exportTmpDir, newExportFileName } from "./paths";
+import { newExportFileName } from "./paths";
+import { exportStorage, type ExportStorage } from "./storage";
+import { FolderStorage } from "./storage-folder";
 
 /**
  * The seed's header `ID, 名称, 价格`, then the other columns. The times are written on the
@@ -60,7 +59,9 @@ export interface ProductExportOptions {
   exportId: number;
   selection: ExportSelection;
   jobId?: string;
-  /** Defaults to exportDir(). */
+  /** Where the file goes; defaults to exportStorage() (EXPORT_STORAGE). */
+  storage?: ExportStorage;
+  /** A folder instead (tests, the bench): FolderStorage(dir). */
   dir?: string;
   /** Progress is written every this many rows (and at the end). */
   progressEvery?: number;
@@ -71,6 +72,7 @@ export interface ProductExportOptions {
 
 export interface ProductExportResult {
   file: string;
+  /** Where it is: its path in a folder, or its s3:// URL. */
   path: string;
   rows: number;
   sizeBytes: number;
@@ -259,42 +261,31 @@ function* readPages(
   if (page.length) yield page;
 }
 
-/** Removes what an interrupted run of this export left in the temp folder. */
-async function removeLeftovers(tmpDir: string, exportId: number): Promise<void> {
-  const prefix = `export-${exportId}-`;
-  const names = await readdir(tmpDir).catch(() => [] as string[]);
-  await Promise.all(names.filter((n) => n.startsWith(prefix)).map((n) => rm(path.join(tmpDir, n), { force: true })));
-}
-
 /** Runs the export into a new file; throws (leaving no file behind) when anything fails. */
 export async function runProductExport(opts: ProductExportOptions): Promise<ProductExportResult> {
-  const dir = opts.dir ?? exportDir();
-  const tmpDir = exportTmpDir(dir);
+  const storage = opts.storage ?? (opts.dir !== undefined ? new FolderStorage(opts.dir) : exportStorage());
   const progressEvery = Math.max(1, opts.progressEvery ?? 10_000);
   // 500 rows ≈ 50 KB of text, below V8's large-object threshold, whose strings only a full GC
   // frees: peak RSS from 100k to 1M rows grew +48 MiB with 2,000-row chunks, +23 MiB with 500.
   const chunkRows = Math.max(1, opts.chunkRows ?? 500);
-  await mkdir(dir, { recursive: true });
-  await mkdir(tmpDir, { recursive: true });
-  await removeLeftovers(tmpDir, opts.exportId);
 
   const query = compileSelection(opts.db, opts.selection, chunkRows);
   const ro = new SQLite(await databaseFileOf(opts.db), { readonly: true, fileMustExist: true });
   const file = newExportFileName(opts.now?.());
-  const tmp = path.join(tmpDir, `export-${opts.exportId}-${process.pid}-${file}.part`);
-  let out: ReturnType<typeof createWriteStream> | undefined;
+  let upload: Awaited<ReturnType<ExportStorage["begin"]>> | undefined;
   try {
     ro.pragma("busy_timeout = 5000");
     ro.exec("begin");
     const total = Number((ro.prepare(query.count.sql).get(...query.count.parameters) as { n: number }).n);
     await startExportRun(opts.db, opts.exportId, { jobId: opts.jobId, rowsTotal: total });
 
-    // `flush`: fsync before close, so the renamed file is on disk, not only in the page cache.
-    out = createWriteStream(tmp, { flush: true });
-    const failed = new Promise<never>((_, reject) => out!.once("error", reject));
+    // Named by the export, so a new run of it removes what a killed one left.
+    upload = await storage.begin(file, `export-${opts.exportId}`);
+    const out = upload.stream;
+    const failed = new Promise<never>((_, reject) => out.once("error", reject));
     failed.catch(() => undefined);
     const write = async (data: string | Buffer) => {
-      if (!out!.write(data)) await Promise.race([once(out!, "drain"), failed]);
+      if (!out.write(data)) await Promise.race([once(out, "drain"), failed]);
     };
     await write(BOM + csvLines([productCsvHeader()]));
 
@@ -307,16 +298,11 @@ export async function runProductExport(opts: ProductExportOptions): Promise<Prod
         await updateExportProgress(opts.db, opts.exportId, written);
       }
     }
-    out.end();
-    await Promise.race([once(out, "close"), failed]);
+    const size = await Promise.race([upload.commit(), failed]);
     await updateExportProgress(opts.db, opts.exportId, written);
-    const final = path.join(dir, file);
-    await rename(tmp, final);
-    const { size } = await stat(final);
-    return { file, path: final, rows: written, sizeBytes: size };
+    return { file, path: storage.where(file), rows: written, sizeBytes: size };
   } catch (e) {
-    out?.destroy();
-    await rm(tmp, { force: true });
+    await upload?.abort();
     throw e;
   } finally {
     ro.close();

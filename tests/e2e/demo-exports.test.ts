@@ -5,7 +5,7 @@
  * and ends with its download link; the admin's bell counts the 导出完成 notification and its
  * panel links the file; "mark all read" clears the count.
  */
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { countProducts, getExport, listExports } from "@/lib/db";
@@ -21,9 +21,12 @@ describe("demo exports page and bell", () => {
     env: (dir) => ({ EXPORT_DIR: path.join(dir, "export") }),
   });
   const work = (exportTo: string) => demo.work({ QUEUE: "export,notification", EXPORT_DIR: exportTo });
-  const notADir = () => path.join(demo.dir, "a-file");
-
-  beforeAll(() => writeFileSync(notADir(), "a file where the worker expects its export folder"));
+  // The folder passes `work`'s start-up check, but a file sits where its exports' temp folder goes.
+  const blocked = () => path.join(demo.dir, "blocked");
+  beforeAll(() => {
+    mkdirSync(blocked());
+    writeFileSync(path.join(blocked(), ".export-tmp"), "a file where the worker writes its temp files");
+  });
 
   it("shows a failure with its error, retries it, follows the progress live and links the file; the bell tells the admin", async () => {
     const { page } = demo.browser;
@@ -36,7 +39,7 @@ describe("demo exports page and bell", () => {
     const row = page.locator(`tr[data-export="${id}"]`);
     await row.getByText("Queued").waitFor();
 
-    const bad = work(notADir());
+    const bad = work(path.join(blocked(), "export"));
     await waitFor("the export failed", async () => (await getExport(demo.db, id))?.status === "failed", 60_000);
     bad.kill();
     await bad.exited;

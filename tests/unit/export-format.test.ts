@@ -5,7 +5,15 @@ process.env.TZ = "America/New_York";
 
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { EXPORT_FILE_PATTERN, exportDir, exportFilePath, formatLocalDateTime, newExportFileName } from "@/lib/export";
+import {
+  EXPORT_FILE_PATTERN,
+  exportDir,
+  exportFilePath,
+  formatLocalDateTime,
+  newExportFileName,
+  openExportStorage,
+  s3LocationFromEnv,
+} from "@/lib/export";
 import { formatCents } from "@/lib/format";
 
 afterAll(() => {
@@ -79,5 +87,45 @@ describe("export file names and folder", () => {
     expect(() => exportDir({ EXPORT_DIR: "public/files" })).toThrow(/inside public\//);
     expect(() => exportDir({ EXPORT_DIR: "public/uploads" })).toThrow(/inside public\//);
     expect(() => exportDir({ EXPORT_DIR: path.join(process.cwd(), "public") })).toThrow(/inside public\//);
+  });
+});
+
+describe("EXPORT_STORAGE", () => {
+  it("a folder takes EXPORT_DIR's place, with the same public/ guard", () => {
+    const s = openExportStorage({ EXPORT_STORAGE: "/mnt/shared/exports", EXPORT_DIR: "/var/exports" });
+    expect(s.location).toBe("/mnt/shared/exports");
+    expect(openExportStorage({ EXPORT_DIR: "/var/exports" }).location).toBe("/var/exports");
+    expect(() => openExportStorage({ EXPORT_STORAGE: "public/files" })).toThrow(
+      /^EXPORT_STORAGE=public\/files is inside/,
+    );
+  });
+
+  it("s3://bucket/prefix with the S3_* settings and the keys from the given environment", () => {
+    expect(
+      s3LocationFromEnv("s3://shop-exports/csv/prod/", {
+        S3_ENDPOINT: "http://minio:9000",
+        S3_FORCE_PATH_STYLE: "true",
+        AWS_REGION: "eu-west-1",
+        AWS_ACCESS_KEY_ID: "AK",
+        AWS_SECRET_ACCESS_KEY: "SK",
+      }),
+    ).toEqual({
+      bucket: "shop-exports",
+      prefix: "csv/prod/",
+      endpoint: "http://minio:9000",
+      region: "eu-west-1",
+      forcePathStyle: true,
+      credentials: { accessKeyId: "AK", secretAccessKey: "SK", sessionToken: undefined },
+    });
+    expect(s3LocationFromEnv("s3://b12", {})).toMatchObject({ prefix: "", region: "us-east-1", forcePathStyle: false });
+    expect(s3LocationFromEnv("s3://b12", {}).credentials).toBeUndefined();
+    expect(openExportStorage({ EXPORT_STORAGE: "s3://b12/x" }).where("e.csv")).toBe("s3://b12/x/e.csv");
+  });
+
+  it("refuses a malformed bucket, endpoint or scheme with the setting's name", () => {
+    expect(() => s3LocationFromEnv("s3://Bad_Bucket/x", {})).toThrow(/^EXPORT_STORAGE=s3:\/\/Bad_Bucket\/x is not/);
+    expect(() => s3LocationFromEnv("s3://", {})).toThrow(/EXPORT_STORAGE/);
+    expect(() => s3LocationFromEnv("s3://b12", { S3_ENDPOINT: "minio:9000" })).toThrow(/^S3_ENDPOINT=minio:9000/);
+    expect(() => openExportStorage({ EXPORT_STORAGE: "gs://b12/x" })).toThrow(/only a folder path or s3:\/\//);
   });
 });
