@@ -120,9 +120,11 @@ export function redisOptions(target: RedisTarget, opts: RedisOptions = {}): Redi
     password: target.password,
     sentinelUsername: target.sentinelUsername,
     sentinelPassword: target.sentinelPassword,
-    // The sentinels' +switch-master ends the connection to the old primary at once, also when it
-    // is cut off rather than dead (its socket would otherwise look healthy until a write fails).
-    failoverDetector: true,
+    // Not ioredis's failoverDetector: its +switch-master disconnect, arriving while the client is
+    // already reconnecting after the primary died, ends the client for good (status "end", every
+    // later command "Connection is closed."; seen in tests/e2e/sentinel.test.ts). A dead primary
+    // closes our sockets anyway, and a demoted one answers READONLY (reconnectOnReadonly above).
+    failoverDetector: false,
     ...opts,
   };
 }
@@ -221,7 +223,6 @@ export async function connectRedis(
       connectTimeout: 3000,
       retryStrategy: () => null,
       sentinelRetryStrategy: () => null,
-      failoverDetector: false,
       ...opts.options,
     });
     redis.on("error", () => {});
@@ -252,15 +253,24 @@ const g = globalThis as unknown as { __resqueAdminRedis?: Redis };
  * connections; lazy, so `next build` importing route modules does not connect.
  */
 export function getRedis(): Redis {
-  // Fail fast while Redis is away: a page answers "unreachable" in seconds instead of waiting out
-  // ioredis's growing reconnect delays; reconnects are retried at most every 2 s.
-  return (g.__resqueAdminRedis ??= createRedis(redisTargetFromEnv(), {
-    maxRetriesPerRequest: 1,
-    connectTimeout: 2000,
-    commandTimeout: 3000,
-    retryStrategy: (times) => Math.min(times * 200, 2000),
-    sentinelRetryStrategy: (times) => Math.min(times * 200, 2000),
-  }));
+  // A client that ended (ioredis gives up on a connect it could not finish) is replaced, so the
+  // dashboard is live again by itself instead of answering "Connection is closed" until a restart.
+  if (g.__resqueAdminRedis?.status === "end") g.__resqueAdminRedis = undefined;
+  if (!g.__resqueAdminRedis) {
+    // Fail fast while Redis is away: a page answers "unreachable" in seconds instead of waiting out
+    // ioredis's growing reconnect delays; reconnects are retried at most every 2 s.
+    const redis = createRedis(redisTargetFromEnv(), {
+      maxRetriesPerRequest: 1,
+      connectTimeout: 2000,
+      commandTimeout: 3000,
+      retryStrategy: (times) => Math.min(times * 200, 2000),
+      sentinelRetryStrategy: (times) => Math.min(times * 200, 2000),
+    });
+    // Every failed command reports its own error to the page asking; the event would only be noise.
+    redis.on("error", () => {});
+    g.__resqueAdminRedis = redis;
+  }
+  return g.__resqueAdminRedis;
 }
 
 /** The web app's engine handle on the configured namespace. */

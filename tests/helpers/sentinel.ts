@@ -32,8 +32,11 @@ export interface SentinelSet {
   /**
    * SIGKILLs the current primary and waits until the sentinels name another; returns its port and
    * the times (ms epoch) of the kill and of the promotion as the sentinels first reported it.
+   * `onKilled` runs right after the kill (to start something that meets the failover under way).
    */
-  killPrimary(): Promise<{ oldPort: number; newPort: number; killedAt: number; promotedAt: number }>;
+  killPrimary(
+    onKilled?: () => void,
+  ): Promise<{ oldPort: number; newPort: number; killedAt: number; promotedAt: number }>;
   /** Starts a killed server again on its port and waits until it is a synced replica of the new primary. */
   restartAsReplica(port: number): Promise<void>;
   stop(): Promise<void>;
@@ -206,10 +209,11 @@ export async function startSentinelSet(opts: { label?: string } = {}): Promise<S
       r.on("error", () => {});
       return r;
     },
-    async killPrimary() {
+    async killPrimary(onKilled) {
       const oldPort = await until("sentinels to agree on a primary", namedPort);
       const killedAt = Date.now();
       await stopChild(servers.get(oldPort)!.child, "SIGKILL");
+      onKilled?.();
       const newPort = await until(
         "the sentinels to promote the replica",
         async () => {
