@@ -125,6 +125,10 @@ export function redisOptions(target: RedisTarget, opts: RedisOptions = {}): Redi
     // later command "Connection is closed."; seen in tests/e2e/sentinel.test.ts). A dead primary
     // closes our sockets anyway, and a demoted one answers READONLY (reconnectOnReadonly above).
     failoverDetector: false,
+    // Each reconnect asks a sentinel again: a short cap (ioredis's default grows to 2 s) means the
+    // new primary is found within half a second of its promotion; a sentinel query and a refused
+    // connect per attempt are cheap for the few seconds a failover lasts.
+    retryStrategy: (times) => Math.min(times * 50, 500),
     ...opts,
   };
 }
