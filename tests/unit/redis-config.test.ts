@@ -5,8 +5,11 @@ import {
   isRedisUnreachable,
   reconnectOnReadonly,
   redisOptions,
-  redisTargetFromEnv,
+  redisTargetFromEnv as fromEnv,
 } from "@/lib/redis";
+
+/** Only the variables a case names (the project's ProcessEnv type requires NODE_ENV). */
+const redisTargetFromEnv = (env: Record<string, string>) => fromEnv(env as NodeJS.ProcessEnv);
 
 describe("Redis settings: URL or Sentinel (lib/redis.ts)", () => {
   it("reads REDIS_URL when no sentinel is named", () => {
