@@ -20,14 +20,15 @@ export function RedisDown({ t, error }: { t: Translate; error: unknown }) {
           : "space-y-2 rounded border border-red-300 bg-red-50 p-4 text-red-800 dark:border-red-800 dark:bg-red-950 dark:text-red-200"
       }
     >
-      <p>
+      {/* break-words: a sentinel list is one long unbroken word on a 390 px screen */}
+      <p className="break-words">
         {switching
           ? t("redis.switching", { redis: describeRedis(target) })
           : t("redis.down", { url: describeRedis(target) })}
       </p>
       <details className="text-sm opacity-80">
         <summary>{t("redis.details")}</summary>
-        <p className="font-mono">{error instanceof Error ? error.message : String(error)}</p>
+        <p className="font-mono break-words">{error instanceof Error ? error.message : String(error)}</p>
       </details>
     </div>
   );

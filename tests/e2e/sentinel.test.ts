@@ -23,7 +23,8 @@ import { createRedis, redisTargetFromEnv } from "@/lib/redis";
 import { startSentinelSet, type SentinelSet } from "../helpers/sentinel";
 import { cliEnv, startCli, type Running } from "../helpers/processes";
 import { testNamespace, waitFor } from "../helpers/ns";
-import { startWeb, type WebServer } from "../helpers/web";
+import { signIn, startWeb, type WebServer } from "../helpers/web";
+import { openBrowser } from "../helpers/browser";
 
 const QUEUE = "failover";
 let set: SentinelSet | undefined;
@@ -351,4 +352,33 @@ describe("Redis Sentinel failover", () => {
     expect(ok.code).toBe(0);
     expect(ok.out).toMatch(/^Redis answers: Sentinel master "mymaster" via /);
   }, 120_000);
+
+  it("screens: the switching banner, en and zh-CN, light and dark, 1280 and 390 px", async () => {
+    // Last, as it ends the set: with every data server gone no replica can be promoted, so the
+    // sentinels keep naming the dead primary and the banner stays for the screenshots.
+    for (const port of set!.serverPorts) await set!.killServer(port);
+    const variants = [
+      { locale: "en-US", colorScheme: "light", width: 1280, text: "Redis is switching to a new primary" },
+      { locale: "zh-CN", colorScheme: "dark", width: 1280, text: "Redis 正在切换到新的主节点" },
+      { locale: "en-US", colorScheme: "dark", width: 390, text: "Redis is switching to a new primary" },
+      { locale: "zh-CN", colorScheme: "light", width: 390, text: "Redis 正在切换到新的主节点" },
+    ] as const;
+    for (const v of variants) {
+      const b = await openBrowser({
+        locale: v.locale,
+        colorScheme: v.colorScheme,
+        viewport: { width: v.width, height: v.width > 500 ? 800 : 844 },
+      });
+      try {
+        await signIn(b.page, web!);
+        const alert = b.page.getByRole("alert").filter({ hasText: v.text });
+        await alert.first().waitFor({ timeout: 60_000 });
+        // The set and master name, never a password; the driver's text folded away under Details.
+        expect(await alert.first().textContent()).toMatch(/Sentinel master "mymaster" via 127\.0\.0\.1:\d+/);
+        await b.screenshot(`redis-switching-${v.colorScheme}-${v.locale === "zh-CN" ? "zh-CN" : "en"}-${v.width}`);
+      } finally {
+        await b.close();
+      }
+    }
+  }, 240_000);
 });

@@ -37,6 +37,8 @@ export interface SentinelSet {
   killPrimary(
     onKilled?: () => void,
   ): Promise<{ oldPort: number; newPort: number; killedAt: number; promotedAt: number }>;
+  /** SIGKILLs one data server (e.g. the last replica, so no promotion can follow). */
+  killServer(port: number): Promise<void>;
   /** Starts a killed server again on its port and waits until it is a synced replica of the new primary. */
   restartAsReplica(port: number): Promise<void>;
   stop(): Promise<void>;
@@ -225,6 +227,7 @@ export async function startSentinelSet(opts: { label?: string } = {}): Promise<S
       const promotedAt = Date.now();
       return { oldPort, newPort, killedAt, promotedAt };
     },
+    killServer: (port) => stopChild(servers.get(port)!.child, "SIGKILL"),
     async restartAsReplica(port) {
       const s = servers.get(port)!;
       // Its own data folder and append-only file as it left them: it comes back holding them.
