@@ -108,10 +108,11 @@ export function reconnectOnReadonly(err: Error): 2 | false {
 
 /** Ready-made ioredis options for a target; `opts` (timeouts, retry strategies) win. */
 export function redisOptions(target: RedisTarget, opts: RedisOptions = {}): RedisOptions {
-  const base: RedisOptions = { lazyConnect: true, reconnectOnError: reconnectOnReadonly };
-  if (target.kind === "url") return { ...base, ...opts };
+  // Only with Sentinel: reconnecting to a URL reaches the same replica, a reconnect loop for nothing.
+  if (target.kind === "url") return { lazyConnect: true, ...opts };
   return {
-    ...base,
+    lazyConnect: true,
+    reconnectOnError: reconnectOnReadonly,
     sentinels: target.sentinels,
     name: target.name,
     role: "master",
