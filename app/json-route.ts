@@ -1,5 +1,5 @@
 import { webLog } from "@/lib/log";
-import { isRedisUnreachable } from "@/lib/redis";
+import { isRedisSwitching, isRedisUnreachable, redisTargetFromEnv } from "@/lib/redis";
 import { guardRoute } from "./auth";
 
 /**
@@ -59,8 +59,10 @@ export function readOnlyJsonRoute<C = unknown>(
       const body = await sharedRead(url.pathname + url.search, () => read(url.searchParams, req, ctx));
       return body instanceof Response ? body.clone() : Response.json(body);
     } catch (e) {
-      if (isRedisUnreachable(e))
-        return Response.json({ error: `Redis is unreachable: ${(e as Error).message}` }, { status: 503 });
+      if (isRedisUnreachable(e)) {
+        const state = isRedisSwitching(e, redisTargetFromEnv()) ? "switching to a new primary" : "unreachable";
+        return Response.json({ error: `Redis is ${state}: ${(e as Error).message}` }, { status: 503 });
+      }
       // Not Redis's fault: logged with its stack, answered without it.
       webLog().error(`GET ${url.pathname} failed`, { event: "route.error", method: "GET", path: url.pathname, err: e });
       return Response.json(

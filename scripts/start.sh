@@ -18,7 +18,14 @@ check_node
 npm_install
 
 REDIS_PID=""
-if ! node scripts/redis-ping.mjs "$REDIS_URL"; then
+REDIS_AT="$REDIS_URL"
+if [ -n "${REDIS_SENTINELS:-}" ]; then
+  # Sentinel manages the primary: nothing to start here; the CLI bundle reads the same variables
+  # as every process (lib/redis.ts) and says in one line what is wrong (no sentinel, wrong name).
+  build_workers
+  node dist/workers/cli.mjs ping || die "Redis through REDIS_SENTINELS is not usable (the line above says why)"
+  REDIS_AT="Sentinel master ${REDIS_SENTINEL_NAME:-mymaster} via $REDIS_SENTINELS"
+elif ! node scripts/redis-ping.mjs "$REDIS_URL"; then
   read -r rhost rport < <(node -e 'const u=new URL(process.argv[1]); console.log((u.hostname||"127.0.0.1")+" "+(u.port||6379))' "$REDIS_URL")
   case "$rhost" in
     127.*|localhost|::1|\[::1\]) ;;
@@ -68,7 +75,7 @@ setsid node --import ./scripts/peer-address.mjs node_modules/next/dist/bin/next 
 WEB_PID=$!
 setsid node dist/workers/cli.mjs work &
 SUP_PID=$!
-log "web app on http://localhost:$PORT · workers on QUEUE=${QUEUE:-*} × $WORKER_CONCURRENCY slots · Redis at $REDIS_URL · Ctrl-C stops everything"
+log "web app on http://localhost:$PORT · workers on QUEUE=${QUEUE:-*} × $WORKER_CONCURRENCY slots · Redis at $(node -e 'const u=new URL(process.argv[1]); if (u.password) u.password="***"; console.log(u.toString())' "$REDIS_AT" 2>/dev/null || echo "$REDIS_AT") · Ctrl-C stops everything"
 
 # If any service exits on its own, stop the others and report it.
 set +e

@@ -13,7 +13,7 @@ import { pathToFileURL } from "node:url";
 import type { Redis } from "ioredis";
 import { Client, Connection } from "../lib/resque/index";
 import { jsonLogs } from "../lib/log";
-import { createRedis, redactUrl } from "../lib/redis";
+import { closeRedis, connectRedis, describeRedis } from "../lib/redis";
 import { loadJobClasses } from "./app-include";
 import { concurrencyOf, loadEnvFiles, readWorkerConfig, type WorkerConfig } from "./config";
 import { logError, setLogRole } from "./log";
@@ -64,9 +64,12 @@ Commands:
                                list failed jobs, newest first
   retry <id...> | --all [--keep]
                                retry failed jobs (removed from the failed list unless --keep)
+  ping                         exit 0 when Redis (or the Sentinel set's primary) answers, else
+                               exit 1 with one line saying what is wrong
   help                         this text
 
-Environment: REDIS_URL (or REDIS_BACKEND), RESQUE_NAMESPACE (or PREFIX), QUEUE, QUEUE_COUNT (or
+Environment: REDIS_URL (or REDIS_BACKEND), or REDIS_SENTINELS with REDIS_SENTINEL_NAME, REDIS_PASSWORD,
+REDIS_SENTINEL_PASSWORD (README: Redis failover), RESQUE_NAMESPACE (or PREFIX), QUEUE, QUEUE_COUNT (or
 COUNT), WORKER_CONCURRENCY, INTERVAL, QUEUE_ENV (loads .env.<QUEUE_ENV>), APP_INCLUDE (extra job classes),
 SCHEDULER=0 (work without the scheduler), LOCK_TIMEOUT (scheduler leader lock, seconds),
 DATABASE_URL, EXPORT_DIR (public/uploads/export), EXPORT_RETENTION_DAYS (7), EXPORT_STORAGE (a folder, or
@@ -116,31 +119,27 @@ export function parseArgs(argv: string[]): Parsed {
   return { command, positional, flags };
 }
 
-/** Closes the connection and waits until its socket is gone, so no handle outlives the command. */
-async function close(redis: Redis): Promise<void> {
-  if (redis.status === "end") return;
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, 2000); // never wait forever on a connection that says nothing
-    redis.once("end", () => {
-      clearTimeout(timer);
-      resolve();
+/** How long a command waits for Sentinel to finish a failover it finds under way (down-after + election). */
+const SWITCH_WAIT_MS = 15_000;
+
+/** A connected client, or one clear line: what is wrong, or (Sentinel) that a failover is under way, then it works. */
+async function connect(cfg: WorkerConfig, io: CliIo): Promise<Redis> {
+  try {
+    return await connectRedis(cfg.redis, {
+      waitMs: SWITCH_WAIT_MS,
+      onWait: (line) => println(io.stderr, line),
     });
-    redis.disconnect();
-  });
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
 }
 
-async function connect(cfg: WorkerConfig): Promise<Redis> {
-  const redis = createRedis(cfg.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 3000, retryStrategy: () => null });
-  redis.on("error", () => {});
-  try {
-    await redis.connect();
-  } catch (e) {
-    await close(redis);
-    throw new CliError(
-      `Cannot reach Redis at ${redactUrl(cfg.redisUrl)}: ${(e as Error).message || "connection refused"}`,
-    );
-  }
-  return redis;
+/** The configured Redis, safe to print; with Sentinel, also the primary it names now. */
+function sentinelPrimary(cfg: WorkerConfig, redis: Redis): string {
+  const s = redis.stream;
+  const now =
+    cfg.redis.kind === "sentinel" && s?.remoteAddress ? `, primary now ${s.remoteAddress}:${s.remotePort}` : "";
+  return describeRedis(cfg.redis) + now;
 }
 
 /** `work`: the supervisor, until a signal; process-wide (signal handlers, forked workers). */
@@ -150,6 +149,8 @@ async function work(cfg: WorkerConfig, io: CliIo): Promise<void> {
   if (storageProblem) throw new CliError(storageProblem);
   const registry = await loadJobClasses(io.env, io.cwd);
   const heartbeat = io.env.RESQUE_HEARTBEAT_INTERVAL ? Number(io.env.RESQUE_HEARTBEAT_INTERVAL) : undefined;
+  // A wrong sentinel list or master name is one line and exit 1 here, not a supervisor retrying forever.
+  await closeRedis(await connect(cfg, io));
   const sup = new Supervisor({ config: cfg, registry, heartbeatIntervalSec: heartbeat });
   setLogRole("supervisor", { supervisor: sup.id });
   const retention = startExportRetention();
@@ -162,7 +163,7 @@ async function work(cfg: WorkerConfig, io: CliIo): Promise<void> {
   try {
     await sup.start();
   } catch (e) {
-    throw new CliError(`Cannot start workers on Redis ${redactUrl(cfg.redisUrl)}: ${(e as Error).message}`);
+    throw new CliError(`Cannot start workers on Redis ${describeRedis(cfg.redis)}: ${(e as Error).message}`);
   } finally {
     await retention.stop();
   }
@@ -221,6 +222,7 @@ async function run(p: Parsed, cfg: WorkerConfig, io: CliIo, ownProcess: boolean)
     return 0;
   }
   const commands = new Set([
+    "ping",
     "status",
     "clear",
     "restart",
@@ -234,7 +236,7 @@ async function run(p: Parsed, cfg: WorkerConfig, io: CliIo, ownProcess: boolean)
   ]);
   if (!commands.has(p.command))
     throw new UsageError(`Unknown command "${p.command}". Run \`npm run queue -- help\` for the list.`);
-  const redis = await connect(cfg);
+  const redis = await connect(cfg, io);
   const conn = new Connection({ redis, namespace: cfg.namespace, durability: cfg.durability });
   try {
     switch (p.command) {
@@ -246,6 +248,10 @@ async function run(p: Parsed, cfg: WorkerConfig, io: CliIo, ownProcess: boolean)
             io.stdout,
           );
         await printStatus(conn, p.flags.has("json"), io.stdout);
+        if (cfg.redis.kind === "sentinel" && !p.flags.has("json")) say(`\nRedis: ${sentinelPrimary(cfg, redis)}`);
+        return 0;
+      case "ping":
+        say(`Redis answers: ${sentinelPrimary(cfg, redis)}`);
         return 0;
       case "failed":
         await printFailed(conn, p.flags, io.stdout);
@@ -326,7 +332,7 @@ async function run(p: Parsed, cfg: WorkerConfig, io: CliIo, ownProcess: boolean)
     }
     return 0;
   } finally {
-    await close(redis);
+    await closeRedis(redis);
   }
 }
 

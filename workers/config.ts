@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parseEnv } from "node:util";
-import { durabilityFromEnv, namespaceFromEnv, redisUrlFromEnv } from "../lib/redis";
+import { durabilityFromEnv, namespaceFromEnv, redisTargetFromEnv, type RedisTarget } from "../lib/redis";
 import { MAX_CONCURRENCY, type DurabilityOptions } from "../lib/resque/index";
 
 /**
@@ -30,7 +30,8 @@ export function loadEnvFiles(cwd = process.cwd(), env: NodeJS.ProcessEnv = proce
 }
 
 export interface WorkerConfig {
-  redisUrl: string;
+  /** A URL or a Sentinel set (lib/redis.ts reads which). */
+  redis: RedisTarget;
   namespace: string;
   queues: string[];
   count: number;
@@ -70,7 +71,7 @@ export function readWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
   if (queues.length === 0)
     throw new Error("QUEUE is empty: name the queues to work, e.g. QUEUE=high,default or QUEUE=*");
   return {
-    redisUrl: redisUrlFromEnv(env),
+    redis: redisTargetFromEnv(env),
     namespace: namespaceFromEnv(env),
     queues,
     count: positiveNumber("QUEUE_COUNT", env.QUEUE_COUNT ?? env.COUNT, 1, true),

@@ -14,7 +14,7 @@ export async function startScheduler(
   cfg: WorkerConfig,
   registry: JobRegistry,
 ): Promise<{ scheduler: Scheduler; stop: () => Promise<void> }> {
-  const redis = createRedis(cfg.redisUrl, { lazyConnect: false });
+  const redis = createRedis(cfg.redis, { lazyConnect: false });
   redis.on("error", () => {});
   const scheduler = new Scheduler({
     redis,

@@ -21,7 +21,7 @@ import {
   unregisterWorker,
   type JobRegistry,
 } from "../lib/resque/index";
-import { createRedis } from "../lib/redis";
+import { createRedis, describeRedis } from "../lib/redis";
 import type { WorkerConfig } from "./config";
 import { log, logError } from "./log";
 import { startScheduler } from "./scheduler-process";
@@ -77,7 +77,7 @@ export class Supervisor {
   constructor(opts: SupervisorOptions) {
     this.cfg = opts.config;
     this.registry = opts.registry;
-    this.redis = createRedis(this.cfg.redisUrl, { lazyConnect: false });
+    this.redis = createRedis(this.cfg.redis, { lazyConnect: false });
     this.redis.on("error", () => {}); // reconnects by itself; failed calls are logged where made
     this.conn = new Connection({ redis: this.redis, namespace: this.cfg.namespace });
     this.beatMs = (opts.heartbeatIntervalSec ?? HEARTBEAT_INTERVAL_SEC) * 1000;
@@ -93,7 +93,7 @@ export class Supervisor {
     await this.listenForControl();
     await this.record();
     log(
-      `supervisor ${this.id}: ${this.cfg.count} worker(s) × ${this.cfg.concurrency} slot(s) on ${this.cfg.queues.join(",")} (namespace ${this.conn.keys.ns || "(none)"})`,
+      `supervisor ${this.id}: ${this.cfg.count} worker(s) × ${this.cfg.concurrency} slot(s) on ${this.cfg.queues.join(",")} (namespace ${this.conn.keys.ns || "(none)"}, Redis ${describeRedis(this.cfg.redis)})`,
     );
     return this.done;
   }

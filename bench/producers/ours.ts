@@ -1,11 +1,11 @@
 /** Child entry point: enqueues with our Client (lib/resque). argv: <redis port> */
-import { Redis } from "ioredis";
+import { createRedis } from "../../lib/redis.js";
 import { Client, type EnqueueSpec } from "../../lib/resque/index.js";
 import { hostProducer } from "../lib/child.js";
 import { nowMs, QUEUE } from "../lib/common.js";
 
 const port = Number(process.argv[2]);
-const redis = new Redis({ host: "127.0.0.1", port, maxRetriesPerRequest: null });
+const redis = createRedis(`redis://127.0.0.1:${port}`, { lazyConnect: false, maxRetriesPerRequest: null });
 const clients = new Map<string, Client>();
 const client = (namespace: string) => {
   let c = clients.get(namespace);

@@ -3,7 +3,7 @@
  * bundled by esbuild, started with plain `node`, cwd = project root (for lib/resque/lua).
  * argv: <redis port>
  */
-import { Redis } from "ioredis";
+import { createRedis } from "../../lib/redis.js";
 import { createLogger } from "../../lib/log.js";
 import { BaseJob, JobRegistry, Worker } from "../../lib/resque/index.js";
 import { logWorkerEvents } from "../../workers/job-log.js";
@@ -25,7 +25,7 @@ class NoopJob extends BaseJob<JobArgs> {
 
 hostWorker({
   async start(namespace, onDone) {
-    const redis = new Redis({ host: "127.0.0.1", port, maxRetriesPerRequest: null });
+    const redis = createRedis(`redis://127.0.0.1:${port}`, { lazyConnect: false, maxRetriesPerRequest: null });
     const worker = new Worker({
       redis,
       namespace,

@@ -1,6 +1,7 @@
 // Job classes for tests that run real worker processes (loaded through APP_INCLUDE, as php's
 // workers load application code). Plain JS so the bundled worker runs them without a TS loader.
 // Each job records what happened in Redis under the worker's namespace.
+import { appendFileSync, existsSync } from "node:fs";
 import { Redis } from "ioredis";
 
 let redis;
@@ -99,4 +100,29 @@ export class LimitedBlockJob extends BlockJob {
   static concurrency = 1;
 }
 
-export default [RecordJob, RerunnableJob, FailJob, RetryOnceJob, FlakyJob, SpinJob, BlockJob, LimitedBlockJob];
+/**
+ * Appends "n startedMs endedMs" to the file TEST_RUN_LOG when it succeeds: a record of runs
+ * outside Redis, which survives a failover that loses Redis's last writes. Fails while
+ * `args.failUnless` names a file that does not exist (a job someone fixes, then retries).
+ */
+export class LogRunJob extends Base {
+  static names = ["LogRunJob"];
+  async perform() {
+    const started = Date.now();
+    if (this.args.ms) await sleep(this.args.ms);
+    if (this.args.failUnless && !existsSync(this.args.failUnless)) throw new Error("not fixed yet");
+    appendFileSync(process.env.TEST_RUN_LOG, `${this.args.n} ${started} ${Date.now()}\n`);
+  }
+}
+
+export default [
+  LogRunJob,
+  RecordJob,
+  RerunnableJob,
+  FailJob,
+  RetryOnceJob,
+  FlakyJob,
+  SpinJob,
+  BlockJob,
+  LimitedBlockJob,
+];

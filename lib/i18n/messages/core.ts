@@ -107,6 +107,8 @@ export const en = {
   "liveness.unknown": "Unknown",
   "redis.down": "Can't reach Redis at {url}. The page retries on its own; check that Redis is running.",
   "redis.details": "Details",
+  "redis.switching":
+    "Redis is switching to a new primary ({redis}). The page retries on its own and is live again once a replica is promoted, usually within seconds.",
   "signIn.title": "Sign in",
   "signIn.email": "Email",
   "signIn.password": "Password",
@@ -234,6 +236,8 @@ export const zhCN: { [K in keyof typeof en]: string } = {
   "liveness.unknown": "未知",
   "redis.down": "无法连接 Redis（{url}）。页面会自动重试；请确认 Redis 正在运行。",
   "redis.details": "详细信息",
+  "redis.switching":
+    "Redis 正在切换到新的主节点（{redis}）。页面会自动重试，副本被提升为主节点后（通常几秒内）即恢复。",
   "signIn.title": "登录",
   "signIn.email": "邮箱",
   "signIn.password": "密码",

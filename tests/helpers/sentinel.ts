@@ -1,0 +1,254 @@
+/**
+ * A Sentinel-managed Redis for tests and the bench: a primary, a replica and three sentinels
+ * (`redis-server <conf> --sentinel`), each on a free loopback port in a temp folder, stopped by the
+ * pid we started. `down-after-milliseconds` 1000 and a short failover timeout, so a SIGKILLed
+ * primary is replaced within a few seconds; every wait is on a condition the servers report.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Redis } from "ioredis";
+import { freePort } from "./redis-server";
+
+export const SENTINEL_MASTER = "mymaster";
+
+interface Proc {
+  port: number;
+  child: ChildProcess;
+  args: string[];
+}
+
+export interface SentinelSet {
+  /** `REDIS_SENTINELS`, `REDIS_SENTINEL_NAME` for the app's processes (no REDIS_URL). */
+  env: Record<string, string>;
+  sentinelPorts: number[];
+  /** The data servers' ports (the first started as primary). */
+  serverPorts: number[];
+  /** The primary the sentinels name now. */
+  primaryPort(): Promise<number>;
+  /** A plain client on one data server (not through Sentinel), for checks. */
+  direct(port: number): Redis;
+  /**
+   * SIGKILLs the current primary and waits until the sentinels name another; returns its port and
+   * the times (ms epoch) of the kill and of the promotion as the sentinels first reported it.
+   * `onKilled` runs right after the kill (to start something that meets the failover under way).
+   */
+  killPrimary(
+    onKilled?: () => void,
+  ): Promise<{ oldPort: number; newPort: number; killedAt: number; promotedAt: number }>;
+  /** SIGKILLs one data server (e.g. the last replica, so no promotion can follow). */
+  killServer(port: number): Promise<void>;
+  /** Starts a killed server again on its port and waits until it is a synced replica of the new primary. */
+  restartAsReplica(port: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function launch(args: string[], readyText: RegExp, what: string): Promise<ChildProcess> {
+  const child = spawn("redis-server", args, { stdio: ["ignore", "pipe", "pipe"] });
+  return new Promise((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => reject(new Error(`${what} did not start:\n${out}`)), 30_000);
+    child.stdout!.on("data", (d: Buffer) => {
+      out += d.toString();
+      if (readyText.test(out)) {
+        clearTimeout(timer);
+        child.stdout!.removeAllListeners("data");
+        child.stdout!.resume();
+        resolve(child);
+      }
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${what} exited with ${code}:\n${out}`));
+    });
+  });
+}
+
+function stopChild(child: ChildProcess, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once("exit", () => resolve());
+    child.kill(signal);
+  });
+}
+
+async function until<T>(what: string, check: () => Promise<T | undefined | null | false>, ms = 30_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+const client = (port: number) => {
+  const r = new Redis({
+    host: "127.0.0.1",
+    port,
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  r.on("error", () => {});
+  return r;
+};
+
+export async function startSentinelSet(opts: { label?: string } = {}): Promise<SentinelSet> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), `tsq-sentinel-${opts.label ?? "set"}-`));
+  const servers = new Map<number, Proc>();
+  const sentinels: Proc[] = [];
+  const serverArgs = (port: number) => {
+    const d = path.join(dir, `redis-${port}`);
+    mkdirSync(d, { recursive: true }); // a folder per server: each keeps its own append-only file
+    return [
+      "--port",
+      String(port),
+      "--bind",
+      "127.0.0.1",
+      "--protected-mode",
+      "no",
+      "--dir",
+      d,
+      "--save",
+      "",
+      // Persisted, so a killed primary that comes back holds its own copy: the test checks that
+      // none of it is applied twice once it rejoins as a replica.
+      "--appendonly",
+      "yes",
+      "--appendfsync",
+      "everysec",
+    ];
+  };
+  const [p1, p2] = [await freePort(), await freePort()];
+  servers.set(p1, {
+    port: p1,
+    args: serverArgs(p1),
+    child: await launch(serverArgs(p1), /Ready to accept/, "primary"),
+  });
+  const a2 = serverArgs(p2);
+  servers.set(p2, {
+    port: p2,
+    args: a2,
+    child: await launch([...a2, "--replicaof", "127.0.0.1", String(p1)], /Ready to accept/, "replica"),
+  });
+  const sentinelPorts: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const port = await freePort();
+    const conf = path.join(dir, `sentinel-${port}.conf`);
+    writeFileSync(
+      conf,
+      [
+        `port ${port}`,
+        "bind 127.0.0.1",
+        "protected-mode no",
+        `dir ${dir}`,
+        `sentinel monitor ${SENTINEL_MASTER} 127.0.0.1 ${p1} 2`,
+        `sentinel down-after-milliseconds ${SENTINEL_MASTER} 1000`,
+        `sentinel failover-timeout ${SENTINEL_MASTER} 3000`,
+        `sentinel parallel-syncs ${SENTINEL_MASTER} 1`,
+        "",
+      ].join("\n"),
+    );
+    const args = [conf, "--sentinel"];
+    sentinels.push({ port, args, child: await launch(args, /Sentinel ID is|monitor master/, "sentinel") });
+    sentinelPorts.push(port);
+  }
+
+  const ask = async <T>(port: number, ...cmd: string[]): Promise<T> => {
+    const r = client(port);
+    try {
+      await r.connect();
+      return (await r.call(cmd[0]!, ...cmd.slice(1))) as T;
+    } finally {
+      r.disconnect();
+    }
+  };
+  /** The primary's port as a majority of sentinels name it, or undefined while they disagree. */
+  const namedPort = async (): Promise<number | undefined> => {
+    const named = await Promise.all(
+      sentinelPorts.map((p) =>
+        ask<string[] | null>(p, "SENTINEL", "get-master-addr-by-name", SENTINEL_MASTER).catch(() => null),
+      ),
+    );
+    const ports = named.filter(Boolean).map((a) => Number(a![1]));
+    const first = ports[0];
+    return first !== undefined && ports.filter((p) => p === first).length >= 2 ? first : undefined;
+  };
+  /** Ready for a failover: every sentinel knows the other two and a live replica of the primary. */
+  const settled = async (primary: number) => {
+    for (const s of sentinelPorts) {
+      const others = await ask<unknown[]>(s, "SENTINEL", "sentinels", SENTINEL_MASTER);
+      const replicas = await ask<string[][]>(s, "SENTINEL", "replicas", SENTINEL_MASTER);
+      const live = replicas.filter((r) => {
+        const flags = r[r.indexOf("flags") + 1] ?? "";
+        const link = r[r.indexOf("master-link-status") + 1];
+        return !/s_down|disconnected/.test(flags) && link === "ok";
+      });
+      if (others.length < 2 || live.length < 1) return false;
+      if ((await namedPort()) !== primary) return false;
+    }
+    return true;
+  };
+  await until("sentinels to see each other and the replica", () => settled(p1), 60_000);
+
+  return {
+    env: {
+      REDIS_SENTINELS: sentinelPorts.map((p) => `127.0.0.1:${p}`).join(","),
+      REDIS_SENTINEL_NAME: SENTINEL_MASTER,
+    },
+    sentinelPorts,
+    serverPorts: [p1, p2],
+    primaryPort: () => until("sentinels to agree on a primary", namedPort),
+    direct(port) {
+      const r = new Redis({ host: "127.0.0.1", port, maxRetriesPerRequest: 1 });
+      r.on("error", () => {});
+      return r;
+    },
+    async killPrimary(onKilled) {
+      const oldPort = await until("sentinels to agree on a primary", namedPort);
+      const killedAt = Date.now();
+      await stopChild(servers.get(oldPort)!.child, "SIGKILL");
+      onKilled?.();
+      const newPort = await until(
+        "the sentinels to promote the replica",
+        async () => {
+          const p = await namedPort();
+          return p !== undefined && p !== oldPort ? p : undefined;
+        },
+        60_000,
+      );
+      const promotedAt = Date.now();
+      return { oldPort, newPort, killedAt, promotedAt };
+    },
+    killServer: (port) => stopChild(servers.get(port)!.child, "SIGKILL"),
+    async restartAsReplica(port) {
+      const s = servers.get(port)!;
+      // Its own data folder and append-only file as it left them: it comes back holding them.
+      s.child = await launch(s.args, /Ready to accept/, "old primary");
+      const primary = await until("sentinels to agree on a primary", namedPort);
+      // The sentinels turn it into a replica of the new primary (+convert-to-slave) on their own.
+      await until(
+        "the old primary to rejoin as a synced replica",
+        async () => {
+          const info = await ask<string>(port, "INFO", "replication");
+          return (
+            info.includes("role:slave") && info.includes(`master_port:${primary}`) && /master_link_status:up/.test(info)
+          );
+        },
+        60_000,
+      );
+      await until("sentinels to see the rejoined replica", () => settled(primary), 60_000);
+    },
+    async stop() {
+      await Promise.all([...sentinels, ...servers.values()].map((p) => stopChild(p.child)));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
