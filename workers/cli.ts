@@ -18,7 +18,7 @@ import { loadJobClasses } from "./app-include";
 import { concurrencyOf, loadEnvFiles, readWorkerConfig, type WorkerConfig } from "./config";
 import { logError, setLogRole } from "./log";
 import { clearSignInFailures, describeFirstAdmin, ensureFirstAdmin } from "../lib/auth/index";
-import { databaseFileFromEnv, migrate, openDb, seedDemo } from "../lib/db/index";
+import { checkDatabase, databaseUrlFromEnv, migrate, openDb, seedDemo } from "../lib/db/index";
 import { pruneExportsCommand, startExportRetention } from "./export-retention";
 import { Supervisor } from "./supervisor";
 import { enqueueLater, printDelayed, scheduleCommand, SCHEDULE_VALUE_FLAGS } from "./cli-schedule";
@@ -143,6 +143,8 @@ async function connect(cfg: WorkerConfig): Promise<Redis> {
 
 /** `work`: the supervisor, until a signal; process-wide (signal handlers, forked workers). */
 async function work(cfg: WorkerConfig, io: CliIo): Promise<void> {
+  // A shared PostgreSQL that refuses us fails the start with one line, not every job later.
+  await checkDatabase(io.env);
   const registry = await loadJobClasses(io.env, io.cwd);
   const heartbeat = io.env.RESQUE_HEARTBEAT_INTERVAL ? Number(io.env.RESQUE_HEARTBEAT_INTERVAL) : undefined;
   const sup = new Supervisor({ config: cfg, registry, heartbeatIntervalSec: heartbeat });
@@ -180,7 +182,8 @@ async function run(p: Parsed, cfg: WorkerConfig, io: CliIo, ownProcess: boolean)
     return 0;
   }
   if (p.command === "setup") {
-    const db = openDb(databaseFileFromEnv(io.env));
+    await checkDatabase(io.env);
+    const db = openDb(databaseUrlFromEnv(io.env), io.env);
     try {
       const { applied } = await migrate(db);
       say(applied.length ? `Database migrated: ${applied.join(", ")}.` : "Database is up to date.");
@@ -200,7 +203,7 @@ async function run(p: Parsed, cfg: WorkerConfig, io: CliIo, ownProcess: boolean)
   if (p.command === "admin") {
     const [sub, email] = p.positional;
     if (sub !== "unlock" || !email) throw new UsageError("Usage: npm run queue -- admin unlock <email>");
-    const db = openDb(databaseFileFromEnv(io.env));
+    const db = openDb(databaseUrlFromEnv(io.env), io.env);
     try {
       await migrate(db);
       const cleared = await clearSignInFailures(db, email);

@@ -16,6 +16,7 @@ import {
 } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { newTestDatabase, type TestDatabase } from "../helpers/db";
 import { sql } from "kysely";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { inject } from "vitest";
@@ -33,18 +34,21 @@ afterAll(() => {
 });
 
 let dir: string;
+let database: TestDatabase;
 let dbFile: string;
 let exportDir: string;
 let db: Db;
 beforeEach(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), "demo-cli-"));
-  dbFile = path.join(dir, "app.db");
+  database = await newTestDatabase(dir);
+  dbFile = database.url;
   exportDir = path.join(dir, "export");
   db = openDb(dbFile);
   await migrate(db);
 });
 afterEach(async () => {
   await db.destroy();
+  await database.drop();
   rmSync(dir, { recursive: true, force: true });
 });
 
