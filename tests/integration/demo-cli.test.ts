@@ -74,9 +74,10 @@ describe("setup", () => {
 
 describe("a worker killed mid-export", () => {
   it("leaves no partial file in the export folder; the export runs again and completes", async () => {
-    // 200,000 rows, written by SQLite itself: big enough that the export takes a while.
+    // 200,000 rows, written by the database itself: big enough that the export takes a while.
+    // bigint: PostgreSQL's integer would overflow at i * 60000.
     const N = 200_000;
-    await sql`with recursive n(i) as (select 1 union all select i + 1 from n where i < ${N})
+    await sql`with recursive n(i) as (select cast(1 as bigint) union all select i + 1 from n where i < ${N})
       insert into products (name, price_cents, category, status, stock, created_at, updated_at)
       select '商品 ' || i || ' Product', i * 7 % 100000, 'books', 'active', i % 500, 1735689600000 + i * 60000, 1735689600000 + i * 60000 from n`.execute(
       db,
