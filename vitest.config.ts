@@ -53,8 +53,8 @@ const TIME_TESTS = [
  * real PostgreSQL 15 in the `*-pg` projects (TEST_DATABASE=postgres: tests/helpers/db.ts gives
  * each test its own database on the run's one server, tests/setup/postgres.ts). Every e2e file
  * signs in, so all of them touch it. Left out: db-client (SQLite's pragmas and file handling).
- * postgres.test.ts runs only there: the race, the bad configurations and SQLite-vs-PostgreSQL
- * export bytes need both engines.
+ * postgres.test.ts and e2e/postgres-start.test.ts run only there: the race, the bad
+ * configurations and SQLite-vs-PostgreSQL export bytes need a PostgreSQL server.
  */
 const PG_INTEGRATION = [
   "alerts",
@@ -125,6 +125,7 @@ export default defineConfig({
         test: {
           name: "e2e",
           include: ["tests/e2e/**/*.test.ts"],
+          exclude: ["tests/e2e/postgres-start.test.ts"],
           // One test process per worker for all its e2e files: the helpers (playwright-core, the
           // database and auth modules) load once and one Chromium serves them all
           // (tests/helpers/browser.ts). Each file still starts its own server, namespace and

@@ -6,10 +6,12 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { sql } from "kysely";
 import pg from "pg";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import {
   countAdmins,
+  createAdminIfNone,
   createExport,
   DEMO_PRODUCTS,
   listAppliedMigrations,
@@ -94,6 +96,36 @@ describe("two hosts starting at once on one fresh database", () => {
         expect(n.n).toBe(DEMO_PRODUCTS);
       } finally {
         await db.destroy();
+      }
+    }
+  });
+});
+
+describe("the first admin under contention", () => {
+  it("is created once when eight connections with different emails try at the same instant (3 rounds)", async () => {
+    for (let round = 1; round <= 3; round++) {
+      const database = await createDatabase(inject("postgresUrl")); // migrated
+      drops.push(database.drop);
+      const hosts = Array.from({ length: 8 }, () => openDb(database.url));
+      try {
+        // Each insert dawdles 0.2 s between reading "no admin yet" and writing its row, so
+        // without the lock all eight would see an empty table (READ COMMITTED) and all insert.
+        await sql`create function slow_insert() returns trigger language plpgsql as $$
+          begin perform pg_sleep(0.2); return new; end $$`.execute(hosts[0]!);
+        await sql`create trigger slow_insert before insert on admins for each row execute function slow_insert()`.execute(
+          hosts[0]!,
+        );
+        // Connected first, so the inserts, not the handshakes, are what run together.
+        await Promise.all(hosts.map((db) => sql`select 1`.execute(db)));
+        const made = await Promise.all(
+          hosts.map((db, i) =>
+            createAdminIfNone(db, { email: `host${i}@round${round}.test`, passwordHash: "x", role: "admin" }),
+          ),
+        );
+        expect(made.filter(Boolean)).toHaveLength(1);
+        expect(await countAdmins(hosts[0]!)).toBe(1);
+      } finally {
+        await Promise.all(hosts.map((db) => db.destroy()));
       }
     }
   });
