@@ -32,7 +32,8 @@ export interface TestDatabase {
  */
 export async function newTestDatabase(dir: string, opts: { migrated?: boolean } = {}): Promise<TestDatabase> {
   if (databaseKind() === "sqlite") return { url: path.join(dir, "app.db"), drop: async () => undefined };
-  return createDatabase(inject("postgresUrl"), opts);
+  // TEST_POSTGRES_URL: a server started outside vitest (the bench: bench/lib/postgres.ts).
+  return createDatabase(process.env.TEST_POSTGRES_URL ?? inject("postgresUrl"), opts);
 }
 
 /** Registers the hooks; read `.db` / `.dir` / `.url` inside tests and later hooks. */
