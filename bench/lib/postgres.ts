@@ -10,9 +10,9 @@ export function benchDatabase(): "sqlite" | "postgres" {
   return process.env.BENCH_DATABASE === "postgres" ? "postgres" : "sqlite";
 }
 
-/** Starts the server when BENCH_DATABASE=postgres (else null); stop() it at the end. */
-export async function startBenchPostgres(): Promise<PostgresServer | null> {
-  if (benchDatabase() !== "postgres") return null;
+/** Starts the server when BENCH_DATABASE=postgres or `always` (else null); stop() it at the end. */
+export async function startBenchPostgres(always = false): Promise<PostgresServer | null> {
+  if (!always && benchDatabase() !== "postgres") return null;
   const server = await startPostgresServer();
   try {
     await createTemplate(server);
