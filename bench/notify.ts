@@ -98,6 +98,8 @@ async function main() {
     db.current = openDb(web.databasePath);
     await migrate(db.current);
     await seedDemo(db.current, { products: 0, users: USERS });
+    // The action skips disabled users (5 % of the seed): all active, so every run queues USERS jobs.
+    await db.current.updateTable("users").set({ status: "active" }).execute();
     const admin = await findAdminByEmail(db.current, web.account!.email);
     const { token } = await createSession(db.current, admin!.id, { userAgent: "bench/notify" });
     const cookie = `${SESSION_COOKIE_NAME}=${token}`;
