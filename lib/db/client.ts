@@ -126,18 +126,20 @@ function openPostgres(url: string, env: EnvVars): Db {
   // the pool discards it and the next query opens a new one.
   pool.on("error", (err) => console.error(`database: idle PostgreSQL connection lost: ${err.message}`));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  pools.set(db, pool);
+  Object.defineProperty(db, POOL, { value: pool });
   return db;
 }
 
-const pools = new WeakMap<Db, pg.Pool>();
+// On the handle under a registered symbol, not in a module-level WeakMap: Next bundles this module
+// into several chunks, and a handle made by one must be recognised by another.
+const POOL = Symbol.for("resque-admin.pg-pool");
 
 /**
  * The pg pool under a PostgreSQL handle (undefined for SQLite), for the one reader that needs a
  * raw client: the CSV export's cursor, which reads rows as arrays (lib/export/product-export.ts).
  */
 export function postgresPoolOf(db: Db): pg.Pool | undefined {
-  return pools.get(db);
+  return (db as unknown as Record<symbol, pg.Pool | undefined>)[POOL];
 }
 
 /**

@@ -3,7 +3,7 @@
  * so repositories keep one query per idea for both engines (docs/postgresql.md lists them).
  * Column types and collations differ only inside the migrations (migrations/columns.ts).
  */
-import { sql, SqliteAdapter, type Kysely, type QueryExecutor, type RawBuilder } from "kysely";
+import { sql, type Kysely, type QueryExecutor, type RawBuilder } from "kysely";
 
 export type DialectName = "sqlite" | "postgres";
 
@@ -12,9 +12,14 @@ interface Handle {
   getExecutor(): QueryExecutor;
 }
 
-/** Which engine a handle talks to. */
+/**
+ * Which engine a handle talks to. Asked of the adapter's public capability, not `instanceof
+ * SqliteAdapter`: Next bundles kysely into more than one server chunk, so a handle made by one
+ * chunk (getDb() caches it on globalThis) fails `instanceof` against another chunk's class.
+ * Of the two engines, only kysely's PostgreSQL adapter reports transactional DDL.
+ */
 export function dialectOf(db: Handle): DialectName {
-  return db.getExecutor().adapter instanceof SqliteAdapter ? "sqlite" : "postgres";
+  return db.getExecutor().adapter.supportsTransactionalDdl ? "postgres" : "sqlite";
 }
 
 /**
