@@ -6,6 +6,15 @@
  */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  // A DATABASE_URL that cannot work (a PostgreSQL refusing the password or not answering, an
+  // unsupported scheme) stops the start with one line instead of failing every page later.
+  const { checkDatabase } = await import("./lib/db/client");
+  try {
+    await checkDatabase();
+  } catch (e) {
+    console.error(`error: ${(e as Error).message}`);
+    process.exit(1);
+  }
   const { exportStorageProblem } = await import("./lib/export/storage");
   const problem = await exportStorageProblem("read");
   if (problem) {

@@ -48,6 +48,30 @@ const TIME_TESTS = [
   "schedules-parse",
 ].map((f) => `tests/unit/${f}.test.ts`);
 
+/**
+ * The files that touch the database run twice: on SQLite (the projects above) and again on a
+ * real PostgreSQL 15 in the `*-pg` projects (TEST_DATABASE=postgres: tests/helpers/db.ts gives
+ * each test its own database on the run's one server, tests/setup/postgres.ts). Every e2e file
+ * signs in, so all of them touch it. Left out: db-client (SQLite's pragmas and file handling).
+ * postgres.test.ts and e2e/postgres-start.test.ts run only there: the race, the bad
+ * configurations and SQLite-vs-PostgreSQL export bytes need a PostgreSQL server.
+ */
+const PG_INTEGRATION = [
+  "alerts",
+  "auth-first-admin",
+  "auth-session",
+  "auth-sign-in",
+  "db-admins",
+  "db-audit",
+  "db-migrate",
+  "demo-cli",
+  "demo-data",
+  "demo-jobs",
+  "metrics",
+  "postgres",
+].map((f) => `tests/integration/${f}.test.ts`);
+const PG_ENV = { TEST_DATABASE: "postgres" };
+
 export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
   test: {
@@ -82,7 +106,17 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["tests/integration/**/*.test.ts"],
+          exclude: ["tests/integration/postgres.test.ts"],
           globalSetup: ["tests/setup/redis.ts"],
+        },
+      },
+      {
+        extends: true as const,
+        test: {
+          name: "integration-pg",
+          include: PG_INTEGRATION,
+          env: PG_ENV,
+          globalSetup: ["tests/setup/redis.ts", "tests/setup/postgres.ts"],
         },
       },
       // The production build, next start, Chromium.
@@ -91,12 +125,23 @@ export default defineConfig({
         test: {
           name: "e2e",
           include: ["tests/e2e/**/*.test.ts"],
+          exclude: ["tests/e2e/postgres-start.test.ts"],
           // One test process per worker for all its e2e files: the helpers (playwright-core, the
           // database and auth modules) load once and one Chromium serves them all
           // (tests/helpers/browser.ts). Each file still starts its own server, namespace and
           // database, and every browser of a test is its own context.
           isolate: false,
           globalSetup: ["tests/setup/redis.ts", "tests/setup/next-build.ts"],
+        },
+      },
+      {
+        extends: true as const,
+        test: {
+          name: "e2e-pg",
+          include: ["tests/e2e/**/*.test.ts"],
+          env: PG_ENV,
+          isolate: false,
+          globalSetup: ["tests/setup/redis.ts", "tests/setup/next-build.ts", "tests/setup/postgres.ts"],
         },
       },
     ],

@@ -38,7 +38,7 @@ const SEED_ROWS = 10_000;
 const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? "").split(/\s+/).filter(Boolean);
 
 const log = (s: string) => process.stderr.write(`[bench:export] ${s}\n`);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 function ensureSqlite3(): string {
   const found = spawnSync("sh", ["-c", "command -v sqlite3"], { encoding: "utf8" }).stdout.trim();
@@ -77,13 +77,13 @@ async function buildDb(file: string, rows: number): Promise<void> {
 }
 
 /** Bundles the child (one export run) so it runs on plain node, like production workers. */
-async function bundleChild(): Promise<string> {
+export async function bundleChild(): Promise<string> {
   const src = path.join(OUT, "export-child.ts");
   writeFileSync(
     src,
     `import { createExport, openDb } from ${JSON.stringify(path.join(ROOT, "lib", "db", "index"))};
 import { openExportStorage, runProductExport } from ${JSON.stringify(path.join(ROOT, "lib", "export", "index"))};
-const [file, dir] = process.argv.slice(2);
+const [file, dir] = process.argv.slice(2); // a SQLite file or a PostgreSQL URL; a folder or "s3"
 // "s3": EXPORT_STORAGE and the S3_* settings come from the environment. The SDK is loaded and the
 // bucket checked before the clock starts, as a worker process has done after its first export.
 const storage = dir === "s3" ? openExportStorage() : undefined;
@@ -115,7 +115,7 @@ console.log(JSON.stringify({ rows: r.rows, ms, cpuMs: (cpu.user + cpu.system) / 
   return outfile;
 }
 
-interface OursRun {
+export interface OursRun {
   rows: number;
   ms: number;
   cpuMs: number;
@@ -124,7 +124,7 @@ interface OursRun {
   path: string;
 }
 
-function runOurs(child: string, dbFile: string, dir: string, env?: NodeJS.ProcessEnv): Promise<OursRun> {
+export function runOurs(child: string, dbFile: string, dir: string, env?: NodeJS.ProcessEnv): Promise<OursRun> {
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, [...NODE_FLAGS, child, dbFile, env ? "s3" : dir], {
       cwd: ROOT,
@@ -328,4 +328,5 @@ async function main() {
   }
 }
 
-await main();
+// Only when run (bench/export-pg.ts imports the pieces above).
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();

@@ -43,7 +43,7 @@ fi
 
 build_workers
 node dist/workers/cli.mjs setup || die "database setup failed"
-if [ ! -f .next/BUILD_ID ] || [ -n "$(find app components lib proxy.ts next.config.js postcss.config.mjs package-lock.json -newer .next/BUILD_ID -print -quit 2>/dev/null)" ]; then
+if [ ! -f .next/BUILD_ID ] || [ -n "$(find app components lib proxy.ts instrumentation.ts next.config.js postcss.config.mjs package-lock.json -newer .next/BUILD_ID -print -quit 2>/dev/null)" ]; then
   log "building the web app (next build)"
   npx next build >/dev/null || { npx next build; die "next build failed"; }
 fi

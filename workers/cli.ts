@@ -18,7 +18,7 @@ import { loadJobClasses } from "./app-include";
 import { concurrencyOf, loadEnvFiles, readWorkerConfig, type WorkerConfig } from "./config";
 import { logError, setLogRole } from "./log";
 import { clearSignInFailures, describeFirstAdmin, ensureFirstAdmin } from "../lib/auth/index";
-import { databaseFileFromEnv, migrate, openDb, seedDemo } from "../lib/db/index";
+import { checkDatabase, databaseUrlFromEnv, migrate, openDb, seedDemo } from "../lib/db/index";
 import { exportStorageProblem } from "../lib/export/storage";
 import { pruneExportsCommand, startExportRetention } from "./export-retention";
 import { Supervisor } from "./supervisor";
@@ -144,6 +144,8 @@ function sentinelPrimary(cfg: WorkerConfig, redis: Redis): string {
 
 /** `work`: the supervisor, until a signal; process-wide (signal handlers, forked workers). */
 async function work(cfg: WorkerConfig, io: CliIo): Promise<void> {
+  // A shared PostgreSQL that refuses us fails the start with one line, not every job later.
+  await checkDatabase(io.env);
   // Before any worker starts: an export must not run for minutes and then find nowhere to go.
   const storageProblem = await exportStorageProblem("write", io.env);
   if (storageProblem) throw new CliError(storageProblem);
@@ -186,7 +188,8 @@ async function run(p: Parsed, cfg: WorkerConfig, io: CliIo, ownProcess: boolean)
     return 0;
   }
   if (p.command === "setup") {
-    const db = openDb(databaseFileFromEnv(io.env));
+    await checkDatabase(io.env);
+    const db = openDb(databaseUrlFromEnv(io.env), io.env);
     try {
       const { applied } = await migrate(db);
       say(applied.length ? `Database migrated: ${applied.join(", ")}.` : "Database is up to date.");
@@ -206,7 +209,7 @@ async function run(p: Parsed, cfg: WorkerConfig, io: CliIo, ownProcess: boolean)
   if (p.command === "admin") {
     const [sub, email] = p.positional;
     if (sub !== "unlock" || !email) throw new UsageError("Usage: npm run queue -- admin unlock <email>");
-    const db = openDb(databaseFileFromEnv(io.env));
+    const db = openDb(databaseUrlFromEnv(io.env), io.env);
     try {
       await migrate(db);
       const cleared = await clearSignInFailures(db, email);

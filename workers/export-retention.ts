@@ -4,7 +4,7 @@
  * The first prune waits 10 minutes: better-sqlite3 waits for a busy database synchronously, and
  * a supervisor must not stall while it starts its workers.
  */
-import { closeDb, databaseFileFromEnv, getDb, migrate, openDb } from "../lib/db/index";
+import { closeDb, databaseUrlFromEnv, getDb, migrate, openDb } from "../lib/db/index";
 import { openExportStorage, pruneExports, retentionDaysFromEnv } from "../lib/export/index";
 import { println, UsageError, type CliIo } from "./cli-common";
 import { log, logError } from "./log";
@@ -55,7 +55,7 @@ export async function pruneExportsCommand(
   const days = raw === undefined ? retentionDaysFromEnv(io.env) : Number(raw);
   if (!Number.isFinite(days) || days <= 0) throw new UsageError(`--days must be a positive number, got ${String(raw)}`);
   const storage = openExportStorage(io.env);
-  const db = openDb(databaseFileFromEnv(io.env));
+  const db = openDb(databaseUrlFromEnv(io.env), io.env);
   try {
     await migrate(db);
     const r = await pruneExports(db, { storage, retentionDays: days });

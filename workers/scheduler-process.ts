@@ -4,7 +4,7 @@
  */
 import { existsSync } from "node:fs";
 import { alertIntervalMsFromEnv, startAlertLoop } from "../lib/alerts/loop";
-import { databaseFileFromEnv, getDb, MEMORY_DATABASE } from "../lib/db/index";
+import { databaseUrlFromEnv, getDb, isPostgresUrl, MEMORY_DATABASE } from "../lib/db/index";
 import { Connection, Scheduler, type JobRegistry } from "../lib/resque/index";
 import { createRedis } from "../lib/redis";
 import type { WorkerConfig } from "./config";
@@ -56,8 +56,9 @@ export async function startScheduler(
     conn: new Connection({ redis, namespace: cfg.namespace }),
     // Rules live in the dashboard's database: a scheduler started before it exists creates none.
     db: async () => {
-      const file = databaseFileFromEnv();
-      return file !== MEMORY_DATABASE && existsSync(file) ? getDb() : null;
+      const location = databaseUrlFromEnv();
+      if (isPostgresUrl(location)) return getDb();
+      return location !== MEMORY_DATABASE && existsSync(location) ? getDb() : null;
     },
     intervalMs: alertIntervalMsFromEnv(),
     lockTimeoutSec: cfg.lockTimeoutSec,

@@ -3,10 +3,12 @@
  * lib/db does not depend on lib/auth). Emails are compared case-insensitively.
  *
  * The last account with the admin role can be neither deleted nor demoted: each such write is
- * one conditional statement, so two admins demoting each other at once cannot both succeed.
+ * one conditional statement, so two admins demoting each other at once cannot both succeed
+ * (on PostgreSQL, whose READ COMMITTED would let both count two admins, under an advisory lock).
  */
 import { sql } from "kysely";
 import { DataError, isUniqueViolation } from "./errors";
+import { exclusively, LOCK_ADMINS } from "./portable";
 import type { AdminRow, Db, Role } from "./types";
 
 export const ROLES: readonly Role[] = ["admin", "viewer"];
@@ -97,7 +99,8 @@ export async function createAdmin(
 
 /**
  * Creates the account only while the table is empty (one statement, so two processes starting
- * at once create one first admin). Returns null when an account already existed.
+ * at once create one first admin; on PostgreSQL under an advisory lock too, since there two
+ * such statements could both see the table empty). Returns null when an account already existed.
  */
 export async function createAdminIfNone(
   db: Db,
@@ -107,22 +110,24 @@ export async function createAdminIfNone(
   const email = normalizeEmail(input.email);
   assertRole(input.role);
   const now = (opts.now ?? Date.now)();
-  const row = await db
-    .insertInto("admins")
-    .columns(["email", "password_hash", "role", "created_at", "updated_at"])
-    .expression(
-      db
-        .selectNoFrom((eb) => [
-          eb.val(email).as("email"),
-          eb.val(input.passwordHash).as("password_hash"),
-          eb.val(input.role).as("role"),
-          eb.val(now).as("created_at"),
-          eb.val(now).as("updated_at"),
-        ])
-        .where((eb) => eb.not(eb.exists(eb.selectFrom("admins").select("id")))),
-    )
-    .returningAll()
-    .executeTakeFirst();
+  const row = await exclusively(db, LOCK_ADMINS, (tx) =>
+    tx
+      .insertInto("admins")
+      .columns(["email", "password_hash", "role", "created_at", "updated_at"])
+      .expression(
+        tx
+          .selectNoFrom((eb) => [
+            eb.val(email).as("email"),
+            eb.val(input.passwordHash).as("password_hash"),
+            eb.val(input.role).as("role"),
+            eb.val(now).as("created_at"),
+            eb.val(now).as("updated_at"),
+          ])
+          .where((eb) => eb.not(eb.exists(eb.selectFrom("admins").select("id")))),
+      )
+      .returningAll()
+      .executeTakeFirst(),
+  );
   return row ? toAdmin(row) : null;
 }
 
@@ -182,9 +187,11 @@ const otherAdminExists = sql<boolean>`(role <> 'admin' or (select count(*) from 
 export async function setAdminRole(db: Db, id: number, role: Role, opts: Clock = {}): Promise<Admin> {
   assertRole(role);
   const now = (opts.now ?? Date.now)();
-  let q = db.updateTable("admins").set({ role, updated_at: now }).where("id", "=", id);
-  if (role !== "admin") q = q.where(otherAdminExists);
-  const row = await q.returningAll().executeTakeFirst();
+  const row = await exclusively(db, LOCK_ADMINS, (tx) => {
+    let q = tx.updateTable("admins").set({ role, updated_at: now }).where("id", "=", id);
+    if (role !== "admin") q = q.where(otherAdminExists);
+    return q.returningAll().executeTakeFirst();
+  });
   if (row) return toAdmin(row);
   const existing = await findAdminById(db, id);
   if (!existing) throw new DataError("not_found", `No account with id ${id}.`);
@@ -208,12 +215,9 @@ export async function recordSignIn(db: Db, id: number, atMs: number): Promise<vo
 
 /** Deletes an account (its sessions go with it); refuses to delete the last admin. */
 export async function deleteAdmin(db: Db, id: number): Promise<Admin> {
-  const row = await db
-    .deleteFrom("admins")
-    .where("id", "=", id)
-    .where(otherAdminExists)
-    .returningAll()
-    .executeTakeFirst();
+  const row = await exclusively(db, LOCK_ADMINS, (tx) =>
+    tx.deleteFrom("admins").where("id", "=", id).where(otherAdminExists).returningAll().executeTakeFirst(),
+  );
   if (row) return toAdmin(row);
   const existing = await findAdminById(db, id);
   if (!existing) throw new DataError("not_found", `No account with id ${id}.`);

@@ -4,6 +4,7 @@
  * made up by a forged request), and name them.
  */
 import { sql } from "kysely";
+import { idRows } from "./portable";
 import type { Db } from "./types";
 
 /**
@@ -12,7 +13,7 @@ import type { Db } from "./types";
  */
 export async function findMissingIds(db: Db, table: "products" | "users", ids: readonly number[]): Promise<number[]> {
   if (ids.length === 0) return [];
-  const res = await sql<{ id: number }>`select j.value as id from json_each(${JSON.stringify(ids)}) j
-    where not exists (select 1 from ${sql.table(table)} t where t.id = j.value)`.execute(db);
+  const res = await sql<{ id: number }>`select j.id from ${idRows(db, ids)} j
+    where not exists (select 1 from ${sql.table(table)} t where t.id = j.id)`.execute(db);
   return res.rows.map((r) => r.id);
 }

@@ -1,5 +1,5 @@
 /**
- * `lib/db`: the project's data layer — SQLite (better-sqlite3 12) under kysely, versioned
+ * `lib/db`: the project's data layer — SQLite (better-sqlite3 12) or PostgreSQL (pg) under kysely, versioned
  * migrations, and one repository module per table group. Loads in plain Node (workers, CLI)
  * and in Next server code; never imports next/*, react or server-only.
  *
@@ -9,6 +9,7 @@
 export * from "./types";
 export * from "./errors";
 export * from "./client";
+export * from "./portable";
 export * from "./migrate";
 export * from "./admins";
 export * from "./audit";

@@ -7,8 +7,14 @@
  * and then finds the migration recorded. Two kysely instances on one file inside one process
  * cannot wait on each other that way — better-sqlite3 is synchronous, so the busy wait would
  * block the very thread holding the lock — hence an in-process queue per file as well.
+ *
+ * PostgreSQL, where several hosts may start at once: each migration's transaction first takes a
+ * transaction-scoped advisory lock (LOCK_MIGRATE), the counterpart of BEGIN IMMEDIATE; the others
+ * wait on it, then find the migration recorded. PostgreSQL's DDL is transactional, so a failed
+ * migration leaves nothing behind there either.
  */
 import { sql, type Kysely } from "kysely";
+import { dialectOf, LOCK_MIGRATE } from "./portable";
 import { migrations as allMigrations, type Migration } from "./migrations/index";
 
 export interface MigrateOptions {
@@ -35,7 +41,8 @@ const queues = (g.__resqueAdminMigrateQueue ??= new Map());
 /** Applies every pending migration, oldest first. Idempotent: a second call applies nothing. */
 export async function migrate(db: Kysely<any>, opts: MigrateOptions = {}): Promise<MigrateResult> {
   const list = checkOrder(opts.migrations ?? allMigrations);
-  const file = await mainFile(db);
+  // PostgreSQL waits on its advisory lock asynchronously, so instances in one process need no queue.
+  const file = dialectOf(db) === "sqlite" ? await mainFile(db) : "";
   if (!file) return migrateLocked(db, list, opts); // :memory: or temp: private to this connection
 
   // Chain behind any migrate() of the same file in this process.
@@ -60,13 +67,14 @@ async function migrateLocked(
     // One connection for the whole transaction: kysely's SQLite driver has a single connection
     // guarded by a mutex, so nothing else on this instance interleaves with it.
     const done = await db.connection().execute(async (conn) => {
-      await beginImmediate(conn, opts.lockTimeoutMs ?? 60_000);
+      await beginLocked(conn, opts.lockTimeoutMs ?? 60_000);
       try {
-        // Inside the lock, so a second process never races the bootstrap either.
+        // Inside the lock, so a second process never races the bootstrap either. bigint: epoch
+        // ms do not fit PostgreSQL's 32-bit integer (SQLite reads it as its one integer type).
         await sql`create table if not exists schema_migrations (
           version integer primary key,
           name text not null,
-          applied_at integer not null
+          applied_at bigint not null
         )`.execute(conn);
         const row = await conn
           .selectFrom("schema_migrations")
@@ -100,8 +108,12 @@ async function migrateLocked(
 export async function listAppliedMigrations(
   db: Kysely<any>,
 ): Promise<{ version: number; name: string; appliedAtMs: number }[]> {
-  const exists = await sql<{ n: number }>`select count(*) as n from sqlite_master
-    where type = 'table' and name = 'schema_migrations'`.execute(db);
+  const exists =
+    dialectOf(db) === "sqlite"
+      ? await sql<{ n: number }>`select count(*) as n from sqlite_master
+          where type = 'table' and name = 'schema_migrations'`.execute(db)
+      : await sql<{ n: number }>`select count(*) as n from information_schema.tables
+          where table_schema = current_schema() and table_name = 'schema_migrations'`.execute(db);
   if (!exists.rows[0]?.n) return [];
   const rows = await db
     .selectFrom("schema_migrations")
@@ -129,10 +141,17 @@ async function mainFile(db: Kysely<any>): Promise<string> {
 }
 
 /**
- * BEGIN IMMEDIATE takes the write lock up front. SQLite's busy handler already waits
+ * Opens the migration's transaction holding the lock that serialises migrators. PostgreSQL: the
+ * advisory lock waits as long as the other migration takes (pg has no busy timeout to retry).
+ * SQLite: BEGIN IMMEDIATE takes the write lock up front. SQLite's busy handler already waits
  * `busy_timeout` (5 s from openDb); a migration in another process may take longer, so retry.
  */
-async function beginImmediate(conn: Kysely<any>, timeoutMs: number): Promise<void> {
+async function beginLocked(conn: Kysely<any>, timeoutMs: number): Promise<void> {
+  if (dialectOf(conn) === "postgres") {
+    await sql`begin`.execute(conn);
+    await sql`select pg_advisory_xact_lock(${LOCK_MIGRATE})`.execute(conn);
+    return;
+  }
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {

@@ -4,7 +4,7 @@
  * when anything is wrong. Prices travel as yuan with two decimals and are stored as cents.
  */
 import { z } from "zod";
-import { sql, type SelectQueryBuilder } from "kysely";
+import type { SelectQueryBuilder } from "kysely";
 import { formatCents } from "../format";
 import type { ProductStatus } from "./demo-types";
 import {
@@ -16,6 +16,7 @@ import {
   type DemoMessageKey,
 } from "./demo-validation";
 import { findMissingIds } from "./ids";
+import { idRows, textContains } from "./portable";
 import type { Database, Db } from "./types";
 
 export const PRODUCT_CATEGORIES = [
@@ -220,16 +221,11 @@ const SORT_COLUMNS: Record<ProductSortKey, "id" | "name" | "price_cents" | "stoc
 
 type ProductQuery<O> = SelectQueryBuilder<Database, "products", O>;
 
-/** LIKE pattern for a literal substring (`%`, `_` and `\` escaped). */
-function likePattern(q: string): string {
-  return "%" + q.replace(/[\\%_]/g, (c) => "\\" + c) + "%";
-}
-
 /** The WHERE of a filter. Shared by the list and the CSV export, so both select the same rows. */
 export function whereProductFilter<O>(qb: ProductQuery<O>, f: ProductFilter): ProductQuery<O> {
   if (f.q) {
     const q = f.q;
-    const byName = sql<boolean>`name like ${likePattern(q)} escape '\\'`;
+    const byName = textContains("name", q);
     qb = /^\d{1,15}$/.test(q) ? qb.where((eb) => eb.or([byName, eb("id", "=", Number(q))])) : qb.where(byName);
   }
   if (f.category) qb = qb.where("category", "=", f.category);
@@ -382,10 +378,7 @@ export async function deleteProducts(db: Db, input: unknown): Promise<Checked<{ 
   return db.transaction().execute(async (trx) => {
     const missing = await findMissingIds(trx, "products", ids.value);
     if (missing.length) return invalid("ids", "demo.products.unknown", { ids: listForMessage(missing) });
-    const res =
-      await sql`delete from products where id in (select value from json_each(${JSON.stringify(ids.value)}))`.execute(
-        trx,
-      );
-    return { ok: true as const, value: { deleted: Number(res.numAffectedRows ?? 0), ids: ids.value } };
+    const res = await trx.deleteFrom("products").where("id", "in", idRows(trx, ids.value)).executeTakeFirst();
+    return { ok: true as const, value: { deleted: Number(res.numDeletedRows), ids: ids.value } };
   });
 }

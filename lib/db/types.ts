@@ -2,9 +2,9 @@
  * The database schema as kysely sees it (one interface per table, as the kysely docs recommend).
  * Column names stay snake_case like the SQL; repositories map rows to camelCase view models.
  *
- * Times are Unix epoch **milliseconds** in INTEGER columns (`*_at`): cheap to compare and index,
- * unambiguous across time zones, and easy to drive from an injected clock in tests.
- * Booleans are INTEGER 0/1 (better-sqlite3 cannot bind JS booleans).
+ * Times are Unix epoch **milliseconds** in INTEGER columns (`*_at`; BIGINT on PostgreSQL): cheap
+ * to compare and index, unambiguous across time zones, and easy to drive from an injected clock in
+ * tests. Booleans are INTEGER 0/1 (better-sqlite3 cannot bind JS booleans) on both engines.
  */
 import type { ColumnType, Generated, Insertable, Kysely, Selectable, Updateable } from "kysely";
 import type { ExportsTable, NotificationsTable, ProductsTable, UsersTable } from "./demo-types";
@@ -22,7 +22,7 @@ export interface SchemaMigrationsTable {
 
 export interface AdminsTable {
   id: Generated<number>;
-  /** Stored trimmed and lower-cased; the column is also `COLLATE NOCASE` and unique. */
+  /** Stored trimmed and lower-cased; the column is also case-insensitive (`COLLATE NOCASE`, citext) and unique. */
   email: string;
   password_hash: string;
   role: Role;
@@ -110,7 +110,7 @@ export interface Database {
  */
 export type EnvVars = Readonly<Record<string, string | undefined>>;
 
-/** The project's database handle: one kysely instance over one better-sqlite3 connection. */
+/** The project's database handle: one kysely instance over one better-sqlite3 connection or a pg pool. */
 export type Db = Kysely<Database>;
 
 export type AdminRow = Selectable<AdminsTable>;

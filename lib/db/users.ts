@@ -2,10 +2,10 @@
  * Users of the CRUD demo (the people the PHP original sends notifications to; not dashboard
  * accounts, which are `admins`): a searchable paged list and the id checks batch actions need.
  */
-import { sql } from "kysely";
 import type { UserStatus } from "./demo-types";
 import { invalid, listForMessage, parseIds, type Checked, type DemoMessageKey } from "./demo-validation";
 import { findMissingIds } from "./ids";
+import { idRows, textContains } from "./portable";
 import type { Db } from "./types";
 
 export const USER_STATUSES: readonly UserStatus[] = ["active", "disabled"];
@@ -55,11 +55,10 @@ function searched(db: Db, rawQ: string | undefined) {
   const base = db.selectFrom("users");
   const q = rawQ?.trim().slice(0, 100);
   if (!q) return base;
-  const pattern = "%" + q.replace(/[\\%_]/g, (c) => "\\" + c) + "%";
   return base.where((eb) =>
     eb.or([
-      sql<boolean>`name like ${pattern} escape '\\'`,
-      sql<boolean>`email like ${pattern} escape '\\'`,
+      textContains("name", q),
+      textContains("email", q),
       ...(/^\d{1,15}$/.test(q) ? [eb("id", "=", Number(q))] : []),
     ]),
   );
@@ -79,12 +78,7 @@ export async function getUser(db: Db, id: number): Promise<DemoUser | null> {
 /** Users by id (missing ids are left out), in id order. One statement for up to 10,000 ids. */
 export async function getUsersByIds(db: Db, ids: readonly number[]): Promise<DemoUser[]> {
   if (ids.length === 0) return [];
-  const rows = await db
-    .selectFrom("users")
-    .selectAll()
-    .where("id", "in", sql<number>`(select value from json_each(${JSON.stringify(ids)}))`)
-    .orderBy("id")
-    .execute();
+  const rows = await db.selectFrom("users").selectAll().where("id", "in", idRows(db, ids)).orderBy("id").execute();
   return rows.map(toUser);
 }
 

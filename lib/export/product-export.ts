@@ -1,19 +1,25 @@
 /**
- * The products CSV export: streams the selected rows out of SQLite into a CSV file and records
- * its progress. Memory stays flat whatever the row count: rows are read a page at a time on a
- * private read-only connection, serialised a page at a time, and written with backpressure;
+ * The products CSV export: streams the selected rows out of the database into a CSV file and
+ * records its progress. Memory stays flat whatever the row count: rows are read a page at a time
+ * on a private read-only connection, serialised a page at a time, and written with backpressure;
  * nothing collects them.
  *
  * The read connection runs one read transaction, so the count and every page come from the same
- * snapshot (WAL: the web app and other jobs keep writing meanwhile, unblocked). The bytes go
- * to the export storage (lib/export/storage.ts), which shows the file under its name only when
- * complete — not even after a SIGKILL (a folder's temp file, or an S3 upload never completed).
+ * snapshot (SQLite's WAL, PostgreSQL's REPEATABLE READ: the web app and other jobs keep writing
+ * meanwhile, unblocked). One SELECT serves both engines; only the page reader differs: SQLite
+ * walks keyset pages through better-sqlite3, PostgreSQL FETCHes from a cursor over the same
+ * SELECT. The bytes go to the export storage (lib/export/storage.ts), which shows the file under
+ * its name only when complete — not even after a SIGKILL (a folder's temp file, or an S3 upload
+ * never completed).
  */
 import { once } from "node:events";
 import SQLite from "better-sqlite3";
 import { sql, type CompiledQuery, type OperationNode } from "kysely";
+import type pg from "pg";
 import {
+  idRows,
   orderProducts,
+  postgresPoolOf,
   PRODUCT_CATEGORIES,
   PRODUCT_STATUSES,
   startExportRun,
@@ -42,7 +48,7 @@ export function productCsvHeader(zone: string = Intl.DateTimeFormat().resolvedOp
 /** The header is Chinese, so category and status are written in the Chinese the pages use, not as codes. */
 const zh = translator("zh-CN");
 
-/** `case <column> when 'code' then '词' … else <column> end`: the words, chosen by SQLite as it reads the row. */
+/** `case <column> when 'code' then '词' … else <column> end`: the words, chosen by the database as it reads the row. */
 function inWords(column: "category" | "status", codes: readonly string[], key: (code: string) => MessageKey) {
   const ref = sql.ref(column);
   return sql<string>`case ${ref} ${sql.join(
@@ -176,20 +182,17 @@ interface Paging {
  * keeps each page an index range, where LIMIT/OFFSET would rescan every earlier row.
  */
 function compileSelection(db: Db, selection: ExportSelection, pageRows: number) {
-  let qb = db
-    .selectFrom("products")
-    .select([
-      "id",
-      sql<string>`replace(name, char(31), '')`.as("name"),
-      "price_cents",
-      sql<string>`${CATEGORY_WORDS} || char(31) || ${STATUS_WORDS} || char(31) || stock`.as("mid"),
-      "created_at",
-      "updated_at",
-    ]);
+  let qb = db.selectFrom("products").select([
+    "id",
+    // SEP as a parameter: SQLite spells the character char(31), PostgreSQL chr(31).
+    sql<string>`replace(name, ${SEP}, '')`.as("name"),
+    "price_cents",
+    sql<string>`${CATEGORY_WORDS} || ${SEP} || ${STATUS_WORDS} || ${SEP} || stock`.as("mid"),
+    "created_at",
+    "updated_at",
+  ]);
   if ("ids" in selection) {
-    qb = qb
-      .where("id", "in", sql<number>`(select value from json_each(${JSON.stringify(selection.ids)}))`)
-      .orderBy("id");
+    qb = qb.where("id", "in", idRows(db, selection.ids)).orderBy("id");
   } else {
     qb = orderProducts(whereProductFilter(qb, selection.filter), selection.filter.sort);
   }
@@ -261,6 +264,69 @@ function* readPages(
   if (page.length) yield page;
 }
 
+/** An open snapshot of the selection: its row count and its rows, a page at a time. */
+interface RowSource {
+  total: number;
+  pages: Iterable<SqlRow[]> | AsyncIterable<SqlRow[]>;
+  close(): Promise<void>;
+}
+
+/** SQLite: a private read-only connection in one read transaction, pages as readPages() cuts them. */
+async function openSqliteSource(db: Db, q: ReturnType<typeof compileSelection>, pageRows: number): Promise<RowSource> {
+  const ro = new SQLite(await databaseFileOf(db), { readonly: true, fileMustExist: true });
+  try {
+    ro.pragma("busy_timeout = 5000");
+    ro.exec("begin");
+    const total = Number((ro.prepare(q.count.sql).get(...q.count.parameters) as { n: number }).n);
+    return { total, pages: readPages(ro, q, pageRows), close: async () => void ro.close() };
+  } catch (e) {
+    ro.close();
+    throw e;
+  }
+}
+
+/**
+ * PostgreSQL: one pooled connection in a read-only REPEATABLE READ transaction (one snapshot for
+ * the count and every row) and a cursor over the whole SELECT, FETCHed `pageRows` at a time as
+ * arrays. The server walks the query once, in its own order — no page re-sorts what a previous
+ * one sorted, whatever the filter and sort — and only one page is ever in this process.
+ */
+async function openPostgresSource(
+  pool: pg.Pool,
+  q: ReturnType<typeof compileSelection>,
+  pageRows: number,
+): Promise<RowSource> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query("begin isolation level repeatable read read only");
+    const count = await client.query<{ n: number }>(q.count.sql, [...q.count.parameters]);
+    await client.query(`declare export_rows no scroll cursor for ${q.rows.sql}`, [...q.rows.parameters]);
+    async function* pages(): AsyncGenerator<SqlRow[]> {
+      for (;;) {
+        const res = await client.query<SqlRow>({
+          text: `fetch forward ${pageRows} from export_rows`,
+          rowMode: "array",
+        });
+        if (res.rows.length) yield res.rows;
+        if (res.rows.length < pageRows) return;
+      }
+    }
+    return {
+      total: Number(count.rows[0]!.n),
+      pages: pages(),
+      async close() {
+        await client.query("rollback").catch((e: Error) => (broken = e));
+        client.release(broken);
+      },
+    };
+  } catch (e) {
+    await client.query("rollback").catch(() => undefined);
+    client.release();
+    throw e;
+  }
+}
+
 /** Runs the export into a new file; throws (leaving no file behind) when anything fails. */
 export async function runProductExport(opts: ProductExportOptions): Promise<ProductExportResult> {
   const storage = opts.storage ?? (opts.dir !== undefined ? new FolderStorage(opts.dir) : exportStorage());
@@ -270,14 +336,14 @@ export async function runProductExport(opts: ProductExportOptions): Promise<Prod
   const chunkRows = Math.max(1, opts.chunkRows ?? 500);
 
   const query = compileSelection(opts.db, opts.selection, chunkRows);
-  const ro = new SQLite(await databaseFileOf(opts.db), { readonly: true, fileMustExist: true });
+  const pool = postgresPoolOf(opts.db);
+  const source = pool
+    ? await openPostgresSource(pool, query, chunkRows)
+    : await openSqliteSource(opts.db, query, chunkRows);
   const file = newExportFileName(opts.now?.());
   let upload: Awaited<ReturnType<ExportStorage["begin"]>> | undefined;
   try {
-    ro.pragma("busy_timeout = 5000");
-    ro.exec("begin");
-    const total = Number((ro.prepare(query.count.sql).get(...query.count.parameters) as { n: number }).n);
-    await startExportRun(opts.db, opts.exportId, { jobId: opts.jobId, rowsTotal: total });
+    await startExportRun(opts.db, opts.exportId, { jobId: opts.jobId, rowsTotal: source.total });
 
     // Named by the export, so a new run of it removes what a killed one left.
     upload = await storage.begin(file, `export-${opts.exportId}`);
@@ -290,7 +356,7 @@ export async function runProductExport(opts: ProductExportOptions): Promise<Prod
     await write(BOM + csvLines([productCsvHeader()]));
 
     let written = 0;
-    for (const page of readPages(ro, query, chunkRows)) {
+    for await (const page of source.pages) {
       await write(csvBytes(page.map(toCsvRow)));
       const before = written;
       written += page.length;
@@ -305,6 +371,6 @@ export async function runProductExport(opts: ProductExportOptions): Promise<Prod
     await upload?.abort();
     throw e;
   } finally {
-    ro.close();
+    await source.close();
   }
 }

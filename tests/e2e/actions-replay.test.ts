@@ -19,7 +19,7 @@ import type { Redis } from "ioredis";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { addAdmin } from "@/lib/auth";
-import { findAdminByEmail, openDb, type Db } from "@/lib/db";
+import { dialectOf, findAdminByEmail, openDb, type Db } from "@/lib/db";
 import {
   buildFailureRecord,
   Client,
@@ -137,9 +137,13 @@ async function redisSnapshot(redis: Redis, namespace: string): Promise<Record<st
 
 /** Every row of every table but the logs and sessions. */
 async function dbSnapshot(db: Db): Promise<Record<string, string[]>> {
-  const tables = await sql<{
-    name: string;
-  }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`.execute(db);
+  const tables =
+    dialectOf(db) === "sqlite"
+      ? await sql<{
+          name: string;
+        }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`.execute(db)
+      : await sql<{ name: string }>`select table_name as name from information_schema.tables
+          where table_schema = current_schema() order by name`.execute(db);
   const out: Record<string, string[]> = {};
   for (const { name } of tables.rows) {
     if (LOG_TABLES.has(name)) continue;

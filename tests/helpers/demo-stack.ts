@@ -1,6 +1,6 @@
 /**
  * The CRUD demo's end-to-end stack, as every tests/e2e/demo-*.test.ts file starts it: `next start`
- * on its own Redis namespace and SQLite file, the demo data seeded, Chromium signed in as the
+ * on its own Redis namespace and database (SQLite, or PostgreSQL in e2e-pg), the demo data seeded, Chromium signed in as the
  * admin, and real worker processes (`work`, the CLI bundle) on the web's DATABASE_URL when a test
  * asks for them. stop() ends only what this stack started, by pid, and may be called twice.
  */
@@ -33,7 +33,7 @@ export interface DemoStack {
   web: WebServer;
   /** Signed in as the web's admin. */
   browser: OpenedBrowser;
-  /** The web's SQLite file, opened by the test. */
+  /** The web's database, opened by the test. */
   db: Db;
   /** A temp folder of this stack, removed by stop(). */
   dir: string;

@@ -1,7 +1,8 @@
 /**
  * Runs the production web app (`next start` on the build tests/setup/next-build.ts made) for
  * end-to-end tests, on a free loopback port, in its own process group, and stops only that
- * group by its pid. Each server gets its own SQLite file with one admin account, and a
+ * group by its pid. Each server gets its own database (a SQLite file, or a PostgreSQL database in
+ * the `*-pg` projects: tests/helpers/db.ts) with one admin account, and a
  * read-only API token, so tests can sign in (signIn) or call JSON routes (getJson).
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -14,6 +15,7 @@ import type { Page } from "playwright-core";
 import { addAdmin } from "@/lib/auth";
 import { migrate, openDb, type Role } from "@/lib/db";
 import { ensureNextBuild } from "../setup/next-build";
+import { newTestDatabase, type TestDatabase } from "./db";
 import { freePort } from "./redis-server";
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
@@ -56,7 +58,10 @@ export interface WebServer {
   port: number;
   /** Pid of `next start`, which is also its process group id. */
   pid: number;
-  /** The server's SQLite file (`DATABASE_URL`), in a temp folder removed by stop(). */
+  /**
+   * The server's `DATABASE_URL`: a SQLite file in a temp folder, or a PostgreSQL database URL;
+   * either is removed by stop().
+   */
   databasePath: string;
   /** The account seeded before start; null with `account: false`. */
   account: Account | null;
@@ -189,15 +194,22 @@ export async function startWeb(opts: StartWebOptions): Promise<WebServer> {
   await ensureNextBuild();
   installExitHook();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "resque-admin-web-"));
-  const databasePath = path.join(dataDir, "app.db");
+  let database: TestDatabase | undefined;
+  const removeData = async () => {
+    await database?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
   const apiToken = randomBytes(24).toString("hex");
   let account: Account | null;
   try {
-    account = opts.account === false ? null : await seedAccount(databasePath, opts.account);
+    // Empty, as a fresh SQLite file is: a server started with `account: false` migrates it itself.
+    database = await newTestDatabase(dataDir, { migrated: false });
+    account = opts.account === false ? null : await seedAccount(database.url, opts.account);
   } catch (e) {
-    rmSync(dataDir, { recursive: true, force: true });
+    await removeData();
     throw e;
   }
+  const databasePath = database.url;
   const readyTimeoutMs = opts.readyTimeoutMs ?? 120_000;
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
@@ -227,14 +239,14 @@ export async function startWeb(opts: StartWebOptions): Promise<WebServer> {
         output,
         async stop() {
           await stop();
-          rmSync(dataDir, { recursive: true, force: true });
+          await removeData();
         },
       };
     }
     await stop();
     // Another process took the port between freePort() and listen(): try a new one.
     if (state === "exited" && /EADDRINUSE/.test(output()) && attempt < 4) continue;
-    rmSync(dataDir, { recursive: true, force: true });
+    await removeData();
     throw new Error(
       state === "exited"
         ? `next start exited (code ${child.exitCode}, signal ${child.signalCode}) before answering:\n${output()}`
@@ -243,7 +255,7 @@ export async function startWeb(opts: StartWebOptions): Promise<WebServer> {
   }
 }
 
-/** Migrates a fresh database file and adds one account (argon2 hashing: about 0.1 s). */
+/** Migrates a fresh database and adds one account (argon2 hashing: about 0.1 s). */
 async function seedAccount(databasePath: string, given: Partial<Account> = {}): Promise<Account> {
   const account: Account = {
     email: given.email ?? "admin@e2e.test",

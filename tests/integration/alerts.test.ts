@@ -25,14 +25,16 @@ import { parseEml } from "@/lib/mail-outbox";
 import { Client, makeKeys } from "@/lib/resque";
 import { cliEnv, startCli, type Running } from "../helpers/processes";
 import { testNamespace, testRedis, waitFor } from "../helpers/ns";
-import { useTempDb } from "../helpers/db";
+import { newTestDatabase, useTempDb } from "../helpers/db";
 
 const started: Running[] = [];
 const dirs: string[] = [];
 const dbs: Db[] = [];
+const drops: (() => Promise<void>)[] = [];
 afterAll(async () => {
   for (const p of started) p.kill("SIGKILL");
   for (const db of dbs) await db.destroy();
+  for (const drop of drops) await drop();
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
@@ -58,7 +60,9 @@ describe("alerts", () => {
     const redis = testRedis();
     const dir = mkdtempSync(path.join(os.tmpdir(), "alerts-"));
     dirs.push(dir);
-    const dbFile = path.join(dir, "app.db");
+    const database = await newTestDatabase(dir);
+    drops.push(database.drop);
+    const dbFile = database.url;
     const mailDir = path.join(dir, "outbox");
     const db = openDb(dbFile);
     dbs.push(db);

@@ -1,4 +1,3 @@
-import path from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import { describeFirstAdmin, ensureFirstAdmin, signIn, WeakPasswordError } from "@/lib/auth";
 import { countAdmins, createAdmin, listAdmins, openDb, type Db } from "@/lib/db";
@@ -54,7 +53,7 @@ describe("ensureFirstAdmin", () => {
   });
 
   it("creates one admin when two processes start at once", async () => {
-    const other = openDb(path.join(tmp.dir, "app.db"));
+    const other = openDb(tmp.url);
     try {
       const [a, b] = await Promise.all([ensureFirstAdmin(db, {}), ensureFirstAdmin(other, {})]);
       expect([a.created, b.created].sort()).toEqual([false, true]);

@@ -1,4 +1,3 @@
-import path from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import {
   BadSecretError,
@@ -162,7 +161,7 @@ describe("session secret", () => {
     expect(stored).toMatch(/^[A-Za-z0-9_-]{43}$/);
 
     await db.destroy();
-    db = openDb(path.join(tmp.dir, "app.db")); // a restart: new connection, empty caches
+    db = openDb(tmp.url); // a restart: new connection, empty caches
     expect(await getSessionSecret(db, env)).toBe(stored);
     expect((await readSession(db, token, { now: clock, env }))?.admin.email).toBe("ann@example.com");
   });

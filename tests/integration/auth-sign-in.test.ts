@@ -1,4 +1,3 @@
-import path from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import {
   addAdmin,
@@ -207,7 +206,7 @@ describe("signIn", () => {
     // The documented command does the same on the server's database file.
     const res = await cli(["admin", "unlock", "vic@example.com"], {
       ...process.env,
-      DATABASE_URL: path.join(tmp.dir, "app.db"),
+      DATABASE_URL: tmp.url,
     });
     expect(res).toMatchObject({ code: 0, stdout: "Cleared 5 failed sign-ins of vic@example.com.\n" });
     expect((await attempt("vic@example.com", PASSWORD)).ok).toBe(true);

@@ -66,8 +66,8 @@ describe("getDb", () => {
   });
 
   it("does not cache a failed open", async () => {
-    process.env.DATABASE_URL = "postgres://localhost/app";
-    await expect(getDb()).rejects.toThrow(/not supported yet/);
+    process.env.DATABASE_URL = "mysql://localhost/app";
+    await expect(getDb()).rejects.toThrow(/not supported: use a SQLite file/);
     process.env.DATABASE_URL = `file:${path.join(dir, "ok.db")}`;
     const db = await getDb();
     expect((await listAppliedMigrations(db)).length).toBe(migrations.length);

@@ -16,6 +16,7 @@ import {
 } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { newTestDatabase, type TestDatabase } from "../helpers/db";
 import { sql } from "kysely";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { inject } from "vitest";
@@ -33,18 +34,21 @@ afterAll(() => {
 });
 
 let dir: string;
+let database: TestDatabase;
 let dbFile: string;
 let exportDir: string;
 let db: Db;
 beforeEach(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), "demo-cli-"));
-  dbFile = path.join(dir, "app.db");
+  database = await newTestDatabase(dir);
+  dbFile = database.url;
   exportDir = path.join(dir, "export");
   db = openDb(dbFile);
   await migrate(db);
 });
 afterEach(async () => {
   await db.destroy();
+  await database.drop();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -70,9 +74,10 @@ describe("setup", () => {
 
 describe("a worker killed mid-export", () => {
   it("leaves no partial file in the export folder; the export runs again and completes", async () => {
-    // 200,000 rows, written by SQLite itself: big enough that the export takes a while.
+    // 200,000 rows, written by the database itself: big enough that the export takes a while.
+    // bigint: PostgreSQL's integer would overflow at i * 60000.
     const N = 200_000;
-    await sql`with recursive n(i) as (select 1 union all select i + 1 from n where i < ${N})
+    await sql`with recursive n(i) as (select cast(1 as bigint) union all select i + 1 from n where i < ${N})
       insert into products (name, price_cents, category, status, stock, created_at, updated_at)
       select '商品 ' || i || ' Product', i * 7 % 100000, 'books', 'active', i % 500, 1735689600000 + i * 60000, 1735689600000 + i * 60000 from n`.execute(
       db,

@@ -2,6 +2,7 @@
  * The demo's data layer on a real SQLite file: migration 002, the seed, product filters and
  * sorts, validation (malformed input answers per field and changes nothing), notifications.
  */
+import path from "node:path";
 import { sql } from "kysely";
 import { describe, expect, it } from "vitest";
 import {
@@ -11,6 +12,7 @@ import {
   createProduct,
   deleteProducts,
   describeInvalid,
+  dialectOf,
   listNotifications,
   listProducts,
   listUsers,
@@ -22,7 +24,7 @@ import {
   type Invalid,
   type Product,
 } from "@/lib/db";
-import { useTempDb } from "../helpers/db";
+import { newTestDatabase, useTempDb } from "../helpers/db";
 
 const t = useTempDb("demo-data");
 
@@ -38,10 +40,16 @@ async function snapshot(db: Db): Promise<string> {
 
 describe("migration 002 and the seed", () => {
   it("creates the demo tables with an index for each filter and sort", async () => {
-    const idx = await sql<{
-      name: string;
-      tbl_name: string;
-    }>`select name, tbl_name from sqlite_master where type = 'index' and name not like 'sqlite_%'`.execute(t.db);
+    const pg = dialectOf(t.db) === "postgres";
+    const idx = pg
+      ? await sql<{ name: string; tbl_name: string }>`select indexname as name, tablename as tbl_name from pg_indexes
+          where schemaname = current_schema() and indexname not like '%_pkey' and indexname not like '%_key'`.execute(
+          t.db,
+        )
+      : await sql<{
+          name: string;
+          tbl_name: string;
+        }>`select name, tbl_name from sqlite_master where type = 'index' and name not like 'sqlite_%'`.execute(t.db);
     const names = idx.rows
       .filter((r) => r.tbl_name === "products")
       .map((r) => r.name)
@@ -55,7 +63,9 @@ describe("migration 002 and the seed", () => {
       "products_stock",
       "products_updated",
     ]);
-    // The list's default page is served by an index, not a scan of the table.
+    // The list's default page is served by an index, not a scan of the table. (PostgreSQL's
+    // planner rightly scans a table this small: its plan says nothing about 10,000 rows.)
+    if (pg) return;
     const plan = await sql<{
       detail: string;
     }>`explain query plan select * from products where category = 'books' order by price_cents limit 20`.execute(t.db);
@@ -91,7 +101,8 @@ describe("migration 002 and the seed", () => {
 
     // Deterministic: the same rows (times included) from a second, independent seed.
     const { openDb, migrate } = await import("@/lib/db");
-    const other = openDb(`${t.dir}/other.db`);
+    const otherDatabase = await newTestDatabase(path.join(t.dir, "other"));
+    const other = openDb(otherDatabase.url);
     try {
       await migrate(other);
       await seedDemo(other, { products: 200, users: 20 });
@@ -100,6 +111,7 @@ describe("migration 002 and the seed", () => {
       expect(await other.selectFrom("users").selectAll().orderBy("id").execute()).toEqual(users.slice(0, 20));
     } finally {
       await other.destroy();
+      await otherDatabase.drop();
     }
   });
 });

@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { newTestDatabase, type TestDatabase } from "../helpers/db";
 import Papa from "papaparse";
 import { sql } from "kysely";
 import type { Socket } from "node:net";
@@ -20,6 +21,7 @@ import {
   listNotifications,
   orderProducts,
   seedDemo,
+  dialectOf,
   whereProductFilter,
   type Db,
   type ExportSelection,
@@ -35,10 +37,12 @@ const registry = createRegistry();
 const cleanups: (() => Promise<unknown> | void)[] = [];
 let dir: string;
 let db: Db;
+let database: TestDatabase;
 
 beforeEach(async () => {
   dir = mkdtempDir();
-  process.env.DATABASE_URL = path.join(dir, "app.db");
+  database = await newTestDatabase(dir);
+  process.env.DATABASE_URL = database.url;
   process.env.EXPORT_DIR = path.join(dir, "export");
   await closeDb();
   db = await getDb();
@@ -47,6 +51,7 @@ afterEach(async () => {
   closeMailTransport(); // pooled connections would hold each SMTP server's close() for 30 s
   for (const c of cleanups.splice(0).reverse()) await c();
   await closeDb();
+  await database.drop();
   delete process.env.DATABASE_URL;
   delete process.env.EXPORT_DIR;
   delete process.env.SMTP_URL;
@@ -246,12 +251,16 @@ describe("BatchExportJob", () => {
       expect(rows.some((r) => r[1] === "'" + name)).toBe(true);
     expect(rows.some((r) => r[1] === 'a "quoted", name')).toBe(true);
     expect(rows.every((r) => r.length === 8)).toBe(true);
-    // Times in the process's zone, as SQLite's localtime would write them.
-    const t = await sql<{
-      c: string;
-    }>`select strftime('%Y-%m-%d %H:%M:%S', created_at / 1000, 'unixepoch', 'localtime') as c from products where id = ${expected[0]!.id}`.execute(
-      db,
-    );
+    // Times in the process's zone, as the database's own clock arithmetic writes them.
+    const t =
+      dialectOf(db) === "sqlite"
+        ? await sql<{
+            c: string;
+          }>`select strftime('%Y-%m-%d %H:%M:%S', created_at / 1000, 'unixepoch', 'localtime') as c from products where id = ${expected[0]!.id}`.execute(
+            db,
+          )
+        : await sql<{ c: string }>`select to_char(to_timestamp(created_at / 1000) at time zone ${zone},
+            'YYYY-MM-DD HH24:MI:SS') as c from products where id = ${expected[0]!.id}`.execute(db);
     expect(byId.get(expected[0]!.id)![6]).toBe(t.rows[0]!.c);
 
     const note = (await listNotifications(db, { type: "admin", id: admin })).items[0]!;
@@ -263,9 +272,16 @@ describe("BatchExportJob", () => {
     await seedDemo(db, { products: 3_000, users: 1 });
     const record = await createExport(db, { admin: null, selection: { filter: {} } });
     await sql`create table progress_log (rows integer)`.execute(db);
-    await sql`create trigger log_progress after update of rows_written on exports begin insert into progress_log values (new.rows_written); end`.execute(
-      db,
-    );
+    if (dialectOf(db) === "sqlite") {
+      await sql`create trigger log_progress after update of rows_written on exports begin insert into progress_log values (new.rows_written); end`.execute(
+        db,
+      );
+    } else {
+      await sql`create function log_progress() returns trigger language plpgsql as $$
+        begin insert into progress_log values (new.rows_written); return new; end $$`.execute(db);
+      await sql`create trigger log_progress after update of rows_written on exports
+        for each row execute function log_progress()`.execute(db);
+    }
     const exportDir = process.env.EXPORT_DIR!;
     mkdirSync(exportTmpDir(exportDir), { recursive: true });
     mkdirSync(exportDir, { recursive: true });

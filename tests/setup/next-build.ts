@@ -25,7 +25,16 @@ const BUILD_ID = path.join(ROOT, ".next", "BUILD_ID");
  */
 const FAILED_LOG = path.join(ROOT, ".next-build-failed.log");
 /** What the build reads; mirrors the `find ... -newer .next/BUILD_ID` in scripts/start.sh. */
-const SOURCES = ["app", "components", "lib", "proxy.ts", "next.config.js", "postcss.config.mjs", "package-lock.json"];
+const SOURCES = [
+  "app",
+  "components",
+  "lib",
+  "proxy.ts",
+  "instrumentation.ts",
+  "next.config.js",
+  "postcss.config.mjs",
+  "package-lock.json",
+];
 const E2E_DIR = path.join(ROOT, "tests", "e2e") + path.sep;
 
 /** The first source path (file or folder: a deleted file changes its folder's mtime) newer than the build, or null. */

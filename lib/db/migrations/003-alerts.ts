@@ -6,55 +6,55 @@
  * the reader's language while `message` keeps the English sentence for any other reader.
  */
 import { sql, type Kysely } from "kysely";
+import { columns } from "./columns";
 import type { Migration } from "./types";
-
-const nowMs = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
 
 export const migration003Alerts: Migration = {
   version: 3,
   name: "alerts",
   async up(db: Kysely<any>) {
+    const t = columns(db);
     await db.schema
       .createTable("alert_rules")
-      .addColumn("id", "integer", (c) => c.primaryKey().autoIncrement())
-      .addColumn("name", "text", (c) => c.notNull().check(sql`length(name) between 1 and 100`))
-      .addColumn("kind", "text", (c) =>
+      .addColumn("id", t.int, t.id)
+      .addColumn("name", t.text, (c) => c.notNull().check(sql`length(name) between 1 and 100`))
+      .addColumn("kind", t.text, (c) =>
         c.notNull().check(sql`kind in ('failures', 'queue_age', 'queue_no_worker', 'scheduler_no_leader')`),
       )
       // Empty: every queue. Only the queue kinds read it.
-      .addColumn("queue", "text", (c) => c.notNull().defaultTo(""))
+      .addColumn("queue", t.text, (c) => c.notNull().defaultTo(""))
       // failures: more than this many failures in the window; queue_age: seconds; others: unused (0).
-      .addColumn("threshold", "integer", (c) =>
+      .addColumn("threshold", t.int, (c) =>
         c
           .notNull()
           .defaultTo(0)
           .check(sql`threshold >= 0`),
       )
       // failures: the window in minutes; others: unused (0).
-      .addColumn("window_min", "integer", (c) =>
+      .addColumn("window_min", t.int, (c) =>
         c
           .notNull()
           .defaultTo(0)
           .check(sql`window_min >= 0`),
       )
-      .addColumn("enabled", "integer", (c) =>
+      .addColumn("enabled", t.int, (c) =>
         c
           .notNull()
           .defaultTo(1)
           .check(sql`enabled in (0, 1)`),
       )
-      .addColumn("state", "text", (c) =>
+      .addColumn("state", t.text, (c) =>
         c
           .notNull()
           .defaultTo("ok")
           .check(sql`state in ('ok', 'firing')`),
       )
-      .addColumn("state_seq", "integer", (c) => c.notNull().defaultTo(0))
-      .addColumn("state_changed_at", "integer")
-      .addColumn("created_at", "integer", (c) => c.notNull().defaultTo(nowMs))
-      .addColumn("updated_at", "integer", (c) => c.notNull().defaultTo(nowMs))
+      .addColumn("state_seq", t.int, (c) => c.notNull().defaultTo(0))
+      .addColumn("state_changed_at", t.int)
+      .addColumn("created_at", t.int, (c) => c.notNull().defaultTo(t.nowMs))
+      .addColumn("updated_at", t.int, (c) => c.notNull().defaultTo(t.nowMs))
       .execute();
-    await db.schema.alterTable("notifications").addColumn("message_key", "text").execute();
-    await db.schema.alterTable("notifications").addColumn("message_vars", "text").execute();
+    await db.schema.alterTable("notifications").addColumn("message_key", t.text).execute();
+    await db.schema.alterTable("notifications").addColumn("message_vars", t.text).execute();
   },
 };
