@@ -68,6 +68,16 @@ function client(): Redis {
   return r;
 }
 
+/** A worker on queue "q" with `durability`, stopped after the test; `problems` collects its warnings. */
+async function startWorker(namespace: string, durability: DurabilityOptions): Promise<{ problems: string[] }> {
+  const problems: string[] = [];
+  const worker = new Worker({ redis: client(), namespace, registry, queues: ["q"], intervalSec: 0.2, durability });
+  worker.on("problem", (m) => problems.push(m));
+  await worker.start();
+  cleanups.push(() => worker.stop());
+  return { problems };
+}
+
 /** Whether a client of the primary is blocked in WAIT right now. */
 async function blockedInWait(): Promise<boolean> {
   const list = (await primary.call("CLIENT", "LIST")) as string;
@@ -171,18 +181,7 @@ describe("REDIS_MIN_REPLICAS_ACK", () => {
     const namespace = testNamespace("ackw");
     const key = (k: string) => `${namespace}:${k}`;
     const plain = new Client({ redis: client(), namespace, registry });
-    const problems: string[] = [];
-    const worker = new Worker({
-      redis: client(),
-      namespace,
-      registry,
-      queues: ["q"],
-      intervalSec: 0.2,
-      durability: PATIENT,
-    });
-    worker.on("problem", (m) => problems.push(m));
-    await worker.start();
-    cleanups.push(() => worker.stop());
+    const { problems } = await startWorker(namespace, PATIENT);
     rs.freezeReplica();
     await plain.enqueue("q", OkJob);
     await plain.enqueue("q", BoomJob);
@@ -228,18 +227,7 @@ describe("REDIS_MIN_REPLICAS_ACK", () => {
     expect(cli.stdout).not.toMatch(/Enqueued/);
 
     // The worker runs them all, logs the shortfall once, and keeps going.
-    const problems: string[] = [];
-    const worker = new Worker({
-      redis: client(),
-      namespace,
-      registry,
-      queues: ["q"],
-      intervalSec: 0.2,
-      durability: SHORT,
-    });
-    worker.on("problem", (m) => problems.push(m));
-    await worker.start();
-    cleanups.push(() => worker.stop());
+    const { problems } = await startWorker(namespace, SHORT);
     await waitFor("drained", async () => (await primary.get(key("stat:processed"))) === "3");
     await waitFor("the shortfall logged", () => problems.length > 0);
     expect(problems[0]).toMatch(
