@@ -52,7 +52,9 @@ const TIME_TESTS = [
  * The files that touch the database run twice: on SQLite (the projects above) and again on a
  * real PostgreSQL 15 in the `*-pg` projects (TEST_DATABASE=postgres: tests/helpers/db.ts gives
  * each test its own database on the run's one server, tests/setup/postgres.ts). Every e2e file
- * signs in, so all of them touch it. Left out: db-client (SQLite's pragmas and file handling).
+ * signs in, so all of them touch it. Left out: db-client (SQLite's pragmas and file handling), and
+ * e2e/sentinel.test.ts — its subject is Redis's failover (about 150 s of killed primaries); the
+ * database only holds its session, which every other e2e file signs in through on PostgreSQL.
  * postgres.test.ts and e2e/postgres-start.test.ts run only there: the race, the bad
  * configurations and SQLite-vs-PostgreSQL export bytes need a PostgreSQL server.
  */
@@ -139,6 +141,7 @@ export default defineConfig({
         test: {
           name: "e2e-pg",
           include: ["tests/e2e/**/*.test.ts"],
+          exclude: ["tests/e2e/sentinel.test.ts"],
           env: PG_ENV,
           isolate: false,
           globalSetup: ["tests/setup/redis.ts", "tests/setup/next-build.ts", "tests/setup/postgres.ts"],
