@@ -64,7 +64,8 @@ describe("exports in S3", () => {
     expect(got.equals(object)).toBe(true);
     expect(got.toString("utf8")).toMatch(/^\uFEFFID,名称,价格,/);
     expect(got.toString("utf8").trimEnd().split("\n")).toHaveLength(3001);
-    expect(demo.browser.errors()).toEqual([]);
+    // Chromium may ask for /favicon.ico around a download (the app serves icon.svg only): not this test's subject.
+    expect(demo.browser.errors().filter((e) => !e.includes("/favicon.ico"))).toEqual([]);
   });
 
   it("refuses anonymous requests and bad names without asking the bucket; an unknown name is a 404", async () => {
