@@ -19,10 +19,6 @@ import { getJson, signIn, startWeb, type WebServer } from "../helpers/web";
 const SCRIPT = "<script>alert(1)</script>";
 const ACTIONS = "app/(dashboard)/delayed/actions.ts";
 
-function clientErrors(b: OpenedBrowser): string[] {
-  return b.errors().filter((e) => !/status of 404 .*\((\S+\/favicon\.ico|\S+\?_rsc=\S+)\)$/.test(e));
-}
-
 const utc = (ts: number) => new Date(ts * 1000).toISOString().slice(0, 19).replace("T", " ") + " UTC";
 
 describe("delayed pages", () => {
@@ -121,7 +117,7 @@ describe("delayed pages", () => {
     expect(await ours.innerText()).toContain(utc(hourTs));
     expect(await ours.innerText()).not.toContain("overdue");
     await browser.screenshot("delayed-list-light");
-    expect(clientErrors(browser)).toEqual([]);
+    expect(browser.errors()).toEqual([]);
 
     const api = await getJson<{
       counts: { total: number; due: number; timestamps: number };
@@ -167,7 +163,7 @@ describe("delayed pages", () => {
     expect(await page.locator("main tbody").innerText()).toContain(
       '[{"to":"user@example.com","path":"a/b","name":"Zoë"}]',
     );
-    expect(clientErrors(browser)).toEqual([]);
+    expect(browser.errors()).toEqual([]);
 
     const api = await getJson<{ timestamp: number; items: { total: number; items: { raw: string; queue: string }[] } }>(
       web,
@@ -292,7 +288,7 @@ describe("delayed pages", () => {
       await dark.page.getByRole("button", { name: "删除" }).click();
       await dark.page.getByText("它将不会再运行").waitFor();
       await dark.screenshot("delayed-items-dark-zh-CN");
-      expect(clientErrors(dark)).toEqual([]);
+      expect(dark.errors()).toEqual([]);
     } finally {
       await dark.close();
     }
@@ -335,7 +331,7 @@ describe("delayed pages", () => {
         expect(picked).toBeLessThanOrEqual(after + 3_600_000);
         await row.getByRole("button", { name: locale === "en-US" ? "Tomorrow 09:00" : "明天 09:00" }).click();
         expect(await input.inputValue()).toMatch(/T09:00(:00)?$/);
-        expect(clientErrors(b)).toEqual([]);
+        expect(b.errors()).toEqual([]);
         await b.screenshot(name);
       } finally {
         await b.close();
@@ -362,7 +358,7 @@ describe("delayed pages", () => {
       expect(await redis.zscore(key("delayed_queue_schedule"), String(to))).toBe(String(to));
       expect(await redis.lrange(key(`delayed:${to}`), 0, -1)).toEqual([raw]);
       expect(await redis.exists(key(`delayed:${ts}`))).toBe(0);
-      expect(clientErrors(b)).toEqual([]);
+      expect(b.errors()).toEqual([]);
     } finally {
       await b.close();
     }

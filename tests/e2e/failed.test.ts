@@ -45,10 +45,6 @@ const FOREIGN = [
   rb.failed_record_local_zone!,
 ];
 
-function clientErrors(b: OpenedBrowser): string[] {
-  return b.errors().filter((e) => !/status of 404 .*\((\S+\/favicon\.ico|\S+\?_rsc=\S+)\)$/.test(e));
-}
-
 /** Body rows of the failures table: [class+badges, exception+message, queue, worker, failed at]. */
 async function rows(page: Page): Promise<string[][]> {
   const trs = await page.locator("main tr[data-failed-id]").all();
@@ -154,7 +150,7 @@ describe("failed pages", () => {
     expect(processed1).toBeGreaterThanOrEqual(processed0);
     expect(await counter(page, "failed")).toBe(failed0 + 1); // the lifetime counter keeps the failure
     expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
-    expect(clientErrors(browser)).toEqual([]);
+    expect(browser.errors()).toEqual([]);
   });
 
   it("renders php, Ruby and node-resque records; filters by queue, class, exception and text in the URL", async () => {
@@ -240,7 +236,7 @@ describe("failed pages", () => {
     const gone = await getJson<{ error: string }>(web, "/api/failed/3-0000000000000000");
     expect(gone.status).toBe(404);
     expect(gone.body.error).toMatch(/gone/);
-    expect(clientErrors(browser)).toEqual([]);
+    expect(browser.errors()).toEqual([]);
   });
 
   it("groups by class and exception with counts, and a group's link applies that filter", async () => {
@@ -280,7 +276,7 @@ describe("failed pages", () => {
     );
     await page.getByText("Showing 1–2 of 2").first().waitFor();
     expect((await rows(page)).map((r) => r[0]!.split("\n")[0])).toEqual(["Interop_FailJob", "Interop_FailJob"]);
-    expect(clientErrors(browser)).toEqual([]);
+    expect(browser.errors()).toEqual([]);
   });
 
   it("shows one failure at its own URL: message, collapsed backtrace, payload; a gone id links back", async () => {
@@ -324,7 +320,7 @@ describe("failed pages", () => {
     await page.waitForURL((u) => u.pathname === "/failed");
     await page.goto(`${web.url}/failed/not-an-id`);
     await page.getByText("This failure is gone").waitFor();
-    expect(clientErrors(browser)).toEqual([]);
+    expect(browser.errors()).toEqual([]);
   });
 
   it("retries and removes the selected failures, and reports a selected one that changed as skipped", async () => {
@@ -376,7 +372,7 @@ describe("failed pages", () => {
     await page.getByText("Showing 1–1 of 1").first().waitFor();
     await page.getByRole("button", { name: /Resume updates/ }).click();
     expect(dialogs).toEqual([]);
-    expect(clientErrors(browser)).toEqual([]);
+    expect(browser.errors()).toEqual([]);
   });
 
   it("retries all failures matching a filter (only those move, records kept on request) and clears all after confirming", async () => {
@@ -416,7 +412,7 @@ describe("failed pages", () => {
     await bulk.getByText("Cleared failed: 3 failures removed.").waitFor();
     expect(await redis.exists(failedKey)).toBe(0);
     await page.getByText("No failed jobs.").waitFor();
-    expect(clientErrors(browser)).toEqual([]);
+    expect(browser.errors()).toEqual([]);
   });
 
   it("pages through failures with the page and page size in the URL", async () => {
@@ -506,7 +502,7 @@ describe("failed pages", () => {
     expect(await page.locator("main").innerText()).toContain(`Bad${IMG}`);
     expect(await page.locator("main script, main img").count()).toBe(0);
     expect(dialogs).toEqual([]);
-    expect(clientErrors(browser)).toEqual([]);
+    expect(browser.errors()).toEqual([]);
   });
 
   it("refuses malformed action input with a message and changes nothing", async () => {
@@ -560,7 +556,7 @@ describe("failed pages", () => {
       }
       expect(await redis.lrange(failedKey, 0, -1)).toEqual(before);
       expect(await redis.exists(`${namespace}:queue:email`)).toBe(0);
-      expect(clientErrors(viewer)).toEqual([]);
+      expect(viewer.errors()).toEqual([]);
     } finally {
       await viewer.close();
       await viewerWeb.stop();
@@ -593,7 +589,7 @@ describe("failed pages", () => {
       await dark.page.getByRole("button", { name: "重试", exact: true }).click();
       await dark.page.getByText("将这个 RubyInterop::FailJob 任务重新放回 ruby_interop 队列？").waitFor();
       await dark.page.getByRole("button", { name: "取消" }).click();
-      expect(clientErrors(dark)).toEqual([]);
+      expect(dark.errors()).toEqual([]);
     } finally {
       await dark.close();
     }

@@ -21,10 +21,6 @@ import { openBrowser, type OpenedBrowser } from "../helpers/browser";
 import { dropNamespace, testNamespace, testRedis, waitFor } from "../helpers/ns";
 import { signIn, startWeb, type Account, type WebServer } from "../helpers/web";
 
-function clientErrors(b: OpenedBrowser): string[] {
-  return b.errors().filter((e) => !/status of 404 .*\((\S+\/favicon\.ico|\S+\?_rsc=\S+)\)$/.test(e));
-}
-
 /** Fills the sign-in form the browser is on (the header holds other forms: scope to the one with a password). */
 async function submitSignIn(page: Page, account: Account): Promise<void> {
   const form = page.locator("form", { has: page.locator('input[name="password"]') });
@@ -160,7 +156,7 @@ describe("navigation and state", () => {
     await page.getByRole("link", { name: ALIVE, exact: true }).click();
     await page.waitForURL((u) => u.pathname === workerHref(ALIVE));
     await page.locator(`h1[data-worker-id="${ALIVE}"]`).waitFor();
-    expect(clientErrors(browser)).toEqual([]);
+    expect(browser.errors()).toEqual([]);
   });
 
   it("shows a worker's page: record, current job and since when, counters, its own newest failures", async () => {
@@ -199,7 +195,7 @@ describe("navigation and state", () => {
     await page.goto(`${web.url}${workerHref("web-3:9:other")}`);
     await page.getByText("This worker is not registered now").waitFor();
     expect(await page.locator("[data-worker-failures] tbody tr").count()).toBe(1);
-    expect(clientErrors(browser)).toEqual([]);
+    expect(browser.errors()).toEqual([]);
     expect((await page.goto(`${web.url}/workers/${"x".repeat(1001)}`))?.status()).toBe(404);
   });
 
@@ -219,7 +215,7 @@ describe("navigation and state", () => {
       await phone.page.goto(`${web.url}${workerHref(ALIVE)}`);
       await phone.page.getByText("billing 队列上的 ChargeCard").waitFor();
       await phone.screenshot("nav-worker-390-light-zh-CN");
-      expect(clientErrors(zh)).toEqual([]);
+      expect(zh.errors()).toEqual([]);
     } finally {
       await Promise.all([zh.close(), phone.close()]);
     }
@@ -267,7 +263,7 @@ describe("navigation and state", () => {
       } finally {
         await zh.close();
       }
-      expect(clientErrors(browser)).toEqual([]);
+      expect(browser.errors()).toEqual([]);
     },
   );
 
@@ -410,7 +406,7 @@ describe("navigation and state", () => {
         .toBe("app/jobs/charge_card.rb:12:in `perform'\nlib/resque/job.rb:1:in `run'");
       expect(await failedRow.getByRole("link", { name: ALIVE }).getAttribute("href")).toBe(workerHref(ALIVE));
       await browser.screenshot("nav-failed-retried-copy-light");
-      expect(clientErrors(browser)).toEqual([]);
+      expect(browser.errors()).toEqual([]);
     },
   );
 
@@ -431,7 +427,7 @@ describe("navigation and state", () => {
       await zh.page.goto(`${web.url}/failed`);
       expect(await zh.page.locator('main [data-badge="retried"]').textContent()).toMatch(/^\d+分钟前已重试$/);
       await zh.screenshot("nav-failed-retried-dark-zh-CN");
-      expect(clientErrors(zh)).toEqual([]);
+      expect(zh.errors()).toEqual([]);
     } finally {
       await zh.close();
     }
@@ -470,7 +466,7 @@ describe("navigation and state", () => {
             await b.page.getByRole("button", { name: "通知：0 条未读" }).waitFor();
             expect(await b.page.getByRole("button", { name: "暂停所有工作进程" }).isDisabled()).toBe(true);
           }
-          expect(clientErrors(b)).toEqual([]);
+          expect(b.errors()).toEqual([]);
         } finally {
           await b.close();
         }

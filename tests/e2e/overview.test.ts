@@ -61,16 +61,6 @@ async function readTable(page: Page, title: string): Promise<string[][]> {
   return Promise.all(rows.map(async (r) => (await r.getByRole("cell").allInnerTexts()).map((t) => t.trim())));
 }
 
-/**
- * Client-side errors, minus two known 404s that say nothing about this page: the browser's
- * automatic /favicon.ico request (the app ships no icon yet), and Next's prefetch (`?_rsc=`) of
- * the nav links to sections not built yet (Working, Failed, ...). Their own page tests will cover
- * those routes once they exist.
- */
-function clientErrors(b: OpenedBrowser): string[] {
-  return b.errors().filter((e) => !/status of 404 .*\((\S+\/favicon\.ico|\S+\?_rsc=\S+)\)$/.test(e));
-}
-
 /** No Node stack frames ("    at fn (file:line:col)") and no Next error page. */
 function expectNoStackTrace(text: string) {
   expect(text).not.toMatch(/^\s*at .+:\d+:\d+\)?$/m);
@@ -120,7 +110,7 @@ describe("overview page", () => {
     expect(await page.getByText("No queues yet.").isVisible()).toBe(true);
     expect(await page.getByText("No workers are running.").isVisible()).toBe(true);
     await browser.screenshot("overview-empty-light");
-    expect(clientErrors(browser)).toEqual([]);
+    expect(browser.errors()).toEqual([]);
   });
 
   it("shows seeded counts, queues and workers, and /api/status reports the same numbers", async () => {
@@ -161,7 +151,7 @@ describe("overview page", () => {
     ]);
 
     await browser.screenshot("overview-seeded-light");
-    expect(clientErrors(browser)).toEqual([]);
+    expect(browser.errors()).toEqual([]);
 
     const api = await getJson<{
       stats: Awaited<ReturnType<typeof getStats>>;
@@ -201,7 +191,7 @@ describe("overview page", () => {
       await dark.page.getByRole("cell", { name: "mail", exact: true }).waitFor();
       await dark.page.getByRole("cell", { name: worker!.id, exact: true }).waitFor();
       await dark.screenshot("overview-seeded-dark-zh-CN");
-      expect(clientErrors(dark)).toEqual([]);
+      expect(dark.errors()).toEqual([]);
     } finally {
       await dark.close();
     }
@@ -230,7 +220,7 @@ describe("overview page", () => {
         "en",
         true,
       ]);
-      expect(clientErrors(b)).toEqual([]);
+      expect(b.errors()).toEqual([]);
     } finally {
       await b.close();
     }
@@ -322,7 +312,7 @@ describe("overview charts and scheduler health", () => {
       expect(await page.locator(`figure[data-chart="${chart}"] svg[role="img"]`).count()).toBe(1);
     expect(await page.locator("[data-history-text]").textContent()).toMatch(/^No history yet/);
     await browser.screenshot("overview-no-scheduler-light");
-    expect(clientErrors(browser)).toEqual([]);
+    expect(browser.errors()).toEqual([]);
   });
 
   it(
@@ -373,7 +363,7 @@ describe("overview charts and scheduler health", () => {
       expect(await page.locator('figure[data-chart="history"] g[data-bucket]').count()).toBe(30);
       expect(await page.locator("[data-history-text]").textContent()).toBe("Last 30 days: 31 processed · 0 failed");
       await browser.screenshot("overview-charts-light");
-      expect(clientErrors(browser)).toEqual([]);
+      expect(browser.errors()).toEqual([]);
 
       const api = await getJson<{ timeZone: string; hours: { processed: number | null }[]; days: unknown[] }>(
         web,
@@ -394,7 +384,7 @@ describe("overview charts and scheduler health", () => {
       await dark.page.locator('[data-scheduler-state="ok"]').waitFor();
       await dark.page.getByText("最近 48 小时：已处理 31 · 失败 0").waitFor();
       await dark.screenshot("overview-charts-dark-zh-CN");
-      expect(clientErrors(dark)).toEqual([]);
+      expect(dark.errors()).toEqual([]);
     } finally {
       await dark.close();
     }

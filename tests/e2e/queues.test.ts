@@ -18,10 +18,6 @@ import { getJson, signIn, startWeb, type WebServer } from "../helpers/web";
 const SCRIPT = "<script>alert(1)</script>";
 const IMG = "<img src=x onerror=alert(1)>";
 
-function clientErrors(b: OpenedBrowser): string[] {
-  return b.errors().filter((e) => !/status of 404 .*\((\S+\/favicon\.ico|\S+\?_rsc=\S+)\)$/.test(e));
-}
-
 /** Cell texts of the body rows of the page's first table. */
 async function tableRows(page: Page): Promise<string[][]> {
   const rows = await page.locator("main table tbody tr").all();
@@ -85,7 +81,7 @@ describe("queues pages", () => {
     // The head job's latency, rolled up by formatDuration ("3.2 sec", "14 sec", "2 min").
     expect(rows[0]![2]).toMatch(/^\d+(\.\d)? (sec|min|hr)$/);
     await browser.screenshot("queues-list-light");
-    expect(clientErrors(browser)).toEqual([]);
+    expect(browser.errors()).toEqual([]);
 
     const api = await getJson<{
       queues: { name: string; size: number; paused: boolean }[];
@@ -134,7 +130,7 @@ describe("queues pages", () => {
     await page.getByText("Showing 1–2 of 2").first().waitFor();
     expect(await page.locator(`tr[data-job-id="${headId}"]`).count()).toBe(0);
     expect(dialogs).toEqual([]);
-    expect(clientErrors(browser)).toEqual([]);
+    expect(browser.errors()).toEqual([]);
   });
 
   it("pages through a queue with the page in the URL, 20/50/100 per page, pager top and bottom", async () => {
@@ -229,7 +225,7 @@ describe("queues pages", () => {
 
     // Put the queue back as the tests below expect it: 25 jobs, n = 1..25.
     await redis.multi().rpop(`${namespace}:queue:reports`).lpush(`${namespace}:queue:reports`, head!).exec();
-    expect(clientErrors(browser)).toEqual([]);
+    expect(browser.errors()).toEqual([]);
   });
 
   it("clears a queue and removes it, each through a confirmation naming the count and the queue", async () => {
@@ -324,7 +320,7 @@ describe("queues pages", () => {
       }
 
       expect(await snapshot()).toEqual(before);
-      expect(clientErrors(viewer)).toEqual([]);
+      expect(viewer.errors()).toEqual([]);
     } finally {
       await viewer.close();
     }
@@ -342,7 +338,7 @@ describe("queues pages", () => {
       await dark.page.getByText("第 1–2 条，共 2 条").first().waitFor();
       expect(await dark.page.locator("main").innerText()).toContain(IMG);
       await dark.screenshot("queue-mail-dark-zh-CN");
-      expect(clientErrors(dark)).toEqual([]);
+      expect(dark.errors()).toEqual([]);
     } finally {
       await dark.close();
     }
@@ -367,7 +363,7 @@ describe("queues pages", () => {
       expect(api.body.queues.filter((q) => q.keyType).map((q) => q.name)).toEqual(["broken"]);
       await browser.screenshot("queues-list-wrong-type-light");
       expect((await page.goto(`${web.url}/queues/broken`))?.status()).toBe(200);
-      expect(clientErrors(browser)).toEqual([]);
+      expect(browser.errors()).toEqual([]);
     } finally {
       await redis.del(`${namespace}:queue:broken`);
       await redis.srem(`${namespace}:queues`, "broken");
@@ -435,7 +431,7 @@ describe("queues pages", () => {
     await page.locator(`tr[data-worker="${dead}"]`).waitFor({ state: "detached" });
     expect(await redis.sismember(conn.keys.workers, alive)).toBe(1);
     expect(dialogs).toEqual([]);
-    expect(clientErrors(browser)).toEqual([]);
+    expect(browser.errors()).toEqual([]);
 
     const dark = await openBrowser({ colorScheme: "dark", locale: "zh-CN" });
     try {
@@ -448,7 +444,7 @@ describe("queues pages", () => {
       await dark.screenshot("workers-dark-zh-CN");
       await dark.page.setViewportSize({ width: 390, height: 844 });
       await dark.screenshot("workers-dark-zh-CN-390");
-      expect(clientErrors(dark)).toEqual([]);
+      expect(dark.errors()).toEqual([]);
     } finally {
       await dark.close();
     }

@@ -28,10 +28,6 @@ function nextShanghaiThreeAm(ms: number): number {
   return today > ms ? today : today + 24 * HOUR_MS;
 }
 
-function clientErrors(b: OpenedBrowser): string[] {
-  return b.errors().filter((e) => !/status of 404 .*\((\S+\/favicon\.ico|\S+\?_rsc=\S+)\)$/.test(e));
-}
-
 describe("schedules pages", () => {
   const redisUrl = inject("redisUrl");
   const namespace = testNamespace("e2e-schedules");
@@ -131,7 +127,7 @@ describe("schedules pages", () => {
     expect(await page.locator('tr[data-schedule="hostile"]').innerText()).toContain(`[{"note":"${SCRIPT}"}]`);
     expect(await page.locator("main script").count()).toBe(0);
     await browser.screenshot("schedules-list-light");
-    expect(clientErrors(browser)).toEqual([]);
+    expect(browser.errors()).toEqual([]);
 
     const api = await getJson<{
       schedules: { total: number; items: { name: string; source: string; nextRunMs: number | null }[] };
@@ -213,7 +209,7 @@ describe("schedules pages", () => {
     );
     expect(await redis.sismember(conn.keys.schedulesChanged, "digest")).toBe(1);
     expect(await page.locator('tr[data-schedule="digest"]').innerText()).toContain("every weekday at 08:30");
-    expect(clientErrors(browser)).toEqual([]);
+    expect(browser.errors()).toEqual([]);
   });
 
   it("edits a schedule from cron to an interval, keeping its name and args", async () => {
@@ -348,7 +344,7 @@ describe("schedules pages", () => {
         .getByText("未知时区“Mars/Olympus”：请使用 IANA 名称，例如 Asia/Shanghai 或 UTC。")
         .waitFor();
       await dark.screenshot("schedules-new-dark-zh-CN");
-      expect(clientErrors(dark)).toEqual([]);
+      expect(dark.errors()).toEqual([]);
     } finally {
       await dark.close();
     }
