@@ -191,7 +191,12 @@ export async function transitionAlertRule(
       .returning("state_seq")
       .executeTakeFirst();
     if (!moved) return null;
-    const admins = await trx.selectFrom("admins").select(["id", "email"]).where("role", "=", "admin").execute();
+    const admins = await trx
+      .selectFrom("admins")
+      .select(["id", "email"])
+      .where("role", "=", "admin")
+      .orderBy("id")
+      .execute();
     for (const a of admins) {
       await createNotification(trx, {
         recipient: { type: "admin", id: a.id },

@@ -4,16 +4,21 @@
  * field); a viewer reads the rules and can change nothing; with no scheduler at all, the
  * "scheduler without a leader" rule is fired by the web servers — two of them, sharing one
  * database, so it must still fire once — and the bell shows it in English and Chinese; a real
- * scheduler process then leads and clears it, once. Screenshots: en/zh, light/dark, 1280/390 px.
+ * scheduler process then leads and clears it, once. Then both web servers and two scheduler
+ * processes evaluate together, the conditions made for real (a worker running a failing job, a
+ * queue left to age, a queue nobody serves, then a worker that drains them and the failure
+ * counter's reset): each rule fires once and clears once, one notification per admin and one
+ * e-mail per transition, whichever process evaluated. Screenshots: en/zh, light/dark, 1280/390 px.
  */
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { addAdmin } from "@/lib/auth";
-import { listAlertRules, openDb, type AlertRule, type Db } from "@/lib/db";
-import { makeKeys } from "@/lib/resque";
+import { createAlertRule, getAlertRule, listAlertRules, openDb, type AlertRule, type Db } from "@/lib/db";
+import { parseEml } from "@/lib/mail-outbox";
+import { Client, makeKeys } from "@/lib/resque";
 import { openBrowser, type OpenedBrowser } from "../helpers/browser";
 import { dropNamespace, testNamespace, testRedis, waitFor } from "../helpers/ns";
 import { cliEnv, startCli, type Running } from "../helpers/processes";
@@ -32,6 +37,7 @@ describe("alerts page", () => {
   let db: Db;
   let admin: OpenedBrowser;
   let scheduler: Running | undefined;
+  const others: Running[] = [];
   const viewer: Account = { email: "viewer@e2e.test", password: "viewer-password-1", role: "viewer" };
   const admin2: Account = { email: "second@e2e.test", password: "second-password-1", role: "admin" };
 
@@ -67,6 +73,7 @@ describe("alerts page", () => {
 
   afterAll(async () => {
     scheduler?.kill("SIGKILL");
+    for (const p of others) p.kill("SIGKILL");
     await admin?.close();
     await db?.destroy();
     await web2?.stop();
@@ -215,6 +222,94 @@ describe("alerts page", () => {
     const logs = [web.output(), web2.output(), scheduler.output()].join("");
     expect(logs.match(/\(Leaderless\) fired: /g)).toHaveLength(1);
     expect(logs.match(/\(Leaderless\) cleared: /g)).toHaveLength(1);
+  });
+
+  it("two web servers and two schedulers: failures, queue age and queue without a worker each fire once and clear once", async () => {
+    // Four evaluators share one database and one outbox: both web servers (started above) and two
+    // scheduler processes. Each transition must still reach each admin once and send one e-mail.
+    const dbUrl = web.databasePath;
+    const env = (extra: Record<string, string> = {}) =>
+      cliEnv(redisUrl, namespace, { ...alertEnv, SMTP_URL: "", DATABASE_URL: dbUrl, ...extra });
+    scheduler ??= startCli(["scheduler"], env());
+    const scheduler2 = startCli(["scheduler"], env());
+    others.push(scheduler2);
+    const made = {
+      burst: await createAlertRule(db, { name: "Burst", kind: "failures", queue: "", threshold: 2, windowMin: 5 }),
+      aged: await createAlertRule(db, { name: "Aged", kind: "queue_age", queue: "aged", threshold: 1, windowMin: 0 }),
+      orphan: await createAlertRule(db, {
+        name: "Orphan",
+        kind: "queue_no_worker",
+        queue: "orphan",
+        threshold: 0,
+        windowMin: 0,
+      }),
+    };
+    const moving = Object.values(made);
+    const states = async () => Promise.all(moving.map(async (r) => (await getAlertRule(db, r.id))!));
+
+    const client = new Client({ redis, namespace });
+    await client.enqueue("aged", "RecordJob", { n: 1 });
+    await client.enqueue("orphan", "RecordJob", { n: 2 });
+    for (let i = 0; i < 3; i++) await client.enqueue("boom", "FailJob", { why: `alert ${i}` });
+    // Workers never lead the scheduler here (SCHEDULER=0): the two scheduler processes do.
+    others.push(startCli(["work"], env({ QUEUE: "boom", SCHEDULER: "0" })));
+    await waitFor(
+      "all three rules firing",
+      async () => (await states()).every((r) => r.state === "firing"),
+      60_000,
+      100,
+    );
+
+    // Cleared by a worker that drains both queues and by the failure counter's reset (Resque::Stat.clear).
+    others.push(startCli(["work"], env({ QUEUE: "aged,orphan", SCHEDULER: "0" })));
+    await redis.del(k.statFailed);
+    await waitFor(
+      "all three rules back to ok",
+      async () => (await states()).every((r) => r.state === "ok" && r.stateSeq === 2),
+      60_000,
+      100,
+    );
+    // Several more evaluations by every process, which must change nothing.
+    const samples = await redis.zcard(k.alertFailedSamples);
+    await waitFor("six more evaluations", async () => (await redis.zcard(k.alertFailedSamples)) >= samples + 6);
+    for (const r of await states()) expect(r.stateSeq, r.name).toBe(2);
+
+    // One bell notification per admin per transition, none for the viewer.
+    const admins = await db.selectFrom("admins").select(["id", "email", "role"]).orderBy("id").execute();
+    const notes = await db.selectFrom("notifications").selectAll().orderBy("id").execute();
+    for (const r of moving) {
+      for (const a of admins) {
+        const mine = notes.filter((n) => n.recipient_id === a.id && n.job_id?.startsWith(`alert:${r.id}:`));
+        const expected = a.role === "admin" ? [`alert:${r.id}:1:${a.id}`, `alert:${r.id}:2:${a.id}`] : [];
+        expect(
+          mine.map((n) => n.job_id),
+          `${r.name} ${a.email}`,
+        ).toEqual(expected);
+        if (a.role !== "admin") continue;
+        expect(mine[0]!.message_key).toBe(`alerts.notify.${r.kind}`);
+        expect(mine[0]!.message).toContain(r.name);
+        expect(mine[1]!.message_key).toBe("alerts.notify.cleared");
+      }
+    }
+    const burstNote = notes.find((n) => n.job_id === `alert:${made.burst.id}:1:${admins[0]!.id}`)!;
+    expect(JSON.parse(burstNote.message_vars!)).toMatchObject({ count: 3, window: 5, threshold: 2 });
+
+    // One e-mail per transition, to every admin, whichever process made it.
+    const mails = readdirSync(mailDir)
+      .filter((n) => n.endsWith(".eml"))
+      .map((n) => parseEml(readFileSync(path.join(mailDir, n), "utf8")).headers);
+    const adminList = admins.filter((a) => a.role === "admin").map((a) => a.email);
+    for (const r of moving) {
+      for (const subject of [`[Resque Admin] Alert fired: ${r.name}`, `[Resque Admin] Alert cleared: ${r.name}`]) {
+        const sent = mails.filter((m) => m.subject === subject);
+        expect(sent.map((m) => m.to)).toEqual([adminList.join(", ")]);
+      }
+    }
+    const logs = [web.output(), web2.output(), scheduler.output(), scheduler2.output()].join("");
+    for (const r of moving) {
+      expect(logs.split(`(${r.name}) fired: `), r.name).toHaveLength(2);
+      expect(logs.split(`(${r.name}) cleared: `), r.name).toHaveLength(2);
+    }
   });
 
   it("a viewer reads the rules and their state but finds every control disabled", async () => {
