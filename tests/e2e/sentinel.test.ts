@@ -4,7 +4,9 @@
  * the scheduler) plus a second scheduler process, and a real `next start`, all configured only
  * with REDIS_SENTINELS / REDIS_SENTINEL_NAME. The primary is SIGKILLed at several moments (idle,
  * mid-drain of 5,000 jobs, during delayed promotion, during "retry all" of the failed list), the
- * replica is promoted, and the old primary comes back as a replica each time.
+ * replica is promoted, and the old primary comes back as a replica each time. A fifth kill comes
+ * after the replica was cut off (tests/helpers/sentinel.ts cutReplication), so the last writes are
+ * really lost: producers with and without REDIS_MIN_REPLICAS_ACK=1 show what each loses.
  *
  * Runs are recorded outside Redis (LogRunJob appends to a file), because a failover without the
  * ack option may lose Redis's last writes: lost and twice-run jobs are counted and printed. What
