@@ -68,8 +68,11 @@ class AckBatcher {
   /** The side connection, opened on first use and closed with the client. */
   private sideConnection(): Redis {
     if (!this.side) {
-      const side = this.redis.duplicate();
-      side.on("error", () => {}); // reconnects on its own; a failed WAIT rejects its callers
+      // Named after its client (`<name>:replica-ack`), so CLIENT LIST tells it apart.
+      const name = [this.redis.options.connectionName, "replica-ack"].filter(Boolean).join(":");
+      // A WAIT cut off by a drop is not sent again on the next connection (see send()).
+      const side = this.redis.duplicate({ connectionName: name, autoResendUnfulfilledCommands: false });
+      side.on("error", () => {}); // reconnects on its own; a dropped WAIT counts as unconfirmed
       this.redis.once("end", () => side.disconnect());
       this.side = side;
     }
@@ -99,12 +102,43 @@ class AckBatcher {
     const side = this.sideConnection();
     // Sent back to back on one connection: the WAIT waits for the PUBLISH's offset.
     void side.publish(ACK_CHANNEL, "").catch(() => undefined);
-    const p: Promise<number> = side.wait(minReplicas, timeoutMs).finally(() => {
+    const wait = side.wait(minReplicas, timeoutMs);
+    const p = new Promise<number>((resolve, reject) => {
+      // A WAIT only answers for writes made on its own connection. Once that connection drops
+      // (or fails to connect) the PUBLISH may be lost with it, and a WAIT sent again on the next
+      // connection answers for that one's writes: a false "confirmed", or a second full timeout.
+      // So a drop answers "0 confirmed" at once, and a WAIT held past its bound (queued while the
+      // side connection reconnects) answers the same: the callers never wait much past the timeout.
+      const unconfirmed = () => settle(() => resolve(0));
+      const timer = setTimeout(unconfirmed, ackSettleMs(timeoutMs));
+      side.once("close", unconfirmed);
+      let done = false;
+      function settle(f: () => void) {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        side.off("close", unconfirmed);
+        f();
+      }
+      wait.then(
+        (n) => settle(() => resolve(n)),
+        (e: unknown) => settle(() => reject(e)),
+      );
+    }).finally(() => {
       if (this.inFlight === p) this.inFlight = undefined;
     });
     this.inFlight = p;
     return p;
   }
+}
+
+/**
+ * The most a confirmation may take for a WAIT of `timeoutMs`: the WAIT itself plus as much again
+ * (at least 1 s) for a side connection that is still connecting. Past it the writes count as
+ * unconfirmed; with the default 1,000 ms that is 2 s, under the web client's 3 s command timeout.
+ */
+export function ackSettleMs(timeoutMs: number): number {
+  return timeoutMs + Math.max(timeoutMs, 1000);
 }
 
 const batchers = new WeakMap<Redis, AckBatcher>();

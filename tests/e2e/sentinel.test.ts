@@ -4,7 +4,9 @@
  * the scheduler) plus a second scheduler process, and a real `next start`, all configured only
  * with REDIS_SENTINELS / REDIS_SENTINEL_NAME. The primary is SIGKILLed at several moments (idle,
  * mid-drain of 5,000 jobs, during delayed promotion, during "retry all" of the failed list), the
- * replica is promoted, and the old primary comes back as a replica each time.
+ * replica is promoted, and the old primary comes back as a replica each time. A fifth kill comes
+ * after the replica was cut off (tests/helpers/sentinel.ts cutReplication), so the last writes are
+ * really lost: producers with and without REDIS_MIN_REPLICAS_ACK=1 show what each loses.
  *
  * Runs are recorded outside Redis (LogRunJob appends to a file), because a failover without the
  * ack option may lose Redis's last writes: lost and twice-run jobs are counted and printed. What
@@ -19,8 +21,8 @@ import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Redis } from "ioredis";
 import { Queue as NodeQueue } from "node-resque";
-import { Client, Connection, retryAllFailed } from "@/lib/resque";
-import { createRedis, redisTargetFromEnv } from "@/lib/redis";
+import { Client, Connection, NotReplicatedError, retryAllFailed } from "@/lib/resque";
+import { createRedis, durabilityFromEnv, redisTargetFromEnv } from "@/lib/redis";
 import { startSentinelSet, type SentinelSet } from "../helpers/sentinel";
 import { cliEnv, startCli, type Running } from "../helpers/processes";
 import { testNamespace, waitFor } from "../helpers/ns";
@@ -341,6 +343,83 @@ describe("Redis Sentinel failover", () => {
     expect(await redis.llen(conn.keys.failed)).toBe(0);
     assertAlive();
     await rejoin(f.oldPort);
+  }, 300_000);
+
+  it("replica cut off, then the kill: without the ack option acknowledged jobs are lost (counted); with it, 0 lost", async () => {
+    // Two producers in this process, through the sentinels like the app's: one with
+    // REDIS_MIN_REPLICAS_ACK=1, one without. Each records what it was told was stored.
+    const ackEnv = { ...env, REDIS_MIN_REPLICAS_ACK: "1", REDIS_ACK_TIMEOUT_MS: "300" };
+    const ackRedis = createRedis(redisTargetFromEnv(ackEnv), {
+      lazyConnect: false,
+      maxRetriesPerRequest: 100,
+    });
+    ackRedis.on("error", () => {});
+    const withAck = new Client({
+      redis: ackRedis,
+      namespace: ns,
+      durability: durabilityFromEnv(ackEnv),
+    });
+    const produced = { plain: [] as number[], acked: [] as number[], refused: [] as number[], errors: 0 };
+    let producing = true;
+    const produce = async (c: Client, stored: number[]) => {
+      while (producing) {
+        const n = nextN++;
+        try {
+          // 20 ms each, faster enqueued than the 8 slots run them: a backlog the kill can take.
+          await c.enqueue(QUEUE, "LogRunJob", { n, ms: 20 });
+          stored.push(n);
+        } catch (e) {
+          if (e instanceof NotReplicatedError) produced.refused.push(n);
+          else produced.errors++; // a connection error mid-switch: never reported as stored
+        }
+      }
+    };
+    const producers = [produce(client, produced.plain), produce(withAck, produced.acked)];
+    try {
+      await waitFor("both producers under way", () => produced.plain.length > 50 && produced.acked.length > 50);
+      const primary = await set!.primaryPort();
+      const replicaPort = set!.serverPorts.find((p) => p !== primary)!;
+      const beforeCut = { plain: produced.plain.length, refused: produced.refused.length };
+      await set!.cutReplication(replicaPort);
+      // The primary keeps acknowledging plain enqueues the replica will never have; the option refuses.
+      await waitFor(
+        "writes the replica does not get",
+        () => produced.plain.length > beforeCut.plain + 300 && produced.refused.length > beforeCut.refused,
+      );
+      const f = await set!.killPrimary();
+      pendingRejoin = f.oldPort;
+      await set!.healReplication(replicaPort);
+      producing = false;
+      await Promise.all(producers);
+      // Every job the option confirmed runs (0 lost); the rest settles, whatever the kill took.
+      await waitFor("every confirmed job to run", () => produced.acked.every((n) => runs().count.has(n)), 120_000);
+      await waitFor("all settled", settled, 60_000);
+      const { count } = runs();
+      const of = (list: number[]) => ({
+        lost: list.filter((n) => !count.has(n)).length,
+        twice: list.filter((n) => (count.get(n) ?? 0) >= 2).length,
+        most: Math.max(0, ...list.map((n) => count.get(n) ?? 0)),
+      });
+      const plain = of(produced.plain);
+      const acked = of(produced.acked);
+      const resume = resumeMs(f.promotedAt);
+      console.log(
+        `[sentinel] replica cut off, then the kill: primary death → promotion ${f.promotedAt - f.killedAt} ms; ` +
+          `promotion → first job finished on the new primary ${resume ?? "?"} ms\n` +
+          `[sentinel]   without REDIS_MIN_REPLICAS_ACK: ${produced.plain.length} acknowledged, lost ${plain.lost}, ran twice ${plain.twice}\n` +
+          `[sentinel]   with REDIS_MIN_REPLICAS_ACK=1:  ${produced.acked.length} acknowledged, lost ${acked.lost}, ran twice ${acked.twice}; ` +
+          `refused (NotReplicatedError, not acknowledged) ${produced.refused.length}; connection errors ${produced.errors}`,
+      );
+      expect(acked.lost).toBe(0);
+      expect(acked.most).toBeLessThanOrEqual(2); // a run whose reserve or finish was lost runs again
+      expect(plain.most).toBeLessThanOrEqual(2);
+      assertAlive();
+      await rejoin(f.oldPort);
+    } finally {
+      producing = false;
+      await Promise.allSettled(producers);
+      ackRedis.disconnect();
+    }
   }, 300_000);
 
   it("interop: node-resque, connected to the primary the sentinels name, runs with our workers after the failovers", async () => {

@@ -37,6 +37,18 @@ export interface SentinelSet {
   killPrimary(
     onKilled?: () => void,
   ): Promise<{ oldPort: number; newPort: number; killedAt: number; promotedAt: number }>;
+  /**
+   * Cuts the replica's link to the primary and keeps it cut, as a network partition would: the
+   * primary goes on acknowledging writes the replica never gets, so a failover now loses them. A
+   * SIGSTOPped replica would not do: what the primary sent waits in the loopback socket's buffers
+   * and is applied on SIGCONT. Here the replica's `masterauth` is set to a password the primary
+   * does not have and its link is closed: every reconnect fails at AUTH. It still answers the
+   * sentinels, so it stays promotable (its link is down for far less than ten times
+   * `down-after-milliseconds`, Sentinel's limit). Resolves once the primary has no replica.
+   */
+  cutReplication(replicaPort: number): Promise<void>;
+  /** Undoes cutReplication's `masterauth`, so the server can be a replica again later. */
+  healReplication(port: number): Promise<void>;
   /** SIGKILLs one data server (e.g. the last replica, so no promotion can follow). */
   killServer(port: number): Promise<void>;
   /** Starts a killed server again on its port and waits until it is a synced replica of the new primary. */
@@ -226,6 +238,17 @@ export async function startSentinelSet(opts: { label?: string } = {}): Promise<S
       );
       const promotedAt = Date.now();
       return { oldPort, newPort, killedAt, promotedAt };
+    },
+    async cutReplication(replicaPort) {
+      const primary = await until("sentinels to agree on a primary", namedPort);
+      await ask(replicaPort, "CONFIG", "SET", "masterauth", "cut-off-by-the-test");
+      await ask(replicaPort, "CLIENT", "KILL", "TYPE", "master");
+      await until("the primary to have no replica", async () =>
+        /connected_slaves:0\b/.test(await ask<string>(primary, "INFO", "replication")),
+      );
+    },
+    async healReplication(port) {
+      await ask(port, "CONFIG", "SET", "masterauth", ""); // empty: no masterauth at all
     },
     killServer: (port) => stopChild(servers.get(port)!.child, "SIGKILL"),
     async restartAsReplica(port) {

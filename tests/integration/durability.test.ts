@@ -40,6 +40,8 @@ const env = (vars: Record<string, string>) => vars as NodeJS.ProcessEnv;
 /** Long enough that only a thawed replica ends the WAIT in the "waits for it" checks. */
 const PATIENT: DurabilityOptions = { minReplicas: 1, timeoutMs: 20_000 };
 const SHORT: DurabilityOptions = { minReplicas: 1, timeoutMs: 300 };
+/** Long, so only a dropped connection can end a WAIT early: the answer the test sees is the drop's. */
+const DROP: DurabilityOptions = { minReplicas: 1, timeoutMs: 10_000 };
 
 let rs: Replicated;
 let primary: Redis;
@@ -280,6 +282,52 @@ describe("REDIS_MIN_REPLICAS_ACK", () => {
     expect(waits).toBeLessThan(jobs / 5); // one WAIT per job would be ≥ 2,000
     expect(waitsSent(workerRedis)).toBe(waits - 1); // the rest: the one WAIT of the bulk enqueue
   });
+
+  it(
+    "a connection dropped between a write and its WAIT: a confirmed success or NotReplicated, never a false one",
+    async () => {
+      // Named, so the test finds the client's own connection and its side connection (`…:replica-ack`).
+      const redis = new Redis(rs.primary.url, { connectionName: "ackdrop" });
+      cleanups.push(async () => redis.disconnect());
+      const namespace = testNamespace("ackdrop");
+      const key = (k: string) => `${namespace}:${k}`;
+      const c = new Client({ redis, namespace, registry, durability: DROP });
+      const kill = async (name: string) => {
+        const line = ((await primary.call("CLIENT", "LIST")) as string)
+          .split("\n")
+          .find((l) => l.includes(` name=${name} `));
+        expect(line, `a connection named ${name}`).toBeDefined();
+        await primary.call("CLIENT", "KILL", "ID", /^id=(\d+)/.exec(line!)![1]!);
+      };
+
+      // The side connection drops while its WAIT is out and the replica (frozen) has not confirmed.
+      // A WAIT sent again on the next connection would answer for that connection's writes: a false
+      // success, or (Redis 7.0) a second full timeout, which this test's time limit does not allow.
+      rs.freezeReplica();
+      const dropped = c.enqueue("q", OkJob).catch((e: unknown) => e);
+      await waitFor("the WAIT blocked on the primary", blockedInWait);
+      await kill("ackdrop:replica-ack");
+      const err = await dropped;
+      expect(err).toBeInstanceOf(NotReplicatedError);
+      expect((err as NotReplicatedError).replicas).toBe(0);
+      expect(await primary.llen(key("queue:q"))).toBe(1); // stored on the primary, as the sentence says
+
+      // The client's own connection drops instead: the WAIT on the side connection still answers for
+      // the write made before it, and confirms once the replica has it.
+      const held = c.enqueue("q", OkJob);
+      await waitFor("the WAIT blocked again", blockedInWait);
+      await kill("ackdrop");
+      rs.thawReplica();
+      await held;
+      expect(await replica.llen(key("queue:q"))).toBe(2);
+
+      // The side connection came back: the next enqueue is confirmed as usual.
+      await c.enqueue("q", OkJob);
+      expect(await replica.llen(key("queue:q"))).toBe(3);
+      // The bound: everything above within one WAIT's timeout, far under ackSettleMs(DROP.timeoutMs).
+    },
+    DROP.timeoutMs,
+  );
 
   it("a real `work` process takes the option from its environment", async () => {
     const namespace = testNamespace("ackp");

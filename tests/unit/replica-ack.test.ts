@@ -1,5 +1,13 @@
+import net from "node:net";
 import { describe, expect, it } from "vitest";
-import { UnconfirmedLog, unconfirmedSentence, type AckResult } from "@/lib/resque/replica-ack";
+import { Redis } from "ioredis";
+import {
+  UnconfirmedLog,
+  ackSettleMs,
+  confirmWrites,
+  unconfirmedSentence,
+  type AckResult,
+} from "@/lib/resque/replica-ack";
 
 const short: AckResult = { ok: false, replicas: 0, wanted: 1, timeoutMs: 300 };
 
@@ -13,5 +21,25 @@ describe("UnconfirmedLog", () => {
     expect(log.note(what, 1, short, 61_000)).toMatch(
       /^8 job\(s\) not stored on a replica within 300 ms \(0 of 1 confirmed\)/,
     );
+  });
+});
+
+describe("confirmWrites", () => {
+  it("a WAIT that never gets an answer (a server that accepts and stays silent) counts as unconfirmed", async () => {
+    // A client stuck connecting keeps its WAIT queued and never sees a close: only the bound ends it.
+    const server = net.createServer(() => {});
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as net.AddressInfo).port;
+    const redis = new Redis({ host: "127.0.0.1", port, maxRetriesPerRequest: null });
+    redis.on("error", () => {});
+    try {
+      const opts = { minReplicas: 1, timeoutMs: 50 };
+      expect(ackSettleMs(opts.timeoutMs)).toBe(1050);
+      // Settles (vitest's test timeout is the bound) with nobody confirming.
+      expect(await confirmWrites(redis, opts)).toEqual({ ok: false, replicas: 0, wanted: 1, timeoutMs: 50 });
+    } finally {
+      redis.disconnect();
+      server.close();
+    }
   });
 });
