@@ -192,11 +192,15 @@ export async function pruneDeadWorkers(
     });
     // node-resque workers keep a ping instead of a heartbeat and do not title their process.
     const pings = local.length ? await conn.redis.mget(...local.map((id) => k.workerPing(workerName(id)))) : [];
+    // Every slot of a process carries its pid: look each pid up once.
+    const states = new Map<number, ReturnType<typeof localProcessState>>();
     local.forEach((id, i) => {
       const ping = pings[i];
       const pingMs = ping ? parseResqueDate((tryParse(ping) as { time?: unknown } | undefined)?.time).ms : null;
       if (fresh(pingMs)) return; // alive by its own account, whatever its command line says
-      const state = localProcessState(Number(parseWorkerId(id).pid));
+      const pid = Number(parseWorkerId(id).pid);
+      const state = states.get(pid) ?? localProcessState(pid);
+      states.set(pid, state);
       // A pid that is gone from this host is dead whatever its heartbeat says, as php's and Ruby's
       // prunes rule: a worker killed together with its supervisor leaves heartbeats that look
       // fresh for 300 s, and a worker started meanwhile must settle those slots' jobs, not wait.
