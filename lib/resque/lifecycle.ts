@@ -186,21 +186,29 @@ export async function pruneDeadWorkers(
       if (ms !== null && !fresh(ms)) candidates.set(id, "heartbeat");
     }
     const local = ids.filter((id) => {
-      if (id === opts.selfId || opts.excludeIds?.has(id) || candidates.has(id) || fresh(parseResqueDate(beats[id]).ms))
-        return false;
+      if (id === opts.selfId || opts.excludeIds?.has(id) || candidates.has(id)) return false;
       const p = parseWorkerId(id);
       return p.host === host && Number.isInteger(Number(p.pid)) && Number(p.pid) > 0;
     });
     // node-resque workers keep a ping instead of a heartbeat and do not title their process.
     const pings = local.length ? await conn.redis.mget(...local.map((id) => k.workerPing(workerName(id)))) : [];
+    // Every slot of a process carries its pid: look each pid up once.
+    const states = new Map<number, ReturnType<typeof localProcessState>>();
     local.forEach((id, i) => {
       const ping = pings[i];
       const pingMs = ping ? parseResqueDate((tryParse(ping) as { time?: unknown } | undefined)?.time).ms : null;
       if (fresh(pingMs)) return; // alive by its own account, whatever its command line says
-      const state = localProcessState(Number(parseWorkerId(id).pid));
-      // A live pid that is not a resque process is a reused pid — unless the worker is a
-      // node-resque one (it has a ping key), which never names resque on its command line.
-      if (state === "gone" || (state === "other" && !ping)) candidates.set(id, "same-host");
+      const pid = Number(parseWorkerId(id).pid);
+      const state = states.get(pid) ?? localProcessState(pid);
+      states.set(pid, state);
+      // A pid that is gone from this host is dead whatever its heartbeat says, as php's and Ruby's
+      // prunes rule: a worker killed together with its supervisor leaves heartbeats that look
+      // fresh for 300 s, and a worker started meanwhile must settle those slots' jobs, not wait.
+      // A live pid that is not a resque process is a reused pid — unless the worker vouches for
+      // itself: a fresh heartbeat (our Worker inside a process not titled resque) or a ping
+      // (node-resque, which never names resque on its command line).
+      const vouched = !!ping || fresh(parseResqueDate(beats[id]).ms);
+      if (state === "gone" || (state === "other" && !vouched)) candidates.set(id, "same-host");
     });
     for (const [id, reason] of candidates) {
       if (id === opts.selfId || opts.excludeIds?.has(id)) continue;

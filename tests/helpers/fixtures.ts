@@ -18,8 +18,8 @@ export interface FixtureEntry {
 
 const dir = path.resolve(import.meta.dirname, "../fixtures");
 
-/** php-resque and node-resque files: name → {key, type, raw, …}. */
-export function loadEntries(file: "php-resque" | "node-resque"): Record<string, FixtureEntry> {
+/** php-resque, node-resque and interop-slots files: name → {key, type, raw, …}. */
+export function loadEntries(file: "php-resque" | "node-resque" | "interop-slots"): Record<string, FixtureEntry> {
   return JSON.parse(readFileSync(path.join(dir, `${file}.json`), "utf8")) as Record<string, FixtureEntry>;
 }
 

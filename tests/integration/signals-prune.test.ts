@@ -1,9 +1,23 @@
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import os from "node:os";
 import { afterAll, describe, expect, it } from "vitest";
 import { inject } from "vitest";
 import { Redis } from "ioredis";
-import { BaseJob, Client, Connection, JobRegistry, parseWorkerId, pruneDeadWorkers, Worker } from "@/lib/resque";
+import {
+  BaseJob,
+  beat,
+  Client,
+  Connection,
+  JobRegistry,
+  parseWorkerId,
+  pruneDeadWorkers,
+  rawField,
+  registerWorker,
+  slotWorkerId,
+  Worker,
+} from "@/lib/resque";
+import { loadEntries } from "../helpers/fixtures";
 import { alive, cliEnv, startCli, type Running } from "../helpers/processes";
 import { testNamespace, waitFor } from "../helpers/ns";
 
@@ -168,6 +182,44 @@ describe("dead-worker prune at start", () => {
     await w.start();
     expect(await redis.smembers(k.workers)).toEqual([w.id]);
     await w.stop();
+    redis.disconnect();
+  });
+
+  it("settles at once the slots of a process killed with its supervisor, though their heartbeats are fresh, as Ruby does", async () => {
+    // Captured by hand beside the real php-resque and Ruby resque (docs/interop.md): two slots'
+    // in-flight records of an 8-slot process SIGKILLed with its supervisor, and the record Ruby's
+    // own prune wrote for slot 0 a few seconds later, while the heartbeats were still fresh.
+    const cap = loadEntries("interop-slots");
+    const rubyRecord = cap["ruby/failed_record_prune_of_our_slot0"]!.raw;
+    const redis = new Redis(inject("redisUrl"));
+    const namespace = testNamespace("prune-killed");
+    const conn = new Connection({ redis, namespace });
+    const k = conn.keys;
+    // A pid that has just exited stands for the killed process on this host.
+    const deadPid = spawnSync(process.execPath, ["-e", ""]).pid!;
+    const [slot0, slot3] = [0, 3].map((i) => slotWorkerId(os.hostname(), deadPid, ["interop"], i)) as [string, string];
+    // This test process is alive and not titled resque: a fresh heartbeat vouches for it.
+    const embedded = `${os.hostname()}:${process.pid}:interop`;
+    for (const id of [slot0, slot3, embedded]) await registerWorker(conn, id);
+    await redis.set(k.worker(slot0), cap["ours/slot0_in_flight"]!.raw);
+    await redis.set(k.worker(slot3), cap["ours/slot3_in_flight"]!.raw);
+    await beat(conn, [slot0, slot3, embedded]);
+
+    const report = await pruneDeadWorkers(conn, { selfId: "me:1:interop" });
+    expect(report.pruned.map((p) => [p.id, p.reason, p.job]).sort()).toEqual(
+      [
+        [slot0, "same-host", "failed"],
+        [slot3, "same-host", "failed"],
+      ].sort(),
+    );
+    expect(await redis.smembers(k.workers)).toEqual([embedded]);
+    const records = await redis.lrange(k.failed, 0, -1);
+    const ours0 = records.find((r) => JSON.parse(r).worker === slot0)!;
+    // The record Ruby writes for the same prune: same exception, same fields, same payload bytes.
+    expect(JSON.parse(ours0).exception).toBe(JSON.parse(rubyRecord).exception);
+    expect(Object.keys(JSON.parse(ours0))).toEqual(Object.keys(JSON.parse(rubyRecord)));
+    expect(rawField(ours0, "payload")).toBe(rawField(rubyRecord, "payload"));
+    expect(records.some((r) => r.includes('"n":"kill-4"') && JSON.parse(r).worker === slot3)).toBe(true);
     redis.disconnect();
   });
 
