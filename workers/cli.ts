@@ -10,8 +10,7 @@
  */
 import { realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import type { Redis } from "ioredis";
-import { Client, Connection } from "../lib/resque/index";
+import { Client, Connection, isCluster, nodeFor, normalizeNamespace, type RedisClient } from "../lib/resque/index";
 import { jsonLogs } from "../lib/log";
 import { closeRedis, connectRedis, describeRedis } from "../lib/redis";
 import { loadJobClasses } from "./app-include";
@@ -123,7 +122,7 @@ export function parseArgs(argv: string[]): Parsed {
 const SWITCH_WAIT_MS = 15_000;
 
 /** A connected client, or one clear line: what is wrong, or (Sentinel) that a failover is under way, then it works. */
-async function connect(cfg: WorkerConfig, io: CliIo): Promise<Redis> {
+async function connect(cfg: WorkerConfig, io: CliIo): Promise<RedisClient> {
   try {
     return await connectRedis(cfg.redis, {
       waitMs: SWITCH_WAIT_MS,
@@ -134,8 +133,15 @@ async function connect(cfg: WorkerConfig, io: CliIo): Promise<Redis> {
   }
 }
 
-/** The configured Redis, safe to print; with Sentinel, also the primary it names now. */
-function sentinelPrimary(cfg: WorkerConfig, redis: Redis): string {
+/**
+ * The configured Redis, safe to print; with Sentinel, also the primary it names now; on a
+ * cluster, the primary holding the namespace's slot.
+ */
+async function sentinelPrimary(cfg: WorkerConfig, redis: RedisClient): Promise<string> {
+  if (isCluster(redis)) {
+    const node = await nodeFor(redis, normalizeNamespace(cfg.namespace));
+    return `${describeRedis(cfg.redis)}, namespace's primary now ${node.options.host}:${node.options.port}`;
+  }
   const s = redis.stream;
   const now =
     cfg.redis.kind === "sentinel" && s?.remoteAddress ? `, primary now ${s.remoteAddress}:${s.remotePort}` : "";
@@ -251,10 +257,10 @@ async function run(p: Parsed, cfg: WorkerConfig, io: CliIo, ownProcess: boolean)
             io.stdout,
           );
         await printStatus(conn, p.flags.has("json"), io.stdout);
-        if (cfg.redis.kind === "sentinel" && !p.flags.has("json")) say(`\nRedis: ${sentinelPrimary(cfg, redis)}`);
+        if (cfg.redis.kind !== "url" && !p.flags.has("json")) say(`\nRedis: ${await sentinelPrimary(cfg, redis)}`);
         return 0;
       case "ping":
-        say(`Redis answers: ${sentinelPrimary(cfg, redis)}`);
+        say(`Redis answers: ${await sentinelPrimary(cfg, redis)}`);
         return 0;
       case "failed":
         await printFailed(conn, p.flags, io.stdout);
