@@ -25,6 +25,8 @@ export interface RedisCluster {
    * cluster is ok again; returns the ports and the times (ms epoch) of the kill and the promotion.
    */
   killOwnerOf(slot: number): Promise<{ oldPort: number; newPort: number; killedAt: number; promotedAt: number }>;
+  /** SIGKILLs one node (e.g. a primary whose replica is gone, so no promotion can follow). */
+  kill(port: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -205,6 +207,7 @@ export async function startCluster(opts: { label?: string } = {}): Promise<Redis
       );
       return { oldPort, newPort, killedAt, promotedAt };
     },
+    kill: (port) => stopChild(children.get(port)!, "SIGKILL"),
     async stop() {
       await Promise.all([...children.values()].map((c) => stopChild(c)));
       rmSync(dir, { recursive: true, force: true });
