@@ -361,7 +361,13 @@ export async function connectRedis(
     redis.on("error", () => {});
     let cause: string;
     try {
-      await redis.connect();
+      // ioredis's Cluster.connect() never settles when its ready check fails with no retry allowed:
+      // the client ends instead (seen with a primary just killed). Its "end" settles it here.
+      const ended = new Promise<never>((_, reject) =>
+        redis.once("end", () => reject(new Error("Cluster is disconnected (its ready check failed)"))),
+      );
+      ended.catch(() => undefined);
+      await Promise.race([redis.connect(), ended]);
       // ioredis's ready check (INFO) refuses a server whose role is not "master" in Sentinel mode.
       await redis.ping();
       return redis;

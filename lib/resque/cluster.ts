@@ -77,9 +77,12 @@ export async function nodeFor(redis: RedisClient, key: string): Promise<Redis> {
     const owner = redis.slots[slot]?.[0];
     const node = owner && redis.nodes("master").find((n) => `${n.options.host}:${n.options.port}` === owner);
     if (node) return node;
-    // No primary known for the slot (a failover under way): ask the cluster again, briefly.
-    if (attempt >= 20) throw new Error(`CLUSTERDOWN no primary serves the namespace's slot ${slot}`);
-    await new Promise<void>((resolve) => redis.refreshSlotsCache(() => setTimeout(resolve, 100)));
+    // No live primary known for the slot (a failover under way): ask the cluster again, briefly.
+    // Not by refreshSlotsCache's callback: ioredis does not always call it (seen right after a
+    // primary died), and a promise waiting on nothing would let a CLI process exit silently.
+    if (attempt >= 30) throw new Error(`CLUSTERDOWN no primary serves the namespace's slot ${slot}`);
+    redis.refreshSlotsCache();
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 

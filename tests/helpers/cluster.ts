@@ -23,8 +23,12 @@ export interface RedisCluster {
   /**
    * SIGKILLs the primary serving `slot` and waits until its replica serves the slot and the
    * cluster is ok again; returns the ports and the times (ms epoch) of the kill and the promotion.
+   * `onKilled` runs right after the kill (to start something that meets the failover under way).
    */
-  killOwnerOf(slot: number): Promise<{ oldPort: number; newPort: number; killedAt: number; promotedAt: number }>;
+  killOwnerOf(
+    slot: number,
+    onKilled?: () => void,
+  ): Promise<{ oldPort: number; newPort: number; killedAt: number; promotedAt: number }>;
   /** SIGKILLs one node (e.g. a primary whose replica is gone, so no promotion can follow). */
   kill(port: number): Promise<void>;
   stop(): Promise<void>;
@@ -182,10 +186,11 @@ export async function startCluster(opts: { label?: string } = {}): Promise<Redis
       r.on("error", () => {});
       return r;
     },
-    async killOwnerOf(slot) {
+    async killOwnerOf(slot, onKilled) {
       const oldPort = await waitFor("the nodes to agree on the slot's primary", () => ownerOf(slot), 30_000, 25);
       const killedAt = Date.now();
       await stopChild(children.get(oldPort)!, "SIGKILL");
+      onKilled?.();
       const newPort = await waitFor(
         "the replica to take over the slot",
         async () => {
