@@ -427,10 +427,12 @@ const UNREACHABLE_TEXT =
   /^(Connection is closed|Command timed out|Stream isn't writeable|connect E|Reached the max retries|LOADING|BUSY|MASTERDOWN|NOAUTH|WRONGPASS|READONLY|All sentinels are unreachable|-?ERR max number of clients|None of startup nodes is available|Failed to refresh slots cache|Too many Cluster redirections|Cluster is disconnected|Cluster isn't ready|Node is disconnected)/;
 /**
  * Replies of a primary being replaced: a demoted one (READONLY), a replica without its primary,
- * one loading its data; on a cluster, a slot without a primary yet (CLUSTERDOWN) or keys moving
- * (TRYAGAIN).
+ * one loading its data; on a cluster, a slot without a primary yet (CLUSTERDOWN), keys moving
+ * (TRYAGAIN), or a slot now served elsewhere that ioredis did not follow (MOVED/ASK in a
+ * pipeline's results: lib/resque/connection.ts asks for a fresh slot map).
  */
-const SWITCHING_TEXT = /^(READONLY|MASTERDOWN|LOADING|CLUSTERDOWN|TRYAGAIN)|\bREADONLY You can't write/;
+const SWITCHING_TEXT =
+  /^(READONLY|MASTERDOWN|LOADING|CLUSTERDOWN|TRYAGAIN|MOVED \d+ |ASK \d+ )|\bREADONLY You can't write/;
 
 /**
  * Whether an error means Redis is away (down, refusing, timing out, loading, switching primaries,

@@ -150,12 +150,25 @@ export class Connection {
 }
 
 /**
+ * A cluster pipeline whose slot moved (a failover) and that ioredis did not resend: it resends
+ * only when every command failed alike, so a keyless TIME that succeeded beside MOVED replies
+ * leaves them in the results. Asks for a fresh slot map, so the next read goes to the new
+ * primary; the MOVED reply is then thrown like any other (lib/redis.ts reads it as "switching").
+ */
+function refreshOnMoved(pipe: ChainableCommander, res: [Error | null, unknown][]): void {
+  if (!res.some(([err]) => err && /^(MOVED|ASK) /.test(err.message))) return;
+  const redis = (pipe as unknown as { redis?: RedisClient }).redis;
+  if (redis && isCluster(redis)) redis.refreshSlotsCache();
+}
+
+/**
  * Executes a MULTI or pipeline and throws when any command in it failed: ioredis reports
  * per-command errors inside the result array rather than rejecting.
  */
 export async function execAll(pipe: ChainableCommander): Promise<unknown[]> {
   const res = await pipe.exec();
   if (!res) throw new RedisCommandError("transaction aborted (a watched key changed)");
+  refreshOnMoved(pipe, res);
   return res.map(([err, value]) => {
     if (err) throw new RedisCommandError(err.message);
     return value;
@@ -170,6 +183,7 @@ export async function execAll(pipe: ChainableCommander): Promise<unknown[]> {
 export async function execReading(pipe: ChainableCommander): Promise<unknown[]> {
   const res = await pipe.exec();
   if (!res) throw new RedisCommandError("transaction aborted (a watched key changed)");
+  refreshOnMoved(pipe, res);
   return res.map(([err, value]) => {
     if (err && !err.message.startsWith("WRONGTYPE")) throw new RedisCommandError(err.message);
     return err ? null : value;
