@@ -71,7 +71,9 @@ export function clusterNamespaceProblem(namespace: string): string | undefined {
  */
 export async function nodeFor(redis: RedisClient, key: string): Promise<Redis> {
   if (!isCluster(redis)) return redis;
-  if (redis.status === "wait") await redis.connect();
+  // Not awaited: ioredis's Cluster.connect() never settles when its first ready check fails and a
+  // retry connects instead (seen right after a primary died); the loop below waits on the slot map.
+  if (redis.status === "wait") redis.connect().catch(() => undefined);
   const slot = keySlot(key);
   for (let attempt = 0; ; attempt++) {
     const owner = redis.slots[slot]?.[0];
@@ -81,7 +83,7 @@ export async function nodeFor(redis: RedisClient, key: string): Promise<Redis> {
     // Not by refreshSlotsCache's callback: ioredis does not always call it (seen right after a
     // primary died), and a promise waiting on nothing would let a CLI process exit silently.
     if (attempt >= 30) throw new Error(`CLUSTERDOWN no primary serves the namespace's slot ${slot}`);
-    redis.refreshSlotsCache();
+    if (redis.status === "ready") redis.refreshSlotsCache();
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
