@@ -3,9 +3,9 @@
  * a real supervisor (`work`: two worker processes and the scheduler) and a real `next start`, all
  * configured only with REDIS_CLUSTER and a hash-tagged namespace, with REDIS_MIN_REPLICAS_ACK=1.
  * The whole job life goes through the cluster (enqueue, run, fail, retry from the dashboard,
- * delayed, recurring schedule); then the primary holding the namespace's slot is SIGKILLed
- * mid-drain, its replica takes over, and jobs flow again without a restart with every
- * acknowledged enqueue run (0 lost). Bad configuration is one line and exit 1. Last, with the
+ * delayed, recurring schedule, and every other Lua script once); then the primary holding the
+ * namespace's slot is SIGKILLed mid-drain, its replica takes over, and jobs flow again without a
+ * restart with every acknowledged enqueue run (0 lost). Bad configuration is one line and exit 1. Last, with the
  * slot's primary and its replica both gone, the dashboard's "switching" banner is photographed.
  * One cluster for the file (CI's time budget).
  */
@@ -13,7 +13,22 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Client, Connection, keySlot, saveSchedule, setScheduleEnabled, type RedisClient } from "@/lib/resque";
+import {
+  Client,
+  Connection,
+  enqueueDelayedItemNow,
+  keySlot,
+  listFailed,
+  peekQueue,
+  registerWorker,
+  removeQueuedJob,
+  sampleHistory,
+  saveSchedule,
+  searchDelayed,
+  setScheduleEnabled,
+  unregisterWorker,
+  type RedisClient,
+} from "@/lib/resque";
 import { createClient, redisTargetFromEnv } from "@/lib/redis";
 import { startCluster, type RedisCluster } from "../helpers/cluster";
 import { cliEnv, startCli, type Running } from "../helpers/processes";
@@ -160,12 +175,34 @@ describe("Redis Cluster", () => {
     await waitFor("two firings", async () => (await redis.llen(conn.keys.queue("ticks"))) >= 2, 60_000);
     expect(await setScheduleEnabled(conn, "every-second", false)).toBe(true);
 
+    // The other scripts, each against the cluster: a key outside the namespace's slot would fail
+    // it ("non local key" / CROSSSLOT). A retry policy (retry-job), a text search of the failed
+    // list (failed-grep), a delayed item moved now and one removed (delayed-item,
+    // delayed-remove-match), a queued job removed (remove-queued), a worker unregistered
+    // (unregister-worker), a history sample (history-sample).
+    await client.enqueue(QUEUE, "RetryOnceJob", {});
+    await waitFor(
+      "the retried attempt to fail",
+      async () => (await listFailed(conn, { filter: { text: "failing on purpose" } })).total === 1,
+      60_000,
+    );
+    await client.enqueueIn(3600, "parked", "LogRunJob", { n: -1 });
+    await client.enqueueIn(3600, "parked", "LogRunJob", { n: -2 });
+    expect(await client.removeDelayed("parked", "LogRunJob", { n: -2 })).toBe(1);
+    const [parked] = (await searchDelayed(conn, "parked")).items;
+    await enqueueDelayedItemNow(conn, parked!.timestamp, parked!.raw);
+    const [queued] = (await peekQueue(conn, "parked")).items;
+    expect(await removeQueuedJob(conn, "parked", queued!.raw)).toBe(true);
+    await registerWorker(conn, "gone:1:parked");
+    await unregisterWorker(conn, "gone:1:parked");
+    await sampleHistory(conn);
+
     // Everything above is in the namespace's one slot, on its one primary.
     const owner = await cluster!.ownerOf(slot);
     const direct = cluster!.direct(owner!);
     try {
       expect(await direct.call("CLUSTER", "COUNTKEYSINSLOT", String(slot))).toBeGreaterThan(5);
-      expect(await direct.exists(conn.keys.queue("ticks"), conn.keys.failed, conn.keys.statProcessed)).toBe(2);
+      expect(await direct.exists(conn.keys.queue("ticks"), conn.keys.failed, conn.keys.statProcessed)).toBe(3);
     } finally {
       direct.disconnect();
     }
