@@ -9,6 +9,7 @@
  * slot's primary and its replica both gone, the dashboard's "switching" banner is photographed.
  * One cluster for the file (CI's time budget).
  */
+import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -31,12 +32,14 @@ import {
 } from "@/lib/resque";
 import { createClient, redisTargetFromEnv } from "@/lib/redis";
 import { startCluster, type RedisCluster } from "../helpers/cluster";
-import { cliEnv, startCli, type Running } from "../helpers/processes";
+import { cliEnv, ROOT, startCli, type Running } from "../helpers/processes";
+import { freePort } from "../helpers/redis-server";
 import { testNamespace, waitFor } from "../helpers/ns";
 import { getJson, signIn, startWeb, type WebServer } from "../helpers/web";
 import { openBrowser } from "../helpers/browser";
 
 const QUEUE = "clustered";
+const NEXT_BIN = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
 const ACK = { minReplicas: 1, timeoutMs: 2000 };
 let cluster: RedisCluster | undefined;
 let redis: RedisClient;
@@ -280,7 +283,7 @@ describe("Redis Cluster", () => {
     );
   }, 300_000);
 
-  it("bad configuration: one clear line and exit 1 (a namespace without a hash tag, a node list nobody answers)", async () => {
+  it("bad configuration: one clear line and exit 1 (a namespace without a hash tag: CLI and web; a node list nobody answers)", async () => {
     const run = async (args: string[], extra: Record<string, string>) => {
       const p = startCli(args, { ...env, ...extra });
       procs.push(p);
@@ -295,6 +298,23 @@ describe("Redis Cluster", () => {
           'set RESQUE_NAMESPACE={resque} (now "resque")',
       );
     }
+    // The web server too, from instrumentation.ts (spawned: what matters is the exit, not a page).
+    const child = spawn(process.execPath, [NEXT_BIN, "start", "-p", String(await freePort()), "-H", "127.0.0.1"], {
+      cwd: ROOT,
+      env: { ...env, RESQUE_NAMESPACE: "resque", NODE_ENV: "production", DATABASE_URL: path.join(dir, "web.db") },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let webOut = "";
+    child.stdout.on("data", (d: Buffer) => (webOut += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (webOut += d.toString()));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+    const webCode = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+    clearTimeout(timer);
+    expect(webCode, webOut).toBe(1);
+    expect(webOut).toContain(
+      'error: On a Redis Cluster the namespace must carry a hash tag so that all its keys live in one slot: set RESQUE_NAMESPACE={resque} (now "resque")\n',
+    );
+
     const none = await run(["ping"], { REDIS_CLUSTER: "127.0.0.1:1,127.0.0.1:2" });
     expect(none.code).toBe(1);
     expect(none.out).toMatch(
