@@ -3,7 +3,7 @@
  * `REDIS_URL` (and php-resque's `REDIS_BACKEND` / `REDIS_BACKEND_DB`), the Sentinel variables
  * (`REDIS_SENTINELS`, `REDIS_SENTINEL_NAME`, `REDIS_PASSWORD`, `REDIS_SENTINEL_PASSWORD`, …) and
  * the Cluster variable (`REDIS_CLUSTER`) and the namespace variables; every process (web,
- * supervisor, workers, scheduler, CLI, bench) builds its clients with createRedis, so the three
+ * supervisor, workers, scheduler, CLI, bench) builds its clients with createClient, so the three
  * forms (one server, Sentinel, Cluster) reach every one of them the same way.
  */
 import { Cluster, Redis, type ClusterOptions, type RedisOptions } from "ioredis";
