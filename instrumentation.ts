@@ -15,6 +15,15 @@ export async function register(): Promise<void> {
     console.error(`error: ${(e as Error).message}`);
     process.exit(1);
   }
+  // On a Redis Cluster a namespace without a hash tag cannot work (its keys span slots): one line.
+  const { namespaceFromEnv, namespaceProblem, redisTargetFromEnv } = await import("./lib/redis");
+  try {
+    const problem = namespaceProblem(redisTargetFromEnv(), namespaceFromEnv());
+    if (problem) throw new Error(problem);
+  } catch (e) {
+    console.error(`error: ${(e as Error).message}`);
+    process.exit(1);
+  }
   const { exportStorageProblem } = await import("./lib/export/storage");
   const problem = await exportStorageProblem("read");
   if (problem) {

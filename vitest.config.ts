@@ -54,7 +54,8 @@ const TIME_TESTS = [
  * each test its own database on the run's one server, tests/setup/postgres.ts). Every e2e file
  * signs in, so all of them touch it. Left out: db-client (SQLite's pragmas and file handling), and
  * e2e/sentinel.test.ts — its subject is Redis's failover (about 150 s of killed primaries); the
- * database only holds its session, which every other e2e file signs in through on PostgreSQL.
+ * database only holds its session, which every other e2e file signs in through on PostgreSQL
+ * (the same for e2e/cluster.test.ts, Redis Cluster's failover).
  * postgres.test.ts and e2e/postgres-start.test.ts run only there: the race, the bad
  * configurations and SQLite-vs-PostgreSQL export bytes need a PostgreSQL server.
  */
@@ -141,7 +142,7 @@ export default defineConfig({
         test: {
           name: "e2e-pg",
           include: ["tests/e2e/**/*.test.ts"],
-          exclude: ["tests/e2e/sentinel.test.ts"],
+          exclude: ["tests/e2e/sentinel.test.ts", "tests/e2e/cluster.test.ts"],
           env: PG_ENV,
           isolate: false,
           globalSetup: ["tests/setup/redis.ts", "tests/setup/next-build.ts", "tests/setup/postgres.ts"],

@@ -2,11 +2,19 @@
  * The Redis connection settings of this app, from the environment. The only module that reads
  * `REDIS_URL` (and php-resque's `REDIS_BACKEND` / `REDIS_BACKEND_DB`), the Sentinel variables
  * (`REDIS_SENTINELS`, `REDIS_SENTINEL_NAME`, `REDIS_PASSWORD`, `REDIS_SENTINEL_PASSWORD`, …) and
- * the namespace variables; every process (web, supervisor, workers, scheduler, CLI, bench) builds
- * its clients with createRedis, so both forms reach every one of them the same way.
+ * the Cluster variable (`REDIS_CLUSTER`) and the namespace variables; every process (web,
+ * supervisor, workers, scheduler, CLI, bench) builds its clients with createClient, so the three
+ * forms (one server, Sentinel, Cluster) reach every one of them the same way.
  */
-import { Redis, type RedisOptions } from "ioredis";
-import { Connection, DEFAULT_ACK_TIMEOUT_MS, type DurabilityOptions } from "./resque/index";
+import { Cluster, Redis, type ClusterOptions, type RedisOptions } from "ioredis";
+import {
+  clusterNamespaceProblem,
+  Connection,
+  DEFAULT_ACK_TIMEOUT_MS,
+  normalizeNamespace,
+  type DurabilityOptions,
+  type RedisClient,
+} from "./resque/index";
 
 export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
 /** Sentinel's own default master name (sentinel.conf's example), used when REDIS_SENTINEL_NAME is unset. */
@@ -24,6 +32,12 @@ export type RedisTarget =
       password?: string;
       sentinelUsername?: string;
       sentinelPassword?: string;
+    }
+  | {
+      kind: "cluster";
+      nodes: { host: string; port: number }[];
+      username?: string;
+      password?: string;
     };
 
 /** `REDIS_URL`, else php's `REDIS_BACKEND` (`host:port` or a DSN) with `REDIS_BACKEND_DB`. */
@@ -36,13 +50,20 @@ export function redisUrlFromEnv(env: NodeJS.ProcessEnv = process.env): string {
   return url.toString();
 }
 
-function sentinelAddress(item: string): { host: string; port: number } {
+function nodeAddress(variable: string, defaultPort: number, item: string): { host: string; port: number } {
   const m = /^(?:\[([^\]]+)\]|([^:]+))(?::(\d+))?$/.exec(item);
-  const port = Number(m?.[3] ?? 26379);
+  const port = Number(m?.[3] ?? defaultPort);
   if (!m || !Number.isInteger(port) || port < 1 || port > 65535)
-    throw new Error(`REDIS_SENTINELS must be host:port,host:port,…; cannot read ${JSON.stringify(item)}`);
+    throw new Error(`${variable} must be host:port,host:port,…; cannot read ${JSON.stringify(item)}`);
   return { host: m[1] ?? m[2]!, port };
 }
+
+const addressList = (variable: string, defaultPort: number, list: string) =>
+  list
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((item) => nodeAddress(variable, defaultPort, item));
 
 /**
  * `REDIS_SENTINELS` set: the primary named `REDIS_SENTINEL_NAME` through those sentinels, with
@@ -52,14 +73,21 @@ function sentinelAddress(item: string): { host: string; port: number } {
  */
 export function redisTargetFromEnv(env: NodeJS.ProcessEnv = process.env): RedisTarget {
   const list = (env.REDIS_SENTINELS ?? "").trim();
-  if (!list) return { kind: "url", url: redisUrlFromEnv(env) };
-  const sentinels = list
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .map(sentinelAddress);
+  const clusterList = (env.REDIS_CLUSTER ?? "").trim();
+  if (list && clusterList)
+    throw new Error("REDIS_SENTINELS and REDIS_CLUSTER are both set: a Redis is either Sentinel-managed or a cluster");
+  if (!list && !clusterList) return { kind: "url", url: redisUrlFromEnv(env) };
   const url = env.REDIS_URL || env.REDIS_BACKEND ? new URL(redisUrlFromEnv(env)) : undefined;
   const fromUrl = (s: string | undefined) => (s ? decodeURIComponent(s) : undefined);
+  // REDIS_CLUSTER: any of the cluster's nodes (the client learns the rest from them), same passwords.
+  if (clusterList)
+    return {
+      kind: "cluster",
+      nodes: addressList("REDIS_CLUSTER", 6379, clusterList),
+      username: env.REDIS_USERNAME || fromUrl(url?.username),
+      password: env.REDIS_PASSWORD || fromUrl(url?.password),
+    };
+  const sentinels = addressList("REDIS_SENTINELS", 26379, list);
   return {
     kind: "sentinel",
     sentinels,
@@ -88,12 +116,14 @@ export function redactUrl(url: string): string {
   }
 }
 
-const sentinelList = (t: Extract<RedisTarget, { kind: "sentinel" }>) =>
-  t.sentinels.map((s) => (s.host.includes(":") ? `[${s.host}]:${s.port}` : `${s.host}:${s.port}`)).join(",");
+const hostList = (nodes: { host: string; port: number }[]) =>
+  nodes.map((s) => (s.host.includes(":") ? `[${s.host}]:${s.port}` : `${s.host}:${s.port}`)).join(",");
+const sentinelList = (t: Extract<RedisTarget, { kind: "sentinel" }>) => hostList(t.sentinels);
 
-/** Where the app's Redis is, safe to print (never a password): a URL, or the master name and sentinel set. */
+/** Where the app's Redis is, safe to print (never a password): a URL, the master name and sentinel set, or the cluster's nodes. */
 export function describeRedis(target: RedisTarget = redisTargetFromEnv()): string {
   if (target.kind === "url") return redactUrl(target.url);
+  if (target.kind === "cluster") return `Redis Cluster via ${hostList(target.nodes)}`;
   return `Sentinel master "${target.name}" via ${sentinelList(target)}${target.db ? ` (db ${target.db})` : ""}`;
 }
 
@@ -106,8 +136,44 @@ export function reconnectOnReadonly(err: Error): 2 | false {
   return /^READONLY\b|\bREADONLY You can't write/.test(err.message) ? 2 : false;
 }
 
+/**
+ * Whether the namespace can be used with the target: on a cluster it needs a hash tag (one slot
+ * for all its keys, lib/resque/cluster.ts); the sentence says what to set. Every process checks
+ * this at start (workers/config.ts, instrumentation.ts) and Connection refuses such a namespace.
+ */
+export function namespaceProblem(target: RedisTarget, namespace: string): string | undefined {
+  return target.kind === "cluster" ? clusterNamespaceProblem(normalizeNamespace(namespace)) : undefined;
+}
+
+/**
+ * ioredis Cluster options from the same RedisOptions every caller passes: the retry strategy
+ * becomes the cluster's (how often the slot map is fetched again while no node answers), the
+ * rest applies to each node's connection.
+ */
+export function clusterOptions(
+  target: Extract<RedisTarget, { kind: "cluster" }>,
+  opts: RedisOptions = {},
+): ClusterOptions {
+  const { lazyConnect = true, retryStrategy, enableOfflineQueue, sentinelRetryStrategy: _sentinelOnly, ...node } = opts;
+  return {
+    lazyConnect,
+    enableOfflineQueue,
+    // Same cadence as with Sentinel: a promoted replica is found within half a second.
+    clusterRetryStrategy: retryStrategy === undefined ? (times) => Math.min(times * 50, 500) : retryStrategy,
+    // A command whose node died or whose slot has no primary yet is retried on the new slot map
+    // every 200 ms; ioredis gives up after maxRedirections tries (16: about 3 s), and the
+    // caller's own retry (a worker's back-off, the dashboard's next poll) carries on from there.
+    retryDelayOnFailover: 200,
+    retryDelayOnClusterDown: 200,
+    retryDelayOnTryAgain: 200,
+    slotsRefreshTimeout: 2000,
+    redisOptions: { username: target.username, password: target.password, ...node },
+  };
+}
+
 /** Ready-made ioredis options for a target; `opts` (timeouts, retry strategies) win. */
 export function redisOptions(target: RedisTarget, opts: RedisOptions = {}): RedisOptions {
+  if (target.kind === "cluster") throw new Error(`${describeRedis(target)} is not one server: see clusterOptions`);
   // Only with Sentinel: reconnecting to a URL reaches the same replica, a reconnect loop for nothing.
   if (target.kind === "url") return { lazyConnect: true, ...opts };
   return {
@@ -134,13 +200,27 @@ export function redisOptions(target: RedisTarget, opts: RedisOptions = {}): Redi
   };
 }
 
+/**
+ * The app's client for a target, the one place that decides between one server, Sentinel and
+ * Cluster: every process opens its Redis here.
+ */
+export function createClient(target: RedisTarget = redisTargetFromEnv(), opts: RedisOptions = {}): RedisClient {
+  return target.kind === "cluster"
+    ? new Cluster(target.nodes, clusterOptions(target, opts))
+    : createRedis(target, opts);
+}
+
+/**
+ * A plain ioredis client for one server (a URL) or a Sentinel-managed primary, for tools that
+ * need exactly that (a bench against a given port); refuses a cluster (createClient takes it).
+ */
 export function createRedis(target: RedisTarget | string = redisTargetFromEnv(), opts: RedisOptions = {}): Redis {
   const t: RedisTarget = typeof target === "string" ? { kind: "url", url: target } : target;
   return t.kind === "url" ? new Redis(t.url, redisOptions(t, opts)) : new Redis(redisOptions(t, opts));
 }
 
 /** Closes a client and waits until its socket is gone, so no handle outlives a one-shot command. */
-export async function closeRedis(redis: Redis): Promise<void> {
+export async function closeRedis(redis: RedisClient): Promise<void> {
   if (redis.status === "end") return;
   await new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, 2000); // never wait forever on a connection that says nothing
@@ -211,19 +291,67 @@ async function explainSentinelFailure(
 }
 
 /**
+ * Asks each node of REDIS_CLUSTER for CLUSTER INFO, to turn a failed cluster connection into one
+ * sentence: no node answers (not switching), or nodes answer but the cluster state is "fail" or a
+ * slot has no primary yet, which is a failover under way.
+ */
+async function explainClusterFailure(
+  t: Extract<RedisTarget, { kind: "cluster" }>,
+  cause: string,
+): Promise<{ message: string; switching: boolean }> {
+  const states = await Promise.all(
+    t.nodes.map(async (n) => {
+      const r = new Redis({
+        host: n.host,
+        port: n.port,
+        username: t.username,
+        password: t.password,
+        lazyConnect: true,
+        connectTimeout: 2000,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+      });
+      r.on("error", () => {});
+      try {
+        await r.connect();
+        const info = String(await r.call("CLUSTER", "INFO"));
+        return /cluster_state:(\w+)/.exec(info)?.[1] ?? "unknown";
+      } catch (e) {
+        return { error: (e as Error).message || "connection refused" };
+      } finally {
+        await closeRedis(r);
+      }
+    }),
+  );
+  const answering = states.filter((s): s is string => typeof s === "string");
+  if (answering.length === 0) {
+    const last = states.find((s) => typeof s !== "string");
+    return {
+      message: `none of the nodes in REDIS_CLUSTER (${hostList(t.nodes)}) answers${last ? `: ${last.error}` : ""}`,
+      switching: false,
+    };
+  }
+  return {
+    message: `the cluster's nodes (${hostList(t.nodes)}) answer with cluster_state ${answering.join("/")}: ${cause}`,
+    switching: true,
+  };
+}
+
+/**
  * A one-shot client for the CLI and start-up checks, connected and answering PING, or an Error
  * whose message is one sentence naming what is wrong. With Sentinel, a primary that does not
- * answer while the sentinels know it is a failover under way: it is retried for up to `waitMs`
- * (`onWait` says so once), so a command typed during a switch runs once the new primary is there.
+ * answer while the sentinels know it is a failover under way (with Cluster: nodes that answer
+ * while the cluster is not ready) is retried for up to `waitMs` (`onWait` says so once), so a
+ * command typed during a switch runs once the new primary is there.
  */
 export async function connectRedis(
   target: RedisTarget = redisTargetFromEnv(),
   opts: { waitMs?: number; onWait?: (line: string) => void; options?: RedisOptions } = {},
-): Promise<Redis> {
+): Promise<RedisClient> {
   const deadline = Date.now() + (opts.waitMs ?? 0);
   let told = false;
   for (let attempt = 0; ; attempt++) {
-    const redis = createRedis(target, {
+    const redis = createClient(target, {
       maxRetriesPerRequest: 1,
       connectTimeout: 3000,
       retryStrategy: () => null,
@@ -233,7 +361,13 @@ export async function connectRedis(
     redis.on("error", () => {});
     let cause: string;
     try {
-      await redis.connect();
+      // ioredis's Cluster.connect() never settles when its ready check fails with no retry allowed:
+      // the client ends instead (seen with a primary just killed). Its "end" settles it here.
+      const ended = new Promise<never>((_, reject) =>
+        redis.once("end", () => reject(new Error("Cluster is disconnected (its ready check failed)"))),
+      );
+      ended.catch(() => undefined);
+      await Promise.race([redis.connect(), ended]);
       // ioredis's ready check (INFO) refuses a server whose role is not "master" in Sentinel mode.
       await redis.ping();
       return redis;
@@ -242,7 +376,10 @@ export async function connectRedis(
       await closeRedis(redis);
     }
     if (target.kind === "url") throw new Error(`Cannot reach Redis at ${describeRedis(target)}: ${cause}`);
-    const why = await explainSentinelFailure(target, cause);
+    const why =
+      target.kind === "cluster"
+        ? await explainClusterFailure(target, cause)
+        : await explainSentinelFailure(target, cause);
     const switching = why.switching || isRedisSwitching(new Error(cause));
     if (!switching || Date.now() >= deadline) throw new Error(`Cannot reach Redis: ${why.message}`);
     if (!told) opts.onWait?.(`Redis is switching to a new primary (${why.message}); waiting for it…`);
@@ -251,20 +388,20 @@ export async function connectRedis(
   }
 }
 
-const g = globalThis as unknown as { __resqueAdminRedis?: Redis };
+const g = globalThis as unknown as { __resqueAdminRedis?: RedisClient };
 
 /**
  * The web app's shared client, cached on globalThis so dev hot reload does not leak
  * connections; lazy, so `next build` importing route modules does not connect.
  */
-export function getRedis(): Redis {
+export function getRedis(): RedisClient {
   // A client that ended (ioredis gives up on a connect it could not finish) is replaced, so the
   // dashboard is live again by itself instead of answering "Connection is closed" until a restart.
   if (g.__resqueAdminRedis?.status === "end") g.__resqueAdminRedis = undefined;
   if (!g.__resqueAdminRedis) {
     // Fail fast while Redis is away: a page answers "unreachable" in seconds instead of waiting out
     // ioredis's growing reconnect delays; reconnects are retried at most every 2 s.
-    const redis = createRedis(redisTargetFromEnv(), {
+    const redis = createClient(redisTargetFromEnv(), {
       maxRetriesPerRequest: 1,
       connectTimeout: 2000,
       commandTimeout: 3000,
@@ -287,9 +424,15 @@ export function getConnection(): Connection {
 const UNREACHABLE_CODES =
   /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN|EPIPE|NR_CLOSED)$/;
 const UNREACHABLE_TEXT =
-  /^(Connection is closed|Command timed out|Stream isn't writeable|connect E|Reached the max retries|LOADING|BUSY|MASTERDOWN|NOAUTH|WRONGPASS|READONLY|All sentinels are unreachable|-?ERR max number of clients)/;
-/** Replies of a primary being replaced: a demoted one (READONLY), a replica without its primary, one loading its data. */
-const SWITCHING_TEXT = /^(READONLY|MASTERDOWN|LOADING)|\bREADONLY You can't write/;
+  /^(Connection is closed|Command timed out|Stream isn't writeable|connect E|Reached the max retries|LOADING|BUSY|MASTERDOWN|NOAUTH|WRONGPASS|READONLY|All sentinels are unreachable|-?ERR max number of clients|None of startup nodes is available|Failed to refresh slots cache|Too many Cluster redirections|Cluster is disconnected|Cluster isn't ready|Node is disconnected)/;
+/**
+ * Replies of a primary being replaced: a demoted one (READONLY), a replica without its primary,
+ * one loading its data; on a cluster, a slot without a primary yet (CLUSTERDOWN), keys moving
+ * (TRYAGAIN), or a slot now served elsewhere that ioredis did not follow (MOVED/ASK in a
+ * pipeline's results: lib/resque/connection.ts asks for a fresh slot map).
+ */
+const SWITCHING_TEXT =
+  /^(READONLY|MASTERDOWN|LOADING|CLUSTERDOWN|TRYAGAIN|MOVED \d+ |ASK \d+ )|\bREADONLY You can't write/;
 
 /**
  * Whether an error means Redis is away (down, refusing, timing out, loading, switching primaries,
@@ -310,13 +453,14 @@ export function isRedisUnreachable(e: unknown): boolean {
 
 /**
  * Whether an unreachable Redis is most likely a failover under way: a reply only a primary being
- * replaced gives, or any unreachable error while Sentinel manages the primary (the sentinels
- * promote a replica within seconds; the dashboard says so instead of "Redis is down").
+ * replaced gives, or any unreachable error while Sentinel or a cluster manages the primary (the
+ * sentinels or the other primaries promote a replica within seconds; the dashboard says so
+ * instead of "Redis is down").
  */
 export function isRedisSwitching(e: unknown, target?: RedisTarget): boolean {
   if (!(e instanceof Error)) return false;
   if (SWITCHING_TEXT.test(e.message)) return true;
-  return target?.kind === "sentinel" && isRedisUnreachable(e);
+  return (target?.kind === "sentinel" || target?.kind === "cluster") && isRedisUnreachable(e);
 }
 
 /**

@@ -25,6 +25,11 @@ if [ -n "${REDIS_SENTINELS:-}" ]; then
   build_workers
   node dist/workers/cli.mjs ping || die "Redis through REDIS_SENTINELS is not usable (the line above says why)"
   REDIS_AT="Sentinel master ${REDIS_SENTINEL_NAME:-mymaster} via $REDIS_SENTINELS"
+elif [ -n "${REDIS_CLUSTER:-}" ]; then
+  # A Redis Cluster: nothing to start here either; `ping` also refuses a namespace without a hash tag.
+  build_workers
+  node dist/workers/cli.mjs ping || die "Redis through REDIS_CLUSTER is not usable (the line above says why)"
+  REDIS_AT="Redis Cluster via $REDIS_CLUSTER"
 elif ! node scripts/redis-ping.mjs "$REDIS_URL"; then
   read -r rhost rport < <(node -e 'const u=new URL(process.argv[1]); console.log((u.hostname||"127.0.0.1")+" "+(u.port||6379))' "$REDIS_URL")
   case "$rhost" in

@@ -10,8 +10,7 @@
  */
 import { realpathSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import type { Redis } from "ioredis";
-import { Client, Connection } from "../lib/resque/index";
+import { Client, Connection, isCluster, nodeFor, normalizeNamespace, type RedisClient } from "../lib/resque/index";
 import { jsonLogs } from "../lib/log";
 import { closeRedis, connectRedis, describeRedis } from "../lib/redis";
 import { loadJobClasses } from "./app-include";
@@ -64,13 +63,14 @@ Commands:
                                list failed jobs, newest first
   retry <id...> | --all [--keep]
                                retry failed jobs (removed from the failed list unless --keep)
-  ping                         exit 0 when Redis (or the Sentinel set's primary) answers, else
+  ping                         exit 0 when Redis (the Sentinel set's primary, the cluster) answers, else
                                exit 1 with one line saying what is wrong
   help                         this text
 
 Environment: REDIS_URL (or REDIS_BACKEND), or REDIS_SENTINELS with REDIS_SENTINEL_NAME, REDIS_PASSWORD,
-REDIS_SENTINEL_PASSWORD (README: Redis failover), RESQUE_NAMESPACE (or PREFIX), QUEUE, QUEUE_COUNT (or
-COUNT), WORKER_CONCURRENCY, INTERVAL, QUEUE_ENV (loads .env.<QUEUE_ENV>), APP_INCLUDE (extra job classes),
+REDIS_SENTINEL_PASSWORD, or REDIS_CLUSTER with a hash-tagged RESQUE_NAMESPACE such as {resque} (README:
+Redis failover), RESQUE_NAMESPACE (or PREFIX), QUEUE, QUEUE_COUNT (or COUNT), WORKER_CONCURRENCY,
+INTERVAL, QUEUE_ENV (loads .env.<QUEUE_ENV>), APP_INCLUDE (extra job classes),
 SCHEDULER=0 (work without the scheduler), LOCK_TIMEOUT (scheduler leader lock, seconds),
 DATABASE_URL, EXPORT_DIR (public/uploads/export), EXPORT_RETENTION_DAYS (7), EXPORT_STORAGE (a folder, or
 s3://bucket/prefix with S3_ENDPOINT, S3_REGION, S3_FORCE_PATH_STYLE and AWS credentials).`;
@@ -123,7 +123,7 @@ export function parseArgs(argv: string[]): Parsed {
 const SWITCH_WAIT_MS = 15_000;
 
 /** A connected client, or one clear line: what is wrong, or (Sentinel) that a failover is under way, then it works. */
-async function connect(cfg: WorkerConfig, io: CliIo): Promise<Redis> {
+async function connect(cfg: WorkerConfig, io: CliIo): Promise<RedisClient> {
   try {
     return await connectRedis(cfg.redis, {
       waitMs: SWITCH_WAIT_MS,
@@ -134,8 +134,15 @@ async function connect(cfg: WorkerConfig, io: CliIo): Promise<Redis> {
   }
 }
 
-/** The configured Redis, safe to print; with Sentinel, also the primary it names now. */
-function sentinelPrimary(cfg: WorkerConfig, redis: Redis): string {
+/**
+ * The configured Redis, safe to print; with Sentinel, also the primary it names now; on a
+ * cluster, the primary holding the namespace's slot.
+ */
+async function sentinelPrimary(cfg: WorkerConfig, redis: RedisClient): Promise<string> {
+  if (isCluster(redis)) {
+    const node = await nodeFor(redis, normalizeNamespace(cfg.namespace));
+    return `${describeRedis(cfg.redis)}, namespace's primary now ${node.options.host}:${node.options.port}`;
+  }
   const s = redis.stream;
   const now =
     cfg.redis.kind === "sentinel" && s?.remoteAddress ? `, primary now ${s.remoteAddress}:${s.remotePort}` : "";
@@ -251,10 +258,10 @@ async function run(p: Parsed, cfg: WorkerConfig, io: CliIo, ownProcess: boolean)
             io.stdout,
           );
         await printStatus(conn, p.flags.has("json"), io.stdout);
-        if (cfg.redis.kind === "sentinel" && !p.flags.has("json")) say(`\nRedis: ${sentinelPrimary(cfg, redis)}`);
+        if (cfg.redis.kind !== "url" && !p.flags.has("json")) say(`\nRedis: ${await sentinelPrimary(cfg, redis)}`);
         return 0;
       case "ping":
-        say(`Redis answers: ${sentinelPrimary(cfg, redis)}`);
+        say(`Redis answers: ${await sentinelPrimary(cfg, redis)}`);
         return 0;
       case "failed":
         await printFailed(conn, p.flags, io.stdout);

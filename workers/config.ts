@@ -5,7 +5,13 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parseEnv } from "node:util";
-import { durabilityFromEnv, namespaceFromEnv, redisTargetFromEnv, type RedisTarget } from "../lib/redis";
+import {
+  durabilityFromEnv,
+  namespaceFromEnv,
+  namespaceProblem,
+  redisTargetFromEnv,
+  type RedisTarget,
+} from "../lib/redis";
 import { MAX_CONCURRENCY, type DurabilityOptions } from "../lib/resque/index";
 
 /**
@@ -70,9 +76,13 @@ export function readWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     .filter(Boolean);
   if (queues.length === 0)
     throw new Error("QUEUE is empty: name the queues to work, e.g. QUEUE=high,default or QUEUE=*");
+  const redis = redisTargetFromEnv(env);
+  const namespace = namespaceFromEnv(env);
+  const problem = namespaceProblem(redis, namespace);
+  if (problem) throw new Error(problem);
   return {
-    redis: redisTargetFromEnv(env),
-    namespace: namespaceFromEnv(env),
+    redis,
+    namespace,
     queues,
     count: positiveNumber("QUEUE_COUNT", env.QUEUE_COUNT ?? env.COUNT, 1, true),
     concurrency: concurrencyOf("WORKER_CONCURRENCY", env.WORKER_CONCURRENCY),

@@ -10,7 +10,7 @@
  * and exits.
  */
 import { Worker } from "../lib/resque/index";
-import { createRedis } from "../lib/redis";
+import { createClient } from "../lib/redis";
 import { loadJobClasses } from "./app-include";
 import { readWorkerConfig } from "./config";
 import { logWorkerEvents } from "./job-log";
@@ -19,7 +19,7 @@ import { log, logError, processLog, setLogRole } from "./log";
 async function main() {
   const cfg = readWorkerConfig();
   const registry = await loadJobClasses();
-  const redis = createRedis(cfg.redis, { lazyConnect: false });
+  const redis = createClient(cfg.redis, { lazyConnect: false });
   redis.on("error", () => {}); // ioredis reconnects; the worker loop reports and backs off
   const supervised = process.env.RESQUE_SUPERVISED === "1" && typeof process.send === "function";
   const worker = new Worker({

@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import { alertIntervalMsFromEnv, startAlertLoop } from "../lib/alerts/loop";
 import { databaseUrlFromEnv, getDb, isPostgresUrl, MEMORY_DATABASE } from "../lib/db/index";
 import { Connection, Scheduler, type JobRegistry } from "../lib/resque/index";
-import { createRedis } from "../lib/redis";
+import { createClient } from "../lib/redis";
 import type { WorkerConfig } from "./config";
 import { createLogger } from "../lib/log";
 
@@ -14,7 +14,7 @@ export async function startScheduler(
   cfg: WorkerConfig,
   registry: JobRegistry,
 ): Promise<{ scheduler: Scheduler; stop: () => Promise<void> }> {
-  const redis = createRedis(cfg.redis, { lazyConnect: false });
+  const redis = createClient(cfg.redis, { lazyConnect: false });
   redis.on("error", () => {});
   const scheduler = new Scheduler({
     redis,

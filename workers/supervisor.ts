@@ -11,17 +11,18 @@ import { fork, type ChildProcess } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Redis } from "ioredis";
 import {
   beat,
   Connection,
   DirtyExitError,
+  duplicateClient,
   HEARTBEAT_INTERVAL_SEC,
   slotWorkerId,
   unregisterWorker,
   type JobRegistry,
+  type RedisClient,
 } from "../lib/resque/index";
-import { createRedis, describeRedis } from "../lib/redis";
+import { createClient, describeRedis } from "../lib/redis";
 import type { WorkerConfig } from "./config";
 import { log, logError } from "./log";
 import { startScheduler } from "./scheduler-process";
@@ -61,9 +62,9 @@ function workerEntry(): { file: string; execArgv: string[] } {
 export class Supervisor {
   private readonly cfg: WorkerConfig;
   private readonly registry: JobRegistry;
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly conn: Connection;
-  private subscriber?: Redis;
+  private subscriber?: RedisClient;
   private readonly children = new Set<Child>();
   private stopping: "graceful" | "now" | null = null;
   private beatTimer?: NodeJS.Timeout;
@@ -77,7 +78,7 @@ export class Supervisor {
   constructor(opts: SupervisorOptions) {
     this.cfg = opts.config;
     this.registry = opts.registry;
-    this.redis = createRedis(this.cfg.redis, { lazyConnect: false });
+    this.redis = createClient(this.cfg.redis, { lazyConnect: false });
     this.redis.on("error", () => {}); // reconnects by itself; failed calls are logged where made
     this.conn = new Connection({ redis: this.redis, namespace: this.cfg.namespace });
     this.beatMs = (opts.heartbeatIntervalSec ?? HEARTBEAT_INTERVAL_SEC) * 1000;
@@ -192,7 +193,7 @@ export class Supervisor {
   }
 
   private async listenForControl() {
-    this.subscriber = this.redis.duplicate();
+    this.subscriber = duplicateClient(this.redis);
     this.subscriber.on("error", () => {});
     this.subscriber.on("message", (_channel, message: string) => {
       let cmd: { cmd?: string };

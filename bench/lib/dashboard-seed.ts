@@ -7,8 +7,14 @@
  * more on a busy machine); failure records are RPUSHed 1,000 per command, 50 commands per trip.
  */
 import { randomBytes } from "node:crypto";
-import type { Redis } from "ioredis";
-import { beat, type Connection, encodeDelayedItem, registerWorker, saveSchedule } from "../../lib/resque/index.js";
+import {
+  beat,
+  type Connection,
+  encodeDelayedItem,
+  type RedisClient,
+  registerWorker,
+  saveSchedule,
+} from "../../lib/resque/index.js";
 
 export interface DatasetSpec {
   queued: number;
@@ -64,7 +70,7 @@ function phpPayload(cls: string, i: number, salt: string, queueTimeSec: number):
 }
 
 /** RPUSHes `make(i)` for i in [0, n) in commands of 1,000 values, 50 commands per round trip. */
-async function pushMany(redis: Redis, key: string, n: number, make: (i: number) => string): Promise<void> {
+async function pushMany(redis: RedisClient, key: string, n: number, make: (i: number) => string): Promise<void> {
   for (let start = 0; start < n; start += BATCH * COMMANDS_PER_TRIP) {
     const pipe = redis.pipeline();
     for (let b = start; b < Math.min(n, start + BATCH * COMMANDS_PER_TRIP); b += BATCH) {

@@ -3,12 +3,13 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ChainableCommander, Redis } from "ioredis";
 import { makeKeys, type Keys } from "./keys";
-import { RedisCommandError } from "./errors";
+import { ClusterNamespaceError, RedisCommandError } from "./errors";
+import { clusterNamespaceProblem, isCluster, nodeFor, type RedisClient } from "./cluster";
 import { confirmWrites, NO_DURABILITY, requireReplicas, type AckResult, type DurabilityOptions } from "./replica-ack";
 
-/** Options shared by every engine entry point: an ioredis instance from outside and a namespace. */
+/** Options shared by every engine entry point: an ioredis instance (or Cluster) from outside and a namespace. */
 export interface ConnectionOptions {
-  redis: Redis;
+  redis: RedisClient;
   /** Default `resque`; php's `PREFIX` and Ruby's namespace use the same value. */
   namespace?: string;
   /** `REDIS_MIN_REPLICAS_ACK`: writes wait for this many replicas (replica-ack.ts); default none. */
@@ -76,19 +77,30 @@ const DEFINED = Symbol.for("resque-admin.scriptsDefined");
  * scripts registered with `defineCommand` (EVALSHA with automatic EVAL fallback).
  */
 export class Connection {
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly keys: Keys;
   readonly durability: DurabilityOptions;
 
   constructor(opts: ConnectionOptions) {
     this.redis = opts.redis;
     this.keys = makeKeys(opts.namespace);
+    // On a cluster, a namespace spread over slots would fail its first script with CROSSSLOT.
+    const problem = isCluster(this.redis) ? clusterNamespaceProblem(this.keys.ns) : undefined;
+    if (problem) throw new ClusterNamespaceError(problem);
     this.durability = opts.durability ?? NO_DURABILITY;
-    const r = this.redis as Redis & { [DEFINED]?: boolean };
+    const r = this.redis as RedisClient & { [DEFINED]?: boolean };
     if (!r[DEFINED]) {
       for (const [name, lua] of loadScripts()) r.defineCommand("tsq_" + name.replace(/-/g, "_"), { lua });
       r[DEFINED] = true;
     }
+  }
+
+  /**
+   * The server holding this namespace's keys, for commands that name no key (SCAN, INFO): the
+   * client itself on one server, the primary of the namespace's slot on a cluster.
+   */
+  dataNode(): Promise<Redis> {
+    return nodeFor(this.redis, this.keys.ns);
   }
 
   /** Whether writes wait for replicas (`REDIS_MIN_REPLICAS_ACK` ≥ 1). */
@@ -98,12 +110,12 @@ export class Connection {
 
   /** Waits until the replicas have this client's writes so far (no command when the option is off). */
   confirmWrites(): Promise<AckResult> {
-    return confirmWrites(this.redis, this.durability);
+    return confirmWrites(this.redis, this.durability, this.keys.ns);
   }
 
   /** confirmWrites, throwing NotReplicatedError naming `what` when the replicas did not confirm in time. */
   requireReplicas(what: string): Promise<void> {
-    return requireReplicas(this.redis, this.durability, what);
+    return requireReplicas(this.redis, this.durability, what, this.keys.ns);
   }
 
   /**
@@ -138,12 +150,25 @@ export class Connection {
 }
 
 /**
+ * A cluster pipeline whose slot moved (a failover) and that ioredis did not resend: it resends
+ * only when every command failed alike, so a keyless TIME that succeeded beside MOVED replies
+ * leaves them in the results. Asks for a fresh slot map, so the next read goes to the new
+ * primary; the MOVED reply is then thrown like any other (lib/redis.ts reads it as "switching").
+ */
+function refreshOnMoved(pipe: ChainableCommander, res: [Error | null, unknown][]): void {
+  if (!res.some(([err]) => err && /^(MOVED|ASK) /.test(err.message))) return;
+  const redis = (pipe as unknown as { redis?: RedisClient }).redis;
+  if (redis && isCluster(redis)) redis.refreshSlotsCache();
+}
+
+/**
  * Executes a MULTI or pipeline and throws when any command in it failed: ioredis reports
  * per-command errors inside the result array rather than rejecting.
  */
 export async function execAll(pipe: ChainableCommander): Promise<unknown[]> {
   const res = await pipe.exec();
   if (!res) throw new RedisCommandError("transaction aborted (a watched key changed)");
+  refreshOnMoved(pipe, res);
   return res.map(([err, value]) => {
     if (err) throw new RedisCommandError(err.message);
     return value;
@@ -158,6 +183,7 @@ export async function execAll(pipe: ChainableCommander): Promise<unknown[]> {
 export async function execReading(pipe: ChainableCommander): Promise<unknown[]> {
   const res = await pipe.exec();
   if (!res) throw new RedisCommandError("transaction aborted (a watched key changed)");
+  refreshOnMoved(pipe, res);
   return res.map(([err, value]) => {
     if (err && !err.message.startsWith("WRONGTYPE")) throw new RedisCommandError(err.message);
     return err ? null : value;

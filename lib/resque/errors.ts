@@ -14,6 +14,7 @@ export enum ErrorCode {
   RedisCommand = "REDIS_COMMAND",
   StuckJob = "STUCK_JOB",
   NotReplicated = "NOT_REPLICATED",
+  ClusterNamespace = "CLUSTER_NAMESPACE",
 }
 
 export class ResqueError extends Error {
@@ -135,5 +136,12 @@ export class NotReplicatedError extends ResqueError {
         `it may still be in Redis and run, or be lost if the primary fails now; check before sending it again`,
       "NotReplicated",
     );
+  }
+}
+
+/** A namespace without a hash tag on a Redis Cluster: its keys would spread over slots (cluster.ts). */
+export class ClusterNamespaceError extends ResqueError {
+  constructor(message: string) {
+    super(ErrorCode.ClusterNamespace, message, "ClusterNamespaceError");
   }
 }

@@ -11,6 +11,7 @@ export * from "./payload";
 export * from "./failure";
 export * from "./job";
 export * from "./connection";
+export * from "./cluster";
 export * from "./replica-ack";
 export * from "./client";
 export * from "./lifecycle";

@@ -15,8 +15,12 @@
  * a WAIT is out, callers join the next one (the one in flight may have left before their write),
  * sent when it returns. A burst of enqueues or a worker's loop therefore costs a few WAITs, never
  * one per job. Blocking connections (BLPOP) never call this.
+ *
+ * On a Redis Cluster, WAIT only counts the replicas of the node it is sent to, so the side
+ * connection's PUBLISH and WAIT both go to the primary holding the namespace's slot (nodeFor),
+ * looked up again for each WAIT so that a promoted replica is asked after a failover.
  */
-import type { Redis } from "ioredis";
+import { duplicateClient, isCluster, nodeFor, type RedisClient } from "./cluster";
 import { NotReplicatedError } from "./errors";
 
 export interface DurabilityOptions {
@@ -59,19 +63,26 @@ export const ACK_CHANNEL = "tsq:replica-ack";
 class AckBatcher {
   private inFlight?: Promise<number>;
   private next?: Next;
-  private side?: Redis;
+  private side?: RedisClient;
   /** WAITs sent for this client (the tests' and the bench's count). */
   sent = 0;
 
-  constructor(private readonly redis: Redis) {}
+  /** `slotKey`: a key of the namespace whose writes are confirmed (its slot's primary is asked, on a cluster). */
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly slotKey: string,
+  ) {}
 
   /** The side connection, opened on first use and closed with the client. */
-  private sideConnection(): Redis {
+  private sideConnection(): RedisClient {
     if (!this.side) {
       // Named after its client (`<name>:replica-ack`), so CLIENT LIST tells it apart.
-      const name = [this.redis.options.connectionName, "replica-ack"].filter(Boolean).join(":");
+      const base = isCluster(this.redis)
+        ? this.redis.options.redisOptions?.connectionName
+        : this.redis.options.connectionName;
+      const name = [base, "replica-ack"].filter(Boolean).join(":");
       // A WAIT cut off by a drop is not sent again on the next connection (see send()).
-      const side = this.redis.duplicate({ connectionName: name, autoResendUnfulfilledCommands: false });
+      const side = duplicateClient(this.redis, { connectionName: name, autoResendUnfulfilledCommands: false });
       side.on("error", () => {}); // reconnects on its own; a dropped WAIT counts as unconfirmed
       this.redis.once("end", () => side.disconnect());
       this.side = side;
@@ -100,15 +111,19 @@ class AckBatcher {
   private send(minReplicas: number, timeoutMs: number): Promise<number> {
     this.sent++;
     const side = this.sideConnection();
-    // Sent back to back on one connection: the WAIT waits for the PUBLISH's offset.
-    void side.publish(ACK_CHANNEL, "").catch(() => undefined);
-    const wait = side.wait(minReplicas, timeoutMs);
+    const waitOn = (node: RedisClient) => {
+      // Sent back to back on one connection: the WAIT waits for the PUBLISH's offset.
+      void node.publish(ACK_CHANNEL, "").catch(() => undefined);
+      return node.wait(minReplicas, timeoutMs);
+    };
+    const wait = isCluster(side) ? nodeFor(side, this.slotKey).then(waitOn) : waitOn(side);
     const p = new Promise<number>((resolve, reject) => {
       // A WAIT only answers for writes made on its own connection. Once that connection drops
       // (or fails to connect) the PUBLISH may be lost with it, and a WAIT sent again on the next
       // connection answers for that one's writes: a false "confirmed", or a second full timeout.
       // So a drop answers "0 confirmed" at once, and a WAIT held past its bound (queued while the
-      // side connection reconnects) answers the same: the callers never wait much past the timeout.
+      // side connection reconnects, or a cluster still looking for the slot's primary) answers the
+      // same: the callers never wait much past the timeout.
       const unconfirmed = () => settle(() => resolve(0));
       const timer = setTimeout(unconfirmed, ackSettleMs(timeoutMs));
       side.once("close", unconfirmed);
@@ -141,34 +156,51 @@ export function ackSettleMs(timeoutMs: number): number {
   return timeoutMs + Math.max(timeoutMs, 1000);
 }
 
-const batchers = new WeakMap<Redis, AckBatcher>();
+/** Per client, one batcher per namespace slot (a cluster client may serve namespaces on several primaries). */
+const batchers = new WeakMap<RedisClient, Map<string, AckBatcher>>();
 
-function batcherOf(redis: Redis): AckBatcher {
-  let b = batchers.get(redis);
-  if (!b) batchers.set(redis, (b = new AckBatcher(redis)));
+function batcherOf(redis: RedisClient, namespace: string): AckBatcher {
+  let byNs = batchers.get(redis);
+  if (!byNs) batchers.set(redis, (byNs = new Map()));
+  // One server: every namespace shares the one WAIT stream.
+  const route = isCluster(redis) ? namespace : "";
+  let b = byNs.get(route);
+  if (!b) byNs.set(route, (b = new AckBatcher(redis, route + "replica-ack")));
   return b;
 }
 
 /**
- * Waits until `opts.minReplicas` replicas have every write this client made so far; with 0,
- * answers at once without a command. Never throws for a shortfall: see `requireReplicas`.
+ * Waits until `opts.minReplicas` replicas have every write this client made so far in
+ * `namespace` (the normalised prefix; it only matters on a cluster); with 0, answers at once
+ * without a command. Never throws for a shortfall: see `requireReplicas`.
  */
-export async function confirmWrites(redis: Redis, opts: DurabilityOptions): Promise<AckResult> {
+export async function confirmWrites(
+  redis: RedisClient,
+  opts: DurabilityOptions,
+  namespace = "resque:",
+): Promise<AckResult> {
   const wanted = opts.minReplicas;
   if (wanted <= 0) return { ok: true, replicas: 0, wanted: 0, timeoutMs: opts.timeoutMs };
-  const replicas = await batcherOf(redis).wait(wanted, opts.timeoutMs);
+  const replicas = await batcherOf(redis, namespace).wait(wanted, opts.timeoutMs);
   return { ok: replicas >= wanted, replicas, wanted, timeoutMs: opts.timeoutMs };
 }
 
 /** confirmWrites, throwing NotReplicatedError (naming `what`) when too few replicas confirmed. */
-export async function requireReplicas(redis: Redis, opts: DurabilityOptions, what: string): Promise<void> {
-  const r = await confirmWrites(redis, opts);
+export async function requireReplicas(
+  redis: RedisClient,
+  opts: DurabilityOptions,
+  what: string,
+  namespace = "resque:",
+): Promise<void> {
+  const r = await confirmWrites(redis, opts, namespace);
   if (!r.ok) throw new NotReplicatedError(what, r.replicas, r.wanted, r.timeoutMs);
 }
 
 /** WAITs this process sent on `redis` through the durability option. */
-export function waitsSent(redis: Redis): number {
-  return batchers.get(redis)?.sent ?? 0;
+export function waitsSent(redis: RedisClient): number {
+  let n = 0;
+  for (const b of batchers.get(redis)?.values() ?? []) n += b.sent;
+  return n;
 }
 
 /** The sentence a worker or scheduler logs for writes it did but replicas did not confirm. */

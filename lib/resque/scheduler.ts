@@ -11,8 +11,8 @@
  */
 import { EventEmitter } from "node:events";
 import os from "node:os";
-import type { Redis } from "ioredis";
 import { Connection, type ConnectionOptions } from "./connection";
+import { duplicateClient, type RedisClient } from "./cluster";
 import { promoteDueItems, secondsUntilNextDelayed } from "./delayed";
 import { HISTORY_SAMPLE_MS, sampleHistory } from "./history";
 import type { JobRegistry } from "./job";
@@ -62,7 +62,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
   private readonly opts: SchedulerOptions;
   private readonly tickMs: number;
   private readonly lockMs: number;
-  private blocker?: Redis;
+  private blocker?: RedisClient;
   private running = false;
   private leader = false;
   private loopDone?: Promise<void>;
@@ -87,7 +87,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
-    this.blocker = this.conn.redis.duplicate();
+    this.blocker = duplicateClient(this.conn.redis);
     this.blocker.on("error", () => {});
     this.loopDone = this.loop();
   }

@@ -11,8 +11,8 @@
  */
 import { EventEmitter } from "node:events";
 import os from "node:os";
-import type { Redis } from "ioredis";
 import { Connection, type ConnectionOptions } from "./connection";
+import { duplicateClient, type RedisClient } from "./cluster";
 import { formatIsoSeconds } from "./dates";
 import { DirtyExitError, DontPerform, InvalidPayloadError, StuckJobError, type ResqueError } from "./errors";
 import { backtraceOf, buildFailureRecord } from "./failure";
@@ -123,7 +123,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
   private readonly opts: WorkerOptions;
   private readonly intervalMs: number;
   private readonly slots: Slot[];
-  private blocker?: Redis;
+  private blocker?: RedisClient;
   /** The one blocking wait of this process, while one is out. */
   private blocking?: Promise<void>;
   private running = false;
@@ -194,7 +194,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       }, HEARTBEAT_INTERVAL_SEC * 1000);
       this.heartbeatTimer.unref();
     }
-    this.blocker = this.conn.redis.duplicate({ lazyConnect: false });
+    this.blocker = duplicateClient(this.conn.redis, { lazyConnect: false });
     this.blocker.on("error", () => {}); // reconnects on its own; failures surface through the loop
     this.title(this.waitingTitle());
     this.loopDone = this.loop();

@@ -23,9 +23,10 @@ export async function scanKeys(
   const match = opts.match ?? conn.keys.ns.replace(/[*?[\]\\]/g, "\\$&") + "*";
   const count = Math.min(10_000, Math.max(1, Math.floor(opts.count ?? 100)));
   const cursor = opts.cursor ?? "0";
+  const node = await conn.dataNode();
   const [next, keys] = opts.type
-    ? await conn.redis.scan(cursor, "MATCH", match, "COUNT", count, "TYPE", opts.type)
-    : await conn.redis.scan(cursor, "MATCH", match, "COUNT", count);
+    ? await node.scan(cursor, "MATCH", match, "COUNT", count, "TYPE", opts.type)
+    : await node.scan(cursor, "MATCH", match, "COUNT", count);
   const unique = [...new Set(keys)].sort();
   if (unique.length === 0) return { cursor: next, keys: [] };
   const info = await conn.run<(string | number)[]>("key-info", unique, []);

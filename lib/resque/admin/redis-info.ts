@@ -27,6 +27,8 @@ export function parseRedisInfo(text: string): RedisInfo {
  * reply, e.g. "memory"; the default is what `INFO` returns without arguments. 1 round trip.
  */
 export async function getRedisInfo(conn: Connection, section?: string): Promise<RedisInfo> {
-  const text = section ? await conn.redis.info(section) : await conn.redis.info();
+  // On a cluster: the primary holding the namespace, whose memory and clients the dashboard is about.
+  const node = await conn.dataNode();
+  const text = section ? await node.info(section) : await node.info();
   return parseRedisInfo(text);
 }

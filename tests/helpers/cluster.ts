@@ -1,0 +1,221 @@
+/**
+ * A Redis Cluster for tests and the bench: three primaries with a replica each
+ * (`redis-server --cluster-enabled yes`, joined by `redis-cli --cluster create`), on free loopback
+ * ports in a temp folder, stopped by the pids we started. `cluster-node-timeout` 1000 and
+ * `cluster-replica-validity-factor 0` (a replica may always take over), so a SIGKILLed primary is
+ * replaced by its replica within a few seconds; every wait is on a condition the servers report.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Redis } from "ioredis";
+import { freePort } from "./redis-server";
+
+export interface RedisCluster {
+  /** `REDIS_CLUSTER` for the app's processes (no REDIS_URL). */
+  env: Record<string, string>;
+  ports: number[];
+  /** The port of the primary serving `slot`, as the live nodes agree on it (undefined while they disagree). */
+  ownerOf(slot: number): Promise<number | undefined>;
+  /** A plain client on one node (not through the cluster), for checks. */
+  direct(port: number): Redis;
+  /**
+   * SIGKILLs the primary serving `slot` and waits until its replica serves the slot and the
+   * cluster is ok again; returns the ports and the times (ms epoch) of the kill and the promotion.
+   * `onKilled` runs right after the kill (to start something that meets the failover under way).
+   */
+  killOwnerOf(
+    slot: number,
+    onKilled?: () => void,
+  ): Promise<{ oldPort: number; newPort: number; killedAt: number; promotedAt: number }>;
+  /** SIGKILLs one node (e.g. a primary whose replica is gone, so no promotion can follow). */
+  kill(port: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function launch(args: string[]): Promise<ChildProcess> {
+  const child = spawn("redis-server", args, { stdio: ["ignore", "pipe", "pipe"] });
+  return new Promise((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => reject(new Error(`cluster node did not start:\n${out}`)), 30_000);
+    child.stdout!.on("data", (d: Buffer) => {
+      out += d.toString();
+      if (out.includes("Ready to accept connections")) {
+        clearTimeout(timer);
+        child.stdout!.removeAllListeners("data");
+        child.stdout!.resume();
+        resolve(child);
+      }
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`cluster node exited with ${code}:\n${out}`));
+    });
+  });
+}
+
+function stopChild(child: ChildProcess, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once("exit", () => resolve());
+    child.kill(signal);
+  });
+}
+
+/** Polls `check` until truthy (not tests/helpers/ns.ts's waitFor: the bench runs this outside vitest). */
+async function waitFor<T>(what: string, check: () => Promise<T>, ms: number, everyMs: number): Promise<NonNullable<T>> {
+  const deadline = Date.now() + ms;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v) return v as NonNullable<T>;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+async function ask<T>(port: number, ...cmd: string[]): Promise<T> {
+  const r = new Redis({
+    host: "127.0.0.1",
+    port,
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  r.on("error", () => {});
+  try {
+    await r.connect();
+    return (await r.call(cmd[0]!, ...cmd.slice(1))) as T;
+  } finally {
+    r.disconnect();
+  }
+}
+
+export async function startCluster(opts: { label?: string } = {}): Promise<RedisCluster> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), `tsq-cluster-${opts.label ?? "set"}-`));
+  const children = new Map<number, ChildProcess>();
+  const ports: number[] = [];
+  // Ports are taken one by one and checked free just before: six distinct free ports.
+  while (ports.length < 6) {
+    const p = await freePort();
+    if (!ports.includes(p)) ports.push(p);
+  }
+  await Promise.all(
+    ports.map(async (port) => {
+      const d = path.join(dir, String(port));
+      mkdirSync(d);
+      const args = [
+        "--port",
+        String(port),
+        "--bind",
+        "127.0.0.1",
+        "--protected-mode",
+        "no",
+        "--dir",
+        d,
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--cluster-enabled",
+        "yes",
+        "--cluster-config-file",
+        "nodes.conf",
+        "--cluster-node-timeout",
+        "1000",
+        "--cluster-replica-validity-factor",
+        "0",
+      ];
+      children.set(port, await launch(args));
+    }),
+  );
+  const create = spawn(
+    "redis-cli",
+    ["--cluster", "create", ...ports.map((p) => `127.0.0.1:${p}`), "--cluster-replicas", "1", "--cluster-yes"],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let createOut = "";
+  create.stdout.on("data", (d: Buffer) => (createOut += d.toString()));
+  create.stderr.on("data", (d: Buffer) => (createOut += d.toString()));
+  const code = await new Promise<number | null>((resolve) => create.once("exit", resolve));
+  if (code !== 0) throw new Error(`redis-cli --cluster create failed (${code}):\n${createOut}`);
+
+  const live = () => ports.filter((p) => children.get(p)!.exitCode === null && children.get(p)!.signalCode === null);
+  /** Every live node says the cluster is ok, and every primary has a replica linked to it. */
+  const healthy = async () => {
+    for (const p of live()) {
+      if (!/cluster_state:ok/.test(await ask<string>(p, "CLUSTER", "INFO"))) return false;
+      const info = await ask<string>(p, "INFO", "replication");
+      if (info.includes("role:slave") && !/master_link_status:up/.test(info)) return false;
+    }
+    const masters = (await ask<string>(live()[0]!, "CLUSTER", "NODES"))
+      .split("\n")
+      .map((l) => l.split(" ")[2] ?? "")
+      .filter((flags) => /\bmaster\b/.test(flags) && !/fail/.test(flags));
+    return masters.length === 3;
+  };
+  await waitFor("the cluster to be ok with a linked replica per primary", healthy, 60_000, 50);
+
+  /** [start, end, [host, port, id], …replicas] per range, from one live node. */
+  const ownerOn = async (port: number, slot: number) => {
+    const ranges = await ask<[number, number, [string, number, string]][]>(port, "CLUSTER", "SLOTS");
+    const r = ranges.find(([a, b]) => slot >= a && slot <= b);
+    return r ? Number(r[2][1]) : undefined;
+  };
+  const ownerOf = async (slot: number) => {
+    const seen = await Promise.all(live().map((p) => ownerOn(p, slot).catch(() => undefined)));
+    return seen.every((s) => s !== undefined && s === seen[0]) ? seen[0] : undefined;
+  };
+
+  return {
+    env: {
+      REDIS_CLUSTER: ports
+        .slice(0, 3)
+        .map((p) => `127.0.0.1:${p}`)
+        .join(","),
+    },
+    ports,
+    ownerOf,
+    direct(port) {
+      const r = new Redis({ host: "127.0.0.1", port, maxRetriesPerRequest: 1 });
+      r.on("error", () => {});
+      return r;
+    },
+    async killOwnerOf(slot, onKilled) {
+      const oldPort = await waitFor("the nodes to agree on the slot's primary", () => ownerOf(slot), 30_000, 25);
+      const killedAt = Date.now();
+      await stopChild(children.get(oldPort)!, "SIGKILL");
+      onKilled?.();
+      const newPort = await waitFor(
+        "the replica to take over the slot",
+        async () => {
+          const p = await ownerOf(slot);
+          return p !== undefined && p !== oldPort ? p : undefined;
+        },
+        60_000,
+        25,
+      );
+      const promotedAt = Date.now();
+      await waitFor(
+        "the cluster to be ok again",
+        async () => {
+          for (const p of live()) if (!/cluster_state:ok/.test(await ask<string>(p, "CLUSTER", "INFO"))) return false;
+          return true;
+        },
+        60_000,
+        25,
+      );
+      return { oldPort, newPort, killedAt, promotedAt };
+    },
+    kill: (port) => stopChild(children.get(port)!, "SIGKILL"),
+    async stop() {
+      await Promise.all([...children.values()].map((c) => stopChild(c)));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
