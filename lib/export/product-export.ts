@@ -32,7 +32,7 @@ import {
 import { BOM, csvLines } from "./csv";
 import { formatCents } from "../format";
 import { translator, type MessageKey } from "../i18n";
-import { formatLocalDateTime } from "./format";
+import { formatLocalDateTime, writeLocalDateTime } from "./format";
 import { newExportFileName } from "./paths";
 import { exportStorage, type ExportStorage } from "./storage";
 import { FolderStorage } from "./storage-folder";
@@ -367,7 +367,7 @@ const COMMAS = new Int32Array(6);
  * to `out` at `at` as the line SQLite's path writes for the same row; returns the new end, or -1
  * when `out` has no room. The cells after the name hold no comma, so they are found from the end.
  */
-function csvLineOfCopyRow(row: Buffer, out: Buffer, at: number): number {
+export function csvLineOfCopyRow(row: Buffer, out: Buffer, at: number): number {
   const end = row.length - 1; // the row's \n
   const commas = COMMAS;
   for (let i = end, k = 5; k >= 0;) if (row[--i] === 0x2c) commas[k--] = i;
@@ -382,25 +382,36 @@ function csvLineOfCopyRow(row: Buffer, out: Buffer, at: number): number {
       plain = false;
   }
   const name = plain ? null : Buffer.from(csvLines([[copyTextValue(row.subarray(a, b))]]).slice(0, -2), "utf8");
-  const price = formatCents(intAt(row, b + 1, commas[1]!));
-  const created = formatLocalDateTime(intAt(row, commas[4]! + 1, commas[5]!));
-  const updated = formatLocalDateTime(intAt(row, commas[5]! + 1, end));
-  // Byte loops, not Buffer copy/write: a native call costs more than moving the ~20 bytes each
-  // piece has (the whole line took half the CPU with six such calls per row).
-  const nameLength = name ? name.length : b - a;
+  // ASCII past the name. The price's digits are PostgreSQL's int8 text (no sign: CHECK ≥ 0, no
+  // leading zero), which formatCents would write as its digits with a point before the last two.
+  const priceFrom = b + 1;
+  const priceDigits = commas[1]! - priceFrom;
   const middle = commas[4]! + 1 - commas[1]!; // ",category,status,stock,"
-  const size = a + nameLength + 1 + price.length + middle + created.length + 1 + updated.length + 2;
+  // Room for the longest of each: a signed price, and dates past year 9999 (19 characters otherwise).
+  const size = a + (name ? name.length : b - a) + 1 + priceDigits + 4 + middle + 2 * 32 + 1 + 2;
   if (at + size > out.length) return -1;
-  let p = at;
-  for (let i = 0; i < a; i++) out[p++] = row[i]!;
-  if (name) for (let i = 0; i < name.length; i++) out[p++] = name[i]!;
-  else for (let i = a; i < b; i++) out[p++] = row[i]!;
+  let p = at + row.copy(out, at, 0, a);
+  p += name ? name.copy(out, p) : row.copy(out, p, a, b);
   out[p++] = 0x2c;
-  for (let i = 0; i < price.length; i++) out[p++] = price.charCodeAt(i);
-  for (let i = commas[1]!; i <= commas[4]!; i++) out[p++] = row[i]!;
-  for (let i = 0; i < created.length; i++) out[p++] = created.charCodeAt(i);
+  if (row[priceFrom] === 0x2d) {
+    const price = formatCents(intAt(row, priceFrom, commas[1]!));
+    for (let i = 0; i < price.length; i++) out[p++] = price.charCodeAt(i);
+  } else {
+    const point = commas[1]! - 2;
+    if (priceDigits < 3) {
+      out[p++] = 0x30; // 5 → 0.05, 42 → 0.42
+      out[p++] = 0x2e;
+      if (priceDigits === 1) out[p++] = 0x30;
+    }
+    for (let i = priceFrom; i < commas[1]!; i++) {
+      if (i === point && priceDigits >= 3) out[p++] = 0x2e;
+      out[p++] = row[i]!;
+    }
+  }
+  p += row.copy(out, p, commas[1]!, commas[4]! + 1);
+  p = writeLocalDateTime(intAt(row, commas[4]! + 1, commas[5]!), out, p);
   out[p++] = 0x2c;
-  for (let i = 0; i < updated.length; i++) out[p++] = updated.charCodeAt(i);
+  p = writeLocalDateTime(intAt(row, commas[5]! + 1, end), out, p);
   out[p++] = 0x0d;
   out[p++] = 0x0a;
   return p;
