@@ -219,6 +219,7 @@ const EDGE_NAMES = [
   "中文，全角逗号",
   "emoji 😀 ok",
   "'quote'",
+  "it's \\ $1 %_ E'\\x'",
   "x".repeat(200),
 ];
 const EDGE_ROWS = EDGE_NAMES.map((name, i) => ({
@@ -250,6 +251,8 @@ describe("the products CSV export", () => {
         { filter: { category: "books", status: "active", sort: "-updated" } },
         { filter: { priceMinCents: 1000, priceMaxCents: 50_000, sort: "stock" } },
         { ids: [2999, 5, 17, 1024, 3000, 1, 3001, 3000 + EDGE_ROWS.length] },
+        // PostgreSQL's COPY takes no parameters: this one is written into its SQL as a literal.
+        { filter: { q: "it's \\ $1 %_ E'\\x'", sort: "-price" } },
       ];
       for (const selection of selections) {
         const bytes: Record<string, Buffer> = {};
