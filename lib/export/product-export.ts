@@ -367,7 +367,7 @@ const COMMAS = new Int32Array(6);
  * to `out` at `at` as the line SQLite's path writes for the same row; returns the new end, or -1
  * when `out` has no room. The cells after the name hold no comma, so they are found from the end.
  */
-export function csvLineOfCopyRow(row: Buffer, out: Buffer, at: number): number {
+function csvLineOfCopyRow(row: Buffer, out: Buffer, at: number): number {
   const end = row.length - 1; // the row's \n
   const commas = COMMAS;
   for (let i = end, k = 5; k >= 0;) if (row[--i] === 0x2c) commas[k--] = i;
