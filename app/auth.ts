@@ -1,5 +1,6 @@
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
+import { cache } from "react";
 import { assertCan, AuthError, readSession, SESSION_COOKIE_NAME, type Permission } from "@/lib/auth";
 import { getDb } from "@/lib/db";
 import { PATH_HEADER, signInPath } from "@/lib/dashboard/url-path";
@@ -9,12 +10,16 @@ export interface SignedIn {
   sessionId: string;
 }
 
-/** The request's session, or null. Role is read fresh from the database on every call. */
-export async function getSession(): Promise<SignedIn | null> {
+/**
+ * The request's session, or null. Role is read fresh from the database for every render: once
+ * per render, not per caller (React's cache), since the layout and the page both ask and each
+ * ask is a round trip on PostgreSQL. An action runs outside any render and reads it afresh.
+ */
+export const getSession = cache(async (): Promise<SignedIn | null> => {
   const token = (await cookies()).get(SESSION_COOKIE_NAME)?.value;
   if (!token) return null;
   return (await readSession(await getDb(), token)) as SignedIn | null;
-}
+});
 
 /**
  * For pages and layouts: anonymous → the sign-in page, which comes back to this page's path and

@@ -184,6 +184,54 @@ describe("a bad PostgreSQL configuration", () => {
   });
 });
 
+/**
+ * Names for every rule of the CSV (lib/export/csv.ts) and every escape of PostgreSQL's COPY text
+ * that the export's PostgreSQL path must undo or route through papaparse (product-export.ts,
+ * csvLineOfCopyRow), and the extremes of the other cells. Inserted directly: the app's own form
+ * refuses control characters and trims spaces. An empty name or a NULL cannot be stored (CHECK,
+ * NOT NULL).
+ */
+const EDGE_NAMES = [
+  "a,b",
+  'say "hi"',
+  "line\nbreak",
+  "cr\rhere",
+  "crlf\r\nend",
+  " lead",
+  "trail ",
+  " both ",
+  "=SUM(A1)",
+  "+1",
+  "-2",
+  "@cmd",
+  "\tTab first",
+  "\rCR first",
+  "mid=plus+",
+  "\ufeffbom first",
+  "mid\ufeffbom",
+  "back\\slash",
+  "back\\,\\n\\t literal",
+  "tab\tinside",
+  "bell\u0007 vt\u000b ff\u000c bs\u0008",
+  "sep\u001fname",
+  "\u001f=after sep",
+  "\u001f",
+  "中文，全角逗号",
+  "emoji 😀 ok",
+  "'quote'",
+  "it's \\ $1 %_ E'\\x'",
+  "x".repeat(200),
+];
+const EDGE_ROWS = EDGE_NAMES.map((name, i) => ({
+  name,
+  price_cents: [0, 5, 99, 100, 123_456_789, 100_000_000_000][i % 6]!,
+  category: "books",
+  status: "active" as const,
+  stock: [0, 1_000_000_000][i % 2]!,
+  created_at: [-1, -1500, 0, 1_700_000_000_999, 4_102_444_800_000][i % 5]!,
+  updated_at: 1_764_000_000_000 + i * 3_600_123,
+}));
+
 describe("the products CSV export", () => {
   it("writes the same bytes from PostgreSQL as from SQLite for the same seed", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "pg-export-"));
@@ -194,6 +242,7 @@ describe("the products CSV export", () => {
       for (const db of Object.values(engines)) {
         await migrate(db);
         await seedDemo(db, { products: 3_000, users: 0 });
+        await db.insertInto("products").values(EDGE_ROWS).execute();
       }
       const selections: ExportSelection[] = [
         { filter: {} },
@@ -201,7 +250,9 @@ describe("the products CSV export", () => {
         { filter: { q: "pro", sort: "price" } },
         { filter: { category: "books", status: "active", sort: "-updated" } },
         { filter: { priceMinCents: 1000, priceMaxCents: 50_000, sort: "stock" } },
-        { ids: [2999, 5, 17, 1024, 3000, 1] },
+        { ids: [2999, 5, 17, 1024, 3000, 1, 3001, 3000 + EDGE_ROWS.length] },
+        // PostgreSQL's COPY takes no parameters: this one is written into its SQL as a literal.
+        { filter: { q: "it's \\ $1 %_ E'\\x'", sort: "-price" } },
       ];
       for (const selection of selections) {
         const bytes: Record<string, Buffer> = {};

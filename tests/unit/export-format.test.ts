@@ -13,6 +13,7 @@ import {
   newExportFileName,
   openExportStorage,
   s3LocationFromEnv,
+  writeLocalDateTime,
 } from "@/lib/export";
 import { formatCents } from "@/lib/format";
 
@@ -42,6 +43,11 @@ describe("export cell formatting", () => {
     expect(formatLocalDateTime(Date.UTC(2025, 6, 1, 12))).toBe("2025-07-01 08:00:00");
     const wrong = samples.filter((ms) => formatLocalDateTime(ms) !== viaDate(ms));
     expect(wrong.map((ms) => [ms, formatLocalDateTime(ms), viaDate(ms)]).slice(0, 3)).toEqual([]);
+    // The PostgreSQL export's byte writer: the same characters, at an offset in a larger buffer.
+    const out = Buffer.alloc(64);
+    const written = (ms: number) => out.toString("latin1", 5, writeLocalDateTime(ms, out, 5));
+    const differ = samples.filter((ms) => written(ms) !== viaDate(ms));
+    expect(differ.map((ms) => [ms, written(ms), viaDate(ms)]).slice(0, 3)).toEqual([]);
   });
 
   it("cents as yuan with two decimals", () => {
