@@ -171,26 +171,30 @@ export function AuditLog({
       {log.total === 0 ? (
         <p className="text-zinc-500">{filtered ? t("audit.emptyFiltered") : t("audit.empty")}</p>
       ) : (
+        // The widths add up to 69rem, the desktop main column's width at 1280 px: Host joined
+        // without a sideways scroll there. Narrower, the table scrolls in its box.
         <DataTable
           fixed
           dense
           pager={pager}
           columns={[
             { label: t("audit.when"), className: "w-40" },
-            { label: t("audit.who"), className: "w-40" },
+            { label: t("audit.who"), className: "w-36" },
             { label: t("audit.action"), className: "w-32" },
             { label: t("audit.target"), className: "w-24" },
-            { label: t("audit.items"), className: "w-36" },
+            { label: t("audit.items"), className: "w-32" },
             { label: t("audit.result"), className: "w-20" },
             { label: t("audit.detail") },
             { label: t("audit.ip"), className: "w-24" },
-            { label: t("audit.host"), className: "w-24" },
+            { label: t("audit.host"), className: "w-20" },
           ]}
         >
           {log.items.map((e) => (
             <tr key={e.id} data-audit-id={e.id} className="border-t border-zinc-100 dark:border-zinc-900">
               <td className={td}>
                 <When ms={e.atMs} nowMs={nowMs} />
+                {/* On a phone the Host column is a sideways scroll away; where it ran is shown here too. */}
+                {e.host && <span className="block break-all font-mono text-xs text-zinc-500 md:hidden">{e.host}</span>}
               </td>
               <td className={`${td} break-all`}>
                 {e.actorEmail ? (
