@@ -109,7 +109,9 @@ describe("two web hosts and two worker supervisors on one PostgreSQL, Redis and 
     for (const r of [a, b, browser]) if (r.status === "rejected") throw r.reason;
     db = openDb(databaseUrl);
     await seedDemo(db, { products: PRODUCTS, users: 1 });
-  });
+    // Two `next start` and Chromium at once: on a loaded 2-core machine (load average 19) one
+    // run went past the default 120 s hook time, where the other files start one server.
+  }, 240_000);
 
   afterAll(async () => {
     for (const s of supervisors) {
