@@ -88,7 +88,7 @@ describe("two web hosts and two worker supervisors on one PostgreSQL, Redis and 
   }
 
   async function waitDone(id: number) {
-    await waitFor(`export ${id} done`, async () => (await getExport(db, id))?.status === "done", 60_000);
+    await waitFor(`export ${id} done`, async () => (await getExport(db, id))?.status === "done", 120_000);
   }
 
   beforeAll(async () => {
@@ -148,7 +148,8 @@ describe("two web hosts and two worker supervisors on one PostgreSQL, Redis and 
       await onB.close();
     }
     supervisor("a");
-  });
+    // Two supervisors started and one stopped, two exports: 10-46 s in earlier runs, past 60 s in a full run at load 40-56.
+  }, 180_000);
 
   it("downloads each supervisor's export from both web hosts, the same bytes", async () => {
     for (const id of [exportIds.a, exportIds.b]) {
@@ -267,5 +268,6 @@ describe("two hosts running setup at the same instant on one fresh database", ()
         await db.destroy();
       }
     }
-  });
+    // Ten processes, each migrating or seeding: 11-26 s in earlier runs, past 60 s in a full run at load 40-56.
+  }, 180_000);
 });
