@@ -105,7 +105,12 @@ async function supervisor(redis: Redis, env: NodeJS.ProcessEnv): Promise<Running
   const deadline = Date.now() + 60_000;
   for (;;) {
     if ((await redis.scard(`${NAMESPACE}:workers`)) > before) return s;
-    if (Date.now() > deadline || s.proc.exitCode !== null) throw new Error(`work did not register:\n${s.output()}`);
+    if (Date.now() > deadline || s.proc.exitCode !== null) {
+      // Not yet in the caller's list: stop it here, or it outlives the bench.
+      s.kill("SIGKILL");
+      await s.exited;
+      throw new Error(`work did not register:\n${s.output()}`);
+    }
     await sleep(100);
   }
 }
