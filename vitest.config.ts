@@ -56,9 +56,13 @@ const TIME_TESTS = [
  * e2e/sentinel.test.ts — its subject is Redis's failover (about 150 s of killed primaries); the
  * database only holds its session, which every other e2e file signs in through on PostgreSQL
  * (the same for e2e/cluster.test.ts, Redis Cluster's failover).
- * postgres.test.ts and e2e/postgres-start.test.ts run only there: the race, the bad
+ * postgres.test.ts and e2e/postgres-start.test.ts run only there: the first admin's race, the bad
  * configurations and SQLite-vs-PostgreSQL export bytes need a PostgreSQL server.
+ * e2e/many-hosts.test.ts (two web hosts and two supervisors on one PostgreSQL, and the start-up
+ * race) has a project of its own, e2e-hosts, so it runs once: on PostgreSQL, which is what several
+ * hosts share.
  */
+const MANY_HOSTS = "tests/e2e/many-hosts.test.ts";
 const PG_INTEGRATION = [
   "alerts",
   "auth-first-admin",
@@ -128,7 +132,7 @@ export default defineConfig({
         test: {
           name: "e2e",
           include: ["tests/e2e/**/*.test.ts"],
-          exclude: ["tests/e2e/postgres-start.test.ts"],
+          exclude: ["tests/e2e/postgres-start.test.ts", MANY_HOSTS],
           // One test process per worker for all its e2e files: the helpers (playwright-core, the
           // database and auth modules) load once and one Chromium serves them all
           // (tests/helpers/browser.ts). Each file still starts its own server, namespace and
@@ -142,7 +146,17 @@ export default defineConfig({
         test: {
           name: "e2e-pg",
           include: ["tests/e2e/**/*.test.ts"],
-          exclude: ["tests/e2e/sentinel.test.ts", "tests/e2e/cluster.test.ts"],
+          exclude: ["tests/e2e/sentinel.test.ts", "tests/e2e/cluster.test.ts", MANY_HOSTS],
+          env: PG_ENV,
+          isolate: false,
+          globalSetup: ["tests/setup/redis.ts", "tests/setup/next-build.ts", "tests/setup/postgres.ts"],
+        },
+      },
+      {
+        extends: true as const,
+        test: {
+          name: "e2e-hosts",
+          include: [MANY_HOSTS],
           env: PG_ENV,
           isolate: false,
           globalSetup: ["tests/setup/redis.ts", "tests/setup/next-build.ts", "tests/setup/postgres.ts"],

@@ -8,6 +8,7 @@ import { DataTable } from "@/components/data-table";
 export interface AuditFilters {
   action: string;
   actor: string;
+  host: string;
 }
 
 const td = "py-1.5 pr-3 align-top";
@@ -83,6 +84,7 @@ export function AuditLog({
   locale,
   log,
   actions,
+  hosts,
   filters,
   perPageChoices,
   nowMs,
@@ -90,6 +92,7 @@ export function AuditLog({
   locale: Locale;
   log: AuditPage;
   actions: string[];
+  hosts: string[];
   filters: AuditFilters;
   perPageChoices: number[];
   nowMs: number;
@@ -98,6 +101,7 @@ export function AuditLog({
   const params: Record<string, string> = {};
   if (filters.action) params.action = filters.action;
   if (filters.actor) params.actor = filters.actor;
+  if (filters.host) params.host = filters.host;
   const filterHref = (p: Record<string, string>) =>
     `/audit?${new URLSearchParams({ ...params, ...p, per: String(log.perPage) })}`;
   const pager = (
@@ -144,6 +148,17 @@ export function AuditLog({
             className={`${input} w-64`}
           />
         </label>
+        <label className="space-y-1">
+          <span className="block text-zinc-600 dark:text-zinc-400">{t("audit.host")}</span>
+          <select name="host" defaultValue={filters.host} className={`${input} max-w-48 dark:bg-zinc-950`}>
+            <option value="">{t("audit.allHosts")}</option>
+            {[...new Set([...hosts, ...(filters.host ? [filters.host] : [])])].map((h) => (
+              <option key={h} value={h}>
+                {h}
+              </option>
+            ))}
+          </select>
+        </label>
         <button type="submit" className="h-8 rounded bg-zinc-900 px-3 text-white dark:bg-zinc-100 dark:text-zinc-900">
           {t("audit.filter")}
         </button>
@@ -156,25 +171,30 @@ export function AuditLog({
       {log.total === 0 ? (
         <p className="text-zinc-500">{filtered ? t("audit.emptyFiltered") : t("audit.empty")}</p>
       ) : (
+        // The widths add up to 69rem, the desktop main column's width at 1280 px: Host joined
+        // without a sideways scroll there. Narrower, the table scrolls in its box.
         <DataTable
           fixed
           dense
           pager={pager}
           columns={[
             { label: t("audit.when"), className: "w-40" },
-            { label: t("audit.who"), className: "w-40" },
+            { label: t("audit.who"), className: "w-36" },
             { label: t("audit.action"), className: "w-32" },
             { label: t("audit.target"), className: "w-24" },
-            { label: t("audit.items"), className: "w-44" },
+            { label: t("audit.items"), className: "w-32" },
             { label: t("audit.result"), className: "w-20" },
             { label: t("audit.detail") },
             { label: t("audit.ip"), className: "w-24" },
+            { label: t("audit.host"), className: "w-20" },
           ]}
         >
           {log.items.map((e) => (
             <tr key={e.id} data-audit-id={e.id} className="border-t border-zinc-100 dark:border-zinc-900">
               <td className={td}>
                 <When ms={e.atMs} nowMs={nowMs} />
+                {/* On a phone the Host column is a sideways scroll away; where it ran is shown here too. */}
+                {e.host && <span className="block break-all font-mono text-xs text-zinc-500 md:hidden">{e.host}</span>}
               </td>
               <td className={`${td} break-all`}>
                 {e.actorEmail ? (
@@ -204,6 +224,15 @@ export function AuditLog({
               </td>
               <td className={td}>{e.detail ? <Expandable text={e.detail} /> : "–"}</td>
               <td className={`${td} break-all font-mono text-xs`}>{e.ip ?? "–"}</td>
+              <td className={`${td} break-all font-mono text-xs`} data-host={e.host ?? ""}>
+                {e.host ? (
+                  <Link href={filterHref({ host: e.host })} className="hover:underline">
+                    {e.host}
+                  </Link>
+                ) : (
+                  "–"
+                )}
+              </td>
             </tr>
           ))}
         </DataTable>

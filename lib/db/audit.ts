@@ -1,8 +1,9 @@
 /**
  * The audit log: one row per change made through the dashboard (who, what, which items, when,
- * result). Rows are never updated; the actor is copied in (id and email) so the log still reads
- * after the account is deleted.
+ * result, and on which host). Rows are never updated; the actor is copied in (id and email) so
+ * the log still reads after the account is deleted.
  */
+import os from "node:os";
 import type { AuditLogRow, Db } from "./types";
 
 /** `ok`: done; `partial`: some items were skipped; `error`: it failed; `denied`: not allowed. */
@@ -40,6 +41,8 @@ export interface AuditEntry {
   result: string;
   detail: string | null;
   ip: string | null;
+  /** The host whose process wrote the row; null on rows older than migration 004. */
+  host: string | null;
 }
 
 export interface AuditPage {
@@ -105,6 +108,9 @@ export async function recordAudit(db: Db, input: AuditInput): Promise<AuditEntry
       result: input.result,
       detail: input.detail == null ? null : String(input.detail).slice(0, textMax),
       ip,
+      // The acting process's own host, never the request's: behind a load balancer it tells
+      // which web host did it (a Host header is the balancer's name, and the client's to forge).
+      host: os.hostname().slice(0, AUDIT_LIMITS.deniedTextLength),
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -130,18 +136,20 @@ async function deniedSince(db: Db, ip: string | null, since: number): Promise<nu
 }
 
 /**
- * Newest first, with the total for the pager. `actor` matches the email case-insensitively.
- * Costs two indexed queries (count + page) whatever the log's size, except deep OFFSETs.
+ * Newest first, with the total for the pager. `actor` matches the email case-insensitively;
+ * `host` matches exactly. Costs two indexed queries (count + page) whatever the log's size,
+ * except deep OFFSETs.
  */
 export async function listAudit(
   db: Db,
-  opts: { page?: number; perPage?: number; action?: string; actor?: string } = {},
+  opts: { page?: number; perPage?: number; action?: string; actor?: string; host?: string } = {},
 ): Promise<AuditPage> {
   const perPage = clampInt(opts.perPage ?? 50, 1, MAX_PER_PAGE);
   const page = clampInt(opts.page ?? 1, 1, Number.MAX_SAFE_INTEGER);
   let base = db.selectFrom("audit_log");
   if (opts.action) base = base.where("action", "=", opts.action);
   if (opts.actor) base = base.where("actor_email", "=", opts.actor.trim());
+  if (opts.host) base = base.where("host", "=", opts.host.trim());
 
   const [count, rows] = await Promise.all([
     base.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow(),
@@ -162,6 +170,18 @@ export async function listAuditActions(db: Db): Promise<string[]> {
   return rows.map((r) => r.action);
 }
 
+/** The distinct hosts in the log (rows without one left out), for a filter menu; reads the host index only. */
+export async function listAuditHosts(db: Db): Promise<string[]> {
+  const rows = await db
+    .selectFrom("audit_log")
+    .select("host")
+    .distinct()
+    .where("host", "is not", null)
+    .orderBy("host")
+    .execute();
+  return rows.map((r) => r.host!);
+}
+
 function toEntry(row: AuditLogRow): AuditEntry {
   return {
     id: row.id,
@@ -174,6 +194,7 @@ function toEntry(row: AuditLogRow): AuditEntry {
     result: row.result,
     detail: row.detail,
     ip: row.ip,
+    host: row.host,
   };
 }
 

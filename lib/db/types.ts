@@ -64,6 +64,8 @@ export interface AuditLogTable {
   result: string;
   detail: string | null;
   ip: string | null;
+  /** os.hostname() of the process that wrote the row (migration 004); null on older rows. */
+  host: string | null;
 }
 
 export interface SettingsTable {

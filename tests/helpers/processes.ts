@@ -46,9 +46,20 @@ export interface Running {
   kill(signal?: NodeJS.Signals): void;
 }
 
-/** Starts a long-running CLI command (the supervisor). */
-export function startCli(args: string[], env: NodeJS.ProcessEnv): Running {
-  const proc = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+/**
+ * `command args` as a process whose os.hostname() is `hostname` (unchanged without one): a UTS
+ * namespace of its own (`unshare --uts`, root only), so one machine plays several hosts. The
+ * shell execs, so the pid returned by spawn is the program's own.
+ */
+export function onHost(hostname: string | undefined, command: string, args: string[]): [string, string[]] {
+  if (!hostname) return [command, args];
+  return ["unshare", ["--uts", "sh", "-c", 'hostname "$0" && exec "$@"', hostname, command, ...args]];
+}
+
+/** Starts a long-running CLI command (the supervisor), on `opts.hostname` when given (onHost). */
+export function startCli(args: string[], env: NodeJS.ProcessEnv, opts: { hostname?: string } = {}): Running {
+  const [command, argv] = onHost(opts.hostname, process.execPath, [CLI, ...args]);
+  const proc = spawn(command, argv, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   proc.stdout!.on("data", (d: Buffer) => (out += d.toString()));
   proc.stderr!.on("data", (d: Buffer) => (out += d.toString()));

@@ -16,6 +16,7 @@ import { addAdmin } from "@/lib/auth";
 import { migrate, openDb, type Role } from "@/lib/db";
 import { ensureNextBuild } from "../setup/next-build";
 import { newTestDatabase, type TestDatabase } from "./db";
+import { onHost } from "./processes";
 import { freePort } from "./redis-server";
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
@@ -44,6 +45,13 @@ export interface StartWebOptions {
    * `admin@e2e.test`, a random password). `false` starts with no account (first-run flows).
    */
   account?: Partial<Account> | false;
+  /**
+   * Serve this DATABASE_URL instead of a new database of its own (several web hosts on one
+   * database): it is migrated and given `account` as a new one would be, and stop() leaves it.
+   */
+  databaseUrl?: string;
+  /** The server's os.hostname() (tests/helpers/processes.ts onHost); default this machine's. */
+  hostname?: string;
 }
 
 export interface Account {
@@ -141,16 +149,16 @@ function launch(port: number, opts: StartWebOptions, databasePath: string, apiTo
     if (v === undefined) delete env[k];
     else env[k] = v;
   }
-  const child = spawn(
-    process.execPath,
-    ["--import", EXIT_WITH_PARENT, "--import", PEER_ADDRESS, NEXT_BIN, "start", "-p", String(port), "-H", "127.0.0.1"],
-    {
-      cwd: ROOT,
-      env,
-      detached: true, // own process group, so stop() reaches anything it forks
-      stdio: ["pipe", "pipe", "pipe"], // stdin stays open until this process exits: see EXIT_WITH_PARENT
-    },
-  );
+  const [command, args] = onHost(opts.hostname, process.execPath, [
+    ...["--import", EXIT_WITH_PARENT, "--import", PEER_ADDRESS, NEXT_BIN],
+    ...["start", "-p", String(port), "-H", "127.0.0.1"],
+  ]);
+  const child = spawn(command, args, {
+    cwd: ROOT,
+    env,
+    detached: true, // own process group, so stop() reaches anything it forks
+    stdio: ["pipe", "pipe", "pipe"], // stdin stays open until this process exits: see EXIT_WITH_PARENT
+  });
   let out = "";
   const append = (d: Buffer) => {
     if (out.length < MAX_OUTPUT) out += d.toString();
@@ -203,7 +211,9 @@ export async function startWeb(opts: StartWebOptions): Promise<WebServer> {
   let account: Account | null;
   try {
     // Empty, as a fresh SQLite file is: a server started with `account: false` migrates it itself.
-    database = await newTestDatabase(dataDir, { migrated: false });
+    database = opts.databaseUrl
+      ? { url: opts.databaseUrl, drop: async () => undefined }
+      : await newTestDatabase(dataDir, { migrated: false });
     account = opts.account === false ? null : await seedAccount(database.url, opts.account);
   } catch (e) {
     await removeData();

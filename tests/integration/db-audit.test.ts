@@ -1,6 +1,19 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
-import { AUDIT_LIMITS, listAudit, listAuditActions, recordAudit, type Db } from "@/lib/db";
-import { useTempDb } from "../helpers/db";
+import {
+  AUDIT_LIMITS,
+  listAudit,
+  listAuditActions,
+  listAuditHosts,
+  migrate,
+  openDb,
+  recordAudit,
+  type Db,
+} from "@/lib/db";
+import { migrations } from "@/lib/db/migrations/index";
+import { newTestDatabase, useTempDb } from "../helpers/db";
 
 const tmp = useTempDb("db-audit");
 let db: Db;
@@ -35,6 +48,7 @@ describe("audit log", () => {
       result: "partial",
       detail: "retried 2, skipped 1",
       ip: "127.0.0.1",
+      host: os.hostname(),
     });
     const raw = await db.selectFrom("audit_log").select("items").executeTakeFirstOrThrow();
     expect(raw.items).toBe('["0-abc","1-def",42]');
@@ -157,5 +171,50 @@ describe("audit log", () => {
     at += AUDIT_LIMITS.deniedWindowMs + 1;
     expect(await deny("198.51.100.1")).not.toBeNull();
     expect(await count()).toBe(AUDIT_LIMITS.deniedPerWindow + 1);
+  });
+});
+
+describe("audit log host", () => {
+  it("filters by the host that wrote a row and lists the hosts", async () => {
+    await recordAudit(db, { actor: ann, action: "queue.clear", result: "ok", now: () => 1000 });
+    // Another web host's rows, as its process wrote them (its os.hostname()).
+    await db
+      .insertInto("audit_log")
+      .values([
+        { at: 1001, actor_email: bob.email, action: "queue.clear", result: "ok", host: "web-b" },
+        { at: 1002, actor_email: bob.email, action: "failed.retry", result: "ok", host: "web-b" },
+      ])
+      .execute();
+    const onB = await listAudit(db, { host: "web-b" });
+    expect(onB.total).toBe(2);
+    expect(onB.items.map((e) => [e.action, e.host])).toEqual([
+      ["failed.retry", "web-b"],
+      ["queue.clear", "web-b"],
+    ]);
+    expect((await listAudit(db, { host: os.hostname() })).items.map((e) => e.actorEmail)).toEqual([ann.email]);
+    expect((await listAudit(db, { host: "web-b", action: "queue.clear" })).total).toBe(1);
+    expect(await listAuditHosts(db)).toEqual([os.hostname(), "web-b"].sort());
+  });
+
+  it("reads rows written before migration 004 with no host", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "db-audit-upgrade-"));
+    const database = await newTestDatabase(dir, { migrated: false });
+    const old = openDb(database.url);
+    try {
+      await migrate(old, { migrations: migrations.filter((m) => m.version < 4) });
+      await old
+        .insertInto("audit_log")
+        .values({ at: 5, actor_email: ann.email, action: "queue.clear", result: "ok" } as never)
+        .execute();
+      expect((await migrate(old)).applied).toEqual(["004-audit-host"]);
+      await recordAudit(old, { actor: ann, action: "queue.clear", result: "ok", now: () => 6 });
+      const log = await listAudit(old);
+      expect(log.items.map((e) => e.host)).toEqual([os.hostname(), null]);
+      expect(await listAuditHosts(old)).toEqual([os.hostname()]);
+    } finally {
+      await old.destroy();
+      await database.drop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,7 +1,8 @@
 /**
- * PostgreSQL only (project `integration-pg`; the other DB tests run on both engines): many hosts
- * starting at once on one fresh database, the start-up refusals of a bad configuration, and the
- * CSV export giving the same bytes as SQLite's for the same seed.
+ * PostgreSQL only (project `integration-pg`; the other DB tests run on both engines): the first
+ * admin under contention, the start-up refusals of a bad configuration, and the CSV export giving
+ * the same bytes as SQLite's for the same seed. Two hosts running `setup` at the same instant is
+ * in tests/e2e/many-hosts.test.ts, beside the rest of "two of everything".
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -13,16 +14,12 @@ import {
   countAdmins,
   createAdminIfNone,
   createExport,
-  DEMO_PRODUCTS,
-  listAppliedMigrations,
   migrate,
-  migrationLabel,
   openDb,
   seedDemo,
   type Db,
   type ExportSelection,
 } from "@/lib/db";
-import { migrations } from "@/lib/db/migrations/index";
 import { runProductExport } from "@/lib/export";
 import { createDatabase } from "../helpers/postgres";
 import { startCli } from "../helpers/processes";
@@ -63,47 +60,6 @@ async function tables(url: string): Promise<string[]> {
     await client.end();
   }
 }
-
-describe("two hosts starting at once on one fresh database", () => {
-  it("apply the migrations once, create one first admin and seed the demo once (5 rounds)", async () => {
-    for (let round = 1; round <= 5; round++) {
-      const { url } = await emptyDatabase();
-      // Different ADMIN_EMAILs, so only the lock (not the email's UNIQUE) can keep it to one admin.
-      const hosts = ["a", "b"].map((h) =>
-        startCli(
-          ["setup"],
-          env(url, { ADMIN_EMAIL: `${h}@round${round}.test`, ADMIN_PASSWORD: "a long enough secret" }),
-        ),
-      );
-      const exits = await Promise.all(hosts.map((h) => h.exited));
-      const outputs = hosts.map((h) => h.output());
-      expect(exits, outputs.join("\n---\n")).toEqual([
-        { code: 0, signal: null },
-        { code: 0, signal: null },
-      ]);
-      const joined = outputs.join("\n");
-      // Each migration applied by exactly one of them (they may share the list out: each
-      // migration takes the advisory lock on its own).
-      const applied = [...joined.matchAll(/^Database migrated: (.*)\.$/gm)].flatMap((m) => m[1]!.split(", "));
-      expect(applied.sort(), joined).toEqual(migrations.map(migrationLabel).sort());
-      expect(joined.match(/created the first admin/g)?.length, joined).toBe(1);
-      expect(joined.match(/Demo data seeded/g)?.length, joined).toBe(1);
-
-      const db = openDb(url);
-      try {
-        expect((await listAppliedMigrations(db)).map((m) => m.version)).toEqual(migrations.map((m) => m.version));
-        expect(await countAdmins(db)).toBe(1);
-        const n = await db
-          .selectFrom("products")
-          .select((eb) => eb.fn.countAll<number>().as("n"))
-          .executeTakeFirstOrThrow();
-        expect(n.n).toBe(DEMO_PRODUCTS);
-      } finally {
-        await db.destroy();
-      }
-    }
-  });
-});
 
 describe("the first admin under contention", () => {
   it("is created once when eight connections with different emails try at the same instant (3 rounds)", async () => {

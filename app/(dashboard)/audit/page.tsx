@@ -1,5 +1,5 @@
 import { AuditLog } from "@/components/audit-log";
-import { getDb, listAudit, listAuditActions } from "@/lib/db";
+import { getDb, listAudit, listAuditActions, listAuditHosts } from "@/lib/db";
 import { requirePageSession } from "../../auth";
 import { getTranslator } from "../../locale";
 import { one, pageParams, type SearchParams } from "@/lib/dashboard/paging";
@@ -17,17 +17,26 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const filters = {
     action: (one(sp.action) ?? "").trim().slice(0, 200),
     actor: (one(sp.actor) ?? "").trim().slice(0, 300),
+    host: (one(sp.host) ?? "").trim().slice(0, 100),
   };
   const db = await getDb();
-  const [log, actions] = await Promise.all([
-    listAudit(db, { page, perPage, action: filters.action || undefined, actor: filters.actor || undefined }),
+  const [log, actions, hosts] = await Promise.all([
+    listAudit(db, {
+      page,
+      perPage,
+      action: filters.action || undefined,
+      actor: filters.actor || undefined,
+      host: filters.host || undefined,
+    }),
     listAuditActions(db),
+    listAuditHosts(db),
   ]);
   return (
     <AuditLog
       locale={locale}
       log={log}
       actions={actions}
+      hosts={hosts}
       filters={filters}
       perPageChoices={choices}
       nowMs={Date.now()}
