@@ -232,11 +232,15 @@ async function main() {
   const dir = mkdtempSync(path.join(os.tmpdir(), "bench-failover-"));
   const results: Result[] = [];
   try {
-    for (const [name, run] of [
-      ["ours-0", (s: SentinelSet) => ours(s, dir, 0)],
-      ["ours-1", (s: SentinelSet) => ours(s, dir, 1)],
-      ["bullmq", bullmq],
-    ] as const) {
+    // BENCH_FAILOVER_SYSTEMS=ours-1 (comma-separated names) runs only those.
+    const only = process.env.BENCH_FAILOVER_SYSTEMS?.split(",");
+    for (const [name, run] of (
+      [
+        ["ours-0", (s: SentinelSet) => ours(s, dir, 0)],
+        ["ours-1", (s: SentinelSet) => ours(s, dir, 1)],
+        ["bullmq", bullmq],
+      ] as const
+    ).filter(([n]) => !only || only.includes(n))) {
       const set = await startSentinelSet({ label: `bench-${name}` });
       try {
         results.push(await run(set));
