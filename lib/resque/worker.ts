@@ -546,11 +546,15 @@ export class Worker extends EventEmitter<WorkerEvents> {
    */
   private confirmLater(written: number, held: Slot[] = []): void {
     if (!this.conn.waitsForReplicas || (written + this.unconfirmed === 0 && held.length === 0)) return;
+    // The reservations this WAIT covers: a slot let go and held again meanwhile waits for its own.
+    const covered = new Map(held.map((s) => [s, s.held]));
+    held = held.filter((s) => s.held);
+    const mine = () => held.filter((s) => s.held && s.held === covered.get(s));
     this.confirmDone(written, held.length > 0).then(
-      (ok) => this.release(held, ok),
+      (ok) => this.release(mine(), ok),
       (e: Error) => {
         if (!this.stopping) this.emit("error", e);
-        this.release(held, false);
+        this.release(mine(), false);
       },
     );
   }

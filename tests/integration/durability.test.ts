@@ -239,7 +239,7 @@ describe("REDIS_MIN_REPLICAS_ACK", () => {
     const namespace = testNamespace("ackr");
     const key = (k: string) => `${namespace}:${k}`;
     const plain = new Client({ redis: client(), namespace, registry });
-    const { problems, worker } = await startWorker(namespace, SHORT);
+    const { worker } = await startWorker(namespace, SHORT);
     const wkey = key(`worker:${worker.id}`);
     for (const fail of [false, true]) {
       const name = fail ? "lost-failure" : "lost-finish";
