@@ -23,6 +23,8 @@ import { createClient, redisTargetFromEnv, type RedisTarget } from "../lib/redis
 import { startCluster, type RedisCluster } from "../tests/helpers/cluster.js";
 import { startRedisServer } from "../tests/helpers/redis-server.js";
 import { cliEnv, startCli } from "../tests/helpers/processes.js";
+import { waitFor } from "../tests/helpers/wait.js";
+import { median } from "./lib/common.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const OUT = path.join(ROOT, "bench", ".out");
@@ -33,20 +35,7 @@ const FAILOVER_N = Number(process.env.BENCH_FAILOVER_JOBS ?? 3000);
 const SLOTS = 10;
 
 const log = (...a: unknown[]) => console.error(`[bench-cluster ${new Date().toISOString().slice(11, 19)}]`, ...a);
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 const fmt = (v: number) => Math.round(v).toLocaleString("en");
-const until = async (what: string, check: () => boolean | Promise<boolean>, ms = 120_000) => {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
-
 class NoopJob extends BaseJob {
   static names = ["NoopJob"];
   perform() {}
@@ -119,7 +108,7 @@ async function failover(cluster: RedisCluster, dir: string): Promise<Failover> {
   redis.on("error", () => {});
   const sup = startCli(["work"], env);
   try {
-    await until("our workers", async () => (await redis.scard(`${ns}:workers`)) === SLOTS);
+    await waitFor("our workers", async () => (await redis.scard(`${ns}:workers`)) === SLOTS, 120_000);
     // Acknowledged by the slot primary's replica before the kill: a loss would be the system's.
     const client = new Client({ redis, namespace: ns, durability: { minReplicas: 1, timeoutMs: 5000 } });
     for (let i = 0; i < FAILOVER_N; i += 1000)
@@ -130,15 +119,19 @@ async function failover(cluster: RedisCluster, dir: string): Promise<Failover> {
           args: { n: i + k, ms: 2 },
         })),
       );
-    await until("a third of the jobs", () => runs().length >= FAILOVER_N / 3);
+    await waitFor("a third of the jobs", () => runs().length >= FAILOVER_N / 3, 120_000);
     const f = await cluster.killOwnerOf(keySlot(`${ns}:`));
     let last = -1;
     let since = Date.now();
-    await until("the drain to end", () => {
-      const done = new Set(runs().map((r) => r[0])).size;
-      if (done !== last) [last, since] = [done, Date.now()];
-      return done >= FAILOVER_N || Date.now() - since > 15_000;
-    });
+    await waitFor(
+      "the drain to end",
+      () => {
+        const done = new Set(runs().map((r) => r[0])).size;
+        if (done !== last) [last, since] = [done, Date.now()];
+        return done >= FAILOVER_N || Date.now() - since > 15_000;
+      },
+      120_000,
+    );
     const count = new Map<number, number>();
     for (const [n] of runs()) count.set(n, (count.get(n) ?? 0) + 1);
     let lost = 0;

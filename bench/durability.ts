@@ -18,6 +18,7 @@ import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import { BaseJob, Client, JobRegistry, Worker, waitsSent, type DurabilityOptions } from "../lib/resque/index.js";
 import { startReplicated } from "../tests/helpers/replicated.js";
+import { median } from "./lib/common.js";
 
 const OUT = path.join(path.dirname(fileURLToPath(import.meta.url)), ".out");
 const SCALE = Number(process.env.BENCH_SCALE ?? "1");
@@ -29,11 +30,6 @@ const OFF: DurabilityOptions = { minReplicas: 0, timeoutMs: 1000 };
 const ON: DurabilityOptions = { minReplicas: 1, timeoutMs: 1000 };
 
 const log = (...a: unknown[]) => console.error(`[bench-durability ${new Date().toISOString().slice(11, 19)}]`, ...a);
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 const fmt = (v: number) => Math.round(v).toLocaleString("en");
 
 class NoopJob extends BaseJob {

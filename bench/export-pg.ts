@@ -21,7 +21,8 @@ import { fileURLToPath } from "node:url";
 import { sql } from "kysely";
 import { demoProductRow, migrate, openDb } from "../lib/db/index";
 import { createDatabase, PG_BIN, startPostgresServer } from "../tests/helpers/postgres";
-import { bundleChild, median, runOurs, type OursRun } from "./export";
+import { bundleChild, runOurs, type OursRun } from "./export";
+import { median } from "./lib/common";
 
 const OUT = path.join(path.dirname(fileURLToPath(import.meta.url)), ".out");
 const REPS = Math.max(1, Math.floor(Number(process.env.BENCH_REPS ?? "3")));

@@ -27,6 +27,7 @@ import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import SQLite from "better-sqlite3";
 import { build } from "esbuild";
 import { demoProductRow, migrate, openDb } from "../lib/db/index";
+import { median } from "./lib/common";
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(BENCH_DIR);
@@ -38,7 +39,6 @@ const SEED_ROWS = 10_000;
 const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? "").split(/\s+/).filter(Boolean);
 
 const log = (s: string) => process.stderr.write(`[bench:export] ${s}\n`);
-export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 function ensureSqlite3(): string {
   const found = spawnSync("sh", ["-c", "command -v sqlite3"], { encoding: "utf8" }).stdout.trim();

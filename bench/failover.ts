@@ -29,6 +29,7 @@ import { Client, NotReplicatedError } from "../lib/resque/index.js";
 import { createRedis, durabilityFromEnv, redisTargetFromEnv } from "../lib/redis.js";
 import { startSentinelSet, SENTINEL_MASTER, type SentinelSet } from "../tests/helpers/sentinel.js";
 import { cliEnv, startCli } from "../tests/helpers/processes.js";
+import { waitFor } from "../tests/helpers/wait.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const N = Number(process.env.BENCH_FAILOVER_JOBS ?? 3000);
@@ -52,14 +53,6 @@ interface Result {
   twice: number;
   refused: number | null;
 }
-
-const until = async (what: string, check: () => boolean | Promise<boolean>, ms = 120_000) => {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 /** Enqueues one job at a time (n from N up) until stopped, sorting each into acknowledged or refused. */
 function producer(enqueue: (n: number) => Promise<unknown>) {
@@ -89,7 +82,7 @@ type Producer = ReturnType<typeof producer>;
  * CUT_MS, SIGKILL the primary, let the sentinels promote the replica; stop producing once they have.
  */
 async function failover(set: SentinelSet, runs: () => Run[], prod: Producer) {
-  await until("a third of the jobs", () => runs().length >= N / 3);
+  await waitFor("a third of the jobs", () => runs().length >= N / 3, 120_000);
   const primary = await set.primaryPort();
   const replica = set.serverPorts.find((p) => p !== primary)!;
   await set.cutReplication(replica);
@@ -135,7 +128,7 @@ async function drained(runs: () => Run[], prod: Producer, quietMs: number) {
   const want = N + prod.acked.length;
   let last = -1;
   let since = Date.now();
-  await until(
+  await waitFor(
     "the drain to end",
     () => {
       const done = new Set(runs().map((r) => r.n)).size;
@@ -171,7 +164,7 @@ async function ours(set: SentinelSet, dir: string, minReplicas: number): Promise
   const client = new Client({ redis, namespace: "failover", durability: durabilityFromEnv(env) });
   const sup = startCli(["work"], env);
   try {
-    await until("our workers", async () => (await redis.scard("failover:workers")) === SLOTS);
+    await waitFor("our workers", async () => (await redis.scard("failover:workers")) === SLOTS, 120_000);
     for (let i = 0; i < N; i += 1000)
       await client.enqueueMany(
         Array.from({ length: Math.min(1000, N - i) }, (_, k) => ({

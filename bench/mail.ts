@@ -25,6 +25,7 @@ import { Redis } from "ioredis";
 import { SMTPServer } from "smtp-server";
 import { Client } from "../lib/resque/index";
 import { startRedisServer, type RedisServer } from "../tests/helpers/redis-server";
+import { median } from "./lib/common";
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(BENCH_DIR);
@@ -38,7 +39,6 @@ const ANSWER_MS = 50;
 const log = (s: string) => process.stderr.write(`[bench:mail] ${s}\n`);
 const emit = (o: object) => console.log(JSON.stringify(o));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** The SMTP server: accepts every message after ANSWER_MS; `waitFor(n)` resolves at the n-th. */
 async function smtpServer() {

@@ -25,6 +25,7 @@ import { serverAction } from "../tests/helpers/actions";
 import { startRedisServer, type RedisServer } from "../tests/helpers/redis-server";
 import { startWeb, type WebServer } from "../tests/helpers/web";
 import { ensureNextBuild } from "../tests/setup/next-build";
+import { median } from "./lib/common";
 import { summarize } from "./lib/latency";
 import { benchDatabase, startBenchPostgres } from "./lib/postgres";
 
@@ -123,12 +124,12 @@ async function main() {
     process.off("SIGTERM", onSignal);
   }
   const s = summarize(runs);
-  const median = [...runs].sort((a, b) => a - b)[Math.floor(runs.length / 2)]!;
+  const mid = median(runs);
   emit({
     scenario: "notify-action",
     database: benchDatabase(),
     users: USERS,
-    value: Math.round(median * 10) / 10,
+    value: Math.round(mid * 10) / 10,
     unit: "ms",
     min: Math.round(Math.min(...runs) * 10) / 10,
     max: s.max,
@@ -136,17 +137,17 @@ async function main() {
   });
   emit({
     target: `send notification to ${USERS} users on ${benchDatabase()}, server time (median)`,
-    value: Math.round(median),
+    value: Math.round(mid),
     unit: "ms",
     goal: `<= ${TARGET_MS}`,
-    met: median <= TARGET_MS,
+    met: mid <= TARGET_MS,
   });
   const md = [
     `# Send notification bench, ${benchDatabase()} (${new Date().toISOString()}, ${os.cpus().length} CPUs, load ${loadBefore} → ${load()}, median of ${runs.length})`,
     "",
     "| users selected | median | min | max | target |",
     "| ---: | ---: | ---: | ---: | ---: |",
-    `| ${USERS.toLocaleString("en")} | ${median.toFixed(0)} ms | ${Math.min(...runs).toFixed(0)} ms | ${s.max.toFixed(0)} ms | ≤ ${TARGET_MS} ms: ${median <= TARGET_MS ? "met" : "NOT met"} |`,
+    `| ${USERS.toLocaleString("en")} | ${mid.toFixed(0)} ms | ${Math.min(...runs).toFixed(0)} ms | ${s.max.toFixed(0)} ms | ≤ ${TARGET_MS} ms: ${mid <= TARGET_MS ? "met" : "NOT met"} |`,
     "",
   ].join("\n");
   mkdirSync(OUT_DIR, { recursive: true });

@@ -18,7 +18,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { Redis } from "ioredis";
 import { startRedisServer, type RedisServer } from "../tests/helpers/redis-server.js";
-import { NS_BENCH, NS_WARM, QUEUE, SYSTEMS, type ChildEvent, type Reply, type System } from "./lib/common.js";
+import { NS_BENCH, NS_WARM, QUEUE, SYSTEMS, median, type ChildEvent, type Reply, type System } from "./lib/common.js";
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(BENCH_DIR);
@@ -81,11 +81,6 @@ const LABEL: Record<System, string> = { ours: "ours", "node-resque": "node-resqu
 const log = (...a: unknown[]) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...a);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 /** Nearest-rank percentile. */
 function percentile(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);

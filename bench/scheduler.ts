@@ -16,6 +16,7 @@ import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import { Connection, encodeDelayedItem, promoteDueItems } from "../lib/resque/index.js";
 import { startRedisServer } from "../tests/helpers/redis-server.js";
+import { median } from "./lib/common.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const SCALE = Number(process.env.BENCH_SCALE ?? "1");
@@ -26,7 +27,6 @@ const PER_SECOND = 10;
 
 const log = (...a: unknown[]) => console.error(`[bench-scheduler ${new Date().toISOString().slice(11, 19)}]`, ...a);
 const emit = (o: Record<string, unknown>) => console.log(JSON.stringify(o));
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;

@@ -240,31 +240,16 @@ async function explainSentinelFailure(
   t: Extract<RedisTarget, { kind: "sentinel" }>,
   cause: string,
 ): Promise<{ message: string; switching: boolean }> {
+  const auth = { username: t.sentinelUsername, password: t.sentinelPassword };
   const replies = await Promise.all(
-    t.sentinels.map(async (s) => {
-      const r = new Redis({
-        host: s.host,
-        port: s.port,
-        username: t.sentinelUsername,
-        password: t.sentinelPassword,
-        lazyConnect: true,
-        connectTimeout: 2000,
-        maxRetriesPerRequest: 0,
-        retryStrategy: () => null,
-      });
-      r.on("error", () => {});
-      try {
-        await r.connect();
+    t.sentinels.map((s) =>
+      askOnce(s, auth, async (r) => {
         const addr = (await r.call("SENTINEL", "get-master-addr-by-name", t.name)) as string[] | null;
         const masters = addr ? [] : ((await r.call("SENTINEL", "masters")) as string[][]);
         const names = masters.map((m) => m[m.indexOf("name") + 1]!).filter(Boolean);
-        return { ok: true as const, addr, names };
-      } catch (e) {
-        return { ok: false as const, error: (e as Error).message || "connection refused" };
-      } finally {
-        await closeRedis(r);
-      }
-    }),
+        return { addr, names };
+      }),
+    ),
   );
   const answering = replies.filter((r) => r.ok);
   if (answering.length === 0) {
@@ -274,9 +259,9 @@ async function explainSentinelFailure(
       switching: false,
     };
   }
-  const addr = answering.find((r) => r.addr)?.addr;
+  const addr = answering.find((r) => r.value.addr)?.value.addr;
   if (!addr) {
-    const known = [...new Set(answering.flatMap((r) => r.names))];
+    const known = [...new Set(answering.flatMap((r) => r.value.names))];
     return {
       message:
         `the sentinels (${sentinelList(t)}) know no master named "${t.name}" (REDIS_SENTINEL_NAME); ` +
@@ -300,43 +285,53 @@ async function explainClusterFailure(
   cause: string,
 ): Promise<{ message: string; switching: boolean }> {
   const states = await Promise.all(
-    t.nodes.map(async (n) => {
-      const r = new Redis({
-        host: n.host,
-        port: n.port,
-        username: t.username,
-        password: t.password,
-        lazyConnect: true,
-        connectTimeout: 2000,
-        maxRetriesPerRequest: 0,
-        retryStrategy: () => null,
-      });
-      r.on("error", () => {});
-      try {
-        await r.connect();
-        const info = String(await r.call("CLUSTER", "INFO"));
-        return /cluster_state:(\w+)/.exec(info)?.[1] ?? "unknown";
-      } catch (e) {
-        return { error: (e as Error).message || "connection refused" };
-      } finally {
-        await closeRedis(r);
-      }
-    }),
+    t.nodes.map((n) =>
+      askOnce(n, t, async (r) => /cluster_state:(\w+)/.exec(String(await r.call("CLUSTER", "INFO")))?.[1] ?? "unknown"),
+    ),
   );
-  const answering = states.filter((s): s is string => typeof s === "string");
+  const answering = states.filter((s) => s.ok);
   if (answering.length === 0) {
-    const last = states.find((s) => typeof s !== "string");
+    const last = states.find((s) => !s.ok);
     return {
-      message: `none of the nodes in REDIS_CLUSTER (${hostList(t.nodes)}) answers${last ? `: ${last.error}` : ""}`,
+      message: `none of the nodes in REDIS_CLUSTER (${hostList(t.nodes)}) answers${last && !last.ok ? `: ${last.error}` : ""}`,
       switching: false,
     };
   }
   return {
-    message: `the cluster's nodes (${hostList(t.nodes)}) answer with cluster_state ${answering.join("/")}: ${cause}`,
+    message: `the cluster's nodes (${hostList(t.nodes)}) answer with cluster_state ${answering.map((s) => s.value).join("/")}: ${cause}`,
     switching: true,
   };
 }
 
+/**
+ * Asks one server a question on a connection of its own that never retries (a start-up check
+ * explaining a failure must not hang on it), then closes it; a failure is its message.
+ */
+async function askOnce<T>(
+  at: { host: string; port: number },
+  auth: { username?: string; password?: string },
+  ask: (r: Redis) => Promise<T>,
+): Promise<{ ok: true; value: T } | { ok: false; error: string }> {
+  const r = new Redis({
+    host: at.host,
+    port: at.port,
+    username: auth.username,
+    password: auth.password,
+    lazyConnect: true,
+    connectTimeout: 2000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  r.on("error", () => {});
+  try {
+    await r.connect();
+    return { ok: true, value: await ask(r) };
+  } catch (e) {
+    return { ok: false, error: (e as Error).message || "connection refused" };
+  } finally {
+    await closeRedis(r);
+  }
+}
 /**
  * A one-shot client for the CLI and start-up checks, connected and answering PING, or an Error
  * whose message is one sentence naming what is wrong. With Sentinel, a primary that does not

@@ -20,6 +20,13 @@ export function nowMs(): number {
   return performance.timeOrigin + performance.now();
 }
 
+/** The middle value (the mean of the two middle ones for an even count): every bench's summary of its reps. */
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
 /** Parent → child. */
 export interface Request {
   id: number;

@@ -11,6 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import { Redis } from "ioredis";
 import { freePort } from "./redis-server";
+import { waitFor } from "./wait";
 
 export interface RedisCluster {
   /** `REDIS_CLUSTER` for the app's processes (no REDIS_URL). */
@@ -61,22 +62,6 @@ function stopChild(child: ChildProcess, signal: NodeJS.Signals = "SIGTERM"): Pro
     child.once("exit", () => resolve());
     child.kill(signal);
   });
-}
-
-/** Polls `check` until truthy (not tests/helpers/ns.ts's waitFor: the bench runs this outside vitest). */
-async function waitFor<T>(what: string, check: () => Promise<T>, ms: number, everyMs: number): Promise<NonNullable<T>> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v) return v as NonNullable<T>;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
 }
 
 async function ask<T>(port: number, ...cmd: string[]): Promise<T> {

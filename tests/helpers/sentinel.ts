@@ -10,6 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { Redis } from "ioredis";
 import { freePort } from "./redis-server";
+import { waitFor } from "./wait";
 
 export const SENTINEL_MASTER = "mymaster";
 
@@ -83,21 +84,6 @@ function stopChild(child: ChildProcess, signal: NodeJS.Signals = "SIGTERM"): Pro
     child.once("exit", () => resolve());
     child.kill(signal);
   });
-}
-
-async function until<T>(what: string, check: () => Promise<T | undefined | null | false>, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ""}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 const client = (port: number) => {
@@ -208,7 +194,7 @@ export async function startSentinelSet(opts: { label?: string } = {}): Promise<S
     }
     return true;
   };
-  await until("sentinels to see each other and the replica", () => settled(p1), 60_000);
+  await waitFor("sentinels to see each other and the replica", () => settled(p1), 60_000);
 
   return {
     env: {
@@ -217,18 +203,18 @@ export async function startSentinelSet(opts: { label?: string } = {}): Promise<S
     },
     sentinelPorts,
     serverPorts: [p1, p2],
-    primaryPort: () => until("sentinels to agree on a primary", namedPort),
+    primaryPort: () => waitFor("sentinels to agree on a primary", namedPort),
     direct(port) {
       const r = new Redis({ host: "127.0.0.1", port, maxRetriesPerRequest: 1 });
       r.on("error", () => {});
       return r;
     },
     async killPrimary(onKilled) {
-      const oldPort = await until("sentinels to agree on a primary", namedPort);
+      const oldPort = await waitFor("sentinels to agree on a primary", namedPort);
       const killedAt = Date.now();
       await stopChild(servers.get(oldPort)!.child, "SIGKILL");
       onKilled?.();
-      const newPort = await until(
+      const newPort = await waitFor(
         "the sentinels to promote the replica",
         async () => {
           const p = await namedPort();
@@ -240,10 +226,10 @@ export async function startSentinelSet(opts: { label?: string } = {}): Promise<S
       return { oldPort, newPort, killedAt, promotedAt };
     },
     async cutReplication(replicaPort) {
-      const primary = await until("sentinels to agree on a primary", namedPort);
+      const primary = await waitFor("sentinels to agree on a primary", namedPort);
       await ask(replicaPort, "CONFIG", "SET", "masterauth", "cut-off-by-the-test");
       await ask(replicaPort, "CLIENT", "KILL", "TYPE", "master");
-      await until("the primary to have no replica", async () =>
+      await waitFor("the primary to have no replica", async () =>
         /connected_slaves:0\b/.test(await ask<string>(primary, "INFO", "replication")),
       );
     },
@@ -255,9 +241,9 @@ export async function startSentinelSet(opts: { label?: string } = {}): Promise<S
       const s = servers.get(port)!;
       // Its own data folder and append-only file as it left them: it comes back holding them.
       s.child = await launch(s.args, /Ready to accept/, "old primary");
-      const primary = await until("sentinels to agree on a primary", namedPort);
+      const primary = await waitFor("sentinels to agree on a primary", namedPort);
       // The sentinels turn it into a replica of the new primary (+convert-to-slave) on their own.
-      await until(
+      await waitFor(
         "the old primary to rejoin as a synced replica",
         async () => {
           const info = await ask<string>(port, "INFO", "replication");
@@ -267,7 +253,7 @@ export async function startSentinelSet(opts: { label?: string } = {}): Promise<S
         },
         60_000,
       );
-      await until("sentinels to see the rejoined replica", () => settled(primary), 60_000);
+      await waitFor("sentinels to see the rejoined replica", () => settled(primary), 60_000);
     },
     async stop() {
       await Promise.all([...sentinels, ...servers.values()].map((p) => stopChild(p.child)));
