@@ -9,7 +9,8 @@
  *
  * The two arms alternate within each repetition (which goes first alternates too), so load on
  * the machine falls on both. Prints JSON lines and writes bench/.out/durability.md.
- * Env: BENCH_SCALE, BENCH_REPS; BENCH_SCENARIOS without `durability` skips it.
+ * Env: BENCH_SCALE, BENCH_REPS; BENCH_SCENARIOS without `durability` skips it; BENCH_DURABILITY
+ * (names, comma-separated: bulk, drain-c1, drain-c10, one, one-c50) runs only those.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -164,7 +165,8 @@ async function main() {
   ];
   const rows: string[] = [];
   try {
-    for (const sc of scenarios) {
+    const only = process.env.BENCH_DURABILITY?.split(",");
+    for (const sc of scenarios.filter((x) => !only || only.includes(x.name))) {
       const off: Arm[] = [];
       const on: Arm[] = [];
       // Warm-up, not recorded: the first arm to run would otherwise also pay for JIT compilation.

@@ -203,12 +203,12 @@ export function waitsSent(redis: RedisClient): number {
   return n;
 }
 
+/** What a process does about writes it did but replicas did not confirm (the sentence's tail). */
+export const CARRYING_ON = "carrying on: they are done on the primary, and a failover now may lose them";
+
 /** The sentence a worker or scheduler logs for writes it did but replicas did not confirm. */
-export function unconfirmedSentence(what: string, r: AckResult): string {
-  return (
-    `${what} not stored on a replica within ${r.timeoutMs} ms (${r.replicas} of ${r.wanted} confirmed); ` +
-    `carrying on: they are done on the primary, and a failover now may lose them`
-  );
+export function unconfirmedSentence(what: string, r: AckResult, then = CARRYING_ON): string {
+  return `${what} not stored on a replica within ${r.timeoutMs} ms (${r.replicas} of ${r.wanted} confirmed); ${then}`;
 }
 
 /**
@@ -219,13 +219,16 @@ export class UnconfirmedLog {
   private missed = 0;
   private lastAt = -Infinity;
 
-  constructor(private readonly everyMs = 60_000) {}
+  constructor(
+    private readonly everyMs = 60_000,
+    private readonly then = CARRYING_ON,
+  ) {}
 
   /** Counts `count` unconfirmed writes; returns the line to log now, if one is due. */
   note(what: (count: number) => string, count: number, r: AckResult, nowMs = Date.now()): string | undefined {
     this.missed += count;
     if (nowMs - this.lastAt < this.everyMs) return undefined;
-    const line = unconfirmedSentence(what(this.missed), r);
+    const line = unconfirmedSentence(what(this.missed), r, this.then);
     this.missed = 0;
     this.lastAt = nowMs;
     return line;

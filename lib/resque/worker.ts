@@ -11,7 +11,7 @@
  */
 import { EventEmitter } from "node:events";
 import os from "node:os";
-import { Connection, type ConnectionOptions } from "./connection";
+import { Connection, type ConnectionOptions, type ScriptName } from "./connection";
 import { duplicateClient, type RedisClient } from "./cluster";
 import { formatIsoSeconds } from "./dates";
 import { DirtyExitError, DontPerform, InvalidPayloadError, StuckJobError, type ResqueError } from "./errors";
@@ -83,12 +83,31 @@ interface InFlight {
   endedMs?: number;
 }
 
+/** A reserved job waiting for the WAIT that covers its reservation (durability option). */
+interface Held {
+  /** The reply's queue, raw, flag and digest, as launch() takes them. */
+  reply: [queue: Buffer, raw: Buffer, flag: Buffer, digest: Buffer];
+  /** Built once: its class's per-process limit counts while it is held. */
+  inFlight?: InFlight;
+}
+
+/**
+ * A settle this process wrote but no WAIT has confirmed yet (durability option): a failover may
+ * lose it, and the entry then comes back to its slot from reserve (flag "r"). Kept to write the
+ * same settle again instead of running the job twice.
+ */
+type Unconfirmed = { seq: number } & (
+  { finished: InFlight } | { script: ScriptName; keys: string[]; args: (string | number)[] }
+);
+
 /** One concurrency slot: a Resque worker id of its own inside this process. */
 interface Slot {
   id: string;
   /** node-resque's worker name for the id (`worker` field of the in-flight entry). */
   name: string;
   current?: InFlight;
+  /** Reserved, not started: waiting for its WAIT (durability option). */
+  held?: Held;
   /** Ended successfully; its finish goes with the next reserve call. */
   toFinish?: InFlight;
   lastDigest: string;
@@ -142,6 +161,16 @@ export class Worker extends EventEmitter<WorkerEvents> {
   /** Failures and retries written since the last WAIT (durability option): the loop's next WAIT covers them. */
   private unconfirmed = 0;
   private readonly unconfirmedLog = new UnconfirmedLog();
+  private readonly heldLog = new UnconfirmedLog(
+    60_000,
+    "holding them: a job runs only once a replica has its reservation (retrying with back-off)",
+  );
+  /** Settles written but not confirmed, by `slot id + digest` (durability option; see Unconfirmed). */
+  private readonly unsettled = new Map<string, Unconfirmed>();
+  /** Numbers the writes kept in `unsettled`: a WAIT confirms the ones numbered before it was asked. */
+  private writeSeq = 0;
+  /** Back-off between WAITs for held reservations while the replicas do not confirm them. */
+  private heldBackoffMs = 0;
 
   constructor(opts: WorkerOptions) {
     super();
@@ -297,7 +326,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     if (this.limited.length === 0) return [];
     const out: string[] = [];
     this.limited.forEach((l, g) => {
-      const inUse = this.slots.reduce((n, s) => n + (s.current?.limited === l.cls ? 1 : 0), 0);
+      const inUse = this.slots.reduce((n, s) => n + ((s.current ?? s.held?.inFlight)?.limited === l.cls ? 1 : 0), 0);
       for (const name of l.names) out.push(name, String(g), String(l.limit - inUse));
     });
     return out;
@@ -436,7 +465,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     while (this.stopping === null) {
       let finish: InFlight[] = [];
       try {
-        const free = this.pausedBySignal ? [] : this.slots.filter((s) => !s.current);
+        const free = this.pausedBySignal ? [] : this.slots.filter((s) => !s.current && !s.held);
         finish = this.takeFinished();
         if (free.length === 0 && finish.length === 0) {
           // Failures written while every slot is busy still get their WAIT.
@@ -447,18 +476,28 @@ export class Worker extends EventEmitter<WorkerEvents> {
         const queues = free.length ? await this.queueNames() : [];
         const reserve = queues.length ? free : [];
         const got = await this.reserveCall(queues, finish, reserve);
+        const sent = finish;
         const finished = finish.length;
         finish = [];
         backoffMs = 0;
         const kind = got[0]!.toString();
         const nWrong = Number(got[1]!.toString());
         this.reportWrongTypes(got.slice(2, 2 + nWrong));
-        this.confirmLater(finished + (got.length - 2 - nWrong) / 5);
+        this.remember(sent);
         let started = 0;
+        const held: Slot[] = [];
         for (let i = 2 + nWrong; i + 4 < got.length; i += 5) {
           const slot = reserve[Number(got[i]!.toString()) - 1]!;
-          if (await this.launch(slot, got[i + 1]!, got[i + 2]!, got[i + 3]!, got[i + 4]!)) started++;
+          const reply = [got[i + 1]!, got[i + 2]!, got[i + 3]!, got[i + 4]!] as Held["reply"];
+          if (!this.conn.waitsForReplicas) {
+            if (await this.launch(slot, ...reply)) started++;
+          } else if (!(await this.settleAgain(slot, reply))) {
+            slot.held = { reply, inFlight: this.inFlightFrom(slot, ...reply) };
+            held.push(slot);
+            started++;
+          }
         }
+        this.confirmLater(finished + (got.length - 2 - nWrong) / 5, held);
         if (this.pausedBySignal) {
           if (!this.slots.some((s) => s.current || s.toFinish)) this.title("Paused");
           await this.nextWake();
@@ -492,6 +531,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     const finish = this.takeFinished();
     try {
       if (finish.length) await this.reserveCall([], finish, []);
+      this.remember(finish);
       await this.confirmDone(finish.length);
     } catch (e) {
       this.emit("error", e as Error);
@@ -500,40 +540,154 @@ export class Worker extends EventEmitter<WorkerEvents> {
 
   /**
    * The durability option, without holding up the loop: the WAIT for this turn's writes goes out
-   * on the side connection (replica-ack.ts) while the jobs start and the loop goes on; turns that
-   * come while it is out share the next one.
+   * on the side connection (replica-ack.ts) while the loop goes on reserving for other free slots;
+   * turns that come while it is out share the next one. The jobs this turn reserved (`held`) start
+   * when it confirms them.
    */
-  private confirmLater(written: number): void {
-    if (!this.conn.waitsForReplicas || written + this.unconfirmed === 0) return;
-    this.confirmDone(written).catch((e: Error) => {
-      if (!this.stopping) this.emit("error", e);
-    });
+  private confirmLater(written: number, held: Slot[] = []): void {
+    if (!this.conn.waitsForReplicas || (written + this.unconfirmed === 0 && held.length === 0)) return;
+    // The reservations this WAIT covers: a slot let go and held again meanwhile waits for its own.
+    const covered = new Map(held.map((s) => [s, s.held]));
+    held = held.filter((s) => s.held);
+    const mine = () => held.filter((s) => s.held && s.held === covered.get(s));
+    this.confirmDone(written, held.length > 0).then(
+      (ok) => this.release(mine(), ok),
+      (e: Error) => {
+        if (!this.stopping) this.emit("error", e);
+        this.release(mine(), false);
+      },
+    );
   }
 
   /**
    * The durability option: ONE WAIT for everything this loop turn wrote (`count` jobs finished or
-   * reserved, plus the failures and retries written since the last WAIT). A shortfall is logged
-   * (rate-limited) and the worker carries on: the writes are done on the primary, and holding or
-   * redoing them would turn a slow replica into a stalled or duplicating worker. A failover before
-   * the replica catches up may bring such a job back (a finished job's in-flight record, settled by
-   * the dead-worker prune; a reservation, run again), which is what the warning says. Jobs are not
-   * held until their reservation is confirmed: that would keep each slot idle for a replica round
-   * trip per job (0.38× the throughput with 10 slots in bench/durability.ts, against 0.90×).
+   * reserved, plus the failures and retries written since the last WAIT); `force` sends one for
+   * held reservations even when nothing new was written. True when the replicas confirmed.
+   *
+   * A job runs only once the WAIT covering its reservation confirmed it (release()): a reservation
+   * a failover may lose would put the job back in its queue on the new primary while it runs here.
+   * A finish, failure or retry not confirmed is kept (remember()) so that, if a failover hands its
+   * entry back, it is settled again rather than run again (settleAgain()); a confirmed WAIT drops
+   * what it covers, so the memory holds at most the jobs that ended since the last confirmed WAIT,
+   * no more than the slots (a job only starts after a confirmed WAIT). A shortfall for finishes
+   * alone is logged (rate-limited) and the worker carries on. Held jobs cost each slot a replica
+   * round trip before each job, shared by every slot that reserved in the same turn
+   * (bench/durability.ts: README "Durability option").
    */
-  private async confirmDone(written: number): Promise<void> {
-    if (!this.conn.waitsForReplicas) return;
+  private async confirmDone(written: number, force = false): Promise<boolean> {
+    if (!this.conn.waitsForReplicas) return true;
     const count = written + this.unconfirmed;
-    if (count === 0) return;
+    if (count === 0 && !force) return true;
     this.unconfirmed = 0;
+    const upTo = this.writeSeq;
     const r = await this.conn.confirmWrites();
-    if (r.ok) return;
-    const line = this.unconfirmedLog.note((n) => `${n} job(s) taken, finished or failed`, count, r);
+    if (r.ok) {
+      for (const [key, u] of this.unsettled) if (u.seq <= upTo) this.unsettled.delete(key);
+      return true;
+    }
+    // One line per shortfall: held jobs say the worker waits; finishes alone say it carries on.
+    const line = force
+      ? this.heldLog.note((n) => `${n} reserved job(s)`, this.slots.filter((s) => s.held).length, r)
+      : this.unconfirmedLog.note((n) => `${n} job(s) finished or failed`, count, r);
     if (line) this.emit("problem", line);
+    return false;
+  }
+
+  /**
+   * After the WAIT for held reservations: confirmed, they start. Not confirmed (a replica down or
+   * slow past the timeout, or a failover under way), they stay held and are asked about again
+   * after a back-off (100 ms doubling to 5 s, so a replica that stays away costs one WAIT every
+   * few seconds, never a hot loop). Held rather than put back in their queue: putting back is one
+   * more write the replicas do not confirm either, it would reorder the queue, and this worker
+   * would only take the same jobs again. Before each new WAIT the reservation is read again: a
+   * failover that lost it has the job back in its queue on the new primary, so the slot lets it go
+   * (another worker, or this one, takes it from there) — running it here would run it twice.
+   */
+  private release(held: Slot[], ok: boolean): void {
+    const mine = held.filter((s) => s.held);
+    if (mine.length === 0 || this.stopping || this.unregistered) return;
+    if (ok) {
+      this.heldBackoffMs = 0;
+      void (async () => {
+        for (const s of mine) {
+          const h = s.held!;
+          s.held = undefined;
+          if (h.inFlight) h.inFlight.startedMs = Date.now();
+          await this.launch(s, ...h.reply, h.inFlight).catch((e: Error) => this.emit("error", e));
+        }
+      })().finally(() => this.wake());
+      return;
+    }
+    this.heldBackoffMs = Math.min(5000, this.heldBackoffMs ? this.heldBackoffMs * 2 : 100);
+    void sleep(this.heldBackoffMs)
+      .then(async () => {
+        if (this.stopping || this.unregistered) return;
+        const now = await this.conn.redis.mgetBuffer(...mine.map((s) => this.conn.keys.worker(s.id)));
+        const still = mine.filter((s, i) => {
+          const b = now[i];
+          if (s.held && b && sha1Hex(b) === s.held.reply[3].toString()) return true;
+          s.held = undefined; // lost with the old primary (or settled by a prune): not ours to run
+          return false;
+        });
+        if (still.length < mine.length) this.wake();
+        this.confirmLater(0, still);
+      })
+      .catch((e: Error) => {
+        if (!this.stopping) this.emit("error", e);
+        this.release(mine, false); // Redis unreachable: ask again after a longer back-off
+      });
+  }
+
+  /** Keeps settles just written until a WAIT confirms them (durability option). */
+  private remember(
+    finished: InFlight[],
+    settle?: { script: ScriptName; f: InFlight; keys: string[]; args: (string | number)[] },
+  ): void {
+    if (!this.conn.waitsForReplicas) return;
+    for (const f of finished) this.unsettled.set(`${f.slotId} ${f.digest}`, { seq: ++this.writeSeq, finished: f });
+    if (settle)
+      this.unsettled.set(`${settle.f.slotId} ${settle.f.digest}`, {
+        seq: ++this.writeSeq,
+        script: settle.script,
+        keys: settle.keys,
+        args: settle.args,
+      });
+  }
+
+  /**
+   * An entry handed back (flag "r") whose settle this process wrote but no WAIT confirmed: a
+   * failover lost the settle, not the run. Writes the same settle again — a finish goes with the
+   * next reserve call (counted once: the lost one's counters were lost with it), a failure record
+   * or retry is written again as it was — and returns true; false for any other entry.
+   */
+  private async settleAgain(slot: Slot, reply: Held["reply"]): Promise<boolean> {
+    if (reply[2].toString() !== "r") return false;
+    const key = `${slot.id} ${reply[3].toString()}`;
+    const u = this.unsettled.get(key);
+    if (!u) return false;
+    if ("finished" in u) {
+      slot.toFinish = u.finished;
+      this.wake();
+      return true;
+    }
+    const done = await this.conn.run<number>(u.script, u.keys, u.args);
+    if (done === 1) {
+      this.unconfirmed++;
+      this.unsettled.set(key, { ...u, seq: ++this.writeSeq });
+    }
+    return true;
   }
 
   /** Starts a reserved job in its slot; false when the entry was settled instead of run. */
-  private async launch(slot: Slot, queueB: Buffer, rawB: Buffer, flagB: Buffer, digestB: Buffer): Promise<boolean> {
-    const inFlight = this.inFlightFrom(slot, queueB, rawB, flagB, digestB);
+  private async launch(
+    slot: Slot,
+    queueB: Buffer,
+    rawB: Buffer,
+    flagB: Buffer,
+    digestB: Buffer,
+    built?: InFlight,
+  ): Promise<boolean> {
+    const inFlight = built ?? this.inFlightFrom(slot, queueB, rawB, flagB, digestB);
     const digest = digestB.toString();
     const again = flagB.toString() === "r" && digest === slot.lastDigest;
     slot.sameCount = again ? slot.sameCount + 1 : 0;
@@ -681,24 +835,25 @@ export class Worker extends EventEmitter<WorkerEvents> {
       worker: f.slotId,
     };
     const ttlSec = Math.max(1, plan.ts - Math.floor(now / 1000)) + RETRY_NOTE_KEEP_SEC;
-    const done = await this.conn.run<number>(
-      "retry-job",
-      [
-        k.worker(f.slotId),
-        k.statProcessed,
-        k.statProcessedOf(f.slotId),
-        k.delayed(plan.ts),
-        k.timestamps(item),
-        k.delayedSchedule,
-        k.statRetried,
-        k.schedulerWake,
-        k.retryNote(sha1Hex(item)),
-        k.metricsProcessed,
-        k.metricsDuration,
-      ],
-      [f.digest, item, plan.ts, JSON.stringify(note), ttlSec, ...this.metricArgs(f, now)],
-    );
-    if (done === 1) this.unconfirmed++;
+    const keys = [
+      k.worker(f.slotId),
+      k.statProcessed,
+      k.statProcessedOf(f.slotId),
+      k.delayed(plan.ts),
+      k.timestamps(item),
+      k.delayedSchedule,
+      k.statRetried,
+      k.schedulerWake,
+      k.retryNote(sha1Hex(item)),
+      k.metricsProcessed,
+      k.metricsDuration,
+    ];
+    const args = [f.digest, item, plan.ts, JSON.stringify(note), ttlSec, ...this.metricArgs(f, now)];
+    const done = await this.conn.run<number>("retry-job", keys, args);
+    if (done === 1) {
+      this.unconfirmed++;
+      this.remember([], { script: "retry-job", f, keys, args });
+    }
     return done === 1;
   }
 
@@ -715,24 +870,25 @@ export class Worker extends EventEmitter<WorkerEvents> {
     const statusKey = f.payload.id ? k.jobStatus(f.payload.id) : "";
     // Measured now, not at each resend: a retry while Redis is away must not lengthen the job.
     const metrics = this.metricArgs(f, Date.now());
+    const keys = [
+      k.worker(f.slotId),
+      k.failed,
+      k.statFailed,
+      k.statFailedOf(f.slotId),
+      k.statProcessed,
+      k.statProcessedOf(f.slotId),
+      k.metricsProcessed,
+      k.metricsFailed,
+      k.metricsDuration,
+    ];
+    const args = [record, statusKey, Math.floor(Date.now() / 1000), f.digest, ...metrics];
     for (let attempt = 0; ; attempt++) {
       try {
-        const recorded = await this.conn.run<number>(
-          "fail-job",
-          [
-            k.worker(f.slotId),
-            k.failed,
-            k.statFailed,
-            k.statFailedOf(f.slotId),
-            k.statProcessed,
-            k.statProcessedOf(f.slotId),
-            k.metricsProcessed,
-            k.metricsFailed,
-            k.metricsDuration,
-          ],
-          [record, statusKey, Math.floor(Date.now() / 1000), f.digest, ...metrics],
-        );
-        if (recorded === 1) this.unconfirmed++;
+        const recorded = await this.conn.run<number>("fail-job", keys, args);
+        if (recorded === 1) {
+          this.unconfirmed++;
+          this.remember([], { script: "fail-job", f, keys, args });
+        }
         // worker:<id> no longer holds this job (pruned or stopped meanwhile): whatever it holds now
         // comes back from the next reserve, and the loop brake stops it from coming back forever.
         if (recorded === 0)
@@ -756,13 +912,23 @@ export class Worker extends EventEmitter<WorkerEvents> {
     if (this.unregistered) return;
     this.unregistered = true;
     const errors = this.slots.map(errorOf);
-    for (const s of this.slots) s.current = undefined;
+    // Held reservations never started: they go back to their queue (as in launch()).
+    const held = this.slots.map((s) => !!s.held);
+    for (const s of this.slots) {
+      s.current = undefined;
+      s.held = undefined;
+    }
     this.running = false;
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     this.blocker?.disconnect();
     await Promise.all(
       this.slots.map((s, i) =>
-        unregisterWorker(this.conn, s.id, { registry: this.opts.registry, error: errors[i], keepPing: true }),
+        unregisterWorker(this.conn, s.id, {
+          registry: this.opts.registry,
+          error: errors[i],
+          preferRequeue: held[i],
+          keepPing: true,
+        }),
       ),
     );
   }

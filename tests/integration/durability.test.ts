@@ -34,7 +34,25 @@ class BoomJob extends BaseJob {
     throw new Error("boom");
   }
 }
-const registry = new JobRegistry([OkJob, BoomJob]);
+/** Runs until its gate opens (`gates`), then succeeds or fails (`fail`); counts its runs. */
+const gates = new Map<string, { open: () => void; opened: Promise<void>; runs: number }>();
+function gate(name: string) {
+  let open = () => {};
+  const opened = new Promise<void>((r) => (open = r));
+  const g = { open, opened, runs: 0 };
+  gates.set(name, g);
+  return g;
+}
+class GateJob extends BaseJob<{ gate: string; fail?: boolean }> {
+  static names = ["GateJob"];
+  async perform() {
+    const g = gates.get(this.args.gate)!;
+    g.runs++;
+    await g.opened;
+    if (this.args.fail) throw new Error("gate says fail");
+  }
+}
+const registry = new JobRegistry([OkJob, BoomJob, GateJob]);
 const env = (vars: Record<string, string>) => vars as NodeJS.ProcessEnv;
 
 /** Long enough that only a thawed replica ends the WAIT in the "waits for it" checks. */
@@ -71,13 +89,16 @@ function client(): Redis {
 }
 
 /** A worker on queue "q" with `durability`, stopped after the test; `problems` collects its warnings. */
-async function startWorker(namespace: string, durability: DurabilityOptions): Promise<{ problems: string[] }> {
+async function startWorker(
+  namespace: string,
+  durability: DurabilityOptions,
+): Promise<{ problems: string[]; worker: Worker }> {
   const problems: string[] = [];
   const worker = new Worker({ redis: client(), namespace, registry, queues: ["q"], intervalSec: 0.2, durability });
   worker.on("problem", (m) => problems.push(m));
   await worker.start();
   cleanups.push(() => worker.stop());
-  return { problems };
+  return { problems, worker };
 }
 
 /** Whether a client of the primary is blocked in WAIT right now. */
@@ -179,23 +200,73 @@ describe("REDIS_MIN_REPLICAS_ACK", () => {
     expect(await replica.llen(key("failed"))).toBe(0);
   });
 
-  it("with 1, a worker's reservations, finishes and failures are confirmed without holding up its loop", async () => {
+  it("with 1, a worker runs a job only once a replica has its reservation, and lets go of one a failover lost", async () => {
     const namespace = testNamespace("ackw");
     const key = (k: string) => `${namespace}:${k}`;
     const plain = new Client({ redis: client(), namespace, registry });
-    const { problems } = await startWorker(namespace, PATIENT);
+    const { problems, worker } = await startWorker(namespace, SHORT);
+    const wkey = key(`worker:${worker.id}`);
+    const g = gate("held");
     rs.freezeReplica();
-    await plain.enqueue("q", OkJob);
-    await plain.enqueue("q", BoomJob);
-    // The WAIT is on the side connection: the worker goes on settling jobs while it is out.
-    await waitFor("the worker's WAIT blocked", blockedInWait);
-    await waitFor("both settled on the primary", async () => (await primary.llen(key("failed"))) === 1);
-    await waitFor("processed on the primary", async () => (await primary.get(key("stat:processed"))) === "2");
+    await plain.enqueue("q", GateJob, { gate: "held" });
+    // Reserved on the primary, not run: the replica has not confirmed the reservation.
+    await waitFor("the reservation on the primary", async () => (await primary.exists(wkey)) === 1);
+    await waitFor("the hold logged", () => problems.length > 0);
+    expect(problems[0]).toMatch(
+      /^1 reserved job\(s\) not stored on a replica within 300 ms \(0 of 1 confirmed\); holding them/,
+    );
+    expect(g.runs).toBe(0);
+    // What a failover to a replica without the reservation leaves: the job back in its queue, the
+    // slot empty. The worker reads the reservation again before its next WAIT and lets it go.
+    const entry = (await primary.get(wkey))!;
+    await primary
+      .multi()
+      .del(wkey)
+      .rpush(key("queue:q"), JSON.stringify((JSON.parse(entry) as { payload: unknown }).payload))
+      .exec();
+    await waitFor("taken again from the queue", async () => (await primary.llen(key("queue:q"))) === 0);
+    expect(g.runs).toBe(0);
     rs.thawReplica();
-    await waitFor("the failure on the replica", async () => (await replica.llen(key("failed"))) === 1);
-    await waitFor("the finishes on the replica", async () => (await replica.get(key("stat:processed"))) === "2");
-    await waitFor("every WAIT answered", async () => !(await blockedInWait()));
-    expect(problems).toEqual([]); // confirmed once the replica was back, within the timeout
+    await waitFor("run once the replica has it", () => g.runs === 1);
+    g.open();
+    await waitFor("finished", async () => (await primary.get(key("stat:processed"))) === "1");
+    await waitFor("on the replica", async () => (await replica.get(key("stat:processed"))) === "1");
+    expect(g.runs).toBe(1);
+    expect(problems.length).toBe(1); // rate-limited: one line a minute, not one per retried WAIT
+  });
+
+  it("with 1, a settle the replica did not confirm, handed back by a failover, is written again, not run again", async () => {
+    const namespace = testNamespace("ackr");
+    const key = (k: string) => `${namespace}:${k}`;
+    const plain = new Client({ redis: client(), namespace, registry });
+    const { worker } = await startWorker(namespace, SHORT);
+    const wkey = key(`worker:${worker.id}`);
+    for (const fail of [false, true]) {
+      const name = fail ? "lost-failure" : "lost-finish";
+      const g = gate(name);
+      await plain.enqueue("q", GateJob, { gate: name, fail });
+      await waitFor("the job running", () => g.runs === 1); // its reservation confirmed
+      const entry = (await primary.getBuffer(wkey))!;
+      const stat = fail ? key("stat:failed") : key("stat:processed");
+      const counted = Number(await primary.get(stat)) + 1;
+      rs.freezeReplica();
+      g.open();
+      // Settled on the primary; the frozen replica confirms none of it.
+      await waitFor("settled on the primary", async () => Number(await primary.get(stat)) === counted);
+      await waitFor("the slot empty", async () => (await primary.exists(wkey)) === 0);
+      // What a failover to the frozen replica leaves: the entry in the slot, the settle never made.
+      const undo = primary.multi().set(wkey, entry).decr(stat);
+      if (fail) undo.decr(key("stat:processed")).rpop(key("failed"));
+      await undo.exec();
+      // Handed back by the next reserve (flag "r"): settled again, not run again.
+      await waitFor("settled again", async () => (await primary.exists(wkey)) === 0);
+      expect(g.runs).toBe(1);
+      expect(Number(await primary.get(stat))).toBe(counted); // counted once
+      if (fail) expect(await primary.llen(key("failed"))).toBe(1);
+      rs.thawReplica();
+      await waitFor("confirmed on the replica", async () => Number(await replica.get(stat)) === counted);
+    }
+    expect(await primary.get(key("stat:processed"))).toBe("2");
   });
 
   it("with the replica away, an enqueue answers NotReplicated after one WAIT; worker and scheduler carry on and say so", async () => {
@@ -228,16 +299,11 @@ describe("REDIS_MIN_REPLICAS_ACK", () => {
     expect(cli.stderr).toMatch(/^error: OkJob on queue q not stored on a replica within 300 ms/);
     expect(cli.stdout).not.toMatch(/Enqueued/);
 
-    // The worker runs them all, logs the shortfall once, and keeps going.
+    // The worker holds them (a job runs only once a replica has its reservation) and says so once.
     const { problems } = await startWorker(namespace, SHORT);
-    await waitFor("drained", async () => (await primary.get(key("stat:processed"))) === "3");
-    await waitFor("the shortfall logged", () => problems.length > 0);
-    expect(problems[0]).toMatch(
-      /job\(s\) taken, finished or failed not stored on a replica within 300 ms \(0 of 1 confirmed\); carrying on/,
-    );
+    await waitFor("the hold logged", () => problems.length > 0);
+    expect(problems[0]).toMatch(/job\(s\) not stored on a replica within 300 ms \(0 of 1 confirmed\); holding them/);
     await c.enqueueMany([{ queue: "q", class: OkJob }]).catch(() => undefined);
-    await waitFor("still working", async () => (await primary.get(key("stat:processed"))) === "4");
-    expect(problems.length).toBe(1); // rate-limited: one line a minute, not one per loop
 
     // The scheduler moves a due item and reports that the replica did not confirm it.
     const due = Math.floor(Date.now() / 1000) - 5;
@@ -255,6 +321,12 @@ describe("REDIS_MIN_REPLICAS_ACK", () => {
     expect(said).toEqual([
       expect.stringMatching(/^1 delayed job move\(s\) and schedule firing\(s\) not stored on a replica/),
     ]);
+
+    expect(await primary.get(key("stat:processed"))).toBeNull(); // held all along
+    rs.thawReplica();
+    await waitFor("drained once the replica is back", async () => (await primary.get(key("stat:processed"))) === "4");
+    // The finishes alone may still say "carrying on" once; the hold is not said again.
+    expect(problems.filter((p) => /holding them/.test(p)).length).toBe(1);
   });
 
   it("batches: a drain of 2,000 jobs with 10 slots sends far fewer WAITs than jobs", async () => {
@@ -279,7 +351,9 @@ describe("REDIS_MIN_REPLICAS_ACK", () => {
     await worker.stop();
     const waits = (await waitCalls(primary)) - before;
     expect(waits).toBeGreaterThan(0);
-    expect(waits).toBeLessThan(jobs / 5); // one WAIT per job would be ≥ 2,000
+    // One WAIT per loop turn, shared by every slot that reserved in it (a job starts only once its
+    // reservation is confirmed): about one per four jobs here; one per job would be ≥ 2,000.
+    expect(waits).toBeLessThan(jobs / 2);
     expect(waitsSent(workerRedis)).toBe(waits - 1); // the rest: the one WAIT of the bulk enqueue
   });
 
