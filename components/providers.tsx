@@ -1,7 +1,7 @@
 "use client";
 
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { createContext, useContext, useMemo, useState } from "react";
+import { createContext, useContext, useEffect, useMemo, useState } from "react";
 import { translator, type Locale, type Translate } from "@/lib/i18n";
 
 const CanWrite = createContext(false);
@@ -46,6 +46,11 @@ export function Providers({
   // One client per browser tab; server-drawn data seeds the first paint, polling takes over.
   const [client] = useState(() => new QueryClient({ defaultOptions: { queries: { retry: 1, staleTime: 500 } } }));
   const language = useMemo(() => ({ locale, t: translator(locale) }), [locale]);
+  // Marks the page interactive: a field typed into before hydration is reset by it, so scripts
+  // driving the page (the e2e tests) wait for this before they type.
+  useEffect(() => {
+    document.documentElement.dataset.hydrated = "";
+  }, []);
   return (
     <QueryClientProvider client={client}>
       <Language.Provider value={language}>

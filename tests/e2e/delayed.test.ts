@@ -10,7 +10,7 @@ import { formatRelative, formatTime, zonedInputToMs, zonedInputValue } from "@/l
 import { translator } from "@/lib/i18n";
 import { Client, Connection, JobRegistry } from "@/lib/resque";
 import { replayAction, serverAction } from "../helpers/actions";
-import { openBrowser, type OpenedBrowser } from "../helpers/browser";
+import { openBrowser, waitHydrated, type OpenedBrowser } from "../helpers/browser";
 import { delayedFixtures, seedRaw } from "../helpers/fixtures";
 import { testNamespace, testRedis, waitFor, dropNamespace } from "../helpers/ns";
 import { cliEnv, startCli, type Running } from "../helpers/processes";
@@ -219,6 +219,7 @@ describe("delayed pages", () => {
     const { page } = browser;
     const before = await schedule();
     await page.goto(`${web.url}/delayed/${hourTs}`);
+    await waitHydrated(page);
     const row = page.locator("main tbody tr", { hasText: '"n":"move"' });
     await row.locator('input[type="datetime-local"]').fill("");
     await row.getByRole("button", { name: "Reschedule" }).click();
@@ -251,6 +252,7 @@ describe("delayed pages", () => {
     const { page } = browser;
     const to = hourTs + 86_400 + 7;
     await page.goto(`${web.url}/delayed/${hourTs}`);
+    await waitHydrated(page);
     const row = page.locator("main tbody tr", { hasText: '"n":"move"' });
     const input = row.locator('input[type="datetime-local"]');
     // Starts at the item's own time, read as UTC (Chromium drops ":00" seconds from the value).
@@ -268,6 +270,7 @@ describe("delayed pages", () => {
 
     // Into the past: allowed, and the answer says it is due now.
     await page.goto(`${web.url}/delayed/${to}`);
+    await waitHydrated(page);
     await page.locator('input[type="datetime-local"]').fill("2020-01-01T00:00");
     await page.getByRole("button", { name: "Reschedule" }).click();
     await page.locator("[data-flash]").getByText("That time has passed, so it is due now").waitFor();

@@ -130,3 +130,11 @@ export async function openBrowser(opts: OpenBrowserOptions = {}): Promise<Opened
     },
   };
 }
+
+/**
+ * Waits until React has hydrated the page (the root Providers mark <html data-hydrated>). Text
+ * typed into a controlled field before that is put back by hydration, so fill after this.
+ */
+export async function waitHydrated(page: Page): Promise<void> {
+  await page.locator("html[data-hydrated]").waitFor({ state: "attached" });
+}

@@ -4,6 +4,9 @@
  * ports in a temp folder, stopped by the pids we started. `cluster-node-timeout` 1000 and
  * `cluster-replica-validity-factor 0` (a replica may always take over), so a SIGKILLed primary is
  * replaced by its replica within a few seconds; every wait is on a condition the servers report.
+ * `spareFor: slot` adds a seventh node as a second replica of that slot's primary: after a kill the
+ * promoted replica still has a replica, which REDIS_MIN_REPLICAS_ACK needs to confirm anything
+ * (Redis Cluster re-points the spare at the new primary by itself).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
@@ -30,8 +33,8 @@ export interface RedisCluster {
     slot: number,
     onKilled?: () => void,
   ): Promise<{ oldPort: number; newPort: number; killedAt: number; promotedAt: number }>;
-  /** SIGKILLs one node (e.g. a primary whose replica is gone, so no promotion can follow). */
-  kill(port: number): Promise<void>;
+  /** SIGKILLs the primary serving `slot` and every replica of it: nobody can serve the slot any more. */
+  killSlot(slot: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -81,12 +84,12 @@ async function ask<T>(port: number, ...cmd: string[]): Promise<T> {
   }
 }
 
-export async function startCluster(opts: { label?: string } = {}): Promise<RedisCluster> {
+export async function startCluster(opts: { label?: string; spareFor?: number } = {}): Promise<RedisCluster> {
   const dir = mkdtempSync(path.join(os.tmpdir(), `tsq-cluster-${opts.label ?? "set"}-`));
   const children = new Map<number, ChildProcess>();
   const ports: number[] = [];
-  // Ports are taken one by one and checked free just before: six distinct free ports.
-  while (ports.length < 6) {
+  // Ports are taken one by one and checked free just before: six (or seven) distinct free ports.
+  while (ports.length < (opts.spareFor === undefined ? 6 : 7)) {
     const p = await freePort();
     if (!ports.includes(p)) ports.push(p);
   }
@@ -121,7 +124,7 @@ export async function startCluster(opts: { label?: string } = {}): Promise<Redis
   );
   const create = spawn(
     "redis-cli",
-    ["--cluster", "create", ...ports.map((p) => `127.0.0.1:${p}`), "--cluster-replicas", "1", "--cluster-yes"],
+    ["--cluster", "create", ...ports.slice(0, 6).map((p) => `127.0.0.1:${p}`), "--cluster-replicas", "1", "--cluster-yes"],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   let createOut = "";
@@ -146,6 +149,15 @@ export async function startCluster(opts: { label?: string } = {}): Promise<Redis
   };
   await waitFor("the cluster to be ok with a linked replica per primary", healthy, 60_000, 50);
 
+  /** CLUSTER NODES as [id, port, flags, master id] rows, from one live node. */
+  const nodes = async () =>
+    (await ask<string>(live()[0]!, "CLUSTER", "NODES"))
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => {
+        const [id, addr, flags, master] = l.split(" ");
+        return { id: id!, port: Number(addr!.split("@")[0]!.split(":")[1]), flags: flags!, master: master! };
+      });
   /** [start, end, [host, port, id], …replicas] per range, from one live node. */
   const ownerOn = async (port: number, slot: number) => {
     const ranges = await ask<[number, number, [string, number, string]][]>(port, "CLUSTER", "SLOTS");
@@ -156,6 +168,21 @@ export async function startCluster(opts: { label?: string } = {}): Promise<Redis
     const seen = await Promise.all(live().map((p) => ownerOn(p, slot).catch(() => undefined)));
     return seen.every((s) => s !== undefined && s === seen[0]) ? seen[0] : undefined;
   };
+
+  if (opts.spareFor !== undefined) {
+    const spare = ports[6]!;
+    const ownerPort = await ownerOn(ports[0]!, opts.spareFor);
+    const owner = (await nodes()).find((n) => n.port === ownerPort)!;
+    await ask(spare, "CLUSTER", "MEET", "127.0.0.1", String(ports[0]));
+    await waitFor(
+      "the spare node to learn the slot's primary",
+      async () => (await ask<string>(spare, "CLUSTER", "NODES")).includes(owner.id),
+      30_000,
+      25,
+    );
+    await ask(spare, "CLUSTER", "REPLICATE", owner.id);
+    await waitFor("the spare replica to be linked", healthy, 60_000, 50);
+  }
 
   return {
     env: {
@@ -197,7 +224,13 @@ export async function startCluster(opts: { label?: string } = {}): Promise<Redis
       );
       return { oldPort, newPort, killedAt, promotedAt };
     },
-    kill: (port) => stopChild(children.get(port)!, "SIGKILL"),
+    async killSlot(slot) {
+      const port = await waitFor("the nodes to agree on the slot's primary", () => ownerOf(slot), 30_000, 25);
+      const all = await nodes();
+      const id = all.find((n) => n.port === port)!.id;
+      const doomed = [port, ...all.filter((n) => n.master === id).map((n) => n.port)];
+      await Promise.all(doomed.map((p) => stopChild(children.get(p)!, "SIGKILL")));
+    },
     async stop() {
       await Promise.all([...children.values()].map((c) => stopChild(c)));
       rmSync(dir, { recursive: true, force: true });
