@@ -1,11 +1,13 @@
 /**
- * Redis Cluster (issue 14 item 4): three primaries with a replica each (tests/helpers/cluster.ts),
+ * Redis Cluster (issue 14 item 4): three primaries with a replica each, and a second replica for
+ * the namespace's slot (tests/helpers/cluster.ts),
  * a real supervisor (`work`: two worker processes and the scheduler) and a real `next start`, all
  * configured only with REDIS_CLUSTER and a hash-tagged namespace, with REDIS_MIN_REPLICAS_ACK=1.
  * The whole job life goes through the cluster (enqueue, run, fail, retry from the dashboard,
  * delayed, recurring schedule, and every other Lua script once); then the primary holding the
  * namespace's slot is SIGKILLed mid-drain, its replica takes over, and jobs flow again without a
- * restart with every acknowledged enqueue run (0 lost). Bad configuration is one line and exit 1. Last, with the
+ * restart with every acknowledged enqueue run (0 lost) and none run twice. Bad configuration is
+ * one line and exit 1. Last, with the
  * slot's primary and its replicas all gone, the dashboard's "switching" banner is photographed.
  * One cluster for the file (CI's time budget).
  */
@@ -80,6 +82,14 @@ function lost(from: number, to: number): number {
   const count = runCounts();
   let n = 0;
   for (let i = from; i < to; i++) if (!count.get(i)) n++;
+  return n;
+}
+
+/** Jobs numbered from..to-1 that ran more than once. */
+function twice(from: number, to: number): number {
+  const count = runCounts();
+  let n = 0;
+  for (let i = from; i < to; i++) if ((count.get(i) ?? 0) > 1) n++;
   return n;
 }
 
@@ -222,7 +232,7 @@ describe("Redis Cluster", () => {
     assertAlive();
   }, 240_000);
 
-  it("the slot's primary SIGKILLed mid-drain: its replica takes over, jobs flow again without a restart, 0 acknowledged jobs lost", async () => {
+  it("the slot's primary SIGKILLed mid-drain: its replica takes over, jobs flow again without a restart, 0 acknowledged jobs lost, none run twice", async () => {
     const [from, to] = await enqueue(3000, { ms: 2 });
     await waitFor("the drain to be under way", async () => (await redis.llen(conn.keys.queue(QUEUE))) < 2500, 60_000);
     const stats = async () => {
@@ -255,9 +265,11 @@ describe("Redis Cluster", () => {
     const resume = after.length ? Math.min(...after.map((r) => r.end)) - f.promotedAt : undefined;
     console.log(
       `[cluster] primary death → replica serves the slot ${f.promotedAt - f.killedAt} ms; ` +
-        `→ first job finished on it ${resume ?? "?"} ms; lost ${lost(from, to)} of ${to - from}`,
+        `→ first job finished on it ${resume ?? "?"} ms; lost ${lost(from, to)} of ${to - from}, ran twice ${twice(from, to)}`,
     );
     expect(lost(from, to)).toBe(0);
+    // The workers run with the option too: a job starts only once a replica has its reservation.
+    expect(twice(from, to)).toBe(0);
     expect(resume).toBeDefined();
     // Never a raw driver error or a 500 while the slot moved: 200, or 503 "switching".
     expect(

@@ -124,7 +124,14 @@ export async function startCluster(opts: { label?: string; spareFor?: number } =
   );
   const create = spawn(
     "redis-cli",
-    ["--cluster", "create", ...ports.slice(0, 6).map((p) => `127.0.0.1:${p}`), "--cluster-replicas", "1", "--cluster-yes"],
+    [
+      "--cluster",
+      "create",
+      ...ports.slice(0, 6).map((p) => `127.0.0.1:${p}`),
+      "--cluster-replicas",
+      "1",
+      "--cluster-yes",
+    ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   let createOut = "";
@@ -133,7 +140,9 @@ export async function startCluster(opts: { label?: string; spareFor?: number } =
   const code = await new Promise<number | null>((resolve) => create.once("exit", resolve));
   if (code !== 0) throw new Error(`redis-cli --cluster create failed (${code}):\n${createOut}`);
 
-  const live = () => ports.filter((p) => children.get(p)!.exitCode === null && children.get(p)!.signalCode === null);
+  // The spare counts as a member once it has joined (alone it reports cluster_state:fail).
+  const members = ports.slice(0, 6);
+  const live = () => members.filter((p) => children.get(p)!.exitCode === null && children.get(p)!.signalCode === null);
   /** Every live node says the cluster is ok, and every primary has a replica linked to it. */
   const healthy = async () => {
     for (const p of live()) {
@@ -181,6 +190,7 @@ export async function startCluster(opts: { label?: string; spareFor?: number } =
       25,
     );
     await ask(spare, "CLUSTER", "REPLICATE", owner.id);
+    members.push(spare);
     await waitFor("the spare replica to be linked", healthy, 60_000, 50);
   }
 
