@@ -7,7 +7,7 @@
  * Signals (php-resque/Ruby semantics): TERM/INT stop now (the job in flight becomes a dirty-exit
  * failure, or goes back to its queue when its class is safe to re-run); QUIT finishes the current
  * job, then exits; USR2 pauses; CONT resumes. If the supervisor dies, the worker finishes its job
- * and exits.
+ * and exits (leaveWhenStuck: also when Redis went down with it).
  */
 import { Worker } from "../lib/resque/index";
 import { createClient } from "../lib/redis";
@@ -53,11 +53,37 @@ async function main() {
   process.on("SIGQUIT", () => void stop("graceful"));
   process.on("SIGUSR2", () => worker.pause());
   process.on("SIGCONT", () => worker.resume());
-  process.on("disconnect", () => void stop("graceful"));
+  process.on("disconnect", () => {
+    void stop("graceful");
+    leaveWhenStuck(worker);
+  });
 
   await worker.start();
   if (supervised && process.connected) process.send!({ type: "ready", id: worker.id, ids: worker.ids });
   log(`worker ${worker.id} started`);
+}
+
+/**
+ * Once no job of this orphan runs any more (the supervisor died, so nobody will reap it), Redis
+ * has ORPHAN_GRACE_MS to take the goodbye writes. When it went down too, those writes would wait
+ * forever and the process would linger, retrying: it exits instead, with one line. What it still
+ * held (a finish not sent, its registration) is what a SIGKILL leaves: the next worker's prune of
+ * dead workers settles it.
+ */
+const ORPHAN_GRACE_MS = 30_000;
+function leaveWhenStuck(worker: Worker): void {
+  let idleSince = 0;
+  setInterval(() => {
+    if (worker.busy > 0) idleSince = 0;
+    else if (!idleSince) idleSince = Date.now();
+    else if (Date.now() - idleSince >= ORPHAN_GRACE_MS) {
+      logError(
+        `worker ${worker.id}: the supervisor is gone and Redis did not take the worker's last writes within ` +
+          `${ORPHAN_GRACE_MS / 1000} s: exiting; the next worker's prune settles what it held`,
+      );
+      process.exit(1);
+    }
+  }, 1000).unref();
 }
 
 main().catch((e) => {

@@ -84,9 +84,22 @@ async function ask<T>(port: number, ...cmd: string[]): Promise<T> {
   }
 }
 
-export async function startCluster(opts: { label?: string; spareFor?: number } = {}): Promise<RedisCluster> {
+type ClusterOptions = { label?: string; spareFor?: number };
+
+export async function startCluster(opts: ClusterOptions = {}): Promise<RedisCluster> {
   const dir = mkdtempSync(path.join(os.tmpdir(), `tsq-cluster-${opts.label ?? "set"}-`));
   const children = new Map<number, ChildProcess>();
+  try {
+    return await setUp(opts, dir, children);
+  } catch (e) {
+    // A cluster that never came up is stopped here: nobody else holds its pids.
+    await Promise.all([...children.values()].map((c) => stopChild(c, "SIGKILL")));
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+async function setUp(opts: ClusterOptions, dir: string, children: Map<number, ChildProcess>): Promise<RedisCluster> {
   const ports: number[] = [];
   // Ports are taken one by one and checked free just before: six (or seven) distinct free ports.
   while (ports.length < (opts.spareFor === undefined ? 6 : 7)) {
