@@ -42,6 +42,8 @@ export interface LoggerOptions {
    * Workers leave it off: a job's failure is one line, its backtrace is in the failure record.
    */
   stacks?: boolean;
+  /** JSON form: false writes every line through pino, never flatLine (tests compare the two). */
+  flat?: boolean;
 }
 
 /** True when LOG_FORMAT asks for JSON lines (`json`, any case); anything else is text. */
@@ -120,19 +122,52 @@ function stdoutDestination(): BatchedLines {
 }
 
 function jsonLogger(role: LogRole, opts: LoggerOptions): Logger {
+  const base = { pid: process.pid, hostname: os.hostname(), role, ...opts.bindings };
+  const dest = opts.stream ?? stdoutDestination();
   const p = pino(
     {
-      base: { pid: process.pid, hostname: os.hostname(), role, ...opts.bindings },
+      base,
       // pino's default: epoch milliseconds. An ISO string costs a Date and a format per line
       // (about 1 µs, a tenth of a busy worker's logging); pipelines and pino-pretty read both.
       formatters: { level: (label) => ({ level: label }) },
       serializers: { err: pino.stdSerializers.err },
     },
-    (opts.stream ?? stdoutDestination()) as pino.DestinationStream,
+    dest as pino.DestinationStream,
   );
-  const at = (level: "info" | "warn" | "error") => (msg: string, fields?: LogFields) =>
-    fields ? p[level](fields, msg) : p[level](msg);
+  // The bindings as pino writes them after `time`, built once.
+  let bound = "";
+  for (const [k, v] of Object.entries(base)) if (v !== undefined) bound += `,${JSON.stringify(k)}:${JSON.stringify(v)}`;
+  const at = (level: "info" | "warn" | "error") => {
+    const head = `{"level":"${level}","time":`;
+    return (msg: string, fields?: LogFields) => {
+      const line = opts.flat === false ? undefined : flatLine(head, bound, msg, fields);
+      if (line !== undefined) dest.write(line);
+      else p[level](fields!, msg);
+    };
+  };
   return { json: true, info: at("info"), warn: at("warn"), error: at("error") };
+}
+
+/**
+ * The line pino would write — same keys in the same order (level, time, bindings, fields, msg) —
+ * when every field is a string, a finite number, a boolean or undefined (left out), as the two
+ * lines a busy worker writes per job are; undefined for anything else (an error, args, an
+ * object), which pino serializes. Built by hand because pino's general path cost about half of a
+ * job line's time (bench/run.ts, log-overhead); tests/unit/log.test.ts holds the two to the same
+ * bytes.
+ */
+function flatLine(head: string, bound: string, msg: string, fields?: LogFields): string | undefined {
+  let s = head + Date.now() + bound;
+  if (fields)
+    for (const k in fields) {
+      const v = fields[k];
+      if (v === undefined) continue;
+      if (typeof v === "string") s += `,${JSON.stringify(k)}:${JSON.stringify(v)}`;
+      else if (typeof v === "boolean" || (typeof v === "number" && Number.isFinite(v)))
+        s += `,${JSON.stringify(k)}:${v}`;
+      else return undefined;
+    }
+  return `${s},"msg":${JSON.stringify(msg)}}\n`;
 }
 
 function textLogger(opts: LoggerOptions): Logger {

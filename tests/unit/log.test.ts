@@ -49,6 +49,35 @@ describe("lib/log", () => {
     expect(second).toMatchObject({ level: "info", role: "web", msg: "plain" });
   });
 
+  it("JSON: a job line built by hand is the line pino writes, byte for byte (time aside); other lines go to pino", () => {
+    const fields = [
+      undefined,
+      { event: "job.start", jobId: "a1b2", jobClass: "Mail\\Send", queue: "q", attempt: 1 },
+      { event: "job.success", jobId: "x", durationMs: 0, n: -1.5, big: 1e21, ok: true, no: false, gone: undefined },
+      { s: 'quote " backslash \\ newline \n tab \t control \u0001 é 中文 😀', 'key "q"': "v" },
+      { event: "job.failure", err: new TypeError("boom") },
+      { args: [1, { a: 2 }], nan: Number.NaN },
+    ];
+    const write = (flat: boolean) => {
+      const out = capture();
+      const log = createLogger("worker", {
+        env: { LOG_FORMAT: "json" },
+        stream: out.stream,
+        bindings: { worker: 'vm:1:"q"' },
+        flat,
+      });
+      for (const f of fields) {
+        log.info('msg "quoted" \u0002 中文', f);
+        log.warn("w", f);
+        log.error("e", f);
+      }
+      return out.lines.map((l) => l.replace(/"time":\d+/, '"time":0'));
+    };
+    const pinoLines = write(false);
+    expect(pinoLines).toHaveLength(fields.length * 3);
+    expect(write(true)).toEqual(pinoLines);
+  });
+
   it("text: `<ISO time> <message>`, fields left out; the stack follows only where asked (the web app), errors to the error stream", () => {
     const out = capture();
     const errOut = capture();
