@@ -359,6 +359,15 @@ function intAt(row: Buffer, from: number, to: number): number {
   return negative ? -n : n;
 }
 
+/**
+ * `src[from, to)` into `out` at `at`; returns the end. A row's runs are a few to a few dozen bytes,
+ * where Buffer#copy's call into C++ cost more than the bytes (a fifth of the export's CPU).
+ */
+function copyBytes(src: Uint8Array, from: number, to: number, out: Uint8Array, at: number): number {
+  for (let i = from; i < to; i++) out[at++] = src[i]!;
+  return at;
+}
+
 /** Where the commas before price, category, status, stock, created and updated are in a row. */
 const COMMAS = new Int32Array(6);
 
@@ -390,8 +399,8 @@ function csvLineOfCopyRow(row: Buffer, out: Buffer, at: number): number {
   // Room for the longest of each: a signed price, and dates past year 9999 (19 characters otherwise).
   const size = a + (name ? name.length : b - a) + 1 + priceDigits + 4 + middle + 2 * 32 + 1 + 2;
   if (at + size > out.length) return -1;
-  let p = at + row.copy(out, at, 0, a);
-  p += name ? name.copy(out, p) : row.copy(out, p, a, b);
+  let p = copyBytes(row, 0, a, out, at);
+  p = name ? copyBytes(name, 0, name.length, out, p) : copyBytes(row, a, b, out, p);
   out[p++] = 0x2c;
   if (row[priceFrom] === 0x2d) {
     const price = formatCents(intAt(row, priceFrom, commas[1]!));
@@ -408,7 +417,7 @@ function csvLineOfCopyRow(row: Buffer, out: Buffer, at: number): number {
       out[p++] = row[i]!;
     }
   }
-  p += row.copy(out, p, commas[1]!, commas[4]! + 1);
+  p = copyBytes(row, commas[1]!, commas[4]! + 1, out, p);
   p = writeLocalDateTime(intAt(row, commas[4]! + 1, commas[5]!), out, p);
   out[p++] = 0x2c;
   p = writeLocalDateTime(intAt(row, commas[5]! + 1, end), out, p);
