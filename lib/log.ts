@@ -162,12 +162,28 @@ function flatLine(head: string, bound: string, msg: string, fields?: LogFields):
     for (const k in fields) {
       const v = fields[k];
       if (v === undefined) continue;
-      if (typeof v === "string") s += `,${JSON.stringify(k)}:${JSON.stringify(v)}`;
-      else if (typeof v === "boolean" || (typeof v === "number" && Number.isFinite(v)))
-        s += `,${JSON.stringify(k)}:${v}`;
+      let key = QUOTED_KEYS.get(k);
+      if (key === undefined) {
+        key = `,${JSON.stringify(k)}:`;
+        if (QUOTED_KEYS.size < 256) QUOTED_KEYS.set(k, key);
+      }
+      if (typeof v === "string") s += key + quote(v);
+      else if (typeof v === "boolean" || (typeof v === "number" && Number.isFinite(v))) s += key + v;
       else return undefined;
     }
-  return `${s},"msg":${JSON.stringify(msg)}}\n`;
+  return `${s},"msg":${quote(msg)}}\n`;
+}
+
+/** `,"key":` per field name: a job line's six names repeat on every line. */
+const QUOTED_KEYS = new Map<string, string>();
+
+/** JSON.stringify(v), without its work when v is printable ASCII with no `"` or `\` (a job line's values). */
+function quote(v: string): string {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || c > 0x7e) return JSON.stringify(v);
+  }
+  return `"${v}"`;
 }
 
 function textLogger(opts: LoggerOptions): Logger {
