@@ -124,7 +124,14 @@ export async function startCluster(opts: { label?: string; spareFor?: number } =
   );
   const create = spawn(
     "redis-cli",
-    ["--cluster", "create", ...ports.slice(0, 6).map((p) => `127.0.0.1:${p}`), "--cluster-replicas", "1", "--cluster-yes"],
+    [
+      "--cluster",
+      "create",
+      ...ports.slice(0, 6).map((p) => `127.0.0.1:${p}`),
+      "--cluster-replicas",
+      "1",
+      "--cluster-yes",
+    ],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   let createOut = "";
