@@ -410,7 +410,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
   private inFlightFrom(slot: Slot, queueB: Buffer, rawB: Buffer, flagB: Buffer, digestB: Buffer): InFlight | undefined {
     let queue = queueB.toString();
     let payloadBytes = rawB;
-    if (flagB.toString() === "r") {
+    if (handedBack(flagB)) {
       // Our own entry from a call whose reply was lost: run that job.
       const e = workerEntryOfBytes(rawB);
       if (!e) return undefined;
@@ -776,7 +776,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
    * or retry is written again as it was — and returns true; false for any other entry.
    */
   private async settleAgain(slot: Slot, reply: Held["reply"]): Promise<boolean> {
-    if (reply[2].toString() !== "r") return false;
+    if (!handedBack(reply[2])) return false;
     const key = `${slot.id} ${reply[3].toString()}`;
     const u = this.unsettled.get(key);
     if (!u) return false;
@@ -804,7 +804,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
   ): Promise<boolean> {
     const inFlight = built ?? this.inFlightFrom(slot, queueB, rawB, flagB, digestB);
     const digest = digestB.toString();
-    const again = flagB.toString() === "r" && digest === slot.lastDigest;
+    const again = handedBack(flagB) && digest === slot.lastDigest;
     slot.sameCount = again ? slot.sameCount + 1 : 0;
     slot.lastDigest = digest;
     if (this.stopping === "now") {
@@ -1049,6 +1049,11 @@ export class Worker extends EventEmitter<WorkerEvents> {
       ),
     );
   }
+}
+
+/** Flag "r" of a reserve reply: an entry a previous call left in the slot (compared as bytes, once per job). */
+function handedBack(flag: Buffer): boolean {
+  return flag.length === 1 && flag[0] === 0x72;
 }
 
 function truncate(s: string, n: number): string {
