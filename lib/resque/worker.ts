@@ -4,10 +4,13 @@
  *
  * A job is always in exactly one place — its queue, one slot's `worker:<id>` record, or
  * `failed` — because reserve (LPOP + SET) and finish (DEL + counters, or RPUSH failed) are
- * Lua calls; finishing the jobs that ended and reserving for every free slot share a single round
- * trip. An idle worker blocks in ONE BLPOP (not one per slot) on the wake-up lists our own enqueues fill, so a job from this implementation
- * starts within milliseconds, and the BLPOP timeout (`intervalSec`) polls for jobs pushed by
- * php-resque, Ruby or node-resque, which leave no wake-up token.
+ * Lua calls; finishing the jobs that ended and reserving for the free slots share one round trip
+ * for many slots. With several slots, two such calls may be out at once, each for about half of
+ * them, so Node starts one call's jobs while Redis runs the other's script (loop(): "two lanes").
+ * An idle worker blocks in ONE BLPOP (not one per slot) on the wake-up lists our own enqueues
+ * fill, so a job from this implementation starts within milliseconds, and the BLPOP timeout
+ * (`intervalSec`) polls for jobs pushed by php-resque, Ruby or node-resque, which leave no
+ * wake-up token.
  */
 import { EventEmitter } from "node:events";
 import os from "node:os";
