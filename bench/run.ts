@@ -572,6 +572,7 @@ async function scenarioConcurrent(
     for (const s of SYSTEMS_ON.filter((x) => x !== "node-resque")) {
       const w = await warmWorker(s, producers.get(s)!, port, jobMs ? WARM.await10 : WARM.drain, n, { env });
       try {
+        const cpu = new CpuMeter(w.pid, redisPid);
         const t0 = performance.now();
         await w.request("go");
         const deadline = t0 + 600_000;
@@ -583,7 +584,10 @@ async function scenarioConcurrent(
         const { completed } = (await w.request("stop", {}, 60_000)) as Reply & { completed: number };
         if (completed !== n) throw new Error(`${s} worker reports ${completed} completed jobs, expected ${n}`);
         runs.add(name, s, "jobs/s", rate);
-        log(`${name} rep ${rep} ${s}: ${Math.round(rate)} jobs/s`);
+        const c = cpu.perJob(n);
+        log(
+          `${name} rep ${rep} ${s}: ${Math.round(rate)} jobs/s (CPU/job: worker ${c.client.toFixed(1)} µs, redis ${c.redis.toFixed(1)} µs)`,
+        );
       } finally {
         await w.close();
       }

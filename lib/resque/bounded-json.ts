@@ -37,10 +37,15 @@ export function jsonDepth(text: string, stopAbove = Number.POSITIVE_INFINITY): n
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x22 /* " */) {
-      for (i++; i < text.length; i++) {
-        const d = text.charCodeAt(i);
-        if (d === 0x5c /* \ */) i++;
-        else if (d === 0x22) break;
+      // To the closing quote: the next `"` after an even run of backslashes. indexOf skips a
+      // string's text at native speed (a worker measures every payload it runs).
+      for (;;) {
+        const j = text.indexOf('"', i + 1);
+        if (j < 0) return max;
+        let b = j - 1;
+        while (b > i && text.charCodeAt(b) === 0x5c /* \ */) b--;
+        i = j;
+        if ((j - 1 - b) % 2 === 0) break;
       }
     } else if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
       depth++;

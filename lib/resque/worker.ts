@@ -4,10 +4,13 @@
  *
  * A job is always in exactly one place — its queue, one slot's `worker:<id>` record, or
  * `failed` — because reserve (LPOP + SET) and finish (DEL + counters, or RPUSH failed) are
- * Lua calls; finishing the jobs that ended and reserving for every free slot share a single round
- * trip. An idle worker blocks in ONE BLPOP (not one per slot) on the wake-up lists our own enqueues fill, so a job from this implementation
- * starts within milliseconds, and the BLPOP timeout (`intervalSec`) polls for jobs pushed by
- * php-resque, Ruby or node-resque, which leave no wake-up token.
+ * Lua calls; finishing the jobs that ended and reserving for the free slots share one round trip
+ * for many slots. With several slots, two such calls may be out at once, each for about half of
+ * them, so Node starts one call's jobs while Redis runs the other's script (loop(): "two lanes").
+ * An idle worker blocks in ONE BLPOP (not one per slot) on the wake-up lists our own enqueues
+ * fill, so a job from this implementation starts within milliseconds, and the BLPOP timeout
+ * (`intervalSec`) polls for jobs pushed by php-resque, Ruby or node-resque, which leave no
+ * wake-up token.
  */
 import { EventEmitter } from "node:events";
 import os from "node:os";
@@ -110,8 +113,15 @@ interface Slot {
   held?: Held;
   /** Ended successfully; its finish goes with the next reserve call. */
   toFinish?: InFlight;
+  /** In a reserve call not answered yet: neither free nor finishing until its reply is handled. */
+  pending?: boolean;
   lastDigest: string;
   sameCount: number;
+}
+
+/** A reserve call out: what its per-class limits granted, counted by the next call's limits. */
+interface Call {
+  granted: number[];
 }
 
 /** Event arguments; the slot's worker id is appended LAST so listeners written for one slot still fit. */
@@ -171,6 +181,23 @@ export class Worker extends EventEmitter<WorkerEvents> {
   private writeSeq = 0;
   /** Back-off between WAITs for held reservations while the replicas do not confirm them. */
   private heldBackoffMs = 0;
+  /** Reserve calls out at once: two when there are several slots (see loop()), one otherwise. */
+  private readonly maxCalls: number;
+  /** Most slots one call carries: about half, so the other half can go in a second call. */
+  private readonly laneSize: number;
+  /** Reserve calls sent and not yet handled. */
+  private readonly calls = new Set<Call>();
+  /**
+   * The last reply left slots free: the queues had nothing (`wait` for the blocking wait) or a
+   * pause key is on / no queue matches (`sleep` the poll interval). Free slots are not offered
+   * again on their own until that wait ends (a finish still takes them along, as it always did).
+   */
+  private starved: "wait" | "sleep" | null = null;
+  /** The queue list of the last reserve, for the blocking wait. */
+  private lastQueues: string[] = [];
+  /** Back-off while Redis is away: no call goes out before `retryAtMs`. */
+  private backoffMs = 0;
+  private retryAtMs = 0;
 
   constructor(opts: WorkerOptions) {
     super();
@@ -193,6 +220,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.id = this.ids[0]!;
     this.slots = this.ids.map((id) => ({ id, name: workerName(id), lastDigest: "", sameCount: 0 }));
     this.limited = opts.registry.limited();
+    this.maxCalls = n > 1 ? 2 : 1;
+    this.laneSize = Math.ceil(n / this.maxCalls);
   }
 
   async start(): Promise<void> {
@@ -263,6 +292,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
   /** CONT */
   resume(): void {
     this.pausedBySignal = false;
+    this.starved = null;
     this.wake();
   }
 
@@ -321,19 +351,25 @@ export class Worker extends EventEmitter<WorkerEvents> {
     return this.queueArgsCache;
   }
 
-  /** ARGV triples (name, group, room) for the classes with a per-process limit. */
-  private limitArgs(): string[] {
-    if (this.limited.length === 0) return [];
-    const out: string[] = [];
+  /**
+   * ARGV triples (name, group, room) for the classes with a per-process limit, for a call that
+   * reserves `slots`. A call still out may take up to what it was granted: that counts as in use
+   * until its reply is handled, so two calls never grant the same room twice.
+   */
+  private limitArgs(slots: number): Call & { args: string[] } {
+    const out: Call & { args: string[] } = { granted: [], args: [] };
     this.limited.forEach((l, g) => {
-      const inUse = this.slots.reduce((n, s) => n + ((s.current ?? s.held?.inFlight)?.limited === l.cls ? 1 : 0), 0);
-      for (const name of l.names) out.push(name, String(g), String(l.limit - inUse));
+      let inUse = this.slots.reduce((n, s) => n + ((s.current ?? s.held?.inFlight)?.limited === l.cls ? 1 : 0), 0);
+      for (const c of this.calls) inUse += c.granted[g] ?? 0;
+      const room = l.limit - inUse;
+      out.granted.push(Math.max(0, Math.min(room, slots)));
+      for (const name of l.names) out.args.push(name, String(g), String(room));
     });
     return out;
   }
 
   /** One reserve.lua call: finishes `finish`, then reserves into `reserve` (see its header). */
-  private reserveCall(queues: string[], finish: InFlight[], reserve: Slot[]): Promise<Buffer[]> {
+  private reserveCall(queues: string[], finish: InFlight[], reserve: Slot[], limits: string[] = []): Promise<Buffer[]> {
     const k = this.conn.keys;
     const nowMs = Date.now();
     // run_at has whole seconds: format it once per second, not once per job.
@@ -342,7 +378,6 @@ export class Worker extends EventEmitter<WorkerEvents> {
       this.runAt = formatIsoSeconds(new Date(this.runAtMs));
     }
     const q = reserve.length ? this.queueArgs(queues) : { keys: [], args: [] };
-    const limits = reserve.length ? this.limitArgs() : [];
     const keys = [k.statProcessed, k.pauseAllWorkers, k.pauseAll, k.metricsProcessed, k.metricsDuration];
     const args: (string | number)[] = [
       finish.length,
@@ -378,7 +413,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
   private inFlightFrom(slot: Slot, queueB: Buffer, rawB: Buffer, flagB: Buffer, digestB: Buffer): InFlight | undefined {
     let queue = queueB.toString();
     let payloadBytes = rawB;
-    if (flagB.toString() === "r") {
+    if (handedBack(flagB)) {
       // Our own entry from a call whose reply was lost: run that job.
       const e = workerEntryOfBytes(rawB);
       if (!e) return undefined;
@@ -457,73 +492,156 @@ export class Worker extends EventEmitter<WorkerEvents> {
   }
 
   /**
-   * One turn: finish what ended and fill the free slots in ONE call, start what it handed out,
-   * then sleep until a job ends or (when slots are still free) the one blocking wait sees work.
+   * The loop: sends reserve calls and sleeps until something changes (a reply handled, a job
+   * ended, a wake-up token, stop, pause, resume).
+   *
+   * Two lanes. A call finishes the jobs that ended and fills the free slots in ONE round trip; a
+   * no-op job ends in the same tick it starts, so with one call out at a time Node would idle while
+   * Redis runs the script and Redis would idle while Node starts the jobs and builds the next call.
+   * With more than one slot, a call carries at most about half the slots (`laneSize`) and a second
+   * call may go out while the first is out, so the two processes work at the same time (bench
+   * `drain-c10`). Never more than two: a third would only queue behind them in Redis. Concurrency 1
+   * keeps one call out, as before.
+   *
+   * What keeps this as safe as one call: a slot in a call not yet answered is `pending` — neither
+   * free nor finishing — so a slot is in at most one call, and its finish and its next reservation
+   * travel together in it (Redis runs the calls in order on this one connection). A finish is taken
+   * off its slot when sent and put back only when the call failed (the script's finish is a no-op
+   * once applied, so resending after a lost reply is safe). Per-class limits count what a call
+   * still out was granted (limitArgs()).
    */
   private async loop(): Promise<void> {
-    let backoffMs = 0;
+    let titledPaused = false;
     while (this.stopping === null) {
-      let finish: InFlight[] = [];
-      try {
-        const free = this.pausedBySignal ? [] : this.slots.filter((s) => !s.current && !s.held);
-        finish = this.takeFinished();
-        if (free.length === 0 && finish.length === 0) {
-          // Failures written while every slot is busy still get their WAIT.
-          this.confirmLater(0);
-          await this.nextWake();
+      if (titledPaused && !this.pausedBySignal) {
+        titledPaused = false;
+        this.title(this.waitingTitle());
+      }
+      const wait = this.retryAtMs - Date.now();
+      if (wait > 0) {
+        await sleep(wait);
+        continue;
+      }
+      if (this.calls.size < this.maxCalls) {
+        // Let the jobs started by a reply end first (a no-op job ends a few microtasks later), so
+        // their finishes share this call rather than trickle out one call each.
+        if (this.laneSize > 1) await new Promise((r) => setImmediate(r));
+        const reserving =
+          !this.pausedBySignal && this.slots.some((s) => this.isFree(s) && (s.toFinish || !this.starved));
+        let queues: string[] = [];
+        try {
+          if (reserving) queues = await this.queueNames();
+        } catch (e) {
+          this.callFailed(e as Error);
           continue;
         }
-        const queues = free.length ? await this.queueNames() : [];
-        const reserve = queues.length ? free : [];
-        const got = await this.reserveCall(queues, finish, reserve);
-        const sent = finish;
-        const finished = finish.length;
-        finish = [];
-        backoffMs = 0;
-        const kind = got[0]!.toString();
-        const nWrong = Number(got[1]!.toString());
-        this.reportWrongTypes(got.slice(2, 2 + nWrong));
-        this.remember(sent);
-        let started = 0;
-        const held: Slot[] = [];
-        for (let i = 2 + nWrong; i + 4 < got.length; i += 5) {
-          const slot = reserve[Number(got[i]!.toString()) - 1]!;
-          const reply = [got[i + 1]!, got[i + 2]!, got[i + 3]!, got[i + 4]!] as Held["reply"];
-          if (!this.conn.waitsForReplicas) {
-            if (await this.launch(slot, ...reply)) started++;
-          } else if (!(await this.settleAgain(slot, reply))) {
-            slot.held = { reply, inFlight: this.inFlightFrom(slot, ...reply) };
-            held.push(slot);
-            started++;
-          }
+        if (this.stopping !== null) break;
+        if (this.send(queues, reserving)) continue;
+      }
+      // Nothing to send now: failures written while every slot is busy still get their WAIT.
+      this.confirmLater(0);
+      if (this.pausedBySignal) {
+        if (!this.slots.some((s) => s.current || s.toFinish || s.pending)) {
+          this.title("Paused");
+          titledPaused = true;
         }
-        this.confirmLater(finished + (got.length - 2 - nWrong) / 5, held);
-        if (this.pausedBySignal) {
-          if (!this.slots.some((s) => s.current || s.toFinish)) this.title("Paused");
-          await this.nextWake();
-          if (!this.pausedBySignal) this.title(this.waitingTitle());
-          continue;
-        }
+      } else if (this.starved && this.calls.size === 0 && this.slots.some((s) => this.isFree(s))) {
         // Slots left free: nothing to run (or paused keys). Wait for work with the one blocking
         // call; a job ending wakes the loop too, so its finish is not held until the wait ends.
-        if (free.length > 0 && started < free.length) {
-          if (kind === "paused" || queues.length === 0) this.sleepThenWake();
-          else this.waitForWork(queues);
-        }
-        await this.nextWake();
-      } catch (e) {
-        this.keepFinished(finish);
-        if (this.stopping) break;
-        this.emit("error", e as Error);
-        // Redis is unreachable or restarting: back off, keep the job records where they are.
-        backoffMs = Math.min(5000, backoffMs ? backoffMs * 2 : 100);
-        await sleep(backoffMs);
+        if (this.starved === "sleep") this.sleepThenWake();
+        else this.waitForWork(this.lastQueues);
       }
+      await this.nextWake();
     }
-    // QUIT: the jobs in flight finish first; TERM settled them in stop() already.
-    while (this.stopping === "graceful" && this.slots.some((s) => s.current)) await this.nextWake();
+    // The calls out are answered (their jobs start, or go back to their queue on TERM), then on
+    // QUIT the jobs in flight finish; TERM settled them in stop() already.
+    while (this.calls.size > 0 || (this.stopping === "graceful" && this.slots.some((s) => s.current)))
+      await this.nextWake();
     await this.sendFinished();
     await this.unregister();
+  }
+
+  /** A slot that may take a job: not running one, not holding one, not in a call out. */
+  private isFree(s: Slot): boolean {
+    return !s.pending && !s.current && !s.held;
+  }
+
+  /**
+   * Sends one reserve call (not awaited: its reply is handled by handleReply()) for up to
+   * `laneSize` slots, the ones with a finish first; false when there was nothing to send.
+   */
+  private send(queues: string[], reserving: boolean): boolean {
+    const lane: Slot[] = [];
+    for (const s of this.slots) if (s.toFinish && this.isFree(s) && lane.length < this.laneSize) lane.push(s);
+    const reserve = reserving && queues.length ? lane.slice() : [];
+    if (reserving && queues.length && !this.starved)
+      for (const s of this.slots)
+        if (!s.toFinish && this.isFree(s) && lane.length < this.laneSize) {
+          lane.push(s);
+          reserve.push(s);
+        }
+    // No queue matches the list (globs, exclusions): look again after the poll interval.
+    if (reserving && queues.length === 0) this.starved = "sleep";
+    if (lane.length === 0) return false;
+    const finish: InFlight[] = [];
+    for (const s of lane) {
+      if (s.toFinish) finish.push(s.toFinish);
+      s.toFinish = undefined;
+      s.pending = true;
+    }
+    const limits = reserve.length && this.limited.length ? this.limitArgs(reserve.length) : { granted: [], args: [] };
+    const call: Call = { granted: limits.granted };
+    this.calls.add(call);
+    if (reserve.length) this.lastQueues = queues;
+    this.reserveCall(queues, finish, reserve, limits.args)
+      .then(
+        (got) => this.handleReply(finish, reserve, got),
+        (e: Error) => {
+          this.keepFinished(finish);
+          this.callFailed(e);
+        },
+      )
+      // The call went through; starting a job failed (Redis away while settling an entry).
+      .catch((e: Error) => this.callFailed(e))
+      .finally(() => {
+        this.calls.delete(call);
+        for (const s of lane) s.pending = false;
+        this.wake();
+      });
+    return true;
+  }
+
+  /** Redis is unreachable or restarting: back off (shared by the calls out), keep the job records where they are. */
+  private callFailed(e: Error): void {
+    if (this.stopping) return;
+    this.emit("error", e);
+    const now = Date.now();
+    if (now < this.retryAtMs) return; // the other call out failed too: one back-off step for both
+    this.backoffMs = Math.min(5000, this.backoffMs ? this.backoffMs * 2 : 100);
+    this.retryAtMs = now + this.backoffMs;
+  }
+
+  /** Starts (or, with the durability option, holds) the jobs a reply handed out, in its slots. */
+  private async handleReply(finish: InFlight[], reserve: Slot[], got: Buffer[]): Promise<void> {
+    this.backoffMs = 0;
+    const kind = got[0]!.toString();
+    const nWrong = Number(got[1]!.toString());
+    const items = (got.length - 2 - nWrong) / 5;
+    // Replies are handled in the order Redis ran the calls: the latest says whether the queues ran dry.
+    if (reserve.length) this.starved = items >= reserve.length ? null : kind === "paused" ? "sleep" : "wait";
+    if (nWrong) this.reportWrongTypes(got.slice(2, 2 + nWrong));
+    this.remember(finish);
+    const held: Slot[] = [];
+    for (let i = 2 + nWrong; i + 4 < got.length; i += 5) {
+      const slot = reserve[Number(got[i]!.toString()) - 1]!;
+      const reply = [got[i + 1]!, got[i + 2]!, got[i + 3]!, got[i + 4]!] as Held["reply"];
+      if (!this.conn.waitsForReplicas) await this.launch(slot, ...reply);
+      else if (!(await this.settleAgain(slot, reply))) {
+        slot.held = { reply, inFlight: this.inFlightFrom(slot, ...reply) };
+        held.push(slot);
+      }
+    }
+    this.confirmLater(finish.length + items, held);
   }
 
   /** Finishes the jobs that ended and were not sent yet (stopping: nothing is reserved). */
@@ -661,7 +779,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
    * or retry is written again as it was — and returns true; false for any other entry.
    */
   private async settleAgain(slot: Slot, reply: Held["reply"]): Promise<boolean> {
-    if (reply[2].toString() !== "r") return false;
+    if (!handedBack(reply[2])) return false;
     const key = `${slot.id} ${reply[3].toString()}`;
     const u = this.unsettled.get(key);
     if (!u) return false;
@@ -689,7 +807,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
   ): Promise<boolean> {
     const inFlight = built ?? this.inFlightFrom(slot, queueB, rawB, flagB, digestB);
     const digest = digestB.toString();
-    const again = flagB.toString() === "r" && digest === slot.lastDigest;
+    const again = handedBack(flagB) && digest === slot.lastDigest;
     slot.sameCount = again ? slot.sameCount + 1 : 0;
     slot.lastDigest = digest;
     if (this.stopping === "now") {
@@ -729,6 +847,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     if (this.blocking) return;
     this.blocking = sleep(this.intervalMs).then(() => {
       this.blocking = undefined;
+      this.starved = null;
       this.wake();
     });
   }
@@ -755,6 +874,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       })
       .finally(() => {
         this.blocking = undefined;
+        this.starved = null;
         this.wake();
       });
   }
@@ -932,6 +1052,11 @@ export class Worker extends EventEmitter<WorkerEvents> {
       ),
     );
   }
+}
+
+/** Flag "r" of a reserve reply: an entry a previous call left in the slot (compared as bytes, once per job). */
+function handedBack(flag: Buffer): boolean {
+  return flag.length === 1 && flag[0] === 0x72;
 }
 
 function truncate(s: string, n: number): string {

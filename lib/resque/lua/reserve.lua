@@ -53,11 +53,14 @@ local SCAN_LIMITED = 100
 local F, R, Q, L = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local run_at, now, ns = ARGV[5], tonumber(ARGV[6]), ARGV[7]
 local a = 7
+-- Keys this call emptied: a slot finished here and reserved again needs no second GET.
+local emptied = {}
 for i = 1, F do
   local wkey, pkey = KEYS[5 + 2 * i - 1], KEYS[5 + 2 * i]
   local existing = redis.call("GET", wkey)
   if existing and redis.sha1hex(existing) == ARGV[a + 1] then
     redis.call("DEL", wkey)
+    emptied[wkey] = true
     redis.call("INCR", KEYS[1])
     redis.call("INCR", pkey)
     record_job_metrics(KEYS[4], false, KEYS[5], ARGV[a + 3], ARGV[a + 4], ARGV[a + 5], ARGV[a + 6])
@@ -84,7 +87,8 @@ local out = {}
 local found = 0
 local free = {}
 for s = 1, R do
-  local existing = redis.call("GET", KEYS[rk + s])
+  local existing = false
+  if not emptied[KEYS[rk + s]] then existing = redis.call("GET", KEYS[rk + s]) end
   if existing then
     found = found + 1
     for _, v in ipairs({tostring(s), "", existing, "r", redis.sha1hex(existing)}) do out[#out + 1] = v end
@@ -138,7 +142,9 @@ local function take(qkey)
   return false, nil
 end
 
-local done = {}
+-- done[i]: queue i has nothing for this call (paused, empty, refused or of the wrong type);
+-- a queue's pause key is read once per call, not once per slot.
+local done, checked = {}, {}
 local fi = 1
 while fi <= #free do
   local s = free[fi]
@@ -146,9 +152,11 @@ while fi <= #free do
   for i = 1, Q do
     if not done[i] then
       local qkey, pkey = KEYS[qk + 2 * i - 1], KEYS[qk + 2 * i]
-      if redis.call("EXISTS", pkey) == 1 then
-        done[i] = true
-      else
+      if not checked[i] then
+        checked[i] = true
+        done[i] = redis.call("EXISTS", pkey) == 1
+      end
+      if not done[i] then
         local payload, d = take(qkey)
         if type(payload) == "table" then
           -- WRONGTYPE: the only error LPOP can give on an existing key. Nothing was written.
