@@ -13,7 +13,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Redis } from "ioredis";
-import { freePort } from "./redis-server";
+import { freePort, launchRedis, loopbackArgs, stopChild } from "./redis-server";
 import { waitFor } from "./wait";
 
 export interface RedisCluster {
@@ -36,35 +36,6 @@ export interface RedisCluster {
   /** SIGKILLs the primary serving `slot` and every replica of it: nobody can serve the slot any more. */
   killSlot(slot: number): Promise<void>;
   stop(): Promise<void>;
-}
-
-function launch(args: string[]): Promise<ChildProcess> {
-  const child = spawn("redis-server", args, { stdio: ["ignore", "pipe", "pipe"] });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    const timer = setTimeout(() => reject(new Error(`cluster node did not start:\n${out}`)), 30_000);
-    child.stdout!.on("data", (d: Buffer) => {
-      out += d.toString();
-      if (out.includes("Ready to accept connections")) {
-        clearTimeout(timer);
-        child.stdout!.removeAllListeners("data");
-        child.stdout!.resume();
-        resolve(child);
-      }
-    });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`cluster node exited with ${code}:\n${out}`));
-    });
-  });
-}
-
-function stopChild(child: ChildProcess, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once("exit", () => resolve());
-    child.kill(signal);
-  });
 }
 
 async function ask<T>(port: number, ...cmd: string[]): Promise<T> {
@@ -110,17 +81,7 @@ async function setUp(opts: ClusterOptions, dir: string, children: Map<number, Ch
     ports.map(async (port) => {
       const d = path.join(dir, String(port));
       mkdirSync(d);
-      const args = [
-        "--port",
-        String(port),
-        "--bind",
-        "127.0.0.1",
-        "--protected-mode",
-        "no",
-        "--dir",
-        d,
-        "--save",
-        "",
+      const args = loopbackArgs(port, d, [
         "--appendonly",
         "no",
         "--cluster-enabled",
@@ -131,8 +92,8 @@ async function setUp(opts: ClusterOptions, dir: string, children: Map<number, Ch
         "1000",
         "--cluster-replica-validity-factor",
         "0",
-      ];
-      children.set(port, await launch(args));
+      ]);
+      children.set(port, await launchRedis(args, undefined, "cluster node"));
     }),
   );
   const create = spawn(

@@ -34,35 +34,68 @@ export async function freePort(): Promise<number> {
   });
 }
 
-function launch(port: number, dir: string, persist: boolean, extra: string[] = []): Promise<ChildProcess> {
-  const args = ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--protected-mode", "no"];
-  args.push("--appendonly", persist ? "yes" : "no");
-  if (persist) args.push("--appendfsync", "always");
-  args.push(...extra);
+/**
+ * A loopback redis-server's options: its port and folder, no RDB snapshots, no protected mode;
+ * `extra` adds persistence, replication, cluster or sentinel settings.
+ */
+export function loopbackArgs(port: number, dir: string, extra: string[] = []): string[] {
+  return [
+    "--port",
+    String(port),
+    "--bind",
+    "127.0.0.1",
+    "--protected-mode",
+    "no",
+    "--dir",
+    dir,
+    "--save",
+    "",
+    ...extra,
+  ];
+}
+
+/**
+ * Spawns `redis-server args` and resolves once its log says `ready` (a sentinel says something
+ * else than a server); `what` names it in the error when it exits or takes 30 s. After that its
+ * output is drained unread, so a full pipe never stops it.
+ */
+export function launchRedis(
+  args: string[],
+  ready: RegExp = /Ready to accept connections/,
+  what = "redis-server",
+): Promise<ChildProcess> {
   const child = spawn("redis-server", args, { stdio: ["ignore", "pipe", "pipe"] });
   return new Promise((resolve, reject) => {
     let out = "";
-    const timer = setTimeout(() => reject(new Error(`redis-server did not start on ${port}:\n${out}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`${what} did not start:\n${out}`)), 30_000);
     child.stdout!.on("data", (d: Buffer) => {
       out += d.toString();
-      if (out.includes("Ready to accept connections")) {
+      if (ready.test(out)) {
         clearTimeout(timer);
+        child.stdout!.removeAllListeners("data");
+        child.stdout!.resume();
         resolve(child);
       }
     });
-    child.on("exit", (code) => {
+    child.once("exit", (code) => {
       clearTimeout(timer);
-      reject(new Error(`redis-server exited with ${code}:\n${out}`));
+      reject(new Error(`${what} exited with ${code}:\n${out}`));
     });
   });
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
+/** Stops a process we started (TERM unless told), resolving when it has exited. */
+export function stopChild(child: ChildProcess, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     child.once("exit", () => resolve());
-    child.kill("SIGTERM");
+    child.kill(signal);
   });
+}
+
+function launch(port: number, dir: string, persist: boolean, extra: string[] = []): Promise<ChildProcess> {
+  const keep = persist ? ["--appendonly", "yes", "--appendfsync", "always"] : ["--appendonly", "no"];
+  return launchRedis(loopbackArgs(port, dir, [...keep, ...extra]), undefined, `redis-server on ${port}`);
 }
 
 /** `args`: more redis-server options, e.g. `["--replicaof", "127.0.0.1", "6380"]` for a replica. */

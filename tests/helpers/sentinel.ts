@@ -4,12 +4,12 @@
  * pid we started. `down-after-milliseconds` 1000 and a short failover timeout, so a SIGKILLed
  * primary is replaced within a few seconds; every wait is on a condition the servers report.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Redis } from "ioredis";
-import { freePort } from "./redis-server";
+import { freePort, launchRedis, loopbackArgs, stopChild } from "./redis-server";
 import { waitFor } from "./wait";
 
 export const SENTINEL_MASTER = "mymaster";
@@ -57,35 +57,6 @@ export interface SentinelSet {
   stop(): Promise<void>;
 }
 
-function launch(args: string[], readyText: RegExp, what: string): Promise<ChildProcess> {
-  const child = spawn("redis-server", args, { stdio: ["ignore", "pipe", "pipe"] });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    const timer = setTimeout(() => reject(new Error(`${what} did not start:\n${out}`)), 30_000);
-    child.stdout!.on("data", (d: Buffer) => {
-      out += d.toString();
-      if (readyText.test(out)) {
-        clearTimeout(timer);
-        child.stdout!.removeAllListeners("data");
-        child.stdout!.resume();
-        resolve(child);
-      }
-    });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${what} exited with ${code}:\n${out}`));
-    });
-  });
-}
-
-function stopChild(child: ChildProcess, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once("exit", () => resolve());
-    child.kill(signal);
-  });
-}
-
 const client = (port: number) => {
   const r = new Redis({
     host: "127.0.0.1",
@@ -105,36 +76,21 @@ export async function startSentinelSet(opts: { label?: string } = {}): Promise<S
   const serverArgs = (port: number) => {
     const d = path.join(dir, `redis-${port}`);
     mkdirSync(d, { recursive: true }); // a folder per server: each keeps its own append-only file
-    return [
-      "--port",
-      String(port),
-      "--bind",
-      "127.0.0.1",
-      "--protected-mode",
-      "no",
-      "--dir",
-      d,
-      "--save",
-      "",
-      // Persisted, so a killed primary that comes back holds its own copy: the test checks that
-      // none of it is applied twice once it rejoins as a replica.
-      "--appendonly",
-      "yes",
-      "--appendfsync",
-      "everysec",
-    ];
+    // Persisted, so a killed primary that comes back holds its own copy: the test checks that
+    // none of it is applied twice once it rejoins as a replica.
+    return loopbackArgs(port, d, ["--appendonly", "yes", "--appendfsync", "everysec"]);
   };
   const [p1, p2] = [await freePort(), await freePort()];
   servers.set(p1, {
     port: p1,
     args: serverArgs(p1),
-    child: await launch(serverArgs(p1), /Ready to accept/, "primary"),
+    child: await launchRedis(serverArgs(p1), /Ready to accept/, "primary"),
   });
   const a2 = serverArgs(p2);
   servers.set(p2, {
     port: p2,
     args: a2,
-    child: await launch([...a2, "--replicaof", "127.0.0.1", String(p1)], /Ready to accept/, "replica"),
+    child: await launchRedis([...a2, "--replicaof", "127.0.0.1", String(p1)], /Ready to accept/, "replica"),
   });
   const sentinelPorts: number[] = [];
   for (let i = 0; i < 3; i++) {
@@ -155,7 +111,7 @@ export async function startSentinelSet(opts: { label?: string } = {}): Promise<S
       ].join("\n"),
     );
     const args = [conf, "--sentinel"];
-    sentinels.push({ port, args, child: await launch(args, /Sentinel ID is|monitor master/, "sentinel") });
+    sentinels.push({ port, args, child: await launchRedis(args, /Sentinel ID is|monitor master/, "sentinel") });
     sentinelPorts.push(port);
   }
 
@@ -240,7 +196,7 @@ export async function startSentinelSet(opts: { label?: string } = {}): Promise<S
     async restartAsReplica(port) {
       const s = servers.get(port)!;
       // Its own data folder and append-only file as it left them: it comes back holding them.
-      s.child = await launch(s.args, /Ready to accept/, "old primary");
+      s.child = await launchRedis(s.args, /Ready to accept/, "old primary");
       const primary = await waitFor("sentinels to agree on a primary", namedPort);
       // The sentinels turn it into a replica of the new primary (+convert-to-slave) on their own.
       await waitFor(
