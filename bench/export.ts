@@ -27,6 +27,7 @@ import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import SQLite from "better-sqlite3";
 import { build } from "esbuild";
 import { demoProductRow, migrate, openDb } from "../lib/db/index";
+import { DEFAULT_HEAP_GROWING_PERCENT, workerNodeFlags } from "../workers/config";
 import { median } from "./lib/common";
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
@@ -126,7 +127,9 @@ export interface OursRun {
 
 export function runOurs(child: string, dbFile: string, dir: string, env?: NodeJS.ProcessEnv): Promise<OursRun> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [...NODE_FLAGS, child, dbFile, env ? "s3" : dir], {
+    // The export runs in a worker process, with the flags the supervisor starts workers with.
+    const flags = [...NODE_FLAGS, ...workerNodeFlags(DEFAULT_HEAP_GROWING_PERCENT)];
+    const p = spawn(process.execPath, [...flags, child, dbFile, env ? "s3" : dir], {
       cwd: ROOT,
       env: env ?? process.env,
       stdio: ["ignore", "pipe", "inherit"],

@@ -18,6 +18,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { Redis } from "ioredis";
 import { startRedisServer, type RedisServer } from "../tests/helpers/redis-server.js";
+import { DEFAULT_HEAP_GROWING_PERCENT, workerNodeFlags } from "../workers/config.js";
 import { NS_BENCH, NS_WARM, QUEUE, SYSTEMS, median, type ChildEvent, type Reply, type System } from "./lib/common.js";
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
@@ -150,6 +151,8 @@ class Runs {
 interface ChildOptions {
   env?: Record<string, string>;
   stdout?: number;
+  /** Node flags of this child besides BENCH_NODE_FLAGS (our workers: what the supervisor gives them). */
+  flags?: string[];
 }
 
 /** A bundled child entry point run with plain `node`, talking over IPC. */
@@ -170,7 +173,7 @@ class Child {
   ) {
     const env = { ...process.env, ...opts.env };
     delete env.NODE_OPTIONS; // no loader (tsx or other) in the measured processes
-    this.proc = spawn(process.execPath, [...NODE_FLAGS, file, ...args], {
+    this.proc = spawn(process.execPath, [...NODE_FLAGS, ...(opts.flags ?? []), file, ...args], {
       cwd: ROOT,
       env,
       stdio: ["ignore", opts.stdout ?? 2, 2, "ipc"],
@@ -273,12 +276,14 @@ async function startChild(
   port: number,
   opts: ChildOptions = {},
 ): Promise<Child> {
+  // Our worker processes run with the node flags the supervisor starts them with (workers/config.ts).
+  if (kind === "workers" && system === "ours") opts = { ...opts, flags: workerNodeFlags(DEFAULT_HEAP_GROWING_PERCENT) };
   const c = new Child(`${system} ${kind.slice(0, -1)}`, path.join(OUT_DIR, kind, `${system}.js`), [String(port)], opts);
   children.add(c);
   void c.exited.then(() => children.delete(c));
   const loaded = await c.loaded;
   const execArgv = loaded.execArgv as string[];
-  if (execArgv.join(" ") !== NODE_FLAGS.join(" "))
+  if (execArgv.join(" ") !== [...NODE_FLAGS, ...(opts.flags ?? [])].join(" "))
     throw new Error(`${c.name} runs with unexpected node flags: ${execArgv.join(" ")}`);
   return c;
 }

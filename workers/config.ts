@@ -50,6 +50,38 @@ export interface WorkerConfig {
   lockTimeoutSec: number;
   /** `REDIS_MIN_REPLICAS_ACK` / `REDIS_ACK_TIMEOUT_MS`: writes wait for replicas (docs/architecture.md#durability). */
   durability: DurabilityOptions;
+  /** `WORKER_HEAP_GROWING_PERCENT`: see workerNodeFlags. */
+  heapGrowingPercent: number;
+}
+
+/** A worker process's old-generation limit after a full collection: its live heap plus this many percent. */
+export const DEFAULT_HEAP_GROWING_PERCENT = 50;
+
+/** `WORKER_HEAP_GROWING_PERCENT`: a whole number from 0 (V8's own factor) to 1000; default 50. */
+export function heapGrowingPercentOf(raw: string | undefined): number {
+  if (raw === undefined || raw.trim() === "") return DEFAULT_HEAP_GROWING_PERCENT;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 1000) {
+    throw new Error(`WORKER_HEAP_GROWING_PERCENT must be a whole number from 0 to 1000, got ${JSON.stringify(raw)}`);
+  }
+  return n;
+}
+
+/**
+ * The node flags a worker process starts with (besides the entry's own), from its heap setting.
+ *
+ * Why: a busy worker's heap is almost all short-lived garbage — its live heap after a full
+ * collection is ~13–17 MiB at 1 slot and at 20 — but jobs that await I/O in many slots at once
+ * keep objects alive across young collections, which promotes them, and V8's default lets the old
+ * generation grow to up to 4 × the live heap before the next full collection. A 20-slot process
+ * sending 10,000 e-mails so peaked ~30 MiB above a one-slot one, all of it garbage
+ * (bench/mail.ts). At 50 % it peaks ~15 MiB above, with no change in the drain, e-mail or export
+ * figures (bench/README.md, "Send e-mail with concurrency"). 0 restores V8's default, for a
+ * process that does more allocation than waiting. The flag is V8's `--heap-growing-percent`,
+ * accepted on the command line (not in NODE_OPTIONS), which is why the supervisor passes it.
+ */
+export function workerNodeFlags(heapGrowingPercent: number): string[] {
+  return heapGrowingPercent > 0 ? [`--heap-growing-percent=${heapGrowingPercent}`] : [];
 }
 
 function positiveNumber(name: string, raw: string | undefined, fallback: number, integer: boolean): number {
@@ -90,5 +122,6 @@ export function readWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     scheduler: !/^(0|false|no|off)$/i.test(env.SCHEDULER ?? ""),
     lockTimeoutSec: positiveNumber("LOCK_TIMEOUT", env.LOCK_TIMEOUT, 30, false),
     durability: durabilityFromEnv(env),
+    heapGrowingPercent: heapGrowingPercentOf(env.WORKER_HEAP_GROWING_PERCENT),
   };
 }

@@ -23,7 +23,7 @@ import {
   type RedisClient,
 } from "../lib/resque/index";
 import { createClient, describeRedis } from "../lib/redis";
-import type { WorkerConfig } from "./config";
+import { workerNodeFlags, type WorkerConfig } from "./config";
 import { log, logError } from "./log";
 import { startScheduler } from "./scheduler-process";
 
@@ -53,10 +53,11 @@ const fromSource = import.meta.url.endsWith(".ts");
  * the process starts: process.setSourceMapsEnabled() maps only modules loaded after it, and an ES
  * module's static imports are loaded before its first line runs.
  */
-function workerEntry(): { file: string; execArgv: string[] } {
+export function workerEntry(cfg: Pick<WorkerConfig, "heapGrowingPercent">): { file: string; execArgv: string[] } {
+  const heap = workerNodeFlags(cfg.heapGrowingPercent);
   return fromSource
-    ? { file: path.join(here, "resque-worker.ts"), execArgv: ["--import", "tsx"] }
-    : { file: path.join(here, "resque-worker.mjs"), execArgv: ["--enable-source-maps"] };
+    ? { file: path.join(here, "resque-worker.ts"), execArgv: ["--import", "tsx", ...heap] }
+    : { file: path.join(here, "resque-worker.mjs"), execArgv: ["--enable-source-maps", ...heap] };
 }
 
 export class Supervisor {
@@ -100,7 +101,7 @@ export class Supervisor {
   }
 
   private spawn(): Child {
-    const { file, execArgv } = workerEntry();
+    const { file, execArgv } = workerEntry(this.cfg);
     const proc = fork(file, ["resque-worker"], {
       execArgv,
       // Own process group: a terminal's Ctrl-C reaches the supervisor, which decides for them.
