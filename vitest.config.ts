@@ -52,10 +52,14 @@ const TIME_TESTS = [
  * The files that touch the database run twice: on SQLite (the projects above) and again on a
  * real PostgreSQL 15 in the `*-pg` projects (TEST_DATABASE=postgres: tests/helpers/db.ts gives
  * each test its own database on the run's one server, tests/setup/postgres.ts). Every e2e file
- * signs in, so all of them touch it. Left out: db-client (SQLite's pragmas and file handling), and
- * e2e/sentinel.test.ts — its subject is Redis's failover (about 150 s of killed primaries); the
- * database only holds its session, which every other e2e file signs in through on PostgreSQL
- * (the same for e2e/cluster.test.ts, Redis Cluster's failover).
+ * signs in, but on PostgreSQL only the files whose subject reads or writes rows run again
+ * (accounts, sessions, audit, alerts, notifications, the demo's users, products and exports,
+ * downloads, metrics, access control). Left out: db-client (SQLite's pragmas and file handling),
+ * and REDIS_PAGES — the e2e files whose subject is Redis (failover, Cluster, the queue, failed,
+ * delayed, schedule, stats and overview pages, hostile records, shared reads) or the page frame
+ * (layout): the database only holds their session and the audit rows of their actions, which
+ * the files above sign in through and write on PostgreSQL. Running them twice cost about 400 s
+ * of file time per run (a third of the e2e total) and tested the same code twice.
  * postgres.test.ts and e2e/postgres-start.test.ts run only there: the first admin's race, the bad
  * configurations and SQLite-vs-PostgreSQL export bytes need a PostgreSQL server.
  * e2e/many-hosts.test.ts (two web hosts and two supervisors on one PostgreSQL, and the start-up
@@ -63,6 +67,20 @@ const TIME_TESTS = [
  * hosts share.
  */
 const MANY_HOSTS = "tests/e2e/many-hosts.test.ts";
+const REDIS_PAGES = [
+  "cluster",
+  "delayed",
+  "durability",
+  "failed",
+  "hostile-records",
+  "layout",
+  "overview",
+  "queues",
+  "schedules",
+  "sentinel",
+  "shared-reads",
+  "stats",
+].map((f) => `tests/e2e/${f}.test.ts`);
 const PG_INTEGRATION = [
   "alerts",
   "auth-first-admin",
@@ -146,7 +164,7 @@ export default defineConfig({
         test: {
           name: "e2e-pg",
           include: ["tests/e2e/**/*.test.ts"],
-          exclude: ["tests/e2e/sentinel.test.ts", "tests/e2e/cluster.test.ts", MANY_HOSTS],
+          exclude: [...REDIS_PAGES, MANY_HOSTS],
           env: PG_ENV,
           isolate: false,
           globalSetup: ["tests/setup/redis.ts", "tests/setup/next-build.ts", "tests/setup/postgres.ts"],
