@@ -3,6 +3,7 @@
  * the processes a test started, by pid.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 
 export const ROOT = path.resolve(import.meta.dirname, "..", "..");
@@ -44,6 +45,21 @@ export interface Running {
   output: () => string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   kill(signal?: NodeJS.Signals): void;
+  /**
+   * SIGKILL of the process and of its children (a supervisor's workers, each in a process group
+   * of its own): a test's teardown. Killing only the supervisor leaves a worker whose job never
+   * ends (a BlockJob whose test failed before releasing it) running after the run.
+   */
+  killTree(): void;
+}
+
+/** The pids of `pid`'s children (Linux's /proc/<pid>/task/<pid>/children; none once it is gone). */
+export function childPids(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").split(" ").filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
 }
 
 /**
@@ -72,6 +88,17 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv, opts: { hostnam
     exited,
     kill(signal = "SIGTERM") {
       if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
+    },
+    killTree() {
+      if (proc.exitCode !== null || proc.signalCode !== null || !proc.pid) return;
+      for (const child of childPids(proc.pid)) {
+        try {
+          process.kill(child, "SIGKILL");
+        } catch {
+          // already gone
+        }
+      }
+      proc.kill("SIGKILL");
     },
   };
 }

@@ -17,7 +17,7 @@ import { testNamespace, waitFor } from "../helpers/ns";
 
 const started: Running[] = [];
 afterAll(() => {
-  for (const s of started) s.kill("SIGKILL");
+  for (const s of started) s.killTree();
 });
 
 function ctx() {
