@@ -39,8 +39,9 @@ export type Translate = (key: MessageKey, vars?: Record<string, string | number>
 /**
  * `{name}` is replaced by its value. A count that changes the words is written ICU-style inside the
  * message, `{count, plural, one {Deleted 1 product.} other {Deleted # products.}}`, and the branch
- * is chosen by the locale's Intl.PluralRules (zh-CN has only `other`, so its strings need no
- * branches); `=0` picks an exact value first, and `#` is the count with thousands separators.
+ * is chosen by the locale's Intl.PluralRules; `=0` picks an exact value first, and `#` is the
+ * count with thousands separators — inside a branch only: zh-CN, which has only `other`, writes
+ * `{count, plural, other {已删除 # 条}}` for that, and a bare `#` is printed as is.
  * One mechanism for every count in both languages: callers pass the number, never pick a key.
  */
 export function translator(locale: Locale): Translate {

@@ -18,6 +18,38 @@ describe("i18n", () => {
     );
     expect(Object.keys(messages["zh-CN"]).sort()).toEqual(Object.keys(messages.en).sort());
   });
+  it("uses the same values in both languages, and shows a count with # only inside a plural", () => {
+    // `{name}` and `{name, plural, …}`; a plural branch's own words (`one {1 item}`) are not names.
+    const names = (text: string) => [...new Set([...text.matchAll(/\{(\w+)(?=[,}])/g)].map((m) => m[1]))].sort();
+    // `#` stands for the count only inside a plural's branch; elsewhere it is printed as is.
+    const looseHash = (text: string) => {
+      let rest = text;
+      for (let at = rest.search(/\{\w+,\s*plural,/); at >= 0; at = rest.search(/\{\w+,\s*plural,/)) {
+        let end = at;
+        for (let depth = 0; end < rest.length; end++) {
+          if (rest[end] === "{") depth++;
+          else if (rest[end] === "}" && --depth === 0) break;
+        }
+        rest = rest.slice(0, at) + rest.slice(end + 1);
+      }
+      return rest.replace(/#\{/g, "").includes("#");
+    };
+    const wrong: string[] = [];
+    for (const [key, en] of Object.entries(messages.en)) {
+      const zh = (messages["zh-CN"] as Record<string, string>)[key]!;
+      if (names(en).join() !== names(zh).join()) wrong.push(`${key}: en ${names(en)} / zh-CN ${names(zh)}`);
+      for (const [lang, text] of [
+        ["en", en],
+        ["zh-CN", zh],
+      ] as const)
+        if (looseHash(text)) wrong.push(`${key} (${lang}): # outside a plural`);
+    }
+    expect(wrong).toEqual([]);
+    expect(translator("zh-CN")("failed.selected", { count: 1200 })).toBe("已选 1,200 条");
+    expect(translator("zh-CN")("failed.msg.cleared", { count: 3, list: "failed" })).toBe(
+      "已清空 failed：删除了 3 条失败记录。",
+    );
+  });
 });
 
 const S = 1000;
