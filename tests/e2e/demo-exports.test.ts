@@ -99,7 +99,7 @@ describe("demo exports page and bell", () => {
       await dark.page.goto(`${demo.web.url}/exports`);
       await dark.page.getByText("已完成").first().waitFor();
       await dark.page.getByRole("button", { name: "通知：0 条未读" }).click();
-      await dark.page.getByText("导出完成: export_").waitFor();
+      await dark.page.getByText("导出完成：export_").waitFor();
       await dark.screenshot("demo-exports-dark-zh-CN");
       await dark.page.goto(`${demo.web.url}/notifications`);
       await dark.page.locator("main [data-notification]").first().waitFor();

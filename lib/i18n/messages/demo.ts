@@ -149,7 +149,7 @@ export const en = {
 export const zhCN: { [K in keyof typeof en]: string } = {
   "demo.users.noneSelected": "请选择要发送的用户",
   "demo.notify.defaultMessage": "您有新消息",
-  "demo.export.doneMessage": "导出完成: {file}",
+  "demo.export.doneMessage": "导出完成：{file}",
 
   "demo.category.electronics": "数码电子",
   "demo.category.home": "家居",
