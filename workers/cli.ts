@@ -70,10 +70,11 @@ Commands:
 Environment: REDIS_URL (or REDIS_BACKEND), or REDIS_SENTINELS with REDIS_SENTINEL_NAME, REDIS_PASSWORD,
 REDIS_SENTINEL_PASSWORD, or REDIS_CLUSTER with a hash-tagged RESQUE_NAMESPACE such as {resque} (README:
 Redis failover), RESQUE_NAMESPACE (or PREFIX), QUEUE, QUEUE_COUNT (or COUNT), WORKER_CONCURRENCY,
-WORKER_HEAP_GROWING_PERCENT (50; 0 = V8's default), INTERVAL, QUEUE_ENV (loads .env.<QUEUE_ENV>), APP_INCLUDE (extra job classes),
-SCHEDULER=0 (work without the scheduler), LOCK_TIMEOUT (scheduler leader lock, seconds),
-DATABASE_URL, EXPORT_DIR (public/uploads/export), EXPORT_RETENTION_DAYS (7), EXPORT_STORAGE (a folder, or
-s3://bucket/prefix with S3_ENDPOINT, S3_REGION, S3_FORCE_PATH_STYLE and AWS credentials).`;
+WORKER_HEAP_GROWING_PERCENT (50; 0 = V8's default), INTERVAL, QUEUE_ENV (loads .env.<QUEUE_ENV>),
+APP_INCLUDE (extra job classes), SCHEDULER=0 (work without the scheduler), LOCK_TIMEOUT (scheduler
+leader lock, seconds), DATABASE_URL, EXPORT_DIR (public/uploads/export), EXPORT_RETENTION_DAYS (7),
+EXPORT_STORAGE (a folder, or s3://bucket/prefix with S3_ENDPOINT, S3_REGION, S3_FORCE_PATH_STYLE and
+AWS credentials).`;
 
 export interface Parsed {
   command: string;
