@@ -76,7 +76,7 @@ export function heapGrowingPercentOf(raw: string | undefined): number {
  * generation grow to up to 4 × the live heap before the next full collection. A 20-slot process
  * sending 10,000 e-mails so peaked ~30 MiB above a one-slot one, all of it garbage
  * (bench/mail.ts). At 50 % it peaks ~15 MiB above, with no change in the drain, e-mail or export
- * figures (bench/README.md, "Send e-mail with concurrency"). 0 restores V8's default, for a
+ * figures (README, Benchmark, "Memory"). 0 restores V8's default, for a
  * process that does more allocation than waiting. The flag is V8's `--heap-growing-percent`,
  * accepted on the command line (not in NODE_OPTIONS), which is why the supervisor passes it.
  */
