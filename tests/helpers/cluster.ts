@@ -13,7 +13,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Redis } from "ioredis";
-import { freePort, launchRedis, loopbackArgs, stopChild } from "./redis-server";
+import { askServer as ask, freePort, launchRedis, loopbackArgs, stopChild } from "./redis-server";
 import { waitFor } from "./wait";
 
 export interface RedisCluster {
@@ -36,23 +36,6 @@ export interface RedisCluster {
   /** SIGKILLs the primary serving `slot` and every replica of it: nobody can serve the slot any more. */
   killSlot(slot: number): Promise<void>;
   stop(): Promise<void>;
-}
-
-async function ask<T>(port: number, ...cmd: string[]): Promise<T> {
-  const r = new Redis({
-    host: "127.0.0.1",
-    port,
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  r.on("error", () => {});
-  try {
-    await r.connect();
-    return (await r.call(cmd[0]!, ...cmd.slice(1))) as T;
-  } finally {
-    r.disconnect();
-  }
 }
 
 type ClusterOptions = { label?: string; spareFor?: number };

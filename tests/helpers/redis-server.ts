@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { Redis } from "ioredis";
 
 export interface RedisServer {
   url: string;
@@ -82,6 +83,28 @@ export function launchRedis(
       reject(new Error(`${what} exited with ${code}:\n${out}`));
     });
   });
+}
+
+/**
+ * One command to one server of ours (a node, a replica, a sentinel) on a connection of its own
+ * that never retries, closed after: a check that must see that server, not a failover client's
+ * idea of it. Throws what the server or the connection says.
+ */
+export async function askServer<T>(port: number, ...cmd: string[]): Promise<T> {
+  const r = new Redis({
+    host: "127.0.0.1",
+    port,
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  r.on("error", () => {});
+  try {
+    await r.connect();
+    return (await r.call(cmd[0]!, ...cmd.slice(1))) as T;
+  } finally {
+    r.disconnect();
+  }
 }
 
 /** Stops a process we started (TERM unless told), resolving when it has exited. */

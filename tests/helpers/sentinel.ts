@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Redis } from "ioredis";
-import { freePort, launchRedis, loopbackArgs, stopChild } from "./redis-server";
+import { askServer as ask, freePort, launchRedis, loopbackArgs, stopChild } from "./redis-server";
 import { waitFor } from "./wait";
 
 export const SENTINEL_MASTER = "mymaster";
@@ -57,18 +57,6 @@ export interface SentinelSet {
   stop(): Promise<void>;
 }
 
-const client = (port: number) => {
-  const r = new Redis({
-    host: "127.0.0.1",
-    port,
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  r.on("error", () => {});
-  return r;
-};
-
 export async function startSentinelSet(opts: { label?: string } = {}): Promise<SentinelSet> {
   const dir = mkdtempSync(path.join(os.tmpdir(), `tsq-sentinel-${opts.label ?? "set"}-`));
   const servers = new Map<number, Proc>();
@@ -115,15 +103,6 @@ export async function startSentinelSet(opts: { label?: string } = {}): Promise<S
     sentinelPorts.push(port);
   }
 
-  const ask = async <T>(port: number, ...cmd: string[]): Promise<T> => {
-    const r = client(port);
-    try {
-      await r.connect();
-      return (await r.call(cmd[0]!, ...cmd.slice(1))) as T;
-    } finally {
-      r.disconnect();
-    }
-  };
   /** The primary's port as a majority of sentinels name it, or undefined while they disagree. */
   const namedPort = async (): Promise<number | undefined> => {
     const named = await Promise.all(
