@@ -352,6 +352,7 @@ describe("Redis Cluster", () => {
       });
       try {
         await signIn(b.page, web!);
+        await b.page.goto(web!.url);
         const alert = b.page.getByRole("alert").filter({ hasText: v.text });
         await alert.first().waitFor({ timeout: 60_000 });
         expect(await alert.first().textContent()).toMatch(/Redis Cluster via 127\.0\.0\.1:\d+,127\.0\.0\.1:\d+/);

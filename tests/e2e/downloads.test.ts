@@ -86,6 +86,7 @@ describe("export downloads", () => {
 
   it("a signed-in admin downloads the export in Chromium: attachment, its name, the exact bytes", async () => {
     await signIn(browser.page, web);
+    await browser.page.goto(`${web.url}/exports`); // the page its links are on
     const [download] = await Promise.all([
       browser.page.waitForEvent("download"),
       browser.page.evaluate((href) => {

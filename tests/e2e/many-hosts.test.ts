@@ -30,7 +30,7 @@ import { openBrowser, type OpenBrowserOptions, type OpenedBrowser } from "../hel
 import { dropNamespace, testNamespace, testRedis, waitFor } from "../helpers/ns";
 import { createDatabase } from "../helpers/postgres";
 import { cliEnv, startCli, type Running } from "../helpers/processes";
-import { signIn, startWeb, type WebServer } from "../helpers/web";
+import { signInWithForm, startWeb, type WebServer } from "../helpers/web";
 
 const PRODUCTS = 40;
 
@@ -128,7 +128,7 @@ describe("two web hosts and two worker supervisors on one PostgreSQL, Redis and 
   });
 
   it("signs in on web A and acts on web B with the same cookie; each supervisor runs one export", async () => {
-    await signIn(onA.page, webA);
+    await signInWithForm(onA.page, webA);
     // Export 1, asked on web A, while only worker-a runs: worker-a runs it.
     const supA = supervisor("a");
     exportIds.a = await exportFrom(onA.page, webA);

@@ -239,9 +239,9 @@ describe("overview page", () => {
       expectNoStackTrace(api.body.error ?? "");
 
       const { page } = browser;
-      // Signing in lands on the overview. Cookies are per host, not per port: this replaces the
-      // session for `web` in this browser.
+      // Cookies are per host, not per port: this replaces the session for `web` in this browser.
       await signIn(page, down);
+      await page.goto(down.url);
       expect(new URL(page.url()).pathname).toBe("/");
       // Next's route announcer is a role=alert too, hence the filter.
       const alert = page.getByRole("alert").filter({ hasText: "Can't reach Redis" });

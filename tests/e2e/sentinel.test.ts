@@ -509,6 +509,7 @@ describe("Redis Sentinel failover", () => {
       });
       try {
         await signIn(b.page, web!);
+        await b.page.goto(web!.url);
         const alert = b.page.getByRole("alert").filter({ hasText: v.text });
         await alert.first().waitFor({ timeout: 60_000 });
         // The set and master name, never a password; the driver's text folded away under Details.

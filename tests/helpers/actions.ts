@@ -59,6 +59,11 @@ export async function replayAction(
   args: unknown[],
 ): Promise<{ status: number; text: string }> {
   const url = baseUrl + pageUrlOf(action.pages[0] ?? "app/page");
+  // From a page of the server's own origin, as the app's client would: a blank page (signIn
+  // leaves a new one blank) would make it a cross-origin request without the cookies.
+  if (page.url() === "about:blank" || new URL(page.url()).origin !== new URL(baseUrl).origin) {
+    await page.goto(`${baseUrl}/api/health`);
+  }
   return page.evaluate(
     async ({ url, id, body }) => {
       const res = await fetch(url, {

@@ -3,7 +3,8 @@
  * end-to-end tests, on a free loopback port, in its own process group, and stops only that
  * group by its pid. Each server gets its own database (a SQLite file, or a PostgreSQL database in
  * the `*-pg` projects: tests/helpers/db.ts) with one admin account, and a
- * read-only API token, so tests can sign in (signIn) or call JSON routes (getJson).
+ * read-only API token, so tests can sign in (signIn, or signInWithForm where signing in is the
+ * subject) or call JSON routes (getJson).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -12,7 +13,7 @@ import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Page } from "playwright-core";
-import { addAdmin } from "@/lib/auth";
+import { addAdmin, SESSION_COOKIE_NAME, signIn as checkSignIn } from "@/lib/auth";
 import { migrate, openDb, type Role } from "@/lib/db";
 import { ensureNextBuild } from "../setup/next-build";
 import { newTestDatabase, type TestDatabase } from "./db";
@@ -75,6 +76,8 @@ export interface WebServer {
   account: Account | null;
   /** `API_TOKEN` of this server: `Authorization: Bearer <token>` reads JSON routes without a session. */
   apiToken: string;
+  /** The server's AUTH_SECRET when one is set (else it signs cookies with the one stored in its database). */
+  authSecret: string | undefined;
   /** Everything the server printed so far (stdout and stderr interleaved). */
   output(): string;
   /** SIGTERM to the process group, SIGKILL after a grace period; resolves once it is gone. */
@@ -246,6 +249,7 @@ export async function startWeb(opts: StartWebOptions): Promise<WebServer> {
         databasePath,
         account,
         apiToken,
+        authSecret: authSecretOf(opts),
         output,
         async stop() {
           await stop();
@@ -282,12 +286,55 @@ async function seedAccount(databasePath: string, given: Partial<Account> = {}): 
   return account;
 }
 
+/** AUTH_SECRET as launch() passes it to the server: the test's environment, then `opts.env`. */
+function authSecretOf(opts: StartWebOptions): string | undefined {
+  const v = opts.env && "AUTH_SECRET" in opts.env ? opts.env.AUTH_SECRET : process.env.AUTH_SECRET;
+  return v === "" ? undefined : v;
+}
+
+/**
+ * Gives `page`'s browser context a session for `account`, as a successful sign-in leaves it,
+ * without the form: the same check (lib/auth's signIn: password, throttle, the account's last
+ * sign-in, a new session row with this browser's user agent) and the signed cookie in the
+ * context; not signInAction's own part (its audit row, the redirect). The page stays where it
+ * was (a new one is blank): go to the page under test next. The form is a page load, a server
+ * action and a render of the Overview: 1.2 s of CPU per sign-in on this 2-core machine, about
+ * 120 times a run, in tests whose subject is something else. Tests of signing in, and of what
+ * the action writes, use signInWithForm.
+ */
+export async function signIn(page: Page, web: WebServer, account: Account | null = web.account): Promise<void> {
+  if (!account) throw new Error("this server was started with account: false; pass an account to sign in with");
+  const userAgent = await page.evaluate(() => navigator.userAgent);
+  const db = openDb(web.databasePath);
+  try {
+    const env = web.authSecret === undefined ? {} : { AUTH_SECRET: web.authSecret };
+    const res = await checkSignIn(
+      db,
+      { email: account.email, password: account.password, ip: "127.0.0.1", userAgent },
+      { env },
+    );
+    if (!res.ok) throw new Error(`sign-in as ${account.email} refused: ${res.error}`);
+    await page.context().addCookies([
+      {
+        name: SESSION_COOKIE_NAME,
+        value: res.token,
+        url: web.url,
+        httpOnly: true,
+        sameSite: "Lax",
+        expires: Math.floor(res.expiresAt.getTime() / 1000),
+      },
+    ]);
+  } finally {
+    await db.destroy();
+  }
+}
+
 /**
  * Signs `page` in through the real sign-in form (selectors by field name, so any UI language
  * works) and waits until the app has left /sign-in. Cookies are per browser context: sign in
  * once per openBrowser().
  */
-export async function signIn(page: Page, web: WebServer, account: Account | null = web.account): Promise<void> {
+export async function signInWithForm(page: Page, web: WebServer, account: Account | null = web.account): Promise<void> {
   if (!account) throw new Error("this server was started with account: false; pass an account to sign in with");
   await page.goto(`${web.url}/sign-in`);
   // The header holds other forms (language switch), so scope to the one with the password field.
