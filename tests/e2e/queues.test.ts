@@ -11,7 +11,7 @@ import type { Redis } from "ioredis";
 import { replayAction, serverAction } from "../helpers/actions";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { beat, Client, Connection, JobRegistry, registerWorker, removeQueue } from "@/lib/resque";
-import { openBrowser, type OpenedBrowser } from "../helpers/browser";
+import { openBrowser, waitHydrated, type OpenedBrowser } from "../helpers/browser";
 import { testNamespace, testRedis, waitFor, dropNamespace } from "../helpers/ns";
 import { getJson, signIn, startWeb, type WebServer } from "../helpers/web";
 
@@ -198,6 +198,9 @@ describe("queues pages", () => {
     await page.goto(`${web.url}/queues/reports?page=2&per=20`);
     await page.getByText("Showing 21–25 of 25").first().waitFor();
     await page.getByText(/^Updated /).waitFor();
+    // The text above is in the server's HTML; the router's own history entry (a same-document
+    // navigation as Playwright counts them) is written at hydration, so count only after it.
+    await waitHydrated(page);
     // A full reload or navigation would drop this marker.
     await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
     let navigations = 0;
