@@ -295,22 +295,24 @@ function authSecretOf(opts: StartWebOptions): string | undefined {
 /**
  * Gives `page`'s browser context a session for `account`, as a successful sign-in leaves it,
  * without the form: the same check (lib/auth's signIn: password, throttle, the account's last
- * sign-in, a new session row with this browser's user agent) and the signed cookie in the
- * context; not signInAction's own part (its audit row, the redirect). The page stays where it
- * was (a new one is blank): go to the page under test next. The form is a page load, a server
- * action and a render of the Overview: 1.2 s of CPU per sign-in on this 2-core machine, about
- * 120 times a run, in tests whose subject is something else. Tests of signing in, and of what
- * the action writes, use signInWithForm.
+ * sign-in, the end of a session the browser already had, a new session row with this browser's
+ * user agent) and the signed cookie in the context; not signInAction's own part (its audit row,
+ * the redirect). The page stays where it was (a new one is blank): go to the page under test
+ * next. The form is a page load, a server action and a render of the Overview: 1.2 s of CPU per
+ * sign-in on this 2-core machine, about 120 times a run, in tests whose subject is something
+ * else. Tests of signing in, and of what the action writes, use signInWithForm.
  */
 export async function signIn(page: Page, web: WebServer, account: Account | null = web.account): Promise<void> {
   if (!account) throw new Error("this server was started with account: false; pass an account to sign in with");
   const userAgent = await page.evaluate(() => navigator.userAgent);
+  // As the form does, a session this browser already has for the server ends here.
+  const presentedToken = (await page.context().cookies(web.url)).find((c) => c.name === SESSION_COOKIE_NAME)?.value;
   const db = openDb(web.databasePath);
   try {
     const env = web.authSecret === undefined ? {} : { AUTH_SECRET: web.authSecret };
     const res = await checkSignIn(
       db,
-      { email: account.email, password: account.password, ip: "127.0.0.1", userAgent },
+      { email: account.email, password: account.password, ip: "127.0.0.1", userAgent, presentedToken },
       { env },
     );
     if (!res.ok) throw new Error(`sign-in as ${account.email} refused: ${res.error}`);
