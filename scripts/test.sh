@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The one command that runs every test, unattended, on a fresh Debian machine with Node 20:
 # installs what is missing (redis-server, npm packages), builds the worker bundle, runs the static
-# gates (scripts/check.sh), then vitest, and ends with the 15 slowest tests and the plain line
-# "N passed, N failed". The slow steps overlap: better-sqlite3 compiles beside the gates, and the
-# production build runs beside the gates and then the unit and integration files (the e2e files,
-# last, wait for it).
+# gates (scripts/check.sh), then vitest, and ends with the CPU time the run used, the 15 slowest
+# tests and the plain line "N passed, N failed". The slow steps overlap: better-sqlite3 compiles
+# beside the gates, and the production build runs beside the gates and then the unit and
+# integration files (the e2e files, last, wait for it).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/setup-lib.sh
@@ -55,6 +55,16 @@ npx vitest run --reporter=default --reporter=json --outputFile="$report" "$@"
 rc=$?
 # The build ended before the e2e files started; this only reaps it.
 [ -n "$build_pid" ] && wait "$build_pid" 2>/dev/null
+# The CPU time of every process the run started (each was waited for by its parent, so it adds up
+# here), against the wall time: near the core count, the run is bound by its work, and running
+# more files at once cannot make it shorter — only less work can.
+# (`times` goes to a file: in a pipe or $(…) it would run in a subshell, which has no children.)
+times >.run-times
+tail -n 1 .run-times | awk -v wall="$SECONDS" -v cores="$(nproc)" '{
+  cpu = 0
+  for (i = 1; i <= 2; i++) { split($i, t, /[ms]/); cpu += t[1] * 60 + t[2] }
+  printf "\ncpu: %d s of processes in %d s: %.1f of %d cores busy on average\n", cpu, wall, cpu / (wall > 0 ? wall : 1), cores
+}'
 if [ -f "$report" ]; then
   # The 15 slowest tests (where a faster loop would start), then the line CI reads.
   node -e '
