@@ -7,6 +7,7 @@
 # integration files (the e2e files, last, wait for it).
 set -uo pipefail
 cd "$(dirname "$0")/.."
+cpu_at_start=$(head -n 1 /proc/stat 2>/dev/null)
 # shellcheck source=scripts/setup-lib.sh
 . scripts/setup-lib.sh
 export NEXT_TELEMETRY_DISABLED=1
@@ -49,22 +50,29 @@ if ! wait_npm_scripts; then
   exit 1
 fi
 
+# One line on the machine's cores since cpu_at_start (the first line of /proc/stat: user, nice,
+# system, idle, iowait, irq, softirq, steal, in ticks), with the busy time in core-seconds.
+cpu_summary() {
+  [ -n "$cpu_at_start" ] || return 0
+  awk -v a="$cpu_at_start" -v b="$(head -n 1 /proc/stat)" -v hz="$(getconf CLK_TCK)" -v wall="$SECONDS" \
+    -v cores="$(nproc)" 'BEGIN {
+      split(a, x); split(b, y); busy = 0; all = 0
+      for (i = 2; i <= 9; i++) { d = y[i] - x[i]; all += d; if (i != 5 && i != 6 && i != 9) busy += d }
+      printf "\ncpu: %d cores %d%% busy over %d s (%d core-seconds, every process on the machine)\n",
+        cores, 100 * busy / (all > 0 ? all : 1), wall, busy / hz
+    }'
+}
+
 report=.vitest-report.json
 rm -f "$report"
 npx vitest run --reporter=default --reporter=json --outputFile="$report" "$@"
 rc=$?
 # The build ended before the e2e files started; this only reaps it.
 [ -n "$build_pid" ] && wait "$build_pid" 2>/dev/null
-# The CPU time of every process the run started (each was waited for by its parent, so it adds up
-# here), against the wall time: near the core count, the run is bound by its work, and running
-# more files at once cannot make it shorter — only less work can.
-# (`times` goes to a file: in a pipe or $(…) it would run in a subshell, which has no children.)
-times >.run-times
-tail -n 1 .run-times | awk -v wall="$SECONDS" -v cores="$(nproc)" '{
-  cpu = 0
-  for (i = 1; i <= 2; i++) { split($i, t, /[ms]/); cpu += t[1] * 60 + t[2] }
-  printf "\ncpu: %d s of processes in %d s: %.1f of %d cores busy on average\n", cpu, wall, cpu / (wall > 0 ? wall : 1), cores
-}'
+# How busy the cores were over the run, from the kernel's own counters: near 100 %, the run is
+# bound by its work, and running more files at once cannot make it shorter — only less work can.
+# Not bash's `times`: it counts only processes a parent waited for, and a browser's are not all.
+cpu_summary
 if [ -f "$report" ]; then
   # The 15 slowest tests (where a faster loop would start), then the line CI reads.
   node -e '
