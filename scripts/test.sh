@@ -14,12 +14,13 @@ export NEXT_TELEMETRY_DISABLED=1
 
 check_node
 command -v redis-server >/dev/null || apt_install redis-server
-# e2e tests drive Debian's chromium (no Playwright download); Noto CJK renders zh-CN screenshots.
+# e2e tests drive Debian's chromium-headless-shell (no Playwright download; tests/helpers/browser.ts
+# says why not the desktop chromium); Noto CJK renders zh-CN screenshots.
 # tests/e2e/metrics.test.ts runs Debian's prometheus binary on a port of its own (the package's
 # service, where systemd starts it, is not used). The *-pg projects run the database tests again
 # on Debian's PostgreSQL 15: tests/setup/postgres.ts runs initdb and its own server on a free
 # port (the package's cluster, if its service starts, is not used). `npm start` needs none of it.
-apt_install chromium fonts-liberation fonts-noto-cjk prometheus postgresql
+apt_install chromium-headless-shell fonts-liberation fonts-noto-cjk prometheus postgresql
 npm_install defer
 build_workers
 
