@@ -24,6 +24,10 @@ const ENGINE_ONLY = {
   regex: "^(?!ioredis$|croner$|node:|\\./|\\.\\./)|^@/(?!lib/resque)",
   message: "lib/resque is a standalone engine: it imports only ioredis, croner, node:* and itself",
 };
+const NEXT_LINK = {
+  group: ["next/link"],
+  message: "use @/components/link: the same Link without prefetching every dynamic page it shows",
+};
 const COMPONENTS = {
   group: ["@/components", "@/components/*"],
   message: "components/ are the UI: server code takes contracts from lib/dashboard",
@@ -69,12 +73,14 @@ export default tseslint.config(
   { files: ["jobs/**/*.ts", "workers/**/*.ts"], rules: forbid(NEXT_REACT, APP, COMPONENTS) },
   {
     files: ["components/**/*.{ts,tsx}"],
-    rules: forbid(APP, {
+    rules: forbid(APP, NEXT_LINK, {
       group: ["ioredis", "@/lib/resque", "@/lib/resque/*", "@/lib/db", "@/lib/db/*", "@/lib/redis"],
       allowTypeImports: true,
       message: "components run in the browser too: the engine and the database for types only",
     }),
   },
+  { files: ["components/link.tsx"], rules: forbid(APP) },
+  { files: ["app/**/*.tsx"], rules: forbid(NEXT_LINK) },
   {
     files: ["app/**/*.ts"],
     rules: forbid({

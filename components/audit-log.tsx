@@ -1,4 +1,4 @@
-import Link from "next/link";
+import Link from "@/components/link";
 import type { AuditEntry, AuditPage } from "@/lib/db/audit";
 import { isMessageKey, translator, type Locale, type MessageKey, type Translate } from "@/lib/i18n";
 import { Pager } from "./resque/pager";

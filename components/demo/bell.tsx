@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import Link from "@/components/link";
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import type { NotificationPage } from "@/lib/db/notifications";

@@ -5,7 +5,7 @@ import { useTimeZone } from "@/components/when";
 import type { Translate } from "@/lib/i18n";
 import type { ExportRecord } from "@/lib/db/exports";
 import type { ExportsData } from "@/lib/dashboard/contracts";
-import Link from "next/link";
+import Link from "@/components/link";
 import type { ProductFilter } from "@/lib/db/products";
 import { queryKeys } from "@/lib/query-keys";
 import { useState } from "react";

@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import Link from "@/components/link";
 import { useState } from "react";
 import { useSelection } from "../use-selection";
 import type { UserPage } from "@/lib/db/users";

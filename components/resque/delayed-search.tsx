@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import Link from "@/components/link";
 import type { DelayedListData } from "@/lib/dashboard/contracts";
 import { formatRelative, formatTime, recordText } from "@/lib/format";
 import { DataTable } from "@/components/data-table";

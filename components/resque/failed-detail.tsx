@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import Link from "@/components/link";
 import { workerHref } from "@/lib/dashboard/url-path";
 import { useState } from "react";
 import type { Translate } from "@/lib/i18n";

@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import Link from "@/components/link";
 import { queryKeys } from "@/lib/query-keys";
 import { recordText } from "@/lib/format";
 import { LiveControl, useLivePoll } from "./live-control";

@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import Link from "@/components/link";
 import { Fragment, useState } from "react";
 import type { FailedFilter, FailedJob } from "@/lib/resque/admin/types";
 import type { Translate } from "@/lib/i18n";

@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import Link from "@/components/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import type { FailedFilter, FailedJob, FailedListInfo, ResqueStats } from "@/lib/resque/admin/types";

@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import Link from "@/components/link";
 import type { KeyValue } from "@/lib/resque/admin/types";
 import type { Translate } from "@/lib/i18n";
 import { queryKeys } from "@/lib/query-keys";

@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import Link from "@/components/link";
 import type { SchedulerHealth } from "@/lib/resque/admin/delayed";
 import { queueHref, workerHref } from "@/lib/dashboard/url-path";
 import { AllPausedBanner, LivenessBadge, QueueStateBadge } from "./state-badges";

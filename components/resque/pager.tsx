@@ -1,4 +1,4 @@
-import Link from "next/link";
+import Link from "@/components/link";
 import { PER_PAGE_PARAM } from "@/lib/dashboard/paging";
 import type { Translate } from "@/lib/i18n";
 

@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import Link from "@/components/link";
 import type { QueuedJob } from "@/lib/resque/admin/types";
 import { queryKeys } from "@/lib/query-keys";
 import { ConfirmButton } from "./confirm-button";

@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import Link from "@/components/link";
 import { useEffect, useRef, useState } from "react";
 import { queueHref } from "@/lib/dashboard/url-path";
 import { AllPausedBanner, QueueStateBadge } from "./state-badges";

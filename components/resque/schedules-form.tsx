@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import Link from "@/components/link";
 import { useState, useTransition } from "react";
 import type { MessageKey } from "@/lib/i18n";
 import { useCanWrite, useLocale, useT } from "../providers";

@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import Link from "@/components/link";
 import type { WorkerInfo } from "@/lib/resque/admin/types";
 import { workerHref } from "@/lib/dashboard/url-path";
 import { formatStamp as when, recordText, workerProcesses } from "@/lib/format";

@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import Link from "@/components/link";
 import { queryKeys } from "@/lib/query-keys";
 import { queueHref, workerHref } from "@/lib/dashboard/url-path";
 import { LivenessBadge } from "./state-badges";

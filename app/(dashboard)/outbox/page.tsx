@@ -1,4 +1,4 @@
-import Link from "next/link";
+import Link from "@/components/link";
 import { Pager } from "@/components/resque/pager";
 import { one, pageParams, type SearchParams } from "@/lib/dashboard/paging";
 import { requirePageSession } from "../../auth";

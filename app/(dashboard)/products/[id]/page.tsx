@@ -1,4 +1,4 @@
-import Link from "next/link";
+import Link from "@/components/link";
 import { notFound } from "next/navigation";
 import { ProductForm } from "@/components/demo/product-form";
 import { ConfirmButton } from "@/components/resque/confirm-button";

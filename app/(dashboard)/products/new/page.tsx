@@ -1,4 +1,4 @@
-import Link from "next/link";
+import Link from "@/components/link";
 import { ProductForm } from "@/components/demo/product-form";
 import { PRODUCT_CATEGORIES } from "@/lib/db";
 import { requirePageSession } from "../../../auth";

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import Link from "@/components/link";
 import { listQueueNames } from "@/lib/resque/index";
 import { getConnection, isRedisUnreachable } from "@/lib/redis";
 import { getTranslator } from "../../../locale";

@@ -1,4 +1,4 @@
-import Link from "next/link";
+import Link from "@/components/link";
 import { notFound } from "next/navigation";
 import { NotificationItems } from "@/components/demo/notification-items";
 import { Pager } from "@/components/resque/pager";

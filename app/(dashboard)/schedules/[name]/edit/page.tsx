@@ -1,4 +1,4 @@
-import Link from "next/link";
+import Link from "@/components/link";
 import { notFound } from "next/navigation";
 import { ScheduleFormView } from "@/components/resque/schedules-form";
 import { requirePageSession } from "../../../../auth";
