@@ -14,7 +14,7 @@
  * One machine, loopback, shared and loaded: the figures are rough. Prints a table and writes
  * bench/.out/cluster.md. Env: BENCH_SCALE, BENCH_REPS, BENCH_FAILOVER_JOBS.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,6 +23,7 @@ import { createClient, redisTargetFromEnv, type RedisTarget } from "../lib/redis
 import { startCluster, type RedisCluster } from "../tests/helpers/cluster.js";
 import { startRedisServer } from "../tests/helpers/redis-server.js";
 import { cliEnv, startCli } from "../tests/helpers/processes.js";
+import { readRuns, resumeMs, tallyRuns } from "../tests/helpers/run-log.js";
 import { waitFor } from "../tests/helpers/wait.js";
 import { median } from "./lib/common.js";
 
@@ -102,11 +103,6 @@ async function failover(cluster: RedisCluster, dir: string): Promise<Failover> {
     BENCH_RUN_LOG: runLog,
   });
   delete env.REDIS_URL;
-  const runs = () =>
-    (existsSync(runLog) ? readFileSync(runLog, "utf8") : "")
-      .split("\n")
-      .filter(Boolean)
-      .map((l) => l.split(" ").map(Number) as [number, number, number]);
   const redis = createClient(redisTargetFromEnv(env), { lazyConnect: false, maxRetriesPerRequest: 100 });
   redis.on("error", () => {});
   const sup = startCli(["work"], env);
@@ -122,31 +118,23 @@ async function failover(cluster: RedisCluster, dir: string): Promise<Failover> {
           args: { n: i + k, ms: 2 },
         })),
       );
-    await waitFor("a third of the jobs", () => runs().length >= FAILOVER_N / 3, 120_000);
+    await waitFor("a third of the jobs", () => readRuns(runLog).list.length >= FAILOVER_N / 3, 120_000);
     const f = await cluster.killOwnerOf(keySlot(`${ns}:`));
     let last = -1;
     let since = Date.now();
     await waitFor(
       "the drain to end",
       () => {
-        const done = new Set(runs().map((r) => r[0])).size;
+        const done = readRuns(runLog).count.size;
         if (done !== last) [last, since] = [done, Date.now()];
         return done >= FAILOVER_N || Date.now() - since > 15_000;
       },
       120_000,
     );
-    const count = new Map<number, number>();
-    for (const [n] of runs()) count.set(n, (count.get(n) ?? 0) + 1);
-    let lost = 0;
-    let twice = 0;
-    for (let n = 0; n < FAILOVER_N; n++) {
-      if (!count.get(n)) lost++;
-      if ((count.get(n) ?? 0) > 1) twice++;
-    }
-    const after = runs().filter(([, start]) => start >= f.promotedAt);
+    const { lost, twice } = tallyRuns(runLog, 0, FAILOVER_N);
     return {
       promotionMs: f.promotedAt - f.killedAt,
-      resumeMs: after.length ? Math.min(...after.map(([, , end]) => end)) - f.promotedAt : null,
+      resumeMs: resumeMs(runLog, f.promotedAt) ?? null,
       lost,
       twice,
     };

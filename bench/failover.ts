@@ -19,7 +19,7 @@
  * Sentinel options) has no option that waits for replicas: no WAIT in its API or its options.
  * One failover per row: the figures are rough, more so on a shared, loaded machine.
  */
-import { mkdtempSync, readFileSync, rmSync, existsSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -29,6 +29,7 @@ import { Client, NotReplicatedError } from "../lib/resque/index.js";
 import { createRedis, durabilityFromEnv, redisTargetFromEnv } from "../lib/redis.js";
 import { startSentinelSet, SENTINEL_MASTER, type SentinelSet } from "../tests/helpers/sentinel.js";
 import { cliEnv, startCli } from "../tests/helpers/processes.js";
+import { readRuns, type Run } from "../tests/helpers/run-log.js";
 import { waitFor } from "../tests/helpers/wait.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -37,12 +38,6 @@ const JOB_MS = 2;
 const SLOTS = 10;
 /** How long the replica is cut off before the kill: the writes of that window are what a failover can lose. */
 const CUT_MS = 1000;
-
-interface Run {
-  n: number;
-  start: number;
-  end: number;
-}
 
 interface Result {
   system: string;
@@ -151,14 +146,7 @@ async function ours(set: SentinelSet, dir: string, minReplicas: number): Promise
     REDIS_MIN_REPLICAS_ACK: String(minReplicas),
   });
   delete env.REDIS_URL;
-  const runs = (): Run[] =>
-    (existsSync(log) ? readFileSync(log, "utf8") : "")
-      .split("\n")
-      .filter(Boolean)
-      .map((l) => {
-        const [n, start, end] = l.split(" ").map(Number) as [number, number, number];
-        return { n, start, end };
-      });
+  const runs = (): Run[] => readRuns(log).list;
   const redis: Redis = createRedis(redisTargetFromEnv(env), { lazyConnect: false, maxRetriesPerRequest: 100 });
   redis.on("error", () => {});
   const client = new Client({ redis, namespace: "failover", durability: durabilityFromEnv(env) });

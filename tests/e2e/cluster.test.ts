@@ -12,7 +12,7 @@
  * One cluster for the file (CI's time budget).
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -36,6 +36,7 @@ import { createClient, redisTargetFromEnv } from "@/lib/redis";
 import { startCluster, type RedisCluster } from "../helpers/cluster";
 import { cliEnv, ROOT, startCli, type Running } from "../helpers/processes";
 import { freePort } from "../helpers/redis-server";
+import { numberedBatches, readRuns, resumeMs, tallyRuns } from "../helpers/run-log";
 import { testNamespace, waitFor } from "../helpers/ns";
 import { getJson, signIn, startWeb, type WebServer } from "../helpers/web";
 import { openBrowser } from "../helpers/browser";
@@ -58,50 +59,16 @@ const procs: Running[] = [];
 let sup: Running;
 let nextN = 0;
 
-function runCounts(): Map<number, number> {
-  const count = new Map<number, number>();
-  const text = existsSync(runLog) ? readFileSync(runLog, "utf8") : "";
-  for (const line of text.split("\n"))
-    if (line) count.set(Number(line.split(" ")[0]), (count.get(Number(line.split(" ")[0])) ?? 0) + 1);
-  return count;
-}
-
-/** Runs that started at or after `ms` (ms epoch): start and end times. */
-function runsSince(ms: number): { start: number; end: number }[] {
-  const text = existsSync(runLog) ? readFileSync(runLog, "utf8") : "";
-  return text
-    .split("\n")
-    .filter(Boolean)
-    .map((l) => l.split(" ").map(Number) as [number, number, number])
-    .filter(([, start]) => start >= ms)
-    .map(([, start, end]) => ({ start, end }));
-}
-
 /** Jobs numbered from..to-1 that never ran. */
-function lost(from: number, to: number): number {
-  const count = runCounts();
-  let n = 0;
-  for (let i = from; i < to; i++) if (!count.get(i)) n++;
-  return n;
-}
-
+const lost = (from: number, to: number) => tallyRuns(runLog, from, to).lost;
 /** Jobs numbered from..to-1 that ran more than once. */
-function twice(from: number, to: number): number {
-  const count = runCounts();
-  let n = 0;
-  for (let i = from; i < to; i++) if ((count.get(i) ?? 0) > 1) n++;
-  return n;
-}
+const twice = (from: number, to: number) => tallyRuns(runLog, from, to).twice;
+const runCounts = () => readRuns(runLog).count;
 
 /** Enqueues `count` LogRunJobs through the cluster, each batch acknowledged by a replica (the ack option). */
 async function enqueue(count: number, args: Record<string, unknown> = {}): Promise<[number, number]> {
   const from = nextN;
-  for (let i = 0; i < count; i += 500) {
-    const specs = [];
-    for (let n = from + i; n < Math.min(from + count, from + i + 500); n++)
-      specs.push({ queue: QUEUE, class: "LogRunJob", args: { n, ...args } });
-    await client.enqueueMany(specs);
-  }
+  for (const specs of numberedBatches(QUEUE, from, count, args, 500)) await client.enqueueMany(specs);
   nextN += count;
   return [from, nextN];
 }
@@ -261,8 +228,7 @@ describe("Redis Cluster", () => {
       polling = false;
       await poller;
     }
-    const after = runsSince(f.promotedAt);
-    const resume = after.length ? Math.min(...after.map((r) => r.end)) - f.promotedAt : undefined;
+    const resume = resumeMs(runLog, f.promotedAt);
     console.log(
       `[cluster] primary death → replica serves the slot ${f.promotedAt - f.killedAt} ms; ` +
         `→ first job finished on it ${resume ?? "?"} ms; lost ${lost(from, to)} of ${to - from}, ran twice ${twice(from, to)}`,

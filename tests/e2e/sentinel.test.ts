@@ -18,7 +18,7 @@
  * old primary is run again, the rule for a lost reply), a rejoining old primary applies nothing
  * again, and a scheduler that lost its lock stops moving delayed items.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -28,6 +28,7 @@ import { Client, Connection, NotReplicatedError, retryAllFailed } from "@/lib/re
 import { createRedis, durabilityFromEnv, redisTargetFromEnv } from "@/lib/redis";
 import { startSentinelSet, type SentinelSet } from "../helpers/sentinel";
 import { cliEnv, startCli, type Running } from "../helpers/processes";
+import { numberedBatches, readRuns, resumeMs, tallyRuns } from "../helpers/run-log";
 import { testNamespace, waitFor } from "../helpers/ns";
 import { signIn, startWeb, type WebServer } from "../helpers/web";
 import { openBrowser } from "../helpers/browser";
@@ -53,54 +54,13 @@ let nextN = 0;
 /** A killed primary not yet back as a replica (a test failed first): the next test brings it back. */
 let pendingRejoin: number | undefined;
 
-interface Runs {
-  count: Map<number, number>;
-  list: { n: number; start: number; end: number }[];
-}
-
-function runs(): Runs {
-  const count = new Map<number, number>();
-  const list: Runs["list"] = [];
-  const text = existsSync(runLog) ? readFileSync(runLog, "utf8") : "";
-  for (const line of text.split("\n")) {
-    if (!line) continue;
-    const [n, start, end] = line.split(" ").map(Number) as [number, number, number];
-    count.set(n, (count.get(n) ?? 0) + 1);
-    list.push({ n, start, end });
-  }
-  return { count, list };
-}
-
-/** Jobs numbered from..to-1: how many never ran, how many ran twice or more, the most runs of one. */
-function tally(from: number, to: number) {
-  const { count } = runs();
-  let lost = 0;
-  let twice = 0;
-  let most = 0;
-  for (let n = from; n < to; n++) {
-    const c = count.get(n) ?? 0;
-    if (c === 0) lost++;
-    if (c >= 2) twice++;
-    most = Math.max(most, c);
-  }
-  return { lost, twice, most };
-}
-
-/** Ms from the promotion to the first job finished that started after it (so was reserved on the new primary). */
-function resumeMs(promotedAt: number): number | undefined {
-  const after = runs().list.filter((r) => r.start >= promotedAt);
-  return after.length ? Math.min(...after.map((r) => r.end)) - promotedAt : undefined;
-}
+const runs = () => readRuns(runLog);
+const tally = (from: number, to: number) => tallyRuns(runLog, from, to);
 
 /** Enqueued jobs stored on the replica too (WAIT), so a kill cannot lose them: any loss is the system's. */
 async function enqueue(count: number, args: Record<string, unknown> = {}): Promise<[number, number]> {
   const from = nextN;
-  for (let i = 0; i < count; i += 1000) {
-    const specs = [];
-    for (let n = from + i; n < Math.min(from + count, from + i + 1000); n++)
-      specs.push({ queue: QUEUE, class: "LogRunJob", args: { n, ...args } });
-    await client.enqueueMany(specs);
-  }
+  for (const specs of numberedBatches(QUEUE, from, count, args, 1000)) await client.enqueueMany(specs);
   nextN += count;
   await redis.call("WAIT", "1", "10000");
   return [from, nextN];
@@ -154,7 +114,7 @@ async function rejoin(oldPort: number, restarted = false) {
 }
 
 function report(moment: string, f: { killedAt: number; promotedAt: number }, t: ReturnType<typeof tally>) {
-  const resume = resumeMs(f.promotedAt);
+  const resume = resumeMs(runLog, f.promotedAt);
   console.log(
     `[sentinel] ${moment}: primary death → promotion ${f.promotedAt - f.killedAt} ms; ` +
       `promotion → first job finished on the new primary ${resume ?? "?"} ms; lost ${t.lost}, ran twice ${t.twice}`,
@@ -272,7 +232,7 @@ describe("Redis Sentinel failover", () => {
     report("mid-drain", f, t);
     expect(t.lost).toBe(0);
     expect(t.most).toBeLessThanOrEqual(2);
-    expect(resumeMs(f.promotedAt)).toBeDefined();
+    expect(resumeMs(runLog, f.promotedAt)).toBeDefined();
     expect(await redis.llen(conn.keys.failed)).toBe(0);
     assertAlive();
     await rejoin(f.oldPort);
@@ -423,7 +383,7 @@ describe("Redis Sentinel failover", () => {
       });
       const plain = of(produced.plain);
       const acked = of(produced.acked);
-      const resume = resumeMs(f.promotedAt);
+      const resume = resumeMs(runLog, f.promotedAt);
       console.log(
         `[sentinel] replica cut off, then the kill: primary death → promotion ${f.promotedAt - f.killedAt} ms; ` +
           `promotion → first job finished on the new primary ${resume ?? "?"} ms\n` +
