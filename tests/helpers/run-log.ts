@@ -2,7 +2,8 @@
  * The runs of LogRunJob (tests/helpers/test-jobs.mjs), read back from the file it appends
  * "n startedMs endedMs" to (TEST_RUN_LOG): a record outside Redis, so it survives a failover that
  * loses Redis's last writes, and "lost" or "ran twice" is the system's doing, not the record's.
- * The failover files (Sentinel, Cluster) number their jobs and count by number.
+ * The failover files (Sentinel, Cluster) number their jobs and count by number; the failover and
+ * cluster benches read their FailoverJob's log (bench/lib/failover-jobs.mjs, same lines) here too.
  */
 import { existsSync, readFileSync } from "node:fs";
 
