@@ -59,10 +59,7 @@ const procs: Running[] = [];
 let sup: Running;
 let nextN = 0;
 
-/** Jobs numbered from..to-1 that never ran. */
-const lost = (from: number, to: number) => tallyRuns(runLog, from, to).lost;
-/** Jobs numbered from..to-1 that ran more than once. */
-const twice = (from: number, to: number) => tallyRuns(runLog, from, to).twice;
+const tally = (from: number, to: number) => tallyRuns(runLog, from, to);
 const runCounts = () => readRuns(runLog).count;
 
 /** Enqueues `count` LogRunJobs through the cluster, each batch acknowledged by a replica (the ack option). */
@@ -122,7 +119,7 @@ afterAll(async () => {
 describe("Redis Cluster", () => {
   it("a job's whole life through the cluster: enqueue, run, fail, retry from the dashboard, delayed, recurring", async () => {
     const [from, to] = await enqueue(50);
-    await waitFor("50 jobs to run", () => lost(from, to) === 0, 60_000);
+    await waitFor("50 jobs to run", () => tally(from, to).lost === 0, 60_000);
 
     // A failure, then the fix, then the Failed page's Retry (the dashboard's own action).
     const fixed = path.join(dir, "fixed");
@@ -222,20 +219,21 @@ describe("Redis Cluster", () => {
         ping = startCli(["ping"], env);
         procs.push(ping);
       });
-      await waitFor("every acknowledged job to run", () => lost(from, to) === 0, 120_000);
+      await waitFor("every acknowledged job to run", () => tally(from, to).lost === 0, 120_000);
       await waitFor("the dashboard to answer", async () => (await stats()).status === 200, 60_000);
     } finally {
       polling = false;
       await poller;
     }
     const resume = resumeMs(runLog, f.promotedAt);
+    const t = tally(from, to);
     console.log(
       `[cluster] primary death → replica serves the slot ${f.promotedAt - f.killedAt} ms; ` +
-        `→ first job finished on it ${resume ?? "?"} ms; lost ${lost(from, to)} of ${to - from}, ran twice ${twice(from, to)}`,
+        `→ first job finished on it ${resume ?? "?"} ms; lost ${t.lost} of ${to - from}, ran twice ${t.twice}`,
     );
-    expect(lost(from, to)).toBe(0);
+    expect(t.lost).toBe(0);
     // The workers run with the option too: a job starts only once a replica has its reservation.
-    expect(twice(from, to)).toBe(0);
+    expect(t.twice).toBe(0);
     expect(resume).toBeDefined();
     // Never a raw driver error or a 500 while the slot moved: 200, or 503 "switching".
     expect(
