@@ -80,6 +80,10 @@ export async function startSentinelSet(opts: { label?: string } = {}): Promise<S
     args: a2,
     child: await launchRedis([...a2, "--replicaof", "127.0.0.1", String(p1)], /Ready to accept/, "replica"),
   });
+  /** The last lines each sentinel logged (+sdown, +tilt, +convert-to-slave…), for a timeout's error. */
+  const tails = new Map<string, string>();
+  const keepTail = (child: ChildProcess, name: string) =>
+    child.stdout!.on("data", (d: Buffer) => tails.set(name, ((tails.get(name) ?? "") + d.toString()).slice(-3000)));
   const sentinelPorts: number[] = [];
   for (let i = 0; i < 3; i++) {
     const port = await freePort();
@@ -99,7 +103,17 @@ export async function startSentinelSet(opts: { label?: string } = {}): Promise<S
       ].join("\n"),
     );
     const args = [conf, "--sentinel"];
-    sentinels.push({ port, args, child: await launchRedis(args, /Sentinel ID is|monitor master/, "sentinel") });
+    const child = await launchRedis(args, /Sentinel ID is|monitor master/, "sentinel");
+    sentinels.push({ port, args, child });
+    keepTail(child, `sentinel ${port}`);
+    // Sentinel's own clocks, for a loaded 2-core test machine (SENTINEL DEBUG, Redis 7). A timer
+    // late by 2 s (tilt-trigger) puts a sentinel in TILT, where it acts on nothing for 30 s
+    // (tilt-period); with INFO every 10 s (info-period) and 8 s more before +convert-to-slave,
+    // one TILT takes a returning old primary near the rejoin's 60 s wait, which it once passed
+    // (one full run in seven). A timer late here is the load, not a clock jump: TILT only past
+    // 10 s late, for 5 s; INFO every second, so a restarted server's role is seen at once. If
+    // the wait still times out, its error carries the sentinels' logs (+tilt, +convert-to-slave).
+    await ask(port, "SENTINEL", "DEBUG", "tilt-trigger", "10000", "tilt-period", "5000", "info-period", "1000");
     sentinelPorts.push(port);
   }
 
@@ -130,6 +144,26 @@ export async function startSentinelSet(opts: { label?: string } = {}): Promise<S
     return true;
   };
   await waitFor("sentinels to see each other and the replica", () => settled(p1), 60_000);
+
+  /** What a data server and the sentinels say of it, appended to a timed-out wait's error. */
+  const explain = async (port: number, e: unknown): Promise<never> => {
+    const say = (p: Promise<unknown>) =>
+      p.then(
+        (v) => JSON.stringify(v),
+        (err: unknown) => String(err),
+      );
+    const lines = [
+      String(e),
+      `INFO replication of ${port}: ${await say(ask(port, "INFO", "replication"))}`,
+      ...(await Promise.all(
+        sentinelPorts.map(
+          async (s) => `sentinel ${s} replicas: ${await say(ask(s, "SENTINEL", "replicas", SENTINEL_MASTER))}`,
+        ),
+      )),
+      ...[...tails].map(([name, tail]) => `${name} logged:\n${tail}`),
+    ];
+    throw new Error(lines.join("\n"));
+  };
 
   return {
     env: {
@@ -187,8 +221,10 @@ export async function startSentinelSet(opts: { label?: string } = {}): Promise<S
           );
         },
         60_000,
+      ).catch((e: unknown) => explain(port, e));
+      await waitFor("sentinels to see the rejoined replica", () => settled(primary), 60_000).catch((e: unknown) =>
+        explain(port, e),
       );
-      await waitFor("sentinels to see the rejoined replica", () => settled(primary), 60_000);
     },
     async stop() {
       await Promise.all([...sentinels, ...servers.values()].map((p) => stopChild(p.child)));
