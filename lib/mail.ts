@@ -9,7 +9,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
-import nodemailer from "nodemailer";
+import type * as NodemailerModule from "nodemailer";
 
 export interface MailMessage {
   to: string | string[];
@@ -34,7 +34,14 @@ export function outboxDir(): string {
 
 const defaultFrom = () => process.env.MAIL_FROM || "Resque Admin <no-reply@localhost>";
 
-type Transport = ReturnType<typeof nodemailer.createTransport>;
+type Nodemailer = typeof NodemailerModule;
+type Transport = ReturnType<Nodemailer["createTransport"]>;
+/**
+ * nodemailer (61 modules) loads with the first message, not with the jobs: every worker process
+ * imports this file, and most of them never send a mail.
+ */
+let nodemailerModule: Promise<Nodemailer> | undefined;
+const loadNodemailer = () => (nodemailerModule ??= import("nodemailer"));
 let cached: { url: string; transport: Transport } | undefined;
 
 /** One SMTP connection per job this process runs at once: more could never all be busy. */
@@ -43,7 +50,7 @@ export function poolSize(env: NodeJS.ProcessEnv = process.env): number {
   return Number.isInteger(n) && n >= 1 ? Math.min(n, 100) : 1;
 }
 
-function smtpTransport(url: string): Transport {
+function smtpTransport(nodemailer: Nodemailer, url: string): Transport {
   if (cached?.url !== url) {
     cached?.transport.close(); // SMTP_URL changed (tests): the old pool's connections go
     const u = new URL(url);
@@ -81,8 +88,9 @@ export function closeMailTransport(): void {
 export async function sendMail(msg: MailMessage): Promise<MailResult> {
   const mail = { from: msg.from ?? defaultFrom(), to: msg.to, subject: msg.subject, text: msg.text, html: msg.html };
   const url = process.env.SMTP_URL;
+  const nodemailer = await loadNodemailer();
   if (url) {
-    const info = await smtpTransport(url).sendMail(mail);
+    const info = await smtpTransport(nodemailer, url).sendMail(mail);
     return { messageId: info.messageId, response: info.response };
   }
   const stream = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: "unix" });

@@ -6,7 +6,6 @@
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { JobClass, JobRegistry } from "../lib/resque/index";
-import { createRegistry } from "../jobs/index";
 
 export async function loadJobClasses(
   env: NodeJS.ProcessEnv = process.env,
@@ -21,5 +20,8 @@ export async function loadJobClasses(
       throw new Error(`APP_INCLUDE ${env.APP_INCLUDE} must export an array of job classes (default or \`jobs\`)`);
     extra.push(...(list as JobClass[]));
   }
+  // Loaded here, not at the top: the jobs bring zod and nodemailer, which the CLI's Redis-only
+  // commands (`status`, `failed`, `retry`…) never need.
+  const { createRegistry } = await import("../jobs/index");
   return createRegistry(extra);
 }
